@@ -1,0 +1,43 @@
+"""Double SHA-256 over block headers: the one hashing API the rest of the project calls.
+
+`sha256d` is the hashlib reference. `find_nonce` scans a nonce range for a header whose hash,
+read as a little-endian 256-bit integer, is at most the target (Bitcoin Core pow.cpp
+CheckProofOfWork). The Numba kernels plug in behind `find_nonce`; callers never see them.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+
+NONCE_SPACE = 1 << 32
+
+
+def sha256d(data: bytes) -> bytes:
+    """SHA256(SHA256(data)), the hash Bitcoin uses for headers, txids and merkle nodes."""
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def header_hash_int(header80: bytes) -> int:
+    """The header's hash as the 256-bit number proof of work compares (little-endian bytes)."""
+    return int.from_bytes(sha256d(header80), "little")
+
+
+def find_nonce(header80: bytes, target: int, nonce_start: int = 0,
+               nonce_count: int = NONCE_SPACE) -> int | None:
+    """First nonce in [nonce_start, nonce_start + nonce_count) whose header hash is <= target.
+
+    `header80` is a full 80-byte header; its nonce field (bytes 76..80) is ignored.
+    Returns None when no nonce in the range meets the target.
+    """
+    if len(header80) != 80:
+        raise ValueError(f"a block header is 80 bytes, got {len(header80)}")
+    end = min(nonce_start + nonce_count, NONCE_SPACE)
+    prefix = hashlib.sha256(header80[:64])  # midstate: the first 64 bytes never change
+    tail = header80[64:76]
+    pack = struct.Struct("<I").pack
+    for nonce in range(nonce_start, end):
+        h = prefix.copy()
+        h.update(tail + pack(nonce))
+        if int.from_bytes(hashlib.sha256(h.digest()).digest(), "little") <= target:
+            return nonce
+    return None
