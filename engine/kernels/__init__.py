@@ -1,0 +1,117 @@
+"""SHA-256d nonce-scan kernels behind one small API.
+
+Kernels (all compiled by the one JIT policy in `engine.kernels.jit`):
+- "scalar": rolled loops, one nonce at a time; the reference, and quick to compile (~1 s).
+- "lanes8" / "lanes16": generated, fully unrolled, 8 or 16 nonces in lockstep vector lanes
+  (AVX2 / AVX-512); ~10 s to compile the first time, then loaded from Numba's cache.
+
+A kernel reports *candidates*: nonces whose hash has a top 32-bit word <= the target's. A
+candidate is a block only if the whole 256-bit hash is <= the target (Bitcoin Core pow.cpp
+CheckProofOfWork), which `Kernel.search` checks with hashlib before returning it.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from engine.kernels.common import job_params, top_word
+from engine.kernels.jit import compile_kernel, has_feature, vector_isa
+
+NONCE_SPACE = 1 << 32
+MAX_LANES = 16
+KERNEL_NAMES = ("scalar", "lanes8", "lanes16")
+QUICK_KERNEL = "scalar"
+
+ProgressCallback = Callable[[str, str, float], None]
+
+
+def best_kernel_name() -> str:
+    """The fastest kernel for this CPU (measured: 16 lanes with AVX-512, 8 lanes otherwise)."""
+    return "lanes16" if has_feature("avx512f") else "lanes8"
+
+
+@dataclass
+class Kernel:
+    """A compiled nonce-scan kernel."""
+
+    name: str
+    lanes: int
+    scan: Callable = field(repr=False)
+    compile_s: float = 0.0
+
+    def new_lanes_buffer(self) -> np.ndarray:
+        """Per-thread scratch the kernel writes each lane's top hash word into."""
+        return np.zeros(MAX_LANES, dtype=np.uint32)
+
+    def search(self, params: np.ndarray, header76: bytes, target: int, nonce_start: int,
+               nonce_end: int, lanes_out: np.ndarray | None = None) -> tuple[int | None, int]:
+        """First nonce in [nonce_start, nonce_end) meeting `target`, and the hashes it took.
+
+        `params` is `job_params(header)`, `header76` the header without its nonce. Returns
+        (None, nonce_end - nonce_start) when no nonce in the range meets the target.
+        """
+        nonce_end = min(nonce_end, NONCE_SPACE)
+        if target < 0 or nonce_start >= nonce_end:
+            return None, max(0, nonce_end - nonce_start)
+        if lanes_out is None:
+            lanes_out = self.new_lanes_buffer()
+        target_top = np.uint32(top_word(target))
+        start = nonce_start
+        while start < nonce_end:
+            candidate = self.scan(params, start, nonce_end, target_top, lanes_out)
+            if candidate < 0:
+                break
+            digest = hashlib.sha256(hashlib.sha256(header76 + struct.pack("<I", candidate)).digest()).digest()
+            if int.from_bytes(digest, "little") <= target:
+                return int(candidate), int(candidate) - nonce_start + 1
+            start = int(candidate) + 1  # same top word as the target, but above it: go on
+        return None, nonce_end - nonce_start
+
+    def find(self, header80: bytes, target: int, nonce_start: int = 0,
+             nonce_count: int = NONCE_SPACE) -> int | None:
+        """Convenience: `search` on a full 80-byte header (its nonce field is ignored)."""
+        nonce, _ = self.search(job_params(header80), bytes(header80[:76]), target, nonce_start,
+                               nonce_start + nonce_count)
+        return nonce
+
+
+_kernels: dict[str, Kernel] = {}
+_lock = threading.Lock()
+
+
+def is_loaded(name: str) -> bool:
+    return name in _kernels
+
+
+def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel:
+    """The compiled kernel `name`, compiling or loading it from cache on first use (blocking).
+
+    `on_progress(name, stage, seconds)` hears "compiling" and "ready" if work is needed.
+    """
+    if name not in KERNEL_NAMES:
+        raise ValueError(f"unknown kernel {name!r}; known: {', '.join(KERNEL_NAMES)}")
+    kernel = _kernels.get(name)
+    if kernel is not None:
+        return kernel
+    with _lock:
+        kernel = _kernels.get(name)
+        if kernel is None:
+            if name == "scalar":
+                from engine.kernels import scalar as module
+            else:
+                from engine.kernels.unrolled import load_module
+
+                module = load_module(int(name.removeprefix("lanes")))
+            compile_s = compile_kernel(module.scan, name, on_progress)
+            kernel = Kernel(name, module.LANES, module.scan, compile_s)
+            _kernels[name] = kernel
+    return kernel
+
+
+__all__ = ["KERNEL_NAMES", "QUICK_KERNEL", "Kernel", "best_kernel_name", "get_kernel",
+           "is_loaded", "job_params", "top_word", "vector_isa"]
