@@ -1,0 +1,120 @@
+"""Chain parameters for the two chains the node runs.
+
+`regtest` is Bitcoin Core's regtest exactly (kernel/chainparams.cpp, CRegTestParams), so every
+block it accepts a real `bitcoind -regtest` accepts too. `lab` is regtest plus real difficulty
+retargeting on a short clock, so a class watches difficulty follow hashrate within minutes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bitcoin.core import CBlock, CoreMainParams
+
+COIN = 100_000_000
+
+# Bitcoin Core kernel/chainparams.cpp CRegTestParams: consensus.powLimit (nBits 0x207fffff).
+REGTEST_POW_LIMIT = 0x7FFFFF << 232
+REGTEST_GENESIS_BITS = 0x207FFFFF
+# CreateGenesisBlock(1296688602, 2, 0x207fffff, 1, 50 * COIN) in CRegTestParams.
+REGTEST_GENESIS_TIME = 1296688602
+REGTEST_GENESIS_NONCE = 2
+REGTEST_GENESIS_HASH = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"
+
+# Bitcoin Core consensus/consensus.h.
+MAX_BLOCK_WEIGHT = 4_000_000
+MAX_BLOCK_SIGOPS_COST = 80_000
+WITNESS_SCALE_FACTOR = 4
+COINBASE_MATURITY = 100
+# Bitcoin Core chain.h MAX_FUTURE_BLOCK_TIME: two hours.
+MAX_FUTURE_BLOCK_TIME_S = 2 * 60 * 60
+
+# Lab defaults: a block every 5 s and a retarget every 24 blocks, so about every two minutes.
+LAB_TARGET_SPACING_S = 5
+LAB_RETARGET_INTERVAL = 24
+LAB_HALVING_INTERVAL = 150
+
+
+def genesis_block() -> CBlock:
+    """Regtest's genesis: mainnet's genesis transaction with regtest's header fields."""
+    main = CoreMainParams.GENESIS_BLOCK
+    return CBlock(nVersion=1, hashPrevBlock=b"\x00" * 32, hashMerkleRoot=main.hashMerkleRoot,
+                  nTime=REGTEST_GENESIS_TIME, nBits=REGTEST_GENESIS_BITS,
+                  nNonce=REGTEST_GENESIS_NONCE, vtx=main.vtx)
+
+
+@dataclass(frozen=True)
+class ChainParams:
+    """What differs between the chains; printed by getblockchaininfo under "consensus"."""
+
+    name: str
+    pow_limit: int = REGTEST_POW_LIMIT
+    halving_interval: int = 150  # CRegTestParams: consensus.nSubsidyHalvingInterval = 150
+    target_spacing_s: int = 600  # consensus.nPowTargetSpacing
+    retarget_interval: int = 2016  # nPowTargetTimespan / nPowTargetSpacing
+    no_retargeting: bool = True  # regtest: consensus.fPowNoRetargeting = true
+    # regtest: consensus.fPowAllowMinDifficultyBlocks = true (no effect while no retargeting)
+    allow_min_difficulty_blocks: bool = True
+    # nBits of block 1 (lab: matched to the machine's hashrate when the chain is created).
+    start_bits: int = REGTEST_GENESIS_BITS
+    default_rpc_port: int = 18443  # Core's regtest RPC port
+
+    @property
+    def target_timespan_s(self) -> int:
+        return self.target_spacing_s * self.retarget_interval
+
+    def to_json(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["pow_limit"] = f"{self.pow_limit:064x}"
+        d["start_bits"] = f"{self.start_bits:08x}"
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ChainParams":
+        d = dict(d)
+        d["pow_limit"] = int(d["pow_limit"], 16)
+        d["start_bits"] = int(d["start_bits"], 16)
+        return cls(**d)
+
+
+REGTEST = ChainParams(name="regtest")
+
+
+def lab_params(start_bits: int, halving_interval: int = LAB_HALVING_INTERVAL,
+               target_spacing_s: int = LAB_TARGET_SPACING_S,
+               retarget_interval: int = LAB_RETARGET_INTERVAL) -> ChainParams:
+    """The classroom chain: regtest plus Core's retarget rule on a short clock."""
+    for name, value in (("halving_interval", halving_interval),
+                        ("target_spacing_s", target_spacing_s),
+                        ("retarget_interval", retarget_interval)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    if retarget_interval < 2:
+        raise ValueError("retarget_interval must be at least 2 blocks")
+    return ChainParams(name="lab", halving_interval=halving_interval,
+                       target_spacing_s=target_spacing_s, retarget_interval=retarget_interval,
+                       no_retargeting=False,
+                       # A slow lab block must not fall back to the pow limit: that rule would
+                       # let a burst of instant blocks through, which is not Bitcoin's behaviour.
+                       allow_min_difficulty_blocks=False,
+                       start_bits=start_bits, default_rpc_port=18449)
+
+
+PARAMS_FILE = "chainparams.json"
+
+
+def load_or_create(chain_dir: Path, create) -> ChainParams:
+    """Chain parameters are fixed when a chain is created and stored beside its blocks."""
+    path = chain_dir / PARAMS_FILE
+    if path.exists():
+        try:
+            return ChainParams.from_json(json.loads(path.read_text()))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path} is damaged ({exc}); move it away to start a new chain") from exc
+    params = create()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(params.to_json(), indent=2))
+    tmp.replace(path)
+    return params

@@ -1,0 +1,202 @@
+"""The embedded node: a data directory, a chain, cookie auth and the RPC server, started and
+stopped as one unit. `mine2compute node` (regtest/cli.py) runs it as its own process."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .chain import BlockIndex, Chain
+from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
+from .consensus import block_subsidy_sat, difficulty, target_to_bits
+from .rpc_methods import RPCMethods
+from .rpc_server import RPCServer
+from .storage import BlockStore
+
+log = logging.getLogger("regtest.node")
+
+COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class NodeError(Exception):
+    """A start-up problem the user can fix; the message says how."""
+
+
+def default_datadir() -> Path:
+    import platformdirs
+    return Path(platformdirs.user_data_dir("mine2compute", appauthor=False))
+
+
+def start_bits_for(hashrate_hs: float, spacing_s: int, pow_limit: int) -> int:
+    """nBits whose expected work, 2**256 / (target + 1), takes `spacing_s` at `hashrate_hs`."""
+    expected_hashes = max(hashrate_hs * spacing_s, 2.0)
+    target = int((1 << 256) / expected_hashes) - 1
+    return target_to_bits(min(max(target, 1), pow_limit))
+
+
+def measure_machine_hashrate_hs() -> float:
+    """All cores' hashrate with the miner's kernel, to size the lab chain's first difficulty."""
+    from engine import sha256d
+    threads = os.cpu_count() or 1
+    if hasattr(sha256d, "measure_hashrate"):
+        return sha256d.measure_hashrate(seconds=0.5, threads=threads)
+    header = bytes(80)
+    start = time.perf_counter()
+    sha256d.find_nonce(header, 0, 0, 50_000)
+    return 50_000 / (time.perf_counter() - start) * threads
+
+
+class _DataDirLock:
+    """Core's .lock: one node per data directory."""
+
+    def __init__(self, path: Path):
+        self.file = open(path, "a+b")
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+                msvcrt.locking(self.file.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            raise NodeError(f"Cannot obtain a lock on data directory {path.parent}. "
+                            "Another node is probably already running with it.") from None
+
+    def release(self) -> None:
+        self.file.close()
+
+
+class Node:
+    def __init__(self, datadir: Path | None = None, chain: str = "lab", rpcport: int | None = None,
+                 rpcbind: str = "127.0.0.1", rpcuser: str | None = None,
+                 rpcpassword: str | None = None, lab_hashrate_hs: float | None = None,
+                 halving_interval: int | None = None, target_spacing_s: int | None = None,
+                 retarget_interval: int | None = None, clock=time.time):
+        if chain not in ("lab", "regtest"):
+            raise NodeError(f"unknown chain {chain!r}: use lab or regtest")
+        if (rpcuser is None) != (rpcpassword is None):
+            raise NodeError("-rpcuser and -rpcpassword go together")
+        if rpcbind not in LOOPBACK and rpcuser is None:
+            raise NodeError(f"binding RPC to {rpcbind} exposes the node beyond this computer: "
+                            "set -rpcuser and -rpcpassword too")
+        if chain == "regtest" and any(v is not None for v in (lab_hashrate_hs, halving_interval,
+                                                              target_spacing_s, retarget_interval)):
+            raise NodeError("regtest follows Bitcoin Core exactly; lab options apply to --chain lab")
+        self.chain_name = chain
+        self.datadir = Path(datadir) if datadir else default_datadir()
+        self.chain_dir = self.datadir / chain
+        self.rpcbind = rpcbind
+        self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
+        self.lab_options = dict(hashrate=lab_hashrate_hs, halving_interval=halving_interval,
+                                target_spacing_s=target_spacing_s, retarget_interval=retarget_interval)
+        self.clock = clock
+        self.requested_port = rpcport
+        self.stopped = threading.Event()
+        self.chain: Chain | None = None
+        self.server: RPCServer | None = None
+        self._lock: _DataDirLock | None = None
+        self.cookie_file = self.chain_dir / ".cookie"
+
+    def _create_params(self) -> ChainParams:
+        if self.chain_name == "regtest":
+            return REGTEST
+        o = self.lab_options
+        spacing = o["target_spacing_s"] or lab_params(1).target_spacing_s
+        hashrate = o["hashrate"] or measure_machine_hashrate_hs()
+        probe = lab_params(1)
+        start_bits = start_bits_for(hashrate, spacing, probe.pow_limit)
+        kwargs = {k: o[k] for k in ("halving_interval", "target_spacing_s", "retarget_interval") if o[k]}
+        params = lab_params(start_bits, **kwargs)
+        log.info("created lab chain: hashrate %.3g H/s -> start bits %08x (difficulty %.6g)",
+                 hashrate, start_bits, difficulty(start_bits))
+        return params
+
+    def start(self) -> None:
+        try:
+            self.chain_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.chain_dir / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise NodeError(f"data directory {self.chain_dir} is not writable ({exc.strerror}); "
+                            "choose another with --datadir") from None
+        self._lock = _DataDirLock(self.chain_dir / ".lock")
+        try:
+            self._start_locked()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _start_locked(self) -> None:
+        params = load_or_create(self.chain_dir, self._create_params)
+        store = BlockStore(self.chain_dir / "blocks.sqlite")
+        self.chain = Chain(store, params, clock=self.clock)
+        self.chain.on_block_connected = self._log_tip
+        log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(),
+                 self.chain.tip.hash_hex)
+        cookie = secrets.token_hex(32)
+        credentials = [(COOKIE_USER, cookie)]
+        if self.rpcuser:
+            credentials.append((self.rpcuser, self.rpcpassword))
+        self.methods = RPCMethods(self.chain, self.request_stop)
+        port = self.requested_port if self.requested_port is not None else params.default_rpc_port
+        try:
+            self.server = RPCServer(self.rpcbind, port, credentials, self.methods)
+        except OSError as exc:
+            store.close()
+            raise NodeError(f"Unable to bind RPC on {self.rpcbind}:{port} ({exc.strerror}). "
+                            "Is another node running? Choose another port with --rpcport.") from None
+        # httprpc.cpp GenerateAuthCookie: written only once the server can answer, mode 0600.
+        tmp = self.cookie_file.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{COOKIE_USER}:{cookie}")
+        tmp.replace(self.cookie_file)
+        self.server.start()
+        log.info("RPC listening on %s:%d (cookie %s)", self.rpcbind, self.server.port, self.cookie_file)
+
+    @property
+    def rpc_port(self) -> int:
+        return self.server.port
+
+    def _log_tip(self, e: BlockIndex) -> None:
+        """validation.cpp UpdateTipLog: one line per connected block."""
+        subsidy = block_subsidy_sat(e.height, self.chain.params) / 1e8
+        log.info("UpdateTip: new best=%s height=%d bits=%08x difficulty=%.6g subsidy=%.8f date='%s'",
+                 e.hash_hex, e.height, e.bits, difficulty(e.bits), subsidy,
+                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(e.time)))
+
+    def request_stop(self) -> None:
+        self.stopped.set()
+
+    def wait(self) -> None:
+        while not self.stopped.wait(0.2):
+            pass
+
+    def shutdown(self) -> None:
+        """Stop serving, flush the store, remove the cookie, release the data dir."""
+        if self.methods:
+            self.methods.stopping = True
+        if self.server:
+            time.sleep(0.05)  # let a `stop` reply leave before the socket closes
+            self.server.stop()
+            self.server = None
+        if self.chain:
+            self.chain.store.close()
+            self.chain = None
+        try:
+            self.cookie_file.unlink()
+        except FileNotFoundError:
+            pass
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+        log.info("shutdown: done")
+
+    methods: RPCMethods | None = None
