@@ -1,0 +1,210 @@
+"""From a getblocktemplate result to a header to hash and a block to submit (BIP22/BIP23).
+
+The coinbase carries the BIP34 height, our extranonce and tag, pays the template's
+`coinbasevalue` to the payout script, and, when the template has a
+`default_witness_commitment`, adds that output plus the 32-byte witness reserved value
+(BIP141). Serialization is python-bitcoinlib's; the template's transactions are copied into
+the block byte for byte.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import time
+from dataclasses import dataclass, field
+
+from bitcoin import base58, segwit_addr
+from bitcoin.core import COutPoint, CBlock, CMutableTransaction, CScriptWitness, CTransaction, \
+    CTxIn, CTxInWitness, CTxOut, CTxWitness
+from bitcoin.core.script import OP_0, OP_EQUAL, OP_EQUALVERIFY, OP_CHECKSIG, OP_DUP, OP_HASH160, \
+    OP_RETURN, OP_TRUE, CScript
+from bitcoin.core.serialize import VarIntSerializer
+
+from engine.kernels.common import job_params
+
+COINBASE_TAG = b"/mine2compute/"
+EXTRANONCE_SIZE = 8
+WITNESS_RESERVED_VALUE = bytes(32)  # BIP141: the coinbase witness; Core's miner uses zeros too
+WITNESS_COMMITMENT_HEADER = bytes.fromhex("aa21a9ed")  # BIP141 commitment marker
+MAX_FUTURE_BLOCK_TIME_S = 2 * 60 * 60  # Bitcoin Core chain.h MAX_FUTURE_BLOCK_TIME
+# Anyone-can-spend P2WSH(OP_TRUE): the default payout when no address is given, the same
+# output Bitcoin Core's functional tests mine to (test_framework/address.py ADDRESS_BCRT1_P2WSH_OP_TRUE).
+DEFAULT_PAYOUT_SCRIPT = CScript([OP_0, hashlib.sha256(bytes(CScript([OP_TRUE]))).digest()])
+
+# bech32 / bech32m checksum constants (BIP173, BIP350)
+_BECH32_CONST = 1
+_BECH32M_CONST = 0x2BC830A3
+# base58 version bytes: (P2PKH, P2SH) for mainnet and for testnet/signet/regtest (Core chainparams.cpp)
+_BASE58_P2PKH = {0, 111}
+_BASE58_P2SH = {5, 196}
+
+
+def script_for_address(address: str) -> CScript:
+    """scriptPubKey for a mainnet, testnet, signet or regtest address (bech32, bech32m, base58).
+
+    Decoded here without python-bitcoinlib's global chain parameters, so any node's address works.
+    """
+    hrp_end = address.rfind("1")
+    if address.lower().startswith(("bc1", "tb1", "bcrt1")) and hrp_end > 0:
+        hrp, data = segwit_addr.bech32_decode(address)  # checks characters, case, length
+        if hrp is None:
+            # bech32_decode only accepts the bech32 constant; retry the checksum for bech32m
+            lower = address.lower()
+            hrp, chars = lower[:hrp_end], lower[hrp_end + 1:]
+            values = [segwit_addr.CHARSET.find(c) for c in chars]
+            if -1 in values or len(values) < 6 or \
+                    segwit_addr.bech32_polymod(segwit_addr.bech32_hrp_expand(hrp) + values) != _BECH32M_CONST:
+                raise ValueError(f"bad bech32 checksum in address {address!r}")
+            data, const = values[:-6], _BECH32M_CONST
+        else:
+            const = _BECH32_CONST
+        version = data[0]
+        program = segwit_addr.convertbits(data[1:], 5, 8, False)
+        if program is None or not 2 <= len(program) <= 40 or version > 16 or \
+                (version == 0 and len(program) not in (20, 32)) or \
+                (const == _BECH32_CONST) != (version == 0):  # BIP350: v0 uses bech32, v1+ bech32m
+            raise ValueError(f"invalid segwit address {address!r}")
+        return CScript([version, bytes(program)]) if version else CScript([OP_0, bytes(program)])
+    try:
+        decoded = base58.CBase58Data(address)
+    except base58.Base58Error as exc:
+        raise ValueError(f"not a Bitcoin address: {address!r}") from exc
+    if len(decoded) == 20 and decoded.nVersion in _BASE58_P2PKH:
+        return CScript([OP_DUP, OP_HASH160, bytes(decoded), OP_EQUALVERIFY, OP_CHECKSIG])
+    if len(decoded) == 20 and decoded.nVersion in _BASE58_P2SH:
+        return CScript([OP_HASH160, bytes(decoded), OP_EQUAL])
+    raise ValueError(f"unsupported address version {decoded.nVersion} in {address!r}")
+
+
+def sha256d(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def merkle_root(hashes: list[bytes]) -> bytes:
+    """Merkle root of internal-byte-order hashes (Bitcoin Core consensus/merkle.cpp ComputeMerkleRoot)."""
+    return CBlock.build_merkle_tree_from_txids(hashes)[-1]
+
+
+def witness_commitment_script(wtxids: list[bytes], reserved_value: bytes = WITNESS_RESERVED_VALUE) -> CScript:
+    """The coinbase output committing to the block's wtxids (BIP141; Core validation.cpp
+    GenerateCoinbaseCommitment). `wtxids` excludes the coinbase, whose wtxid counts as zero."""
+    root = merkle_root([bytes(32)] + list(wtxids))
+    return CScript([OP_RETURN, WITNESS_COMMITMENT_HEADER + sha256d(root + reserved_value)])
+
+
+def bits_to_target(bits: int) -> int:
+    """Bitcoin Core arith_uint256::SetCompact (no negative/overflow targets in a template)."""
+    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
+    return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
+
+
+@dataclass(frozen=True)
+class TemplateTx:
+    data: bytes
+    txid: bytes   # internal byte order
+    wtxid: bytes  # internal byte order
+
+
+@dataclass(frozen=True)
+class BlockTemplate:
+    """The fields of a getblocktemplate result the miner uses (Core rpc/mining.cpp)."""
+
+    height: int
+    version: int
+    previous_block_hash: str  # display hex, as RPC shows it
+    bits: int
+    target: int
+    curtime: int
+    mintime: int
+    coinbase_value: int
+    transactions: tuple[TemplateTx, ...]
+    default_witness_commitment: bytes | None
+    longpollid: str | None
+    raw: dict = field(repr=False, compare=False)
+
+    @classmethod
+    def from_rpc(cls, result: dict) -> "BlockTemplate":
+        txs = tuple(TemplateTx(bytes.fromhex(t["data"]), bytes.fromhex(t["txid"])[::-1],
+                               bytes.fromhex(t.get("hash", t["txid"]))[::-1])
+                    for t in result.get("transactions", []))
+        bits = int(result["bits"], 16)
+        target = int(result["target"], 16) if "target" in result else bits_to_target(bits)
+        commitment = result.get("default_witness_commitment")
+        return cls(
+            height=int(result["height"]), version=int(result["version"]),
+            previous_block_hash=result["previousblockhash"], bits=bits, target=target,
+            curtime=int(result["curtime"]), mintime=int(result.get("mintime", 0)),
+            coinbase_value=int(result["coinbasevalue"]), transactions=txs,
+            default_witness_commitment=bytes.fromhex(commitment) if commitment else None,
+            longpollid=result.get("longpollid"), raw=result)
+
+    def header_time(self, now_s: float | None = None) -> int:
+        """Header time: the clock, kept within the template's bounds (>= mintime, the median
+        time past + 1; <= curtime + MAX_FUTURE_BLOCK_TIME, Core validation.cpp ContextualCheckBlockHeader)."""
+        now = int(time.time() if now_s is None else now_s)
+        return max(self.mintime, min(now, self.curtime + MAX_FUTURE_BLOCK_TIME_S - 60))
+
+
+def coinbase_script_sig(height: int, extranonce: bytes) -> CScript:
+    # BIP34: the scriptSig starts with the height pushed as CScriptNum, exactly as Core's
+    # `CScript() << nHeight` (OP_1..OP_16 for 1..16; validation.cpp ContextualCheckBlock).
+    return CScript([height, extranonce, COINBASE_TAG])
+
+
+def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: bytes) -> CTransaction:
+    outputs = [CTxOut(template.coinbase_value, CScript(payout_script))]
+    witness = CTxWitness()
+    commitment = template.default_witness_commitment
+    if commitment is None and any(t.txid != t.wtxid for t in template.transactions):
+        commitment = bytes(witness_commitment_script([t.wtxid for t in template.transactions]))
+    if commitment is not None:
+        outputs.append(CTxOut(0, CScript(commitment)))
+        witness = CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))])
+    tx = CMutableTransaction([CTxIn(COutPoint(), coinbase_script_sig(template.height, extranonce), 0xFFFFFFFF)],
+                             outputs, nLockTime=0, nVersion=2, witness=witness)
+    return CTransaction.from_tx(tx)
+
+
+@dataclass
+class BlockJob:
+    """One header to hash: a template with our coinbase (one extranonce) and a header time."""
+
+    template: BlockTemplate
+    extranonce: bytes
+    ntime: int
+    coinbase: CTransaction = field(repr=False)
+    merkle_root: bytes = field(repr=False)
+    header76: bytes = field(repr=False)
+
+    @property
+    def target(self) -> int:
+        return self.template.target
+
+    def params(self):
+        """Kernel parameters (midstate and header tail) for this header."""
+        return job_params(self.header76 + bytes(4))
+
+    def header(self, nonce: int) -> bytes:
+        return self.header76 + struct.pack("<I", nonce)
+
+    def block_hash(self, nonce: int) -> str:
+        return sha256d(self.header(nonce))[::-1].hex()
+
+    def block_bytes(self, nonce: int) -> bytes:
+        txs = [self.coinbase.serialize()] + [t.data for t in self.template.transactions]
+        return self.header(nonce) + VarIntSerializer.serialize(len(txs)) + b"".join(txs)
+
+    def block_hex(self, nonce: int) -> str:
+        return self.block_bytes(nonce).hex()
+
+
+def make_job(template: BlockTemplate, payout_script: bytes, extranonce: bytes,
+             ntime: int | None = None) -> BlockJob:
+    if len(extranonce) != EXTRANONCE_SIZE:
+        raise ValueError(f"extranonce is {EXTRANONCE_SIZE} bytes, got {len(extranonce)}")
+    coinbase = build_coinbase(template, payout_script, extranonce)
+    root = merkle_root([coinbase.GetTxid()] + [t.txid for t in template.transactions])
+    ntime = template.header_time() if ntime is None else ntime
+    header76 = (struct.pack("<i", template.version) + bytes.fromhex(template.previous_block_hash)[::-1]
+                + root + struct.pack("<II", ntime, template.bits))
+    return BlockJob(template, extranonce, ntime, coinbase, root, header76)
