@@ -309,3 +309,17 @@ def test_lab_difficulty_changes_move_the_network_difficulty():
     world = world_from_lab(3.125, 150e12, start, ChainState(20, 1.4))
     assert world["difficulty"] == pytest.approx(105e12)
     assert ChainState.from_blockchaininfo({"blocks": 12, "difficulty": 4.656542373906925e-10}).halvings == 0
+
+
+def test_exodus_mid_period_and_beyond_the_clamp():
+    common = dict(difficulty=100e12, subsidy_btc=3.125, fees_btc_per_block=0.0, btc_price_usd=85_000)
+    half = econ.hashrate_exodus(share_leaving=0.3, blocks_into_period=1008, **common)
+    actual_s = 1008 * 600 + 1008 * 600 / 0.7
+    assert half.blocks_until_retarget == 1008
+    assert half.new_difficulty == pytest.approx(100e12 * 2016 * 600 / actual_s)
+    assert half.hours_until_retarget == pytest.approx(1008 * 600 / 0.7 / 3600)
+    # 80% leaving would need a 5x drop; pow.cpp clamps the timespan at 4T, so difficulty falls only 4x.
+    most = econ.hashrate_exodus(share_leaving=0.8, **common)
+    assert most.new_difficulty == pytest.approx(25e12)
+    with pytest.raises(ValueError, match="blocks_into_period"):
+        econ.hashrate_exodus(share_leaving=0.3, blocks_into_period=2016, **common)
