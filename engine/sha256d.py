@@ -66,35 +66,6 @@ def measure_hashrate(seconds: float = 0.5, threads: int = 1) -> float:
 
     The regtest node calls this to start a "lab" chain at a difficulty that suits the machine.
     """
-    import threading
-    import time
+    from engine.kernels import best_kernel_name, get_kernel
 
-    from engine.kernels import best_kernel_name, get_kernel, job_params
-
-    kernel = get_kernel(best_kernel_name())
-    header80 = bytes(range(80))
-    params = job_params(header80)
-    counts = [0] * threads
-    chunk = 1 << 18
-    barrier = threading.Barrier(threads + 1)
-
-    def run(index: int, deadline_box: list) -> None:
-        lanes_out = kernel.new_lanes_buffer()
-        barrier.wait()
-        start = 0
-        while time.perf_counter() < deadline_box[0]:
-            # target 0: no nonce qualifies, so every call scans its whole chunk
-            _, hashes = kernel.search(params, header80[:76], 0, start, start + chunk, lanes_out)
-            counts[index] += hashes
-            start = (start + chunk) % NONCE_SPACE
-    deadline_box = [0.0]
-    workers = [threading.Thread(target=run, args=(i, deadline_box), daemon=True) for i in range(threads)]
-    for w in workers:
-        w.start()
-    start_s = time.perf_counter()
-    deadline_box[0] = start_s + seconds
-    barrier.wait()
-    for w in workers:
-        w.join()
-    elapsed_s = time.perf_counter() - start_s
-    return sum(counts) / elapsed_s
+    return get_kernel(best_kernel_name()).measure_hs(seconds, threads)

@@ -72,6 +72,34 @@ class Kernel:
             start = int(candidate) + 1  # same top word as the target, but above it: go on
         return None, nonce_end - nonce_start
 
+    def measure_hs(self, seconds: float = 0.5, threads: int = 1) -> float:
+        """Hashes per second over `seconds` on `threads` threads, each scanning its own header."""
+        import time
+
+        chunk = 1 << 16 if self.lanes == 1 else 1 << 20
+        counts = [0] * threads
+        ready = threading.Barrier(threads + 1)
+        deadline = [0.0]
+
+        def run(index: int) -> None:
+            header80 = bytes([index]) * 80
+            params, lanes_out = job_params(header80), self.new_lanes_buffer()
+            ready.wait()
+            start = 0
+            while time.perf_counter() < deadline[0]:
+                # target 0: no hash meets it, so every call scans its whole chunk
+                counts[index] += self.search(params, header80[:76], 0, start, start + chunk, lanes_out)[1]
+                start = (start + chunk) % NONCE_SPACE
+        workers = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads)]
+        for w in workers:
+            w.start()
+        start_s = time.perf_counter()
+        deadline[0] = start_s + seconds
+        ready.wait()
+        for w in workers:
+            w.join()
+        return sum(counts) / (time.perf_counter() - start_s)
+
     def find(self, header80: bytes, target: int, nonce_start: int = 0,
              nonce_count: int = NONCE_SPACE) -> int | None:
         """Convenience: `search` on a full 80-byte header (its nonce field is ignored)."""

@@ -1,0 +1,157 @@
+"""`mine2compute mine` and `mine2compute bench`: the miner and the kernel benchmark from a terminal."""
+from __future__ import annotations
+
+import time
+
+LAUNCH_S = time.perf_counter()  # taken before Numba loads: "first hash after launch" counts imports too
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from engine.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, \
+    KernelProgress, Miner, MinerStats, NewJob
+
+PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
+
+
+def _mine_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mine2compute mine",
+        description="Mine on any Bitcoin Core compatible node (our embedded node, bitcoind -regtest, ...) "
+                    "over JSON-RPC getblocktemplate/submitblock.")
+    p.add_argument("--rpc-url", required=True, help="node RPC URL, e.g. http://127.0.0.1:18443")
+    auth = p.add_mutually_exclusive_group()
+    auth.add_argument("--rpc-cookie", metavar="FILE", help="cookie file, e.g. DATADIR/regtest/.cookie")
+    auth.add_argument("--rpc-user", metavar="USER", help="rpcuser (with --rpc-password or $" + PASSWORD_ENV + ")")
+    p.add_argument("--rpc-password", metavar="PASSWORD", help="rpcpassword (prefer $" + PASSWORD_ENV + ")")
+    p.add_argument("--address", help="pay block rewards to this address (default: anyone-can-spend P2WSH(OP_TRUE))")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="mining threads (default: all cores)")
+    stop = p.add_mutually_exclusive_group()
+    stop.add_argument("--blocks", type=int, help="stop after this many accepted blocks")
+    stop.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
+    p.add_argument("--kernel", choices=("scalar", "lanes8", "lanes16"), help="force a kernel (default: fastest for this CPU)")
+    p.add_argument("--quiet", action="store_true", help="print only blocks and the summary")
+    return p
+
+
+def mine_main(argv: list[str]) -> int:
+    args = _mine_parser().parse_args(argv)
+    from engine.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
+    from engine.rpc import RPCClient
+
+    if args.threads < 1:
+        print("mine2compute mine: --threads must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        payout = script_for_address(args.address) if args.address else DEFAULT_PAYOUT_SCRIPT
+    except ValueError as exc:
+        print(f"mine2compute mine: {exc}", file=sys.stderr)
+        return 2
+    password = args.rpc_password if args.rpc_password is not None else os.environ.get(PASSWORD_ENV)
+    rpc = RPCClient(args.rpc_url, cookie_file=args.rpc_cookie, user=args.rpc_user, password=password)
+
+    done = threading.Event()
+    accepted = [0]
+    out_lock = threading.Lock()
+
+    def say(text: str) -> None:
+        with out_lock:
+            print(text, flush=True)
+
+    def on_event(event) -> None:
+        if isinstance(event, BlockResult):
+            if event.status == "accepted":
+                accepted[0] += 1
+            reason = f" ({event.reason})" if event.reason else ""
+            say(f"block {event.height} {event.block_hash} {event.status}{reason}")
+            if args.blocks is not None and accepted[0] >= args.blocks:
+                done.set()
+        elif args.quiet:
+            return
+        elif isinstance(event, MinerStats):
+            rates = " ".join(f"{r / 1e6:.2f}" for r in event.worker_hashrates_hs)
+            say(f"{event.elapsed_s:7.1f}s  {event.hashrate_hs / 1e6:7.2f} MH/s  [{rates}]  kernel {event.kernel}"
+                f"  height {event.height}  accepted {event.blocks_accepted}  stale {event.blocks_stale}"
+                f"  rejected {event.blocks_rejected}")
+        elif isinstance(event, KernelProgress):
+            say(f"kernel {event.kernel}: {event.stage}" + (f" ({event.seconds:.1f} s)" if event.stage != "compiling" else ""))
+        elif isinstance(event, BlockFound):
+            say(f"found block {event.height} nonce {event.nonce} (worker {event.worker})")
+        elif isinstance(event, NewJob):
+            if event.reason in ("start", "new tip", "new transactions") and not (args.blocks and event.reason == "new tip"):
+                say(f"new job: height {event.height} on {event.previous_block_hash[:16]}… ({event.reason},"
+                    f" {event.transactions} txs)")
+        elif isinstance(event, ConnectionProblem):
+            say(f"node unreachable: {event.message}; retrying in {event.retry_in_s:.1f} s")
+        elif isinstance(event, ConnectionRestored):
+            say("node reachable again")
+
+    miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event)
+    previous = signal.signal(signal.SIGINT, lambda *_: done.set()) if threading.current_thread() is threading.main_thread() else None
+    say(f"mining on {rpc.url} with {args.threads} thread(s)")
+    start_s = time.perf_counter()
+    miner.start()
+    try:
+        done.wait(args.duration)
+    finally:
+        miner.stop()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    s = miner.stats()
+    first = "never"
+    if s.first_hash_s is not None:
+        first = f"{s.first_hash_s:.2f} s ({s.first_hash_s + start_s - LAUNCH_S:.2f} s after launch)"
+    say(f"done: {s.hashes} hashes in {s.elapsed_s:.1f} s ({s.hashes / max(s.elapsed_s, 1e-9) / 1e6:.2f} MH/s average),"
+        f" blocks found {s.blocks_found}, accepted {s.blocks_accepted}, stale {s.blocks_stale},"
+        f" rejected {s.blocks_rejected}; first hash after {first}; kernel {s.kernel}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- bench
+def hashlib_hs(seconds: float) -> float:
+    """The baseline: hashlib double SHA-256 with a midstate copy per nonce, one thread."""
+    from engine.sha256d import find_nonce_hashlib
+
+    header80 = bytes(80)
+    count = 0
+    chunk = 20_000
+    start_s = time.perf_counter()
+    while time.perf_counter() - start_s < seconds:
+        find_nonce_hashlib(header80, -1, count, chunk)
+        count += chunk
+    return count / (time.perf_counter() - start_s)
+
+
+def bench_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="mine2compute bench",
+                                description="Measure the hashlib baseline and every SHA-256d kernel, "
+                                            "single- and multi-threaded, in one run.")
+    p.add_argument("--seconds", type=float, default=2.0, help="seconds per measurement (default 2)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads for the multi-threaded runs")
+    p.add_argument("--kernels", default="scalar,lanes8,lanes16", help="comma-separated kernels to measure")
+    args = p.parse_args(argv)
+    from engine.kernels import KERNEL_NAMES, best_kernel_name, get_kernel, vector_isa
+
+    names = [n for n in args.kernels.split(",") if n]
+    unknown = [n for n in names if n not in KERNEL_NAMES]
+    if unknown:
+        print(f"mine2compute bench: unknown kernel(s) {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    print(f"instruction set: {vector_isa()}; best kernel for this CPU: {best_kernel_name()}; "
+          f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
+    base_hs = hashlib_hs(args.seconds)
+    print(f"{'hashlib (baseline)':<22}{base_hs / 1e6:8.2f} MH/s  1 thread")
+    rows = []
+    for name in names:
+        kernel = get_kernel(name)
+        one_hs = kernel.measure_hs(args.seconds, 1)
+        many_hs = kernel.measure_hs(args.seconds, args.threads) if args.threads > 1 else one_hs
+        rows.append((name, kernel.compile_s, one_hs, many_hs))
+        print(f"{name:<22}{one_hs / 1e6:8.2f} MH/s  1 thread  ({one_hs / base_hs:5.1f}x hashlib)   "
+              f"{many_hs / 1e6:8.2f} MH/s  {args.threads} threads ({many_hs / one_hs:4.2f}x)   "
+              f"compile/load {kernel.compile_s:.1f} s")
+    print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine lower the numbers)")
+    return 0

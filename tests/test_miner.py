@@ -1,0 +1,415 @@
+"""The miner loop (on an in-process fake node), the RPC client, the CLI, and end to end on our node."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from bitcoin.core import CBlock, b2lx
+
+from engine import jobs
+from engine.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
+    KernelProgress, Miner, MinerStats, NewJob
+from engine.mining_cli import bench_main, mine_main
+from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
+
+ROOT = Path(__file__).resolve().parent.parent
+PAYOUT = jobs.script_for_address("bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85")
+GENESIS = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"
+
+
+def wait_for(predicate, timeout_s: float = 20.0, interval_s: float = 0.01) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval_s)
+    return predicate()
+
+
+class FakeNode(RPCClient):
+    """An in-process stand-in for a node: Core's getblocktemplate/submitblock shapes, real
+    checks on submitted blocks (proof of work, merkle root, BIP34 height, previous block),
+    and knobs to drop connections or answer submitblock with a chosen BIP22 result."""
+
+    def __init__(self, target: int, longpoll: bool = True):
+        super().__init__("http://fake.invalid:1")
+        self.target = target
+        self.longpoll = longpoll
+        self.blocks: list[CBlock] = []
+        self.tip = GENESIS
+        self.cond = threading.Condition()
+        self.fail_calls = 0
+        self.answers: list[str] = []
+        self.calls: list[str] = []
+
+    def template(self) -> dict:
+        t = dict(EMPTY_TEMPLATE_FIELDS, previousblockhash=self.tip, height=len(self.blocks) + 1,
+                 target=f"{self.target:064x}", curtime=int(time.time()))
+        if self.longpoll:
+            t["longpollid"] = self.tip + str(len(self.blocks))
+        return t
+
+    def call(self, method, *params, timeout_s=None):
+        self.calls.append(method)
+        with self.cond:
+            if self.fail_calls > 0:
+                self.fail_calls -= 1
+                raise RPCConnectionError("fake: connection refused")
+        if method == "getbestblockhash":
+            return self.tip
+        if method == "getblocktemplate":
+            request = params[0]
+            assert request["rules"] == ["segwit"]
+            if "longpollid" in request:
+                with self.cond:
+                    self.cond.wait_for(lambda: request["longpollid"][:64] != self.tip, timeout=0.5)
+            return self.template()
+        if method == "submitblock":
+            return self.submit(bytes.fromhex(params[0]))
+        raise RPCError(RPC_METHOD_NOT_FOUND, "Method not found")
+
+    def submit(self, raw: bytes):
+        block = CBlock.deserialize(raw)
+        with self.cond:
+            if self.answers:
+                return self.answers.pop(0)
+            if b2lx(block.hashPrevBlock) != self.tip:
+                return "inconclusive"
+            if int.from_bytes(block.GetHash(), "little") > self.target:
+                return "high-hash"
+            if block.hashMerkleRoot != block.calc_merkle_root():
+                return "bad-txnmrklroot"
+            if not block.vtx[0].vin[0].scriptSig.startswith(jobs.CScript([len(self.blocks) + 1])):
+                return "bad-cb-height"
+            self.blocks.append(block)
+            self.tip = b2lx(block.GetHash())
+            self.cond.notify_all()
+        return None
+
+
+EMPTY_TEMPLATE_FIELDS = {
+    "capabilities": ["proposal"], "version": 536870912, "rules": ["csv", "!segwit", "taproot"],
+    "vbavailable": {}, "vbrequired": 0, "transactions": [], "coinbaseaux": {}, "coinbasevalue": 5000000000,
+    "mintime": 1296688603, "mutable": ["time", "transactions", "prevblock"], "noncerange": "00000000ffffffff",
+    "sigoplimit": 80000, "sizelimit": 4000000, "weightlimit": 4000000, "bits": "207fffff",
+    "default_witness_commitment": "6a24aa21a9ede2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9",
+}
+
+
+class Recorder:
+    def __init__(self):
+        self.events = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event):
+        with self.lock:
+            self.events.append(event)
+
+    def of(self, kind):
+        with self.lock:
+            return [e for e in self.events if isinstance(e, kind)]
+
+    def accepted(self):
+        return [e for e in self.of(BlockResult) if e.status == "accepted"]
+
+
+@pytest.fixture
+def make_miner():
+    miners = []
+
+    def make(node, **kwargs):
+        recorder = Recorder()
+        kwargs.setdefault("stats_interval_s", 0.1)
+        miner = Miner(node, PAYOUT, on_event=recorder, **kwargs)
+        miners.append(miner)
+        return miner, recorder
+
+    yield make
+    for miner in miners:
+        miner.stop()
+
+
+# ----------------------------------------------------------------------------- miner loop
+def test_mines_valid_blocks_paying_our_script(make_miner):
+    node = FakeNode(target=(1 << 256) // 20_000)  # ~20k hashes a block: the kernel does real work
+    miner, events = make_miner(node, max_slots=2)
+    miner.start()
+    assert wait_for(lambda: len(node.blocks) >= 5)
+    miner.stop()
+    for height, block in enumerate(node.blocks[:5], start=1):
+        cb = block.vtx[0]
+        assert cb.vout[0].scriptPubKey == PAYOUT and cb.vout[0].nValue == 5_000_000_000
+        assert cb.vin[0].scriptSig.startswith(jobs.CScript([height])) and jobs.COINBASE_TAG in cb.vin[0].scriptSig
+        assert int.from_bytes(block.GetHash(), "little") <= node.target
+    hashes = {b2lx(b.GetHash()) for b in node.blocks}
+    assert {e.block_hash for e in events.accepted()} == hashes
+    stats = miner.stats()
+    assert stats.blocks_accepted == len(node.blocks) and stats.blocks_rejected == 0
+    assert stats.blocks_found == len(events.of(BlockFound)) >= len(node.blocks)
+    assert stats.hashes > 5 * 1000  # the expected ~20k hashes a block, with wide slack
+    assert stats.first_hash_s is not None and stats.first_hash_s < 10
+    assert [e.reason for e in events.of(NewJob)][0] == "start"
+
+
+def test_quick_kernel_mines_first_then_the_fast_one_takes_over(make_miner):
+    node = FakeNode(target=0)  # nothing meets it: pure hashing
+    miner, events = make_miner(node, max_slots=1)
+    miner.start()
+    assert wait_for(lambda: [e.kernel for e in events.of(KernelProgress) if e.stage == "active"] == ["scalar", miner.kernel_name])
+    assert wait_for(lambda: miner.stats().kernel == miner.kernel_name)
+    hashes = miner.stats().hashes
+    assert wait_for(lambda: miner.stats().hashes > hashes + 1_000_000)
+
+
+def test_set_slots_and_pause_take_effect_within_a_tenth_of_a_second(make_miner):
+    node = FakeNode(target=0)
+    miner, events = make_miner(node, max_slots=2, slots=2)
+    assert (miner.max_slots, miner.slots) == (2, 2)
+    miner.start()
+    assert wait_for(lambda: miner.stats().active_workers == 2)
+    start = time.perf_counter()
+    miner.set_slots(1)
+    assert wait_for(lambda: miner.stats().active_workers == 1, interval_s=0.002)
+    assert time.perf_counter() - start < 0.25  # chunks are ~50 ms; allow for a loaded machine
+    assert miner.slots == 1
+    before = list(miner._worker_hashes)
+    time.sleep(0.3)
+    after = list(miner._worker_hashes)
+    assert after[0] > before[0] and after[1] == before[1]  # worker 1 idles, worker 0 hashes
+
+    miner.pause()
+    assert wait_for(lambda: miner.stats().active_workers == 0, interval_s=0.002)
+    frozen = miner.stats().hashes
+    time.sleep(0.2)
+    assert miner.stats().hashes == frozen and miner.stats().paused and miner.slots == 1
+    miner.resume()
+    assert wait_for(lambda: miner.stats().hashes > frozen)
+
+    miner.set_slots(0)
+    assert wait_for(lambda: miner.stats().active_workers == 0)
+    miner.set_slots(2)
+    assert wait_for(lambda: miner.stats().active_workers == 2)
+    for bad in (-1, 3, 1.5, True):
+        with pytest.raises(ValueError):
+            miner.set_slots(bad)
+
+
+def test_stats_events_report_hashrate_per_worker(make_miner):
+    node = FakeNode(target=0)
+    miner, events = make_miner(node, max_slots=2)
+    miner.start()
+    assert wait_for(lambda: any(s.hashrate_hs > 0 and all(r > 0 for r in s.worker_hashrates_hs)
+                                for s in events.of(MinerStats)))
+    s = [s for s in events.of(MinerStats) if s.hashrate_hs > 0][-1]
+    assert s.hashrate_hs == pytest.approx(sum(s.worker_hashrates_hs))
+    assert s.hashrate_hs < 10 * s.hashes / s.elapsed_s + 1  # a moving average, not a made-up number
+    assert len(s.worker_hashrates_hs) == 2 and s.slots == 2 and s.connected
+
+
+def test_connection_loss_is_reported_and_retried(make_miner):
+    node = FakeNode(target=(1 << 256) // 2000, longpoll=False)
+    node.fail_calls = 4
+    miner, events = make_miner(node, max_slots=1, poll_interval_s=0.05)
+    miner.start()
+    assert wait_for(lambda: len(node.blocks) >= 2)
+    problems = events.of(ConnectionProblem)
+    assert len(problems) >= 3 and "connection refused" in problems[0].message
+    assert [p.retry_in_s for p in problems[:3]] == sorted(p.retry_in_s for p in problems[:3])  # back-off grows
+    assert events.of(ConnectionRestored)
+    count = len(node.blocks)
+    node.fail_calls = 3  # lose it again mid-run
+    assert wait_for(lambda: len(node.blocks) >= count + 2)
+    assert miner.running
+
+
+def test_rejected_and_stale_blocks_are_counted_with_their_reason(make_miner):
+    node = FakeNode(target=(1 << 256) // 2000)
+    node.answers = ["bad-cb-height", "inconclusive"]
+    miner, events = make_miner(node, max_slots=1)
+    miner.start()
+    assert wait_for(lambda: len(node.blocks) >= 2)
+    results = events.of(BlockResult)
+    assert (results[0].status, results[0].reason) == ("rejected", "bad-cb-height")
+    assert (results[1].status, results[1].reason) == ("stale", "inconclusive")
+    stats = miner.stats()
+    assert (stats.blocks_rejected, stats.blocks_stale) == (1, 1) and stats.blocks_accepted >= 2
+
+
+def test_extranonce_rolls_when_the_nonce_space_is_used_up(make_miner):
+    node = FakeNode(target=(1 << 256) // 3000)
+    miner, _ = make_miner(node, max_slots=1, nonces_per_header=256, kernel="scalar")
+    miner.start()
+    assert wait_for(lambda: len(node.blocks) >= 3)
+    extranonces = set()
+    for block in node.blocks[:3]:
+        assert block.nNonce < 256
+        script = block.vtx[0].vin[0].scriptSig
+        extranonces.add(next(op for op in list(script)[1:] if isinstance(op, bytes) and len(op) == jobs.EXTRANONCE_SIZE))
+    assert len(extranonces) == 3
+    # ~3000 hashes a block in 256-nonce headers: some blocks needed several extranonces
+    assert max(int.from_bytes(e[4:], "little") for e in extranonces) >= 3
+
+
+def test_a_failing_listener_does_not_stop_the_miner(make_miner):
+    node = FakeNode(target=(1 << 256) // 2000)
+    miner, _ = make_miner(node, max_slots=1)
+
+    def broken(event):
+        raise RuntimeError("listener bug")
+
+    miner.add_listener(broken)
+    miner.start()
+    assert wait_for(lambda: len(node.blocks) >= 2)
+
+
+def test_hashrate_meter_is_a_moving_average():
+    meter = HashrateMeter(window_s=2.0)
+    assert meter.rate_hs(0.0) == 0.0
+    for i in range(1, 11):  # 1000 hashes every 0.1 s = 10 kH/s
+        meter.add(i * 0.1, 1000, 0.1)
+    assert meter.rate_hs(1.0) == pytest.approx(10_000)
+    for i in range(11, 41):  # then 4000 per 0.1 s
+        meter.add(i * 0.1, 4000, 0.1)
+    assert meter.rate_hs(4.0) == pytest.approx(40_000, rel=0.06)
+    assert meter.rate_hs(10.0) == 0.0  # nothing in the window any more
+
+
+# ----------------------------------------------------------------------------- RPC client
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_rpc_connection_refused_is_a_typed_error_and_retries_back_off():
+    client = RPCClient(f"http://127.0.0.1:{free_port()}", user="u", password="p")
+    with pytest.raises(RPCConnectionError):
+        client.call("getblockcount")
+    stop = threading.Event()
+    delays = []
+
+    def on_retry(error, delay_s):
+        delays.append(delay_s)
+        if len(delays) == 4:
+            stop.set()
+
+    with pytest.raises(RPCStopped):
+        client.call_retrying("getblockcount", stop=stop, on_retry=on_retry, first_delay_s=0.01)
+    assert delays == [0.01, 0.02, 0.04, 0.08]
+
+
+def test_rpc_against_the_node_cookie_user_password_and_core_error_codes(regtest_node):
+    client = RPCClient(regtest_node.url, cookie_file=regtest_node.cookie_file)
+    assert client.call("getblockcount") == 0
+    with pytest.raises(RPCError) as info:
+        client.call("nosuchmethod")
+    assert info.value.code == RPC_METHOD_NOT_FOUND and not info.value.transient
+    with pytest.raises(RPCError):  # non-transient errors are not retried
+        client.call_retrying("nosuchmethod")
+    user, password = regtest_node.cookie_file.read_text().strip().split(":", 1)
+    assert RPCClient(regtest_node.url, user=user, password=password).call("getblockcount") == 0
+    embedded = regtest_node.url.replace("http://", f"http://{user}:{password}@")
+    assert RPCClient(embedded).call("getbestblockhash") == GENESIS
+    with pytest.raises(RPCAuthError):
+        RPCClient(regtest_node.url, user=user, password="wrong").call("getblockcount")
+    # one proxy per thread: concurrent calls from several threads all succeed
+    results = []
+    threads = [threading.Thread(target=lambda: results.extend(client.call("getblockcount") for _ in range(20)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [0] * 80
+
+
+# ----------------------------------------------------------------------------- end to end
+def coinbase_of(node, height: int) -> dict:
+    return node.rpc("getblock", node.rpc("getblockhash", height), 2)["tx"][0]
+
+
+def test_miner_mines_n_blocks_on_the_node_with_our_coinbase(regtest_node, make_miner):
+    start_height = regtest_node.rpc("getblockcount")
+    client = RPCClient(regtest_node.url, cookie_file=regtest_node.cookie_file)
+    miner, events = make_miner(client, max_slots=2)
+    blocks = 6
+    miner.start()
+    assert wait_for(lambda: len(events.accepted()) >= blocks, timeout_s=60)
+    miner.stop()
+    height = regtest_node.rpc("getblockcount")
+    accepted = events.accepted()
+    assert height == start_height + len(accepted) >= start_height + blocks
+    ours = {e.block_hash for e in accepted}
+    for h in range(start_height + 1, height + 1):
+        assert regtest_node.rpc("getblockhash", h) in ours
+        cb = coinbase_of(regtest_node, h)
+        assert cb["vout"][0]["scriptPubKey"]["hex"] == PAYOUT.hex()
+        assert jobs.COINBASE_TAG.hex() in cb["vin"][0]["coinbase"]
+
+
+def test_miner_survives_a_node_restart_with_a_new_cookie(node_factory, tmp_path, make_miner):
+    port = free_port()
+    node = node_factory("regtest", datadir=tmp_path / "restart", rpcport=port).start()
+    client = RPCClient(node.url, cookie_file=node.cookie_file)
+    miner, events = make_miner(client, max_slots=1, poll_interval_s=0.05)
+    miner.start()
+    assert wait_for(lambda: len(events.accepted()) >= 2, timeout_s=60)
+    old_cookie = node.cookie_file.read_text()
+    node.stop()
+    assert wait_for(lambda: events.of(ConnectionProblem), timeout_s=30)
+    node.start()
+    assert node.cookie_file.read_text() != old_cookie
+    before = len(events.accepted())
+    assert wait_for(lambda: len(events.accepted()) >= before + 2, timeout_s=60)
+    assert events.of(ConnectionRestored)
+    assert node.rpc("getblockcount") >= 4
+
+
+def test_mine_command_mines_blocks_and_prints_them(regtest_node, capsys):
+    rc = mine_main(["--rpc-url", regtest_node.url, "--rpc-cookie", str(regtest_node.cookie_file),
+                    "--blocks", "3", "--threads", "1",
+                    "--address", "bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert out.count(" accepted") >= 3 and "done:" in out
+    assert regtest_node.rpc("getblockcount") >= 3
+    assert mine_main(["--rpc-url", regtest_node.url, "--address", "not-an-address", "--duration", "1"]) == 2
+
+
+def test_first_hash_within_3_s_with_a_cold_cache(regtest_node, tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), MINE2COMPUTE_CACHE_DIR=str(tmp_path / "kernels"))
+    out = subprocess.run(
+        [sys.executable, "-m", "gui.cli", "mine", "--rpc-url", regtest_node.url, "--rpc-cookie",
+         str(regtest_node.cookie_file), "--blocks", "1", "--threads", "1", "--quiet"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    after_launch_s = float(out.stdout.split("first hash after ")[1].split("(")[1].split(" s after launch")[0])
+    assert after_launch_s < 3.0  # the quick scalar kernel compiles in ~1 s; the fast one compiles behind it
+
+
+def test_bench_command_measures_baseline_and_kernels(capsys):
+    assert bench_main(["--seconds", "0.2", "--threads", "2", "--kernels", "scalar"]) == 0
+    out = capsys.readouterr().out
+    assert "hashlib (baseline)" in out and "scalar" in out and "MH/s" in out
+    assert bench_main(["--kernels", "nosuch"]) == 2
+
+
+@pytest.mark.slow
+def test_performance_goals():
+    """Issue 3's goals: >= 25 MH/s per core, >= 25x hashlib, >= 1.9x on two threads (needs two idle cores)."""
+    from engine.kernels import best_kernel_name, get_kernel
+    from engine.mining_cli import hashlib_hs
+
+    kernel = get_kernel(best_kernel_name())
+    base_hs = hashlib_hs(2.0)
+    one_hs = kernel.measure_hs(3.0, 1)
+    assert one_hs >= 25e6
+    assert one_hs >= 25 * base_hs
+    if (os.cpu_count() or 1) >= 2:
+        assert kernel.measure_hs(3.0, 2) >= 1.9 * one_hs
