@@ -1,0 +1,327 @@
+"""The one controller: owns the node process, the miner, the AI runner and the capacity
+allocator, and turns their state into Qt signals. Widgets observe it and never call RPC or
+kernels themselves. Engine callbacks arrive on engine threads; emitting a signal from there
+queues the slot onto the GUI thread (Electrum's QtEventListener pattern).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
+from engine.capacity import Allocation, CapacityAllocator
+from engine.lab_mapping import ChainState, LabMapping, ai_billing_for_lab
+from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats
+from engine.rpc import RPCClient, RPCError
+from gui.node_process import BitcoindProcess, NodeProcess
+from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_S = 1.0
+LEASE_NOTICE_S = 30.0  # lab time for an AI lease to end after its cores are taken back
+RECENT_BLOCKS = 2000  # headers kept for the charts and the table
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """One block as the window shows it, read from its header."""
+    height: int
+    hash: str
+    time: int
+    bits: str
+    difficulty: float
+    subsidy_btc: float
+    interval_s: int | None  # seconds since the previous block
+
+
+def default_datadir() -> Path:
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location or Path.home() / ".mine2compute")
+
+
+def subsidy_btc(height: int, halving_interval: int) -> float:
+    """validation.cpp GetBlockSubsidy, in BTC."""
+    halvings = height // halving_interval
+    return 0.0 if halvings >= 64 else (50 * 100_000_000 >> halvings) / 1e8
+
+
+class ChainPoller(threading.Thread):
+    """Polls the node once a second on its own thread with its own RPC proxy."""
+
+    def __init__(self, rpc: RPCClient, emit_info, emit_blocks, emit_error):
+        super().__init__(name="chain-poller", daemon=True)
+        self.rpc = rpc
+        self.emit_info, self.emit_blocks, self.emit_error = emit_info, emit_blocks, emit_error
+        self.stop_event = threading.Event()
+        self.known_height = -1
+        self.last_hash: str | None = None
+        self.prev_time: int | None = None
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                self.poll_once()
+            except RPCError as exc:
+                self.emit_error(str(exc))
+            except Exception as exc:  # never let the poller die silently
+                log.exception("chain poll failed")
+                self.emit_error(str(exc))
+            self.stop_event.wait(POLL_INTERVAL_S)
+
+    def poll_once(self) -> None:
+        info = self.rpc.call("getblockchaininfo")
+        try:
+            info["networkhashps"] = self.rpc.call("getnetworkhashps", 24)
+        except RPCError:
+            info["networkhashps"] = 0.0
+        self.emit_info(info)
+        height, best = info["blocks"], info["bestblockhash"]
+        if best == self.last_hash:
+            return
+        halving = (info.get("consensus") or {}).get("subsidy_halving_interval", 150)
+        start = max(0, height - RECENT_BLOCKS + 1)
+        if self.known_height >= 0 and self.known_height < height:
+            # Only the new blocks, unless a reorg replaced what we showed.
+            header = self.rpc.call("getblockheader", self.rpc.call("getblockhash", self.known_height))
+            if header["hash"] == self.last_hash:
+                start = self.known_height + 1
+        rows = []
+        prev_time = None
+        if start > 0:
+            prev_time = self.rpc.call("getblockheader", self.rpc.call("getblockhash", start - 1))["time"]
+        block_hash = self.rpc.call("getblockhash", start)
+        for h in range(start, height + 1):
+            header = self.rpc.call("getblockheader", block_hash)
+            rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
+                                 float(header["difficulty"]), subsidy_btc(h, halving),
+                                 header["time"] - prev_time if prev_time is not None and h > 0 else None))
+            prev_time = header["time"]
+            block_hash = header.get("nextblockhash")
+            if block_hash is None:
+                break
+        replaced = start <= self.known_height
+        self.known_height, self.last_hash = rows[-1].height if rows else height, best
+        self.emit_blocks(rows, replaced)
+
+
+class LabController(QObject):
+    """Starts and stops everything; every slow step runs off the GUI thread."""
+
+    status = Signal(str)  # one line for the status bar
+    compile_progress = Signal(str, int)  # message, percent (-1: busy, 100: done)
+    node_ready = Signal(str)  # RPC URL
+    node_failed = Signal(str)  # what went wrong and what to do
+    chain_info = Signal(dict)  # getblockchaininfo (+ networkhashps) every second
+    blocks = Signal(list, bool)  # new BlockRows, and whether they replace the shown ones (reorg)
+    miner_stats = Signal(object)  # MinerStats every second
+    block_result = Signal(object)  # BlockResult
+    ai_report = Signal(object)  # AIReport every second
+    allocation = Signal(object)  # Allocation after every capacity change
+    problem = Signal(str)  # a passing problem (connection lost, retrying)
+    _launch_requested = Signal(tuple)
+
+    def __init__(self, datadir: Path | None = None, settings: QSettings | None = None,
+                 total_cores: int | None = None, lab_hashrate_hs: float | None = None, parent=None):
+        """`lab_hashrate_hs` sizes a new lab chain without timing the kernels (tests, demos)."""
+        super().__init__(parent)
+        self.lab_hashrate_hs = lab_hashrate_hs
+        self.settings = settings or QSettings("mine2compute", "Mine-to-Compute Lab")
+        self.datadir = Path(datadir) if datadir else default_datadir()
+        self.total_cores = total_cores or os.cpu_count() or 1
+        self.node: NodeProcess | None = None
+        self.rpc: RPCClient | None = None
+        self.miner: Miner | None = None
+        self.ai: AIJobRunner | None = None
+        self.allocator: CapacityAllocator | None = None
+        self.poller: ChainPoller | None = None
+        self.url: str | None = None
+        self.chain_name = "lab"
+        self.mapping = LabMapping(site_mw=1000.0, total_cores=self.total_cores)
+        self.start_state: ChainState | None = None
+        self.slot_gflop_s: float | None = None
+        self.scenario_values: dict | None = None
+        self.last_info: dict | None = None
+        self._throttle_cores = self.total_cores
+        self._ai_slots = 0
+        self._shutting_down = False
+        self._threads: list[threading.Thread] = []
+        self.chain_info.connect(self._remember_info)
+        self._launch_requested.connect(self._launch_embedded)
+        self._lease_timer = QTimer(self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000),
+                                   timeout=self._end_unused_lease)
+
+    # --- start-up ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the node chosen in the settings (embedded by default), then the miner."""
+        mode = self.settings.value("node/mode", "embedded")
+        if mode == "attach":
+            url = self.settings.value("node/url", "http://127.0.0.1:18443")
+            self._connect(url, self.settings.value("node/cookie", "") or None,
+                          self.settings.value("node/user", "") or None,
+                          self.settings.value("node/password", "") or None)
+        elif mode == "bitcoind":
+            self.chain_name = "regtest"
+            self._launch(BitcoindProcess(self.datadir / "bitcoind", parent=self))
+        else:
+            self.chain_name = self.settings.value("node/chain", "lab")
+            chain_exists = (self.datadir / self.chain_name / "chainparams.json").exists()
+            if self.chain_name == "lab" and not chain_exists and self.lab_hashrate_hs:
+                self._launch_embedded(("--lab-hashrate", f"{self.lab_hashrate_hs:.0f}"))
+            elif self.chain_name == "lab" and not chain_exists:
+                self._in_thread("calibrate", self._calibrate_then_launch)
+            else:
+                self._launch_embedded(())
+
+    def _in_thread(self, name: str, target) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _calibrate_then_launch(self) -> None:
+        """First run: compile the fast kernel (progress shown) and size the lab chain to it."""
+        from engine.sha256d import measure_hashrate
+        self.compile_progress.emit("Compiling the SHA-256d kernels (first run only)…", -1)
+        t0 = time.perf_counter()
+        hashrate = measure_hashrate(seconds=0.5, threads=self.total_cores)
+        self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: "
+                                   f"{hashrate / 1e6:.1f} MH/s on {self.total_cores} cores", 100)
+        if not self._shutting_down:
+            # A queued signal brings the launch back to the GUI thread, where QProcess lives.
+            self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
+
+    def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
+        port = int(self.settings.value("node/rpcport", 0))
+        self._launch(NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self))
+
+    def _launch(self, node: NodeProcess) -> None:
+        if self._shutting_down:
+            return
+        self.node = node
+        node.ready.connect(lambda url, cookie: self._connect(url, cookie, None, None))
+        node.failed.connect(self._node_failed)
+        self.status.emit("Starting the node…")
+        node.start()
+
+    def _node_failed(self, message: str) -> None:
+        self._stop_engine()
+        self.node_failed.emit(message)
+
+    def restart_node(self) -> None:
+        """After a crash: start the same node again (the chain is safe on disk)."""
+        if self.node is not None:
+            self.node.start()
+
+    def _connect(self, url: str, cookie: str | None, user: str | None, password: str | None) -> None:
+        self.url = url
+        self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
+        self.node_ready.emit(url)
+        self.status.emit(f"Node ready at {url}")
+        self._start_engine()
+
+    def _start_engine(self) -> None:
+        self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
+                           on_event=self._on_miner_event)
+        self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
+        self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
+                                           ai_slots=min(self._ai_slots, self._throttle_cores),
+                                           on_change=self.allocation.emit)
+        self.miner.start()
+        self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
+        self.poller.start()
+        self._in_thread("ai-calibrate", self._measure_ai_speed)
+        self.allocation.emit(self.allocator.allocation)
+
+    def _measure_ai_speed(self) -> None:
+        self.slot_gflop_s = measure_slot_gflop_s(duration_s=0.3)
+        self._apply_billing()
+
+    # --- engine events -> signals -------------------------------------------------------------
+    def _on_miner_event(self, event) -> None:
+        if isinstance(event, MinerStats):
+            self.miner_stats.emit(event)
+        elif isinstance(event, BlockResult):
+            self.block_result.emit(event)
+        elif isinstance(event, KernelProgress):
+            pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
+            words = {"compiling": f"Compiling the fast {event.kernel} kernel (mining meanwhile)…",
+                     "ready": f"Fast kernel {event.kernel} compiled in {event.seconds:.0f} s",
+                     "active": f"Mining with the {event.kernel} kernel"}
+            self.compile_progress.emit(words.get(event.stage, event.stage), pct)
+        elif isinstance(event, ConnectionProblem):
+            self.problem.emit(f"Node unreachable ({event.message}); retrying in {event.retry_in_s:.0f} s")
+
+    def _remember_info(self, info: dict) -> None:
+        self.last_info = info
+        state = ChainState.from_blockchaininfo(info)
+        if self.start_state is None:
+            self.start_state = state
+
+    # --- capacity -----------------------------------------------------------------------------
+    def set_ai_cores(self, cores: int) -> None:
+        """Move cores between mining and AI jobs (the rest mine).
+
+        Taking cores back from AI is downtime against the tenant's SLA until the lease on them
+        ends, LEASE_NOTICE_S later; mining can stop at any moment at no cost.
+        """
+        self._ai_slots = cores
+        if self.allocator:
+            self.allocator.set_ai_slots(min(cores, self.allocator.total_cores))
+            self._lease_timer.start()
+
+    def _end_unused_lease(self) -> None:
+        if self.ai is not None and self.ai.contracted_slots > self.ai.slots:
+            self.ai.set_contracted_slots(self.ai.slots)
+
+    def set_throttle(self, cores: int) -> None:
+        """Use only `cores` of the machine's cores, so a laptop stays cool."""
+        self._throttle_cores = max(0, min(cores, self.total_cores))
+        if self.allocator:
+            self.allocator.set_total_cores(self._throttle_cores)
+            if self._ai_slots and self.allocator.allocation.ai_slots < self._ai_slots:
+                self.allocator.set_ai_slots(min(self._ai_slots, self._throttle_cores))
+
+    def set_mining_paused(self, paused: bool) -> None:
+        if self.miner:
+            (self.miner.pause if paused else self.miner.resume)()
+
+    def set_scenario_values(self, values: dict) -> None:
+        """The economics panel's scenario: it prices the AI runner's work."""
+        self.scenario_values = dict(values)
+        self.mapping = LabMapping(site_mw=float(values.get("site_mw", 1000.0)), total_cores=self.total_cores)
+        self._apply_billing()
+
+    def _apply_billing(self) -> None:
+        if self.ai is None or self.scenario_values is None or not self.slot_gflop_s:
+            return
+        try:
+            self.ai.set_billing(ai_billing_for_lab(self.scenario_values, self.mapping, self.slot_gflop_s))
+        except (ValueError, KeyError) as exc:
+            self.problem.emit(f"AI billing not updated: {exc}")
+
+    # --- shutdown -----------------------------------------------------------------------------
+    def _stop_engine(self) -> None:
+        if self.poller:
+            self.poller.stop_event.set()
+            self.poller.join(5)
+            self.poller = None
+        if self.miner:
+            self.miner.stop()
+            self.miner = None
+        if self.ai:
+            self.ai.close()
+            self.ai = None
+        self.allocator = None
+
+    def shutdown(self) -> None:
+        """Clean shutdown: miner and AI stopped, node stopped and flushed."""
+        self._shutting_down = True
+        self._stop_engine()
+        if self.node:
+            self.node.stop()
+        for thread in self._threads:
+            thread.join(10)

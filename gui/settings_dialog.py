@@ -1,0 +1,75 @@
+"""Which node the lab uses: the embedded one, Bitcoin Core's bitcoind from PATH, or a running
+node attached by URL and credentials (a teacher's node, for a whole class). Kept in QSettings."""
+from __future__ import annotations
+
+import shutil
+
+from gui.qt import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                    QSettings, QSpinBox, QVBoxLayout)
+
+MODES = [("embedded", "Embedded node (recommended)"),
+         ("bitcoind", "Bitcoin Core: bitcoind -regtest from PATH"),
+         ("attach", "Attach to a running node (URL + credentials)")]
+
+
+class NodeSettingsDialog(QDialog):
+    def __init__(self, settings: QSettings, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Node settings")
+        v = QVBoxLayout(self)
+        form = QFormLayout()
+        self.mode = QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setCurrentIndex([k for k, _ in MODES].index(settings.value("node/mode", "embedded")))
+        self.chain = QComboBox()
+        self.chain.addItem("lab: difficulty follows hashrate (classroom)", "lab")
+        self.chain.addItem("regtest: exactly Bitcoin Core's regtest", "regtest")
+        self.chain.setCurrentIndex(0 if settings.value("node/chain", "lab") == "lab" else 1)
+        self.port = QSpinBox(minimum=0, maximum=65535, value=int(settings.value("node/rpcport", 0)),
+                             specialValueText="any free port")
+        self.url = QLineEdit(settings.value("node/url", "http://127.0.0.1:18443"))
+        self.cookie = QLineEdit(settings.value("node/cookie", ""), placeholderText="path to .cookie (or user/password)")
+        self.user = QLineEdit(settings.value("node/user", ""))
+        self.password = QLineEdit(settings.value("node/password", ""), echoMode=QLineEdit.EchoMode.Password)
+        form.addRow("Node", self.mode)
+        form.addRow("Chain (embedded)", self.chain)
+        form.addRow("RPC port (embedded)", self.port)
+        form.addRow("URL (attach)", self.url)
+        form.addRow("Cookie file (attach)", self.cookie)
+        form.addRow("User (attach)", self.user)
+        form.addRow("Password (attach)", self.password)
+        v.addLayout(form)
+        if shutil.which("bitcoind") is None:
+            v.addWidget(QLabel("bitcoind is not on PATH on this computer."))
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #EF476F;")
+        v.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        v.addWidget(buttons)
+
+    def save(self) -> None:
+        mode = self.mode.currentData()
+        if mode == "attach":
+            url = self.url.text().strip()
+            if not url.startswith(("http://", "https://")):
+                self.error.setText("The URL must start with http:// (for example http://192.168.1.10:18449).")
+                return
+            if not self.cookie.text().strip() and not (self.user.text() and self.password.text()):
+                self.error.setText("Give a cookie file, or a user and password.")
+                return
+        if mode == "bitcoind" and shutil.which("bitcoind") is None:
+            self.error.setText("bitcoind is not on PATH: install Bitcoin Core first.")
+            return
+        s = self.settings
+        s.setValue("node/mode", mode)
+        s.setValue("node/chain", self.chain.currentData())
+        s.setValue("node/rpcport", self.port.value())
+        s.setValue("node/url", self.url.text().strip())
+        s.setValue("node/cookie", self.cookie.text().strip())
+        s.setValue("node/user", self.user.text())
+        s.setValue("node/password", self.password.text())
+        self.accept()

@@ -1,0 +1,128 @@
+"""The lab window, offscreen, with a real node process and the real miner (pytest-qt)."""
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+
+import pytest
+
+from gui.controller import LabController
+from gui.main_window import MainWindow
+from gui.qt import QImage, QProcess, QSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def lab(qapp, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("gui")
+    settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
+    # 2 MH/s sizes the lab chain so the miner (tens of MH/s) finds blocks several times a second.
+    controller = LabController(datadir=tmp / "data", settings=settings, lab_hashrate_hs=2e6)
+    window = MainWindow(controller)
+    window.show()
+    controller.start()
+    yield controller, window
+    if window.isVisible():
+        window.close()
+
+
+def test_blocks_appear_in_the_table(lab, qtbot):
+    controller, window = lab
+    qtbot.waitUntil(lambda: window.table.rowCount() >= 3, timeout=TIMEOUT_MS)
+    assert window.rows[-1].height >= 2
+    assert window.blocks_accepted >= 1 or controller.miner.stats().blocks_accepted >= 1
+    assert window.node_chip.text().startswith("● lab")
+    window.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.hashrate_chart.series["total"][0].size >= 3, timeout=TIMEOUT_MS)
+    window.redraw()
+    SHOTS.mkdir(exist_ok=True)
+    assert window.grab().save(str(SHOTS / "chain.png"))
+
+
+def test_moving_capacity_to_ai_changes_workers_and_hashrate(lab, qtbot):
+    controller, window = lab
+    total = controller.total_cores
+    window.capacity_slider.setValue(1)
+    qtbot.waitUntil(lambda: controller.miner.slots == total - 1, timeout=2000)
+    qtbot.waitUntil(lambda: controller.ai.busy_workers == 1, timeout=2000)
+    points_before = window.hashrate_chart.series["total"][0].size
+    with qtbot.waitSignal(controller.ai_report, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: window.last_stats.active_workers <= total - 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.hashrate_chart.series["total"][0].size > points_before, timeout=5000)
+    assert window.ai_value.text().endswith("GFLOP/s") and not window.ai_value.text().startswith("0.0")
+    assert "AI: 1 core" in window.ai_label.text()
+    window.capacity_slider.setValue(0)
+    qtbot.waitUntil(lambda: controller.miner.slots == total, timeout=2000)
+
+
+def test_pause_and_resume_mining(lab, qtbot):
+    controller, window = lab
+    window.pause_button.setChecked(True)
+    qtbot.waitUntil(lambda: window.last_stats is not None and window.last_stats.paused, timeout=5000)
+    qtbot.waitUntil(lambda: window.last_stats.active_workers == 0, timeout=5000)
+    window.pause_button.setChecked(False)
+    qtbot.waitUntil(lambda: window.last_stats.active_workers > 0, timeout=5000)
+
+
+def test_export_writes_png_and_csv(lab, tmp_path):
+    _, window = lab
+    written = window.export_all(tmp_path / "export")
+    pngs = [p for p in written if p.suffix == ".png"]
+    assert len(pngs) >= 4
+    for p in pngs:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert not QImage(str(p)).isNull() and QImage(str(p)).width() >= 800
+    with open(tmp_path / "export" / "blocks.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and int(rows[-1]["height"]) == window.rows[-1].height
+    assert all(len(r["hash"]) == 64 for r in rows)
+    with open(tmp_path / "export" / "hashrate.csv") as f:
+        assert len(list(csv.reader(f))) > 1
+
+
+def test_presenter_and_light_theme_screenshots(lab, qtbot):
+    _, window = lab
+    window.presenter_button.setChecked(True)
+    window.redraw()
+    qtbot.wait(300)  # let the layouts settle on the new fonts, as the event loop would
+    assert window.grab().save(str(SHOTS / "presenter.png"))
+    window.presenter_button.setChecked(False)
+    window.toggle_theme()
+    window.tabs.setCurrentIndex(1)
+    qtbot.wait(300)
+    assert window.grab().save(str(SHOTS / "economics_light.png"))
+    window.toggle_theme()
+    window.tabs.setCurrentIndex(2)
+    assert window.grab().save(str(SHOTS / "node.png"))
+    window.tabs.setCurrentIndex(0)
+
+
+def test_node_crash_is_shown_and_restart_works(lab, qtbot):
+    controller, window = lab
+    with qtbot.waitSignal(controller.node_failed, timeout=10_000):
+        controller.node.proc.kill()
+    assert window.banner.isVisible() and window.banner_button.isVisible()
+    assert "stopped unexpectedly" in window.banner_label.text()
+    height_before = window.rows[-1].height
+    with qtbot.waitSignal(controller.node_ready, timeout=30_000):
+        window.banner_button.click()
+    qtbot.waitUntil(lambda: window.rows[-1].height > height_before, timeout=TIMEOUT_MS)
+
+
+def test_shutdown_leaves_no_process_thread_or_window(lab, qtbot):
+    controller, window = lab
+    node = controller.node
+    cookie = node.cookie_file
+    window.close()
+    assert node.proc.state() == QProcess.ProcessState.NotRunning
+    assert not cookie.exists()
+    lingering = [t.name for t in threading.enumerate()
+                 if t.name.startswith(("miner-worker", "miner-submit", "miner-stats", "ai-worker",
+                                       "chain-poller", "calibrate"))]
+    assert lingering == []
+    assert controller.miner is None and controller.ai is None
