@@ -64,6 +64,11 @@ class RPCAuthError(RPCConnectionError):
     """HTTP 401: wrong user/password or a stale cookie. Retried (a restarting node rewrites it)."""
 
 
+# What a request on a connection the server already closed fails with.
+_STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, http.client.CannotSendRequest,
+                            http.client.BadStatusLine, BrokenPipeError, ConnectionResetError)
+
+
 class RPCStopped(Exception):
     """`call_retrying` gave up because its stop event was set."""
 
@@ -132,8 +137,21 @@ class RPCClient:
                 pass
 
     def call(self, method: str, *params: Any, timeout_s: float | None = None) -> Any:
-        """One JSON-RPC call; raises RPCError (node's answer) or RPCConnectionError."""
+        """One JSON-RPC call; raises RPCError (node's answer) or RPCConnectionError.
+
+        A kept-alive connection the node has closed meanwhile (Core drops idle ones after
+        -rpcservertimeout, 30 s) is reopened once without reporting an error.
+        """
         timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        reused = timeout_s in self._local.__dict__.get("proxies", {})
+        try:
+            return self._call_once(method, params, timeout_s)
+        except RPCConnectionError as exc:
+            if not (reused and isinstance(exc.__cause__, _STALE_CONNECTION_ERRORS)):
+                raise
+        return self._call_once(method, params, timeout_s)
+
+    def _call_once(self, method: str, params: tuple, timeout_s: float) -> Any:
         proxy = self._proxy(timeout_s)
         try:
             return proxy.call(method, *params)

@@ -74,6 +74,13 @@ class FakeNode(RPCClient):
             return self.submit(bytes.fromhex(params[0]))
         raise RPCError(RPC_METHOD_NOT_FOUND, "Method not found")
 
+    def mine_elsewhere(self) -> None:
+        """Another miner's block: the tip moves without us."""
+        with self.cond:
+            self.blocks.append(None)
+            self.tip = os.urandom(32).hex()
+            self.cond.notify_all()
+
     def submit(self, raw: bytes):
         block = CBlock.deserialize(raw)
         with self.cond:
@@ -212,6 +219,21 @@ def test_stats_events_report_hashrate_per_worker(make_miner):
     assert len(s.worker_hashrates_hs) == 2 and s.slots == 2 and s.connected
 
 
+@pytest.mark.parametrize("longpoll", [True, False])
+def test_a_new_tip_from_elsewhere_gives_new_work_at_once(make_miner, longpoll):
+    node = FakeNode(target=0, longpoll=longpoll)
+    miner, events = make_miner(node, max_slots=1, poll_interval_s=0.05)
+    miner.start()
+    assert wait_for(lambda: miner.stats().hashes > 0)
+    node.mine_elsewhere()
+    start = time.perf_counter()
+    assert wait_for(lambda: any(e.reason == "new tip" for e in events.of(NewJob)), interval_s=0.005)
+    assert time.perf_counter() - start < 0.5
+    job = [e for e in events.of(NewJob) if e.reason == "new tip"][0]
+    assert (job.height, job.previous_block_hash) == (2, node.tip)
+    assert ("getblocktemplate" if longpoll else "getbestblockhash") in node.calls
+
+
 def test_connection_loss_is_reported_and_retried(make_miner):
     node = FakeNode(target=(1 << 256) // 2000, longpoll=False)
     node.fail_calls = 4
@@ -302,6 +324,38 @@ def test_rpc_connection_refused_is_a_typed_error_and_retries_back_off():
     with pytest.raises(RPCStopped):
         client.call_retrying("getblockcount", stop=stop, on_retry=on_retry, first_delay_s=0.01)
     assert delays == [0.01, 0.02, 0.04, 0.08]
+
+
+def test_a_kept_alive_connection_the_server_closed_is_reopened_silently():
+    """Core closes idle keep-alive connections (-rpcservertimeout); the next call must just work."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class OneRequestPerConnection(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # advertises keep-alive...
+
+        def do_POST(self):
+            request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            body = json.dumps({"result": request["method"], "error": None, "id": request["id"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True  # ...then hangs up, as an idle timeout would
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OneRequestPerConnection)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = RPCClient(f"http://127.0.0.1:{server.server_address[1]}", user="u", password="p")
+        assert [client.call(m) for m in ("getblockcount", "getbestblockhash", "getblockcount")] == \
+            ["getblockcount", "getbestblockhash", "getblockcount"]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_rpc_against_the_node_cookie_user_password_and_core_error_codes(regtest_node):
