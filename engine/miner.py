@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from engine.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
-from engine.kernels import QUICK_KERNEL, Kernel, best_kernel_name, get_kernel
+from engine.kernels import QUICK_KERNEL, Kernel, best_kernel_name, get_kernel, is_loaded
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 log = logging.getLogger(__name__)
@@ -305,7 +305,8 @@ class Miner:
             self._emit(KernelProgress(name, stage, seconds))
 
         try:
-            names = [QUICK_KERNEL, self.kernel_name] if self.quick_start else [self.kernel_name]
+            quick = self.quick_start and not is_loaded(self.kernel_name)  # e.g. measure_hashrate ran
+            names = [QUICK_KERNEL, self.kernel_name] if quick else [self.kernel_name]
             for name in names:
                 kernel = get_kernel(name, progress)
                 if self._stop.is_set():

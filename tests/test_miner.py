@@ -164,14 +164,44 @@ def test_mines_valid_blocks_paying_our_script(make_miner):
     assert [e.reason for e in events.of(NewJob)][0] == "start"
 
 
-def test_quick_kernel_mines_first_then_the_fast_one_takes_over(make_miner):
-    node = FakeNode(target=0)  # nothing meets it: pure hashing
-    miner, events = make_miner(node, max_slots=1)
+QUICK_FIRST_SCRIPT = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from test_miner import FakeNode
+from engine.miner import KernelProgress, Miner
+active = []
+miner = Miner(FakeNode(target=0), max_slots=1,
+              on_event=lambda e: active.append(e.kernel) if isinstance(e, KernelProgress) and e.stage == "active" else None)
+miner.start()
+deadline = time.monotonic() + 120
+while len(active) < 2 and time.monotonic() < deadline:
+    time.sleep(0.01)
+hashes = miner.stats().hashes
+while miner.stats().hashes < hashes + 1_000_000 and time.monotonic() < deadline:
+    time.sleep(0.01)
+print(",".join(active), miner.stats().kernel, miner.stats().hashes > hashes)
+miner.stop()
+"""
+
+
+def test_quick_kernel_mines_first_then_the_fast_one_takes_over():
+    # a fresh interpreter: in this one the fast kernel may already be loaded by other tests
+    out = subprocess.run([sys.executable, "-c", QUICK_FIRST_SCRIPT, str(Path(__file__).parent)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    from engine.kernels import best_kernel_name
+
+    assert out.stdout.split() == [f"scalar,{best_kernel_name()}", best_kernel_name(), "True"]
+
+
+def test_no_quick_kernel_when_the_fast_one_is_already_loaded(make_miner):
+    from engine.kernels import best_kernel_name, get_kernel
+
+    get_kernel(best_kernel_name())
+    miner, events = make_miner(FakeNode(target=0), max_slots=1)
     miner.start()
-    assert wait_for(lambda: [e.kernel for e in events.of(KernelProgress) if e.stage == "active"] == ["scalar", miner.kernel_name])
-    assert wait_for(lambda: miner.stats().kernel == miner.kernel_name)
-    hashes = miner.stats().hashes
-    assert wait_for(lambda: miner.stats().hashes > hashes + 1_000_000)
+    assert wait_for(lambda: miner.stats().hashes > 0)
+    assert [e.kernel for e in events.of(KernelProgress) if e.stage == "active"] == [best_kernel_name()]
 
 
 def test_set_slots_and_pause_take_effect_within_a_tenth_of_a_second(make_miner):

@@ -109,7 +109,7 @@ class Kernel:
 
 
 _kernels: dict[str, Kernel] = {}
-_lock = threading.Lock()
+_locks = {name: threading.Lock() for name in KERNEL_NAMES}
 
 
 def is_loaded(name: str) -> bool:
@@ -126,7 +126,7 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
     kernel = _kernels.get(name)
     if kernel is not None:
         return kernel
-    with _lock:
+    with _locks[name]:  # one compile per kernel; Numba itself serialises compiles too
         kernel = _kernels.get(name)
         if kernel is None:
             if name == "scalar":
