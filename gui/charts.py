@@ -18,14 +18,24 @@ PALETTE = {
 
 
 class LiveSeries:
-    """An x/y series in a buffer that doubles when full; `view()` is what setData draws."""
+    """An x/y series in a buffer that doubles when full; `view()` is what setData draws.
 
-    def __init__(self, capacity: int = 1024):
+    A `level` series (difficulty, reward) keeps only the points where the value changes, plus
+    the latest x: an hour of blocks at one difficulty is two points, not 3,600.
+    """
+
+    def __init__(self, capacity: int = 1024, level: bool = False):
         self._x = np.empty(capacity)
         self._y = np.empty(capacity)
         self.size = 0
+        self.level = level
+        self._latest_x: float | None = None
 
     def append(self, x: float, y: float) -> None:
+        if self.level:
+            self._latest_x = x
+            if self.size and self._y[self.size - 1] == y:
+                return
         if self.size == len(self._x):
             self._x = np.resize(self._x, 2 * len(self._x))
             self._y = np.resize(self._y, 2 * len(self._y))
@@ -35,9 +45,13 @@ class LiveSeries:
 
     def clear(self) -> None:
         self.size = 0
+        self._latest_x = None
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._x[: self.size], self._y[: self.size]
+        x, y = self._x[: self.size], self._y[: self.size]
+        if self.level and self.size and self._latest_x is not None and self._latest_x > x[-1]:
+            return np.append(x, self._latest_x), np.append(y, y[-1])
+        return x, y
 
 
 class Chart(pg.PlotWidget):
@@ -53,18 +67,21 @@ class Chart(pg.PlotWidget):
         self.plot_item = self.getPlotItem()
         self.plot_item.setTitle(title)
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        for axis in ("left", "bottom"):
+            # Major grid lines only: minor ones cost most of a software-rendered frame.
+            self.plot_item.getAxis(axis).setStyle(maxTickLevel=0)
         self.plot_item.setClipToView(True)
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.legend = self.plot_item.addLegend(offset=(8, 8)) if legend else None
         self.series: dict[str, tuple[LiveSeries, pg.PlotDataItem]] = {}
         self._dirty = False
 
-    def add_series(self, name: str, color: str, width: float = 2.5, step: bool = False,
-                   dash: bool = False, symbol: str | None = None) -> LiveSeries:
-        series = LiveSeries()
+    def add_series(self, name: str, color: str, width: float = 2.0, level: bool = False,
+                   dash: bool = False) -> LiveSeries:
+        """A curve; `level` draws a step line through the points where the value changes."""
+        series = LiveSeries(level=level)
         pen = pg.mkPen(color, width=width, style=pg.QtCore.Qt.PenStyle.DashLine if dash else pg.QtCore.Qt.PenStyle.SolidLine)
-        item = pg.PlotDataItem(name=name, pen=pen, symbol=symbol, symbolSize=5,
-                               symbolBrush=color, symbolPen=None)
+        item = pg.PlotDataItem(name=name, pen=pen, stepMode="left" if level else None)
         # Clip-to-view and peak downsampling are set on the plot before the item is added.
         self.plot_item.addItem(item)
         self.series[name] = (series, item)

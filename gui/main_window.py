@@ -203,16 +203,16 @@ class MainWindow(QMainWindow):
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(8)
         self.hashrate_chart = Chart("Hashrate (MH/s), by second", TIPS["hashrate_chart"], legend=True)
-        self.hashrate_chart.add_series("total", PALETTE["mining"], width=3.5)
+        self.hashrate_chart.add_series("total", PALETTE["mining"], width=2)
         for i in range(self.controller.total_cores):
-            self.hashrate_chart.add_series(f"core {i + 1}", PALETTE["workers"][i % 8], width=1.2)
+            self.hashrate_chart.add_series(f"core {i + 1}", PALETTE["workers"][i % 8], width=1)
         self.interval_chart = Chart("Seconds between blocks", TIPS["interval_chart"], legend=True)
-        self.interval_chart.add_series("interval", PALETTE["mining"], width=0, symbol="o")
-        self.interval_chart.add_series("target", PALETTE["target"], width=2, dash=True)
+        self.interval_chart.add_series("interval", PALETTE["mining"], width=1)
+        self.interval_chart.add_series("target", PALETTE["target"], width=2, level=True, dash=True)
         self.difficulty_chart = Chart("Difficulty by height", TIPS["difficulty_chart"], y_from_zero=True)
-        self.difficulty_chart.add_series("difficulty", PALETTE["difficulty"], width=3)
+        self.difficulty_chart.add_series("difficulty", PALETTE["difficulty"], width=3, level=True)
         self.reward_chart = Chart("Block reward (BTC)", TIPS["reward_chart"], y_from_zero=True)
-        self.reward_chart.add_series("subsidy", PALETTE["reward"], width=3)
+        self.reward_chart.add_series("subsidy", PALETTE["reward"], width=3, level=True)
         self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
                        "difficulty": self.difficulty_chart, "block_reward": self.reward_chart}
         grid.addWidget(self.hashrate_chart, 0, 0)

@@ -2,10 +2,10 @@
 here, so the binding and its quirks live in one place."""
 from __future__ import annotations
 
-from PySide6.QtCore import (QByteArray, QObject, QProcess, QProcessEnvironment, QSettings,
+from PySide6.QtCore import (QByteArray, QEventLoop, QObject, QProcess, QProcessEnvironment, QSettings,
                             QStandardPaths, Qt, QThread, QTimer, Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,
-                           QPalette)
+                           QPalette, QValidator)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox,
                                QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
 import pyqtgraph as pg  # noqa: E402  (after PySide6, so pyqtgraph binds to it)
 import pyqtgraph.exporters  # noqa: E402,F401  (makes pg.exporters available)
 
-pg.setConfigOptions(antialias=True)
+# Antialiasing costs ~8x per frame on software rendering (a classroom laptop, a VM).
+pg.setConfigOptions(antialias=False)
 
 __all__ = [name for name in dir() if not name.startswith("_")]
