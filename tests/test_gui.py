@@ -126,3 +126,43 @@ def test_shutdown_leaves_no_process_thread_or_window(lab, qtbot):
                                        "chain-poller", "calibrate"))]
     assert lingering == []
     assert controller.miner is None and controller.ai is None
+
+
+def make_window(tmp_path, **settings_values):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for key, value in settings_values.items():
+        settings.setValue(key, value)
+    controller = LabController(datadir=tmp_path / "data", settings=settings, lab_hashrate_hs=2e6)
+    window = MainWindow(controller)
+    window.show()
+    return controller, window
+
+
+def test_attach_to_a_running_node_by_url_and_cookie(qapp, qtbot, tmp_path, regtest_node):
+    controller, window = make_window(tmp_path, **{"node/mode": "attach", "node/url": regtest_node.url,
+                                                  "node/cookie": str(regtest_node.cookie_file)})
+    try:
+        start = regtest_node.rpc("getblockcount")
+        with qtbot.waitSignal(controller.node_ready, timeout=10_000):
+            controller.start()
+        assert controller.node is None  # nothing launched: the node belongs to someone else
+        qtbot.waitUntil(lambda: regtest_node.rpc("getblockcount") >= start + 2, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.info.get("chain") == "regtest", timeout=10_000)
+    finally:
+        window.close()
+    assert regtest_node.proc.poll() is None  # closing the window leaves an attached node running
+
+
+def test_rpc_port_in_use_is_shown_with_what_to_do(qapp, qtbot, tmp_path):
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        controller, window = make_window(tmp_path, **{"node/rpcport": s.getsockname()[1]})
+        try:
+            with qtbot.waitSignal(controller.node_failed, timeout=30_000) as blocker:
+                controller.start()
+            assert "Unable to bind RPC" in blocker.args[0] and "--rpcport" in blocker.args[0]
+            assert window.banner.isVisible() and "Unable to bind RPC" in window.banner_label.text()
+        finally:
+            window.close()
