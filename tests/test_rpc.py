@@ -254,3 +254,17 @@ def test_fuzz_malformed_requests_never_kill_the_server(node, method, params, raw
     if isinstance(reply, dict) and reply.get("error"):
         assert isinstance(reply["error"]["code"], int) and isinstance(reply["error"]["message"], str)
     assert call(node, "getblockcount")[0] == 200
+
+
+def test_python_bitcoinlib_proxy_typed_calls(node):
+    """bitcoin.rpc.Proxy, the typed client, round-trips blocks and headers through our node."""
+    cookie = node.cookie_file.read_text()
+    typed = bitcoin.rpc.Proxy(service_url=f"http://{cookie}@127.0.0.1:{node.rpc_port}")
+    hashes = list(typed.generatetoaddress(2, ADDRESS))
+    assert typed.getbestblockhash() == hashes[-1]
+    block = typed.getblock(hashes[-1])
+    assert block.GetHash() == hashes[-1] and block.vtx[0].is_coinbase()
+    assert typed.getblockheader(hashes[-1]).GetHash() == hashes[-1]
+    # Resubmitting the same CBlock is a BIP22 "duplicate", not an error.
+    assert typed.submitblock(block) == "duplicate"
+    assert typed.getblockcount() == typed.getblockheader(hashes[-1], verbose=True)["height"]
