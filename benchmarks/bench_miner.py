@@ -95,11 +95,14 @@ def main() -> int:
     p.add_argument("--skip-cold", action="store_true", help="skip the cold compile measurements (~30 s)")
     args = p.parse_args()
 
-    from engine.kernels import KERNEL_NAMES, best_kernel_name, get_kernel, vector_isa
+    from engine.kernels import available_kernels, best_kernel_name, get_kernel, vector_isa
+
+    KERNEL_NAMES = available_kernels()
     from engine.mining_cli import hashlib_hs
 
     best = best_kernel_name()
-    print(f"CPU: {os.cpu_count()} cores; kernels compiled for {vector_isa()}; best kernel {best}")
+    sha = "SHA-NI and " if "shani" in KERNEL_NAMES else ""
+    print(f"CPU: {os.cpu_count()} cores; kernels compiled for {sha}{vector_isa()}; best kernel {best}")
     print(f"load average before: {os.getloadavg()[0]:.2f}\n")
 
     if not args.skip_cold:

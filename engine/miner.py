@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from engine.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
-from engine.kernels import QUICK_KERNEL, Kernel, best_kernel_name, get_kernel, is_loaded
+from engine.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, best_kernel_name, get_kernel, is_loaded
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Miner:
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
         self.kernel_name = kernel or best_kernel_name()
-        self.quick_start = quick_start and self.kernel_name != QUICK_KERNEL
+        self.quick_start = quick_start and self.kernel_name not in QUICK_COMPILING
         self.chunk_s = chunk_s
         self.poll_interval_s = poll_interval_s
         self.longpoll = longpoll

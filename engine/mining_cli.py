@@ -32,7 +32,8 @@ def _mine_parser() -> argparse.ArgumentParser:
     stop = p.add_mutually_exclusive_group()
     stop.add_argument("--blocks", type=int, help="stop after this many accepted blocks")
     stop.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
-    p.add_argument("--kernel", choices=("scalar", "lanes8", "lanes16"), help="force a kernel (default: fastest for this CPU)")
+    p.add_argument("--kernel", choices=("scalar", "lanes8", "lanes16", "shani"),
+                   help="force a kernel (default: the fastest for this CPU)")
     p.add_argument("--quiet", action="store_true", help="print only blocks and the summary")
     return p
 
@@ -131,16 +132,17 @@ def bench_main(argv: list[str]) -> int:
                                             "single- and multi-threaded, in one run.")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds per measurement (default 2)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads for the multi-threaded runs")
-    p.add_argument("--kernels", default="scalar,lanes8,lanes16", help="comma-separated kernels to measure")
+    p.add_argument("--kernels", help="comma-separated kernels to measure (default: all this CPU runs)")
     args = p.parse_args(argv)
-    from engine.kernels import KERNEL_NAMES, best_kernel_name, get_kernel, vector_isa
+    from engine.kernels import available_kernels, best_kernel_name, get_kernel, vector_isa
 
-    names = [n for n in args.kernels.split(",") if n]
-    unknown = [n for n in names if n not in KERNEL_NAMES]
+    names = [n for n in (args.kernels or ",".join(available_kernels())).split(",") if n]
+    unknown = [n for n in names if n not in available_kernels()]
     if unknown:
         print(f"mine2compute bench: unknown kernel(s) {', '.join(unknown)}", file=sys.stderr)
         return 2
-    print(f"instruction set: {vector_isa()}; best kernel for this CPU: {best_kernel_name()}; "
+    sha = "SHA-NI, " if "shani" in available_kernels() else ""
+    print(f"instruction set: {sha}{vector_isa()}; best kernel for this CPU: {best_kernel_name()}; "
           f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
     base_hs = hashlib_hs(args.seconds)
     print(f"{'hashlib (baseline)':<22}{base_hs / 1e6:8.2f} MH/s  1 thread")

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from engine import sha256d
-from engine.kernels import KERNEL_NAMES, MAX_LANES, best_kernel_name, get_kernel, job_params, top_word
+from engine.kernels import KERNEL_NAMES, MAX_LANES, available_kernels, best_kernel_name, get_kernel, job_params, \
+    top_word
 from engine.kernels import unrolled
 from engine.kernels.common import IV, compress, digest_top_word
 
@@ -50,6 +51,8 @@ REGTEST_GENESIS_HASH = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11
 
 @pytest.fixture(scope="module", params=KERNEL_NAMES)
 def kernel(request):
+    if request.param not in available_kernels():
+        pytest.skip(f"this CPU cannot run the {request.param} kernel")
     return get_kernel(request.param)
 
 
@@ -191,6 +194,14 @@ def test_generated_source_is_written_once_and_imports(tmp_path, monkeypatch):
     assert first.read_text() == unrolled.generate_source(4)
     compile(first.read_text(), str(first), "exec")
     assert "for lane in range(4):" in first.read_text()
+
+
+def test_best_kernel_can_be_forced_by_environment(monkeypatch):
+    monkeypatch.setenv("MINE2COMPUTE_KERNEL", "lanes8")
+    assert best_kernel_name() == "lanes8"
+    monkeypatch.setenv("MINE2COMPUTE_KERNEL", "nosuch")
+    with pytest.raises(ValueError):
+        best_kernel_name()
 
 
 def test_top_word_of_targets():
