@@ -5,6 +5,8 @@ import copy
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from bitcoin import base58
 from bitcoin.core import CBlock, CMutableTransaction, COutPoint, CScriptWitness, CTransaction, CTxIn, \
     CTxInWitness, CTxOut, CTxWitness, b2lx, lx
@@ -191,3 +193,25 @@ def test_regtest_base58_addresses_decode():
 def test_bad_addresses_are_refused(address):
     with pytest.raises(ValueError):
         jobs.script_for_address(address)
+
+
+@settings(max_examples=40, deadline=None)
+@given(height=st.integers(1, 2**31 - 1), extranonce=st.binary(min_size=8, max_size=8),
+       value=st.integers(0, 21_000_000 * 100_000_000), n_txs=st.integers(0, 6),
+       witness=st.booleans(), ntime=st.integers(0, 2**32 - 1))
+def test_any_template_gives_a_block_that_deserializes_and_commits_to_its_contents(
+        height, extranonce, value, n_txs, witness, ntime):
+    txs = [_tx(witness and i % 2 == 1, i + 1) for i in range(n_txs)]
+    raw = dict(EMPTY_REGTEST_TEMPLATE, height=height, coinbasevalue=value, transactions=[
+        {"data": tx.serialize().hex(), "txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash())} for tx in txs])
+    del raw["default_witness_commitment"]  # we compute it when witness transactions need it
+    job = jobs.make_job(jobs.BlockTemplate.from_rpc(raw), jobs.DEFAULT_PAYOUT_SCRIPT, extranonce, ntime=ntime)
+    block = deserialize(job, nonce=ntime ^ 0x5A5A5A5A)
+    assert block.hashMerkleRoot == block.calc_merkle_root()
+    assert decode_bip34_height(block.vtx[0].vin[0].scriptSig) == height
+    assert block.vtx[0].vout[0].nValue == value and block.nTime == ntime
+    has_witness = any(tx.has_witness() for tx in txs)
+    assert len(block.vtx[0].vout) == (2 if has_witness else 1)
+    if has_witness:
+        expected = hashlib.sha256(hashlib.sha256(block.calc_witness_merkle_root() + bytes(32)).digest()).digest()
+        assert block.vtx[0].vout[1].scriptPubKey == CScript(bytes.fromhex("6a24aa21a9ed") + expected)

@@ -439,6 +439,18 @@ def test_miner_mines_n_blocks_on_the_node_with_our_coinbase(regtest_node, make_m
         assert jobs.COINBASE_TAG.hex() in cb["vin"][0]["coinbase"]
 
 
+def test_miner_mines_on_the_lab_chain_with_retargeting(node_factory, make_miner):
+    # a low start hashrate gives an easy start difficulty; the lab chain retargets every 24 blocks
+    node = node_factory("lab", extra_args=("--lab-hashrate", "2e5")).start()
+    client = RPCClient(node.url, cookie_file=node.cookie_file)
+    miner, events = make_miner(client, max_slots=2)
+    miner.start()
+    assert wait_for(lambda: len(events.accepted()) >= 5, timeout_s=60)
+    miner.stop()
+    assert miner.stats().blocks_rejected == 0
+    assert node.rpc("getblockcount") == len(events.accepted())
+
+
 def test_miner_survives_a_node_restart_with_a_new_cookie(node_factory, tmp_path, make_miner):
     port = free_port()
     node = node_factory("regtest", datadir=tmp_path / "restart", rpcport=port).start()
