@@ -320,7 +320,8 @@ class Miner:
             self._emit(KernelProgress(self.kernel_name, f"failed: {exc}", 0.0))
 
     # templates -----------------------------------------------------------------------
-    def _publish(self, raw: dict, reason: str) -> None:
+    def _publish(self, raw: dict, reason: str) -> bool:
+        """Make `raw` the current template unless it changes nothing; True if it did."""
         template = BlockTemplate.from_rpc(raw)
         with self._changed:
             current = self._template
@@ -330,7 +331,7 @@ class Miner:
                     and current.previous_block_hash == template.previous_block_hash
                     and current.transactions == template.transactions)
             if same:
-                return
+                return False
             if current is not None and current.previous_block_hash != template.previous_block_hash \
                     and reason == "refresh":
                 reason = "new tip"
@@ -341,6 +342,7 @@ class Miner:
             self._changed.notify_all()
         self._emit(NewJob(template.height, template.previous_block_hash, template.target,
                           len(template.transactions), reason))
+        return True
 
     def _template_loop(self) -> None:
         use_longpoll = self.longpoll
@@ -352,6 +354,7 @@ class Miner:
                     self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "start")
                     last_refresh_s = time.monotonic()
                 elif use_longpoll and template.longpollid:
+                    asked_s = time.monotonic()
                     try:
                         raw = self.rpc.call("getblocktemplate", dict(GBT_REQUEST, longpollid=template.longpollid),
                                             timeout_s=LONGPOLL_TIMEOUT_S)
@@ -364,8 +367,10 @@ class Miner:
                         log.info("longpoll not usable (%s); polling instead", exc)
                         use_longpoll = False
                         continue
-                    if not self._stop.is_set():
-                        self._publish(raw, "refresh")
+                    if not self._stop.is_set() and not self._publish(raw, "refresh"):
+                        # a node that answers longpolls at once with nothing new must not be hammered
+                        if self._stop.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s))):
+                            return
                 else:
                     if self._stop.wait(self.poll_interval_s):
                         return

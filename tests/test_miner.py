@@ -37,10 +37,11 @@ class FakeNode(RPCClient):
     checks on submitted blocks (proof of work, merkle root, BIP34 height, previous block),
     and knobs to drop connections or answer submitblock with a chosen BIP22 result."""
 
-    def __init__(self, target: int, longpoll: bool = True):
+    def __init__(self, target: int, longpoll: bool = True, hold_longpoll_s: float = 0.5):
         super().__init__("http://fake.invalid:1")
         self.target = target
         self.longpoll = longpoll
+        self.hold_longpoll_s = hold_longpoll_s
         self.blocks: list[CBlock] = []
         self.tip = GENESIS
         self.cond = threading.Condition()
@@ -68,7 +69,7 @@ class FakeNode(RPCClient):
             assert request["rules"] == ["segwit"]
             if "longpollid" in request:
                 with self.cond:
-                    self.cond.wait_for(lambda: request["longpollid"][:64] != self.tip, timeout=0.5)
+                    self.cond.wait_for(lambda: request["longpollid"][:64] != self.tip, timeout=self.hold_longpoll_s)
             return self.template()
         if method == "submitblock":
             return self.submit(bytes.fromhex(params[0]))
@@ -264,6 +265,14 @@ def test_a_new_tip_from_elsewhere_gives_new_work_at_once(make_miner, longpoll):
     job = [e for e in events.of(NewJob) if e.reason == "new tip"][0]
     assert (job.height, job.previous_block_hash) == (2, node.tip)
     assert ("getblocktemplate" if longpoll else "getbestblockhash") in node.calls
+
+
+def test_a_node_answering_longpolls_at_once_is_not_hammered(make_miner):
+    node = FakeNode(target=0, hold_longpoll_s=0.0)
+    miner, _ = make_miner(node, max_slots=1, poll_interval_s=0.1)
+    miner.start()
+    time.sleep(1.0)
+    assert 3 <= node.calls.count("getblocktemplate") <= 15
 
 
 def test_connection_loss_is_reported_and_retried(make_miner):
