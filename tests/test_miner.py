@@ -240,6 +240,29 @@ def test_set_slots_and_pause_take_effect_within_a_tenth_of_a_second(make_miner):
             miner.set_slots(bad)
 
 
+def test_the_capacity_allocator_moves_the_real_miners_cores(make_miner):
+    from engine.capacity import CapacityAllocator, CapacityConsumer
+
+    class OtherConsumer:  # stands in for the AI runner
+        max_slots = 2
+        slots = 0
+
+        def set_slots(self, n):
+            self.slots = n
+
+    miner, _ = make_miner(FakeNode(target=0), max_slots=2)
+    assert isinstance(miner, CapacityConsumer)
+    miner.start()
+    allocator = CapacityAllocator(miner, OtherConsumer(), 2)
+    assert wait_for(lambda: miner.stats().active_workers == 2)
+    allocator.set_ai_slots(1)
+    assert miner.slots == 1 and wait_for(lambda: miner.stats().active_workers == 1)
+    allocator.set_ai_slots(2)
+    assert miner.slots == 0 and wait_for(lambda: miner.stats().active_workers == 0)
+    allocator.set_ai_slots(0)
+    assert wait_for(lambda: miner.stats().active_workers == 2)
+
+
 def test_stats_events_report_hashrate_per_worker(make_miner):
     node = FakeNode(target=0)
     miner, events = make_miner(node, max_slots=2)
