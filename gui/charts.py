@@ -124,9 +124,12 @@ class Chart(pg.PlotWidget):
         self.plot_item.getAxis("left").setWidth(int(font_pt * 7))
         self.plot_item.setTitle(self.title, color=foreground, size=f"{font_pt + 3}pt")
         if self.legend is not None:
+            size = f"{max(font_pt - 1, 8)}pt"
             self.legend.setLabelTextColor(foreground)
-            self.legend.setLabelTextSize(f"{max(font_pt - 1, 8)}pt")
+            self.legend.setLabelTextSize(size)
             self.legend.setBrush(pg.mkBrush(background + "C0"))
+            for _, label in self.legend.items:  # existing labels keep their style until re-set
+                label.setText(label.text, color=foreground, size=size)
 
     def export_png(self, path: str, width_px: int = 1600) -> None:
         exporter = pg.exporters.ImageExporter(self.plot_item)

@@ -75,10 +75,11 @@ class ChainPoller(threading.Thread):
 
     def poll_once(self) -> None:
         info = self.rpc.call("getblockchaininfo")
-        try:
-            info["networkhashps"] = self.rpc.call("getnetworkhashps", 24)
-        except RPCError:
-            info["networkhashps"] = 0.0
+        for key, method, args in (("networkhashps", "getnetworkhashps", (24,)), ("uptime", "uptime", ())):
+            try:
+                info[key] = self.rpc.call(method, *args)
+            except RPCError:  # an attached node may not have every method
+                info[key] = None
         self.emit_info(info)
         height, best = info["blocks"], info["bestblockhash"]
         if best == self.last_hash:

@@ -334,7 +334,7 @@ class MainWindow(QMainWindow):
         retarget = consensus.get("difficulty_adjustment_interval", 2016)
         halving = consensus.get("subsidy_halving_interval", 150)
         height = info["blocks"]
-        uptime = fmt_duration(time.monotonic() - self.t0)
+        uptime = "–" if info.get("uptime") is None else fmt_duration(info["uptime"])
         self.node_chip.setText(f"● {info['chain']} · height {height}"
                                + ("" if self.presenter else f" · {self.controller.url or ''}"))
         self.height_value.setText(f"{height:,}")
@@ -355,10 +355,10 @@ class MainWindow(QMainWindow):
         self.interval_target = spacing
         self.node_details.setText(
             f"<b>Chain</b> {info['chain']} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> "
-            f"{self.controller.url} &nbsp; <b>Up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
+            f"{self.controller.url} &nbsp; <b>Node up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
             f"<br><b>Target spacing</b> {spacing} s &nbsp; <b>Retarget every</b> {retarget} blocks "
             f"&nbsp; <b>Halving every</b> {halving} blocks &nbsp; <b>Network hashrate</b> "
-            f"{float(info.get('networkhashps', 0)) / 1e6:.2f} MH/s")
+            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s")
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
         if replaced:
