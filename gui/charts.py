@@ -54,13 +54,25 @@ class LiveSeries:
         return x, y
 
 
+class IntegerAxis(pg.AxisItem):
+    """An axis of whole numbers (block heights): no ticks between blocks."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1]
+        return levels or [(1.0, 0.0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        return [f"{int(round(v)):,}" for v in values]
+
+
 class Chart(pg.PlotWidget):
     """A titled plot whose curves are LiveSeries; call `redraw()` from a timer."""
 
     def __init__(self, title: str, tooltip: str, y_from_zero: bool = False, legend: bool = False,
-                 parent=None):
+                 integer_x: bool = False, parent=None):
         """`title` carries the units ("Hashrate (MH/s)"): axis labels would crowd a projector."""
-        super().__init__(parent=parent)
+        super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
         self.title = title

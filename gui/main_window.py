@@ -67,7 +67,7 @@ def fmt_duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds} s"
     if seconds < 5400:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
+        return f"{round(seconds / 60)} min"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
@@ -115,9 +115,7 @@ class MainWindow(QMainWindow):
         titles.addWidget(self.subtitle)
         h.addLayout(titles, 1)
         self.node_chip = QLabel("node: starting…", objectName="chip")
-        # The chip yields space to the buttons when the window is narrow.
-        self.node_chip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.node_chip.setMinimumWidth(230)
+        self.node_chip.setMaximumWidth(520)
         self.node_chip.setToolTip("The node keeps the chain. It runs as its own process and speaks "
                                   "Bitcoin Core's JSON-RPC.")
         h.addWidget(self.node_chip)
@@ -206,12 +204,15 @@ class MainWindow(QMainWindow):
         self.hashrate_chart.add_series("total", PALETTE["mining"], width=2)
         for i in range(self.controller.total_cores):
             self.hashrate_chart.add_series(f"core {i + 1}", PALETTE["workers"][i % 8], width=1)
-        self.interval_chart = Chart("Seconds between blocks", TIPS["interval_chart"], legend=True)
+        self.interval_chart = Chart("Seconds between blocks", TIPS["interval_chart"], legend=True,
+                                    integer_x=True)
         self.interval_chart.add_series("interval", PALETTE["mining"], width=1)
         self.interval_chart.add_series("target", PALETTE["target"], width=2, level=True, dash=True)
-        self.difficulty_chart = Chart("Difficulty by height", TIPS["difficulty_chart"], y_from_zero=True)
+        self.difficulty_chart = Chart("Difficulty by height", TIPS["difficulty_chart"], y_from_zero=True,
+                                      integer_x=True)
         self.difficulty_chart.add_series("difficulty", PALETTE["difficulty"], width=3, level=True)
-        self.reward_chart = Chart("Block reward (BTC)", TIPS["reward_chart"], y_from_zero=True)
+        self.reward_chart = Chart("Block reward (BTC)", TIPS["reward_chart"], y_from_zero=True,
+                                  integer_x=True)
         self.reward_chart.add_series("subsidy", PALETTE["reward"], width=3, level=True)
         self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
                        "difficulty": self.difficulty_chart, "block_reward": self.reward_chart}
@@ -228,10 +229,10 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         grid.addWidget(self.table, 0, 2, 2, 1)
-        grid.setColumnStretch(0, 4)
-        grid.setColumnStretch(1, 4)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 3)
         return tab
 
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
         for i, r in enumerate(recent):
             # Block 1's interval reaches back to the 2011 genesis block: not worth showing.
             interval = "" if r.interval_s is None or r.height <= 1 else f"{r.interval_s} s"
-            values = [f"{r.height:,}", f"{r.hash[:12]}…{r.hash[-4:]}",
+            values = [f"{r.height:,}", f"{r.hash[:12]}…",
                       time.strftime("%H:%M:%S", time.localtime(r.time)),
                       f"{r.difficulty:.4g}", f"{r.subsidy_btc:g}", interval]
             for j, v in enumerate(values):
