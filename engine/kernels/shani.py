@@ -75,8 +75,8 @@ class _Sha:
         Constant groups stay Python ints, so their schedule work (sha256msg1 of two constant
         groups, adding K) is done here rather than per nonce; rounds 0-1 use only words 0-1,
         so with `shared_first_pair` (words 0-1 nonce-free) that first sha256rnds2 is the same
-        for every lane and LLVM merges and hoists it. With `cdgh_only` the last two rounds are skipped: the final
-        CDGH is the ABEF before them (the caller then must not use the returned ABEF).
+        for every lane and LLVM merges and hoists it. With `cdgh_only` the last two rounds are
+        skipped: the final CDGH is the ABEF before them (the returned ABEF is then None).
         """
         b = self.b
         current = list(states)
