@@ -10,7 +10,8 @@
 Events (all frozen dataclasses, delivered to every listener on a miner thread, never the
 caller's; a GUI adapter re-emits them as Qt signals):
 - KernelProgress(kernel, stage, seconds): stage "compiling", "ready", then "active" when the
-  workers switch to it. The quick scalar kernel mines first while the fast one compiles.
+  workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
+  ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
 - NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
 - BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
 - BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
