@@ -1,6 +1,7 @@
 """Block templates (BIP22/23 getblocktemplate) and the node's own generatetoaddress miner."""
 from __future__ import annotations
 
+import functools
 import struct
 
 from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
@@ -18,21 +19,27 @@ BLOCK_VERSION = 0x20000000
 COINBASE_WITNESS_RESERVED_VALUE = b"\x00" * 32
 
 
-def template_time(chain: Chain, prev: BlockIndex) -> int:
-    """node/miner.cpp UpdateTime: now, but always after the median time past."""
-    return max(prev.mtp + 1, int(chain.clock()))
+def next_block_basics(chain: Chain) -> tuple[BlockIndex, int, int]:
+    """(tip, time, nBits) for a block on the tip; the time is node/miner.cpp UpdateTime's: now,
+    but always after the median time past. Call with the chain lock held."""
+    prev = chain.tip
+    now = max(prev.mtp + 1, int(chain.clock()))
+    return prev, now, chain.next_bits(prev, now)
+
+
+@functools.cache
+def coinbase_only_commitment() -> bytes:
+    """The witness commitment of a block with only a coinbase (whose wtxid counts as zero):
+    the same for every block this node builds, since it has no mempool."""
+    return default_witness_commitment(CBlock(vtx=[CTransaction()]))
 
 
 def block_template(chain: Chain, longpoll_counter: int) -> dict:
     """The getblocktemplate result for the current tip, with Core's field names."""
     with chain.lock:
-        prev = chain.tip
-        now = template_time(chain, prev)
-        bits = chain.next_bits(prev, now)
+        prev, now, bits = next_block_basics(chain)
         height = prev.height + 1
         target, _, _ = bits_to_target(bits)
-        # With no mempool the template has only the coinbase, whose wtxid counts as zero.
-        empty = CBlock(vtx=[CTransaction()])
         return {
             "capabilities": ["proposal"],
             "version": BLOCK_VERSION,
@@ -54,7 +61,7 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
             "curtime": now,
             "bits": f"{bits:08x}",
             "height": height,
-            "default_witness_commitment": default_witness_commitment(empty).hex(),
+            "default_witness_commitment": coinbase_only_commitment().hex(),
         }
 
 
@@ -74,13 +81,10 @@ def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extr
 def generate_block(chain: Chain, script_pubkey: bytes, max_tries: int) -> tuple[CBlock | None, int]:
     """rpc/mining.cpp GenerateBlock: mine one block on the tip. Returns (block, tries left)."""
     with chain.lock:
-        prev = chain.tip
-        now = template_time(chain, prev)
-        bits = chain.next_bits(prev, now)
+        prev, now, bits = next_block_basics(chain)
     height = prev.height + 1
     target, _, _ = bits_to_target(bits)
-    empty = CBlock(vtx=[CTransaction()])
-    commitment = default_witness_commitment(empty)
+    commitment = coinbase_only_commitment()
     extranonce = 0
     while max_tries > 0:
         coinbase = coinbase_transaction(height, block_subsidy_sat(height, chain.params),

@@ -17,7 +17,8 @@ from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressErr
 from .chain import BlockIndex, Chain
 from .chainparams import COIN
 from .consensus import bits_to_target, block_subsidy_sat, difficulty
-from .mining import COINBASE_WITNESS_RESERVED_VALUE, block_template, generate_block
+from .mining import (COINBASE_WITNESS_RESERVED_VALUE, block_template, generate_block,
+                     next_block_basics)
 from .rpc_server import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
                          RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError)
@@ -363,7 +364,7 @@ class RPCMethods:
         with chain.lock:
             tip = chain.tip
             target, _, _ = bits_to_target(tip.bits)
-            next_bits = chain.next_bits(tip, max(tip.mtp + 1, int(chain.clock())))
+            _, _, next_bits = next_block_basics(chain)
             next_target, _, _ = bits_to_target(next_bits)
             return {
                 "blocks": tip.height,

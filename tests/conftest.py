@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -125,12 +124,3 @@ def node_factory(tmp_path):
 def regtest_node(node_factory):
     """A started node on Bitcoin Core's regtest chain."""
     return node_factory("regtest").start()
-
-
-def wait_until(predicate, timeout_s: float = 10, interval_s: float = 0.05):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval_s)
-    return predicate()
