@@ -64,7 +64,7 @@ def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, l
     from gui.main_window import MainWindow
     from gui.qt import QApplication, QSettings, QTimer
 
-    app = QApplication.instance() or QApplication([])
+    QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp / "data", settings=settings, lab_hashrate_hs=lab_hashrate_hs)
     window = MainWindow(controller)

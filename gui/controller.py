@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
-from engine.capacity import Allocation, CapacityAllocator
+from engine.capacity import CapacityAllocator
 from engine.lab_mapping import ChainState, LabMapping, ai_billing_for_lab
 from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats
 from engine.rpc import RPCClient, RPCError

@@ -26,6 +26,7 @@ from gui.qt import (QCheckBox, QComboBox, QDoubleSpinBox, QFont, QFrame, QGridLa
                     QLabel, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, Qt, QTabWidget, QTimer,
                     QValidator, QVBoxLayout, QWidget, Signal, pg)
 from gui.theme import DARK, Theme, font_pt
+from gui.widgets import card_row
 
 DEFAULT_SCENARIO = "corsicana-split"  # a 1 GW site split between mining and AI: maps onto cores
 DEFAULT_SITE_MW = 1000.0  # the site the cores stand for when a scenario has no MW at all
@@ -430,23 +431,6 @@ class BarChart(Chart):
             label.setFont(self._font())
 
 
-def _card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
-    frame = QFrame(objectName="card")
-    frame.setToolTip(tooltip)
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(14, 10, 14, 10)
-    layout.setSpacing(2)
-    title_label = QLabel(title, objectName="cardTitle")
-    title_label.setWordWrap(True)
-    value = QLabel("–", objectName="cardValue")
-    caption = QLabel("", objectName="cardCaption")
-    caption.setWordWrap(True)
-    for widget in (title_label, value, caption):
-        layout.addWidget(widget)
-    layout.addStretch(1)
-    return frame, value, caption
-
-
 class EconomicsPanel(QWidget):
     """Scenario picker, editable parameters, and the figures: hashprice, revenue per kWh, the
     site's P&L split, the hashrate exodus and the cost of a 51% attack.
@@ -612,16 +596,12 @@ class EconomicsPanel(QWidget):
         self.live_label.setToolTip(TIPS["live"])
         grid.addWidget(self.live_label, 0, 0, 1, 2)
 
-        cards = QHBoxLayout()
-        cards.setSpacing(8)
-        f, self.hashprice_value, self.hashprice_caption = _card("Hashprice", TIPS["hashprice"])
-        cards.addWidget(f, 1)
-        f, self.breakeven_value, self.breakeven_caption = _card("Break-even power price", TIPS["breakeven"])
-        cards.addWidget(f, 1)
-        f, self.profit_value, self.profit_caption = _card("Site profit per day", TIPS["profit"])
-        cards.addWidget(f, 1)
-        f, self.network_value, self.network_caption = _card("Bitcoin network", TIPS["network"])
-        cards.addWidget(f, 1)
+        cards, labels = card_row([("Hashprice", TIPS["hashprice"]),
+                                  ("Break-even power price", TIPS["breakeven"]),
+                                  ("Site profit per day", TIPS["profit"]),
+                                  ("Bitcoin network", TIPS["network"])], spacing=8)
+        ((self.hashprice_value, self.hashprice_caption), (self.breakeven_value, self.breakeven_caption),
+         (self.profit_value, self.profit_caption), (self.network_value, self.network_caption)) = labels
         grid.addLayout(cards, 1, 0, 1, 2)
 
         self.revenue_chart = BarChart("What a kWh earns (USD)", TIPS["revenue_chart"],

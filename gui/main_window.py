@@ -16,9 +16,10 @@ from gui.charts import PALETTE, Chart
 from gui.controller import BlockRow, LabController
 from gui.qt import (QAbstractItemView, QAction, QApplication, QFileDialog, QFrame, QGridLayout,
                     QHBoxLayout, QHeaderView, QKeySequence, QLabel, QMainWindow, QMessageBox,
-                    QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, Qt,
+                    QPlainTextEdit, QProgressBar, QPushButton, QSlider, QSpinBox, Qt,
                     QTableWidget, QTableWidgetItem, QTabWidget, QTimer, QVBoxLayout, QWidget, pg)
 from gui.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
+from gui.widgets import card_row
 
 REDRAW_MS = 500
 TABLE_ROWS = 200
@@ -45,21 +46,6 @@ TIPS = {
     "reward_chart": "Block reward by height. Red lines mark the halvings.",
     "table": "The most recent blocks, newest first, read from their headers.",
 }
-
-
-def card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
-    frame = QFrame(objectName="card")
-    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    frame.setToolTip(tooltip)
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 12, 16, 12)
-    t = QLabel(title, objectName="cardTitle")
-    value = QLabel("–", objectName="cardValue")
-    caption = QLabel("", objectName="cardCaption")
-    caption.setWordWrap(True)
-    for w in (t, value, caption):
-        layout.addWidget(w)
-    return frame, value, caption
 
 
 def fmt_duration(seconds: float) -> str:
@@ -145,18 +131,12 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         outer.addWidget(self.banner)
 
-        cards = QHBoxLayout()
-        cards.setSpacing(10)
-        f, self.hashrate_value, self.hashrate_caption = card("Hashrate", TIPS["hashrate"])
-        cards.addWidget(f, 1)
-        f, self.height_value, self.height_caption = card("Blocks", TIPS["blocks"])
-        cards.addWidget(f, 1)
-        f, self.difficulty_value, self.difficulty_caption = card("Difficulty", TIPS["difficulty"])
-        cards.addWidget(f, 1)
-        f, self.reward_value, self.reward_caption = card("Block reward", TIPS["reward"])
-        cards.addWidget(f, 1)
-        f, self.ai_value, self.ai_caption = card("AI jobs", TIPS["ai"])
-        cards.addWidget(f, 1)
+        cards, labels = card_row([("Hashrate", TIPS["hashrate"]), ("Blocks", TIPS["blocks"]),
+                                  ("Difficulty", TIPS["difficulty"]), ("Block reward", TIPS["reward"]),
+                                  ("AI jobs", TIPS["ai"])])
+        ((self.hashrate_value, self.hashrate_caption), (self.height_value, self.height_caption),
+         (self.difficulty_value, self.difficulty_caption), (self.reward_value, self.reward_caption),
+         (self.ai_value, self.ai_caption)) = labels
         outer.addLayout(cards)
 
         cap = QFrame(objectName="capacity")
