@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from gui.qt import QApplication, QSettings
     except ImportError as exc:
+        # A missing system library (libEGL, libxkbcommon, ...) surfaces here; anything else is a bug.
+        if ".so" not in str(exc) and "DLL" not in str(exc) and "PySide6" not in str(exc):
+            raise
         print(QT_LIBS_HINT.format(error=exc), file=sys.stderr)
         return 2
     from gui.controller import LabController

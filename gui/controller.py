@@ -186,7 +186,8 @@ class LabController(QObject):
     def _calibrate_then_launch(self) -> None:
         """First run: compile the fast kernel (progress shown) and size the lab chain to it."""
         from engine.sha256d import measure_hashrate
-        self.compile_progress.emit("Compiling the SHA-256d kernels (first run only)…", -1)
+        self.compile_progress.emit("Preparing the SHA-256d kernels and sizing the new lab chain to "
+                                   "this computer (the very first launch compiles them)…", -1)
         t0 = time.perf_counter()
         hashrate = measure_hashrate(seconds=0.5, threads=self.total_cores)
         self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: "
