@@ -40,6 +40,12 @@ def _out(value: np.ndarray) -> Any:
     return float(value) if value.ndim == 0 else value
 
 
+def _fields_as_dict(result: Any) -> dict[str, Any]:
+    """A result dataclass as field name -> value (floats, or lists for a sweep), ready for JSON."""
+    return {f.name: (v.tolist() if isinstance(v := getattr(result, f.name), np.ndarray) else v)
+            for f in fields(result)}
+
+
 def _param(name: str, value: Any, *, low: float | None = None, high: float | None = None,
            low_open: bool = False, high_open: bool = False) -> np.ndarray:
     """Convert `value` to a float array and check it lies in its range, naming `name` if not."""
@@ -235,9 +241,7 @@ class SitePnl:
     profit_usd_year_one: Any
 
     def as_dict(self) -> dict[str, Any]:
-        """Field name -> value (floats, or lists for a sweep), ready for JSON."""
-        return {f.name: (v.tolist() if isinstance(v := getattr(self, f.name), np.ndarray) else v)
-                for f in fields(self)}
+        return _fields_as_dict(self)
 
 
 AI_MODES = ("colocation", "gpu_cloud")
@@ -388,8 +392,7 @@ class Exodus:
     network_hashrate_eh_s_after: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: (v.tolist() if isinstance(v := getattr(self, f.name), np.ndarray) else v)
-                for f in fields(self)}
+        return _fields_as_dict(self)
 
 
 def hashrate_exodus(*, share_leaving: Any, difficulty: Any, subsidy_btc: Any, fees_btc_per_block: Any,
