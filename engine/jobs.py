@@ -138,6 +138,15 @@ class BlockTemplate:
             default_witness_commitment=bytes.fromhex(commitment) if commitment else None,
             longpollid=result.get("longpollid"), raw=result)
 
+    def time_in_bounds(self, now_s: float | None = None) -> bool:
+        """Whether some header time is both >= mintime and within Core's two-hour future limit.
+
+        False while a chain mined far faster than its target spacing (regtest at full speed) has
+        its median time past more than two hours ahead of the clock.
+        """
+        now = int(time.time() if now_s is None else now_s)
+        return self.mintime <= max(self.curtime, now) + MAX_FUTURE_BLOCK_TIME_S - 60
+
     def header_time(self, now_s: float | None = None) -> int:
         """Header time: the clock, kept within the template's bounds (>= mintime, the median
         time past + 1; <= curtime + MAX_FUTURE_BLOCK_TIME, Core validation.cpp ContextualCheckBlockHeader)."""

@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 
 NONCE_SPACE = 1 << 32
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
-LONGPOLL_TIMEOUT_S = 90.0  # Core holds a longpoll until the tip changes; we re-ask after this
+# Core holds a longpoll until the tip changes (rpc/mining.cpp); giving up sooner would leave one of
+# its few RPC threads blocked per retry until none is left, so wait as long as it takes.
+LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
 
 
 # ----------------------------------------------------------------------------- events
@@ -183,6 +185,7 @@ class Miner:
         self._had_problem = False
         self._start_s: float | None = None
         self._first_hash_s: float | None = None
+        self._resume_at_s = 0.0  # after a rejected block: wait for fresh work before hashing on
 
         self._worker_hashes = [0] * self.max_slots
         self._worker_active = [False] * self.max_slots
@@ -417,7 +420,11 @@ class Miner:
                 else:
                     self._rejected += 1
             self._emit(BlockResult(job.template.height, block_hash, status, reason))
-            if status == "accepted":
+            if status == "rejected":
+                # Re-finding and re-submitting the same refused block would hammer the node:
+                # pause a poll interval and take a fresh template (time-too-new, a new tip, ...).
+                self._resume_at_s = time.monotonic() + self.poll_interval_s
+            if status in ("accepted", "rejected"):
                 try:  # mine on our new tip at once rather than wait for the longpoll or poll
                     self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "after submit")
                 except RPCStopped:
@@ -432,9 +439,14 @@ class Miner:
 
     # workers -------------------------------------------------------------------------
     def _may_mine(self, index: int) -> bool:
+        template = self._template
         return (not self._stop.is_set() and not self._paused and index < self._slots
-                and self._kernel is not None and self._template is not None
-                and self._solved_template_id != self._template_id)
+                and self._kernel is not None and template is not None
+                and self._solved_template_id != self._template_id
+                and time.monotonic() >= self._resume_at_s
+                # regtest at full speed pushes the median time past toward the node's two-hour
+                # future limit: then wait for the clock rather than build refused headers
+                and template.time_in_bounds())
 
     def _worker_loop(self, index: int) -> None:
         job: BlockJob | None = None

@@ -327,6 +327,34 @@ def test_rejected_and_stale_blocks_are_counted_with_their_reason(make_miner):
     assert (stats.blocks_rejected, stats.blocks_stale) == (1, 1) and stats.blocks_accepted >= 2
 
 
+def test_a_refused_block_is_not_resubmitted_in_a_hot_loop(make_miner):
+    """A node that keeps refusing (e.g. time-too-new) gets one block per poll interval, not
+    hundreds a second."""
+    node = FakeNode(target=(1 << 256) // 200)  # a block in ~200 hashes: instant
+    node.answers = ["time-too-new"] * 1000
+    miner, events = make_miner(node, max_slots=1, poll_interval_s=0.5)
+    miner.start()
+    assert wait_for(lambda: len(events.of(BlockResult)) >= 1)
+    time.sleep(2.0)
+    rejected = [r for r in events.of(BlockResult) if r.status == "rejected"]
+    assert 2 <= len(rejected) <= 7, len(rejected)  # ~one per 0.5 s, with slack for a slow machine
+
+
+def test_no_header_is_built_while_the_chain_time_is_past_the_future_limit(make_miner):
+    """Regtest mined at full speed runs its median time past ahead of the clock; a header time
+    must stay within Core's two-hour limit, so the miner waits instead of submitting."""
+    node = FakeNode(target=(1 << 256) // 200)
+    ahead = int(time.time()) + jobs.MAX_FUTURE_BLOCK_TIME_S + 600
+    node.template = lambda real=node.template: dict(real(), mintime=ahead)
+    miner, events = make_miner(node, max_slots=1)
+    miner.start()
+    time.sleep(1.5)
+    assert events.of(BlockResult) == [] and node.blocks == []
+    assert miner.stats().active_workers == 0
+    template = jobs.BlockTemplate.from_rpc(node.template())
+    assert not template.time_in_bounds() and template.time_in_bounds(now_s=ahead)
+
+
 def test_extranonce_rolls_when_the_nonce_space_is_used_up(make_miner):
     node = FakeNode(target=(1 << 256) // 3000)
     miner, _ = make_miner(node, max_slots=1, nonces_per_header=256, kernel="scalar")
