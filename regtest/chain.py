@@ -155,6 +155,8 @@ class Chain:
 
         outcome is one of "connected" (now on the active chain), "side" (valid, stored on a
         branch with less work), "duplicate", or raises BlockInvalid with Core's reason.
+        `commit=False` leaves the write in the caller's open transaction (bulk loads in
+        benchmarks/bench_node.py); every block the RPC accepts is committed before it answers.
         """
         block_hash = block.GetHash()
         with self.lock:
@@ -174,6 +176,10 @@ class Chain:
         check_block(block, self.params)
         prev = self.index.get(block.hashPrevBlock)
         if prev is None:
+            if block.hashPrevBlock in self.invalid:
+                # validation.cpp AcceptBlockHeader: a child of a failed block fails too.
+                self.invalid[block_hash] = "bad-prevblk"
+                raise BlockInvalid("bad-prevblk", "previous block invalid")
             raise BlockInvalid("prev-blk-not-found")
         ctx = self.prev_context(prev, block.nTime)
         contextual_check_header(block, ctx, int(self.clock()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +116,9 @@ def load_or_create(chain_dir: Path, create) -> ChainParams:
             raise ValueError(f"{path} is damaged ({exc}); move it away to start a new chain") from exc
     params = create()
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(params.to_json(), indent=2))
+    with open(tmp, "w") as f:
+        f.write(json.dumps(params.to_json(), indent=2))
+        f.flush()
+        os.fsync(f.fileno())  # a power cut must not leave an empty file behind
     tmp.replace(path)
     return params

@@ -41,14 +41,8 @@ def start_bits_for(hashrate_hs: float, spacing_s: int, pow_limit: int) -> int:
 
 def measure_machine_hashrate_hs() -> float:
     """All cores' hashrate with the miner's kernel, to size the lab chain's first difficulty."""
-    from engine import sha256d
-    threads = os.cpu_count() or 1
-    if hasattr(sha256d, "measure_hashrate"):
-        return sha256d.measure_hashrate(seconds=0.5, threads=threads)
-    header = bytes(80)
-    start = time.perf_counter()
-    sha256d.find_nonce(header, 0, 0, 50_000)
-    return 50_000 / (time.perf_counter() - start) * threads
+    from engine.sha256d import measure_hashrate
+    return measure_hashrate(seconds=0.5, threads=os.cpu_count() or 1)
 
 
 class _DataDirLock:
@@ -188,7 +182,8 @@ class Node:
             self.server.stop()
             self.server = None
         if self.chain:
-            self.chain.store.close()
+            with self.chain.lock:  # a request still in flight finishes its write first
+                self.chain.store.close()
             self.chain = None
         try:
             self.cookie_file.unlink()

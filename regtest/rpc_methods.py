@@ -10,7 +10,6 @@ from bitcoin.base58 import CBase58Data
 from bitcoin.core import (CBlock, CMutableTransaction, CTransaction, CTxInWitness, CTxWitness,
                           b2lx, lx)
 from bitcoin.core.script import CScript, CScriptWitness
-from bitcoin.core.serialize import SerializationError
 
 from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
                       decode_address, encode_segwit_address)
@@ -69,10 +68,7 @@ def _decode_block(hexdata: str) -> CBlock:
     """core_read.cpp DecodeHexBlk."""
     try:
         return CBlock.deserialize(bytes.fromhex(hexdata))
-    except (ValueError, SerializationError, EOFError, IndexError, OverflowError, MemoryError,
-            AssertionError, TypeError):
-        raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed") from None
-    except Exception:  # python-bitcoinlib raises a few other types on truncated data
+    except Exception:  # python-bitcoinlib raises many types on bad data (struct, EOF, ...)
         raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed") from None
 
 
@@ -251,10 +247,12 @@ class RPCMethods:
 
     # --- Blockchain ----------------------------------------------------------------------
     def getbestblockhash(self):
-        return self.chain.tip.hash_hex
+        with self.chain.lock:  # a reorg replaces the active chain's tail under this lock
+            return self.chain.tip.hash_hex
 
     def getblockcount(self):
-        return self.chain.height()
+        with self.chain.lock:
+            return self.chain.height()
 
     def getblockhash(self, height):
         with self.chain.lock:
@@ -332,13 +330,16 @@ class RPCMethods:
             return sorted(out, key=lambda t: -t["height"])
 
     def getdifficulty(self):
-        return difficulty(self.chain.tip.bits)
+        with self.chain.lock:
+            return difficulty(self.chain.tip.bits)
 
     # --- Mining --------------------------------------------------------------------------
     def getnetworkhashps(self, nblocks, height):
         """rpc/mining.cpp GetNetworkHashPS."""
         chain = self.chain
         with chain.lock:
+            if nblocks == 0 or nblocks < -1:
+                raise RPCError(RPC_INVALID_PARAMETER, "Invalid nblocks. Must be a positive number or -1.")
             if height < -1 or height > chain.height():
                 raise RPCError(RPC_INVALID_PARAMETER, "Block does not exist at specified height")
             pb = chain.active[height] if 0 <= height < chain.height() else chain.tip
@@ -391,8 +392,10 @@ class RPCMethods:
                 raise RPCError(RPC_TYPE_ERROR, "Missing data String key for proposal")
             block = _decode_block(data)
             with self.chain.lock:
-                if block.GetHash() in self.chain.index:
-                    return "duplicate"
+                known = self.chain.index.get(block.GetHash())
+                if known is not None:
+                    # Core: "duplicate" for a block on the best chain, else it is undecided.
+                    return "duplicate" if self.chain.is_active(known) else "duplicate-inconclusive"
                 if block.GetHash() in self.chain.invalid:
                     return "duplicate-invalid"
                 if block.hashPrevBlock != self.chain.tip.hash:

@@ -6,11 +6,13 @@ ContextualCheckBlockHeader), ContextualCheckBlock, and ConnectBlock. Each failur
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from bitcoin.core import CBlock, CTransaction
-from bitcoin.core.script import CScript
+from bitcoin.core.script import (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
+                                  OP_CHECKSIGVERIFY, CScript, CScriptInvalidError)
+
+from engine.sha256d import sha256d
 
 from .chainparams import (MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, MAX_FUTURE_BLOCK_TIME_S,
                           WITNESS_SCALE_FACTOR, ChainParams)
@@ -36,10 +38,6 @@ class BlockInvalid(Exception):
         self.detail = detail
 
 
-def _sha256d(data: bytes) -> bytes:
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
 def merkle_root(hashes: list[bytes]) -> tuple[bytes, bool]:
     """consensus/merkle.cpp ComputeMerkleRoot: (root, mutated).
 
@@ -55,7 +53,7 @@ def merkle_root(hashes: list[bytes]) -> tuple[bytes, bool]:
                 mutated = True
         if len(level) % 2:
             level.append(level[-1])
-        level = [_sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
+        level = [sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
     return level[0], mutated
 
 
@@ -77,22 +75,32 @@ def witness_merkle_root(block: CBlock) -> bytes:
 
 def default_witness_commitment(block: CBlock) -> bytes:
     """The commitment script GenerateCoinbaseCommitment adds, for a zero reserved value."""
-    return WITNESS_COMMITMENT_HEADER + _sha256d(witness_merkle_root(block) + b"\x00" * 32)
+    return WITNESS_COMMITMENT_HEADER + sha256d(witness_merkle_root(block) + b"\x00" * 32)
 
 
 def _tx_has_witness(tx: CTransaction) -> bool:
     return not tx.wit.is_null()
 
 
+def _script_sigops(script: bytes) -> int:
+    """script.cpp CScript::GetSigOpCount(false): CHECKSIG counts 1, CHECKMULTISIG 20; counting
+    stops at a truncated push, as Core's GetOp does (a coinbase may end in one)."""
+    count = 0
+    try:
+        for op in CScript(script):
+            if op in (OP_CHECKSIG, OP_CHECKSIGVERIFY):
+                count += 1
+            elif op in (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY):
+                count += 20
+    except CScriptInvalidError:
+        pass
+    return count
+
+
 def _legacy_sigops(block: CBlock) -> int:
     """validation.cpp GetLegacySigOpCount summed over the block (inaccurate counting)."""
-    total = 0
-    for tx in block.vtx:
-        for txin in tx.vin:
-            total += CScript(txin.scriptSig).GetSigOpCount(False)
-        for txout in tx.vout:
-            total += CScript(txout.scriptPubKey).GetSigOpCount(False)
-    return total
+    return sum(_script_sigops(bytes(txin.scriptSig)) for tx in block.vtx for txin in tx.vin) + \
+        sum(_script_sigops(bytes(txout.scriptPubKey)) for tx in block.vtx for txout in tx.vout)
 
 
 def check_transaction(tx: CTransaction) -> None:
@@ -200,7 +208,7 @@ def contextual_check_block(block: CBlock, prev: PrevContext) -> None:
         stack = block.vtx[0].wit.vtxinwit[0].scriptWitness.stack if block.vtx[0].wit.vtxinwit else []
         if len(stack) != 1 or len(stack[0]) != 32:
             raise BlockInvalid("bad-witness-nonce-size", "invalid witness reserved value size")
-        expected = _sha256d(witness_merkle_root(block) + bytes(stack[0]))
+        expected = sha256d(witness_merkle_root(block) + bytes(stack[0]))
         if bytes(block.vtx[0].vout[commit_pos].scriptPubKey)[6:38] != expected:
             raise BlockInvalid("bad-witness-merkle-match", "witness merkle commitment mismatch")
     elif any(_tx_has_witness(tx) for tx in block.vtx):

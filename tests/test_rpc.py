@@ -123,6 +123,10 @@ def test_getnetworkhashps_and_mininginfo(proxy):
     with pytest.raises(bitcoin.rpc.JSONRPCError) as err:
         proxy.getnetworkhashps(120, 10**6)
     assert err.value.error["code"] == -8
+    with pytest.raises(bitcoin.rpc.JSONRPCError) as err:
+        proxy.getnetworkhashps(0)
+    assert err.value.error == {"code": -8, "message": "Invalid nblocks. Must be a positive number or -1."}
+    assert proxy.getnetworkhashps(-1) >= 0
 
 
 def test_validateaddress(proxy):

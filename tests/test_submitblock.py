@@ -202,3 +202,34 @@ def test_proposal_mode_checks_everything_but_pow(node):
     assert node.rpc("getblocktemplate", {"mode": "proposal", "data": bad.serialize().hex()}) == "bad-cb-amount"
     stale = block_from_template(tpl, prev_hash=os.urandom(32), mine=False)
     assert node.rpc("getblocktemplate", {"mode": "proposal", "data": stale.serialize().hex()}) == "inconclusive-not-best-prevblk"
+
+
+def test_a_coinbase_ending_in_a_truncated_push_is_valid_as_in_core(node):
+    # Core's sigop counting stops at a truncated push (script.cpp GetOp); the block is valid.
+    tpl = template(node)
+    base = block_from_template(tpl, mine=False).vtx[0]
+    cb = CMutableTransaction.from_tx(base)
+    cb.vin[0].scriptSig = CScript(bytes(CScript([tpl["height"]])) + b"\x00\x4c")
+    assert submit(node, block_from_template(tpl, coinbase=CTransaction.from_tx(cb))) is None
+
+
+def test_a_child_of_an_invalid_block_is_bad_prevblk(node):
+    tpl = template(node)
+    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x02"]))],
+                         [CTxOut(1000, CScript(PAYOUT))])
+    bad = block_from_template(tpl, extra_txs=[spend])
+    assert submit(node, bad) == "bad-txns-unsupported"
+    child = make_block(bad.GetHash(), tpl["height"] + 1, tpl["curtime"] + 1, 0x207FFFFF, 5_000_000_000)
+    assert submit(node, child) == "bad-prevblk"
+
+
+def test_proposal_of_a_known_side_block_is_duplicate_inconclusive(node):
+    tip_height = node.rpc("getblockcount")
+    parent = node.rpc("getblockhash", tip_height - 1)
+    now = max(int(time.time()), node.rpc("getblockheader", parent)["mediantime"] + 1)
+    side = make_block(lx(parent), tip_height, now, 0x207FFFFF, 5_000_000_000, extranonce=4242)
+    assert submit(node, side) == "inconclusive"
+    data = side.serialize().hex()
+    assert node.rpc("getblocktemplate", {"mode": "proposal", "data": data}) == "duplicate-inconclusive"
+    tip_block = node.rpc("getblock", node.rpc("getbestblockhash"), 0)
+    assert node.rpc("getblocktemplate", {"mode": "proposal", "data": tip_block}) == "duplicate"
