@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
+from engine.economics import block_subsidy_btc
 from engine.capacity import CapacityAllocator
-from engine.lab_mapping import ChainState, LabMapping, ai_billing_for_lab
+from engine.lab_mapping import LabMapping, ai_billing_for_lab
 from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats
 from engine.rpc import RPCClient, RPCError
 from gui.node_process import BitcoindProcess, NodeProcess
@@ -42,12 +43,6 @@ class BlockRow:
 def default_datadir() -> Path:
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(location or Path.home() / ".mine2compute")
-
-
-def subsidy_btc(height: int, halving_interval: int) -> float:
-    """validation.cpp GetBlockSubsidy, in BTC."""
-    halvings = height // halving_interval
-    return 0.0 if halvings >= 64 else (50 * 100_000_000 >> halvings) / 1e8
 
 
 class ChainPoller(threading.Thread):
@@ -99,7 +94,7 @@ class ChainPoller(threading.Thread):
         for h in range(start, height + 1):
             header = self.rpc.call("getblockheader", block_hash)
             rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
-                                 float(header["difficulty"]), subsidy_btc(h, halving),
+                                 float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
                                  header["time"] - prev_time if prev_time is not None and h > 0 else None))
             prev_time = header["time"]
             block_hash = header.get("nextblockhash")
@@ -124,6 +119,7 @@ class LabController(QObject):
     ai_report = Signal(object)  # AIReport every second
     allocation = Signal(object)  # Allocation after every capacity change
     problem = Signal(str)  # a passing problem (connection lost, retrying)
+    node_log = Signal(str)  # each line the node process writes
     _launch_requested = Signal(tuple)
 
     def __init__(self, datadir: Path | None = None, settings: QSettings | None = None,
@@ -143,15 +139,13 @@ class LabController(QObject):
         self.url: str | None = None
         self.chain_name = "lab"
         self.mapping = LabMapping(site_mw=1000.0, total_cores=self.total_cores)
-        self.start_state: ChainState | None = None
         self.slot_gflop_s: float | None = None
         self.scenario_values: dict | None = None
-        self.last_info: dict | None = None
-        self._throttle_cores = self.total_cores
+        saved = int(self.settings.value("ui/throttle", self.total_cores))
+        self._throttle_cores = min(max(saved, 1), self.total_cores)  # remembered by the window
         self._ai_slots = 0
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
-        self.chain_info.connect(self._remember_info)
         self._launch_requested.connect(self._launch_embedded)
         self._lease_timer = QTimer(self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000),
                                    timeout=self._end_unused_lease)
@@ -189,7 +183,13 @@ class LabController(QObject):
         self.compile_progress.emit("Preparing the SHA-256d kernels and sizing the new lab chain to "
                                    "this computer (the very first launch compiles them)…", -1)
         t0 = time.perf_counter()
-        hashrate = measure_hashrate(seconds=0.5, threads=self.total_cores)
+        try:
+            hashrate = measure_hashrate(seconds=0.5, threads=self.total_cores)
+        except Exception as exc:  # a compiler or cache failure must not leave the window waiting
+            log.exception("kernel calibration failed")
+            self.node_failed.emit(f"Could not prepare the SHA-256d kernels ({exc}). Check that the "
+                                  "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.")
+            return
         self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: "
                                    f"{hashrate / 1e6:.1f} MH/s on {self.total_cores} cores", 100)
         if not self._shutting_down:
@@ -206,6 +206,7 @@ class LabController(QObject):
         self.node = node
         node.ready.connect(lambda url, cookie: self._connect(url, cookie, None, None))
         node.failed.connect(self._node_failed)
+        node.log_line.connect(self.node_log)
         self.status.emit("Starting the node…")
         node.start()
 
@@ -257,12 +258,6 @@ class LabController(QObject):
         elif isinstance(event, ConnectionProblem):
             self.problem.emit(f"Node unreachable ({event.message}); retrying in {event.retry_in_s:.0f} s")
 
-    def _remember_info(self, info: dict) -> None:
-        self.last_info = info
-        state = ChainState.from_blockchaininfo(info)
-        if self.start_state is None:
-            self.start_state = state
-
     # --- capacity -----------------------------------------------------------------------------
     def set_ai_cores(self, cores: int) -> None:
         """Move cores between mining and AI jobs (the rest mine).
@@ -298,10 +293,11 @@ class LabController(QObject):
         self._apply_billing()
 
     def _apply_billing(self) -> None:
-        if self.ai is None or self.scenario_values is None or not self.slot_gflop_s:
+        ai = self.ai  # read once: shutdown on the GUI thread may clear it meanwhile
+        if ai is None or self.scenario_values is None or not self.slot_gflop_s:
             return
         try:
-            self.ai.set_billing(ai_billing_for_lab(self.scenario_values, self.mapping, self.slot_gflop_s))
+            ai.set_billing(ai_billing_for_lab(self.scenario_values, self.mapping, self.slot_gflop_s))
         except (ValueError, KeyError) as exc:
             self.problem.emit(f"AI billing not updated: {exc}")
 
@@ -322,8 +318,17 @@ class LabController(QObject):
     def shutdown(self) -> None:
         """Clean shutdown: miner and AI stopped, node stopped and flushed."""
         self._shutting_down = True
+        rpc = self.rpc
         self._stop_engine()
-        if self.node:
+        if self.node and self.node.running():
+            if rpc is not None:
+                try:  # the `stop` RPC works everywhere; a signal is not a clean stop on Windows
+                    rpc.call("stop", timeout_s=5)
+                except RPCError:
+                    pass
             self.node.stop()
+        # The calibration thread may sit in a long first compile; it is a daemon and its
+        # result is ignored once shutting down, so it is not waited for.
         for thread in self._threads:
-            thread.join(10)
+            if thread.name != "calibrate":
+                thread.join(10)

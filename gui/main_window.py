@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         b.addWidget(self.banner_progress)
         b.addWidget(self.banner_button)
         self.banner.hide()
+        self.banner_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.banner.hide)
         outer.addWidget(self.banner)
 
         cards, labels = card_row([("Hashrate", TIPS["hashrate"]), ("Blocks", TIPS["blocks"]),
@@ -158,7 +159,9 @@ class MainWindow(QMainWindow):
         c.addWidget(self.ai_label)
         c.addSpacing(24)
         throttle_label = QLabel("Use")
-        self.throttle = QSpinBox(minimum=1, maximum=total, value=total, suffix=f" of {total} cores")
+        saved = int(self.controller.settings.value("ui/throttle", total))
+        self.throttle = QSpinBox(minimum=1, maximum=total, value=min(max(saved, 1), total),
+                                 suffix=f" of {total} cores")
         self.throttle.setToolTip(TIPS["throttle"])
         throttle_label.setToolTip(TIPS["throttle"])
         c.addWidget(throttle_label)
@@ -254,6 +257,7 @@ class MainWindow(QMainWindow):
         c.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
         c.compile_progress.connect(self.on_compile_progress)
         c.node_ready.connect(self.on_node_ready)
+        c.node_log.connect(self.node_log.appendPlainText)
         c.node_failed.connect(self.on_node_failed)
         c.chain_info.connect(self.on_chain_info)
         c.blocks.connect(self.on_blocks)
@@ -281,18 +285,14 @@ class MainWindow(QMainWindow):
         self.banner.show()
         self._restyle(self.banner)
         if percent >= 100:
-            QTimer.singleShot(6000, self.banner.hide)
+            self.banner_timer.start()  # one timer, restarted: a stale one must not hide an error
 
     def on_node_ready(self, url: str) -> None:
-        node = self.controller.node
-        if node is not None:
-            for line in node.log:
-                self.node_log.appendPlainText(line)
-            node.log_line.connect(self.node_log.appendPlainText)
         if self.banner.property("error"):
             self.banner.hide()
 
     def on_node_failed(self, message: str) -> None:
+        self.banner_timer.stop()
         self.banner.setProperty("error", True)
         self.banner_label.setText(f"⚠  {message}")
         self.banner_progress.hide()
@@ -319,8 +319,9 @@ class MainWindow(QMainWindow):
         self.node_chip.setText(f"● {info['chain']} · height {height}"
                                + ("" if self.presenter else f" · {self.controller.url or ''}"))
         self.height_value.setText(f"{height:,}")
-        age = time.time() - info["time"]
-        self.height_caption.setText(f"last block {fmt_duration(age)} ago · target every {spacing} s")
+        tip_time = info.get("time") or (self.rows[-1].time if self.rows else None)
+        age = "" if tip_time is None else f"last block {fmt_duration(time.time() - tip_time)} ago · "
+        self.height_caption.setText(f"{age}target every {spacing} s")
         self.difficulty_value.setText(f"{float(info['difficulty']):.4g}")
         if consensus.get("pow_no_retargeting"):
             self.difficulty_caption.setText("fixed on regtest (no retargeting)")
@@ -363,7 +364,8 @@ class MainWindow(QMainWindow):
         self.difficulty_chart.append("difficulty", r.height, r.difficulty)
         self.reward_chart.append("subsidy", r.height, r.subsidy_btc)
         halving = (self.info.get("consensus") or {}).get("subsidy_halving_interval", 150)
-        if r.height % halving == 0 and r.height not in self.halving_lines:
+        # After 33 halvings the subsidy is zero (GetBlockSubsidy): no more lines to draw.
+        if r.height % halving == 0 and r.height // halving <= 33 and r.height not in self.halving_lines:
             self.halving_lines.add(r.height)
             line = pg.InfiniteLine(pos=r.height, angle=90, pen=pg.mkPen(PALETTE["halving"], width=2),
                                    label=f"halving {r.height // halving}",

@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from gui.qt import QObject, QProcess, Signal
+from gui.qt import QObject, QProcess, QTimer, Signal
 
 READY_LINE = re.compile(r"RPC listening on [^ ]+:(\d+)")
 MAX_LOG_LINES = 500
@@ -59,9 +59,10 @@ class NodeProcess(QObject):
         return self.proc.state() != QProcess.ProcessState.NotRunning
 
     def stop(self, timeout_ms: int = 15000) -> None:
-        """SIGTERM and wait: the node flushes its database and removes its cookie."""
+        """Wait for a node told to `stop`; else SIGTERM (the node flushes its database and
+        removes its cookie), and kill it as a last resort."""
         self._stopping = True
-        if self.running():
+        if self.running() and not self.proc.waitForFinished(2000):
             self.proc.terminate()
             if not self.proc.waitForFinished(timeout_ms):
                 self.proc.kill()
@@ -98,6 +99,10 @@ class NodeProcess(QObject):
 class BitcoindProcess(NodeProcess):
     """Bitcoin Core's `bitcoind -regtest` from PATH, with its own data dir and cookie."""
 
+    def __init__(self, datadir: Path, rpcport: int = 0, parent=None):
+        super().__init__(datadir, "regtest", rpcport, parent=parent)
+        self._cookie_timer = QTimer(self, interval=200, timeout=self._check_cookie)
+
     def start(self) -> None:
         self._stopping = False
         exe = shutil.which("bitcoind")
@@ -107,9 +112,22 @@ class BitcoindProcess(NodeProcess):
         self.datadir.mkdir(parents=True, exist_ok=True)
         port = self.rpcport or 18443
         self.url = f"http://127.0.0.1:{port}"
+        try:
+            self.cookie_file.unlink()  # a stale cookie from a crash must not look like "ready"
+        except FileNotFoundError:
+            pass
+        # -listen=0: a classroom lab chain needs no peers from the network.
         self.proc.start(exe, ["-regtest", f"-datadir={self.datadir}", f"-rpcport={port}",
-                              "-printtoconsole", "-server=1"])
-        self.ready.emit(self.url, str(self.datadir / "regtest" / ".cookie"))
+                              "-printtoconsole", "-server=1", "-listen=0"])
+        self._cookie_timer.start()
+
+    def _check_cookie(self) -> None:
+        """bitcoind writes its cookie once RPC is up: that is when it is ready."""
+        if self.cookie_file.exists():
+            self._cookie_timer.stop()
+            self.ready.emit(self.url, str(self.cookie_file))
+        elif not self.running():
+            self._cookie_timer.stop()
 
     @property
     def cookie_file(self) -> Path:

@@ -41,6 +41,10 @@ class NodeSettingsDialog(QDialog):
         form.addRow("User (attach)", self.user)
         form.addRow("Password (attach)", self.password)
         v.addLayout(form)
+        note = QLabel("The password is kept in this computer's settings file in plain text: use a "
+                      "class password, not a personal one.")
+        note.setWordWrap(True)
+        v.addWidget(note)
         if shutil.which("bitcoind") is None:
             v.addWidget(QLabel("bitcoind is not on PATH on this computer."))
         self.error = QLabel("")

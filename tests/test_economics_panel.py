@@ -261,7 +261,7 @@ def test_live_updates_are_cheap(panel):
     for i in range(20):
         panel.on_lab_state(lab_state(height=10 + i, difficulty=1.0 + i / 100, mining=2 - i % 2, ai=i % 2))
     per_update_ms = (time.perf_counter() - t0) / 20 * 1000
-    assert per_update_ms < 40, per_update_ms
+    assert per_update_ms < 150, per_update_ms  # ~10-40 ms measured; slack for a loaded CI
 
 
 def test_export_writes_png_and_csv(panel, tmp_path):

@@ -112,6 +112,10 @@ def test_node_crash_is_shown_and_restart_works(lab, qtbot):
     with qtbot.waitSignal(controller.node_ready, timeout=30_000):
         window.banner_button.click()
     qtbot.waitUntil(lambda: window.rows[-1].height > height_before, timeout=TIMEOUT_MS)
+    # The Node tab shows each line the node wrote once, across the restart.
+    qtbot.waitUntil(lambda: f"height={height_before + 1} " in window.node_log.toPlainText(), timeout=10_000)
+    tips = [l for l in window.node_log.toPlainText().splitlines() if "UpdateTip" in l]
+    assert len(tips) == len(set(tips)) >= height_before + 1
 
 
 def test_shutdown_leaves_no_process_thread_or_window(lab, qtbot):
