@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.difficulty_chart = Chart("Difficulty by height", TIPS["difficulty_chart"], y_from_zero=True,
                                       integer_x=True)
         self.difficulty_chart.add_series("difficulty", PALETTE["difficulty"], width=3, level=True)
-        self.reward_chart = Chart("Block reward (BTC)", TIPS["reward_chart"], y_from_zero=True,
+        self.reward_chart = Chart("Block reward (BTC) · red: halvings", TIPS["reward_chart"], y_from_zero=True,
                                   integer_x=True)
         self.reward_chart.add_series("subsidy", PALETTE["reward"], width=3, level=True)
         self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         if r.height % halving == 0 and r.height // halving <= 33 and r.height not in self.halving_lines:
             self.halving_lines.add(r.height)
             line = pg.InfiniteLine(pos=r.height, angle=90, pen=pg.mkPen(PALETTE["halving"], width=2),
-                                   label=f"halving {r.height // halving}",
+                                   label=f"{r.height // halving}",  # short: on regtest they crowd
                                    labelOpts={"color": PALETTE["halving"], "position": 0.9})
             self.reward_chart.plot_item.addItem(line)
 
