@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
-from engine.economics import block_subsidy_btc
 from engine.capacity import CapacityAllocator
+from engine.economics import block_subsidy_btc
 from engine.lab_mapping import LabMapping, ai_billing_for_lab
 from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats
 from engine.rpc import RPCClient, RPCError
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
+from gui.settings_dialog import SHARE_USER
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,7 @@ class LabController(QObject):
         self.scenario_values: dict | None = None
         saved = int(self.settings.value("ui/throttle", self.total_cores))
         self._throttle_cores = min(max(saved, 1), self.total_cores)  # remembered by the window
+        self._class_address: str | None = None
         self._ai_slots = 0
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
@@ -198,7 +201,33 @@ class LabController(QObject):
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
         port = int(self.settings.value("node/rpcport", 0))
+        if self.sharing:
+            # The class needs a fixed address: the chain's usual port unless one is set, and a
+            # password login besides the cookie (the node refuses a LAN bind without one).
+            port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", "--rpcuser", SHARE_USER,
+                          "--rpcpassword", self.settings.value("node/share_password", ""))
         self._launch(NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self))
+
+    @property
+    def sharing(self) -> bool:
+        """Whether the embedded node listens on the network for the class."""
+        return (self.settings.value("node/mode", "embedded") == "embedded"
+                and bool(self.settings.value("node/share", False, type=bool)))
+
+    def class_address(self) -> str | None:
+        """What students type into their Node settings to attach, when sharing."""
+        return self._class_address if self.sharing else None
+
+    def _find_class_address(self, port: str) -> None:
+        """Runs on a thread: resolving this computer's name may wait on the network."""
+        host = socket.gethostname()
+        try:
+            address = socket.gethostbyname(host)
+        except OSError:
+            address = None
+        shown = host if not address or address.startswith("127.") else f"{address} ({host})"
+        self._class_address = f"http://{shown}:{port}  user '{SHARE_USER}' and the class password"
 
     def _launch(self, node: NodeProcess) -> None:
         if self._shutting_down:
@@ -221,6 +250,9 @@ class LabController(QObject):
 
     def _connect(self, url: str, cookie: str | None, user: str | None, password: str | None) -> None:
         self.url = url
+        if self.sharing:
+            port = url.rsplit(":", 1)[1]
+            self._in_thread("class-address", lambda: self._find_class_address(port))
         self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
         self.node_ready.emit(url)
         self.status.emit(f"Node ready at {url}")

@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
             f"{self.controller.url} &nbsp; <b>Node up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
             f"<br><b>Target spacing</b> {spacing} s &nbsp; <b>Retarget every</b> {retarget} blocks "
             f"&nbsp; <b>Halving every</b> {halving} blocks &nbsp; <b>Network hashrate</b> "
-            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s")
+            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s"
+            + (f"<br><b>Shared with the class:</b> {share}" if (share := self.controller.class_address()) else ""))
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
         if replaced:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from gui.qt import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                    QSettings, QSpinBox, QVBoxLayout)
+from gui.qt import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                    QLineEdit, QSettings, QSpinBox, QVBoxLayout)
 
+SHARE_USER = "class"  # the RPC user students log in with when a teacher shares the node
 MODES = [("embedded", "Embedded node (recommended)"),
          ("bitcoind", "Bitcoin Core: bitcoind -regtest from PATH"),
          ("attach", "Attach to a running node (URL + credentials)")]
@@ -33,9 +34,16 @@ class NodeSettingsDialog(QDialog):
         self.cookie = QLineEdit(settings.value("node/cookie", ""), placeholderText="path to .cookie (or user/password)")
         self.user = QLineEdit(settings.value("node/user", ""))
         self.password = QLineEdit(settings.value("node/password", ""), echoMode=QLineEdit.EchoMode.Password)
+        self.share = QCheckBox("Share this node with the class (students attach over the network)")
+        self.share.setChecked(bool(settings.value("node/share", False, type=bool)))
+        self.share_password = QLineEdit(settings.value("node/share_password", ""),
+                                        echoMode=QLineEdit.EchoMode.Password,
+                                        placeholderText="class password, 8 characters or more")
         form.addRow("Node", self.mode)
         form.addRow("Chain (embedded)", self.chain)
         form.addRow("RPC port (embedded)", self.port)
+        form.addRow("", self.share)
+        form.addRow(f"Class password (user '{SHARE_USER}')", self.share_password)
         form.addRow("URL (attach)", self.url)
         form.addRow("Cookie file (attach)", self.cookie)
         form.addRow("User (attach)", self.user)
@@ -65,6 +73,9 @@ class NodeSettingsDialog(QDialog):
             if not self.cookie.text().strip() and not (self.user.text() and self.password.text()):
                 self.error.setText("Give a cookie file, or a user and password.")
                 return
+        if mode == "embedded" and self.share.isChecked() and len(self.share_password.text()) < 8:
+            self.error.setText("Sharing with the class needs a class password of 8 characters or more.")
+            return
         if mode == "bitcoind" and shutil.which("bitcoind") is None:
             self.error.setText("bitcoind is not on PATH: install Bitcoin Core first.")
             return
@@ -76,4 +87,6 @@ class NodeSettingsDialog(QDialog):
         s.setValue("node/cookie", self.cookie.text().strip())
         s.setValue("node/user", self.user.text())
         s.setValue("node/password", self.password.text())
+        s.setValue("node/share", self.share.isChecked())
+        s.setValue("node/share_password", self.share_password.text())
         self.accept()

@@ -170,3 +170,27 @@ def test_rpc_port_in_use_is_shown_with_what_to_do(qapp, qtbot, tmp_path):
             assert window.banner.isVisible() and "Unable to bind RPC" in window.banner_label.text()
         finally:
             window.close()
+
+
+def test_sharing_with_the_class_listens_with_a_password(qapp, qtbot, tmp_path):
+    import socket
+
+    import bitcoin.rpc
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller, window = make_window(tmp_path, **{"node/share": True, "node/rpcport": port,
+                                                  "node/share_password": "satoshi21"})
+    try:
+        with qtbot.waitSignal(controller.node_ready, timeout=30_000):
+            controller.start()
+        assert any(f"RPC listening on 0.0.0.0:{port}" in line for line in controller.node.log)
+        student = bitcoin.rpc.RawProxy(service_url=f"http://class:satoshi21@127.0.0.1:{port}")
+        assert student.getblockchaininfo()["chain"] == "lab"
+        wrong = bitcoin.rpc.RawProxy(service_url=f"http://class:wrong@127.0.0.1:{port}")
+        with pytest.raises(Exception):
+            wrong.getblockcount()
+        qtbot.waitUntil(lambda: "Shared with the class" in window.node_details.text(), timeout=10_000)
+        assert f":{port}" in window.node_details.text()
+    finally:
+        window.close()
