@@ -68,6 +68,9 @@ def stylesheet(t: Theme, presenter: bool) -> str:
     QProgressBar::chunk {{ background: {t.accent}; border-radius: 6px; }}
     QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit {{ background: {t.panel};
         border: 1px solid {t.border}; border-radius: 6px; padding: 4px; }}
+    QCheckBox::indicator {{ width: {base + 6}px; height: {base + 6}px; border: 2px solid {t.muted};
+        border-radius: 4px; background: {t.panel}; }}
+    QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent}; }}
     QToolTip {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.accent};
         padding: 6px; font-size: {base}pt; }}
     """
