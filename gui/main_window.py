@@ -439,8 +439,9 @@ class MainWindow(QMainWindow):
         theme = PRESENTER_DARK if self.presenter and self.theme_name == "dark" else THEMES[self.theme_name]
         # Presenter mode trades detail for size: what a room reads from the back stays.
         self.subtitle.setVisible(not self.presenter)
-        for column in (1, 2, 3):  # hash, time, difficulty: the charts carry these
+        for column in (1, 2):  # hash, time: detail a room cannot read anyway
             self.table.setColumnHidden(column, self.presenter)
+        self.table.setColumnHidden(3, True)  # difficulty: its chart and card show it, the hash needs the room
         for caption in (self.hashrate_caption, self.height_caption, self.ai_caption):
             caption.setVisible(not self.presenter)
         # Fonts changed through the style sheet: size hints must be recomputed everywhere.
