@@ -23,6 +23,7 @@ from gui.widgets import card_row
 
 REDRAW_MS = 500
 TABLE_ROWS = 200
+MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts keep every point)
 
 TIPS = {
     "hashrate": "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
@@ -354,6 +355,8 @@ class MainWindow(QMainWindow):
         for r in rows:
             self.rows.append(r)
             self._chart_block(r)
+        if len(self.rows) > MAX_ROWS:  # regtest at full speed adds thousands an hour
+            del self.rows[:-MAX_ROWS]
         self._fill_table()
 
     def _chart_block(self, r: BlockRow) -> None:
