@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import functools
-import struct
 
-from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
-                          CTxInWitness, CTxOut, CTxWitness)
-from bitcoin.core.script import CScript, CScriptWitness
+from bitcoin.core import CBlock, CTransaction
 
+from engine.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
 from engine.sha256d import find_nonce
 
 from .chain import BlockIndex, Chain
 from .consensus import bits_to_target, block_subsidy_sat
-from .validation import default_witness_commitment, merkle_root
+from .validation import default_witness_commitment
 
 # versionbits.h VERSIONBITS_TOP_BITS: what ComputeBlockVersion returns with no deployment signalling.
 BLOCK_VERSION = 0x20000000
-COINBASE_WITNESS_RESERVED_VALUE = b"\x00" * 32
 
 
 def next_block_basics(chain: Chain) -> tuple[BlockIndex, int, int]:
@@ -65,40 +62,21 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
         }
 
 
-def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extranonce: int,
-                         commitment: bytes) -> CTransaction:
-    """A coinbase paying `value_sat` with the BIP34 height, an extranonce and the witness
-    commitment plus its reserved value (what Core's BlockAssembler builds)."""
-    script_sig = CScript([height, struct.pack("<I", extranonce)])
-    tx = CMutableTransaction(
-        vin=[CTxIn(COutPoint(), script_sig, nSequence=0xFFFFFFFF)],
-        vout=[CTxOut(value_sat, CScript(script_pubkey)), CTxOut(0, CScript(commitment))],
-        witness=CTxWitness([CTxInWitness(CScriptWitness([COINBASE_WITNESS_RESERVED_VALUE]))]),
-    )
-    return CTransaction.from_tx(tx)
-
-
 def generate_block(chain: Chain, script_pubkey: bytes, max_tries: int) -> tuple[CBlock | None, int]:
-    """rpc/mining.cpp GenerateBlock: mine one block on the tip. Returns (block, tries left)."""
-    with chain.lock:
-        prev, now, bits = next_block_basics(chain)
-    height = prev.height + 1
-    target, _, _ = bits_to_target(bits)
-    commitment = coinbase_only_commitment()
+    """rpc/mining.cpp GenerateBlock: mine one block on the tip. Returns (block, tries left).
+
+    The block is built by the miner's own job code (engine/jobs.py) from this node's template,
+    so `generatetoaddress` and `mine2compute mine` make blocks the same way.
+    """
+    template = BlockTemplate.from_rpc(block_template(chain, 0))
     extranonce = 0
     while max_tries > 0:
-        coinbase = coinbase_transaction(height, block_subsidy_sat(height, chain.params),
-                                        script_pubkey, extranonce, commitment)
-        root, _ = merkle_root([coinbase.GetTxid()])
-        block = CBlock(nVersion=BLOCK_VERSION, hashPrevBlock=prev.hash, hashMerkleRoot=root,
-                       nTime=now, nBits=bits, nNonce=0, vtx=[coinbase])
-        header = block.get_header().serialize()
+        job = make_job(template, script_pubkey, extranonce.to_bytes(EXTRANONCE_SIZE, "little"),
+                       ntime=template.curtime)  # the node's clock, not the wall clock
         count = min(max_tries, 1 << 32)
-        nonce = find_nonce(header, target, 0, count)
+        nonce = find_nonce(job.header(0), template.target, 0, count)
         if nonce is not None:
-            max_tries -= nonce + 1
-            return CBlock(nVersion=BLOCK_VERSION, hashPrevBlock=prev.hash, hashMerkleRoot=root,
-                          nTime=now, nBits=bits, nNonce=nonce, vtx=[coinbase]), max_tries
+            return CBlock.deserialize(job.block_bytes(nonce)), max_tries - (nonce + 1)
         max_tries -= count
         extranonce += 1
     return None, 0

@@ -11,13 +11,14 @@ from bitcoin.core import (CBlock, CMutableTransaction, CTransaction, CTxInWitnes
                           b2lx, lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
+from engine.jobs import WITNESS_RESERVED_VALUE
+
 from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
                       decode_address, encode_segwit_address)
 from .chain import BlockIndex, Chain
 from .chainparams import COIN
 from .consensus import bits_to_target, block_subsidy_sat, difficulty
-from .mining import (COINBASE_WITNESS_RESERVED_VALUE, block_template, generate_block,
-                     next_block_basics)
+from .mining import block_template, generate_block, next_block_basics
 from .rpc_server import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
                          RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError)
@@ -490,7 +491,7 @@ def _add_default_witness_nonce(block: CBlock) -> CBlock:
     if witness_commitment_index(block) is None or not block.vtx[0].wit.is_null():
         return block
     coinbase = CMutableTransaction.from_tx(block.vtx[0])
-    coinbase.wit = CTxWitness([CTxInWitness(CScriptWitness([COINBASE_WITNESS_RESERVED_VALUE]))]
+    coinbase.wit = CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))]
                               + [CTxInWitness() for _ in coinbase.vin[1:]])
     vtx = [CTransaction.from_tx(coinbase)] + list(block.vtx[1:])
     return CBlock(nVersion=block.nVersion, hashPrevBlock=block.hashPrevBlock,

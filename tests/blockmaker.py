@@ -3,12 +3,27 @@ from __future__ import annotations
 
 import struct
 
-from bitcoin.core import CBlock, CTransaction, lx
+from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
+                          CTxInWitness, CTxOut, CTxWitness, lx)
+from bitcoin.core.script import CScript, CScriptWitness
 
+from engine.jobs import WITNESS_RESERVED_VALUE
 from engine.sha256d import find_nonce
 from regtest.consensus import bits_to_target
-from regtest.mining import BLOCK_VERSION, coinbase_transaction
+from regtest.mining import BLOCK_VERSION
 from regtest.validation import default_witness_commitment, merkle_root
+
+
+def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extranonce: int,
+                         commitment: bytes) -> CTransaction:
+    """A coinbase the tests can bend: any height, value and commitment output, with the
+    witness reserved value (engine.jobs builds the real ones from a template)."""
+    tx = CMutableTransaction(
+        vin=[CTxIn(COutPoint(), CScript([height, struct.pack("<I", extranonce)]), nSequence=0xFFFFFFFF)],
+        vout=[CTxOut(value_sat, CScript(script_pubkey)), CTxOut(0, CScript(commitment))],
+        witness=CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))]))
+    return CTransaction.from_tx(tx)
+
 
 PAYOUT = bytes.fromhex("0014751e76e8199196d454941c45d1b3a323f1433bd6")  # bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080
 

@@ -10,10 +10,9 @@ import pytest
 from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
                           CTxInWitness, CTxOut, CTxWitness, b2lx, lx)
 from bitcoin.core.script import CScript, CScriptWitness
-from blockmaker import PAYOUT, block_from_template, make_block, mine_high_hash
+from blockmaker import PAYOUT, block_from_template, coinbase_transaction, make_block, mine_high_hash
 from conftest import NodeProcess
 
-from regtest.mining import coinbase_transaction
 from regtest.validation import default_witness_commitment
 
 RULES = {"rules": ["segwit"]}
