@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from .node import Node, NodeError, default_datadir
@@ -41,7 +43,28 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--retarget-interval", type=int, default=None, metavar="BLOCKS",
                      help="blocks between difficulty retargets (default 24)")
     p.add_argument("--debug", action="store_true", help="log every RPC request")
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="shut down cleanly when standard input closes, i.e. when the program that "
+                        "started the node (and holds the other end of the pipe) is gone")
     return p
+
+
+def watch_stdin_for_eof(on_eof) -> threading.Thread:
+    """Call `on_eof` once standard input reaches end of file. A parent that started us with a
+    stdin pipe (QProcess keeps one open) closes it when it dies, however it dies, even by
+    kill -9; that works the same on Linux, macOS and Windows, unlike polling the parent's pid."""
+    def watch():
+        try:
+            fd = sys.stdin.fileno() if sys.stdin is not None else 0
+            while os.read(fd, 4096):  # os.read, not sys.stdin: no buffer lock held at exit
+                pass
+        except (OSError, ValueError):  # a broken pipe (Windows) or no stdin at all
+            pass
+        on_eof()
+
+    thread = threading.Thread(target=watch, name="stdin-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     # Clean shutdown on SIGINT/SIGTERM, as bitcoind does.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: node.request_stop())
+    if args.exit_with_parent:
+        def parent_gone():
+            logging.getLogger("regtest.node").info(
+                "standard input closed: the program that started this node is gone; shutting down")
+            node.request_stop()
+        watch_stdin_for_eof(parent_gone)
     try:
         node.wait()
     finally:

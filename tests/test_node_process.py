@@ -1,6 +1,7 @@
 """The node as a process: crash safety under SIGKILL, clean shutdown, and clear start-up errors."""
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import subprocess
@@ -131,3 +132,57 @@ def test_help_lists_the_subcommand_options():
     assert result.returncode == 0
     for flag in ("--chain", "--datadir", "--rpcport", "--rpcbind", "--rpcuser", "--rpcpassword"):
         assert flag in result.stdout
+
+
+
+@contextlib.contextmanager
+def node_with_stdin_pipe(datadir, *extra):
+    """A node whose stdin is a pipe this test holds, as the window's QProcess does."""
+    proc = subprocess.Popen([sys.executable, "-m", "regtest", "--chain", "regtest", "--datadir",
+                             str(datadir), "--rpcport", "0", *extra], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    log: list[str] = []
+    ready = threading.Event()
+
+    def drain():
+        for line in proc.stdout:
+            log.append(line.rstrip("\n"))
+            if "RPC listening on" in line:
+                ready.set()
+        ready.set()
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
+    try:
+        assert ready.wait(60) and proc.poll() is None, "\n".join(log)
+        yield proc, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+        drainer.join(10)
+        for stream in (proc.stdin, proc.stdout):
+            stream.close()
+
+
+def test_exit_with_parent_stops_cleanly_when_stdin_closes(tmp_path):
+    cookie = tmp_path / "regtest" / ".cookie"
+    with node_with_stdin_pipe(tmp_path, "--exit-with-parent") as (proc, log):
+        assert cookie.exists()
+        proc.stdin.close()  # what the OS does when the parent dies, even by kill -9
+        assert proc.wait(10) == 0
+    assert not cookie.exists()
+    assert any("standard input closed" in line for line in log)
+    assert any("shutdown: done" in line for line in log)
+
+
+def test_without_the_flag_closing_stdin_does_not_stop_the_node(tmp_path):
+    """A node started from a terminal (stdin closed by `< /dev/null`, nohup, ...) keeps running."""
+    with node_with_stdin_pipe(tmp_path) as (proc, log):
+        proc.stdin.close()
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(1.5)
+        proc.terminate()
+        assert proc.wait(20) == 0
+    assert any("shutdown: done" in line for line in log)
