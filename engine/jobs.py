@@ -1,9 +1,10 @@
 """From a getblocktemplate result to a header to hash and a block to submit (BIP22/BIP23).
 
 The coinbase carries the BIP34 height, our extranonce and tag, pays the template's
-`coinbasevalue` to the payout script, and, when the template has a
-`default_witness_commitment`, adds that output plus the 32-byte witness reserved value
-(BIP141). Serialization is python-bitcoinlib's; the template's transactions are copied into
+`coinbasevalue` to the payout script, and, only when the template's `rules` include segwit
+(BIP9/BIP145), adds the witness commitment output plus the 32-byte witness reserved value
+(BIP141). A node without segwit (bcoin's regtest) still sends a `default_witness_commitment`
+but refuses any witness as `unexpected-witness`, so the commitment alone is no sign of segwit. Serialization is python-bitcoinlib's; the template's transactions are copied into
 the block byte for byte.
 """
 from __future__ import annotations
@@ -120,7 +121,14 @@ class BlockTemplate:
     transactions: tuple[TemplateTx, ...]
     default_witness_commitment: bytes | None
     longpollid: str | None
+    rules: tuple[str, ...]  # BIP9 rules in force, "!" marking those the miner must understand
     raw: dict = field(repr=False, compare=False)
+
+    @property
+    def segwit(self) -> bool:
+        """Whether the block must carry the witness commitment (BIP145: segwit in `rules`,
+        Core's form "!segwit"; pooler's cpuminer decides the same way)."""
+        return any(rule.lstrip("!") == "segwit" for rule in self.rules)
 
     @classmethod
     def from_rpc(cls, result: dict) -> "BlockTemplate":
@@ -130,13 +138,16 @@ class BlockTemplate:
         bits = int(result["bits"], 16)
         target = int(result["target"], 16) if "target" in result else bits_to_target(bits)
         commitment = result.get("default_witness_commitment")
+        rules = result.get("rules", [])
+        if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+            raise ValueError(f"getblocktemplate 'rules' must be a list of strings, got {rules!r}")
         return cls(
             height=int(result["height"]), version=int(result["version"]),
             previous_block_hash=result["previousblockhash"], bits=bits, target=target,
             curtime=int(result["curtime"]), mintime=int(result.get("mintime", 0)),
             coinbase_value=int(result["coinbasevalue"]), transactions=txs,
             default_witness_commitment=bytes.fromhex(commitment) if commitment else None,
-            longpollid=result.get("longpollid"), raw=result)
+            longpollid=result.get("longpollid"), rules=tuple(rules), raw=result)
 
     def time_in_bounds(self, now_s: float | None = None) -> bool:
         """Whether some header time is both >= mintime and within Core's two-hour future limit.
@@ -163,9 +174,11 @@ def coinbase_script_sig(height: int, extranonce: bytes) -> CScript:
 def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: bytes) -> CTransaction:
     outputs = [CTxOut(template.coinbase_value, CScript(payout_script))]
     witness = CTxWitness()
-    commitment = template.default_witness_commitment
-    if commitment is None and any(t.txid != t.wtxid for t in template.transactions):
-        commitment = bytes(witness_commitment_script([t.wtxid for t in template.transactions]))
+    commitment = None
+    if template.segwit:  # without segwit a witness is "unexpected-witness" (Core validation.cpp CheckWitnessMalleation)
+        commitment = template.default_witness_commitment
+        if commitment is None and any(t.txid != t.wtxid for t in template.transactions):
+            commitment = bytes(witness_commitment_script([t.wtxid for t in template.transactions]))
     if commitment is not None:
         outputs.append(CTxOut(0, CScript(commitment)))
         witness = CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))])

@@ -215,3 +215,47 @@ def test_any_template_gives_a_block_that_deserializes_and_commits_to_its_content
     if has_witness:
         expected = hashlib.sha256(hashlib.sha256(block.calc_witness_merkle_root() + bytes(32)).digest()).digest()
         assert block.vtx[0].vout[1].scriptPubKey == CScript(bytes.fromhex("6a24aa21a9ed") + expected)
+
+
+# What bcoin 1.0.2's regtest answers (recorded): segwit not active, yet a default_witness_commitment.
+BCOIN_REGTEST_TEMPLATE = dict(EMPTY_REGTEST_TEMPLATE, rules=[], sigoplimit=20000, sizelimit=1000000,
+                              coinbaseaux={"flags": "6d696e65642062792062636f696e"})
+for _field in ("weightlimit", "taproot"):
+    BCOIN_REGTEST_TEMPLATE.pop(_field, None)
+
+
+@pytest.mark.parametrize("rules", [[], ["csv"], ["csv", "taproot"]])
+def test_no_witness_commitment_or_witness_when_the_rules_lack_segwit(rules):
+    """bcoin refuses any witness as unexpected-witness when segwit is not in force, even though
+    its template carries default_witness_commitment: only `rules` says whether segwit applies."""
+    template = jobs.BlockTemplate.from_rpc(dict(BCOIN_REGTEST_TEMPLATE, rules=rules))
+    assert template.default_witness_commitment is not None and not template.segwit
+    job = jobs.make_job(template, jobs.DEFAULT_PAYOUT_SCRIPT, EXTRANONCE, ntime=1296688700)
+    block = deserialize(job, nonce=find_nonce(job.header(0), job.target))
+    cb = block.vtx[0]
+    assert len(cb.vout) == 1 and cb.vout[0].nValue == 5_000_000_000
+    assert not any(out.scriptPubKey.startswith(bytes.fromhex("6a24aa21a9ed")) for out in cb.vout)
+    assert not cb.has_witness()
+    # no segwit marker/flag: the submitted bytes are the witness-stripped serialization
+    nonce = block.nNonce
+    assert job.block_bytes(nonce) == block.serialize({"include_witness": False})
+    assert job.block_bytes(nonce)[85:87] != b"\x00\x01"  # after count and nVersion: 1 input, no marker
+    assert block.hashMerkleRoot == cb.GetTxid()
+
+
+@pytest.mark.parametrize("rules", [["csv", "!segwit"], ["segwit"], ["csv", "!segwit", "taproot"]])
+def test_witness_commitment_and_reserved_value_when_the_rules_include_segwit(rules):
+    template = jobs.BlockTemplate.from_rpc(dict(EMPTY_REGTEST_TEMPLATE, rules=rules))
+    assert template.segwit
+    block = deserialize(jobs.make_job(template, jobs.DEFAULT_PAYOUT_SCRIPT, EXTRANONCE))
+    cb = block.vtx[0]
+    assert cb.vout[1].scriptPubKey.hex() == EMPTY_REGTEST_TEMPLATE["default_witness_commitment"]
+    assert list(cb.wit.vtxinwit[0].scriptWitness.stack) == [jobs.WITNESS_RESERVED_VALUE]
+
+
+def test_a_template_without_rules_is_pre_segwit_and_bad_rules_are_refused_clearly():
+    raw = dict(EMPTY_REGTEST_TEMPLATE)
+    del raw["rules"]
+    assert not jobs.BlockTemplate.from_rpc(raw).segwit
+    with pytest.raises(ValueError, match="'rules' must be a list of strings"):
+        jobs.BlockTemplate.from_rpc(dict(EMPTY_REGTEST_TEMPLATE, rules="segwit"))
