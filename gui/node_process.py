@@ -26,6 +26,7 @@ class NodeProcess(QObject):
     ready = Signal(str, str)  # RPC URL, cookie file
     failed = Signal(str)  # start-up error or crash, in words a user can act on
     log_line = Signal(str)
+    stops_on_stdin_eof = True  # started with --exit-with-parent
 
     def __init__(self, datadir: Path, chain: str = "lab", rpcport: int = 0,
                  extra_args: tuple[str, ...] = (), parent=None):
@@ -51,18 +52,25 @@ class NodeProcess(QObject):
     def start(self) -> None:
         self._stopping = False
         self.url = None
+        # --exit-with-parent: the node stops by itself when this app dies, however it dies,
+        # because the stdin pipe QProcess keeps open (ReadWrite) then closes.
         cmd = node_command() + ["--chain", self.chain, "--datadir", str(self.datadir),
-                                "--rpcport", str(self.rpcport), *self.extra_args]
+                                "--rpcport", str(self.rpcport), "--exit-with-parent",
+                                *self.extra_args]
         self.proc.start(cmd[0], cmd[1:])
 
     def running(self) -> bool:
         return self.proc.state() != QProcess.ProcessState.NotRunning
 
     def stop(self, timeout_ms: int = 15000) -> None:
-        """Wait for a node told to `stop`; else SIGTERM (the node flushes its database and
-        removes its cookie), and kill it as a last resort."""
+        """Wait for a node told to `stop`; else close its stdin (our node then flushes its
+        database and removes its cookie, on every OS), then SIGTERM, and kill it as a last resort."""
         self._stopping = True
         if self.running() and not self.proc.waitForFinished(2000):
+            if self.stops_on_stdin_eof:
+                self.proc.closeWriteChannel()
+                if self.proc.waitForFinished(5000):
+                    return
             self.proc.terminate()
             if not self.proc.waitForFinished(timeout_ms):
                 self.proc.kill()
@@ -98,6 +106,8 @@ class NodeProcess(QObject):
 
 class BitcoindProcess(NodeProcess):
     """Bitcoin Core's `bitcoind -regtest` from PATH, with its own data dir and cookie."""
+
+    stops_on_stdin_eof = False
 
     def __init__(self, datadir: Path, rpcport: int = 0, parent=None):
         super().__init__(datadir, "regtest", rpcport, parent=parent)
