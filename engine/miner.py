@@ -18,6 +18,9 @@ caller's; a GUI adapter re-emits them as Qt signals):
   the node's BIP22 string) or "stale" (valid but no longer on the best chain).
 - ConnectionProblem(message, retry_in_s) / ConnectionRestored(): the node went away / came
   back; the miner retries with back-off and never stops because of it.
+- MiningRefused(reason, rejections, message): the node refused REFUSALS_BEFORE_STOP blocks in
+  a row for the same reason, each built on its current template; mining has stopped (a block
+  the node will never take is not worth the electricity) and `message` says what to do.
 - MinerStats: every `stats_interval_s`, counters (exact hashes, blocks) and hashrates
   (per worker and total, moving average over `hashrate_window_s`).
 """
@@ -40,6 +43,20 @@ log = logging.getLogger(__name__)
 
 NONCE_SPACE = 1 << 32
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
+# Blocks in a row refused for one reason, each from the node's current template, before mining
+# stops: a rule we break (bcoin's "unexpected-witness") is refused forever, and a one-off (a tip
+# race, a clock step) does not repeat three times.
+REFUSALS_BEFORE_STOP = 3
+# What to do about the reasons a user can act on (BIP22 strings, Core validation.cpp).
+REFUSAL_ADVICE = {
+    "unexpected-witness": "the node does not enforce segwit but the block carries a witness; update "
+                          "mine2compute, or mine on a node whose getblocktemplate lists segwit in its rules",
+    "time-too-new": "this computer's clock is more than two hours ahead of the node's; set the clock right",
+    "time-too-old": "this computer's clock is behind the node's; set the clock right",
+    "high-hash": "the blocks miss the target, so the hashing kernel is wrong on this CPU; force another "
+                 "with MINE2COMPUTE_KERNEL=scalar (or --kernel scalar)",
+    "bad-diffbits": "the node's chain parameters differ from its templates; restart the node",
+}
 # Core holds a longpoll until the tip changes (rpc/mining.cpp); giving up sooner would leave one of
 # its few RPC threads blocked per retry until none is left, so wait as long as it takes.
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
@@ -90,6 +107,20 @@ class ConnectionRestored:
 
 
 @dataclass(frozen=True)
+class MiningRefused:
+    reason: str       # the node's BIP22 reason, e.g. "unexpected-witness"
+    rejections: int   # blocks refused in a row for it
+    message: str      # what went wrong and what to do, for a person
+
+
+def refusal_message(reason: str, rejections: int) -> str:
+    advice = REFUSAL_ADVICE.get(reason, "the node's log says why it refuses them; fix that, then start "
+                                        "mining again")
+    return (f"The node refused {rejections} blocks in a row as \"{reason}\", each built from its newest "
+            f"template, so mining has stopped: {advice}.")
+
+
+@dataclass(frozen=True)
 class MinerStats:
     elapsed_s: float
     hashes: int                              # exact count of nonces hashed
@@ -109,7 +140,7 @@ class MinerStats:
 
 
 MinerEvent = Union[KernelProgress, NewJob, BlockFound, BlockResult, ConnectionProblem,
-                   ConnectionRestored, MinerStats]
+                   ConnectionRestored, MiningRefused, MinerStats]
 Listener = Callable[[MinerEvent], None]
 
 
@@ -186,6 +217,9 @@ class Miner:
         self._start_s: float | None = None
         self._first_hash_s: float | None = None
         self._resume_at_s = 0.0  # after a rejected block: wait for fresh work before hashing on
+        self._templates_answered = 0  # getblocktemplate answers, new or not (a refusal's template is fresh after one)
+        self._refusals: tuple[str, int, int] | None = None  # (reason, in a row, answers at the last)
+        self.refused: MiningRefused | None = None  # set when refusals stopped the miner
 
         self._worker_hashes = [0] * self.max_slots
         self._worker_active = [False] * self.max_slots
@@ -328,6 +362,7 @@ class Miner:
         """Make `raw` the current template unless it changes nothing; True if it did."""
         template = BlockTemplate.from_rpc(raw)
         with self._changed:
+            self._templates_answered += 1
             current = self._template
             # a template that changes nothing must not restart the workers (or, after we
             # solved this one, set them mining a sibling of our own block)
@@ -420,6 +455,8 @@ class Miner:
                 else:
                     self._rejected += 1
             self._emit(BlockResult(job.template.height, block_hash, status, reason))
+            if self._count_refusal(job, status, reason):
+                return
             if status == "rejected":
                 # Re-finding and re-submitting the same refused block would hammer the node:
                 # pause a poll interval and take a fresh template (time-too-new, a new tip, ...).
@@ -436,6 +473,34 @@ class Miner:
                         and self._template.previous_block_hash == job.template.previous_block_hash:
                     self._solved_template_id = -1
                     self._changed.notify_all()
+
+    def _count_refusal(self, job: BlockJob, status: str, reason: str | None) -> bool:
+        """Track refusals in a row for one reason on fresh templates; at REFUSALS_BEFORE_STOP,
+        stop mining with a MiningRefused event and return True."""
+        if status != "rejected":
+            self._refusals = None
+            return False
+        with self._changed:
+            current, answered = self._template, self._templates_answered
+        # fresh: the node answered getblocktemplate since the last refusal and the block was
+        # built on what it answers now (same tip and transactions), so the refusal is for us
+        fresh = (current is not None and job.template.previous_block_hash == current.previous_block_hash
+                 and job.template.transactions == current.transactions)
+        last = self._refusals
+        if last is not None and last[0] == reason and fresh and answered > last[2]:
+            count = last[1] + 1
+        else:
+            count = 1
+        self._refusals = (reason, count, answered)
+        if count < REFUSALS_BEFORE_STOP:
+            return False
+        self.refused = MiningRefused(reason, count, refusal_message(reason, count))
+        log.error("%s", self.refused.message)
+        self._stop.set()  # every thread ends; the owner's stop() still joins them
+        with self._changed:
+            self._changed.notify_all()
+        self._emit(self.refused)
+        return True
 
     # workers -------------------------------------------------------------------------
     def _may_mine(self, index: int) -> bool:

@@ -17,7 +17,7 @@ from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
 from engine.economics import block_subsidy_btc
 from engine.lab_mapping import LabMapping, ai_billing_for_lab
-from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats
+from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
 from engine.rpc import RPCClient, RPCError
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
@@ -289,6 +289,8 @@ class LabController(QObject):
             self.compile_progress.emit(words.get(event.stage, event.stage), pct)
         elif isinstance(event, ConnectionProblem):
             self.problem.emit(f"Node unreachable ({event.message}); retrying in {event.retry_in_s:.0f} s")
+        elif isinstance(event, MiningRefused):  # the miner has stopped: an error banner, not a passing note
+            self.node_failed.emit(event.message)
 
     # --- capacity -----------------------------------------------------------------------------
     def set_ai_cores(self, cores: int) -> None:
