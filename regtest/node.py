@@ -13,13 +13,14 @@ from pathlib import Path
 from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
 from .consensus import block_subsidy_sat, difficulty, target_to_bits
+from .rpc_auth import COOKIE_USER, Auth, AuthConfigError
 from .rpc_methods import RPCMethods
-from .rpc_server import RPCServer
+from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+                         DEFAULT_SERVER_TIMEOUT_S, RPCServer)
 from .storage import BlockStore
 
 log = logging.getLogger("regtest.node")
 
-COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -43,6 +44,28 @@ def measure_machine_hashrate_hs() -> float:
     """All cores' hashrate with the miner's kernel, to size the lab chain's first difficulty."""
     from engine.sha256d import measure_hashrate
     return measure_hashrate(seconds=0.5, threads=os.cpu_count() or 1)
+
+
+def _raise_fd_limit(max_connections: int) -> int:
+    """Core's RaiseFileDescriptorLimit: room for `max_connections` sockets plus the node's own
+    files; returns the connection cap that fits."""
+    try:
+        import resource
+    except ImportError:  # Windows: no per-process descriptor limit to raise
+        return max_connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = max_connections + 128
+    if soft != resource.RLIM_INFINITY and soft < want:
+        new_soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
+            soft = new_soft
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < want:
+        log.warning("file descriptor limit %d: RPC connections capped at %d", soft, max(soft - 128, 8))
+        return max(soft - 128, 8)
+    return max_connections
 
 
 class _DataDirLock:
@@ -71,14 +94,30 @@ class Node:
                  rpcbind: str = "127.0.0.1", rpcuser: str | None = None,
                  rpcpassword: str | None = None, lab_hashrate_hs: float | None = None,
                  halving_interval: int | None = None, target_spacing_s: int | None = None,
-                 retarget_interval: int | None = None, clock=time.time):
+                 retarget_interval: int | None = None, clock=time.time,
+                 rpcauth: tuple[str, ...] = (), rpcwhitelist: tuple[str, ...] = (),
+                 rpcthreads: int = DEFAULT_RPC_THREADS, rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
+                 rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
+                 rpcmaxconnections: int = DEFAULT_MAX_CONNECTIONS):
         if chain not in ("lab", "regtest"):
             raise NodeError(f"unknown chain {chain!r}: use lab or regtest")
         if (rpcuser is None) != (rpcpassword is None):
             raise NodeError("-rpcuser and -rpcpassword go together")
-        if rpcbind not in LOOPBACK and rpcuser is None:
+        if rpcpassword == "":
+            # init.cpp: an empty -rpcpassword means cookie-only login.
+            if rpcbind not in LOOPBACK:
+                raise NodeError(f"an empty -rpcpassword means cookie-only login (as in Bitcoin Core), "
+                                f"so binding RPC to {rpcbind} would let no one in: set a password "
+                                "(or -rpcauth), or bind to 127.0.0.1")
+            log.warning("empty -rpcpassword: -rpcuser %s ignored, cookie login only", rpcuser)
+            rpcuser = rpcpassword = None
+        if rpcbind not in LOOPBACK and rpcuser is None and not rpcauth:
             raise NodeError(f"binding RPC to {rpcbind} exposes the node beyond this computer: "
-                            "set -rpcuser and -rpcpassword too")
+                            "set -rpcauth (or -rpcuser and -rpcpassword) too")
+        if min(rpcthreads, rpcworkqueue, rpcservertimeout_s, rpcmaxconnections) <= 0:
+            raise NodeError("-rpcthreads, -rpcworkqueue, -rpcservertimeout and -rpcmaxconnections "
+                            "must be positive")
+
         if chain == "regtest" and any(v is not None for v in (lab_hashrate_hs, halving_interval,
                                                               target_spacing_s, retarget_interval)):
             raise NodeError("regtest follows Bitcoin Core exactly; lab options apply to --chain lab")
@@ -87,6 +126,13 @@ class Node:
         self.chain_dir = self.datadir / chain
         self.rpcbind = rpcbind
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
+        self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
+        self.server_options = dict(threads=rpcthreads, workqueue=rpcworkqueue,
+                                   timeout_s=rpcservertimeout_s, max_connections=rpcmaxconnections)
+        try:
+            self._make_auth("")  # a bad -rpcauth or -rpcwhitelist is a start-up error
+        except AuthConfigError as exc:
+            raise NodeError(str(exc)) from None
         self.lab_options = dict(hashrate=lab_hashrate_hs, halving_interval=halving_interval,
                                 target_spacing_s=target_spacing_s, retarget_interval=retarget_interval)
         self.clock = clock
@@ -135,13 +181,12 @@ class Node:
         log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(),
                  self.chain.tip.hash_hex)
         cookie = secrets.token_hex(32)
-        credentials = [(COOKIE_USER, cookie)]
-        if self.rpcuser:
-            credentials.append((self.rpcuser, self.rpcpassword))
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
+        options = dict(self.server_options)
+        options["max_connections"] = _raise_fd_limit(options["max_connections"])
         try:
-            self.server = RPCServer(self.rpcbind, port, credentials, self.methods)
+            self.server = RPCServer(self.rpcbind, port, self._make_auth(cookie), self.methods, **options)
         except OSError as exc:
             store.close()
             raise NodeError(f"Unable to bind RPC on {self.rpcbind}:{port} ({exc.strerror}). "
@@ -154,6 +199,16 @@ class Node:
         tmp.replace(self.cookie_file)
         self.server.start()
         log.info("RPC listening on %s:%d (cookie %s)", self.rpcbind, self.server.port, self.cookie_file)
+
+    def _make_auth(self, cookie: str) -> Auth:
+        auth = Auth(cookie)
+        if self.rpcuser:
+            auth.add_password(self.rpcuser, self.rpcpassword)
+        for spec in self.rpcauth:
+            auth.add_rpcauth(spec)
+        for spec in self.rpcwhitelist:
+            auth.add_whitelist(spec)
+        return auth
 
     @property
     def rpc_port(self) -> int:

@@ -2,13 +2,12 @@
 (rpc/blockchain.cpp, rpc/mining.cpp, rpc/misc.cpp, rpc/server.cpp)."""
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 
 from bitcoin.base58 import CBase58Data
 from bitcoin.core import (CBlock, CMutableTransaction, CTransaction, CTxInWitness, CTxWitness,
-                          b2lx, lx)
+                          b2lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
 from engine.jobs import WITNESS_RESERVED_VALUE
@@ -19,35 +18,16 @@ from .chain import BlockIndex, Chain
 from .chainparams import COIN
 from .consensus import bits_to_target, block_subsidy_sat, difficulty
 from .mining import block_template, generate_block, next_block_basics
-from .rpc_server import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
+from .rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
-                         RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError)
-from .validation import BlockInvalid, witness_commitment_index
+                         RPC_TYPE_ERROR, RPCError)
+from .rpc_params import Param, bind, get_int, get_str, is_hex, parse_hash
+from .validation import (MUTATED_REASONS, BlockInvalid, check_block, check_connect,
+                         contextual_check_block, contextual_check_header, witness_commitment_index)
 
 LONGPOLL_MAX_WAIT_S = 60.0
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: str  # Core's uvTypeName: "number", "string", "bool", "object", "array"; "number|bool"
-    default: object = None
-    required: bool = False
-
-
-def _type_name(value) -> str:
-    """UniValue's uvTypeName for a decoded JSON value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+# consensus/consensus.h MAX_BLOCK_SERIALIZED_SIZE: no block can be larger, witness included.
+MAX_BLOCK_SERIALIZED_SIZE = 4_000_000
 
 
 def _amount(sat: int) -> float:
@@ -55,18 +35,10 @@ def _amount(sat: int) -> float:
     return round(sat / COIN, 8)
 
 
-def _parse_hash(value: str, name: str) -> bytes:
-    """rpc/util.cpp ParseHashV."""
-    if len(value) != 64:
-        raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be of length 64 (not {len(value)}, for '{value}')")
-    try:
-        return lx(value)
-    except ValueError:
-        raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be hexadecimal string (not '{value}')") from None
-
-
 def _decode_block(hexdata: str) -> CBlock:
-    """core_read.cpp DecodeHexBlk."""
+    """core_read.cpp DecodeHexBlk: strict hex (IsHex: no whitespace), then the block."""
+    if not is_hex(hexdata):
+        raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed")
     try:
         return CBlock.deserialize(bytes.fromhex(hexdata))
     except Exception:  # python-bitcoinlib raises many types on bad data (struct, EOF, ...)
@@ -111,7 +83,7 @@ class RPCMethods:
         self.table = {
             # name: (category, params, help text)
             "getbestblockhash": ("Blockchain", [], "Returns the hash of the best (tip) block in the most-work fully-validated chain."),
-            "getblock": ("Blockchain", [Param("blockhash", "string", required=True), Param("verbosity", "number|bool", 1)],
+            "getblock": ("Blockchain", [Param("blockhash", "string", required=True), Param("verbosity", "any", 1)],
                          "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\nIf verbosity is 1, returns an Object with information about block <hash>.\nIf verbosity is 2, returns an Object with information about block <hash> and information about each transaction."),
             "getblockchaininfo": ("Blockchain", [], "Returns an object containing various state info regarding blockchain processing (and, under \"consensus\", this chain's parameters)."),
             "getblockcount": ("Blockchain", [], "Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0."),
@@ -147,40 +119,8 @@ class RPCMethods:
         if self.stopping and method != "stop":
             raise RPCError(RPC_CLIENT_NOT_CONNECTED, "Shutting down")
         _, spec, _ = self.table[method]
-        args = self._bind(method, spec, params)
+        args = bind(spec, params, lambda: self.usage(method))
         return getattr(self, method)(*args)
-
-    def _bind(self, method: str, spec: list[Param], params) -> list:
-        if isinstance(params, dict):
-            names = {p.name for p in spec}
-            for key in params:
-                if key not in names:
-                    raise RPCError(RPC_INVALID_PARAMETER, f"Unknown named parameter {key}")
-            values = [params.get(p.name) for p in spec]
-        else:
-            if len(params) > len(spec):
-                raise RPCError(RPC_MISC_ERROR, self.usage(method))
-            values = list(params) + [None] * (len(spec) - len(params))
-        mismatches = {}
-        out = []
-        for i, (p, value) in enumerate(zip(spec, values)):
-            if value is None:
-                if p.required:
-                    raise RPCError(RPC_MISC_ERROR, self.usage(method))
-                out.append(p.default)
-                continue
-            got = _type_name(value)
-            if got not in p.type.split("|"):
-                expected = p.type.split("|")[0]
-                mismatches[f"Position {i + 1} ({p.name})"] = f"JSON value of type {got} is not of expected type {expected}"
-            elif got == "number" and isinstance(value, float):
-                if not value.is_integer():
-                    raise RPCError(RPC_TYPE_ERROR, "JSON integer out of range")
-                value = int(value)
-            out.append(value)
-        if mismatches:
-            raise RPCError(RPC_TYPE_ERROR, "Wrong type passed:\n" + json.dumps(mismatches, indent=4))
-        return out
 
     # --- helpers -------------------------------------------------------------------------
     def _lookup(self, block_hash: bytes) -> BlockIndex:
@@ -256,6 +196,7 @@ class RPCMethods:
             return self.chain.height()
 
     def getblockhash(self, height):
+        height = get_int(height)
         with self.chain.lock:
             if height < 0 or height > self.chain.height():
                 raise RPCError(RPC_INVALID_PARAMETER, "Block height out of range")
@@ -263,15 +204,16 @@ class RPCMethods:
 
     def getblockheader(self, blockhash, verbose):
         with self.chain.lock:
-            e = self._lookup(_parse_hash(blockhash, "hash"))
+            e = self._lookup(parse_hash(blockhash, "hash"))
             if not verbose:
                 return self.chain.store.raw_block(e.hash)[:80].hex()
             return self._header_json(e)
 
     def getblock(self, blockhash, verbosity):
-        verbosity = int(verbosity)  # ParseVerbosity: true means 1, false means 0
+        # rpc/blockchain.cpp ParseVerbosity: a bool (true is 1) or an int.
+        verbosity = int(verbosity) if isinstance(verbosity, bool) else get_int(verbosity)
         with self.chain.lock:
-            e = self._lookup(_parse_hash(blockhash, "blockhash"))
+            e = self._lookup(parse_hash(blockhash, "blockhash"))
             raw = self.chain.store.raw_block(e.hash)
             if verbosity <= 0:
                 return raw.hex()
@@ -314,6 +256,8 @@ class RPCMethods:
                     "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
                     "subsidy_halving_interval": params.halving_interval,
                     "start_bits": f"{params.start_bits:08x}",
+                    # The chain's own start difficulty (block 1's), the baseline of the economics.
+                    "start_difficulty": difficulty(params.start_bits),
                     "next_halving_height": (tip.height // params.halving_interval + 1) * params.halving_interval,
                     "subsidy": _amount(block_subsidy_sat(tip.height + 1, params)),
                 },
@@ -338,6 +282,7 @@ class RPCMethods:
     def getnetworkhashps(self, nblocks, height):
         """rpc/mining.cpp GetNetworkHashPS."""
         chain = self.chain
+        nblocks, height = get_int(nblocks), get_int(height)
         with chain.lock:
             if nblocks == 0 or nblocks < -1:
                 raise RPCError(RPC_INVALID_PARAMETER, "Invalid nblocks. Must be a positive number or -1.")
@@ -391,7 +336,9 @@ class RPCMethods:
             data = request.get("data")
             if not isinstance(data, str):
                 raise RPCError(RPC_TYPE_ERROR, "Missing data String key for proposal")
-            block = _decode_block(data)
+            block = self._decode_bounded(data)
+            if isinstance(block, str):
+                return block
             with self.chain.lock:
                 known = self.chain.index.get(block.GetHash())
                 if known is not None:
@@ -401,21 +348,25 @@ class RPCMethods:
                     return "duplicate-invalid"
                 if block.hashPrevBlock != self.chain.tip.hash:
                     return "inconclusive-not-best-prevblk"
-                try:
-                    self.chain.test_block_validity(block)
-                except BlockInvalid as exc:
-                    return exc.reason
-                return None
+            try:
+                if len(block.vtx) > 1:  # never valid here: find Core's reason off the chain lock
+                    self._reject_unlocked(block, check_pow=False, mark_invalid=False)
+                self.chain.test_block_validity(block)
+            except BlockInvalid as exc:
+                return exc.reason
+            return None
         if mode != "template":
             raise RPCError(RPC_INVALID_PARAMETER, "Invalid mode")
         rules = request.get("rules")
+        if isinstance(rules, list):
+            rules = [get_str(rule) for rule in rules]  # Core: setClientRules.insert(v.get_str())
         if not isinstance(rules, list) or "segwit" not in rules:
             raise RPCError(RPC_INVALID_PARAMETER,
                            'getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})')
         longpollid = request.get("longpollid")
         if longpollid is not None:
             if isinstance(longpollid, str):
-                watched = _parse_hash(longpollid[:64], "longpollid")
+                watched = parse_hash(longpollid[:64], "longpollid")
             else:
                 watched = self.chain.tip.hash
             # Wait until the tip changes (no mempool here, so nothing else can change).
@@ -426,18 +377,60 @@ class RPCMethods:
 
     def submitblock(self, hexdata, dummy):
         """rpc/mining.cpp submitblock: BIP22 result, null when the block became the tip."""
-        block = _decode_block(hexdata)
+        block = self._decode_bounded(hexdata)
+        if isinstance(block, str):
+            return block
         if not block.vtx or not block.vtx[0].is_coinbase():
             raise RPCError(RPC_DESERIALIZATION_ERROR, "Block does not start with a coinbase")
         block = _add_default_witness_nonce(block)
         try:
+            if len(block.vtx) > 1:  # never valid here: find Core's reason off the chain lock
+                self._reject_unlocked(block)
             outcome, _ = self.chain.process_block(block)
         except BlockInvalid as exc:
             return exc.reason
         return {"connected": None, "duplicate": "duplicate", "side": "inconclusive"}[outcome]
 
+    def _decode_bounded(self, hexdata: str) -> CBlock | str:
+        """DecodeHexBlk with the size limit checked first: hex beyond MAX_BLOCK_SERIALIZED_SIZE
+        is never decoded (Core's CheckBlock would fail it with bad-blk-length after decoding)."""
+        if not is_hex(hexdata):
+            raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed")
+        if len(hexdata) // 2 > MAX_BLOCK_SERIALIZED_SIZE:
+            return "bad-blk-length"
+        return _decode_block(hexdata)
+
+    def _reject_unlocked(self, block: CBlock, check_pow: bool = True, mark_invalid: bool = True) -> None:
+        """Raise the reason Chain.process_block would give a block with transactions beyond the
+        coinbase (always refused here: bad-txns-unsupported at the latest), doing the per-
+        transaction work without the chain lock, so one large block stalls no other caller.
+        Same order as Chain._accept (validation.cpp ProcessNewBlock)."""
+        chain, block_hash = self.chain, block.GetHash()
+        with chain.lock:
+            if block_hash in chain.invalid:
+                raise BlockInvalid("duplicate-invalid")
+        check_block(block, chain.params, check_pow)  # merkle root before any per-tx check
+        with chain.lock:
+            prev = chain.index.get(block.hashPrevBlock)
+            if prev is None:
+                if block.hashPrevBlock in chain.invalid and mark_invalid:
+                    chain.invalid[block_hash] = "bad-prevblk"
+                    raise BlockInvalid("bad-prevblk", "previous block invalid")
+                raise BlockInvalid("prev-blk-not-found")
+            ctx = chain.prev_context(prev, block.nTime)
+        contextual_check_header(block, ctx, int(chain.clock()))
+        try:
+            contextual_check_block(block, ctx)
+            check_connect(block, prev.height + 1, chain.params)
+        except BlockInvalid as exc:
+            if mark_invalid and exc.reason not in MUTATED_REASONS:
+                with chain.lock:
+                    chain.invalid[block_hash] = exc.reason
+            raise
+
     # --- Generating ----------------------------------------------------------------------
     def generatetoaddress(self, nblocks, address, maxtries):
+        nblocks, maxtries = get_int(nblocks), get_int(maxtries)
         try:
             script_pubkey = bytes.fromhex(decode_address(address)["scriptPubKey"])
         except AddressError:

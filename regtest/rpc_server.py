@@ -1,91 +1,549 @@
-"""HTTP JSON-RPC server speaking Bitcoin Core's dialect (httprpc.cpp, rpc/request.cpp).
+"""HTTP JSON-RPC server speaking Bitcoin Core's dialect (httpserver.cpp, httprpc.cpp, rpc/request.cpp).
 
-Basic auth (cookie or -rpcuser/-rpcpassword), POST only, single and batch requests, JSON-RPC 1.x
-("legacy": HTTP status carries the error) and 2.0 (always HTTP 200), and Core's error codes.
-Malformed input of any kind is answered, never fatal: each connection has its own thread.
+One event-loop thread (`selectors`) accepts connections and reads requests, so an idle or
+trickling socket costs a file descriptor and no thread. Complete requests go to a bounded work
+queue served by a fixed pool of workers, as Core's -rpcthreads/-rpcworkqueue (a full queue is
+answered 503 "Work queue depth exceeded"). The cookie has a lane of its own (workers and queue),
+so the window's and the local miner's calls are answered while password logins flood theirs.
+Every request is bounded: header size and body size as Core, a deadline to arrive
+(-rpcservertimeout), batch length, JSON values per body, reply size, and the bytes all
+connections may hold at once. Malformed HTTP gets a 400, never a traceback.
 """
 from __future__ import annotations
 
-import base64
-import hmac
+import collections
+import heapq
+import itertools
 import json
 import logging
+import queue
+import selectors
 import socket
 import threading
 import time
+from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .rpc_auth import COOKIE_USER, Auth
+from .rpc_errors import (RPC_IN_WARMUP, RPC_INTERNAL_ERROR, RPC_INVALID_PARAMS,  # noqa: F401 - re-exported
+                         RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_MISC_ERROR, RPC_PARSE_ERROR,
+                         RPC_VERIFY_ERROR, RPCError)
 
 log = logging.getLogger("regtest.rpc")
 
-# rpc/protocol.h RPCErrorCode
-RPC_INVALID_REQUEST = -32600
-RPC_METHOD_NOT_FOUND = -32601
-RPC_INVALID_PARAMS = -32602
-RPC_INTERNAL_ERROR = -32603
-RPC_PARSE_ERROR = -32700
-RPC_MISC_ERROR = -1
-RPC_TYPE_ERROR = -3
-RPC_INVALID_ADDRESS_OR_KEY = -5
-RPC_INVALID_PARAMETER = -8
-RPC_CLIENT_NOT_CONNECTED = -9
-RPC_DESERIALIZATION_ERROR = -22
-RPC_VERIFY_ERROR = -25
-RPC_IN_WARMUP = -28
-
+DEFAULT_RPC_THREADS = 4  # httpserver.h DEFAULT_HTTP_THREADS
+DEFAULT_RPC_WORKQUEUE = 16  # httpserver.h DEFAULT_HTTP_WORKQUEUE
+DEFAULT_SERVER_TIMEOUT_S = 30  # httpserver.h DEFAULT_HTTP_SERVER_TIMEOUT
+DEFAULT_MAX_CONNECTIONS = 512  # not in Core (libevent has no cap); oldest unfinished request evicted
+MAX_HEADERS_SIZE = 8192  # httpserver.cpp MAX_HEADERS_SIZE (request line + headers)
 MAX_BODY_BYTES = 0x02000000  # serialize.h MAX_SIZE, the body limit Core gives libevent
+MAX_BYTES_IN_FLIGHT = 96 * 1024 * 1024  # bodies being read or worked on, and replies being sent
+MAX_BATCH = 1000  # requests in one batch
+MAX_JSON_VALUES = 100_000  # arrays, objects and elements in one body (parsed Python costs ~100 B each)
+MAX_REPLY_BYTES = 16 * 1024 * 1024  # past this a batch's further replies become errors
 AUTH_FAILURE_DELAY_S = 0.25  # httprpc.cpp: deter brute-forcing passwords
-KEEPALIVE_TIMEOUT_S = 60
+WARNING_INTERVAL_S = 10.0
+POLL_S = 0.25
+READ_CHUNK = 256 * 1024
 
-
-class RPCError(Exception):
-    """A JSON-RPC error with one of Core's codes."""
-
-    def __init__(self, code: int, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+_READ_HEAD, _READ_BODY, _BUSY, _WRITE = range(4)
 
 
 def _reject_constant(name: str):
     raise ValueError(f"invalid JSON constant {name}")  # UniValue rejects NaN and Infinity
 
 
+def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
+    error = {"code": code, "message": message}
+    if v2:
+        return {"jsonrpc": "2.0", "error": error, "id": req_id}, HTTPStatus.OK
+    # httprpc.cpp JSONErrorReply: legacy clients read the error from the HTTP status too.
+    status = (HTTPStatus.BAD_REQUEST if code == RPC_INVALID_REQUEST
+              else HTTPStatus.NOT_FOUND if code == RPC_METHOD_NOT_FOUND
+              else HTTPStatus.INTERNAL_SERVER_ERROR)
+    return {"result": None, "error": error, "id": req_id}, status
+
+
+def http_response(status: int, body: bytes = b"", content_type: str = "application/json",
+                  close: bool = False, extra: dict | None = None) -> bytes:
+    """Status line, headers and body in one buffer: one write, so no delayed-ACK stall (Nagle)."""
+    lines = [f"HTTP/1.1 {int(status)} {HTTPStatus(status).phrase}",
+             f"Date: {formatdate(usegmt=True)}", "Server: mine2compute-node"]
+    if status != HTTPStatus.NO_CONTENT:
+        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
+    if close:
+        lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+class _HTTPError(Exception):
+    def __init__(self, status: int, text: str = ""):
+        super().__init__(text)
+        self.status, self.text = status, text
+
+
+def parse_request_line(line: bytes) -> tuple[str, str, str]:
+    parts = line.rstrip(b"\r").split(b" ")
+    if len(parts) != 3 or not parts[0].isalpha() or not parts[0].isupper() or not parts[1]:
+        raise _HTTPError(HTTPStatus.BAD_REQUEST, "Bad request line")
+    method, target, version = (p.decode("latin-1") for p in parts)
+    if version not in ("HTTP/1.0", "HTTP/1.1"):
+        raise _HTTPError(HTTPStatus.BAD_REQUEST, "Unsupported HTTP version")
+    return method, target, version
+
+
+def parse_head(head: bytes) -> tuple[str, str, str, dict[str, str]]:
+    first, *rest = head.split(b"\n")
+    method, target, version = parse_request_line(first)
+    headers: dict[str, str] = {}
+    for raw in rest:
+        line = raw.rstrip(b"\r")
+        if not line:
+            continue
+        name, sep, value = line.partition(b":")
+        if not sep or not name or name != name.strip() or b" " in name:
+            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Bad header line")
+        key = name.decode("latin-1").lower()
+        value_text = value.strip().decode("latin-1")
+        if key == "content-length" and key in headers and headers[key] != value_text:
+            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Conflicting Content-Length")
+        headers[key] = value_text
+    return method, target, version, headers
+
+
+class _Conn:
+    __slots__ = ("sock", "peer", "state", "inbuf", "out", "started", "last_io", "keep_alive",
+                 "user", "length", "reserved", "close_after", "events", "trusted", "closed")
+
+    def __init__(self, sock: socket.socket, peer: str, now: float):
+        self.sock, self.peer = sock, peer
+        self.state = _READ_HEAD
+        self.inbuf = bytearray()
+        self.out: memoryview | None = None
+        self.started: float | None = None  # when the current request's first byte came
+        self.last_io = now
+        self.keep_alive = True
+        self.user: str | None = None
+        self.length = 0
+        self.reserved = 0  # bytes counted against MAX_BYTES_IN_FLIGHT
+        self.close_after = False
+        self.events = 0
+        self.trusted = False  # a loopback cookie login: never evicted
+        self.closed = False
+
+
+class _Lane:
+    """A work queue and its workers (httpserver.cpp WorkQueue)."""
+
+    def __init__(self, name: str, threads: int, depth: int, work):
+        self.name = name
+        self.queue: queue.Queue = queue.Queue(maxsize=max(depth, 1))
+        self.threads = [threading.Thread(target=work, args=(self,), name=f"rpc-{name}-{i}", daemon=True)
+                        for i in range(max(threads, 1))]
+
+
 class RPCServer:
-    """Owns the listening socket and the handler threads; `dispatch(method, params)` does the work."""
+    """Owns the listening socket, the event loop and the workers; `dispatch(method, params)`
+    does the work and `auth` says who is calling and what they may call."""
 
-    def __init__(self, bind: str, port: int, credentials: list[tuple[str, str]], dispatch):
-        self.credentials = [f"{u}:{p}".encode() for u, p in credentials]
+    def __init__(self, bind: str, port: int, auth: Auth, dispatch, threads: int = DEFAULT_RPC_THREADS,
+                 workqueue: int = DEFAULT_RPC_WORKQUEUE, timeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS):
+        self.auth = auth
         self.dispatch = dispatch
-        server = self
-
-        class Handler(_Handler):
-            rpc = server
-
-        self.httpd = ThreadingHTTPServer((bind, port), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="rpc-server",
-                                       kwargs={"poll_interval": 0.2}, daemon=True)
+        self.timeout_s = timeout_s
+        self.max_connections = max(max_connections, 2)
+        family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+        self.sock = socket.create_server((bind, port), family=family, backlog=1024)
+        self.sock.setblocking(False)
+        self.port = self.sock.getsockname()[1]
+        self.sel = selectors.DefaultSelector()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._done: collections.deque = collections.deque()
+        self._timers: list = []
+        self._seq = itertools.count()
+        self.conns: dict[int, _Conn] = {}  # in accept order: the oldest first
+        self.bytes_in_flight = 0
+        self.counters = collections.Counter()
+        self._last_warning: dict[str, float] = {}
+        self._running = False
+        self.lanes = {"cookie": _Lane("cookie", threads, workqueue, self._work),
+                      "password": _Lane("password", threads, workqueue, self._work)}
+        self.thread = threading.Thread(target=self._loop, name="rpc-http", daemon=True)
 
     def start(self) -> None:
+        self._running = True
+        self.sel.register(self.sock, selectors.EVENT_READ, "listen")
+        self.sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+        for lane in self.lanes.values():
+            for t in lane.threads:
+                t.start()
         self.thread.start()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._running = False
+        self._wake()
+        if self.thread.is_alive():
+            self.thread.join(5)
+        for lane in self.lanes.values():
+            for _ in lane.threads:
+                try:
+                    lane.queue.put_nowait(None)
+                except queue.Full:
+                    pass
+        deadline = time.monotonic() + 2
+        for lane in self.lanes.values():
+            for t in lane.threads:
+                if t.is_alive():
+                    t.join(max(deadline - time.monotonic(), 0))
+        self.sel.close()
+        self.sock.close()
+        self._wake_r.close()
+        self._wake_w.close()
 
-    def authorized(self, header: str | None) -> bool:
-        if not header or not header.startswith("Basic "):
-            return False
+    def _wake(self) -> None:
         try:
-            given = base64.b64decode(header[6:].strip(), validate=True)
-        except ValueError:
+            self._wake_w.send(b"x")
+        except OSError:  # the pipe is full, so the loop is awake anyway
+            pass
+
+    def _warn(self, key: str, message: str, *args) -> None:
+        """Log a warning at most once per WARNING_INTERVAL_S per kind, so a flood cannot flood the log."""
+        self.counters[key] += 1
+        now = time.monotonic()
+        if now - self._last_warning.get(key, -WARNING_INTERVAL_S) >= WARNING_INTERVAL_S:
+            self._last_warning[key] = now
+            log.warning(message + " (%d so far)", *args, self.counters[key])
+
+    # --- event loop ------------------------------------------------------------------------
+    def _loop(self) -> None:
+        next_sweep = time.monotonic() + 0.5
+        while self._running:
+            wait = POLL_S if not self._timers else max(0.0, min(POLL_S, self._timers[0][0] - time.monotonic()))
+            for key, mask in self.sel.select(wait):
+                if key.data == "listen":
+                    self._accept()
+                elif key.data == "wake":
+                    try:
+                        while self._wake_r.recv(4096):
+                            pass
+                    except BlockingIOError:
+                        pass
+                else:
+                    conn = key.data
+                    if mask & selectors.EVENT_READ and not conn.closed:
+                        self._on_readable(conn)
+                    if mask & selectors.EVENT_WRITE and not conn.closed:
+                        self._flush(conn)
+            while self._done:
+                conn, data, close, reserved = self._done.popleft()
+                self._finish_work(conn, data, close, reserved)
+            now = time.monotonic()
+            while self._timers and self._timers[0][0] <= now:
+                _, _, conn, data = heapq.heappop(self._timers)
+                if not conn.closed:
+                    self._send(conn, data, close=True)
+            if now >= next_sweep:
+                self._sweep(now)
+                next_sweep = now + 0.5
+        for conn in list(self.conns.values()):
+            self._close(conn)
+
+    def _watch(self, conn: _Conn, events: int) -> None:
+        if events == conn.events:
+            return
+        if conn.events == 0:
+            self.sel.register(conn.sock, events, conn)
+        elif events == 0:
+            self.sel.unregister(conn.sock)
+        else:
+            self.sel.modify(conn.sock, events, conn)
+        conn.events = events
+
+    def _accept(self) -> None:
+        for _ in range(64):
+            try:
+                sock, addr = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # EMFILE and friends: shed the oldest unfinished request
+                self._warn("accept", "RPC accept failed (%s)", exc.strerror)
+                if not self._evict():
+                    return
+                continue
+            if len(self.conns) >= self.max_connections and not self._evict():
+                self._warn("full", "RPC connection refused: %d connections open", len(self.conns))
+                sock.close()
+                continue
+            sock.setblocking(False)
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
+            conn = _Conn(sock, addr[0], time.monotonic())
+            self.conns[id(conn)] = conn
+            self._watch(conn, selectors.EVENT_READ)
+
+    def _evict(self) -> bool:
+        """Close the oldest connection that is only reading (no worker, not a cookie login)."""
+        for conn in self.conns.values():
+            if conn.state in (_READ_HEAD, _READ_BODY) and not conn.trusted:
+                self.counters["evicted"] += 1
+                self._close(conn)
+                return True
+        return False
+
+    def _close(self, conn: _Conn) -> None:
+        if conn.closed:
+            return
+        conn.closed = True
+        self._watch(conn, 0)
+        conn.sock.close()
+        self.conns.pop(id(conn), None)
+        self.bytes_in_flight -= conn.reserved
+        conn.reserved = 0
+        conn.inbuf = bytearray()
+        conn.out = None
+
+    def _sweep(self, now: float) -> None:
+        """-rpcservertimeout: a request must arrive, and a reply be taken, within the timeout;
+        an idle keep-alive connection is closed after it too."""
+        for conn in list(self.conns.values()):
+            if conn.state == _BUSY:
+                continue
+            since = conn.started if conn.state in (_READ_HEAD, _READ_BODY) and conn.started else conn.last_io
+            if now - since > self.timeout_s:
+                self.counters["timeouts"] += 1
+                self._close(conn)
+
+    # --- reading a request -----------------------------------------------------------------
+    def _on_readable(self, conn: _Conn) -> None:
+        try:
+            data = conn.sock.recv(READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self._close(conn)
+            return
+        if not data:
+            self._close(conn)
+            return
+        now = time.monotonic()
+        conn.last_io = now
+        if conn.started is None:
+            conn.started = now
+        conn.inbuf += data
+        try:
+            self._advance(conn)
+        except _HTTPError as exc:
+            self.counters["bad_http"] += 1
+            log.debug("%s bad HTTP request: %s", conn.peer, exc.text)
+            self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
+
+    def _advance(self, conn: _Conn) -> None:
+        if conn.state == _READ_HEAD:
+            buf = conn.inbuf
+            ends = [i for i in (buf.find(b"\r\n\r\n"), buf.find(b"\n\n")) if i >= 0]
+            if not ends:
+                if len(buf) > MAX_HEADERS_SIZE:
+                    raise _HTTPError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
+                newline = buf.find(b"\n")
+                if newline >= 0:
+                    parse_request_line(bytes(buf[:newline]))  # HTTP/0.9 and garbage: 400 now
+                return
+            end = min(ends)
+            head_len = end + (4 if buf[end:end + 4] == b"\r\n\r\n" else 2)
+            if head_len > MAX_HEADERS_SIZE:
+                raise _HTTPError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
+            head = bytes(buf[:end])
+            del buf[:head_len]
+            if not self._start_request(conn, *parse_head(head)):
+                return
+        if conn.state == _READ_BODY and len(conn.inbuf) >= conn.length:
+            body = bytes(conn.inbuf[:conn.length])
+            del conn.inbuf[:conn.length]
+            self._enqueue(conn, body)
+
+    def _start_request(self, conn: _Conn, method: str, target: str, version: str,
+                       headers: dict[str, str]) -> bool:
+        """Checks that need no body (httpserver.cpp http_request_cb, httprpc.cpp HTTPReq_JSONRPC).
+        False when the request was answered already."""
+        connection = headers.get("connection", "").lower()
+        conn.keep_alive = (connection != "close") if version == "HTTP/1.1" else (connection == "keep-alive")
+        path = target.split("?")[0]
+        if path not in ("/", "") and not path.startswith("/wallet/"):
+            raise _HTTPError(HTTPStatus.NOT_FOUND, "Not found")
+        if method != "POST":
+            raise _HTTPError(HTTPStatus.METHOD_NOT_ALLOWED, "JSONRPC server handles only POST requests")
+        header = headers.get("authorization")
+        outcome, user = self.auth.check(header, conn.peer)
+        if outcome != "ok":
+            self.counters["unauthorized"] += 1
+            reply = http_response(HTTPStatus.UNAUTHORIZED, b"", "text/plain", close=True,
+                                  extra={"WWW-Authenticate": 'Basic realm="jsonrpc"'})
+            conn.state = _BUSY
+            self._watch(conn, 0)
+            if header:  # the delay holds no thread: the reply waits on the loop's timer heap
+                heapq.heappush(self._timers, (time.monotonic() + AUTH_FAILURE_DELAY_S, next(self._seq), conn, reply))
+            else:
+                self._send(conn, reply, close=True)
             return False
-        ok = False
-        for cred in self.credentials:
-            ok |= hmac.compare_digest(given, cred)
-        return ok
+        conn.user = user
+        conn.trusted = user == COOKIE_USER and conn.peer in ("127.0.0.1", "::1")
+        if "transfer-encoding" in headers or "content-length" not in headers:
+            raise _HTTPError(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
+        text = headers["content-length"]
+        if not text.isdigit():
+            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Invalid Content-Length")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            raise _HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large")
+        if self.bytes_in_flight + length > MAX_BYTES_IN_FLIGHT and not conn.trusted:
+            self._warn("memory", "RPC request rejected: %d bytes already in flight", self.bytes_in_flight)
+            raise _HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, "Work queue depth exceeded")
+        self.bytes_in_flight += length
+        conn.reserved += length
+        conn.length = length
+        conn.state = _READ_BODY
+        if headers.get("expect", "").lower() == "100-continue":
+            try:
+                conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+            except OSError:
+                pass
+        return True
+
+    def _enqueue(self, conn: _Conn, body: bytes) -> None:
+        lane = self.lanes["cookie" if conn.user == COOKIE_USER else "password"]
+        conn.state = _BUSY
+        self._watch(conn, 0)
+        try:
+            lane.queue.put_nowait((conn, body))
+        except queue.Full:
+            self._warn("queue", "WARNING: request rejected because http work queue depth exceeded, "
+                       "it can be increased with the -rpcworkqueue= setting")
+            self._release(conn)
+            self._send(conn, http_response(HTTPStatus.SERVICE_UNAVAILABLE, b"Work queue depth exceeded",
+                                           "text/plain", close=not conn.keep_alive), close=not conn.keep_alive)
+
+    def _release(self, conn: _Conn) -> None:
+        self.bytes_in_flight -= conn.reserved
+        conn.reserved = 0
+
+    # --- writing a reply -------------------------------------------------------------------
+    def _finish_work(self, conn: _Conn, data: bytes, close: bool, reserved: int) -> None:
+        if conn.closed:
+            return
+        self._release(conn)
+        if self.bytes_in_flight + len(data) > MAX_BYTES_IN_FLIGHT and not conn.trusted:
+            self._warn("memory", "RPC reply dropped: %d bytes already in flight", self.bytes_in_flight)
+            self._close(conn)
+            return
+        self._send(conn, data, close)
+
+    def _send(self, conn: _Conn, data: bytes, close: bool) -> None:
+        conn.state = _WRITE
+        conn.out = memoryview(data)
+        conn.close_after = close or not conn.keep_alive
+        conn.last_io = time.monotonic()
+        self.bytes_in_flight += len(data)
+        conn.reserved += len(data)
+        self._flush(conn)
+
+    def _flush(self, conn: _Conn) -> None:
+        try:
+            while conn.out is not None and len(conn.out):
+                sent = conn.sock.send(conn.out)
+                conn.out = conn.out[sent:]
+                conn.last_io = time.monotonic()
+        except (BlockingIOError, InterruptedError):
+            self._watch(conn, selectors.EVENT_WRITE)
+            return
+        except OSError:
+            self._close(conn)
+            return
+        self._release(conn)
+        conn.out = None
+        if conn.close_after:
+            self._close(conn)
+            return
+        conn.state, conn.started, conn.user, conn.length = _READ_HEAD, None, None, 0
+        self._watch(conn, selectors.EVENT_READ)
+        if conn.inbuf:  # a pipelined request already arrived
+            conn.started = time.monotonic()
+            try:
+                self._advance(conn)
+            except _HTTPError as exc:
+                self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
+
+    # --- workers ---------------------------------------------------------------------------
+    def _work(self, lane: _Lane) -> None:
+        while True:
+            item = lane.queue.get()
+            if item is None:
+                return
+            conn, body = item
+            try:
+                status, payload, ctype = self.handle_body(conn.user, body)
+                data = http_response(status, payload, ctype, close=not conn.keep_alive)
+            except Exception:  # a bug must not kill a worker
+                log.exception("RPC request failed")
+                data = http_response(HTTPStatus.INTERNAL_SERVER_ERROR, b"", "text/plain", close=True)
+            self._done.append((conn, data, not conn.keep_alive, 0))
+            self._wake()
+
+    def handle_body(self, user: str, body: bytes) -> tuple[int, bytes, str]:
+        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type)."""
+        if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:
+            reply, status = _error_reply(None, RPC_INVALID_REQUEST,
+                                         f"Request too large: more than {MAX_JSON_VALUES} JSON values", False)
+            return status, _dump(reply), "application/json"
+        try:
+            request = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            reply, status = _error_reply(None, RPC_PARSE_ERROR, "Parse error", False)
+            return status, _dump(reply), "application/json"
+        if user != COOKIE_USER:
+            calls = request if isinstance(request, list) else [request]
+            for call in calls:
+                method = call.get("method") if isinstance(call, dict) else None
+                if isinstance(method, str) and not self.auth.allowed(user, method):
+                    self._warn("forbidden", "RPC User %s not allowed to call method %s", user, method[:40])
+                    return HTTPStatus.FORBIDDEN, b"", "text/plain"
+        if isinstance(request, dict):
+            reply, status = self.handle_request(request)
+            if reply is None:
+                return HTTPStatus.NO_CONTENT, b"", "application/json"
+            data = _dump(reply)
+            if len(data) > MAX_REPLY_BYTES:
+                reply, status = _error_reply(request.get("id"), RPC_INTERNAL_ERROR, _too_large(), request.get("jsonrpc") == "2.0")
+                data = _dump(reply)
+            return status, data, "application/json"
+        if isinstance(request, list):
+            if not request:
+                reply, status = _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
+                return status, _dump(reply), "application/json"
+            if len(request) > MAX_BATCH:
+                reply, status = _error_reply(None, RPC_INVALID_REQUEST,
+                                             f"Batch too large: at most {MAX_BATCH} requests", False)
+                return status, _dump(reply), "application/json"
+            parts, total = [], 2
+            for req in request:
+                reply, _ = self.handle_request(req)
+                if reply is None:
+                    continue
+                part = _dump(reply, newline=False)
+                if total + len(part) > MAX_REPLY_BYTES:
+                    req_id = req.get("id") if isinstance(req, dict) else None
+                    v2 = isinstance(req, dict) and req.get("jsonrpc") == "2.0"
+                    part = _dump(_error_reply(req_id, RPC_INTERNAL_ERROR, _too_large(), v2)[0], newline=False)
+                total += len(part) + 1
+                parts.append(part)
+            return HTTPStatus.OK, b"[" + b",".join(parts) + b"]\n", "application/json"
+        reply, status = _error_reply(None, RPC_PARSE_ERROR, "Top-level object parse error", False)
+        return status, _dump(reply), "application/json"
 
     # --- JSON-RPC envelope (rpc/request.cpp JSONRPCRequest::parse, JSONRPCReplyObj) ----------
     def handle_request(self, req) -> tuple[dict | None, int]:
@@ -116,109 +574,15 @@ class RPCServer:
                 except RPCError as exc:
                     reply = _error_reply(req_id, exc.code, exc.message, v2)
                 except Exception as exc:  # a bug in a method must not kill the server
-                    log.exception("RPC method %s failed", method)
+                    log.exception("RPC method %s failed", method[:40])
                     reply = _error_reply(req_id, RPC_MISC_ERROR, str(exc) or type(exc).__name__, v2)
         return (None, HTTPStatus.NO_CONTENT) if notification else reply
 
 
-def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
-    error = {"code": code, "message": message}
-    if v2:
-        return {"jsonrpc": "2.0", "error": error, "id": req_id}, HTTPStatus.OK
-    # httprpc.cpp JSONErrorReply: legacy clients read the error from the HTTP status too.
-    status = (HTTPStatus.BAD_REQUEST if code == RPC_INVALID_REQUEST
-              else HTTPStatus.NOT_FOUND if code == RPC_METHOD_NOT_FOUND
-              else HTTPStatus.INTERNAL_SERVER_ERROR)
-    return {"result": None, "error": error, "id": req_id}, status
+def _too_large() -> str:
+    return f"Reply too large: over {MAX_REPLY_BYTES // (1024 * 1024)} MiB"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    rpc: RPCServer
-    protocol_version = "HTTP/1.1"
-    server_version = "mine2compute-node"
-    sys_version = ""
-    timeout = KEEPALIVE_TIMEOUT_S
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format, *args):  # noqa: A002 - BaseHTTPRequestHandler's signature
-        log.debug("%s %s", self.address_string(), format % args)
-
-    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json",
-              extra: dict | None = None) -> None:
-        self.send_response(status)
-        if body or status != HTTPStatus.NO_CONTENT:
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        # Headers and body in one write: two small writes meet the client's delayed ACK (Nagle)
-        # and cost ~40 ms a call.
-        self._headers_buffer.append(b"\r\n" + body)
-        self.flush_headers()
-
-    def _refuse(self, status: int, text: str) -> None:
-        self.close_connection = True
-        self._send(status, text.encode(), "text/plain")
-
-    def do_GET(self):
-        self._refuse(HTTPStatus.METHOD_NOT_ALLOWED, "JSONRPC server handles only POST requests")
-
-    do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
-
-    def do_POST(self):
-        if not self.rpc.authorized(self.headers.get("Authorization")):
-            if self.headers.get("Authorization"):
-                time.sleep(AUTH_FAILURE_DELAY_S)
-            self.close_connection = True
-            self._send(HTTPStatus.UNAUTHORIZED, b"", "text/plain",
-                       {"WWW-Authenticate": 'Basic realm="jsonrpc"'})
-            return
-        if self.path.split("?")[0] not in ("/", ""):
-            self._refuse(HTTPStatus.NOT_FOUND, "Not found")
-            return
-        length_header = self.headers.get("Content-Length")
-        if length_header is None:
-            self._refuse(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
-            return
-        try:
-            length = int(length_header)
-            if length < 0:
-                raise ValueError
-        except ValueError:
-            self._refuse(HTTPStatus.BAD_REQUEST, "Invalid Content-Length")
-            return
-        if length > MAX_BODY_BYTES:
-            self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large")
-            return
-        body = self.rfile.read(length)
-        try:
-            request = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            reply, status = _error_reply(None, RPC_PARSE_ERROR, "Parse error", False)
-            self._reply(reply, status)
-            return
-        if isinstance(request, dict):
-            reply, status = self.rpc.handle_request(request)
-            if reply is None:
-                self._send(HTTPStatus.NO_CONTENT)
-            else:
-                self._reply(reply, status)
-        elif isinstance(request, list):
-            if not request:
-                reply, status = _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
-                self._reply(reply, status)
-                return
-            replies = [r for r, _ in map(self.rpc.handle_request, request) if r is not None]
-            self._reply(replies, HTTPStatus.OK)
-        else:
-            reply, status = _error_reply(None, RPC_PARSE_ERROR, "Top-level object parse error", False)
-            self._reply(reply, status)
-
-    def _reply(self, obj, status: int) -> None:
-        body = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
-        self._send(status, body)
+def _dump(obj, newline: bool = True) -> bytes:
+    text = json.dumps(obj, separators=(",", ":"))
+    return (text + "\n").encode() if newline else text.encode()

@@ -1,0 +1,104 @@
+"""RPC parameter checks as Bitcoin Core's RPCHelpMan and UniValue make them (rpc/util.cpp
+RPCHelpMan::HandleRequest, RPCArg::MatchesType; univalue_get.cpp getInt; rpc/server.cpp
+ExecuteCommand, which turns UniValue::type_error into -3 and other exceptions into -1)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from .rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError
+
+INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # Core's uvTypeName: "number", "string", "bool", "object", "array"; "any" skips the check
+    default: object = None
+    required: bool = False
+
+
+def type_name(value) -> str:
+    """UniValue's uvTypeName for a decoded JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def check_type(value, expected: str) -> None:
+    """UniValue::checkType: a type_error, which Core's RPC layer answers with -3."""
+    got = type_name(value)
+    if got != expected:
+        raise RPCError(RPC_TYPE_ERROR, f"JSON value of type {got} is not of expected type {expected}")
+
+
+def get_int(value, low: int = INT32_MIN, high: int = INT32_MAX) -> int:
+    """UniValue::getInt<int>: a number whose text is an integer in range; 1.0 and 1e3 are not
+    (std::from_chars stops at the '.'), and either failure is -1 "JSON integer out of range"."""
+    check_type(value, "number")
+    if isinstance(value, float) or not low <= value <= high:
+        raise RPCError(RPC_MISC_ERROR, "JSON integer out of range")
+    return value
+
+
+def get_str(value) -> str:
+    check_type(value, "string")
+    return value
+
+
+def is_hex(text: str) -> bool:
+    """util/strencodings.cpp IsHex: non-empty, even length, hex digits only (no whitespace)."""
+    return _HEX.fullmatch(text) is not None
+
+
+def parse_hash(value: str, name: str) -> bytes:
+    """rpc/util.cpp ParseHashV: 64 hex digits, returned in internal (little-endian) byte order."""
+    if len(value) == 64 and is_hex(value):
+        return bytes.fromhex(value)[::-1]
+    if len(value) != 64:
+        raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be of length 64 (not {len(value)}, for '{value}')")
+    raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be hexadecimal string (not '{value}')")
+
+
+def bind(spec: list[Param], params, usage) -> list:
+    """Named or positional params -> one value per Param (defaults filled in), checked as
+    RPCHelpMan does: count first (-1 with the help text), then every type at once (-3)."""
+    if isinstance(params, dict):
+        names = [p.name for p in spec]
+        for key in params:
+            if key not in names:
+                raise RPCError(RPC_INVALID_PARAMETER, f"Unknown named parameter {key}")
+        # rpc/server.cpp transformNamedArguments: positions up to the last one given.
+        given = [i for i, p in enumerate(spec) if p.name in params]
+        values = [params.get(p.name) for p in spec[:given[-1] + 1]] if given else []
+    else:
+        values = list(params)
+    required = 0
+    for p in spec:  # RPCHelpMan::IsValidNumArgs counts the leading required arguments
+        if not p.required:
+            break
+        required += 1
+    if not required <= len(values) <= len(spec):
+        raise RPCError(RPC_MISC_ERROR, usage())
+    mismatches = {}
+    for i, (p, value) in enumerate(zip(spec, values)):
+        if p.type == "any" or (value is None and not p.required):
+            continue
+        got = type_name(value)
+        if got != p.type:
+            mismatches[f"Position {i + 1} ({p.name})"] = f"JSON value of type {got} is not of expected type {p.type}"
+    if mismatches:
+        raise RPCError(RPC_TYPE_ERROR, "Wrong type passed:\n" + json.dumps(mismatches, indent=4))
+    values += [None] * (len(spec) - len(values))
+    return [p.default if v is None else v for p, v in zip(spec, values)]
