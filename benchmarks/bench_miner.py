@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_miner.py [--seconds 3] [--threads 2]
 
-Prints MH/s of the hashlib baseline and of every kernel (1 and N threads), the ratios the goals
-are stated in, the miner loop's loss against the bare kernel, the cold compile and cache load
+Prints MH/s of the hashlib baseline and of every kernel (1 and N threads), which kernel the app
+mines with (measured fastest at first launch) and whether it is still the fastest, the ratios the
+goals are stated in, the miner loop's loss against the bare kernel, the cold compile and cache load
 times, and the first hash with a cold cache. Other busy processes on the machine lower every
 number; the load average is printed so a noisy run shows, and each figure is the best of
 `--repeat` short runs taken in turn (noise only ever lowers a hashrate).
@@ -95,14 +96,17 @@ def main() -> int:
     p.add_argument("--skip-cold", action="store_true", help="skip the cold compile measurements (~30 s)")
     args = p.parse_args()
 
-    from engine.kernels import available_kernels, best_kernel_name, get_kernel, vector_isa
+    from engine.kernels import available_kernels, get_kernel, vector_isa
+    from engine.kernels.choice import choose_kernel
 
     KERNEL_NAMES = available_kernels()
-    from engine.mining_cli import hashlib_hs
+    from engine.mining_cli import _verdict, hashlib_hs
 
-    best = best_kernel_name()
+    choice = choose_kernel()
+    best = choice.name
     sha = "SHA-NI and " if "shani" in KERNEL_NAMES else ""
-    print(f"CPU: {os.cpu_count()} cores; kernels compiled for {sha}{vector_isa()}; best kernel {best}")
+    print(f"CPU: {os.cpu_count()} cores; kernels compiled for {sha}{vector_isa()}")
+    print(f"the app mines with {choice.describe()}")
     print(f"load average before: {os.getloadavg()[0]:.2f}\n")
 
     if not args.skip_cold:
@@ -138,6 +142,7 @@ def main() -> int:
         one_hs, many_hs = best_of[f"{name}/1"], best_of[f"{name}/n"]
         print(f"{name:<10} {one_hs / 1e6:7.2f} MH/s 1 thread = {one_hs / base_hs:5.1f}x hashlib;  "
               f"{many_hs / 1e6:7.2f} MH/s {args.threads} threads = {many_hs / one_hs:4.2f}x")
+    print(_verdict(best, {name: best_of[f"{name}/n"] for name in KERNEL_NAMES}, args.threads))
     one_hs, many_hs = best_of[f"{best}/1"], best_of[f"{best}/n"]
     loop_one_hs, loop_many_hs = best_of["miner/1"], best_of["miner/n"]
     print(f"\nminer loop ({best}): {loop_one_hs / 1e6:.2f} MH/s 1 thread (loss {1 - loop_one_hs / one_hs:+.1%}), "

@@ -12,6 +12,8 @@ caller's; a GUI adapter re-emits them as Qt signals):
 - KernelProgress(kernel, stage, seconds): stage "compiling", "ready", then "active" when the
   workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
   ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
+  The first miner on a CPU with no measured kernel choice also compiles every kernel and times
+  each ("timing", ~3 s with the workers idle), then mines with the fastest (engine.kernels.choice).
 - NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
 - BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
 - BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from engine.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
-from engine.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, best_kernel_name, get_kernel, is_loaded
+from engine.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 log = logging.getLogger(__name__)
@@ -192,7 +194,8 @@ class Miner:
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
-        self.kernel_name = kernel or best_kernel_name()
+        # None until measured: the kernel thread then times every kernel on this CPU (once, cached)
+        self.kernel_name: str | None = kernel or chosen_kernel_name()
         self.quick_start = quick_start and self.kernel_name not in QUICK_COMPILING
         self.chunk_s = chunk_s
         self.poll_interval_s = poll_interval_s
@@ -342,20 +345,54 @@ class Miner:
         def progress(name: str, stage: str, seconds: float) -> None:
             self._emit(KernelProgress(name, stage, seconds))
 
+        def activate(name: str) -> bool:
+            kernel = get_kernel(name, progress)
+            if self._stop.is_set():
+                return False
+            with self._changed:
+                self._kernel = kernel
+                self._changed.notify_all()
+            self._emit(KernelProgress(name, "active", kernel.compile_s))
+            return True
+
         try:
+            if self.kernel_name is None:  # first run on this CPU: mine with the quick kernel meanwhile
+                if self.quick_start and not activate(QUICK_KERNEL):
+                    return
+                self.kernel_name = self._measure_fastest_kernel(progress)
+                if self._stop.is_set() or (self._kernel is not None and self._kernel.name == self.kernel_name):
+                    return
             quick = self.quick_start and not is_loaded(self.kernel_name)  # e.g. measure_hashrate ran
             names = [QUICK_KERNEL, self.kernel_name] if quick else [self.kernel_name]
             for name in names:
-                kernel = get_kernel(name, progress)
-                if self._stop.is_set():
+                if not activate(name):
                     return
-                with self._changed:
-                    self._kernel = kernel
-                    self._changed.notify_all()
-                self._emit(KernelProgress(name, "active", kernel.compile_s))
         except Exception as exc:  # a compile failure leaves the quick kernel mining if we have it
             log.exception("kernel compilation failed")
-            self._emit(KernelProgress(self.kernel_name, f"failed: {exc}", 0.0))
+            self._emit(KernelProgress(self.kernel_name or QUICK_KERNEL, f"failed: {exc}", 0.0))
+
+    def _measure_fastest_kernel(self, progress) -> str:
+        """Compile every kernel (workers keep mining), then time them with the workers idle."""
+        from engine.kernels.choice import choose_kernel, measure_kernels_hs
+
+        def measure(names: list, threads: int) -> dict:
+            for name in names:
+                get_kernel(name, progress)
+            hold_until = time.monotonic() + 3600.0
+            with self._changed:  # workers finish their ~50 ms chunk, then wait: timing needs the cores
+                previous, self._resume_at_s = self._resume_at_s, max(self._resume_at_s, hold_until)
+            deadline_s = time.monotonic() + 1.0
+            while any(self._worker_active) and time.monotonic() < deadline_s:
+                time.sleep(0.01)
+            try:
+                return measure_kernels_hs(names, threads, progress)
+            finally:
+                with self._changed:
+                    if self._resume_at_s == max(previous, hold_until):
+                        self._resume_at_s = previous
+                    self._changed.notify_all()
+
+        return choose_kernel(self.max_slots, measure=measure, on_progress=progress).name
 
     # templates -----------------------------------------------------------------------
     def _publish(self, raw: dict, reason: str) -> bool:

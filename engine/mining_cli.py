@@ -139,8 +139,11 @@ def bench_main(argv: list[str]) -> int:
     p.add_argument("--repeat", type=int, default=3,
                    help="take the best of this many interleaved runs per figure (outside load only lowers them)")
     p.add_argument("--kernels", help="comma-separated kernels to measure (default: all this CPU runs)")
+    p.add_argument("--remeasure", action="store_true",
+                   help="time every kernel again and save the app's choice (as a first launch does)")
     args = p.parse_args(argv)
-    from engine.kernels import available_kernels, best_kernel_name, get_kernel, vector_isa
+    from engine.kernels import available_kernels, get_kernel, vector_isa
+    from engine.kernels.choice import choose_kernel
 
     names = [n for n in (args.kernels or ",".join(available_kernels())).split(",") if n]
     unknown = [n for n in names if n not in available_kernels()]
@@ -151,8 +154,14 @@ def bench_main(argv: list[str]) -> int:
         print("mine2compute bench: --threads and --repeat must be at least 1", file=sys.stderr)
         return 2
     sha = "SHA-NI, " if "shani" in available_kernels() else ""
-    print(f"instruction set: {sha}{vector_isa()}; best kernel for this CPU: {best_kernel_name()}; "
-          f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"instruction set: {sha}{vector_isa()}; {os.cpu_count()} CPUs; "
+          f"load average before: {os.getloadavg()[0]:.2f}")
+    try:
+        choice = choose_kernel(os.cpu_count() or 1, refresh=args.remeasure)
+    except ValueError as exc:  # a bad $MINE2COMPUTE_KERNEL
+        print(f"mine2compute bench: {exc}", file=sys.stderr)
+        return 2
+    print(f"the app mines with {choice.describe()}")
     kernels = [get_kernel(name) for name in names]
     seconds = args.seconds / args.repeat
     base_hs = 0.0
@@ -170,5 +179,22 @@ def bench_main(argv: list[str]) -> int:
         print(f"{kernel.name:<22}{one / 1e6:8.2f} MH/s  1 thread  ({one / base_hs:5.1f}x hashlib)   "
               f"{many / 1e6:8.2f} MH/s  {args.threads} threads ({many / one:4.2f}x)   "
               f"compile/load {kernel.compile_s:.1f} s")
+    print(_verdict(choice.name, many_hs if args.threads > 1 else one_hs, args.threads))
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine lower the numbers)")
     return 0
+
+
+NOISE = 0.05  # best-of figures on a quiet machine differ by a few percent from run to run
+
+
+def _verdict(chosen: str, speeds_hs: dict, threads: int) -> str:
+    """Whether the app's kernel is the fastest measured now, within noise."""
+    if chosen not in speeds_hs:
+        return f"the app's kernel ({chosen}) was not measured in this run"
+    best = max(speeds_hs, key=speeds_hs.get)
+    ratio = speeds_hs[chosen] / speeds_hs[best]
+    if best == chosen or ratio >= 1 - NOISE:
+        return (f"the app's kernel {chosen} is the fastest measured on {threads} thread(s)"
+                + ("" if best == chosen else f" within noise ({ratio:.0%} of {best})"))
+    return (f"the app's kernel {chosen} runs at {ratio:.0%} of {best} here: if this holds on a quiet "
+            f"machine, run `mine2compute bench --remeasure` to choose again")

@@ -46,8 +46,8 @@ def find_nonce(header80: bytes, target: int, nonce_start: int = 0,
 
     `header80` is a full 80-byte header; its nonce field (bytes 76..80) is ignored.
     Returns None when no nonce in the range meets the target. The first few nonces are tried
-    with hashlib (easy regtest targets need no compiled kernel); the rest go to the fastest
-    Numba kernel, compiled or loaded from cache on first use.
+    with hashlib (easy regtest targets need no compiled kernel); the rest go to the Numba
+    kernel measured fastest on this CPU, compiled or loaded from cache on first use.
     """
     if len(header80) != 80:
         raise ValueError(f"a block header is 80 bytes, got {len(header80)}")
@@ -61,11 +61,15 @@ def find_nonce(header80: bytes, target: int, nonce_start: int = 0,
     return get_kernel(best_kernel_name()).find(header80, target, quick_end, end - quick_end)
 
 
-def measure_hashrate(seconds: float = 0.5, threads: int = 1) -> float:
-    """Hashes per second of the kernel the miner uses, on `threads` threads (compiles it if needed).
+def measure_hashrate(seconds: float = 1.5, threads: int = 1, on_progress=None) -> float:
+    """Hashes per second of the kernel the miner will use, on `threads` threads.
 
-    The regtest node calls this to start a "lab" chain at a difficulty that suits the machine.
+    The kernel is the one measured fastest on this CPU (chosen, compiled and timed first if
+    needed); it is warmed up, then timed in ~0.25 s windows over `seconds` and the best window
+    counts. The regtest node and the window's first launch size a new "lab" chain with it.
+    `on_progress(kernel, stage, seconds)` hears "compiling", "ready" and "timing".
     """
-    from engine.kernels import best_kernel_name, get_kernel
+    from engine.kernels.choice import WINDOW_S, measure_hashrate_hs
 
-    return get_kernel(best_kernel_name()).measure_hs(seconds, threads)
+    windows = max(1, round(seconds / WINDOW_S))
+    return measure_hashrate_hs(threads, on_progress=on_progress, windows=windows)[1]

@@ -97,7 +97,8 @@ class ChainPoller(threading.Thread):
             header = self.rpc.call("getblockheader", block_hash)
             rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
                                  float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
-                                 header["time"] - prev_time if prev_time is not None and h > 0 else None))
+                                 # block 1's interval would reach back to the 2011 genesis
+                                 header["time"] - prev_time if prev_time is not None and h > 1 else None))
             prev_time = header["time"]
             block_hash = header.get("nextblockhash")
             if block_hash is None:
@@ -181,33 +182,56 @@ class LabController(QObject):
         thread.start()
 
     def _calibrate_then_launch(self) -> None:
-        """First run: compile the fast kernel (progress shown) and size the lab chain to it."""
-        from engine.sha256d import measure_hashrate
+        """First run: compile every kernel, keep the fastest measured, and size the lab chain
+        with it on the miner's thread count (after compiling and a warm-up)."""
+        from engine.kernels import available_kernels
+        from engine.kernels.choice import measure_hashrate_hs
         self.compile_progress.emit("Preparing the SHA-256d kernels and sizing the new lab chain to "
                                    "this computer (the very first launch compiles them)…", -1)
         t0 = time.perf_counter()
+        steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
+        done: set[tuple[str, str]] = set()
+
+        def progress(kernel: str, stage: str, _seconds: float) -> None:
+            done.add((kernel, stage))
+            words = {"compiling": f"Compiling the {kernel} kernel (once; up to ~10 s each)…",
+                     "ready": f"Kernel {kernel} ready", "timing": f"Timing the {kernel} kernel…"}
+            self.compile_progress.emit(words.get(stage, stage), min(99, 100 * len(done) // steps))
         try:
-            hashrate = measure_hashrate(seconds=0.5, threads=self.total_cores)
+            kernel, hashrate = measure_hashrate_hs(self.total_cores, on_progress=progress)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
             log.exception("kernel calibration failed")
             self.node_failed.emit(f"Could not prepare the SHA-256d kernels ({exc}). Check that the "
                                   "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.")
             return
-        self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: "
-                                   f"{hashrate / 1e6:.1f} MH/s on {self.total_cores} cores", 100)
+        self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: {kernel}, the "
+                                   f"fastest here, {hashrate / 1e6:.1f} MH/s on {self.total_cores} cores", 100)
         if not self._shutting_down:
             # A queued signal brings the launch back to the GUI thread, where QProcess lives.
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
+        from gui.qt import QProcessEnvironment
+        from regtest.cli import RPCAUTH_ENV
+        from regtest.rpc_auth import make_rpcauth
         port = int(self.settings.value("node/rpcport", 0))
+        rpcauth = None
         if self.sharing:
             # The class needs a fixed address: the chain's usual port unless one is set, and a
-            # password login besides the cookie (the node refuses a LAN bind without one).
+            # password login besides the cookie (the node refuses a LAN bind without one), given
+            # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
-            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", "--rpcuser", SHARE_USER,
-                          "--rpcpassword", self.settings.value("node/share_password", ""))
-        self._launch(NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self))
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
+            password = self.settings.value("node/share_password", "")
+            rpcauth = (self.settings.value("node/share_rpcauth", "")
+                       or (make_rpcauth(SHARE_USER, password) if password else None))
+        node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.remove(RPCAUTH_ENV)  # never pass on a login this window did not choose
+        if rpcauth:
+            env.insert(RPCAUTH_ENV, rpcauth)
+        node.proc.setProcessEnvironment(env)
+        self._launch(node)
 
     @property
     def sharing(self) -> bool:
@@ -240,7 +264,8 @@ class LabController(QObject):
         node.start()
 
     def _node_failed(self, message: str) -> None:
-        self._stop_engine()
+        # Mining needs the node; the AI jobs do not, so they (and their tally) carry on.
+        self._stop_mining()
         self.node_failed.emit(message)
 
     def restart_node(self) -> None:
@@ -261,14 +286,16 @@ class LabController(QObject):
     def _start_engine(self) -> None:
         self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
                            on_event=self._on_miner_event)
-        self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
+        if self.ai is None:  # kept across node restarts
+            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
         self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
                                            ai_slots=min(self._ai_slots, self._throttle_cores),
                                            on_change=self.allocation.emit)
         self.miner.start()
         self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
         self.poller.start()
-        self._in_thread("ai-calibrate", self._measure_ai_speed)
+        if self.slot_gflop_s is None:
+            self._in_thread("ai-calibrate", self._measure_ai_speed)
         self.allocation.emit(self.allocator.allocation)
 
     def _measure_ai_speed(self) -> None:
@@ -303,6 +330,9 @@ class LabController(QObject):
         if self.allocator:
             self.allocator.set_ai_slots(min(cores, self.allocator.total_cores))
             self._lease_timer.start()
+        elif self.ai is not None:  # the node is down: no miner to share with, AI still moves
+            self.ai.set_slots(min(cores, self._throttle_cores))
+            self._lease_timer.start()
 
     def _end_unused_lease(self) -> None:
         if self.ai is not None and self.ai.contracted_slots > self.ai.slots:
@@ -336,7 +366,7 @@ class LabController(QObject):
             self.problem.emit(f"AI billing not updated: {exc}")
 
     # --- shutdown -----------------------------------------------------------------------------
-    def _stop_engine(self) -> None:
+    def _stop_mining(self) -> None:
         if self.poller:
             self.poller.stop_event.set()
             self.poller.join(5)
@@ -344,6 +374,10 @@ class LabController(QObject):
         if self.miner:
             self.miner.stop()
             self.miner = None
+        self.allocator = None
+
+    def _stop_engine(self) -> None:
+        self._stop_mining()
         if self.ai:
             self.ai.close()
             self.ai = None

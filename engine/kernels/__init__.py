@@ -10,11 +10,13 @@ Kernels (all compiled by the one JIT policy in `engine.kernels.jit`):
 A kernel reports *candidates*: nonces whose hash has a top 32-bit word <= the target's. A
 candidate is a block only if the whole 256-bit hash is <= the target (Bitcoin Core pow.cpp
 CheckProofOfWork), which `Kernel.search` checks with hashlib before returning it.
+
+Which kernel mines is decided by timing them all on this CPU, never by its flags
+(`engine.kernels.choice`: measured once, cached per CPU model, features and kernel version).
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 import threading
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from engine.kernels.common import job_params, top_word
-from engine.kernels.jit import compile_kernel, effective_cpu_features, has_feature, vector_isa
+from engine.kernels.jit import compile_kernel, effective_cpu_features, vector_isa
 
 NONCE_SPACE = 1 << 32
 MAX_LANES = 16
@@ -45,19 +47,23 @@ def has_sha_extensions() -> bool:
 
 
 def best_kernel_name() -> str:
-    """The fastest kernel for this CPU, or $MINE2COMPUTE_KERNEL if set.
+    """$MINE2COMPUTE_KERNEL if set, else the kernel measured fastest on this CPU.
 
-    Measured on Zen 4 (benchmarks/bench_miner.py): SHA-NI 35.7 MH/s, 16 lanes of AVX-512 31.7,
-    8 lanes 27.6. Without SHA-NI: 16 lanes where AVX-512 doubles the vector width, else 8.
+    Measured once per CPU model, compile features and KERNEL_VERSION, then cached (see
+    engine.kernels.choice); the first call on a new machine compiles and times every kernel,
+    so call it off the GUI thread, or use `chosen_kernel_name()`, which never measures.
     """
-    forced = os.environ.get(KERNEL_ENV)
-    if forced:
-        if forced not in available_kernels():
-            raise ValueError(f"${KERNEL_ENV}={forced!r}: not one of {', '.join(available_kernels())}")
-        return forced
-    if has_sha_extensions():
-        return "shani"
-    return "lanes16" if has_feature("avx512f") else "lanes8"
+    from engine.kernels.choice import choose_kernel
+
+    return choose_kernel().name
+
+
+def chosen_kernel_name() -> str | None:
+    """The forced or cached measured kernel, or None when it has not been measured yet."""
+    from engine.kernels.choice import cached_choice
+
+    choice = cached_choice()
+    return choice.name if choice else None
 
 
 @dataclass
@@ -98,32 +104,44 @@ class Kernel:
         return None, nonce_end - nonce_start
 
     def measure_hs(self, seconds: float = 0.5, threads: int = 1) -> float:
-        """Hashes per second over `seconds` on `threads` threads, each scanning its own header."""
+        """Hashes per second over ~`seconds` on `threads` threads, each scanning its own header.
+
+        Each thread's hashes count over its own time, from the common start to the end of its
+        last call (a thread whose last chunk ended early is not idle time), and chunks last
+        ~10 ms, so a short window is not dominated by one long call past the deadline.
+        """
         import time
 
-        chunk = 1 << 16 if self.lanes == 1 else 1 << 20
         counts = [0] * threads
+        ends_s = [0.0] * threads
         ready = threading.Barrier(threads + 1)
-        deadline = [0.0]
+        start_s = [0.0]
 
         def run(index: int) -> None:
             header80 = bytes([index]) * 80
             params, lanes_out = job_params(header80), self.new_lanes_buffer()
+            chunk, start = 1 << 12, 0
             ready.wait()
-            start = 0
-            while time.perf_counter() < deadline[0]:
+            deadline_s = start_s[0] + seconds
+            now_s = time.perf_counter()
+            while now_s < deadline_s:
                 # target 0: no hash meets it, so every call scans its whole chunk
-                counts[index] += self.search(params, header80[:76], 0, start, start + chunk, lanes_out)[1]
+                hashes = self.search(params, header80[:76], 0, start, start + chunk, lanes_out)[1]
+                then_s, now_s = now_s, time.perf_counter()
+                counts[index] += hashes
                 start = (start + chunk) % NONCE_SPACE
+                if now_s > then_s:
+                    chunk = int(min(max(hashes / (now_s - then_s) * 0.01, 1 << 10), 1 << 24))
+            ends_s[index] = now_s
+
         workers = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads)]
         for w in workers:
             w.start()
-        start_s = time.perf_counter()
-        deadline[0] = start_s + seconds
+        start_s[0] = time.perf_counter()
         ready.wait()
         for w in workers:
             w.join()
-        return sum(counts) / (time.perf_counter() - start_s)
+        return sum(c / (e - start_s[0]) for c, e in zip(counts, ends_s) if e > start_s[0])
 
     def find(self, header80: bytes, target: int, nonce_start: int = 0,
              nonce_count: int = NONCE_SPACE) -> int | None:
@@ -171,5 +189,5 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
 
 
 __all__ = ["KERNEL_NAMES", "QUICK_COMPILING", "QUICK_KERNEL", "Kernel", "available_kernels", "best_kernel_name",
-           "get_kernel", "has_sha_extensions",
+           "chosen_kernel_name", "get_kernel", "has_sha_extensions",
            "is_loaded", "job_params", "top_word", "vector_isa"]
