@@ -13,7 +13,14 @@ import threading
 from pathlib import Path
 
 from .node import Node, NodeError, default_datadir
+from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+                         DEFAULT_SERVER_TIMEOUT_S)
 from .storage import StorageError
+
+
+# Secrets come through the environment (readable only by the user, unlike the command line).
+PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"
+RPCAUTH_ENV = "MINE2COMPUTE_RPCAUTH"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +39,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rpcbind", "-rpcbind", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1); others need -rpcuser/-rpcpassword")
     p.add_argument("--rpcuser", "-rpcuser", default=None, help="user name for RPC besides the cookie")
-    p.add_argument("--rpcpassword", "-rpcpassword", default=None, help="password for -rpcuser")
+    p.add_argument("--rpcpassword", "-rpcpassword", default=None,
+                   help=f"password for -rpcuser (visible in the process list: prefer ${PASSWORD_ENV} or -rpcauth)")
+    p.add_argument("--rpcauth", "-rpcauth", action="append", default=[], metavar="USER:SALT$HASH",
+                   help="a login stored as a salted HMAC-SHA256 (Bitcoin Core's share/rpcauth/rpcauth.py "
+                        f"format); repeatable; also read from ${RPCAUTH_ENV} (one per line)")
+    p.add_argument("--rpcwhitelist", "-rpcwhitelist", action="append", default=[], metavar="USER:METHODS",
+                   help="the calls USER may make (comma separated); password logins without one may "
+                        "make only the calls mining needs; the cookie may call everything")
+    p.add_argument("--rpcthreads", "-rpcthreads", type=int, default=DEFAULT_RPC_THREADS,
+                   help=f"worker threads per lane (default {DEFAULT_RPC_THREADS}, as Core)")
+    p.add_argument("--rpcworkqueue", "-rpcworkqueue", type=int, default=DEFAULT_RPC_WORKQUEUE,
+                   help=f"requests waiting per lane before 503 (default {DEFAULT_RPC_WORKQUEUE}, as Core)")
+    p.add_argument("--rpcservertimeout", "-rpcservertimeout", type=float, default=DEFAULT_SERVER_TIMEOUT_S,
+                   help=f"seconds a request may take to arrive (default {DEFAULT_SERVER_TIMEOUT_S}, as Core)")
+    p.add_argument("--rpcmaxconnections", type=int, default=DEFAULT_MAX_CONNECTIONS,
+                   help=f"open RPC connections (default {DEFAULT_MAX_CONNECTIONS}); past it the oldest "
+                        "unfinished request is dropped")
     lab = p.add_argument_group("lab chain (used when a new lab chain is created)")
     lab.add_argument("--lab-hashrate", type=float, default=None, metavar="H/S",
                      help="hashrate the starting difficulty is matched to (default: measured)")
@@ -73,11 +96,22 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ",
                         stream=sys.stdout)
     logging.Formatter.converter = __import__("time").gmtime
+    password = args.rpcpassword
+    if password is None and args.rpcuser is not None:
+        password = os.environ.get(PASSWORD_ENV)
+    elif password:
+        logging.getLogger("regtest.node").warning(
+            "--rpcpassword on the command line is visible to every user of this computer; "
+            "prefer $%s or --rpcauth", PASSWORD_ENV)
+    rpcauth = [*args.rpcauth, *os.environ.get(RPCAUTH_ENV, "").split()]
     try:
         node = Node(datadir=args.datadir, chain=args.chain, rpcport=args.rpcport,
-                    rpcbind=args.rpcbind, rpcuser=args.rpcuser, rpcpassword=args.rpcpassword,
+                    rpcbind=args.rpcbind, rpcuser=args.rpcuser, rpcpassword=password,
                     lab_hashrate_hs=args.lab_hashrate, halving_interval=args.halving_interval,
-                    target_spacing_s=args.target_spacing, retarget_interval=args.retarget_interval)
+                    target_spacing_s=args.target_spacing, retarget_interval=args.retarget_interval,
+                    rpcauth=tuple(rpcauth), rpcwhitelist=tuple(args.rpcwhitelist),
+                    rpcthreads=args.rpcthreads, rpcworkqueue=args.rpcworkqueue,
+                    rpcservertimeout_s=args.rpcservertimeout, rpcmaxconnections=args.rpcmaxconnections)
         node.start()
     except (NodeError, StorageError, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
