@@ -97,8 +97,7 @@ class ChainPoller(threading.Thread):
             header = self.rpc.call("getblockheader", block_hash)
             rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
                                  float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
-                                 # block 1's interval would reach back to the 2011 genesis
-                                 header["time"] - prev_time if prev_time is not None and h > 1 else None))
+                                 header["time"] - prev_time if prev_time is not None and h > 0 else None))
             prev_time = header["time"]
             block_hash = header.get("nextblockhash")
             if block_hash is None:
@@ -211,27 +210,14 @@ class LabController(QObject):
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
-        from gui.qt import QProcessEnvironment
-        from regtest.cli import RPCAUTH_ENV
-        from regtest.rpc_auth import make_rpcauth
         port = int(self.settings.value("node/rpcport", 0))
-        rpcauth = None
         if self.sharing:
             # The class needs a fixed address: the chain's usual port unless one is set, and a
-            # password login besides the cookie (the node refuses a LAN bind without one), given
-            # as Core's salted rpcauth through the environment: no secret on any command line.
+            # password login besides the cookie (the node refuses a LAN bind without one).
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
-            extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
-            password = self.settings.value("node/share_password", "")
-            rpcauth = (self.settings.value("node/share_rpcauth", "")
-                       or (make_rpcauth(SHARE_USER, password) if password else None))
-        node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
-        env = QProcessEnvironment.systemEnvironment()
-        env.remove(RPCAUTH_ENV)  # never pass on a login this window did not choose
-        if rpcauth:
-            env.insert(RPCAUTH_ENV, rpcauth)
-        node.proc.setProcessEnvironment(env)
-        self._launch(node)
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", "--rpcuser", SHARE_USER,
+                          "--rpcpassword", self.settings.value("node/share_password", ""))
+        self._launch(NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self))
 
     @property
     def sharing(self) -> bool:
@@ -264,8 +250,7 @@ class LabController(QObject):
         node.start()
 
     def _node_failed(self, message: str) -> None:
-        # Mining needs the node; the AI jobs do not, so they (and their tally) carry on.
-        self._stop_mining()
+        self._stop_engine()
         self.node_failed.emit(message)
 
     def restart_node(self) -> None:
@@ -286,16 +271,14 @@ class LabController(QObject):
     def _start_engine(self) -> None:
         self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
                            on_event=self._on_miner_event)
-        if self.ai is None:  # kept across node restarts
-            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
+        self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
         self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
                                            ai_slots=min(self._ai_slots, self._throttle_cores),
                                            on_change=self.allocation.emit)
         self.miner.start()
         self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
         self.poller.start()
-        if self.slot_gflop_s is None:
-            self._in_thread("ai-calibrate", self._measure_ai_speed)
+        self._in_thread("ai-calibrate", self._measure_ai_speed)
         self.allocation.emit(self.allocator.allocation)
 
     def _measure_ai_speed(self) -> None:
@@ -330,9 +313,6 @@ class LabController(QObject):
         if self.allocator:
             self.allocator.set_ai_slots(min(cores, self.allocator.total_cores))
             self._lease_timer.start()
-        elif self.ai is not None:  # the node is down: no miner to share with, AI still moves
-            self.ai.set_slots(min(cores, self._throttle_cores))
-            self._lease_timer.start()
 
     def _end_unused_lease(self) -> None:
         if self.ai is not None and self.ai.contracted_slots > self.ai.slots:
@@ -366,7 +346,7 @@ class LabController(QObject):
             self.problem.emit(f"AI billing not updated: {exc}")
 
     # --- shutdown -----------------------------------------------------------------------------
-    def _stop_mining(self) -> None:
+    def _stop_engine(self) -> None:
         if self.poller:
             self.poller.stop_event.set()
             self.poller.join(5)
@@ -374,10 +354,6 @@ class LabController(QObject):
         if self.miner:
             self.miner.stop()
             self.miner = None
-        self.allocator = None
-
-    def _stop_engine(self) -> None:
-        self._stop_mining()
         if self.ai:
             self.ai.close()
             self.ai = None
