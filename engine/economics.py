@@ -170,24 +170,37 @@ def energy_cost_usd_per_btc(efficiency_j_per_th: Any, power_price_usd_per_kwh: A
 # --- revenue per kWh: mining versus AI ----------------------------------------------------------
 
 def mining_revenue_usd_per_kwh(hashprice_usd_per_ph_day_: Any, efficiency_j_per_th: Any) -> Any:
-    """Mining revenue per kWh burnt: HP_usd / (24 * E) (~$0.084 for an S21 at the Nov-2025 low)."""
+    """Mining revenue per kWh burnt: HP_usd / (24 * E) (~$0.084 for an S21 at the Nov-2025 low).
+
+    Air-cooled ASICs need little cooling overhead, so this is taken as per grid kWh (PUE ~1).
+    """
     return breakeven_power_price_usd_per_kwh(hashprice_usd_per_ph_day_, efficiency_j_per_th)
 
 
-def colocation_revenue_usd_per_kwh(lease_usd_per_mw_year: Any) -> Any:
-    """Colocation lease revenue per kWh of IT load: lease / 8760 / 1000 (~$0.21 at $1.85M)."""
+def colocation_revenue_usd_per_kwh(lease_usd_per_mw_year: Any, pue: Any = 1.0) -> Any:
+    """Colocation lease revenue per kWh: lease / 8760 / 1000 / PUE.
+
+    With `pue` = 1 this is per kWh of IT load (~$0.21 at $1.85M); with the hall's PUE it is per
+    kWh drawn from the grid (~$0.16 at PUE 1.3), the basis mining is measured on. The tenant
+    usually pays the power on top (passed through), so this is revenue net of power.
+    """
     lease = _param("lease_usd_per_mw_year", lease_usd_per_mw_year, low=0)
-    return _out(lease / HOURS_PER_YEAR / 1000.0)
+    pue_ = _param("pue", pue, low=1)
+    return _out(lease / HOURS_PER_YEAR / 1000.0 / pue_)
 
 
 def gpu_cloud_revenue_usd_per_kwh(gpu_price_usd_per_gpu_hour: Any, power_per_gpu_kw: Any = 1.275,
-                                  gpu_utilisation: Any = 1.0) -> Any:
-    """GPU cloud revenue per kWh of IT load: GPUs per MW * price * utilisation / 1000."""
+                                  gpu_utilisation: Any = 1.0, pue: Any = 1.0) -> Any:
+    """GPU cloud revenue per kWh: GPUs per MW of IT * price * utilisation / 1000 / PUE.
+
+    Per kWh of IT load with `pue` = 1, per grid kWh with the hall's PUE.
+    """
     price = _param("gpu_price_usd_per_gpu_hour", gpu_price_usd_per_gpu_hour, low=0)
     kw = _param("power_per_gpu_kw", power_per_gpu_kw, low=0, low_open=True)
     u = _param("gpu_utilisation", gpu_utilisation, low=0, high=1)
+    pue_ = _param("pue", pue, low=1)
     gpus_per_mw = 1000.0 / kw
-    return _out(gpus_per_mw * price * u / 1000.0)
+    return _out(gpus_per_mw * price * u / 1000.0 / pue_)
 
 
 # --- uptime -------------------------------------------------------------------------------------
@@ -225,6 +238,9 @@ class SitePnl:
     mining_curtailment_credit_usd_per_day: Any
     mining_power_cost_usd_per_day: Any
     mining_capex_usd_per_day: Any
+    mining_site_capex_usd_per_day: Any
+    mining_machines_capex_usd_per_day: Any
+    mining_machines_capex_usd: Any
     mining_profit_usd_per_day: Any
     ai_revenue_usd_per_day: Any
     ai_sla_penalty_usd_per_day: Any
@@ -250,7 +266,8 @@ AI_MODES = ("colocation", "gpu_cloud")
 def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
              fees_btc_per_block: Any, btc_price_usd: Any, efficiency_j_per_th: Any,
              power_price_usd_per_kwh: Any, ai_mode: str = "colocation",
-             mining_capex_usd_per_mw: Any = 0.5e6, mining_amortisation_years: Any = 4.0,
+             mining_capex_usd_per_mw: Any = 0.5e6, mining_amortisation_years: Any = 10.0,
+             asic_price_usd_per_th: Any = 0.0, asic_life_years: Any = 4.0,
              mining_uptime: Any = 1.0, curtailment_credit_usd_per_mwh: Any = 0.0,
              pue: Any = 1.3, ai_shell_capex_usd_per_mw_it: Any = 9.5e6,
              ai_shell_amortisation_years: Any = 15.0,
@@ -263,7 +280,10 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
     """Daily P&L of a site with `mining_mw` of ASICs and `ai_mw` (facility MW) converted to AI.
 
     Mining: hashrate = MW / efficiency, revenue = hashrate * hashprice * uptime; while curtailed it
-    pays no power and may earn `curtailment_credit_usd_per_mwh`; capex amortised linearly.
+    pays no power and may earn `curtailment_credit_usd_per_mwh`. Capex in two parts, each
+    written off linearly over its own life: the site (`mining_capex_usd_per_mw`, building, power
+    and cooling, no machines, over `mining_amortisation_years`) and the machines (hashrate in TH/s
+    times `asic_price_usd_per_th`, over `asic_life_years`).
     AI: IT load = ai_mw / PUE. `colocation` earns the lease, keeps `lease_operating_margin` of it
     (the tenant brings GPUs and pays power); `gpu_cloud` earns GPU-hours at `gpu_utilisation`,
     pays the site's power and `gpu_other_opex_fraction` of revenue, and amortises the GPUs.
@@ -277,6 +297,8 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
     power_price = _param("power_price_usd_per_kwh", power_price_usd_per_kwh, low=0)
     mining_capex = _param("mining_capex_usd_per_mw", mining_capex_usd_per_mw, low=0)
     mining_years = _param("mining_amortisation_years", mining_amortisation_years, low=0, low_open=True)
+    asic_price = _param("asic_price_usd_per_th", asic_price_usd_per_th, low=0)
+    asic_years = _param("asic_life_years", asic_life_years, low=0, low_open=True)
     uptime = _param("mining_uptime", mining_uptime, low=0, high=1)
     credit = _param("curtailment_credit_usd_per_mwh", curtailment_credit_usd_per_mwh, low=0)
     pue_ = _param("pue", pue, low=1)
@@ -297,7 +319,10 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
     mining_revenue = hashrate_ph_s * hashprice * uptime
     mining_credit = mining_mw_ * 24.0 * (1.0 - uptime) * credit
     mining_power = mining_mw_ * 1000.0 * 24.0 * uptime * power_price
-    mining_capex_day = mining_mw_ * mining_capex / (mining_years * DAYS_PER_YEAR)
+    site_capex_day = mining_mw_ * mining_capex / (mining_years * DAYS_PER_YEAR)
+    machines_capex = hashrate_ph_s * 1000.0 * asic_price
+    machines_capex_day = machines_capex / (asic_years * DAYS_PER_YEAR)
+    mining_capex_day = site_capex_day + machines_capex_day
     mining_profit = mining_revenue + mining_credit - mining_power - mining_capex_day
 
     it_mw = ai_mw_ / pue_
@@ -333,6 +358,9 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
         mining_revenue_usd_per_day=_out(mining_revenue),
         mining_curtailment_credit_usd_per_day=_out(mining_credit),
         mining_power_cost_usd_per_day=_out(mining_power), mining_capex_usd_per_day=_out(mining_capex_day),
+        mining_site_capex_usd_per_day=_out(site_capex_day * np.ones_like(mining_capex_day)),
+        mining_machines_capex_usd_per_day=_out(machines_capex_day * np.ones_like(mining_capex_day)),
+        mining_machines_capex_usd=_out(machines_capex * np.ones_like(mining_capex_day)),
         mining_profit_usd_per_day=_out(mining_profit),
         ai_revenue_usd_per_day=_out(ai_revenue), ai_sla_penalty_usd_per_day=_out(ai_penalty),
         ai_opex_usd_per_day=_out(ai_opex), ai_capex_usd_per_day=_out(ai_capex_day),
@@ -449,3 +477,32 @@ def attack_cost_hardware_usd(network_hashrate_h_s_: Any, asic_price_usd_per_th: 
     th = h / 1e12
     power = np.asarray(hashcost_usd_per_ph_day(efficiency_j_per_th, power_price_usd_per_kwh)) * th / 1000.0
     return _out(th * asic + power * hours / 24.0)
+
+
+def attack_rental_usd_per_day_after_retarget(subsidy_btc: Any, fees_btc_per_block: Any, btc_price_usd: Any,
+                                             rental_premium: Any = 0.1) -> Any:
+    """Renting the honest network's hashrate for a day at hashprice plus a premium, once difficulty
+    has retargeted: (1 + premium) * 144 * (S + F) * P.
+
+    H * hashprice = 144 * (S + F) * P whatever H is, so after a retarget an exodus does not make
+    renting cheaper; only before the retarget (fewer hashes, same hashprice) is it cheaper by
+    (1 - x). No market rents anything near a majority of Bitcoin's hashrate: this is a bound.
+    """
+    s = _param("subsidy_btc", subsidy_btc, low=0, high=50)
+    f = _param("fees_btc_per_block", fees_btc_per_block, low=0)
+    p = _param("btc_price_usd", btc_price_usd, low=0)
+    premium = _param("rental_premium", rental_premium, low=0)
+    blocks_per_day = SECONDS_PER_DAY / TARGET_BLOCK_SPACING_S
+    return _out((1.0 + premium) * blocks_per_day * (s + f) * p)
+
+
+# --- luck -----------------------------------------------------------------------------------------
+
+def retarget_luck_sigma(interval_blocks: Any) -> Any:
+    """Relative spread (1 sigma) of a retarget window's length from luck alone: 1 / sqrt(N).
+
+    Block times are exponential, so N blocks take a Gamma(N)-distributed time whose standard
+    deviation is sqrt(N) block times: ~20% for the lab's 24 blocks, ~2.2% for Bitcoin's 2016.
+    """
+    n = _param("interval_blocks", interval_blocks, low=1)
+    return _out(1.0 / np.sqrt(n))

@@ -1,12 +1,16 @@
-"""How the laptop maps to a real site and the lab chain to the Bitcoin network.
+"""How the lab maps to the world: the lab chain is the Bitcoin network in miniature, and "your site"
+is a separate actor of fixed size inside it.
 
-Each CPU core stands for an equal share of the site's megawatts, so moving a core from mining to
-AI converts that many MW. The lab chain stands for the network: every halving on it since the
-lesson began halves the scenario's block subsidy (as GetBlockSubsidy shifts it), and its
-difficulty changes move the scenario's network difficulty by the same ratio.
+Every core mining on the lab chain (this laptop's, or a whole class's) stands for an equal share of
+the world's hashrate, so moving cores to AI is the industry converting: the lab's hashrate falls,
+its retarget lowers difficulty, and the ratio to the chain's own start difficulty scales the
+world's. A site (e.g. Corsicana, ~4% of the world) has a fixed size in MW and J/TH; its own
+mining/AI split moves world difficulty only by its own share of the world's hashrate.
+Lab halvings are real halvings (the next ones expected around 2028, 2032, ...).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -16,12 +20,20 @@ if TYPE_CHECKING:
     from engine.ai_jobs import BillingRate
 
 TEACHER_SENTENCES = (
-    "Each CPU core on this laptop stands for an equal share of the site's power: with a 1 GW site "
-    "and 4 cores, every core is 250 MW, so moving one core from mining to AI converts 250 MW of the "
-    "site. The lab chain stands for the Bitcoin network: every halving on it halves the site's block "
-    "subsidy, and when its difficulty moves, the network difficulty in the model moves by the same "
-    "ratio, so the panel shows what the laptop's events would mean in dollars for the real site."
+    "The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal "
+    "share of the world's hashrate, so moving cores to AI is the whole industry converting, and the "
+    "retarget that follows lowers the world's difficulty so the miners who stay earn more per hash. "
+    "Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own "
+    "choice moves world difficulty only by its share, and its profit is shown both in the world as it "
+    "is today and in a world that shrank like the lab."
 )
+
+# chainparams.cpp (CRegTestParams): what a node that does not report its consensus (bitcoind -regtest) uses.
+REGTEST_CLOCK = dict(block_spacing_s=600, retarget_interval_blocks=2016, halving_interval_blocks=150, retargets=False)
+# The four halvings so far: blocks 210,000 (2012), 420,000 (2016), 630,000 (2020), 840,000 (April 2024);
+# at ~10 minutes a block the next are expected about every four years (2028, 2032, ...).
+FIRST_HALVING_YEAR = 2012
+YEARS_PER_HALVING = 4
 
 
 @dataclass(frozen=True)
@@ -51,65 +63,146 @@ class LabMapping:
 
 
 @dataclass(frozen=True)
-class ChainState:
-    """What the model needs from the lab chain (getblockchaininfo's `blocks` and `difficulty`)."""
+class LabClock:
+    """The lab chain's time compression, read from getblockchaininfo's `consensus` (our extension)."""
+    block_spacing_s: float
+    retarget_interval_blocks: int
+    halving_interval_blocks: int
+    retargets: bool = True
+
+    def __post_init__(self) -> None:
+        econ._param("block_spacing_s", self.block_spacing_s, low=0, low_open=True)
+        for name in ("retarget_interval_blocks", "halving_interval_blocks"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+
+    @classmethod
+    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "LabClock":
+        """From getblockchaininfo's `consensus` dict; a node without one is taken as Core's regtest."""
+        c = consensus or {}
+        return cls(float(c.get("pow_target_spacing", REGTEST_CLOCK["block_spacing_s"])),
+                   int(c.get("difficulty_adjustment_interval", REGTEST_CLOCK["retarget_interval_blocks"])),
+                   int(c.get("subsidy_halving_interval", REGTEST_CLOCK["halving_interval_blocks"])),
+                   not bool(c.get("pow_no_retargeting", not REGTEST_CLOCK["retargets"])))
+
+    @property
+    def speedup(self) -> float:
+        return econ.TARGET_BLOCK_SPACING_S / self.block_spacing_s
+
+    @property
+    def luck_sigma(self) -> float:
+        """1-sigma spread of one retarget window from luck alone (0 if the chain never retargets)."""
+        return float(econ.retarget_luck_sigma(self.retarget_interval_blocks)) if self.retargets else 0.0
+
+    def compression_text(self) -> str:
+        """'a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2016, a lab halving = 150 blocks for 210,000'."""
+        retarget = (f"a lab retarget = {self.retarget_interval_blocks} blocks for {econ.RETARGET_INTERVAL_BLOCKS:,}"
+                    if self.retargets else "no retargets on this chain")
+        return (f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget}, a lab halving = "
+                f"{self.halving_interval_blocks:,} blocks for {econ.HALVING_INTERVAL_MAINNET_BLOCKS:,}")
+
+
+def difficulty_from_bits(bits: int) -> float:
+    """Difficulty of compact nBits, as Bitcoin Core's GetDifficulty (rpc/blockchain.cpp)."""
+    if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits < 2**32 or not bits & 0x00FFFFFF:
+        raise ValueError(f"bits must be a compact target (32-bit int), got {bits!r}")
+    shift = (bits >> 24) & 0xFF
+    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
+    while shift < 29:
+        diff *= 256.0
+        shift += 1
+    while shift > 29:
+        diff /= 256.0
+        shift -= 1
+    return diff
+
+
+def start_difficulty_of(info: Mapping[str, Any], block1_difficulty: float | None = None) -> float | None:
+    """The chain's own start difficulty: `consensus.start_difficulty` (or `start_bits`) as our node
+    reports it, else block 1's header difficulty for nodes that lack it; None if neither is known."""
+    consensus = info.get("consensus") or {}
+    if consensus.get("start_difficulty"):
+        return float(consensus["start_difficulty"])
+    if consensus.get("start_bits"):
+        return difficulty_from_bits(int(str(consensus["start_bits"]), 16))
+    return float(block1_difficulty) if block1_difficulty else None
+
+
+@dataclass(frozen=True)
+class LabChain:
+    """The lab chain read as the Bitcoin network: its height, difficulty and start difficulty."""
     height: int
     difficulty: float
-    halving_interval_blocks: int = econ.HALVING_INTERVAL_REGTEST_BLOCKS
+    start_difficulty: float
+    clock: LabClock
 
     def __post_init__(self) -> None:
         if isinstance(self.height, bool) or not isinstance(self.height, int) or self.height < 0:
             raise ValueError(f"height must be a whole number >= 0, got {self.height!r}")
         econ._param("difficulty", self.difficulty, low=0, low_open=True)
-        if (isinstance(self.halving_interval_blocks, bool) or not isinstance(self.halving_interval_blocks, int)
-                or self.halving_interval_blocks < 1):
-            raise ValueError(f"halving_interval_blocks must be a whole number >= 1, got {self.halving_interval_blocks!r}")
+        econ._param("start_difficulty", self.start_difficulty, low=0, low_open=True)
+
+    @classmethod
+    def from_blockchaininfo(cls, info: Mapping[str, Any], block1_difficulty: float | None = None) -> "LabChain":
+        """From getblockchaininfo; raises ValueError when the start difficulty is not known yet."""
+        start = start_difficulty_of(info, block1_difficulty)
+        if start is None:
+            raise ValueError("the chain's start difficulty is not known yet (no block 1)")
+        return cls(int(info["blocks"]), float(info["difficulty"]), start, LabClock.from_consensus(info.get("consensus")))
+
+    @property
+    def difficulty_ratio(self) -> float:
+        return self.difficulty / self.start_difficulty
 
     @property
     def halvings(self) -> int:
-        return self.height // self.halving_interval_blocks
+        """Halvings since the chain began: the chain's own era, the same whenever it is opened."""
+        return self.height // self.clock.halving_interval_blocks
 
-    @classmethod
-    def from_blockchaininfo(cls, info: Mapping[str, Any],
-                            halving_interval_blocks: int = econ.HALVING_INTERVAL_REGTEST_BLOCKS) -> "ChainState":
-        """From Bitcoin Core's getblockchaininfo result (fields `blocks`, `difficulty`)."""
-        return cls(int(info["blocks"]), float(info["difficulty"]), halving_interval_blocks)
+    @property
+    def blocks_to_next_halving(self) -> int:
+        return (self.halvings + 1) * self.clock.halving_interval_blocks - self.height
+
+    def luck_range(self) -> tuple[float, float]:
+        """The difficulty ratio's expected range from one window's luck alone (1 sigma)."""
+        sigma = self.clock.luck_sigma
+        return self.difficulty_ratio * (1 - sigma), self.difficulty_ratio * (1 + sigma)
 
 
-def world_from_lab(subsidy_btc: float, difficulty: float, start: ChainState, now: ChainState) -> dict[str, float]:
-    """The scenario's subsidy and difficulty moved by what happened on the lab chain since `start`.
+def halving_year(subsidy_btc: float, halvings_ahead: int = 1) -> int:
+    """The real year of the halving `halvings_ahead` after the era paying `subsidy_btc`
+    (3.125 BTC, 1 -> 2028; 2 -> 2032; 6.25 BTC, 1 -> 2024)."""
+    econ._param("subsidy_btc", subsidy_btc, low=0, high=50, low_open=True)
+    era = round(math.log2(50.0 / subsidy_btc))
+    return FIRST_HALVING_YEAR + YEARS_PER_HALVING * (era + halvings_ahead - 1)
 
-    Subsidy: shifted right once per lab halving, in satoshis like GetBlockSubsidy (validation.cpp).
-    Difficulty: scaled by the lab chain's difficulty ratio (pow.cpp retargets drive it).
-    """
+
+def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str, float]:
+    """The scenario's world moved by the lab chain: subsidy shifted once per lab halving (satoshis,
+    as GetBlockSubsidy), difficulty scaled by the lab's ratio to its own start difficulty."""
     econ._param("subsidy_btc", subsidy_btc, low=0, high=50)
     econ._param("difficulty", difficulty, low=0, low_open=True)
-    halvings = now.halvings - start.halvings
     sats = int(round(subsidy_btc * econ.SATS_PER_BTC))
-    if halvings >= 0:
-        sats = sats >> halvings if halvings < econ.MAX_HALVINGS else 0
-    else:  # the lab chain was reset below the start: undo halvings, never above 50 BTC
-        sats = min(sats << -halvings, econ.INITIAL_SUBSIDY_SATS)
-    ratio = now.difficulty / start.difficulty
-    return {"subsidy_btc": sats / econ.SATS_PER_BTC, "difficulty": difficulty * ratio,
-            "lab_halvings": float(halvings), "lab_difficulty_ratio": ratio}
+    sats = sats >> lab.halvings if lab.halvings < econ.MAX_HALVINGS else 0
+    return {"subsidy_btc": sats / econ.SATS_PER_BTC, "difficulty": difficulty * lab.difficulty_ratio,
+            "lab_halvings": float(lab.halvings), "lab_difficulty_ratio": lab.difficulty_ratio}
 
 
-def site_pnl_from_lab(values: Mapping[str, float], mapping: LabMapping, mining_slots: int, ai_slots: int,
-                      start: ChainState, now: ChainState, *, ai_mode: str = "colocation",
-                      ai_availability: float | None = None) -> econ.SitePnl:
-    """The site P&L for the laptop's current split and chain, from a scenario's parameter values.
+def site_share_of_world(mining_mw: float, efficiency_j_per_th: float, difficulty: float) -> float:
+    """The site's mining hashrate as a share of the world's (1 GW at 20.5 J/TH and 150 T: ~4.5%)."""
+    site_h_s = econ._param("mining_mw", mining_mw, low=0) * 1e6 / econ._param(
+        "efficiency_j_per_th", efficiency_j_per_th, low=0, low_open=True) * 1e12
+    return float(site_h_s / econ.network_hashrate_h_s(difficulty))
 
-    `values` is `Scenario.values()`; `ai_availability` (e.g. the AI runner's measured availability)
-    replaces the scenario's if given.
-    """
-    mining_mw, ai_mw = mapping.split_mw(mining_slots, ai_slots)
-    world = world_from_lab(values["subsidy_btc"], values["difficulty"], start, now)
-    keys = {k: v for k, v in values.items() if k in _SITE_PNL_KEYS}
-    keys.update(mining_mw=mining_mw, ai_mw=ai_mw, subsidy_btc=world["subsidy_btc"], difficulty=world["difficulty"])
-    if ai_availability is not None:
-        keys["ai_availability"] = ai_availability
-    return econ.site_pnl(ai_mode=ai_mode, **keys)
+
+def difficulty_after_site_change(difficulty: float, efficiency_j_per_th: float, mining_mw_before: float,
+                                 mining_mw_after: float) -> float:
+    """World difficulty once the retarget has seen one site go from `before` to `after` MW of
+    mining: only that site's hashrate moves (never its share of the laptop's cores)."""
+    world_h_s = econ.network_hashrate_h_s(difficulty)
+    delta_h_s = (mining_mw_after - mining_mw_before) * 1e6 / efficiency_j_per_th * 1e12
+    return float(difficulty * max(world_h_s + delta_h_s, 0.01 * world_h_s) / world_h_s)
 
 
 def ai_revenue_usd_per_mw_it_hour(values: Mapping[str, float], ai_mode: str = "colocation") -> float:
@@ -130,12 +223,3 @@ def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gf
         ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
         mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,
         sla_availability=values["sla_availability"], sla_penalty_multiplier=values["sla_penalty_multiplier"])
-
-
-_SITE_PNL_KEYS = frozenset(
-    ("btc_price_usd", "fees_btc_per_block", "efficiency_j_per_th", "power_price_usd_per_kwh",
-     "mining_capex_usd_per_mw", "mining_amortisation_years", "mining_uptime", "curtailment_credit_usd_per_mwh",
-     "pue", "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "lease_usd_per_mw_it_year",
-     "lease_operating_margin", "gpu_capex_usd_per_mw_it", "gpu_amortisation_years", "gpu_price_usd_per_gpu_hour",
-     "power_per_gpu_kw", "gpu_utilisation", "gpu_other_opex_fraction", "ai_availability", "sla_availability",
-     "sla_penalty_multiplier", "conversion_months"))

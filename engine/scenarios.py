@@ -19,79 +19,8 @@ from typing import Any
 
 from engine import economics as econ
 
-# --- the parameters a scenario may set ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParameterSpec:
-    """One user-editable model parameter: its default, sane range, unit and where the default comes from."""
-    default: float
-    low: float
-    high: float
-    unit: str
-    label: str
-    source: str
-
-
-E = "ECONOMICS.md, Parameters"
-PARAMETERS: dict[str, ParameterSpec] = {
-    "difficulty": ParameterSpec(150e12, 1.0, 1e16, "", "network difficulty",
-                                f"{E}: network difficulty 150 T (public difficulty history)"),
-    "subsidy_btc": ParameterSpec(3.125, 0.0, 50.0, "BTC", "block subsidy",
-                                 f"{E}: block subsidy (Bitcoin Core validation.cpp GetBlockSubsidy)"),
-    "fees_btc_per_block": ParameterSpec(0.025, 0.0, 10.0, "BTC", "fees per block", f"{E}: fees per block (Hashrate Index)"),
-    "btc_price_usd": ParameterSpec(85_000.0, 0.0, 10e6, "USD", "BTC price", f"{E}: BTC price"),
-    "efficiency_j_per_th": ParameterSpec(17.5, 1.0, 200.0, "J/TH", "ASIC efficiency",
-                                         f"{E}: ASIC efficiency, Antminer S21 (vendor specs)"),
-    "power_price_usd_per_kwh": ParameterSpec(0.045, 0.0, 1.0, "USD/kWh", "power price", f"{E}: power price (miners' reports)"),
-    "mining_mw": ParameterSpec(100.0, 0.0, 10_000.0, "MW", "mining power", "lab default: a 100 MW mining site"),
-    "ai_mw": ParameterSpec(0.0, 0.0, 10_000.0, "MW", "power converted to AI (facility)", "lab default: nothing converted yet"),
-    "mining_capex_usd_per_mw": ParameterSpec(0.5e6, 0.0, 5e6, "USD/MW", "mining site capex", f"{E}: mining site capex (article)"),
-    "mining_amortisation_years": ParameterSpec(4.0, 0.5, 30.0, "years", "mining capex write-off",
-                                               "lab assumption: ASICs and site written off over 4 years (two halvings of life)"),
-    "mining_uptime": ParameterSpec(1.0, 0.0, 1.0, "", "share of time mining runs",
-                                   "lab default: mining never curtailed"),
-    "curtailment_credit_usd_per_mwh": ParameterSpec(0.0, 0.0, 1000.0, "USD/MWh", "credit for curtailed MWh",
-                                                    "lab default: no demand-response credit"),
-    "pue": ParameterSpec(1.3, 1.0, 3.0, "", "PUE of the AI hall", f"{E}: PUE 1.3 (Uptime Institute)"),
-    "ai_shell_capex_usd_per_mw_it": ParameterSpec(9.5e6, 0.0, 50e6, "USD/MW-IT", "AI data-centre shell capex",
-                                                  f"{E}: AI data-centre shell capex (TeraWulf / Cipher deal coverage)"),
-    "ai_shell_amortisation_years": ParameterSpec(15.0, 1.0, 50.0, "years", "AI shell write-off",
-                                                 "lab assumption: a data-centre shell written off over 15 years (lease terms run 10-15)"),
-    "lease_usd_per_mw_it_year": ParameterSpec(1.85e6, 0.0, 10e6, "USD/MW-IT/year", "colocation lease",
-                                              f"{E}: colocation lease (Core Scientific HPC filing; Hut 8, Cipher, TeraWulf deals)"),
-    "lease_operating_margin": ParameterSpec(0.85, 0.0, 1.0, "", "lease operating margin", f"{E}: lease operating margin (deal coverage)"),
-    "gpu_capex_usd_per_mw_it": ParameterSpec(29e6, 0.0, 100e6, "USD/MW-IT", "GPU capex", f"{E}: GPU capex (IREN: $5.8B of GPUs for ~200 MW)"),
-    "gpu_amortisation_years": ParameterSpec(5.0, 1.0, 15.0, "years", "GPU write-off",
-                                            "lab assumption: GPUs written off over 5 years"),
-    "gpu_price_usd_per_gpu_hour": ParameterSpec(2.2, 0.0, 50.0, "USD/GPU-hour", "GPU rental price", f"{E}: GPU rental, H100 (GPU price indices)"),
-    "power_per_gpu_kw": ParameterSpec(1.275, 0.1, 20.0, "kW", "power per GPU, all-in", f"{E}: power per GPU (NVIDIA DGX H100 specs)"),
-    "gpu_utilisation": ParameterSpec(0.7, 0.0, 1.0, "", "share of GPU-hours sold",
-                                     "lab assumption: 70% of GPU-hours sold (ECONOMICS.md gives ~$1-2/kWh for GPU cloud)"),
-    "gpu_other_opex_fraction": ParameterSpec(0.1, 0.0, 1.0, "", "other GPU-cloud costs, share of revenue",
-                                             "lab assumption: staff, network and software at 10% of revenue"),
-    "ai_availability": ParameterSpec(1.0, 0.0, 1.0, "", "availability the AI hall achieves", "lab default: no downtime"),
-    "sla_availability": ParameterSpec(0.99982, 0.9, 1.0, "", "availability promised to the AI tenant",
-                                      f"{E}: availability required by AI, Tier III 99.982% (Uptime Institute tiers)"),
-    "sla_penalty_multiplier": ParameterSpec(10.0, 0.0, 1000.0, "", "hours of revenue refunded per hour below the SLA",
-                                            "lab assumption: each hour below the SLA refunds 10 hours of revenue"),
-    "conversion_months": ParameterSpec(15.0, 0.0, 120.0, "months", "conversion time", f"{E}: conversion time 12-18 months (deal coverage)"),
-    "share_leaving": ParameterSpec(0.0, 0.0, 0.95, "", "share of network hashrate that switches off", "lab default: nobody leaves"),
-    "asic_price_usd_per_th": ParameterSpec(15.0, 0.0, 1000.0, "USD/TH", "ASIC price",
-                                           "lab assumption, not in ECONOMICS.md: ~$15/TH for S21-class machines, late 2025"),
-    "rental_premium": ParameterSpec(0.1, 0.0, 10.0, "", "rented hashrate's premium over hashprice",
-                                    "lab assumption: hashrate rents at hashprice plus 10%"),
-}
-AI_MODE_SOURCE = "lab default: the AI hall is leased to a tenant (colocation)"
-
-# site_pnl keyword arguments, taken from the parameters above.
-_SITE_KEYS = ("mining_mw", "ai_mw", "difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd",
-              "efficiency_j_per_th", "power_price_usd_per_kwh", "mining_capex_usd_per_mw",
-              "mining_amortisation_years", "mining_uptime", "curtailment_credit_usd_per_mwh", "pue",
-              "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "lease_usd_per_mw_it_year",
-              "lease_operating_margin", "gpu_capex_usd_per_mw_it", "gpu_amortisation_years",
-              "gpu_price_usd_per_gpu_hour", "power_per_gpu_kw", "gpu_utilisation", "gpu_other_opex_fraction",
-              "ai_availability", "sla_availability", "sla_penalty_multiplier", "conversion_months")
+from engine.scenario_params import (_SITE_KEYS, AI_MODE_SOURCE, PARAMETERS, ParameterSpec,  # noqa: F401
+                                    check_parameter)
 
 
 class ScenarioError(ValueError):
@@ -155,19 +84,6 @@ class Scenario:
         for name, value in (overrides or {}).items():
             values[name] = check_parameter(name, value)
         return values
-
-
-def check_parameter(name: str, value: Any) -> float:
-    """Return `value` as a float if `name` is a known parameter and `value` is in its range."""
-    spec = PARAMETERS.get(name)
-    if spec is None:
-        raise ValueError(f"unknown parameter {name!r}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not spec.low <= value <= spec.high:
-        raise ValueError(f"{name} must be in [{spec.low:g}, {spec.high:g}] {spec.unit}".rstrip() + f", got {value:g}")
-    return value
 
 
 # --- folders and loading ------------------------------------------------------------------------
@@ -387,16 +303,28 @@ def _site(values: dict[str, float], ai_mode: str) -> dict[str, Any]:
     return econ.site_pnl(ai_mode=ai_mode, **{k: values[k] for k in _SITE_KEYS}).as_dict()
 
 
-def _attack(values: dict[str, float], share_left: float = 0.0) -> dict[str, float]:
+def attack_figures(values: dict[str, float], share_left: float = 0.0) -> dict[str, float]:
+    """A 51% attack two ways once a share has left: renting (before and after the retarget) and buying.
+
+    Renting at hashprice: right after the exodus the smaller network is cheaper to match, by
+    (1 - x); once difficulty retargets, hashprice rises by 1 / (1 - x) and renting costs the same
+    as before: 1.1 x 144 x (S + F) x P a day. Buying machines falls with the exodus and stays down.
+    """
     network = _network(values)
     hashrate = econ.network_hashrate_h_s(values["difficulty"]) * (1.0 - share_left)
     rental_price = network["hashprice_usd_per_ph_day"] * (1.0 + values["rental_premium"])
+    after_day = econ.attack_rental_usd_per_day_after_retarget(values["subsidy_btc"], values["fees_btc_per_block"],
+                                                              values["btc_price_usd"], values["rental_premium"])
     return {
         "network_hashrate_eh_s": hashrate / 1e18,
         "rental_usd_per_hour": econ.attack_cost_rental_usd_per_hour(hashrate, rental_price),
+        "rental_usd_per_hour_after_retarget": after_day / 24.0,
         "hardware_usd": econ.attack_cost_hardware_usd(hashrate, values["asic_price_usd_per_th"],
                                                       values["efficiency_j_per_th"], values["power_price_usd_per_kwh"]),
     }
+
+
+_attack = attack_figures
 
 
 def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = None) -> dict[str, Any]:
@@ -404,9 +332,10 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
     values = scenario.values(overrides)
     network = _network(values)
     mining = _machine(values, values["efficiency_j_per_th"])
-    colocation = econ.colocation_revenue_usd_per_kwh(values["lease_usd_per_mw_it_year"])
-    gpu_cloud = econ.gpu_cloud_revenue_usd_per_kwh(values["gpu_price_usd_per_gpu_hour"],
-                                                   values["power_per_gpu_kw"], values["gpu_utilisation"])
+    # One basis for all three: per kWh drawn from the grid (the AI hall's PUE applied).
+    colocation = econ.colocation_revenue_usd_per_kwh(values["lease_usd_per_mw_it_year"], values["pue"])
+    gpu_cloud = econ.gpu_cloud_revenue_usd_per_kwh(values["gpu_price_usd_per_gpu_hour"], values["power_per_gpu_kw"],
+                                                   values["gpu_utilisation"], values["pue"])
     other_mode = next(m for m in econ.AI_MODES if m != scenario.ai_mode)
     report: dict[str, Any] = {
         "name": scenario.name,
@@ -424,6 +353,8 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
         "mining": mining,
         "machines": {m.name: _machine(values, m.efficiency_j_per_th.value) for m in scenario.machines},
         "revenue_per_kwh": {
+            "basis": f"per kWh drawn from the grid (AI hall PUE {values['pue']:g}; mining PUE ~1)",
+            "colocation_usd_per_it_kwh": econ.colocation_revenue_usd_per_kwh(values["lease_usd_per_mw_it_year"]),
             "mining_usd": mining["revenue_usd_per_kwh"],
             "colocation_usd": colocation,
             "gpu_cloud_usd": gpu_cloud,
@@ -509,7 +440,7 @@ def format_report(report: dict[str, Any]) -> str:
         verdict = "earns" if machine["margin_usd_per_ph_day"] >= 0 else "LOSES"
         lines.append(f"  {name} ({machine['efficiency_j_per_th']:g} J/TH): power ${machine['hashcost_usd_per_ph_day']:,.2f}/PH/day, "
                      f"{verdict} ${abs(machine['margin_usd_per_ph_day']):,.2f}/PH/day")
-    lines += ["", "Revenue per kWh",
+    lines += ["", f"Revenue {r['basis']}",
               f"  mining ${r['mining_usd']:.3f}, colocation lease ${r['colocation_usd']:.3f} "
               f"({r['colocation_vs_mining'] or 0:.1f}x), GPU cloud ${r['gpu_cloud_usd']:.2f} ({r['gpu_cloud_vs_mining'] or 0:.1f}x)"]
     for vname, v in report["variants"].items():
@@ -536,7 +467,8 @@ def format_report(report: dict[str, Any]) -> str:
                   f"conversion takes {p['conversion_months']['value']:g})"]
     a = report["attack"]
     lines += ["", "Cost of a 51% attack",
-              f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {_money(a['rental_usd_per_hour'])} per hour; "
+              f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {_money(a['rental_usd_per_hour'])} per hour "
+              "(no market rents a majority of Bitcoin's hashrate: a bound, not a price); "
               f"buying it: {_money(a['hardware_usd'])} (machines plus a day of power)"]
     if "exodus" in report:
         x = report["exodus"]
@@ -546,7 +478,9 @@ def format_report(report: dict[str, Any]) -> str:
                   f"to {x['new_difficulty'] / 1e12:,.1f} T",
                   f"  survivors' hashprice ${x['hashprice_usd_per_ph_day_before']:,.2f} -> ${x['hashprice_usd_per_ph_day_after']:,.2f}",
                   f"  attack hardware cost {_money(a['hardware_usd'])} -> {_money(x['attack_after']['hardware_usd'])} "
-                  f"({x['attack_hardware_change'] * 100:+.0f}%)"]
+                  f"({x['attack_hardware_change'] * 100:+.0f}%); renting: "
+                  f"{_money(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
+                  f"{_money(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)"]
     if report["published"]:
         lines += ["", "Published figures, checked"]
         for item in report["published"]:
@@ -581,7 +515,23 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="NAME=VALUE", help="change one parameter for this report (repeatable)")
     parser.add_argument("--copy", action="store_true", help="copy the preset into your folder to edit it")
     parser.add_argument("--params", action="store_true", help="list the parameters, their ranges and sources")
+    parser.add_argument("--check", action="store_true",
+                        help="recompute the shipped public hashprice observations and print each error")
     args = parser.parse_args(argv)
+
+    if args.check:
+        from engine.observations import check_observations, format_checks
+        try:
+            checks = check_observations()
+        except ValueError as exc:
+            print(f"mine2compute scenario --check: {exc}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps([{"date": c.date, "metric": c.metric, "published": c.published, "model": c.model,
+                               "error": c.error, "ok": c.ok, "source": c.source, "url": c.url} for c in checks], indent=2))
+        else:
+            print(format_checks(checks))
+        return 0 if checks and all(c.ok for c in checks) else 1
 
     if args.params:
         rows = {name: {"default": s.default, "low": s.low, "high": s.high, "unit": s.unit, "label": s.label,

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import economics as econ
-from engine.lab_mapping import ChainState, LabMapping, site_pnl_from_lab, world_from_lab, TEACHER_SENTENCES
 from engine.scenarios import PARAMETERS
 
 REL_1PCT = 0.01
@@ -56,6 +55,50 @@ def test_2028_halving_hashprice_about_18():
 def test_hashcost_of_scenario_2_machines():
     assert econ.hashcost_usd_per_ph_day(30, 0.05) == pytest.approx(36, rel=REL_1PCT)
     assert econ.hashcost_usd_per_ph_day(13.5, 0.05) == pytest.approx(16, rel=0.02)  # published rounded
+
+
+def test_revenue_per_kwh_on_one_basis_grid_kwh_with_pue():
+    """Per grid kWh at PUE 1.3: colocation ~1.9x mining and GPU cloud ~11x (ECONOMICS.md, Formulas);
+    the old mixed basis (IT kWh for AI, ASIC kWh for mining) gave 2.5x and 14.5x."""
+    mining = econ.mining_revenue_usd_per_kwh(hp_usd(152.3e12, 3.125, 0.02, 84_500), 17.5)
+    colocation = econ.colocation_revenue_usd_per_kwh(1.85e6, pue=1.3)
+    gpu = econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 0.7, pue=1.3)
+    assert colocation == pytest.approx(1.85e6 / 8760 / 1000 / 1.3)
+    assert colocation / mining == pytest.approx(1.9, rel=0.03)
+    assert gpu / mining == pytest.approx(11, rel=0.03)
+    assert econ.colocation_revenue_usd_per_kwh(1.85e6) / colocation == pytest.approx(1.3)
+
+
+def test_capex_site_and_machines_apart_each_with_its_own_life():
+    common = dict(mining_mw=1, ai_mw=0, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
+                  btc_price_usd=85_000, efficiency_j_per_th=20.5, power_price_usd_per_kwh=0.042)
+    pnl = econ.site_pnl(mining_capex_usd_per_mw=0.5e6, mining_amortisation_years=10, asic_price_usd_per_th=15,
+                        asic_life_years=4, **common)
+    # 1 MW at 20.5 J/TH is 48,780 TH/s: at $15/TH the machines alone are ~$0.73M, on top of the site.
+    assert pnl.mining_machines_capex_usd == pytest.approx(1e6 / 20.5 * 15)
+    assert pnl.mining_machines_capex_usd == pytest.approx(0.73e6, rel=REL_1PCT)
+    assert pnl.mining_site_capex_usd_per_day == pytest.approx(0.5e6 / 10 / 365)
+    assert pnl.mining_machines_capex_usd_per_day == pytest.approx(1e6 / 20.5 * 15 / 4 / 365)
+    assert pnl.mining_capex_usd_per_day == pytest.approx(pnl.mining_site_capex_usd_per_day
+                                                         + pnl.mining_machines_capex_usd_per_day)
+    # "one halving of life" is 4 years, the default; the site lives longer.
+    assert PARAMETERS["asic_life_years"].default == 4
+    assert "two halvings" not in PARAMETERS["mining_amortisation_years"].source
+    assert "no machines" in PARAMETERS["mining_capex_usd_per_mw"].label
+
+
+def test_rental_attack_after_a_retarget_costs_the_same_whatever_the_hashrate():
+    s, f, p = 3.125, 0.025, 85_000
+    per_day = econ.attack_rental_usd_per_day_after_retarget(s, f, p, 0.1)
+    assert per_day == pytest.approx(1.1 * 144 * (s + f) * p)
+    for d in (150e12, 105e12, 40e12):  # after any exodus, hashprice * hashrate is the same
+        h = econ.network_hashrate_h_s(d)
+        assert econ.attack_cost_rental_usd_per_hour(h, 1.1 * hp_usd(d, s, f, p)) * 24 == pytest.approx(per_day)
+
+
+def test_luck_of_a_24_block_window_is_about_20_percent():
+    assert econ.retarget_luck_sigma(24) == pytest.approx(0.204, abs=0.001)
+    assert econ.retarget_luck_sigma(2016) == pytest.approx(0.0223, abs=0.0001)
 
 
 def test_ai_revenue_per_kwh_is_2_to_5x_and_up_to_25x_mining():
@@ -278,37 +321,6 @@ def test_rental_attack_cost_is_the_crypto51_method():
     h = econ.network_hashrate_h_s(150e12)
     assert econ.attack_cost_rental_usd_per_hour(h, 40.0) == pytest.approx(h / 1e15 * 40 / 24)
     assert econ.attack_cost_rental_usd_per_hour(h * 0.7, 40.0) == pytest.approx(0.7 * econ.attack_cost_rental_usd_per_hour(h, 40.0))
-
-
-# --- lab-to-world mapping -----------------------------------------------------------------------
-
-def test_each_core_is_a_share_of_the_site():
-    mapping = LabMapping(site_mw=1000, total_cores=4)
-    assert mapping.mw_per_core == 250
-    assert mapping.split_mw(3, 1) == (750, 250)
-    with pytest.raises(ValueError, match="ai_slots"):
-        mapping.split_mw(3, 2)
-    assert TEACHER_SENTENCES.count(". ") == 1  # two sentences
-
-
-def test_a_lab_halving_halves_the_site_subsidy_and_mining_revenue():
-    values = {name: spec.default for name, spec in PARAMETERS.items()}
-    values["fees_btc_per_block"] = 0.0
-    mapping = LabMapping(site_mw=1000, total_cores=4)
-    start = ChainState(height=140, difficulty=0.5)
-    before = site_pnl_from_lab(values, mapping, 4, 0, start, ChainState(149, 0.5))
-    after = site_pnl_from_lab(values, mapping, 4, 0, start, ChainState(150, 0.5))
-    assert world_from_lab(3.125, 150e12, start, ChainState(150, 0.5))["subsidy_btc"] == 1.5625
-    assert after.mining_revenue_usd_per_day == pytest.approx(before.mining_revenue_usd_per_day / 2)
-    two_later = world_from_lab(3.125, 150e12, start, ChainState(450, 0.5))
-    assert two_later["subsidy_btc"] == 3.125 / 8
-
-
-def test_lab_difficulty_changes_move_the_network_difficulty():
-    start = ChainState(height=10, difficulty=2.0)
-    world = world_from_lab(3.125, 150e12, start, ChainState(20, 1.4))
-    assert world["difficulty"] == pytest.approx(105e12)
-    assert ChainState.from_blockchaininfo({"blocks": 12, "difficulty": 4.656542373906925e-10}).halvings == 0
 
 
 def test_exodus_mid_period_and_beyond_the_clamp():

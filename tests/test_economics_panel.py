@@ -12,7 +12,6 @@ import pytest
 
 from engine import economics as econ
 from engine.ai_jobs import AIReport
-from engine.lab_mapping import ChainState, LabMapping, site_pnl_from_lab
 from engine.scenarios import preset_dir, scenario_report
 from gui.economics_panel import EconomicsPanel, money
 from gui.qt import QImage, Qt
@@ -55,7 +54,9 @@ def bar(panel: EconomicsPanel, chart: str, series: str, category: str) -> float:
 
 def chain_info(height: int, difficulty: float, halving_interval: int = 150) -> dict:
     return {"chain": "lab", "blocks": height, "difficulty": difficulty,
-            "consensus": {"subsidy_halving_interval": halving_interval}}
+            "consensus": {"subsidy_halving_interval": halving_interval, "pow_target_spacing": 5,
+                          "difficulty_adjustment_interval": 24, "pow_no_retargeting": False,
+                          "start_difficulty": 1.0}}
 
 
 def lab_state(height: int = 10, difficulty: float = 1.0, mining: int = 2, ai: int = 0, cores: int = 2,
@@ -182,69 +183,54 @@ def test_a_broken_user_scenario_shows_its_error_and_the_presets_still_load(qtbot
     assert panel.error_label.isHidden()
 
 
-def test_a_lab_halving_halves_mining_revenue_and_ai_cores_move_the_split(panel):
-    scenario = panel.scenario
-    values = scenario.values()
+def test_moving_2_of_4_cores_is_the_industry_converting_not_one_site(panel):
+    """Corsicana, 2 of 4 cores to AI and the lab retargeted to half: the world today barely moves
+    (the site is ~4.5% of it) and mining loses money per MW; only "if the network shrank like the
+    lab" does difficulty halve. The old panel showed 75 T as the site's own doing, mining $0.79M > AI."""
+    panel.on_lab_state(lab_state(height=60, difficulty=0.5, mining=2, ai=2, cores=4))
+    fig = panel.figures
+    assert fig["today"]["difficulty"] == pytest.approx(150e12 * 1.0045, rel=1e-3)
+    assert fig["world"]["difficulty"] == pytest.approx(75e12)
+    assert fig["per_mw_year_world_today"]["mining"] < 0 < fig["per_mw_year_world_today"]["ai"]
+    assert fig["per_mw_year"]["mining"] < fig["per_mw_year"]["ai"]  # machines now costed: still below AI
+    caption = panel.hashprice_caption.text()
+    assert "world today: $35.7" in caption and "if the network shrank like the lab: $71.8" in caption
+    live = panel.live_label.text()
+    assert "a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2,016" in live
+    assert "everyone converting like us" in live and "±20%" in live and "(2028)" in live
+    panel.site_box.setChecked(False)  # the site keeps the scenario's 400/600 split
+    assert panel.figures["world"]["mining_mw"] == 400 and "your site keeps its own split" in panel.live_label.text()
+
+
+def test_a_lab_halving_is_a_real_halving_with_its_year(panel):
     panel.on_lab_state(lab_state(height=10))
-    assert panel.following_lab
-    revenue_start = bar(panel, "pnl_chart", "mining", "Revenue")
-    hashprice_start = dollars(panel.hashprice_value.text())
-    # All cores mine: the whole 1 GW site is mining.
-    assert revenue_start * 1e6 == pytest.approx(
-        site_pnl_from_lab(values, LabMapping(1000.0, 2), 2, 0, ChainState(10, 1.0), ChainState(10, 1.0))
-        .mining_revenue_usd_per_day)
-    assert bar(panel, "pnl_chart", "ai", "Revenue") == 0
-    assert "2 of 2 cores mine (1,000 MW)" in panel.live_label.text()
-
-    panel.on_lab_state(lab_state(height=160))  # block 150 was a halving on the lab chain
-    revenue_halved = bar(panel, "pnl_chart", "mining", "Revenue")
+    start = dollars(panel.hashprice_value.text())
+    panel.on_lab_state(lab_state(height=160))
+    values = panel.scenario.values()
     subsidy, fees = values["subsidy_btc"], values["fees_btc_per_block"]
-    assert revenue_halved / revenue_start == pytest.approx((subsidy / 2 + fees) / (subsidy + fees))
-    assert revenue_halved / revenue_start == pytest.approx(0.5, abs=0.01)
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(hashprice_start / 2, rel=0.01)
-    assert "1 halving since the lesson began (subsidy 1.5625 BTC)" in panel.live_label.text()
-
-    # The lab's difficulty doubles: the model's network difficulty doubles, hashprice halves again.
-    panel.on_lab_state(lab_state(height=160, difficulty=2.0))
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(hashprice_start / 4, rel=0.01)
-
-    # One of the two cores moves to AI: half the site mines, half is AI, and the AI side earns.
-    panel.on_lab_state(lab_state(height=160, difficulty=2.0, mining=1, ai=1, report=ai_report(1.0)))
-    assert bar(panel, "pnl_chart", "mining", "Revenue") == pytest.approx(revenue_halved / 4, rel=1e-9)
-    ai_revenue = bar(panel, "pnl_chart", "ai", "Revenue")
-    expected = econ.site_pnl(mining_mw=500, ai_mw=500, **{k: v for k, v in values.items() if k in (
-        "difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd", "efficiency_j_per_th",
-        "power_price_usd_per_kwh", "pue", "lease_usd_per_mw_it_year")}).ai_revenue_usd_per_day
-    assert ai_revenue * 1e6 == pytest.approx(expected)
-    assert "1 of 2 cores mine (500 MW), 1 run AI (500 MW)" in panel.live_label.text()
-    legend = [label.text for _, label in panel.pnl_chart.legend.items]
-    assert legend == ["Mining 500 MW", "AI 500 MW"]
-
-    # The AI runner's measured downtime costs the site revenue and SLA penalties.
-    panel.on_lab_state(lab_state(height=160, difficulty=2.0, mining=1, ai=1, report=ai_report(0.99)))
-    assert bar(panel, "pnl_chart", "ai", "Revenue") == pytest.approx(ai_revenue * 0.99)
-    assert panel.figures["site"]["ai_sla_penalty_usd_per_day"] > 0
-
-    # Switching "Follow the lab" off shows the scenario's own figures again.
+    assert dollars(panel.hashprice_value.text()) / start == pytest.approx((subsidy / 2 + fees) / (subsidy + fees), rel=1e-3)
+    assert "1 halving so far (the 2028 halving; subsidy 1.5625 BTC)" in panel.live_label.text()
     panel.follow_box.setChecked(False)
-    report = scenario_report(scenario)
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(report["network"]["hashprice_usd_per_ph_day"], abs=0.005)
-    assert bar(panel, "pnl_chart", "ai", "Revenue") * 1e6 == pytest.approx(report["site"]["ai_revenue_usd_per_day"])
     assert "switched off" in panel.live_label.text()
 
 
-def test_a_lesson_started_at_genesis_measures_difficulty_from_block_one(panel):
-    """Genesis has regtest's pow-limit difficulty; the lab's own start difficulty begins at block 1."""
-    preset = dollars(panel.hashprice_value.text())
-    genesis = chain_info(0, 4.656542373906925e-10)
-    state = lab_state(start=genesis)
-    panel.on_lab_state({**state, "chain_info": genesis})
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(preset, abs=0.005)
-    panel.on_lab_state({**state, "chain_info": chain_info(1, 0.0023)})
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(preset, abs=0.005)
-    assert "difficulty ×1.00 since the start" in panel.live_label.text()
-    panel.on_lab_state({**state, "chain_info": chain_info(30, 0.0046)})  # a retarget doubled it
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(preset / 2, rel=0.01)
+def test_the_baseline_is_the_chains_start_difficulty_not_the_first_block_seen(panel):
+    """The same chain gives the same economics whenever the app is opened."""
+    panel.on_lab_state(lab_state(height=400, difficulty=0.5))
+    assert panel.figures["lab_difficulty_ratio"] == 0.5
+    other = EconomicsPanel()
+    other.on_lab_state(lab_state(height=30, difficulty=0.5))
+    assert other.figures["lab_difficulty_ratio"] == 0.5
+    other.deleteLater()
+
+
+def test_a_node_without_start_difficulty_uses_block_ones(panel):
+    no_start = {"chain": "regtest", "blocks": 0, "difficulty": 4.656542373906925e-10, "consensus": {}}
+    panel.on_lab_state({**lab_state(), "chain_info": no_start})
+    assert "could not be read" in panel.live_label.text()
+    panel.on_lab_state({**lab_state(), "chain_info": {**no_start, "blocks": 1, "difficulty": 0.0023}})
+    panel.on_lab_state({**lab_state(), "chain_info": {**no_start, "blocks": 30, "difficulty": 0.0046}})
+    assert panel.figures["lab_difficulty_ratio"] == pytest.approx(2.0)
 
 
 def test_unusable_lab_state_is_reported_not_raised(panel):
@@ -269,7 +255,8 @@ def test_export_writes_png_and_csv(panel, tmp_path):
     written = panel.export(tmp_path / "export")
     pngs = [p for p in written if p.suffix == ".png"]
     assert {p.name for p in pngs} == {"economics_revenue_per_kwh.png", "economics_site_pnl.png",
-                                      "economics_exodus.png"}
+                                      "economics_exodus.png", "economics_btc_sweep.png",
+                                      "economics_power_sweep.png", "economics_horizon.png"}
     for path in pngs:
         assert path.read_bytes()[:8] == PNG_SIGNATURE
         image = QImage(str(path))
@@ -282,7 +269,7 @@ def test_export_writes_png_and_csv(panel, tmp_path):
     assert dollars(panel.hashprice_value.text()) == pytest.approx(shown, abs=0.005)
     assert by_metric[("network", "hashprice_usd_per_ph_day")]["unit"] == "USD/PH/s/day"
     assert float(by_metric[("shown", "ai_mw")]["value"]) == 500
-    assert "Core Scientific" in by_metric[("parameter", "lease_usd_per_mw_it_year")]["note"]
+    assert "TeraWulf" in by_metric[("parameter", "lease_usd_per_mw_it_year")]["note"]
     with open(tmp_path / "export" / "economics_exodus.csv", newline="", encoding="utf-8") as f:
         sweep = list(csv.DictReader(f))
     assert len(sweep) == 96 and float(sweep[30]["share_leaving"]) == pytest.approx(0.30)
@@ -303,7 +290,7 @@ def test_screenshots(qapp, qtbot, user_dir, look):
         panel.set_parameter("share_leaving", 0.3)
         panel.on_lab_state(lab_state(height=160, difficulty=1.3, mining=1, ai=1, report=ai_report(0.9999)))
         SHOTS.mkdir(exist_ok=True)
-        for index, view in enumerate(("", "_network")):
+        for index, view in enumerate(("", "_network", "_decisions")):
             panel.views.setCurrentIndex(index)
             qtbot.wait(20)
             assert panel.grab().save(str(SHOTS / f"economics_panel_{look}{view}.png"))

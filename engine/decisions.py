@@ -1,0 +1,135 @@
+"""Decisions a class can make: mining or AI per MW over a BTC-price or power-price range (with the
+crossover marked), and a 6-60 month horizon for "keep mining" versus "convert to AI".
+
+Pure functions of a scenario's parameter values (`Scenario.values()`); NumPy-vectorised; no Qt.
+Profits are per MW of facility power per year, steady state (the AI hall once built).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from engine import economics as econ
+
+_SITE_ARGS = ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd", "efficiency_j_per_th",
+              "power_price_usd_per_kwh", "mining_capex_usd_per_mw", "mining_amortisation_years",
+              "asic_price_usd_per_th", "asic_life_years", "mining_uptime", "curtailment_credit_usd_per_mwh", "pue",
+              "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "lease_usd_per_mw_it_year",
+              "lease_operating_margin", "gpu_capex_usd_per_mw_it", "gpu_amortisation_years",
+              "gpu_price_usd_per_gpu_hour", "power_per_gpu_kw", "gpu_utilisation", "gpu_other_opex_fraction",
+              "ai_availability", "sla_availability", "sla_penalty_multiplier")
+
+
+def _one_mw(values: Mapping[str, float], ai_mode: str, **changes: Any) -> tuple[Any, Any]:
+    """(mining, AI) profit in USD per facility MW per year; `changes` may be arrays (a sweep)."""
+    args = {k: values[k] for k in _SITE_ARGS}
+    args.update(changes)
+    mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
+    ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
+    return (np.asarray(mining.mining_profit_usd_per_day) * econ.DAYS_PER_YEAR,
+            np.asarray(ai.ai_profit_usd_per_day) * econ.DAYS_PER_YEAR)
+
+
+def _crossover(x: np.ndarray, mining: np.ndarray, ai: np.ndarray) -> float | None:
+    """Where mining's line meets AI's (both are linear in the swept input), or None if parallel."""
+    diff = mining - ai
+    slope = (diff[-1] - diff[0]) / (x[-1] - x[0])
+    if abs(slope) < 1e-12:
+        return None
+    root = float(x[0] - diff[0] / slope)
+    return root if root > 0 else None
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Mining and AI profit per MW-year across `x` (BTC price or power price), and where they cross."""
+    name: str
+    x: np.ndarray
+    mining_usd_per_mw_year: np.ndarray
+    ai_usd_per_mw_year: np.ndarray
+    crossover: float | None  # the x at which mining earns what AI earns (may lie outside the range)
+
+
+def btc_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation",
+                    prices_usd: Any = None) -> Sweep:
+    """Mining vs AI per MW-year for BTC prices (default $20k-$300k); mining rises with the price."""
+    prices = np.asarray(prices_usd if prices_usd is not None else np.linspace(20_000, 300_000, 57), dtype=float)
+    mining, ai = _one_mw(values, ai_mode, btc_price_usd=prices)
+    ai = np.broadcast_to(ai, prices.shape).astype(float)
+    return Sweep("btc_price_usd", prices, mining, ai, _crossover(prices, mining, ai))
+
+
+def power_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation",
+                      prices_usd_per_kwh: Any = None) -> Sweep:
+    """Mining vs AI per MW-year for power prices (default 0-15 c/kWh). A colocation tenant pays its
+    own power, so the lease's line is flat; a GPU cloud pays the site's power and falls too."""
+    prices = np.asarray(prices_usd_per_kwh if prices_usd_per_kwh is not None else np.linspace(0.0, 0.15, 61),
+                        dtype=float)
+    mining, ai = _one_mw(values, ai_mode, power_price_usd_per_kwh=prices)
+    ai = np.broadcast_to(ai, prices.shape).astype(float)
+    return Sweep("power_price_usd_per_kwh", prices, mining, ai, _crossover(prices, mining, ai))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Month-by-month cash of 1 MW over the horizon, for keeping it mining or converting it to AI.
+
+    Keep mining: buy new machines now (`asic_price_usd_per_th` for the MW's TH/s), then each month
+    earn revenue minus power, with difficulty growing, the BTC price changing and the subsidy
+    halving at the real next halving. Convert: build the AI shell now (per MW of IT load), earn
+    nothing for `conversion_months`, then the AI hall's monthly cash. Both discounted monthly.
+    """
+    months: np.ndarray  # 1..horizon
+    difficulty: np.ndarray
+    btc_price_usd: np.ndarray
+    subsidy_btc: np.ndarray
+    mining_capex_usd: float
+    ai_capex_usd: float
+    mining_cash_usd: np.ndarray  # cumulative, after the upfront capex
+    ai_cash_usd: np.ndarray
+    mining_npv_usd: float
+    ai_npv_usd: float
+    mining_payback_month: int | None
+    ai_payback_month: int | None
+    halving_month: int | None
+
+
+def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "colocation") -> Horizon:
+    """Keep mining vs convert for 1 MW over `months` (6-60)."""
+    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or not 6 <= months <= 60:
+        raise ValueError(f"months must be a whole number in [6, 60], got {months!r}")
+    t = np.arange(1, months + 1, dtype=float)
+    growth = econ._param("difficulty_growth_per_month", values["difficulty_growth_per_month"], low=-0.5, high=0.5)
+    price_change = econ._param("btc_price_change_per_year", values["btc_price_change_per_year"], low=-0.9, high=5)
+    rate = econ._param("discount_rate_per_year", values["discount_rate_per_year"], low=0, high=1)
+    to_halving = float(values["months_to_next_halving"])
+    difficulty = values["difficulty"] * (1.0 + growth) ** (t - 0.5)
+    price = values["btc_price_usd"] * (1.0 + price_change) ** ((t - 0.5) / 12.0)
+    halving_month = int(np.ceil(to_halving)) if 0 < to_halving <= months else None
+    subsidy = np.where(t - 0.5 >= to_halving, values["subsidy_btc"] / 2.0, values["subsidy_btc"])
+
+    args = {k: values[k] for k in _SITE_ARGS}
+    args.update(difficulty=difficulty, btc_price_usd=price, subsidy_btc=subsidy)
+    mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
+    ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
+    days = econ.DAYS_PER_YEAR / 12.0
+    mining_month = (np.asarray(mining.mining_revenue_usd_per_day) + np.asarray(mining.mining_curtailment_credit_usd_per_day)
+                    - np.asarray(mining.mining_power_cost_usd_per_day)) * days
+    ai_running = (np.asarray(ai.ai_revenue_usd_per_day) - np.asarray(ai.ai_sla_penalty_usd_per_day)
+                  - np.asarray(ai.ai_opex_usd_per_day)) * days
+    ai_month = np.where(t > values["conversion_months"], np.broadcast_to(ai_running, t.shape), 0.0)
+    mining_capex = float(np.asarray(mining.mining_machines_capex_usd).flat[0])
+    ai_capex = float(np.asarray(ai.ai_capex_usd).flat[0])
+    discount = (1.0 + rate) ** (-t / 12.0)
+    mining_cash = np.cumsum(mining_month) - mining_capex
+    ai_cash = np.cumsum(ai_month) - ai_capex
+
+    def payback(cash: np.ndarray) -> int | None:
+        hit = np.flatnonzero(cash >= 0)
+        return int(t[hit[0]]) if hit.size else None
+
+    return Horizon(t, difficulty, price, subsidy, mining_capex, ai_capex, mining_cash, ai_cash,
+                   float(np.sum(mining_month * discount) - mining_capex), float(np.sum(ai_month * discount) - ai_capex),
+                   payback(mining_cash), payback(ai_cash), halving_month)

@@ -1,0 +1,1 @@
+"""The Economics tab, split by what it shows (see panel.py)."""

@@ -1,0 +1,619 @@
+"""The Economics tab: scenario picker, parameters, the site's view, the network's view and the
+decisions view, fed by `MainWindow.lab_state()` (see gui.economics.figures for the mapping).
+
+The panel only displays `engine` figures; it never calls RPC or kernels and polls nothing. The
+controller feeds it `on_lab_state(state)`; the panel emits `values_changed(dict)` so the controller
+can price the AI runner's work with the scenario the class is looking at.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+from engine.lab_mapping import start_difficulty_of
+from engine.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
+from gui.economics.figures import LabView, compute_figures, site_mw_of
+from gui.economics.text import GROUPS, MINUS, TIPS, difficulty_text, money, signed_money
+from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
+from gui.economics.widgets import ParameterSpinBox
+from gui.qt import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                    QSplitter, Qt, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
+from gui.theme import DARK, Theme, font_pt
+from gui.widgets import card_row
+
+DEFAULT_SCENARIO = "corsicana-split"  # a 1 GW site split between mining and AI: maps onto cores
+
+
+class EconomicsPanel(QWidget):
+    """Scenario picker, editable parameters, and the figures: hashprice, revenue per kWh, the
+    site's P&L split, the hashrate exodus and the cost of a 51% attack.
+
+    `values_changed(dict)`: the scenario's parameter values with the user's edits, plus `site_mw`
+    (the MW the laptop's cores stand for); emitted on every change and once after construction.
+    `on_lab_state(state)`: the live lab (chain info, capacity split, AI report); see LabView.
+    """
+
+    values_changed = Signal(dict)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scenario_set: ScenarioSet = ScenarioSet({}, [])
+        self.scenario: Scenario | None = None
+        self.overrides: dict[str, float] = {}
+        self.lab: LabView | None = None
+        self.figures: dict[str, Any] | None = None
+        self.spins: dict[str, ParameterSpinBox] = {}
+        self.param_labels: dict[str, QLabel] = {}
+        self.theme: Theme = DARK
+        self.presenter = False
+        self._last_emitted: dict | None = None
+        self._block1_difficulty: float | None = None  # for nodes that do not report their start difficulty
+        self._build()
+        self.reload_scenarios()
+        self.set_theme(DARK, False)
+        # After construction, once the controller has connected: the AI runner gets its price.
+        QTimer.singleShot(0, self, self._emit_initial)
+
+    # --- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(8)
+
+        top = QHBoxLayout()
+        picker_label = QLabel("Scenario")
+        picker_label.setObjectName("econStrong")
+        self.picker = QComboBox()
+        self.picker.setToolTip(TIPS["picker"])
+        self.picker.setAccessibleName("Scenario")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMinimumContentsLength(30)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setToolTip(TIPS["reload"])
+        self.reset_button = QPushButton("Reset to preset")
+        self.reset_button.setToolTip(TIPS["reset"])
+        self.follow_box = QCheckBox("Lab chain = the network")
+        self.follow_box.setChecked(True)
+        self.follow_box.setToolTip(TIPS["follow"])
+        self.site_box = QCheckBox("Site follows the cores (everyone converting like us)")
+        self.site_box.setChecked(True)
+        self.site_box.setToolTip(TIPS["site_follows"])
+        top.addWidget(picker_label)
+        top.addWidget(self.picker)
+        top.addWidget(self.reload_button)
+        top.addWidget(self.reset_button)
+        top.addStretch(1)
+        top.addWidget(self.follow_box)
+        top.addWidget(self.site_box)
+        outer.addLayout(top)
+
+        self.error_label = QLabel("", objectName="econError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+        # Refused input is said here, above both columns, so it shows wherever the user scrolled.
+        self.refused_label = QLabel("", objectName="econError")
+        self.refused_label.setWordWrap(True)
+        self.refused_label.hide()
+        outer.addWidget(self.refused_label)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._build_left())
+        self.splitter.addWidget(self._build_right())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 1000])
+        outer.addWidget(self.splitter, 1)
+
+        self.picker.currentIndexChanged.connect(self._on_pick)
+        self.reload_button.clicked.connect(self.reload_scenarios)
+        self.reset_button.clicked.connect(self.reset_to_preset)
+        self.follow_box.toggled.connect(lambda _: self._refresh())
+        self.site_box.toggled.connect(lambda _: self._refresh())
+
+    @staticmethod
+    def _scroll(content: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(content)
+        return area
+
+    def _build_left(self) -> QWidget:
+        content = QWidget()
+        v = QVBoxLayout(content)
+        v.setContentsMargins(0, 0, 6, 0)
+        v.setSpacing(8)
+
+        story = QFrame(objectName="card")
+        s = QVBoxLayout(story)
+        s.setContentsMargins(14, 10, 14, 12)
+        heading = QLabel("Read aloud", objectName="cardTitle")
+        heading.setToolTip("The scenario's story in words a class can follow.")
+        self.summary_label = QLabel("", objectName="econSummary")
+        self.summary_label.setWordWrap(True)
+        self.explanation_label = QLabel("", objectName="econExplanation")
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for w in (heading, self.summary_label, self.explanation_label):
+            s.addWidget(w)
+        v.addWidget(story)
+
+        params = QFrame(objectName="card")
+        params.setToolTip(TIPS["params"])
+        p = QVBoxLayout(params)
+        p.setContentsMargins(14, 10, 14, 12)
+        p.setSpacing(6)
+        p.addWidget(QLabel("Parameters", objectName="cardTitle"))
+        self._refused_timer = QTimer(self, singleShot=True, interval=10_000, timeout=self.refused_label.hide)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
+        row = 0
+        placed = {n for _, names in GROUPS for n in names}
+        groups = list(GROUPS) + [("More", tuple(n for n in PARAMETERS if n not in placed))]
+        for title, names in groups:
+            names = tuple(n for n in names if n in PARAMETERS)
+            if not names:
+                continue
+            group_label = QLabel(title, objectName="econGroup")
+            grid.addWidget(group_label, row, 0, 1, 2)
+            row += 1
+            for name in names:
+                spec = PARAMETERS[name]
+                label = QLabel(spec.label[:1].upper() + spec.label[1:])
+                label.setWordWrap(True)
+                spin = ParameterSpinBox(name)
+                spin.setMinimumWidth(150)
+                spin.valueChanged.connect(lambda shown, n=name: self._on_edit(n, shown))
+                spin.refused.connect(self._show_refusal)
+                grid.addWidget(label, row, 0)
+                grid.addWidget(spin, row, 1)
+                self.spins[name] = spin
+                self.param_labels[name] = label
+                row += 1
+        p.addLayout(grid)
+        v.addWidget(params)
+        v.addStretch(1)
+        area = self._scroll(content)
+        area.setMinimumWidth(300)
+        return area
+
+    def _build_right(self) -> QWidget:
+        content = QWidget()
+        grid = QGridLayout(content)
+        grid.setContentsMargins(6, 0, 0, 0)
+        grid.setSpacing(8)
+
+        self.live_label = QLabel("Preset figures: the lab has not reported yet.", objectName="econLive")
+        self.live_label.setWordWrap(True)
+        self.live_label.setToolTip(TIPS["live"])
+        grid.addWidget(self.live_label, 0, 0, 1, 2)
+
+        cards, labels = card_row([("Hashprice", TIPS["hashprice"]),
+                                  ("Break-even power price", TIPS["breakeven"]),
+                                  ("Site profit per day", TIPS["profit"]),
+                                  ("Bitcoin network", TIPS["network"])], spacing=8)
+        ((self.hashprice_value, self.hashprice_caption), (self.breakeven_value, self.breakeven_caption),
+         (self.profit_value, self.profit_caption), (self.network_value, self.network_caption)) = labels
+        grid.addLayout(cards, 1, 0, 1, 2)
+
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.site_view, self.network_view, self.decisions_view = SiteView(), NetworkView(), DecisionsView()
+        self.views.addTab(self.site_view, "Your site: mining or AI")
+        self.views.addTab(self.network_view, "The network: if miners leave")
+        self.views.addTab(self.decisions_view, "Decisions: price, power, horizon")
+        self.views.setTabToolTip(0, TIPS["pnl_chart"])
+        self.views.setTabToolTip(1, TIPS["exodus_chart"])
+        self.views.setTabToolTip(2, TIPS["horizon"])
+        grid.addWidget(self.views, 2, 0, 1, 2)
+        # The names tests and the export use.
+        self.revenue_chart, self.pnl_chart = self.site_view.revenue_chart, self.site_view.pnl_chart
+        self.exodus_chart, self.exodus_slider = self.network_view.exodus_chart, self.network_view.exodus_slider
+        self.exodus_value, self.network_facts = self.network_view.exodus_value, self.network_view.network_facts
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        self.charts = {"economics_revenue_per_kwh": self.revenue_chart, "economics_site_pnl": self.pnl_chart,
+                       "economics_exodus": self.exodus_chart, "economics_btc_sweep": self.decisions_view.btc_chart,
+                       "economics_power_sweep": self.decisions_view.power_chart,
+                       "economics_horizon": self.decisions_view.horizon_chart}
+        for chart in self.charts.values():
+            chart.setMinimumHeight(230)
+        self.exodus_slider.valueChanged.connect(self._on_slider)
+        self.decisions_view.months_spin.valueChanged.connect(lambda _: self._refresh())
+        # No scroll area here: with word-wrapped captions it would size the figures to their
+        # preferred height and push the charts below the fold; the minimum sizes fit a laptop.
+        return content
+
+    # --- scenarios ----------------------------------------------------------------------------
+    def reload_scenarios(self) -> None:
+        """Load the presets and the user's copies; a broken file is shown, the others still load."""
+        keep = self.scenario.name if self.scenario else None
+        self.scenario_set = load_scenarios()
+        errors = self.scenario_set.errors
+        self.error_label.setText("\n".join(f"⚠  Could not load {e}" for e in errors))
+        self.error_label.setToolTip("\n".join(str(e.path) for e in errors))
+        self.error_label.setVisible(bool(errors))
+        names = self.scenario_set.names()
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for name, sc in self.scenario_set.scenarios.items():
+            self.picker.addItem(sc.title + ("  (your copy)" if sc.origin == "user" else ""), name)
+            self.picker.setItemData(self.picker.count() - 1, sc.summary, Qt.ItemDataRole.ToolTipRole)
+        self.picker.blockSignals(False)
+        if not names:
+            self.scenario = None
+            self._show_message("No scenario could be loaded; see the errors above.")
+            return
+        pick = keep if keep in names else (DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0])
+        if self.picker.currentIndex() == names.index(pick):
+            self._on_pick(names.index(pick))
+        else:
+            self.picker.setCurrentIndex(names.index(pick))  # -> _on_pick
+
+    def select_scenario(self, name: str) -> None:
+        self.picker.setCurrentIndex(self.scenario_set.names().index(name))
+
+    def _on_pick(self, index: int) -> None:
+        name = self.picker.itemData(index)
+        if name is None:
+            return
+        self.scenario = self.scenario_set.scenarios[name]
+        self.overrides = {}
+        self.summary_label.setText(self.scenario.summary)
+        self.explanation_label.setText(self.scenario.explanation)
+        self._fill_spins()
+        self._refresh()
+        self._emit_values()
+
+    def reset_to_preset(self) -> None:
+        if self.scenario is None:
+            return
+        self.overrides = {}
+        self._fill_spins()
+        self._refresh()
+        self._emit_values()
+
+    def _fill_spins(self) -> None:
+        values = self.current_values()
+        for name, spin in self.spins.items():
+            spin.blockSignals(True)
+            spin.setValue(spin.display.to_shown(values[name]))
+            spin.blockSignals(False)
+        self._sync_slider(values["share_leaving"])
+        self._mark_edited()
+
+    def _mark_edited(self) -> None:
+        if self.scenario is None:
+            return
+        for name, label in self.param_labels.items():
+            edited = name in self.overrides
+            label.setProperty("edited", edited)
+            label.style().unpolish(label)
+            label.style().polish(label)
+            spec, spin = PARAMETERS[name], self.spins[name]
+            source = self.scenario.parameters[name].source
+            preset = spin.display.to_shown(self.scenario.parameters[name].value)
+            d = spin.display
+            tip = (f"{spec.label[:1].upper() + spec.label[1:]}: allowed {spin.range_text()}.\n"
+                   f"Source: {source}")
+            if edited:
+                tip += f"\nYou changed it; the preset says {d.prefix}{preset:,.{d.decimals}f}{d.suffix}."
+            label.setToolTip(tip)
+            spin.setToolTip(tip)
+        self.reset_button.setEnabled(bool(self.overrides))
+
+    def current_values(self) -> dict[str, float]:
+        """The scenario's parameter values with the user's edits (empty without a scenario)."""
+        return self.scenario.values(self.overrides) if self.scenario else {}
+
+    def values(self) -> dict[str, float]:
+        """What `values_changed` carries: the current values plus `site_mw` for the lab mapping."""
+        values = self.current_values()
+        if values:
+            values["site_mw"] = site_mw_of(values)
+        return values
+
+    @property
+    def ai_mode(self) -> str:
+        return self.scenario.ai_mode if self.scenario else "colocation"
+
+    # --- edits ----------------------------------------------------------------------------------
+    def _on_edit(self, name: str, shown: float) -> None:
+        if self.scenario is None:
+            return
+        spin = self.spins[name]
+        try:
+            value = check_parameter(name, spin.display.to_model(shown))
+        except ValueError:
+            self._show_refusal(spin.why_refused(spin.textFromValue(shown)))
+            spin.blockSignals(True)
+            spin.setValue(spin.display.to_shown(self.current_values()[name]))
+            spin.blockSignals(False)
+            return
+        previous = dict(self.overrides)
+        preset = self.scenario.parameters[name].value
+        if math.isclose(value, preset, rel_tol=1e-9, abs_tol=1e-15):
+            self.overrides.pop(name, None)
+        else:
+            self.overrides[name] = value
+        if not self._refresh():  # a combination the model rejects: undo it
+            self.overrides = previous
+            spin.blockSignals(True)
+            spin.setValue(spin.display.to_shown(self.current_values()[name]))
+            spin.blockSignals(False)
+            self._refresh()
+            return
+        self.refused_label.hide()
+        if name == "share_leaving":
+            self._sync_slider(value)
+        self._mark_edited()
+        self._emit_values()
+
+    def set_parameter(self, name: str, value: float) -> None:
+        """Set one parameter in model units, as if typed (refused with a message if out of range)."""
+        spin = self.spins[name]
+        try:
+            check_parameter(name, value)
+        except ValueError:
+            self._show_refusal(spin.why_refused(f"{spin.display.to_shown(value):g}"))
+            return
+        spin.setValue(spin.display.to_shown(value))
+
+    def _on_slider(self, percent: int) -> None:
+        self.exodus_value.setText(f"{percent}%")
+        spin = self.spins["share_leaving"]
+        if abs(spin.value() - percent) > 1e-9:
+            spin.setValue(percent)  # -> _on_edit
+
+    def _sync_slider(self, share: float) -> None:
+        self.exodus_slider.blockSignals(True)
+        self.exodus_slider.setValue(int(round(share * 100)))
+        self.exodus_slider.blockSignals(False)
+        self.exodus_value.setText(f"{share * 100:.0f}%")
+
+    def _show_refusal(self, message: str) -> None:
+        self.refused_label.setText(f"⚠  {message}")
+        self.refused_label.show()
+        self._refused_timer.start()
+
+    def _show_message(self, message: str) -> None:
+        self.live_label.setText(message)
+
+    # --- signals out ------------------------------------------------------------------------------
+    def _emit_initial(self) -> None:
+        if self.scenario is not None:
+            self._last_emitted = None
+            self._emit_values()
+
+    def _emit_values(self) -> None:
+        values = self.values()
+        if values and values != self._last_emitted:
+            self._last_emitted = dict(values)
+            self.values_changed.emit(values)
+
+    # --- live hook ------------------------------------------------------------------------------
+    def on_lab_state(self, state: dict) -> None:
+        """The controller's view of the lab (see LabView.from_state); cheap, call it every second."""
+        try:
+            info = state["chain_info"]
+            if start_difficulty_of(info) is None and int(info.get("blocks", 0)) >= 1 and self._block1_difficulty is None:
+                # A node without our `consensus.start_difficulty`: the first mined block seen stands in for block 1.
+                self._block1_difficulty = float(state.get("block1_difficulty") or info["difficulty"])
+            lab = LabView.from_state(state, state.get("block1_difficulty") or self._block1_difficulty)
+        except (KeyError, TypeError, ValueError) as exc:
+            self.live_label.setText(f"The lab's state could not be read ({exc}); showing the preset figures.")
+            return
+        previous, self.lab = self.lab, lab
+        if previous is not None and self._same_economics(previous, lab):
+            self._show_live()  # only the hashrate moved: the words change, the figures do not
+            return
+        self._refresh()
+
+    @staticmethod
+    def _same_economics(a: LabView, b: LabView) -> bool:
+        return (a.chain == b.chain and a.mining_slots == b.mining_slots
+                and a.ai_slots == b.ai_slots and a.total_cores == b.total_cores
+                and (a.ai_availability is None) == (b.ai_availability is None)
+                and (a.ai_availability is None or abs(a.ai_availability - b.ai_availability) < 1e-7))
+
+    @property
+    def following_lab(self) -> bool:
+        return self.lab is not None and self.follow_box.isChecked()
+
+    # --- figures ----------------------------------------------------------------------------------
+    def _refresh(self) -> bool:
+        """Recompute and show every figure; False (and a message) if the model rejects the values."""
+        if self.scenario is None:
+            return False
+        try:
+            figures = compute_figures(self.current_values(), self.ai_mode, self.lab if self.following_lab else None,
+                                      follow_slider=self.site_box.isChecked(),
+                                      horizon_months=self.decisions_view.months_spin.value())
+        except ValueError as exc:
+            self._show_refusal(f"The model cannot use these numbers: {exc}")
+            return False
+        self.figures = figures
+        self._show(figures)
+        return True
+
+    def _show(self, fig: dict[str, Any]) -> None:
+        w, net, mining, lab = fig["world"], fig["network"], fig["mining"], fig["lab"]
+        hp = net["hashprice_usd_per_ph_day"]
+        self.hashprice_value.setText(money(hp, cents=True))
+        caption = f"per PH/s per day ({net['hashprice_btc_per_ph_day'] * 1e8:,.0f} sats)"
+        if lab is not None:
+            caption = (f"world today: {money(net['hashprice_usd_per_ph_day_world_today'], cents=True)} / "
+                       f"if the network shrank like the lab: {money(hp, cents=True)}")
+        self.hashprice_caption.setText(caption)
+
+        self.breakeven_value.setText(f"${mining['breakeven_power_price_usd_per_kwh']:.3f}/kWh")
+        margin = mining["margin_usd_per_ph_day"]
+        verdict = "earns" if margin >= 0 else "loses"
+        self.breakeven_caption.setText(
+            f"for {w['efficiency_j_per_th']:g} J/TH machines; at ${w['power_price_usd_per_kwh']:.3f} /kWh "
+            f"a PH/s {verdict} {money(abs(margin), cents=True)} a day after power")
+
+        site, per_mw, per_mw_today = fig["site"], fig["per_mw_year"], fig["per_mw_year_world_today"]
+        self.profit_value.setText(money(site["profit_usd_per_day"]))
+
+        def mw(v: float | None) -> str:
+            return "–" if v is None else signed_money(v)
+
+        text = f"per MW-year: mining {mw(per_mw['mining'])}, AI {mw(per_mw['ai'])}"
+        if lab is not None:
+            text = (f"per MW-year, world today: mining {mw(per_mw_today['mining'])}, AI {mw(per_mw_today['ai'])} / "
+                    f"if the network shrank like the lab: mining {mw(per_mw['mining'])}, AI {mw(per_mw['ai'])}")
+        if w["ai_mw"] > 0 and site["ai_online_fraction_year_one"] < 1:
+            text += f"; AI earns after {w['conversion_months']:g} months of building"
+        self.profit_caption.setText(text)
+
+        self.network_value.setText(f"{net['network_hashrate_eh_s']:,.0f} EH/s")
+        caption = (f"difficulty {difficulty_text(net['difficulty'])} · subsidy {net['subsidy_btc']:g} BTC + fees "
+                   f"{w['fees_btc_per_block']:g} BTC · BTC ${w['btc_price_usd']:,.0f}")
+        if lab is not None:
+            caption = f"world today {difficulty_text(fig['today']['difficulty'])} / like the lab " + caption
+        self.network_caption.setText(caption)
+        for view in (self.site_view, self.network_view, self.decisions_view):
+            view.show_figures(fig)
+        self._show_live()
+
+    def _show_live(self) -> None:
+        lab, fig = self.lab, self.figures
+        if lab is None:
+            self.live_label.setText("Preset figures: the lab has not reported yet. Once it runs, its chain "
+                                    "stands for the Bitcoin network and your site lives inside it.")
+            return
+        if not self.follow_box.isChecked():
+            self.live_label.setText("Preset figures: following the lab is switched off.")
+            return
+        if fig is None or fig["lab"] is None:
+            return
+        chain, w, side = lab.chain, fig["world"], fig["lab"]
+        halvings = int(fig["lab_halvings"])
+        years = ", ".join(str(y) for y in side["halving_years_passed"])
+        low, high = side["luck_ratio_range"]
+        parts = [f"● The lab chain is the network in miniature ({side['compression']}). Height {chain.height:,}: "
+                 + (f"{halvings} halving{'s' if halvings != 1 else ''} so far (the {years} halving"
+                    f"{'s' if halvings != 1 else ''}; subsidy {w['subsidy_btc']:g} BTC)" if halvings else
+                    f"next halving ({side['next_halving_year']}) in {chain.blocks_to_next_halving} blocks"),
+                 f"difficulty ×{fig['lab_difficulty_ratio']:.2f} since the chain's start "
+                 f"(luck alone: ×{low:.2f}–{high:.2f}, ±{side['luck_sigma'] * 100:.0f}% per retarget)"]
+        who = ("everyone converting like us" if self.site_box.isChecked()
+               else "the rest of the industry; your site keeps its own split")
+        split = (f"{lab.mining_slots} of {lab.total_cores} cores mine, {lab.ai_slots} run AI: {who}. Your "
+                 f"{fig['site_mw']:,.0f} MW site ({fig['site_share_of_world'] * 100:.1f}% of the world) mines "
+                 f"{w['mining_mw']:,.0f} MW, AI {w['ai_mw']:,.0f} MW; on its own that moves world difficulty "
+                 f"{fig['site_difficulty_change'] * 100:+.1f}%".replace("-", MINUS))
+        text = " · ".join(parts) + ".  " + split
+        if lab.ai_availability is not None and lab.ai_slots:
+            text += f"; the AI hall's measured uptime {lab.ai_availability * 100:.3f}%"
+        self.live_label.setText(text + ".")
+
+    # --- appearance -------------------------------------------------------------------------------
+    def set_theme(self, theme: Theme, presenter: bool) -> None:
+        """Colours and font sizes; the app's stylesheet (gui.theme.stylesheet) does the rest."""
+        self.theme, self.presenter = theme, presenter
+        base = font_pt(presenter)
+        self.setStyleSheet(f"""
+            QLabel#econError {{ color: {COLORS['error']}; font-weight: 600; }}
+            QLabel#econGroup {{ color: {theme.accent}; font-weight: 700; padding-top: 8px; }}
+            QLabel#econSummary {{ font-weight: 600; }}
+            QLabel#econStrong {{ font-weight: 700; }}
+            QLabel#econMuted {{ color: {theme.muted}; }}
+            QLabel#econFact {{ font-size: {base + 2}pt; font-weight: 700; }}
+            QLabel#econBig {{ font-size: {base + 6}pt; font-weight: 700; color: {theme.accent}; }}
+            QLabel#econLive {{ background: {theme.panel}; border: 1px solid {theme.border};
+                               border-left: 4px solid {COLORS['colocation']}; border-radius: 8px;
+                               padding: 6px 10px; }}
+            QLabel[edited="true"] {{ color: {theme.accent}; font-weight: 700; }}
+            QScrollArea {{ border: none; }}
+        """)
+        for chart in self.charts.values():
+            chart.set_theme(theme.chart_bg, theme.text, base)
+            chart.setMinimumHeight(300 if presenter else 250)
+        for chart in self.charts.values():
+            # Room for the category names under the bars at every font size.
+            chart.plot_item.getAxis("bottom").setHeight(int(base * 3.2))
+            # Legend labels take a new colour and size only when their text is set again.
+            for _, label in (chart.legend.items if chart.legend is not None else ()):
+                label.setText(label.text)
+        for caption in (self.hashprice_caption, self.breakeven_caption, self.profit_caption,
+                        self.network_caption):
+            caption.setVisible(not presenter)  # presenter mode keeps what a room reads from the back
+        self.splitter.setSizes([340, 1000] if presenter else [400, 1000])
+
+    # --- export ------------------------------------------------------------------------------------
+    def export(self, folder: Path) -> list[Path]:
+        """Each chart as PNG and the figures shown (with the parameters and sources) as CSV."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        for name, chart in self.charts.items():
+            path = folder / f"{name}.png"
+            chart.export_png(str(path))
+            written.append(path)
+        path = folder / "economics_figures.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["section", "metric", "value", "unit", "note"])
+            for section, metric, value, unit, note in self.figure_rows():
+                out.writerow([section, metric, value, unit, note])
+        written.append(path)
+        if self.figures is not None:
+            path = folder / "economics_exodus.csv"
+            sweep = self.figures["exodus_sweep"]
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                out = csv.writer(f)
+                out.writerow(["share_leaving", "block_time_s_until_retarget", "hashprice_usd_per_ph_day_after"])
+                for row in zip(sweep["share_leaving"], sweep["block_time_s_until_retarget"],
+                               sweep["hashprice_usd_per_ph_day_after"]):
+                    out.writerow([f"{v:.6g}" for v in row])
+            written.append(path)
+        return written
+
+    def figure_rows(self) -> list[tuple[str, str, Any, str, str]]:
+        """The figures shown, one row each: (section, metric, value, unit, note)."""
+        rows: list[tuple[str, str, Any, str, str]] = []
+        if self.scenario is None or self.figures is None:
+            return rows
+        fig = self.figures
+        rows.append(("scenario", "name", self.scenario.name, "", self.scenario.title))
+        rows.append(("scenario", "ai_mode", self.ai_mode, "", ""))
+        rows.append(("scenario", "following_lab", self.following_lab, "", ""))
+        if self.following_lab:
+            lab = self.lab
+            rows += [("lab", "height", lab.chain.height, "blocks", ""),
+                     ("lab", "start_difficulty", lab.chain.start_difficulty, "", "the chain's own start"),
+                     ("lab", "halvings_since_start", fig["lab_halvings"], "", ""),
+                     ("lab", "difficulty_ratio", fig["lab_difficulty_ratio"], "", ""),
+                     ("lab", "mining_slots", lab.mining_slots, "cores", ""),
+                     ("lab", "ai_slots", lab.ai_slots, "cores", ""),
+                     ("lab", "total_cores", lab.total_cores, "cores", ""),
+                     ("lab", "hashrate_hs", lab.hashrate_hs, "H/s", "")]
+        values = self.current_values()
+        for name, spec in PARAMETERS.items():
+            source = "set for this run" if name in self.overrides else self.scenario.parameters[name].source
+            rows.append(("parameter", name, values[name], spec.unit, source))
+        units = {"usd_per_ph_day": "USD/PH/s/day", "usd_per_kwh": "USD/kWh", "_btc": "BTC", "eh_s": "EH/s",
+                 "usd_per_day": "USD/day", "usd_per_year": "USD/year", "usd_per_hour": "USD/hour", "_usd": "USD",
+                 "_mw": "MW", "ph_s": "PH/s", "_s": "s"}
+
+        def unit_of(metric: str) -> str:
+            return next((u for suffix, u in units.items() if metric.endswith(suffix)), "")
+
+        for section in ("network", "mining", "revenue_per_kwh", "site", "site_world_today", "exodus", "attack",
+                        "attack_after", "per_mw_year", "per_mw_year_world_today"):
+            for metric, value in fig[section].items():
+                rows.append((section, metric, value, unit_of(metric), ""))
+        for metric in ("mining_mw", "ai_mw", "subsidy_btc", "difficulty"):
+            rows.append(("shown", metric, fig["world"][metric], unit_of(metric), "after the lab's moves"))
+        return rows

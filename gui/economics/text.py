@@ -1,0 +1,191 @@
+"""Words and number formats of the Economics tab: tooltips a teacher can read, parameter groups,
+how each parameter is shown in its spin box, and money/ratio/difficulty formatting."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.lab_mapping import TEACHER_SENTENCES
+from engine.scenarios import PARAMETERS
+
+# --- words an educator can read to a class --------------------------------------------------
+TIPS = {
+    "picker": "Each scenario is a real moment of the 2024-2025 story, with every number citing "
+              "where it comes from. Pick one, read its explanation aloud, then change the numbers.",
+    "reload": "Read the scenario files again (after you edited your own copy).",
+    "reset": "Put every number back to the scenario's published values.",
+    "follow": "When ticked, the lab chain is the Bitcoin network in miniature: its halvings are real "
+              "halvings (2028, 2032, ...) and its difficulty, against its own start, scales the world's. "
+              "Every core mining on it is an equal share of the world's hashrate.",
+    "site_follows": "When ticked, your site's mining/AI split follows the cores: the lab is then "
+                    "everyone converting like us. When not, the site keeps the scenario's split and "
+                    "moving cores is the rest of the industry converting.",
+    "live": TEACHER_SENTENCES,
+    "hashprice": "Hashprice: how many dollars one petahash per second of mining machines earns in "
+                 "a day. It falls when the block reward halves or the difficulty rises, and rises "
+                 "with the bitcoin price.",
+    "breakeven": "Break-even power price: the electricity price at which these machines earn "
+                 "exactly their power bill. A miner paying more than this loses money on every "
+                 "block it tries to find.",
+    "profit": "The whole site's profit per day: what the mining half and the AI half earn, minus "
+              "power, running costs and the cost of the buildings and machines spread over their "
+              "lifetime.",
+    "network": "The whole Bitcoin network: its total computing power in exahashes per second "
+               "(a billion billion guesses every second), worked out from the difficulty.",
+    "revenue_chart": "What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented "
+                     "to an AI tenant as a colocation lease (the tenant pays the power on top), or sold "
+                     "as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are "
+                     "per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.",
+    "pnl_chart": "The site's money per day, split between the megawatts still mining (orange) and "
+                 "the megawatts converted to AI (teal). Costs include power, running costs and "
+                 "the buildings and machines spread over their lifetime.",
+    "exodus_chart": "If a share of the world's miners switch off, the next difficulty adjustment "
+                    "makes the puzzle easier, so the miners who stay earn more per hash. The "
+                    "adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.",
+    "exodus_slider": "Drag to choose the share of the world's hashrate that switches off, for "
+                     "example because miners turned their power over to AI.",
+    "block_time": "Until the next difficulty adjustment the puzzle stays as hard, so with fewer "
+                  "machines blocks come more slowly than every 10 minutes.",
+    "difficulty_after": "The difficulty after the next adjustment: Bitcoin makes the puzzle easier "
+                        "so that blocks come every 10 minutes again (at most 4 times easier at once).",
+    "survivors": "What the miners who stay earn per petahash per day, before and after the "
+                 "adjustment: the same reward is shared among fewer machines.",
+    "network_after": "The whole network's computing power before and after the miners leave, in "
+                     "exahashes per second (a billion billion guesses every second).",
+    "attack_rental": "To rewrite recent blocks an attacker needs more computing power than everyone "
+                     "else together (a 51% attack). Renting that much for one hour costs about this: "
+                     "right after miners leave it is cheaper, but once difficulty retargets it costs "
+                     "the same as before. No market rents a majority of Bitcoin's hashrate: a bound.",
+    "attack_hardware": "Buying machines as powerful as the whole honest network, plus a day of "
+                       "electricity to run them. When miners leave, an attacker needs less hardware.",
+    "btc_sweep": "Profit per megawatt-year for mining and for AI as the bitcoin price changes; the line "
+                 "marks the price at which mining earns what AI earns.",
+    "power_sweep": "Profit per megawatt-year as the power price changes. A colocation tenant pays its "
+                   "own power, so the lease does not move; mining falls as power gets dearer.",
+    "horizon": "One megawatt over the coming months: buy new machines and keep mining, or build an "
+               "AI hall and lease it. Difficulty keeps growing, the next real halving cuts the "
+               "reward; the lines show the cash after the upfront spend.",
+    "params": "Every number the model uses. Hover over one to see where it comes from. Values "
+              "outside the sensible range are refused with a message.",
+}
+
+# Parameter groups as shown; anything PARAMETERS gains later lands in "More".
+GROUPS = (
+    ("Bitcoin network", ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd")),
+    ("Mining", ("mining_mw", "efficiency_j_per_th", "power_price_usd_per_kwh", "mining_capex_usd_per_mw",
+                "mining_amortisation_years", "asic_price_usd_per_th", "asic_life_years", "mining_uptime",
+                "curtailment_credit_usd_per_mwh")),
+    ("AI hall", ("ai_mw", "pue", "lease_usd_per_mw_it_year", "lease_operating_margin",
+                 "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "conversion_months",
+                 "ai_availability", "sla_availability", "sla_penalty_multiplier")),
+    ("GPU cloud", ("gpu_price_usd_per_gpu_hour", "gpu_utilisation", "power_per_gpu_kw",
+                   "gpu_capex_usd_per_mw_it", "gpu_amortisation_years", "gpu_other_opex_fraction")),
+    ("Network view", ("share_leaving", "rental_premium")),
+    ("Decisions", ("difficulty_growth_per_month", "btc_price_change_per_year", "months_to_next_halving",
+                   "discount_rate_per_year")),
+)
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a parameter is shown in its spin box: model value = shown value * scale."""
+    scale: float = 1.0
+    decimals: int = 2
+    prefix: str = ""
+    suffix: str = ""
+    step: float = 1.0
+
+    def to_model(self, shown: float) -> float:
+        # 12 significant digits drop the float noise of the scaling (0.95 stays 0.95, not 0.9500000000000001).
+        return float(f"{shown * self.scale:.12g}")
+
+    def to_shown(self, value: float) -> float:
+        return value / self.scale
+
+
+def _percent(decimals: int = 1, step: float = 1.0) -> Display:
+    return Display(0.01, decimals, "", " %", step)
+
+
+_YEARS = Display(1, 1, "", " years", 0.5)
+DISPLAY: dict[str, Display] = {
+    "difficulty": Display(1e12, 2, "", " T", 1.0),
+    "subsidy_btc": Display(1, 4, "", " BTC", 0.5),
+    "fees_btc_per_block": Display(1, 3, "", " BTC", 0.01),
+    "btc_price_usd": Display(1, 0, "$", "", 1000),
+    "efficiency_j_per_th": Display(1, 1, "", " J/TH", 0.5),
+    "power_price_usd_per_kwh": Display(1, 3, "$", " /kWh", 0.005),
+    "mining_mw": Display(1, 0, "", " MW", 50),
+    "ai_mw": Display(1, 0, "", " MW", 50),
+    "mining_capex_usd_per_mw": Display(1e6, 2, "$", " M /MW", 0.05),
+    "mining_amortisation_years": _YEARS,
+    "mining_uptime": _percent(),
+    "curtailment_credit_usd_per_mwh": Display(1, 0, "$", " /MWh", 5),
+    "pue": Display(1, 2, "", "", 0.05),
+    "ai_shell_capex_usd_per_mw_it": Display(1e6, 2, "$", " M /MW-IT", 0.5),
+    "ai_shell_amortisation_years": _YEARS,
+    "lease_usd_per_mw_it_year": Display(1e6, 2, "$", " M /MW-IT/yr", 0.05),
+    "lease_operating_margin": _percent(),
+    "gpu_capex_usd_per_mw_it": Display(1e6, 1, "$", " M /MW-IT", 1),
+    "gpu_amortisation_years": _YEARS,
+    "gpu_price_usd_per_gpu_hour": Display(1, 2, "$", " /GPU-h", 0.1),
+    "power_per_gpu_kw": Display(1, 3, "", " kW", 0.05),
+    "gpu_utilisation": _percent(),
+    "gpu_other_opex_fraction": _percent(),
+    "ai_availability": _percent(3, 0.001),
+    "sla_availability": _percent(3, 0.001),
+    "sla_penalty_multiplier": Display(1, 1, "", " h", 1),
+    "conversion_months": Display(1, 0, "", " months", 1),
+    "share_leaving": _percent(0, 5),
+    "asic_price_usd_per_th": Display(1, 1, "$", " /TH", 1),
+    "rental_premium": _percent(0, 5),
+    "asic_life_years": _YEARS,
+    "difficulty_growth_per_month": _percent(1, 0.5),
+    "btc_price_change_per_year": _percent(0, 10),
+    "months_to_next_halving": Display(1, 0, "", " months", 1),
+    "discount_rate_per_year": _percent(0, 1),
+}
+
+
+def display_for(name: str) -> Display:
+    spec = PARAMETERS[name]
+    return DISPLAY.get(name) or Display(1, 3, "", f" {spec.unit}" if spec.unit else "", 1)
+
+
+# --- formatting -------------------------------------------------------------------------------
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
+
+
+def money(value: float, cents: bool = False) -> str:
+    """$1.35M, $160k, $35.10 (cents=True), with a true minus sign."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    sign = MINUS if value < 0 else ""
+    v = abs(value)
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if v >= size * 0.9995:
+            return f"{sign}${v / size:,.2f}{suffix}"
+    if v >= 1e4:
+        return f"{sign}${v / 1e3:,.0f}k"
+    return f"{sign}${v:,.2f}" if cents or v < 100 else f"{sign}${v:,.0f}"
+
+
+def signed_money(value: float) -> str:
+    return ("+" if value >= 0 else "") + money(value)
+
+
+def ratio_text(ratio: float | None) -> str:
+    if ratio is None or not math.isfinite(ratio):
+        return "–"
+    if ratio >= 1000:
+        return "over 999×"
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
+def difficulty_text(difficulty: float) -> str:
+    return f"{difficulty / 1e12:,.1f} T" if difficulty >= 1e11 else f"{difficulty:,.4g}"
+
+
+def minutes_text(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min"
+

@@ -1,0 +1,273 @@
+"""The three views of the Economics tab's right side, one idea each: the site (what a grid kWh earns,
+the site's day), the network (if miners leave: retarget, survivors, 51% attack) and the decisions
+(BTC-price and power-price sweeps with the crossover marked, and a keep-mining-or-convert horizon).
+Each view builds its widgets and shows a `compute_figures` dict; it holds no state of its own."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.scenarios import PARAMETERS
+from gui.charts import PALETTE, Chart
+from gui.economics.text import MINUS, TIPS, difficulty_text, minutes_text, money, ratio_text
+from gui.economics.widgets import BarChart
+from gui.qt import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget,
+                    pg)
+
+COLORS = {"mining": PALETTE["mining"], "colocation": PALETTE["ai"], "gpu_cloud": "#118AB2",
+          "before": PALETTE["target"], "marker": PALETTE["halving"], "error": "#EF476F"}
+
+
+def _still(chart: Chart) -> None:
+    chart.plot_item.setMouseEnabled(x=False, y=False)
+    chart.plot_item.setMenuEnabled(False)
+    chart.plot_item.hideButtons()
+
+
+class SiteView(QWidget):
+    """What a grid kWh earns three ways, and the site's day split between mining and AI."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.revenue_chart = BarChart("What a grid kWh earns (USD)", TIPS["revenue_chart"],
+                                      ["Mining", "AI lease", "GPU cloud"])
+        self.pnl_chart = BarChart("The site's day (million USD)", TIPS["pnl_chart"],
+                                  ["Revenue", "Costs", "Profit"], legend=True)
+        sv = QHBoxLayout(self)
+        sv.setContentsMargins(0, 8, 0, 0)
+        sv.setSpacing(8)
+        sv.addWidget(self.revenue_chart, 1)
+        sv.addWidget(self.pnl_chart, 1)
+
+    def show_figures(self, fig: dict[str, Any]) -> None:
+        w, site = fig["world"], fig["site"]
+        r = fig["revenue_per_kwh"]
+        self.revenue_chart.set_bars(
+            [("revenue", [COLORS["mining"], COLORS["colocation"], COLORS["gpu_cloud"]], 0.0, 0.6)],
+            {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
+            {"revenue": [f"${r['mining_usd']:.3f}", f"${r['colocation_usd']:.2f} · {ratio_text(r['colocation_vs_mining'])}",
+                         f"${r['gpu_cloud_usd']:.2f} · {ratio_text(r['gpu_cloud_vs_mining'])}"]})
+
+        mining_side = [site["mining_revenue_usd_per_day"] + site["mining_curtailment_credit_usd_per_day"],
+                       site["mining_power_cost_usd_per_day"] + site["mining_capex_usd_per_day"],
+                       site["mining_profit_usd_per_day"]]
+        ai_side = [site["ai_revenue_usd_per_day"],
+                   site["ai_sla_penalty_usd_per_day"] + site["ai_opex_usd_per_day"] + site["ai_capex_usd_per_day"],
+                   site["ai_profit_usd_per_day"]]
+        mining_name = f"Mining {w['mining_mw']:,.0f} MW"
+        ai_name = f"AI {w['ai_mw']:,.0f} MW"
+        self.pnl_chart.set_bars(
+            [("mining", COLORS["mining"], -0.19, 0.36), ("ai", COLORS["colocation"], 0.19, 0.36)],
+            {"mining": [v / 1e6 for v in mining_side], "ai": [v / 1e6 for v in ai_side]},
+            {"mining": [money(v) for v in mining_side], "ai": [money(v) for v in ai_side]})
+        self.pnl_chart.rename({"mining": mining_name, "ai": ai_name})
+
+
+class NetworkView(QWidget):
+    """If miners leave: the slider, the retarget, the survivors' hashprice and the 51% attack."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        network = QFrame(objectName="card")
+        n = QVBoxLayout(network)
+        n.setContentsMargins(14, 10, 14, 12)
+        n.setSpacing(6)
+        n.addWidget(QLabel("Network view: if miners leave", objectName="cardTitle"))
+        slider_row = QHBoxLayout()
+        self.exodus_slider = QSlider(Qt.Orientation.Horizontal, minimum=0,
+                                     maximum=int(round(PARAMETERS["share_leaving"].high * 100)),
+                                     pageStep=5, singleStep=1, tickInterval=10)
+        self.exodus_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.exodus_slider.setToolTip(TIPS["exodus_slider"])
+        self.exodus_slider.setAccessibleName("Share of hashrate that leaves")
+        self.exodus_value = QLabel("0%", objectName="econBig")
+        self.exodus_value.setMinimumWidth(70)
+        self.exodus_value.setToolTip(TIPS["exodus_slider"])
+        leave_label = QLabel("Hashrate that leaves")
+        leave_label.setToolTip(TIPS["exodus_slider"])
+        slider_row.addWidget(leave_label)
+        slider_row.addWidget(self.exodus_slider, 1)
+        slider_row.addWidget(self.exodus_value)
+        n.addLayout(slider_row)
+        # Short values under their names, two columns: nothing wraps, even in presenter mode.
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(18)
+        facts.setVerticalSpacing(10)
+        self.network_facts: dict[str, tuple[QLabel, QLabel]] = {}
+        for i, (key, title) in enumerate((("block_time", "Block time until the retarget"),
+                                          ("difficulty_after", "Difficulty after the retarget"),
+                                          ("survivors", "Survivors' hashprice"),
+                                          ("network_after", "Network hashrate"),
+                                          ("attack_rental", "51% attack: rent, per hour (now → after retarget)"),
+                                          ("attack_hardware", "51% attack: buy machines"))):
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            name = QLabel(title, objectName="econMuted")
+            value = QLabel("–", objectName="econFact")
+            for w in (name, value):
+                w.setToolTip(TIPS[key])
+                cell.addWidget(w)
+            facts.addLayout(cell, i // 2, i % 2)
+            self.network_facts[key] = (name, value)
+        facts.setColumnStretch(0, 1)
+        facts.setColumnStretch(1, 1)
+        n.addSpacing(4)
+        n.addLayout(facts)
+        note = QLabel("Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
+                      "When miners leave it gets easier: those who stay earn more per hash, and an "
+                      "attacker needs less hardware. Renting is cheaper only until the retarget; no "
+                      "market rents a majority of Bitcoin's hashrate, so that figure is a bound.",
+                      objectName="econMuted")
+        note.setWordWrap(True)
+        n.addSpacing(6)
+        n.addWidget(note)
+        n.addStretch(1)
+        nv = QHBoxLayout(self)
+        nv.setContentsMargins(0, 8, 0, 0)
+        nv.setSpacing(8)
+        nv.addWidget(network, 1)
+        self.exodus_chart = Chart("Survivors' hashprice, $/PH/day",
+                                  TIPS["exodus_chart"], y_from_zero=True, legend=True)
+        self.exodus_chart.plot_item.getAxis("bottom").setTicks([[(v, f"{v}%") for v in range(0, 100, 20)]])
+        _still(self.exodus_chart)
+        self.exodus_before = self.exodus_chart.plot_item.plot(
+            name="before anyone leaves", pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine))
+        self.exodus_after = self.exodus_chart.plot_item.plot(
+            name="after the retarget", pen=pg.mkPen(COLORS["mining"], width=3.5))
+        # The slider's choice: a line and a dot on the curve (its numbers are in the card beside).
+        self.exodus_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
+        self.exodus_dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(COLORS["marker"]), pen=pg.mkPen(None))
+        self.exodus_chart.plot_item.addItem(self.exodus_marker)
+        self.exodus_chart.plot_item.addItem(self.exodus_dot)
+        self.exodus_chart.plot_item.setXRange(-1, 98, padding=0)
+        self.exodus_chart.setMinimumWidth(260)
+        nv.addWidget(self.exodus_chart, 1)
+
+    def show_figures(self, fig: dict[str, Any]) -> None:
+        net = fig["network"]
+        x, before_attack, after_attack = fig["exodus"], fig["attack"], fig["attack_after"]
+        share = x["share_leaving"]
+        facts = self.network_facts
+        facts["block_time"][1].setText(
+            f"{minutes_text(x['block_time_s_until_retarget'])}, for {x['hours_until_retarget'] / 24:.0f} days")
+        facts["difficulty_after"][1].setText(
+            f"{difficulty_text(x['new_difficulty'])} ({x['difficulty_change'] * 100:+.0f}%)".replace("-", MINUS))
+
+        def moved(before: str, after: str) -> str:
+            return f"{before} → {after}" if share > 0 else before
+
+        facts["survivors"][1].setText(moved(money(x["hashprice_usd_per_ph_day_before"], cents=True),
+                                            money(x["hashprice_usd_per_ph_day_after"], cents=True)))
+        facts["network_after"][1].setText(moved(f"{net['network_hashrate_eh_s']:,.0f}",
+                                                f"{x['network_hashrate_eh_s_after']:,.0f}") + " EH/s")
+        facts["attack_rental"][1].setText(moved(money(after_attack["rental_usd_per_hour"]),
+                                                money(after_attack["rental_usd_per_hour_after_retarget"])))
+        facts["attack_hardware"][1].setText(moved(money(before_attack["hardware_usd"]),
+                                                  money(after_attack["hardware_usd"])))
+
+        sweep = fig["exodus_sweep"]
+        shares_pct = sweep["share_leaving"] * 100
+        self.exodus_after.setData(shares_pct, sweep["hashprice_usd_per_ph_day_after"])
+        self.exodus_before.setData(shares_pct, np.full(len(shares_pct), x["hashprice_usd_per_ph_day_before"]))
+        self.exodus_marker.setValue(share * 100)
+        self.exodus_dot.setData([share * 100], [x["hashprice_usd_per_ph_day_after"]])
+        top = float(np.max(sweep["hashprice_usd_per_ph_day_after"]))
+        self.exodus_chart.plot_item.setYRange(0, top * 1.15 if top > 0 else 1, padding=0)
+
+
+class DecisionsView(QWidget):
+    """Decisions a class can make: mining vs AI per MW-year over a BTC-price range and a power-price
+    range (crossover marked), and 1 MW kept mining or converted over a 6-60 month horizon."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 8, 0, 0)
+        row.setSpacing(8)
+        self.btc_chart = self._sweep_chart("$M per MW-year, by BTC price", TIPS["btc_sweep"])
+        self.power_chart = self._sweep_chart("$M per MW-year, by power price", TIPS["power_sweep"])
+        self.horizon_chart = Chart("1 MW: cash, $M", TIPS["horizon"], legend=True)
+        _still(self.horizon_chart)
+        self.horizon_mining = self.horizon_chart.plot_item.plot(name="keep mining", pen=pg.mkPen(COLORS["mining"], width=3))
+        self.horizon_ai = self.horizon_chart.plot_item.plot(name="convert to AI", pen=pg.mkPen(COLORS["colocation"], width=3))
+        self.horizon_chart.plot_item.addItem(pg.InfiniteLine(angle=0, pos=0, pen=pg.mkPen(COLORS["before"], width=1)))
+        self.halving_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.horizon_chart.plot_item.addItem(self.halving_line)
+        right = QVBoxLayout()
+        months_row = QHBoxLayout()
+        months_row.addWidget(QLabel("Horizon"))
+        self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=" months")
+        self.months_spin.setToolTip(TIPS["horizon"])
+        months_row.addWidget(self.months_spin)
+        months_row.addStretch(1)
+        right.addLayout(months_row)
+        right.addWidget(self.horizon_chart, 1)
+        self.horizon_text = QLabel("", objectName="econMuted")
+        self.horizon_text.setWordWrap(True)
+        right.addWidget(self.horizon_text)
+        self.sweep_text = QLabel("", objectName="econMuted")
+        self.sweep_text.setWordWrap(True)
+        left = QVBoxLayout()
+        charts = QHBoxLayout()
+        charts.addWidget(self.btc_chart, 1)
+        charts.addWidget(self.power_chart, 1)
+        left.addLayout(charts, 1)
+        left.addWidget(self.sweep_text)
+        row.addLayout(left, 2)
+        row.addLayout(right, 1)
+        self.charts = (self.btc_chart, self.power_chart, self.horizon_chart)
+
+    @staticmethod
+    def _sweep_chart(title: str, tip: str) -> Chart:
+        chart = Chart(title, tip, legend=True)
+        _still(chart)
+        chart.mining_curve = chart.plot_item.plot(name="mining", pen=pg.mkPen(COLORS["mining"], width=3))
+        chart.ai_curve = chart.plot_item.plot(name="AI", pen=pg.mkPen(COLORS["colocation"], width=3))
+        chart.crossover = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
+        chart.plot_item.addItem(chart.crossover)
+        chart.setMinimumWidth(220)
+        return chart
+
+    @staticmethod
+    def _show_sweep(chart: Chart, x: np.ndarray, sweep: Any) -> None:
+        chart.mining_curve.setData(x, sweep.mining_usd_per_mw_year / 1e6)
+        chart.ai_curve.setData(x, sweep.ai_usd_per_mw_year / 1e6)
+        inside = bool(sweep.crossover is not None and sweep.x[0] <= sweep.crossover <= sweep.x[-1])
+        chart.crossover.setVisible(inside)
+        if inside:
+            chart.crossover.setValue(sweep.crossover * (x[-1] / sweep.x[-1]))
+
+    def show_figures(self, fig: dict[str, Any]) -> None:
+        btc, power, h, w = fig["btc_sweep"], fig["power_sweep"], fig["horizon"], fig["world"]
+        self._show_sweep(self.btc_chart, btc.x / 1000, btc)
+        self._show_sweep(self.power_chart, power.x * 100, power)
+        self.btc_chart.plot_item.setLabel("bottom", "BTC price, $k")
+        self.power_chart.plot_item.setLabel("bottom", "power price, cents/kWh")
+
+        def where(sweep: Any, fmt: str, name: str) -> str:
+            if sweep.crossover is None:
+                return f"mining never matches AI at any {name}"
+            return f"mining matches AI at {fmt.format(sweep.crossover)}"
+
+        self.sweep_text.setText(
+            f"At {difficulty_text(w['difficulty'])} and ${w['power_price_usd_per_kwh']:.3f}/kWh, "
+            f"{where(btc, '${:,.0f}', 'BTC price')} per BTC; at ${w['btc_price_usd']:,.0f}, "
+            f"{where(power, '{:.3f} $/kWh', 'power price')}. Per MW of grid power, machines and site "
+            "written off over their lives; the AI hall once built.")
+        self.horizon_mining.setData(h.months, h.mining_cash_usd / 1e6)
+        self.horizon_ai.setData(h.months, h.ai_cash_usd / 1e6)
+        self.halving_line.setVisible(h.halving_month is not None)
+        if h.halving_month is not None:
+            self.halving_line.setValue(h.halving_month)
+
+        def payback(month: int | None) -> str:
+            return f"pays back in month {month}" if month else "does not pay back"
+
+        self.horizon_text.setText(
+            f"Keep mining: machines {money(h.mining_capex_usd)}, {payback(h.mining_payback_month)}, "
+            f"NPV {money(h.mining_npv_usd)}. Convert: shell {money(h.ai_capex_usd)}, "
+            f"{payback(h.ai_payback_month)}, NPV {money(h.ai_npv_usd)} (over {len(h.months)} months; "
+            f"difficulty {w['difficulty_growth_per_month'] * 100:+.1f}%/month, BTC "
+            f"{w['btc_price_change_per_year'] * 100:+.0f}%/yr"
+            + (f", halving in month {h.halving_month}" if h.halving_month else "") + ").")

@@ -1,0 +1,145 @@
+"""The Economics tab's own widgets: a parameter spin box that refuses out-of-range input with a
+reason, and a labelled bar chart."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.scenarios import PARAMETERS, ParameterSpec
+from gui.charts import Chart
+from gui.economics.text import display_for
+from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
+from gui.theme import DARK, font_pt
+
+# --- widgets ----------------------------------------------------------------------------------
+class ParameterSpinBox(QDoubleSpinBox):
+    """A spin box over one parameter's range that says why it refuses what was typed."""
+
+    refused = Signal(str)
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.spec: ParameterSpec = PARAMETERS[name]
+        self.display = display_for(name)
+        d = self.display
+        self.setDecimals(d.decimals)
+        self.setRange(d.to_shown(self.spec.low), d.to_shown(self.spec.high))
+        self.setSingleStep(d.step)
+        self.setPrefix(d.prefix)
+        self.setSuffix(d.suffix)
+        self.setKeyboardTracking(False)  # apply on Enter, focus loss or the arrows, not per keystroke
+        self.setGroupSeparatorShown(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setAccessibleName(self.spec.label)
+        self._last_refusal = ""
+
+    def range_text(self, between: str = "to") -> str:
+        d = self.display
+        return (f"{d.prefix}{self.minimum():,.{d.decimals}f} {between} {d.prefix}{self.maximum():,.{d.decimals}f}"
+                f"{d.suffix}")
+
+    def validate(self, text: str, pos: int):  # noqa: D401 - Qt's virtual
+        result = super().validate(text, pos)
+        state = result[0] if isinstance(result, tuple) else result
+        if state == QValidator.State.Invalid:
+            message = self.why_refused(text)
+            if message != self._last_refusal:  # Qt validates the same keystroke more than once
+                self._last_refusal = message
+                self.refused.emit(message)
+        else:
+            self._last_refusal = ""
+        return result
+
+    def why_refused(self, text: str) -> str:
+        label = self.spec.label[:1].upper() + self.spec.label[1:]
+        core = text.strip()
+        for affix in (self.prefix(), self.suffix()):
+            core = core.replace(affix.strip(), "") if affix.strip() else core
+        core = core.replace(",", "").replace(" ", "")
+        try:
+            float(core)
+        except ValueError:
+            return f"{label}: “{text.strip()}” is not a number."
+        return f"{label} must be between {self.range_text('and')}; “{text.strip()}” was refused."
+
+
+class BarChart(Chart):
+    """A calm, fixed bar chart (no mouse zoom) with the value written above each bar."""
+
+    def __init__(self, title: str, tooltip: str, categories: list[str], legend: bool = False):
+        super().__init__(title, tooltip, legend=legend)
+        self.categories = categories
+        self.plot_item.showGrid(x=False, y=True, alpha=0.15)
+        self.plot_item.setMouseEnabled(x=False, y=False)
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        self.plot_item.getAxis("bottom").setTicks([list(enumerate(categories))])
+        self.plot_item.setXRange(-0.6, len(categories) - 0.4, padding=0)
+        self.bars: dict[str, pg.BarGraphItem] = {}
+        self.labels: dict[tuple[str, int], pg.TextItem] = {}
+        self.text_color = DARK.text
+        self.font_size = font_pt(False)
+        self.rows: list[tuple[str, str, float]] = []  # (series, category, value) as drawn, for CSV
+        if self.legend is not None:
+            # One row across the top right, above the head-room left for it in set_bars.
+            self.legend.setColumnCount(4)
+            self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 4))
+
+    def set_bars(self, series: list[tuple[str, str | list[str], float, float]], values: dict[str, list[float]],
+                 labels: dict[str, list[str]]) -> None:
+        """`series`: (name, colour or one per bar, x offset, width); `values`/`labels`: per name, one per category."""
+        self.rows = []
+        low, high = 0.0, 0.0
+        for name, color, offset, width in series:
+            heights = np.asarray(values[name], dtype=float)
+            xs = np.arange(len(heights)) + offset
+            brush = {"brushes": color} if isinstance(color, list) else {"brush": color}
+            if name not in self.bars:
+                bar = pg.BarGraphItem(x=xs, height=heights, width=width, pen=pg.mkPen(None), **brush)
+                self.plot_item.addItem(bar)
+                if self.legend is not None:
+                    self.legend.addItem(bar, name)
+                self.bars[name] = bar
+            else:
+                self.bars[name].setOpts(x=xs, height=heights, width=width, **brush)
+            for i, (x, h, text, category) in enumerate(zip(xs, heights, labels[name], self.categories)):
+                self.rows.append((name, category, float(h)))
+                # Made once and moved: removing TextItems from a live scene and letting Python
+                # collect them later crashed PySide6 at exit (a refcount error on shutdown).
+                label = self.labels.get((name, i))
+                if label is None:
+                    label = pg.TextItem(text, color=self.text_color)
+                    label.setFont(self._font())
+                    self.plot_item.addItem(label)
+                    self.labels[(name, i)] = label
+                label.setText(text, color=self.text_color)
+                label.setAnchor((0.5, 1.0 if h >= 0 else 0.0))
+                label.setPos(float(x), float(h))
+            low, high = min(low, float(heights.min(initial=0))), max(high, float(heights.max(initial=0)))
+        span = (high - low) or 1.0
+        # Head-room for the value labels above (and below) the bars, and for the legend.
+        room = 0.38 if self.legend is not None else 0.2
+        self.plot_item.setYRange(low - (0.16 if low < 0 else 0.03) * span, high + room * span, padding=0)
+
+    def rename(self, names: dict[str, str]) -> None:
+        """Relabel series in the legend (e.g. "Mining 400 MW" as the split moves)."""
+        if self.legend is None:
+            return
+        for sample, label in self.legend.items:
+            for key, bar in self.bars.items():
+                if sample.item is bar and label.text != names.get(key, label.text):
+                    label.setText(names[key])
+
+    def _font(self) -> QFont:
+        font = QFont()
+        font.setPointSize(self.font_size)
+        font.setBold(True)
+        return font
+
+    def set_theme(self, background: str, foreground: str, font_pt_: int) -> None:
+        super().set_theme(background, foreground, font_pt_)
+        self.text_color, self.font_size = foreground, font_pt_
+        for label in self.labels.values():
+            label.setColor(foreground)
+            label.setFont(self._font())
+
