@@ -72,16 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def watch_stdin_for_eof(on_eof) -> threading.Thread:
+def watch_stdin_for_eof(on_eof) -> threading.Thread | None:
     """Call `on_eof` once standard input reaches end of file. A parent that started us with a
     stdin pipe (QProcess keeps one open) closes it when it dies, however it dies, even by
-    kill -9; that works the same on Linux, macOS and Windows, unlike polling the parent's pid."""
+    kill -9; that works the same on Linux, macOS and Windows, unlike polling the parent's pid.
+    Without any standard input there is nothing to watch: None, and the node runs on."""
+    try:
+        fd = sys.stdin.fileno() if sys.stdin is not None else 0
+        os.fstat(fd)
+    except (OSError, ValueError):
+        return None
+
     def watch():
         try:
-            fd = sys.stdin.fileno() if sys.stdin is not None else 0
             while os.read(fd, 4096):  # os.read, not sys.stdin: no buffer lock held at exit
                 pass
-        except (OSError, ValueError):  # a broken pipe (Windows) or no stdin at all
+        except OSError:  # a broken pipe (Windows) is the end of the input too
             pass
         on_eof()
 
@@ -124,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger("regtest.node").info(
                 "standard input closed: the program that started this node is gone; shutting down")
             node.request_stop()
-        watch_stdin_for_eof(parent_gone)
+        if watch_stdin_for_eof(parent_gone) is None:
+            logging.getLogger("regtest.node").warning(
+                "--exit-with-parent: this process has no standard input to watch; ignored")
     try:
         node.wait()
     finally:

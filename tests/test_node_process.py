@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import random
 import socket
 import subprocess
@@ -186,3 +188,27 @@ def test_without_the_flag_closing_stdin_does_not_stop_the_node(tmp_path):
         proc.terminate()
         assert proc.wait(20) == 0
     assert any("shutdown: done" in line for line in log)
+
+
+def test_stdin_watcher_fires_on_eof_and_not_before(monkeypatch):
+    from regtest.cli import watch_stdin_for_eof
+    read_end, write_end = os.pipe()
+    stdin = os.fdopen(read_end, "rb")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    closed = threading.Event()
+    thread = watch_stdin_for_eof(closed.set)
+    try:
+        os.write(write_end, b"data is not the end\n")
+        assert not closed.wait(0.3)
+    finally:
+        os.close(write_end)
+    assert closed.wait(5)
+    thread.join(5)
+    stdin.close()
+
+
+def test_stdin_watcher_without_a_stdin_watches_nothing(monkeypatch):
+    """A process with no standard input at all (a detached service) must not stop at once."""
+    from regtest.cli import watch_stdin_for_eof
+    monkeypatch.setattr(sys, "stdin", io.StringIO())  # no file descriptor behind it
+    assert watch_stdin_for_eof(lambda: pytest.fail("no stdin is not an end of input")) is None
