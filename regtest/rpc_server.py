@@ -363,8 +363,11 @@ class RPCServer:
             if not self._start_request(conn, *parse_head(head)):
                 return
         if conn.state == _READ_BODY and len(conn.inbuf) >= conn.length:
-            body = bytes(conn.inbuf[:conn.length])
-            del conn.inbuf[:conn.length]
+            body = bytes(memoryview(conn.inbuf)[:conn.length])  # one copy, not two
+            if len(conn.inbuf) == conn.length:
+                conn.inbuf = bytearray()
+            else:
+                del conn.inbuf[:conn.length]
             self._enqueue(conn, body)
 
     def _start_request(self, conn: _Conn, method: str, target: str, version: str,
@@ -420,7 +423,7 @@ class RPCServer:
         conn.state = _BUSY
         self._watch(conn, 0)
         try:
-            lane.queue.put_nowait((conn, body))
+            lane.queue.put_nowait([conn, body])
         except queue.Full:
             self._warn("queue", "WARNING: request rejected because http work queue depth exceeded, "
                        "it can be increased with the -rpcworkqueue= setting")
@@ -484,9 +487,9 @@ class RPCServer:
             item = lane.queue.get()
             if item is None:
                 return
-            conn, body = item
+            conn = item[0]
             try:
-                status, payload, ctype = self.handle_body(conn.user, body)
+                status, payload, ctype = self.handle_body(conn.user, item)  # frees the body once parsed
                 data = http_response(status, payload, ctype, close=not conn.keep_alive)
             except Exception:  # a bug must not kill a worker
                 log.exception("RPC request failed")
@@ -494,14 +497,20 @@ class RPCServer:
             self._done.append((conn, data, not conn.keep_alive, 0))
             self._wake()
 
-    def handle_body(self, user: str, body: bytes) -> tuple[int, bytes, str]:
-        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type)."""
+    def handle_body(self, user: str, body: bytes | list) -> tuple[int, bytes, str]:
+        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type).
+        `body` may come as the last item of a list, which is emptied so the bytes die once parsed."""
+        if isinstance(body, list):
+            body = body.pop()
         if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:
             reply, status = _error_reply(None, RPC_INVALID_REQUEST,
                                          f"Request too large: more than {MAX_JSON_VALUES} JSON values", False)
             return status, _dump(reply), "application/json"
         try:
-            request = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+            text = body.decode("utf-8")
+            del body
+            request = json.loads(text, parse_constant=_reject_constant)
+            del text
         except (ValueError, UnicodeDecodeError, RecursionError):
             reply, status = _error_reply(None, RPC_PARSE_ERROR, "Parse error", False)
             return status, _dump(reply), "application/json"
