@@ -116,8 +116,9 @@ class MiningRefused:
 
 
 def refusal_message(reason: str, rejections: int) -> str:
-    advice = REFUSAL_ADVICE.get(reason, "the node's log says why it refuses them; fix that, then start "
-                                        "mining again")
+    # bcoin answers "rejected: unexpected-witness" where Core answers "unexpected-witness"
+    advice = REFUSAL_ADVICE.get(reason.removeprefix("rejected: "),
+                                "the node's log says why it refuses them; fix that, then start mining again")
     return (f"The node refused {rejections} blocks in a row as \"{reason}\", each built from its newest "
             f"template, so mining has stopped: {advice}.")
 
@@ -532,7 +533,7 @@ class Miner:
         if count < REFUSALS_BEFORE_STOP:
             return False
         self.refused = MiningRefused(reason, count, refusal_message(reason, count))
-        log.error("%s", self.refused.message)
+        log.info("%s", self.refused.message)  # the event carries it to the user
         self._stop.set()  # every thread ends; the owner's stop() still joins them
         with self._changed:
             self._changed.notify_all()

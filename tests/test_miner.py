@@ -14,7 +14,7 @@ from bitcoin.core import CBlock, b2lx
 
 from engine import jobs
 from engine.miner import REFUSALS_BEFORE_STOP, BlockFound, BlockResult, ConnectionProblem, \
-    ConnectionRestored, HashrateMeter, KernelProgress, Miner, MinerStats, MiningRefused, NewJob
+    ConnectionRestored, HashrateMeter, KernelProgress, Miner, MinerStats, MiningRefused, NewJob, refusal_message
 from engine.mining_cli import bench_main, mine_main
 from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
 
@@ -410,6 +410,13 @@ def test_mine_command_prints_the_refusal_and_exits_non_zero(monkeypatch, capsys)
     assert rc == 1
     assert "high-hash" in captured.err and "MINE2COMPUTE_KERNEL" in captured.err
     assert captured.out.count("rejected (high-hash)") == REFUSALS_BEFORE_STOP
+    assert captured.err.count("mining has stopped") == 1
+
+
+@pytest.mark.parametrize("reason", ["unexpected-witness", "rejected: unexpected-witness"])  # Core's, bcoin's
+def test_refusal_advice_reads_core_and_bcoin_reasons(reason):
+    message = refusal_message(reason, 3)
+    assert f'"{reason}"' in message and "getblocktemplate lists segwit" in message
 
 
 def test_no_header_is_built_while_the_chain_time_is_past_the_future_limit(make_miner):
