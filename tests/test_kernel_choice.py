@@ -138,31 +138,39 @@ def test_measuring_times_every_kernel_after_compiling_and_keeps_the_fastest(monk
 
 
 class SteadyKernel(kernels.Kernel):
-    """A kernel whose n-th thread hashes at exactly `rates_hs[n]` (sleeping, GIL released)."""
+    """A kernel whose n-th thread hashes at `rates_hs[n]` (sleeping, GIL released); it records
+    each thread's hashes and the time its calls really took (a loaded machine oversleeps)."""
 
     def __init__(self, *rates_hs: float, lanes: int = 4):
-        thread_rate: dict[int, float] = {}
+        self.busy: dict[int, list[float]] = {}  # thread -> [hashes, seconds inside scan]
         lock = threading.Lock()
 
         def scan(params, nonce_start, nonce_end, target_top, lanes_out):
             with lock:
-                if threading.get_ident() not in thread_rate:
-                    thread_rate[threading.get_ident()] = rates_hs[len(thread_rate)]
-                rate_hs = thread_rate[threading.get_ident()]
-            time.sleep((nonce_end - nonce_start) / rate_hs)
+                if threading.get_ident() not in self.busy:
+                    self.busy[threading.get_ident()] = [0, 0.0, rates_hs[len(self.busy)]]
+                record = self.busy[threading.get_ident()]
+            t0 = time.perf_counter()
+            time.sleep((nonce_end - nonce_start) / record[2])
+            record[0] += nonce_end - nonce_start
+            record[1] += time.perf_counter() - t0
             return -1
         super().__init__("steady", lanes, scan)
+
+    def true_hs(self) -> float:
+        return sum(hashes / seconds for hashes, seconds, _rate in self.busy.values())
 
 
 def test_measure_hs_counts_each_thread_over_its_own_time():
     """Threads' last calls end at different times; the measure must still be the true rate.
 
     The old measure made fixed 2**20-nonce calls (80 ms at 12.8 MH/s) and divided every
-    thread's hashes by the last thread's time: a short window on unequal cores read ~30% low,
+    thread's hashes by the last thread's time: a short window on unequal cores read ~25% low,
     and the lab chain's start difficulty is sized with this figure.
     """
-    measured = SteadyKernel(12e6, 4e6).measure_hs(0.3, threads=2)
-    assert measured == pytest.approx(16e6, rel=0.1)
+    kernel = SteadyKernel(12e6, 4e6)
+    measured = kernel.measure_hs(0.3, threads=2)
+    assert measured == pytest.approx(kernel.true_hs(), rel=0.1)
 
 
 def test_sizing_uses_the_chosen_kernel_on_the_miner_threads(monkeypatch):
@@ -199,3 +207,31 @@ def test_a_miner_without_a_measured_choice_measures_then_mines_the_fastest(monke
     stages = [(e.kernel, e.stage) for e in events if isinstance(e, KernelProgress)]
     assert stages.count(("scalar", "active")) == 1  # the quick kernel was already the fastest
     assert json.loads(fresh_choice.read_text())["choices"][0]["name"] == "scalar"
+
+
+def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_cores(qapp, tmp_path, monkeypatch):
+    """`_calibrate_then_launch` asks the one sizing measurement for the miner's core count and
+    starts the node with that figure; progress reaches the banner, ending at 100%."""
+    from gui.controller import LabController
+    from gui.qt import QSettings
+
+    asked = []
+
+    def fake_sizing(threads, on_progress=None, windows=kc.SIZING_WINDOWS):
+        asked.append(threads)
+        for stage in ("compiling", "ready", "timing"):
+            on_progress("lanes16", stage, 0.0)
+        return "lanes16", 52.4e6
+
+    monkeypatch.setattr(kc, "measure_hashrate_hs", fake_sizing)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=3)
+    controller._launch_requested.disconnect()  # no node: only what it would be started with
+    launched, progress = [], []
+    controller._launch_requested.connect(launched.append)
+    controller.compile_progress.connect(lambda text, pct: progress.append((text, pct)))
+    controller._calibrate_then_launch()
+    assert asked == [3]
+    assert launched == [("--lab-hashrate", "52400000")]
+    assert progress[-1][1] == 100 and "lanes16" in progress[-1][0]
+    assert [pct for _text, pct in progress[1:-1]] == sorted(pct for _text, pct in progress[1:-1])
