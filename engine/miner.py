@@ -39,26 +39,13 @@ from typing import Callable, Union
 
 from engine.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
 from engine.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
+from engine.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message  # noqa: F401 (re-exported)
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 log = logging.getLogger(__name__)
 
 NONCE_SPACE = 1 << 32
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
-# Blocks in a row refused for one reason, each from the node's current template, before mining
-# stops: a rule we break (bcoin's "unexpected-witness") is refused forever, and a one-off (a tip
-# race, a clock step) does not repeat three times.
-REFUSALS_BEFORE_STOP = 3
-# What to do about the reasons a user can act on (BIP22 strings, Core validation.cpp).
-REFUSAL_ADVICE = {
-    "unexpected-witness": "the node does not enforce segwit but the block carries a witness; update "
-                          "mine2compute, or mine on a node whose getblocktemplate lists segwit in its rules",
-    "time-too-new": "this computer's clock is more than two hours ahead of the node's; set the clock right",
-    "time-too-old": "this computer's clock is behind the node's; set the clock right",
-    "high-hash": "the blocks miss the target, so the hashing kernel is wrong on this CPU; force another "
-                 "with MINE2COMPUTE_KERNEL=scalar (or --kernel scalar)",
-    "bad-diffbits": "the node's chain parameters differ from its templates; restart the node",
-}
 # Core holds a longpoll until the tip changes (rpc/mining.cpp); giving up sooner would leave one of
 # its few RPC threads blocked per retry until none is left, so wait as long as it takes.
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
@@ -106,21 +93,6 @@ class ConnectionProblem:
 @dataclass(frozen=True)
 class ConnectionRestored:
     pass
-
-
-@dataclass(frozen=True)
-class MiningRefused:
-    reason: str       # the node's BIP22 reason, e.g. "unexpected-witness"
-    rejections: int   # blocks refused in a row for it
-    message: str      # what went wrong and what to do, for a person
-
-
-def refusal_message(reason: str, rejections: int) -> str:
-    # bcoin answers "rejected: unexpected-witness" where Core answers "unexpected-witness"
-    advice = REFUSAL_ADVICE.get(reason.removeprefix("rejected: "),
-                                "the node's log says why it refuses them; fix that, then start mining again")
-    return (f"The node refused {rejections} blocks in a row as \"{reason}\", each built from its newest "
-            f"template, so mining has stopped: {advice}.")
 
 
 @dataclass(frozen=True)
@@ -222,7 +194,7 @@ class Miner:
         self._first_hash_s: float | None = None
         self._resume_at_s = 0.0  # after a rejected block: wait for fresh work before hashing on
         self._templates_answered = 0  # getblocktemplate answers, new or not (a refusal's template is fresh after one)
-        self._refusals: tuple[str, int, int] | None = None  # (reason, in a row, answers at the last)
+        self._refusals = RefusalStreak()
         self.refused: MiningRefused | None = None  # set when refusals stopped the miner
 
         self._worker_hashes = [0] * self.max_slots
@@ -513,26 +485,16 @@ class Miner:
                     self._changed.notify_all()
 
     def _count_refusal(self, job: BlockJob, status: str, reason: str | None) -> bool:
-        """Track refusals in a row for one reason on fresh templates; at REFUSALS_BEFORE_STOP,
-        stop mining with a MiningRefused event and return True."""
-        if status != "rejected":
-            self._refusals = None
-            return False
+        """Count refusals in a row (engine.refusals); at REFUSALS_BEFORE_STOP, stop mining with
+        a MiningRefused event and return True."""
         with self._changed:
             current, answered = self._template, self._templates_answered
-        # fresh: the node answered getblocktemplate since the last refusal and the block was
-        # built on what it answers now (same tip and transactions), so the refusal is for us
-        fresh = (current is not None and job.template.previous_block_hash == current.previous_block_hash
-                 and job.template.transactions == current.transactions)
-        last = self._refusals
-        if last is not None and last[0] == reason and fresh and answered > last[2]:
-            count = last[1] + 1
-        else:
-            count = 1
-        self._refusals = (reason, count, answered)
-        if count < REFUSALS_BEFORE_STOP:
+        on_current = (current is not None and job.template.previous_block_hash == current.previous_block_hash
+                      and job.template.transactions == current.transactions)
+        refused = self._refusals.add(status, reason, on_current, answered)
+        if refused is None:
             return False
-        self.refused = MiningRefused(reason, count, refusal_message(reason, count))
+        self.refused = refused
         log.info("%s", self.refused.message)  # the event carries it to the user
         self._stop.set()  # every thread ends; the owner's stop() still joins them
         with self._changed:

@@ -13,8 +13,8 @@ import pytest
 from bitcoin.core import CBlock, b2lx
 
 from engine import jobs
-from engine.miner import REFUSALS_BEFORE_STOP, BlockFound, BlockResult, ConnectionProblem, \
-    ConnectionRestored, HashrateMeter, KernelProgress, Miner, MinerStats, MiningRefused, NewJob, refusal_message
+from engine.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
+    KernelProgress, Miner, MinerStats, MiningRefused, NewJob
 from engine.mining_cli import bench_main, mine_main
 from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
 
@@ -339,84 +339,6 @@ def test_a_refused_block_is_not_resubmitted_in_a_hot_loop(make_miner):
     rejected = [r for r in events.of(BlockResult) if r.status == "rejected"]
     assert 2 <= len(rejected) <= 7, len(rejected)  # ~one per 0.5 s, with slack for a slow machine
     assert miner.running and events.of(MiningRefused) == []
-
-
-class BcoinLikeNode(FakeNode):
-    """bcoin 1.0.2's regtest: segwit not in force (`rules: []`), a default_witness_commitment in
-    the template all the same, and any witness in a block refused as unexpected-witness."""
-
-    def template(self) -> dict:
-        return dict(super().template(), rules=[])
-
-    def submit(self, raw: bytes):
-        if CBlock.deserialize(raw).vtx[0].has_witness():
-            return "unexpected-witness"
-        return super().submit(raw)
-
-
-def test_a_node_without_segwit_gets_blocks_it_accepts(make_miner):
-    node = BcoinLikeNode(target=(1 << 256) // 2000)
-    miner, events = make_miner(node, max_slots=1)
-    miner.start()
-    assert wait_for(lambda: len(node.blocks) >= 3)
-    assert [r.status for r in events.of(BlockResult)][:3] == ["accepted"] * 3
-    assert all(len(block.vtx[0].vout) == 1 for block in node.blocks)  # no commitment output
-
-
-def test_the_same_refusal_on_fresh_templates_stops_the_miner_with_the_reason(make_miner):
-    node = FakeNode(target=(1 << 256) // 200)
-    node.answers = ["unexpected-witness"] * 1000
-    miner, events = make_miner(node, max_slots=2, poll_interval_s=0.2)
-    start_s = time.monotonic()
-    miner.start()
-    assert wait_for(lambda: events.of(MiningRefused), timeout_s=10.0)
-    assert time.monotonic() - start_s < 10.0
-    refused = events.of(MiningRefused)
-    assert len(refused) == 1 and refused[0].reason == "unexpected-witness"
-    assert refused[0].rejections == REFUSALS_BEFORE_STOP and miner.refused == refused[0]
-    assert "unexpected-witness" in refused[0].message and "segwit" in refused[0].message
-    assert wait_for(lambda: not miner.running and miner.stats().active_workers == 0, timeout_s=2.0)
-    submitted = node.calls.count("submitblock")
-    time.sleep(0.6)  # three poll intervals: nothing more is hashed or submitted
-    assert node.calls.count("submitblock") == submitted == REFUSALS_BEFORE_STOP
-    assert len([r for r in events.of(BlockResult) if r.status == "rejected"]) == REFUSALS_BEFORE_STOP
-
-
-def test_refusals_broken_by_another_result_or_a_stale_template_do_not_stop_the_miner(make_miner):
-    node = FakeNode(target=(1 << 256) // 2000)
-    node.answers = ["bad-cb-height", "bad-cb-height", "inconclusive", "bad-cb-height", "bad-cb-height"]
-    miner, events = make_miner(node, max_slots=1, poll_interval_s=0.1)
-    miner.start()
-    assert wait_for(lambda: len(node.blocks) >= 2)
-    assert events.of(MiningRefused) == [] and miner.running
-    miner.stop()
-    # a refused block built on a template the node has since replaced says nothing about ours
-    old = jobs.BlockTemplate.from_rpc(dict(node.template(), previousblockhash="11" * 32))
-    stale_job = jobs.make_job(old, PAYOUT, bytes(8))
-    current_job = jobs.make_job(miner._template, PAYOUT, bytes(8))
-    stopped = []
-    for job in (current_job, current_job, stale_job, current_job, current_job):
-        miner._templates_answered += 1
-        stopped.append(miner._count_refusal(job, "rejected", "bad-txns"))
-    assert stopped == [False, False, False, False, True]  # the stale one restarted the count
-
-
-def test_mine_command_prints_the_refusal_and_exits_non_zero(monkeypatch, capsys):
-    node = FakeNode(target=(1 << 256) // 200)
-    node.answers = ["high-hash"] * 1000
-    monkeypatch.setattr("engine.rpc.RPCClient", lambda *args, **kwargs: node)
-    rc = mine_main(["--rpc-url", "http://127.0.0.1:1", "--threads", "1", "--duration", "30", "--kernel", "scalar"])
-    captured = capsys.readouterr()
-    assert rc == 1
-    assert "high-hash" in captured.err and "MINE2COMPUTE_KERNEL" in captured.err
-    assert captured.out.count("rejected (high-hash)") == REFUSALS_BEFORE_STOP
-    assert captured.err.count("mining has stopped") == 1
-
-
-@pytest.mark.parametrize("reason", ["unexpected-witness", "rejected: unexpected-witness"])  # Core's, bcoin's
-def test_refusal_advice_reads_core_and_bcoin_reasons(reason):
-    message = refusal_message(reason, 3)
-    assert f'"{reason}"' in message and "getblocktemplate lists segwit" in message
 
 
 def test_no_header_is_built_while_the_chain_time_is_past_the_future_limit(make_miner):
