@@ -6,22 +6,47 @@ import numpy as np
 
 from gui.qt import QFont, pg
 
-PALETTE = {
-    "mining": "#F7931A",  # Bitcoin orange
-    "ai": "#2EC4B6",  # teal
-    "target": "#9AA5B1",
-    "difficulty": "#A78BFA",
-    "reward": "#F4C430",
-    "halving": "#EF476F",
-    "workers": ["#FFB347", "#FF7F50", "#FFD166", "#F9A03F", "#E76F51", "#F4A261", "#E9C46A", "#FF9F1C"],
+# Colours by theme. Series name a role ("mining", "workers"); each theme gives the role a colour
+# that reads on its background: the light theme's are darker, and the per-core lines take hues
+# far from the total's orange so a class can tell them apart.
+PALETTES = {
+    "dark": {
+        "mining": "#F7931A",  # Bitcoin orange
+        "ai": "#2EC4B6",  # teal
+        "target": "#9AA5B1",
+        "difficulty": "#A78BFA",
+        "reward": "#F4C430",
+        "halving": "#EF476F",
+        "workers": ["#4CC9F0", "#80ED99", "#F72585", "#B8C0FF", "#06D6A0", "#FF8FA3", "#90E0EF", "#E9FF70"],
+    },
+    "light": {
+        "mining": "#C2570C",
+        "ai": "#0F766E",
+        "target": "#52606D",
+        "difficulty": "#6D28D9",
+        "reward": "#A16207",
+        "halving": "#D62246",
+        "workers": ["#1D4ED8", "#15803D", "#BE185D", "#7C3AED", "#0E7490", "#B45309", "#4D7C0F", "#9D174D"],
+    },
 }
+PALETTE = PALETTES["dark"]  # the default theme's colours, for widgets that are not charts
+PRESENTER_LINE_SCALE = 1.75  # presenter mode: lines a projector shows from the back of a room
+
+
+def series_colour(palette: dict, role: str) -> str:
+    """`role` is a palette key, "workers:N" for the N-th per-core colour, or a literal colour."""
+    if role.startswith("workers:"):
+        workers = palette["workers"]
+        return workers[int(role.split(":", 1)[1]) % len(workers)]
+    return palette.get(role, role)
 
 
 class LiveSeries:
     """An x/y series in a buffer that doubles when full; `view()` is what setData draws.
 
     A `level` series (difficulty, reward) keeps only the points where the value changes, plus
-    the latest x: an hour of blocks at one difficulty is two points, not 3,600.
+    the latest x: an hour of blocks at one difficulty is two points, not 3,600. A NaN y is a
+    gap (an outage): the curve is not drawn across it.
     """
 
     def __init__(self, capacity: int = 1024, level: bool = False):
@@ -42,6 +67,11 @@ class LiveSeries:
         self._x[self.size] = x
         self._y[self.size] = y
         self.size += 1
+
+    def add_gap(self, x: float) -> None:
+        """End the line here: the next point starts a new stretch."""
+        if self.size and not np.isnan(self._y[self.size - 1]):
+            self.append(x, float("nan"))
 
     def clear(self) -> None:
         self.size = 0
@@ -67,15 +97,17 @@ class IntegerAxis(pg.AxisItem):
 
 
 class Chart(pg.PlotWidget):
-    """A titled plot whose curves are LiveSeries; call `redraw()` from a timer."""
+    """A titled plot with titled axes whose curves are LiveSeries; call `redraw()` from a timer."""
 
     def __init__(self, title: str, tooltip: str, y_from_zero: bool = False, legend: bool = False,
-                 integer_x: bool = False, parent=None):
-        """`title` carries the units ("Hashrate (MH/s)"): axis labels would crowd a projector."""
+                 integer_x: bool = False, x_label: str = "", y_label: str = "", parent=None):
+        """Axis labels carry the units ("MH/s", "block height"); pyqtgraph's own unit handling
+        is not used, so an SI factor never rescales the numbers behind the reader's back."""
         super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
         self.title = title
+        self.axis_labels = {"bottom": x_label, "left": y_label}
         self.plot_item = self.getPlotItem()
         self.plot_item.setTitle(title)
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
@@ -86,21 +118,46 @@ class Chart(pg.PlotWidget):
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.legend = self.plot_item.addLegend(offset=(8, 8)) if legend else None
         self.series: dict[str, tuple[LiveSeries, pg.PlotDataItem]] = {}
+        self._styles: dict[str, tuple[str, float, bool]] = {}  # name -> (colour role, width, dash)
+        self.palette = PALETTES["dark"]
+        self.line_scale = 1.0
+        self._has_data = None  # live charts: tick values appear with the first point, not 0-1 before
         self._dirty = False
 
     def add_series(self, name: str, color: str, width: float = 2.0, level: bool = False,
                    dash: bool = False) -> LiveSeries:
-        """A curve; `level` draws a step line through the points where the value changes."""
+        """A curve. `color` is a palette role ("mining", "workers:2") or a literal colour.
+
+        A `level` series draws each value from the x where it takes effect to the next change
+        (stepMode "right"): difficulty and reward apply from the block that carries them.
+        """
         series = LiveSeries(level=level)
-        pen = pg.mkPen(color, width=width, style=pg.QtCore.Qt.PenStyle.DashLine if dash else pg.QtCore.Qt.PenStyle.SolidLine)
-        item = pg.PlotDataItem(name=name, pen=pen, stepMode="left" if level else None)
+        item = pg.PlotDataItem(name=name, pen=self._pen(color, width, dash),
+                               stepMode="right" if level else None, connect="finite")
         # Clip-to-view and peak downsampling are set on the plot before the item is added.
         self.plot_item.addItem(item)
         self.series[name] = (series, item)
+        self._styles[name] = (color, width, dash)
+        if self._has_data is None:
+            self._show_values(False)
         return series
+
+    def _pen(self, role: str, width: float, dash: bool):
+        style = pg.QtCore.Qt.PenStyle.DashLine if dash else pg.QtCore.Qt.PenStyle.SolidLine
+        return pg.mkPen(series_colour(self.palette, role), width=width * self.line_scale, style=style)
+
+    def colour(self, name: str) -> str:
+        """The colour series `name` is drawn in now."""
+        return series_colour(self.palette, self._styles[name][0])
 
     def append(self, name: str, x: float, y: float) -> None:
         self.series[name][0].append(x, y)
+        self._dirty = True
+
+    def add_gap(self, x: float) -> None:
+        """An outage: no series draws a line across x."""
+        for series, _ in self.series.values():
+            series.add_gap(x)
         self._dirty = True
 
     def clear_data(self) -> None:
@@ -108,40 +165,62 @@ class Chart(pg.PlotWidget):
             series.clear()
         self._dirty = True
 
+    def _show_values(self, on: bool) -> None:
+        if on == self._has_data:
+            return
+        self._has_data = on
+        for axis in ("left", "bottom"):
+            self.plot_item.getAxis(axis).setStyle(showValues=on)
+
     def redraw(self, force: bool = False) -> None:
         if not (self._dirty or force):
             return
         top = 0.0
+        points = 0
         for series, item in self.series.values():
             x, y = series.view()
             item.setData(x, y)
-            if len(y):
-                top = max(top, float(y.max()))
+            finite = y[np.isfinite(y)]
+            points += len(finite)
+            if len(finite):
+                top = max(top, float(finite.max()))
+        if self.series:
+            self._show_values(points > 0)
         if self.y_from_zero and top > 0:
             # Levels like difficulty and reward read best against zero, not auto-zoomed.
             self.plot_item.setYRange(0, top * 1.15, padding=0)
         self._dirty = False
 
-    def set_theme(self, background: str, foreground: str, font_pt: int) -> None:
+    def set_theme(self, background: str, foreground: str, font_pt: int, palette: dict | None = None,
+                  line_scale: float = 1.0) -> None:
+        """Colours, fonts and line widths for a theme (presenter mode: larger fonts and lines)."""
         self.setBackground(background)
+        self.palette = palette or self.palette
+        self.line_scale = line_scale
+        for name, (role, width, dash) in self._styles.items():
+            self.series[name][1].setPen(self._pen(role, width, dash))
         font = QFont()
         font.setPointSize(font_pt)
+        label_style = {"color": foreground, "font-size": f"{font_pt}pt"}
         for axis in ("left", "bottom"):
             ax = self.plot_item.getAxis(axis)
             ax.setPen(foreground)
             ax.setTextPen(foreground)
             ax.setTickFont(font)
-            # Without axis labels an SI scale factor ("x0.001") would be invisible: show real values.
+            # Units are in the axis titles: an SI factor ("x0.001") would change the numbers.
             ax.enableAutoSIPrefix(False)
-        self.plot_item.getAxis("left").setWidth(int(font_pt * 7))
-        self.plot_item.setTitle(self.title, color=foreground, size=f"{font_pt + 3}pt")
+            if self.axis_labels[axis]:
+                ax.setLabel(self.axis_labels[axis], **label_style)
+        self.plot_item.getAxis("left").setWidth(int(font_pt * 6.5))
+        self.plot_item.setTitle(self.title, color=foreground, size=f"{font_pt + 2}pt")
         if self.legend is not None:
             size = f"{max(font_pt - 1, 8)}pt"
             self.legend.setLabelTextColor(foreground)
             self.legend.setLabelTextSize(size)
             self.legend.setBrush(pg.mkBrush(background + "C0"))
-            for _, label in self.legend.items:  # existing labels keep their style until re-set
+            for sample, label in self.legend.items:  # existing labels keep their style until re-set
                 label.setText(label.text, color=foreground, size=size)
+                sample.update()
 
     def export_png(self, path: str, width_px: int = 1600) -> None:
         exporter = pg.exporters.ImageExporter(self.plot_item)

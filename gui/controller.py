@@ -97,7 +97,8 @@ class ChainPoller(threading.Thread):
             header = self.rpc.call("getblockheader", block_hash)
             rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
                                  float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
-                                 header["time"] - prev_time if prev_time is not None and h > 0 else None))
+                                 # block 1's interval would reach back to the 2011 genesis
+                                 header["time"] - prev_time if prev_time is not None and h > 1 else None))
             prev_time = header["time"]
             block_hash = header.get("nextblockhash")
             if block_hash is None:
@@ -250,7 +251,8 @@ class LabController(QObject):
         node.start()
 
     def _node_failed(self, message: str) -> None:
-        self._stop_engine()
+        # Mining needs the node; the AI jobs do not, so they (and their tally) carry on.
+        self._stop_mining()
         self.node_failed.emit(message)
 
     def restart_node(self) -> None:
@@ -271,14 +273,16 @@ class LabController(QObject):
     def _start_engine(self) -> None:
         self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
                            on_event=self._on_miner_event)
-        self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
+        if self.ai is None:  # kept across node restarts
+            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
         self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
                                            ai_slots=min(self._ai_slots, self._throttle_cores),
                                            on_change=self.allocation.emit)
         self.miner.start()
         self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
         self.poller.start()
-        self._in_thread("ai-calibrate", self._measure_ai_speed)
+        if self.slot_gflop_s is None:
+            self._in_thread("ai-calibrate", self._measure_ai_speed)
         self.allocation.emit(self.allocator.allocation)
 
     def _measure_ai_speed(self) -> None:
@@ -313,6 +317,9 @@ class LabController(QObject):
         if self.allocator:
             self.allocator.set_ai_slots(min(cores, self.allocator.total_cores))
             self._lease_timer.start()
+        elif self.ai is not None:  # the node is down: no miner to share with, AI still moves
+            self.ai.set_slots(min(cores, self._throttle_cores))
+            self._lease_timer.start()
 
     def _end_unused_lease(self) -> None:
         if self.ai is not None and self.ai.contracted_slots > self.ai.slots:
@@ -346,7 +353,7 @@ class LabController(QObject):
             self.problem.emit(f"AI billing not updated: {exc}")
 
     # --- shutdown -----------------------------------------------------------------------------
-    def _stop_engine(self) -> None:
+    def _stop_mining(self) -> None:
         if self.poller:
             self.poller.stop_event.set()
             self.poller.join(5)
@@ -354,6 +361,10 @@ class LabController(QObject):
         if self.miner:
             self.miner.stop()
             self.miner = None
+        self.allocator = None
+
+    def _stop_engine(self) -> None:
+        self._stop_mining()
         if self.ai:
             self.ai.close()
             self.ai = None

@@ -5,25 +5,24 @@ timer. Every metric has a tooltip a teacher can read out.
 """
 from __future__ import annotations
 
-import csv
 import time
 from pathlib import Path
 
 from engine.ai_jobs import AIReport
 from engine.capacity import Allocation
 from engine.miner import BlockResult, MinerStats
-from gui.charts import PALETTE, Chart
-from gui.controller import BlockRow, LabController
-from gui.qt import (QAbstractItemView, QAction, QApplication, QFileDialog, QFrame, QGridLayout,
-                    QHBoxLayout, QHeaderView, QKeySequence, QLabel, QMainWindow, QMessageBox,
-                    QPlainTextEdit, QProgressBar, QPushButton, QSlider, QSpinBox, Qt,
-                    QTableWidget, QTableWidgetItem, QTabWidget, QTimer, QVBoxLayout, QWidget, pg)
+from gui.chain_tab import ChainTab
+from gui.charts import PALETTES
+from gui.controller import LabController
+from gui.qt import (QAction, QApplication, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
+                    QKeySequence, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar,
+                    QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
+                    QVBoxLayout, QWidget)
 from gui.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
-from gui.widgets import card_row
+from gui.widgets import card_row, reserve_lines
 
 REDRAW_MS = 500
-TABLE_ROWS = 200
-MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts keep every point)
+PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
 
 TIPS = {
     "hashrate": "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
@@ -39,14 +38,13 @@ TIPS = {
     "capacity": "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
                 "hashrate; after the next retarget the difficulty follows.",
     "throttle": "How many of this computer's cores the lab may use at all, so a laptop stays cool.",
-    "hashrate_chart": "Hashrate over time: the total (thick) and each mining core (thin).",
-    "interval_chart": "Seconds between blocks. The dashed line is the target spacing; when blocks "
-                      "come faster, the next retarget raises the difficulty.",
-    "difficulty_chart": "The difficulty written in each block's header (nBits). It changes only at "
-                        "retarget heights.",
-    "reward_chart": "Block reward by height. Red lines mark the halvings.",
-    "table": "The most recent blocks, newest first, read from their headers.",
+    "node": "The node keeps the chain. It runs as its own process and speaks Bitcoin Core's JSON-RPC.",
 }
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 block', '2 blocks', '1,024 blocks'."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def fmt_duration(seconds: float) -> str:
@@ -63,24 +61,22 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller = controller
         self.setWindowTitle("Mine-to-Compute Lab")
-        self.resize(1440, 900)
         self.t0 = time.monotonic()
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
-        self.rows: list[BlockRow] = []
         self.info: dict = {}
-        self.hashrate_log: list[tuple[float, float, tuple[float, ...]]] = []
-        self.halving_lines: set[int] = set()
-        self.last_stats: MinerStats | None = None
         self.start_info: dict | None = None
+        self.last_stats: MinerStats | None = None
         self.last_allocation: Allocation | None = None
         self.last_ai_report: AIReport | None = None
+        self.node_state = "starting"  # "starting" | "running" | "stopped"
+        self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
+        self.blocks_accepted = 0  # of those, the ones on the chain the window shows
         self._economics_dirty = False
-        self.interval_target = 5
-        self.blocks_accepted = 0
         self._build()
         self._wire()
         self.apply_theme()
+        self.resize(PREFERRED_SIZE.boundedTo(self._available_area().size()))
         self.redraw_timer = QTimer(self, interval=REDRAW_MS, timeout=self.redraw)
         self.redraw_timer.start()
 
@@ -99,12 +95,10 @@ class MainWindow(QMainWindow):
         titles.addWidget(QLabel("Mine-to-Compute Lab", objectName="title"))
         self.subtitle = QLabel("A real Bitcoin chain and miner on this computer — and what happens "
                                "when its power goes to AI instead", objectName="subtitle")
+        self.subtitle.setWordWrap(True)
         titles.addWidget(self.subtitle)
         h.addLayout(titles, 1)
         self.node_chip = QLabel("node: starting…", objectName="chip")
-        self.node_chip.setMaximumWidth(520)
-        self.node_chip.setToolTip("The node keeps the chain. It runs as its own process and speaks "
-                                  "Bitcoin Core's JSON-RPC.")
         h.addWidget(self.node_chip)
         self.pause_button = QPushButton("Pause mining", checkable=True)
         self.pause_button.setToolTip("Stop hashing (the chain and the AI jobs carry on).")
@@ -118,12 +112,14 @@ class MainWindow(QMainWindow):
             h.addWidget(b)
         outer.addWidget(header)
 
-        self.banner = QFrame(objectName="banner")
+        # The banner floats over the top of the tabs instead of taking a place in the layout, so
+        # nothing under the user's mouse moves when it comes and goes.
+        self.banner = QFrame(root, objectName="banner")
         b = QHBoxLayout(self.banner)
         b.setContentsMargins(16, 8, 16, 8)
         self.banner_label = QLabel("")
         self.banner_label.setWordWrap(True)
-        self.banner_progress = QProgressBar(maximumWidth=260)
+        self.banner_progress = QProgressBar(maximumWidth=220)
         self.banner_button = QPushButton("Restart node", objectName="primary")
         self.banner_button.hide()
         b.addWidget(self.banner_label, 1)
@@ -131,7 +127,6 @@ class MainWindow(QMainWindow):
         b.addWidget(self.banner_button)
         self.banner.hide()
         self.banner_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.banner.hide)
-        outer.addWidget(self.banner)
 
         cards, labels = card_row([("Hashrate", TIPS["hashrate"]), ("Blocks", TIPS["blocks"]),
                                   ("Difficulty", TIPS["difficulty"]), ("Block reward", TIPS["reward"]),
@@ -144,11 +139,9 @@ class MainWindow(QMainWindow):
         cap = QFrame(objectName="capacity")
         cap.setToolTip(TIPS["capacity"])
         c = QHBoxLayout(cap)
-        c.setContentsMargins(16, 10, 16, 10)
+        c.setContentsMargins(16, 8, 16, 8)
         self.mining_label = QLabel("Mining: – cores")
-        self.mining_label.setStyleSheet(f"color: {PALETTE['mining']}; font-weight: 700;")
         self.ai_label = QLabel("AI: – cores")
-        self.ai_label.setStyleSheet(f"color: {PALETTE['ai']}; font-weight: 700;")
         total = self.controller.total_cores
         self.capacity_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=total,
                                        value=0, pageStep=1, tickInterval=1)
@@ -171,54 +164,35 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._build_chain_tab(), "Chain")
+        self.chain = ChainTab(self.controller.total_cores)
+        self.tabs.addTab(self.chain, "Chain")
         self.economics = self._build_economics_tab()
-        self.tabs.addTab(self.economics, "Economics")
+        # The economics page scrolls rather than make the window taller than a 720-line projector.
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(self.economics)
+        self.tabs.addTab(scroll, "Economics")
         self.tabs.addTab(self._build_node_tab(), "Node")
 
         full = QAction("Full screen", self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
-        self.addAction(full)
+        quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        self.addActions([full, quit_action])
 
-    def _build_chain_tab(self) -> QWidget:
-        tab = QWidget()
-        grid = QGridLayout(tab)
-        grid.setContentsMargins(8, 8, 8, 8)
-        grid.setSpacing(8)
-        self.hashrate_chart = Chart("Hashrate (MH/s), by second", TIPS["hashrate_chart"], legend=True)
-        self.hashrate_chart.add_series("total", PALETTE["mining"], width=2)
-        for i in range(self.controller.total_cores):
-            self.hashrate_chart.add_series(f"core {i + 1}", PALETTE["workers"][i % 8], width=1)
-        self.interval_chart = Chart("Seconds between blocks", TIPS["interval_chart"], legend=True,
-                                    integer_x=True)
-        self.interval_chart.add_series("interval", PALETTE["mining"], width=1)
-        self.interval_chart.add_series("target", PALETTE["target"], width=2, level=True, dash=True)
-        self.difficulty_chart = Chart("Difficulty by height", TIPS["difficulty_chart"], y_from_zero=True,
-                                      integer_x=True)
-        self.difficulty_chart.add_series("difficulty", PALETTE["difficulty"], width=3, level=True)
-        self.reward_chart = Chart("Block reward (BTC) · red: halvings", TIPS["reward_chart"], y_from_zero=True,
-                                  integer_x=True)
-        self.reward_chart.add_series("subsidy", PALETTE["reward"], width=3, level=True)
-        self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
-                       "difficulty": self.difficulty_chart, "block_reward": self.reward_chart}
-        grid.addWidget(self.hashrate_chart, 0, 0)
-        grid.addWidget(self.interval_chart, 0, 1)
-        grid.addWidget(self.difficulty_chart, 1, 0)
-        grid.addWidget(self.reward_chart, 1, 1)
+    # The chain tab's parts, under the names the rest of the window and the tests use.
+    @property
+    def rows(self):
+        return self.chain.rows
 
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Height", "Hash", "Time", "Difficulty", "Reward (BTC)", "Interval"])
-        self.table.setToolTip(TIPS["table"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        grid.addWidget(self.table, 0, 2, 2, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(2, 3)
-        return tab
+    @property
+    def charts(self) -> dict:
+        return self.chain.charts
+
+    @property
+    def table(self):
+        return self.chain.table
+
+    @property
+    def hashrate_chart(self):
+        return self.chain.hashrate_chart
 
     def _build_economics_tab(self) -> QWidget:
         try:
@@ -275,159 +249,118 @@ class MainWindow(QMainWindow):
         self.banner_button.clicked.connect(self.restart_node)
         self.settings_button.clicked.connect(self.open_settings)
 
-    # --- slots -----------------------------------------------------------------------------
-    def on_compile_progress(self, message: str, percent: int) -> None:
-        self.banner.setProperty("error", False)
-        self.banner_button.hide()
+    # --- banner ------------------------------------------------------------------------------
+    def _show_banner(self, message: str, error: bool, percent: int = 100) -> None:
+        self.banner.setProperty("error", error)
         self.banner_label.setText(message)
-        self.banner_progress.setVisible(percent < 100)
+        self.banner_progress.setVisible(not error and percent < 100)
         self.banner_progress.setRange(0, 0 if percent < 0 else 100)
         self.banner_progress.setValue(max(percent, 0))
-        self.banner.show()
+        self.banner_button.setVisible(error and self.controller.node is not None)
         self._restyle(self.banner)
+        self.banner.show()
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        """Over the top of the tab pages, centred, as wide as fits; it never moves other widgets."""
+        if not self.banner.isVisible():
+            return
+        root = self.centralWidget()
+        width = min(root.width() - 28, 1100)
+        layout = self.banner.layout()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.banner.setGeometry((root.width() - width) // 2, self.tabs.geometry().top() + 4, width,
+                                max(height, self.banner.sizeHint().height()))
+        self.banner.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_banner()
+
+    # --- slots -----------------------------------------------------------------------------
+    def on_compile_progress(self, message: str, percent: int) -> None:
+        if self.banner.property("error") and self.banner.isVisible():
+            return  # an error (node stopped) stays until it is dealt with
+        self._show_banner(message, error=False, percent=percent)
         if percent >= 100:
             self.banner_timer.start()  # one timer, restarted: a stale one must not hide an error
+        else:
+            self.banner_timer.stop()
 
     def on_node_ready(self, url: str) -> None:
+        self.node_state = "running"
         if self.banner.property("error"):
             self.banner.hide()
+        self.refresh_cards()
 
     def on_node_failed(self, message: str) -> None:
         self.banner_timer.stop()
-        self.banner.setProperty("error", True)
-        self.banner_label.setText(f"⚠  {message}")
-        self.banner_progress.hide()
-        self.banner_button.setVisible(self.controller.node is not None)
-        self.banner.show()
-        self._restyle(self.banner)
-        self.node_chip.setText("node: stopped")
+        if self.node_state == "running":
+            self.chain.mark_outage(time.monotonic() - self.t0)
+        self.node_state = "stopped"
+        self._show_banner(f"⚠  {message}", error=True)
+        self.refresh_cards()
 
     def restart_node(self) -> None:
         self.banner.hide()
+        self.node_state = "starting"
+        self.refresh_cards()
         self.controller.restart_node()
 
     def on_chain_info(self, info: dict) -> None:
         self.info = info
         if self.start_info is None or self.start_info.get("chain") != info.get("chain"):
             self.start_info = info
-        self._economics_dirty = True
         consensus = info.get("consensus") or {}
-        spacing = consensus.get("pow_target_spacing", 600)
-        retarget = consensus.get("difficulty_adjustment_interval", 2016)
-        halving = consensus.get("subsidy_halving_interval", 150)
-        height = info["blocks"]
-        uptime = "–" if info.get("uptime") is None else fmt_duration(info["uptime"])
-        self.node_chip.setText(f"● {info['chain']} · height {height}"
-                               + ("" if self.presenter else f" · {self.controller.url or ''}"))
-        self.height_value.setText(f"{height:,}")
-        tip_time = info.get("time") or (self.rows[-1].time if self.rows else None)
-        age = "" if tip_time is None else f"last block {fmt_duration(time.time() - tip_time)} ago · "
-        self.height_caption.setText(f"{age}target every {spacing} s")
-        self.difficulty_value.setText(f"{float(info['difficulty']):.4g}")
-        if consensus.get("pow_no_retargeting"):
-            self.difficulty_caption.setText("fixed on regtest (no retargeting)")
-        else:
-            left = retarget - (height + 1) % retarget
-            left = 0 if left == retarget else left
-            self.difficulty_caption.setText(f"retarget in {left + 1} block{'s' if left else ''}")
-        subsidy = float(consensus.get("subsidy", 50 / 2 ** ((height + 1) // halving)))
-        self.reward_value.setText(f"{subsidy:g} BTC")
-        blocks_left = (height // halving + 1) * halving - height
-        self.reward_caption.setText(f"halving in {blocks_left} blocks" + (
-            "" if self.presenter else f" · ≈ {fmt_duration(blocks_left * spacing)}"))
-        self.interval_target = spacing
-        self.node_details.setText(
-            f"<b>Chain</b> {info['chain']} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> "
-            f"{self.controller.url} &nbsp; <b>Node up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
-            f"<br><b>Target spacing</b> {spacing} s &nbsp; <b>Retarget every</b> {retarget} blocks "
-            f"&nbsp; <b>Halving every</b> {halving} blocks &nbsp; <b>Network hashrate</b> "
-            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s"
-            + (f"<br><b>Shared with the class:</b> {share}" if (share := self.controller.class_address()) else ""))
+        self.chain.set_consensus(consensus.get("pow_target_spacing", 600),
+                                 consensus.get("subsidy_halving_interval", 150))
+        self._economics_dirty = True
+        self.refresh_cards()
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
-        if replaced:
-            keep = rows[0].height if rows else 0
-            self.rows = [r for r in self.rows if r.height < keep]
-            for chart in (self.interval_chart, self.difficulty_chart, self.reward_chart):
-                chart.clear_data()
-            for r in self.rows:
-                self._chart_block(r)
+        added, removed = self.chain.add_blocks(rows)
+        self.blocks_accepted -= sum(1 for r in removed if r.hash in self.own_hashes)
+        self._count_own(added)
+
+    def _count_own(self, rows) -> None:
+        """Blocks of ours count once the chain the window shows has them, so the status bar, the
+        cards and the table never disagree."""
         for r in rows:
-            self.rows.append(r)
-            self._chart_block(r)
-        if len(self.rows) > MAX_ROWS:  # regtest at full speed adds thousands an hour
-            del self.rows[:-MAX_ROWS]
-        self._fill_table()
-
-    def _chart_block(self, r: BlockRow) -> None:
-        if r.height == 0:
-            return
-        if r.interval_s is not None and r.height > 1:
-            self.interval_chart.append("interval", r.height, r.interval_s)
-            self.interval_chart.append("target", r.height, self.interval_target)
-        self.difficulty_chart.append("difficulty", r.height, r.difficulty)
-        self.reward_chart.append("subsidy", r.height, r.subsidy_btc)
-        halving = (self.info.get("consensus") or {}).get("subsidy_halving_interval", 150)
-        # After 33 halvings the subsidy is zero (GetBlockSubsidy): no more lines to draw.
-        if r.height % halving == 0 and r.height // halving <= 33 and r.height not in self.halving_lines:
-            self.halving_lines.add(r.height)
-            line = pg.InfiniteLine(pos=r.height, angle=90, pen=pg.mkPen(PALETTE["halving"], width=2),
-                                   label=f"{r.height // halving}",  # short: on regtest they crowd
-                                   labelOpts={"color": PALETTE["halving"], "position": 0.9})
-            self.reward_chart.plot_item.addItem(line)
-
-    def _fill_table(self) -> None:
-        recent = self.rows[-TABLE_ROWS:][::-1]
-        self.table.setRowCount(len(recent))
-        for i, r in enumerate(recent):
-            # Block 1's interval reaches back to the 2011 genesis block: not worth showing.
-            interval = "" if r.interval_s is None or r.height <= 1 else f"{r.interval_s} s"
-            values = [f"{r.height:,}", f"{r.hash[:12]}…",
-                      time.strftime("%H:%M:%S", time.localtime(r.time)),
-                      f"{r.difficulty:.4g}", f"{r.subsidy_btc:g}", interval]
-            for j, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                if j == 1:
-                    item.setToolTip(r.hash)
-                if j != 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(i, j, item)
+            if r.hash in self.own_hashes:
+                self.blocks_accepted += 1
+                self.statusBar().showMessage(f"Block {r.height:,} found by this laptop!", 5000)
+        if rows:
+            self.refresh_cards()
 
     def on_miner_stats(self, s: MinerStats) -> None:
         self.last_stats = s
-        x = time.monotonic() - self.t0
-        self.hashrate_chart.append("total", x, s.hashrate_hs / 1e6)
-        for i, rate in enumerate(s.worker_hashrates_hs):
-            self.hashrate_chart.append(f"core {i + 1}", x, rate / 1e6)
-        self.hashrate_log.append((x, s.hashrate_hs, s.worker_hashrates_hs))
-        self.hashrate_value.setText(f"{s.hashrate_hs / 1e6:.1f} MH/s")
-        state = "paused" if s.paused else f"{s.active_workers} of {s.slots} mining cores busy"
-        self.hashrate_caption.setText(f"{state} · {s.blocks_accepted} blocks found · kernel {s.kernel or '…'}")
+        if self.node_state == "running":
+            self.chain.add_hashrate(time.monotonic() - self.t0, s.hashrate_hs, s.worker_hashrates_hs)
+        self.refresh_cards()
 
     def on_block_result(self, result: BlockResult) -> None:
         if result.status == "accepted":
-            self.blocks_accepted += 1
-            self.statusBar().showMessage(f"Block {result.height} found by this laptop!", 5000)
+            self.own_hashes.add(result.block_hash)
+            if self.rows and any(r.hash == result.block_hash for r in self.rows[-8:]):
+                self._count_own([r for r in self.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
-            self.statusBar().showMessage(f"Block {result.height} rejected: {result.reason}", 8000)
+            self.statusBar().showMessage(f"Block {result.height:,} rejected: {result.reason}", 8000)
 
     def on_ai_report(self, r: AIReport) -> None:
         self.last_ai_report = r
         self._economics_dirty = True
-        self.ai_value.setText(f"{r.gflop_s:.1f} GFLOP/s")
-        self.ai_caption.setText(f"{r.jobs_done:,} requests · billed ${r.billed_usd:,.0f} · "
-                                f"uptime {r.availability * 100:.3f}% (SLA {r.sla_availability * 100:.3f}%)"
-                                + (f" · penalty ${r.sla_penalty_usd:,.0f}" if r.sla_penalty_usd else ""))
+        self.refresh_cards()
 
     def on_allocation(self, a: Allocation) -> None:
         self.last_allocation = a
         self._economics_dirty = True
-        self.mining_label.setText(f"Mining: {a.mining_slots} core{'s' if a.mining_slots != 1 else ''}")
-        self.ai_label.setText(f"AI: {a.ai_slots} core{'s' if a.ai_slots != 1 else ''}")
+        self.mining_label.setText(f"Mining: {plural(a.mining_slots, 'core')}")
+        self.ai_label.setText(f"AI: {plural(a.ai_slots, 'core')}")
         if self.capacity_slider.value() != a.ai_slots and not self.capacity_slider.isSliderDown():
             self.capacity_slider.blockSignals(True)
             self.capacity_slider.setValue(a.ai_slots)
             self.capacity_slider.blockSignals(False)
+        self.refresh_cards()
 
     def on_throttle(self, cores: int) -> None:
         self.controller.set_throttle(cores)
@@ -437,30 +370,152 @@ class MainWindow(QMainWindow):
         self.controller.set_mining_paused(paused)
         self.pause_button.setText("Resume mining" if paused else "Pause mining")
 
+    # --- the cards: one snapshot of everything the window knows --------------------------------
+    def refresh_cards(self) -> None:
+        self._refresh_chain_cards()
+        self._refresh_hashrate_card()
+        self._refresh_ai_card()
+
+    def _set_chip(self, text: str) -> None:
+        """The node chip keeps one width (the subtitle beside it must not re-wrap as the text
+        changes); longer text is elided, and the whole of it is in the tooltip."""
+        metrics = self.node_chip.fontMetrics()
+        room = self.node_chip.width() - 24
+        self.node_chip.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 0 else text)
+        self.node_chip.setToolTip(f"{text}\n\n{TIPS['node']}")
+
+    def _refresh_chain_cards(self) -> None:
+        info = self.info
+        stopped = self.node_state == "stopped"
+        if not info:
+            self._set_chip("node: stopped" if stopped else "node: starting…")
+            return
+        consensus = info.get("consensus") or {}
+        spacing = consensus.get("pow_target_spacing", 600)
+        retarget = consensus.get("difficulty_adjustment_interval", 2016)
+        halving = consensus.get("subsidy_halving_interval", 150)
+        height = info["blocks"]
+        if stopped:
+            self._set_chip(f"node: stopped · height {height:,}")
+        else:
+            self._set_chip(f"● {info['chain']} · height {height:,}"
+                           + ("" if self.presenter else f" · {self.controller.url or ''}"))
+        self.height_value.setText(f"{height:,}")
+        tip_time = info.get("time") or (self.rows[-1].time if self.rows else None)
+        if stopped:
+            self.height_caption.setText("node stopped: no new blocks")
+        else:
+            age = "" if tip_time is None else f"last block {fmt_duration(time.time() - tip_time)} ago · "
+            self.height_caption.setText(f"{age}target every {spacing} s")
+        self.difficulty_value.setText(f"{float(info['difficulty']):.4g}")
+        if consensus.get("pow_no_retargeting"):
+            self.difficulty_caption.setText("fixed on regtest (no retargeting)")
+        else:
+            self.difficulty_caption.setText(f"retarget in {plural(retarget - height % retarget, 'block')}")
+        subsidy = float(consensus.get("subsidy", 50 / 2 ** ((height + 1) // halving)))
+        self.reward_value.setText(f"{subsidy:g} BTC")
+        blocks_left = halving - height % halving
+        self.reward_caption.setText(f"halving in {plural(blocks_left, 'block')}" + (
+            "" if self.presenter else f" · ≈ {fmt_duration(blocks_left * spacing)}"))
+        uptime = "–" if info.get("uptime") is None or stopped else fmt_duration(info["uptime"])
+        share = self.controller.class_address()
+        self.node_details.setText(
+            f"<b>Chain</b> {info['chain']} &nbsp; <b>Height</b> {height:,} &nbsp; <b>RPC</b> "
+            f"{self.controller.url} &nbsp; <b>Node up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
+            f"<br><b>Target spacing</b> {spacing} s &nbsp; <b>Retarget every</b> {plural(retarget, 'block')} "
+            f"&nbsp; <b>Halving every</b> {plural(halving, 'block')} &nbsp; <b>Network hashrate</b> "
+            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s"
+            + (f"<br><b>Shared with the class:</b> {share}" if share else ""))
+
+    def _refresh_hashrate_card(self) -> None:
+        s, a = self.last_stats, self.last_allocation
+        found = plural(self.blocks_accepted, "block") + " found"
+        if self.node_state == "stopped":
+            self.hashrate_value.setText("stopped")
+            self.hashrate_caption.setText(f"the node is stopped · {found}")
+            return
+        if s is None:
+            self.hashrate_value.setText("–")
+            self.hashrate_caption.setText("starting the miner…")
+            return
+        if s.paused:
+            self.hashrate_value.setText("paused")
+            self.hashrate_caption.setText(f"mining paused · {found}")
+            return
+        if not s.connected:
+            self.hashrate_value.setText("waiting")
+            self.hashrate_caption.setText(f"waiting for the node · {found}")
+            return
+        mining = a.mining_slots if a else s.slots
+        total = a.total_cores if a else self.controller.total_cores
+        ai = f" · {a.ai_slots} on AI" if a and a.ai_slots else ""
+        self.hashrate_value.setText(f"{s.hashrate_hs / 1e6:.1f} MH/s")
+        self.hashrate_caption.setText(f"{mining} of {plural(total, 'core')} mining{ai} · {found}"
+                                      f" · kernel {s.kernel or '…'}")
+
+    def _refresh_ai_card(self) -> None:
+        r = self.last_ai_report
+        if r is None:
+            return
+        self.ai_value.setText(f"{r.gflop_s:.1f} GFLOP/s")
+        self.ai_caption.setText(f"{plural(r.jobs_done, 'request')} · billed ${r.billed_usd:,.0f} · "
+                                f"uptime {r.availability * 100:.3f}% (SLA {r.sla_availability * 100:.3f}%)"
+                                + (f" · penalty ${r.sla_penalty_usd:,.0f}" if r.sla_penalty_usd else ""))
+
     # --- appearance ------------------------------------------------------------------------
     def apply_theme(self) -> None:
         theme = PRESENTER_DARK if self.presenter and self.theme_name == "dark" else THEMES[self.theme_name]
+        palette = PALETTES["light" if self.theme_name == "light" else "dark"]
         # Presenter mode trades detail for size: what a room reads from the back stays.
         self.subtitle.setVisible(not self.presenter)
-        for column in (1, 2):  # hash, time: detail a room cannot read anyway
-            self.table.setColumnHidden(column, self.presenter)
-        self.table.setColumnHidden(3, True)  # difficulty: its chart and card show it, the hash needs the room
         for caption in (self.hashrate_caption, self.height_caption, self.ai_caption):
             caption.setVisible(not self.presenter)
+        self.mining_label.setStyleSheet(f"color: {palette['mining']}; font-weight: 700;")
+        self.ai_label.setStyleSheet(f"color: {palette['ai']}; font-weight: 700;")
         # Fonts changed through the style sheet: size hints must be recomputed everywhere.
         for widget in self.findChildren(QWidget):
             widget.updateGeometry()
+        app = QApplication.instance()
+        app.setStyleSheet(stylesheet(theme, self.presenter))
         for label in (self.mining_label, self.ai_label):
             label.ensurePolished()
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance("Mining: 88 cores") + 12)
-        if self.info:
-            self.on_chain_info(self.info)
-        app = QApplication.instance()
-        app.setStyleSheet(stylesheet(theme, self.presenter))
-        for chart in self.charts.values():
-            chart.set_theme(theme.chart_bg, theme.text, font_pt(self.presenter))
+        for caption in (self.hashrate_caption, self.height_caption, self.difficulty_caption,
+                        self.reward_caption, self.ai_caption):
+            reserve_lines(caption, 2)
+        for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value,
+                      self.ai_value):
+            reserve_lines(value, 1)
+        self.node_chip.ensurePolished()
+        widest = "● regtest · height 888,888" + ("" if self.presenter else " · http://127.0.0.1:18449")
+        self.node_chip.setFixedWidth(self.node_chip.fontMetrics().horizontalAdvance(widest) + 28)
+        self.chain.set_theme(self.theme_name, theme.chart_bg, theme.text, font_pt(self.presenter),
+                             self.presenter)
         if hasattr(self.economics, "set_theme"):
             self.economics.set_theme(theme, self.presenter)
+        self.refresh_cards()
+        self.fit_to_screen()
+
+    def _available_area(self):
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's available area (a 1366x768 laptop, a 1280x720
+        projector), whatever the fonts of the moment ask for."""
+        if self.isFullScreen() or self.isMaximized():
+            return
+        area = self._available_area()
+        frame, inner = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        self.setMaximumSize(area.width() - extra_w, area.height() - extra_h)
+        if frame.right() > area.right() or frame.bottom() > area.bottom():
+            self.move(max(area.left(), min(frame.left(), area.right() - frame.width())),
+                      max(area.top(), min(frame.top(), area.bottom() - frame.height())))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit_to_screen()
 
     def set_presenter(self, on: bool) -> None:
         self.presenter = on
@@ -474,7 +529,11 @@ class MainWindow(QMainWindow):
         self.apply_theme()
 
     def toggle_full_screen(self) -> None:
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.setMaximumSize(16_777_215, 16_777_215)  # QWIDGETSIZE_MAX: full screen may fill it
+            self.showFullScreen()
 
     @staticmethod
     def _restyle(widget: QWidget) -> None:
@@ -482,8 +541,8 @@ class MainWindow(QMainWindow):
         widget.style().polish(widget)
 
     def redraw(self) -> None:
-        for chart in self.charts.values():
-            chart.redraw()
+        self.chain.redraw()
+        self.refresh_cards()
         if self._economics_dirty and self.info and hasattr(self.economics, "on_lab_state"):
             self._economics_dirty = False
             self.economics.on_lab_state(self.lab_state())
@@ -511,28 +570,7 @@ class MainWindow(QMainWindow):
     def export_all(self, folder: Path) -> list[Path]:
         """Every chart as PNG, blocks and hashrate as CSV (and the economics panel's, if any)."""
         folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        self.redraw()
-        for name, chart in self.charts.items():
-            path = folder / f"{name}.png"
-            chart.export_png(str(path))
-            written.append(path)
-        path = folder / "blocks.csv"
-        with open(path, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["height", "hash", "time_unix", "bits", "difficulty", "subsidy_btc", "interval_s"])
-            for r in self.rows:
-                w.writerow([r.height, r.hash, r.time, r.bits, r.difficulty, r.subsidy_btc,
-                            "" if r.interval_s is None else r.interval_s])
-        written.append(path)
-        path = folder / "hashrate.csv"
-        with open(path, "w", newline="") as f:
-            w = csv.writer(f)
-            cores = self.controller.total_cores
-            w.writerow(["seconds", "total_h_s", *[f"core{i + 1}_h_s" for i in range(cores)]])
-            for x, total, per in self.hashrate_log:
-                w.writerow([f"{x:.2f}", f"{total:.0f}", *[f"{v:.0f}" for v in per]])
-        written.append(path)
+        written = self.chain.export(folder)
         if hasattr(self.economics, "export"):
             written += self.economics.export(folder)
         return written

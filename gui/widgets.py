@@ -8,7 +8,9 @@ def card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
     """A card showing one metric; returns (frame, value label, caption label)."""
     frame = QFrame(objectName="card")
     frame.setToolTip(tooltip)
-    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    # Cards in a row share its width by stretch alone: a longer value or caption must not widen
+    # one card and move its neighbours under the user's mouse.
+    frame.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(14, 10, 14, 10)
     layout.setSpacing(2)
@@ -34,3 +36,11 @@ def card_row(specs: list[tuple[str, str]], spacing: int = 10) -> tuple[QHBoxLayo
         row.addWidget(frame, 1)
         labels.append((value, caption))
     return row, labels
+
+
+def reserve_lines(label: QLabel, lines: int) -> None:
+    """Keep room for `lines` lines of the label's current font, so wrapping text of changing length
+    does not make its row taller and shorter (call again after a font change)."""
+    label.ensurePolished()
+    # a fifth of a line more: a glyph from a fallback font ("–") can be taller than the font's own
+    label.setMinimumHeight(round((lines + 0.2) * label.fontMetrics().lineSpacing()))

@@ -1,0 +1,236 @@
+"""The Chain tab: hashrate, block intervals, difficulty and reward charts, and the recent blocks.
+
+Each value is drawn from the height where it takes effect (a retarget's difficulty from the block
+that carries it, a halved reward from the halving block), blocks already shown are never drawn
+twice (a new chain poller after a node restart re-sends them), and an outage is a gap.
+"""
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+from gui.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
+from gui.controller import BlockRow
+from gui.qt import (QAbstractItemView, QGridLayout, QHeaderView, Qt, QTableWidget, QTableWidgetItem,
+                    QWidget, pg)
+
+TABLE_ROWS = 200
+MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts keep every point)
+MAX_HALVING_MARKERS = 33  # after 33 halvings the subsidy is zero (validation.cpp GetBlockSubsidy)
+
+TIPS = {
+    "hashrate_chart": "Hashrate over time: the total (thick) and each mining core (thin). A gap "
+                      "means the node or the miner was stopped.",
+    "interval_chart": "Seconds between blocks. The dashed line is the target spacing; when blocks "
+                      "come faster, the next retarget raises the difficulty.",
+    "difficulty_chart": "The difficulty written in each block's header (nBits). It changes only at "
+                        "retarget heights.",
+    "reward_chart": "Block reward by height. Red lines mark the halvings.",
+    "table": "The most recent blocks, newest first, read from their headers.",
+}
+
+
+def fmt_block_time(unix_s: int, now_s: float | None = None) -> str:
+    """A block's time: the clock time for today's blocks, with the date for older ones (the
+    regtest genesis is from 2011)."""
+    local = time.localtime(unix_s)
+    today = time.localtime(time.time() if now_s is None else now_s)
+    if local[:3] == today[:3]:
+        return time.strftime("%H:%M:%S", local)
+    return time.strftime("%Y-%m-%d %H:%M", local)
+
+
+class ChainTab(QWidget):
+    """Charts and table of the chain; fed by `add_blocks` and `add_hashrate`, drawn by `redraw`."""
+
+    def __init__(self, total_cores: int, parent=None):
+        super().__init__(parent)
+        self.total_cores = total_cores
+        self.rows: list[BlockRow] = []
+        self._hash_at: dict[int, str] = {}
+        self.hashrate_log: list[tuple[float, float, tuple[float, ...]]] = []
+        self.halving_lines: dict[int, pg.InfiniteLine] = {}
+        self.halving_interval = 150
+        self.interval_target = 5
+        self.palette = PALETTES["dark"]
+        self.presenter = False
+        self._build()
+
+    def _build(self) -> None:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setSpacing(8)
+        self.hashrate_chart = Chart("Hashrate", TIPS["hashrate_chart"], legend=True,
+                                    x_label="seconds since start", y_label="MH/s")
+        self.hashrate_chart.add_series("total", "mining", width=3)
+        for i in range(self.total_cores):
+            self.hashrate_chart.add_series(f"core {i + 1}", f"workers:{i}", width=1.5)
+        self.interval_chart = Chart("Time between blocks", TIPS["interval_chart"], legend=True,
+                                    integer_x=True, x_label="block height", y_label="seconds")
+        self.interval_chart.add_series("interval", "mining", width=1.5)
+        self.interval_chart.add_series("target", "target", width=2, level=True, dash=True)
+        self.difficulty_chart = Chart("Difficulty", TIPS["difficulty_chart"], y_from_zero=True,
+                                      integer_x=True, x_label="block height", y_label="difficulty")
+        self.difficulty_chart.add_series("difficulty", "difficulty", width=3, level=True)
+        self.reward_chart = Chart("Block reward · red lines: halvings", TIPS["reward_chart"],
+                                  y_from_zero=True, integer_x=True, x_label="block height",
+                                  y_label="BTC")
+        self.reward_chart.add_series("subsidy", "reward", width=3, level=True)
+        self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
+                       "difficulty": self.difficulty_chart, "block_reward": self.reward_chart}
+        grid.addWidget(self.hashrate_chart, 0, 0)
+        grid.addWidget(self.interval_chart, 0, 1)
+        grid.addWidget(self.difficulty_chart, 1, 0)
+        grid.addWidget(self.reward_chart, 1, 1)
+        for chart in self.charts.values():
+            chart.setMinimumSize(200, 140)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["Height", "Hash", "Time", "Difficulty", "Reward (BTC)",
+                                              "Interval"])
+        self.table.setToolTip(TIPS["table"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setMinimumWidth(200)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(3, True)  # difficulty: its chart and card show it; the hash needs the room
+        grid.addWidget(self.table, 0, 2, 2, 1)
+        for column in range(3):
+            grid.setColumnStretch(column, 3)
+
+    # --- data --------------------------------------------------------------------------------
+    def set_consensus(self, target_spacing_s: int, halving_interval: int) -> None:
+        self.interval_target = target_spacing_s
+        self.halving_interval = halving_interval
+
+    def add_blocks(self, rows: list[BlockRow]) -> tuple[list[BlockRow], list[BlockRow]]:
+        """Merge blocks from the node; returns (blocks new on the chart, blocks a reorg removed).
+
+        Blocks already shown with the same hash are skipped (a restarted poller re-sends the
+        recent ones); a block whose hash differs from the one shown at its height replaces it and
+        everything above it (a reorg).
+        """
+        oldest = self.rows[0].height if self.rows else 0
+        rows = [r for r in rows if r.height >= oldest]
+        first_new = 0
+        while first_new < len(rows) and self._hash_at.get(rows[first_new].height) == rows[first_new].hash:
+            first_new += 1
+        rows = rows[first_new:]
+        if not rows:
+            return [], []
+        removed: list[BlockRow] = []
+        if self.rows and rows[0].height <= self.rows[-1].height:
+            keep = rows[0].height
+            removed = [r for r in self.rows if r.height >= keep]
+            self.rows = [r for r in self.rows if r.height < keep]
+            for r in removed:
+                self._hash_at.pop(r.height, None)
+            for chart in (self.interval_chart, self.difficulty_chart, self.reward_chart):
+                chart.clear_data()
+            for r in self.rows:
+                self._chart_block(r)
+        for r in rows:
+            self.rows.append(r)
+            self._hash_at[r.height] = r.hash
+            self._chart_block(r)
+        if len(self.rows) > MAX_ROWS:  # regtest at full speed adds thousands an hour
+            for r in self.rows[:-MAX_ROWS]:
+                self._hash_at.pop(r.height, None)
+            del self.rows[:-MAX_ROWS]
+        self._fill_table()
+        return rows, removed
+
+    def _chart_block(self, r: BlockRow) -> None:
+        if r.height == 0:  # the genesis block is from 2011 and pays nothing spendable
+            return
+        if r.interval_s is not None:
+            self.interval_chart.append("interval", r.height, r.interval_s)
+            self.interval_chart.append("target", r.height, self.interval_target)
+        self.difficulty_chart.append("difficulty", r.height, r.difficulty)
+        self.reward_chart.append("subsidy", r.height, r.subsidy_btc)
+        halving = self.halving_interval
+        if r.height % halving == 0 and r.height // halving <= MAX_HALVING_MARKERS \
+                and r.height not in self.halving_lines:
+            line = pg.InfiniteLine(pos=r.height, angle=90, pen=self._halving_pen(),
+                                   label=f"{r.height // halving}",  # short: on regtest they crowd
+                                   labelOpts={"color": self.palette["halving"], "position": 0.9})
+            self.halving_lines[r.height] = line
+            self.reward_chart.plot_item.addItem(line)
+
+    def _halving_pen(self):
+        return pg.mkPen(self.palette["halving"], width=2 * (PRESENTER_LINE_SCALE if self.presenter else 1))
+
+    def add_hashrate(self, x_s: float, total_hs: float, per_core_hs: tuple[float, ...]) -> None:
+        self.hashrate_chart.append("total", x_s, total_hs / 1e6)
+        for i, rate in enumerate(per_core_hs):
+            self.hashrate_chart.append(f"core {i + 1}", x_s, rate / 1e6)
+        self.hashrate_log.append((x_s, total_hs, per_core_hs))
+
+    def mark_outage(self, x_s: float) -> None:
+        """The miner stopped (node down): the hashrate line breaks here instead of bridging the gap."""
+        self.hashrate_chart.add_gap(x_s)
+
+    def _fill_table(self) -> None:
+        recent = self.rows[-TABLE_ROWS:][::-1]
+        self.table.setRowCount(len(recent))
+        now_s = time.time()
+        for i, r in enumerate(recent):
+            interval = "" if r.interval_s is None else f"{r.interval_s} s"
+            values = [f"{r.height:,}", f"{r.hash[:12]}…", fmt_block_time(r.time, now_s),
+                      f"{r.difficulty:.4g}", f"{r.subsidy_btc:g}", interval]
+            for j, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if j == 1:
+                    item.setToolTip(r.hash)
+                else:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, j, item)
+
+    # --- drawing -----------------------------------------------------------------------------
+    def redraw(self) -> None:
+        for chart in self.charts.values():
+            chart.redraw()
+
+    def set_theme(self, theme_name: str, background: str, foreground: str, font_pt: int,
+                  presenter: bool) -> None:
+        self.palette = PALETTES["light" if theme_name == "light" else "dark"]
+        self.presenter = presenter
+        scale = PRESENTER_LINE_SCALE if presenter else 1.0
+        for chart in self.charts.values():
+            chart.set_theme(background, foreground, font_pt, self.palette, scale)
+        for line in self.halving_lines.values():
+            line.setPen(self._halving_pen())
+            line.label.setColor(series_colour(self.palette, "halving"))
+        for column in (1, 2):  # hash, time: detail a room cannot read anyway
+            self.table.setColumnHidden(column, presenter)
+
+    # --- export ------------------------------------------------------------------------------
+    def export(self, folder: Path) -> list[Path]:
+        """Every chart as PNG; the blocks and the hashrate as CSV."""
+        written = []
+        self.redraw()
+        for name, chart in self.charts.items():
+            path = folder / f"{name}.png"
+            chart.export_png(str(path))
+            written.append(path)
+        path = folder / "blocks.csv"
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["height", "hash", "time_unix", "time_utc", "bits", "difficulty", "subsidy_btc",
+                        "interval_s"])
+            for r in self.rows:
+                w.writerow([r.height, r.hash, r.time, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.time)),
+                            r.bits, r.difficulty, r.subsidy_btc, "" if r.interval_s is None else r.interval_s])
+        written.append(path)
+        path = folder / "hashrate.csv"
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["seconds", "total_h_s", *[f"core{i + 1}_h_s" for i in range(self.total_cores)]])
+            for x, total, per in self.hashrate_log:
+                w.writerow([f"{x:.2f}", f"{total:.0f}", *[f"{v:.0f}" for v in per]])
+        written.append(path)
+        return written
