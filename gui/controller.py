@@ -211,14 +211,27 @@ class LabController(QObject):
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
+        from gui.qt import QProcessEnvironment
+        from regtest.cli import RPCAUTH_ENV
+        from regtest.rpc_auth import make_rpcauth
         port = int(self.settings.value("node/rpcport", 0))
+        rpcauth = None
         if self.sharing:
             # The class needs a fixed address: the chain's usual port unless one is set, and a
-            # password login besides the cookie (the node refuses a LAN bind without one).
+            # password login besides the cookie (the node refuses a LAN bind without one), given
+            # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
-            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", "--rpcuser", SHARE_USER,
-                          "--rpcpassword", self.settings.value("node/share_password", ""))
-        self._launch(NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self))
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
+            password = self.settings.value("node/share_password", "")
+            rpcauth = (self.settings.value("node/share_rpcauth", "")
+                       or (make_rpcauth(SHARE_USER, password) if password else None))
+        node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.remove(RPCAUTH_ENV)  # never pass on a login this window did not choose
+        if rpcauth:
+            env.insert(RPCAUTH_ENV, rpcauth)
+        node.proc.setProcessEnvironment(env)
+        self._launch(node)
 
     @property
     def sharing(self) -> bool:
@@ -299,6 +312,7 @@ class LabController(QObject):
             pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
             words = {"compiling": f"Compiling the fast {event.kernel} kernel (mining meanwhile)…",
                      "ready": f"Fast kernel {event.kernel} compiled in {event.seconds:.0f} s",
+                     "timing": f"Timing the {event.kernel} kernel to mine with the fastest…",
                      "active": f"Mining with the {event.kernel} kernel"}
             self.compile_progress.emit(words.get(event.stage, event.stage), pct)
         elif isinstance(event, ConnectionProblem):
