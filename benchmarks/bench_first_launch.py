@@ -3,13 +3,13 @@
     .venv/bin/python benchmarks/bench_first_launch.py [--blocks 30] [--warm] [--threads N]
 
 1. Chooses the kernel and sizes the chain exactly as `LabController._calibrate_then_launch`:
-   `engine.kernels.choice.measure_hashrate_hs(threads)` with an empty kernel-choice cache.
+   `engine.mining.kernels.choice.measure_hashrate_hs(threads)` with an empty kernel-choice cache.
    By default the whole kernel cache is a fresh temporary folder, so every kernel is compiled
    cold as on a new machine (~20-30 s); `--warm` keeps the compiled kernels and only forgets
    the choice. The flag-based figure the app used before (its kernel, one 0.5 s window right
    after compiling) is printed beside it.
 2. Starts the embedded node (`python -m regtest --chain lab --lab-hashrate H`), as the window does.
-3. Mines with the real `engine.miner.Miner` on all cores until `--blocks` blocks are accepted, and
+3. Mines with the real `engine.mining.miner.Miner` on all cores until `--blocks` blocks are accepted, and
    prints the mean interval of blocks 1-24 (wall clock, from the first job) against the 5 s target
    with the luck band (the mean of 24 exponential intervals: +-20% at 1 sigma), and the miner's
    real hashrate against the one the chain was sized with (the part luck does not blur).
@@ -78,9 +78,9 @@ def main() -> int:
         os.environ["NUMBA_CACHE_DIR"] = str(tmp / "numba")
         os.environ["MINE2COMPUTE_CACHE_DIR"] = str(tmp / "kernels")
     os.environ.pop("MINE2COMPUTE_KERNEL", None)
-    from engine.kernels import available_kernels, get_kernel, has_sha_extensions
-    from engine.kernels import choice as kernel_choice
-    from engine.kernels.jit import has_feature
+    from engine.mining.kernels import available_kernels, get_kernel, has_sha_extensions
+    from engine.mining.kernels import choice as kernel_choice
+    from engine.mining.kernels.jit import has_feature
 
     if args.warm:
         kernel_choice.choice_file = lambda: tmp / kernel_choice.CHOICE_FILE
@@ -107,7 +107,7 @@ def main() -> int:
           f"change: {flag_kernel} by CPU flags, one 0.5 s window: {old_hs / 1e6:.2f} MH/s")
 
     # 2. the embedded node, as the window starts it
-    from engine.miner import BlockResult, Miner, NewJob
+    from engine.mining.miner import BlockResult, Miner, NewJob
     from engine.rpc import RPCClient
 
     node, port, node_log = start_node(tmp / "data", sized_hs, dict(os.environ))

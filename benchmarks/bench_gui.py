@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def standalone_hashrate(seconds: float, tmp: Path, lab_hashrate_hs: float) -> float:
-    from engine.miner import Miner
+    from engine.mining.miner import Miner
     from engine.rpc import RPCClient
     proc = subprocess.Popen([sys.executable, "-m", "regtest", "--chain", "lab", "--datadir", str(tmp),
                              "--rpcport", "0", "--lab-hashrate", f"{lab_hashrate_hs:.0f}"],
@@ -129,7 +129,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=float, default=20)
     args = p.parse_args()
-    from engine.sha256d import measure_hashrate
+    from engine.mining.sha256d import measure_hashrate
     # Both chains start at the difficulty the app would pick: about one block per 5 s.
     lab_hashrate_hs = measure_hashrate(seconds=1.0, threads=os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 COLD_SCRIPT = r"""
 import json, sys, time
 launch_s = time.perf_counter()
-from engine.kernels import get_kernel
+from engine.mining.kernels import get_kernel
 from engine.rpc import RPCClient
-from engine.miner import Miner
+from engine.mining.miner import Miner
 
 class StaticTemplate(RPCClient):
     '''A node that always offers the same template with an unreachable target.'''
@@ -73,8 +73,8 @@ def miner_loop_hs(seconds: float, threads: int) -> float:
     """Hashes per second the whole miner achieves (jobs, counting, events) on the static template."""
     namespace: dict = {}
     exec(COLD_SCRIPT.split("mode = sys.argv[1]")[0], namespace)
-    from engine.kernels import best_kernel_name
-    from engine.miner import Miner
+    from engine.mining.kernels import best_kernel_name
+    from engine.mining.miner import Miner
 
     miner = Miner(namespace["StaticTemplate"](), max_slots=threads, kernel=best_kernel_name(), quick_start=False)
     miner.start()
@@ -96,11 +96,11 @@ def main() -> int:
     p.add_argument("--skip-cold", action="store_true", help="skip the cold compile measurements (~30 s)")
     args = p.parse_args()
 
-    from engine.kernels import available_kernels, get_kernel, vector_isa
-    from engine.kernels.choice import choose_kernel
+    from engine.mining.kernels import available_kernels, get_kernel, vector_isa
+    from engine.mining.kernels.choice import choose_kernel
 
     KERNEL_NAMES = available_kernels()
-    from engine.mining_cli import _verdict, hashlib_hs
+    from engine.mining.cli import _verdict, hashlib_hs
 
     choice = choose_kernel()
     best = choice.name

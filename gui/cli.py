@@ -11,9 +11,9 @@ import sys
 # name -> (module, function, one-line help)
 SUBCOMMANDS = {
     "node": ("regtest.cli", "main", "run the embedded regtest node (Bitcoin Core JSON-RPC)"),
-    "mine": ("engine.mining_cli", "mine_main", "mine on any Core-compatible node over JSON-RPC"),
-    "bench": ("engine.mining_cli", "bench_main", "measure the SHA-256d kernels against hashlib"),
-    "scenario": ("engine.scenarios", "main", "list economics presets or print one's report"),
+    "mine": ("engine.mining.cli", "mine_main", "mine on any Core-compatible node over JSON-RPC"),
+    "bench": ("engine.mining.cli", "bench_main", "measure the SHA-256d kernels against hashlib"),
+    "scenario": ("engine.economy.scenarios", "main", "list economics presets or print one's report"),
 }
 GUI = ("gui.app", "main")
 

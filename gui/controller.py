@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.ai_jobs import AIJobRunner, measure_slot_gflop_s
+from engine.ai.jobs import AIJobRunner, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
-from engine.economics import block_subsidy_btc
-from engine.lab_mapping import LabMapping, ai_billing_for_lab
-from engine.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
+from engine.economy.economics import block_subsidy_btc
+from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
+from engine.mining.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
 from engine.rpc import RPCClient, RPCError
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
@@ -184,8 +184,8 @@ class LabController(QObject):
     def _calibrate_then_launch(self) -> None:
         """First run: compile every kernel, keep the fastest measured, and size the lab chain
         with it on the miner's thread count (after compiling and a warm-up)."""
-        from engine.kernels import available_kernels
-        from engine.kernels.choice import measure_hashrate_hs
+        from engine.mining.kernels import available_kernels
+        from engine.mining.kernels.choice import measure_hashrate_hs
         self.compile_progress.emit("Preparing the SHA-256d kernels and sizing the new lab chain to "
                                    "this computer (the very first launch compiles them)…", -1)
         t0 = time.perf_counter()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine.ai_jobs import AIReport
+from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
-from engine.miner import BlockResult, MinerStats
+from engine.mining.miner import BlockResult, MinerStats
 from gui.chain_tab import ChainTab
 from gui.charts import PALETTES
 from gui.controller import LabController

@@ -5,8 +5,8 @@ import functools
 
 from bitcoin.core import CBlock, CTransaction
 
-from engine.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
-from engine.sha256d import find_nonce
+from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
+from engine.mining.sha256d import find_nonce
 
 from .chain import BlockIndex, Chain
 from .consensus import bits_to_target, block_subsidy_sat
@@ -65,7 +65,7 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
 def generate_block(chain: Chain, script_pubkey: bytes, max_tries: int) -> tuple[CBlock | None, int]:
     """rpc/mining.cpp GenerateBlock: mine one block on the tip. Returns (block, tries left).
 
-    The block is built by the miner's own job code (engine/jobs.py) from this node's template,
+    The block is built by the miner's own job code (engine/mining/jobs.py) from this node's template,
     so `generatetoaddress` and `mine2compute mine` make blocks the same way.
     """
     template = BlockTemplate.from_rpc(block_template(chain, 0))

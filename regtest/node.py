@@ -43,7 +43,7 @@ def start_bits_for(hashrate_hs: float, spacing_s: int, pow_limit: int) -> int:
 def measure_machine_hashrate_hs() -> float:
     """All cores' hashrate with the kernel the miner will use (the one measured fastest here),
     after compiling and a warm-up, to size the lab chain's first difficulty."""
-    from engine.kernels.choice import measure_hashrate_hs
+    from engine.mining.kernels.choice import measure_hashrate_hs
     threads = os.cpu_count() or 1
     kernel, hashrate_hs = measure_hashrate_hs(threads)
     log.info("measured %.3g H/s with the %s kernel on %d threads", hashrate_hs, kernel, threads)

@@ -10,7 +10,7 @@ from bitcoin.core import (CBlock, CMutableTransaction, CTransaction, CTxInWitnes
                           b2lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
-from engine.jobs import WITNESS_RESERVED_VALUE
+from engine.mining.jobs import WITNESS_RESERVED_VALUE
 
 from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
                       decode_address, encode_segwit_address)

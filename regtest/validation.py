@@ -12,7 +12,7 @@ from bitcoin.core import CBlock, CTransaction
 from bitcoin.core.script import (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
                                   OP_CHECKSIGVERIFY, CScript, CScriptInvalidError)
 
-from engine.sha256d import sha256d
+from engine.mining.sha256d import sha256d
 
 from .chainparams import (MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, MAX_FUTURE_BLOCK_TIME_S,
                           WITNESS_SCALE_FACTOR, ChainParams)

@@ -7,8 +7,8 @@ from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, 
                           CTxInWitness, CTxOut, CTxWitness, lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
-from engine.jobs import WITNESS_RESERVED_VALUE
-from engine.sha256d import find_nonce
+from engine.mining.jobs import WITNESS_RESERVED_VALUE
+from engine.mining.sha256d import find_nonce
 from regtest.consensus import bits_to_target
 from regtest.mining import BLOCK_VERSION
 from regtest.validation import default_witness_commitment, merkle_root
@@ -17,7 +17,7 @@ from regtest.validation import default_witness_commitment, merkle_root
 def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extranonce: int,
                          commitment: bytes) -> CTransaction:
     """A coinbase the tests can bend: any height, value and commitment output, with the
-    witness reserved value (engine.jobs builds the real ones from a template)."""
+    witness reserved value (engine.mining.jobs builds the real ones from a template)."""
     tx = CMutableTransaction(
         vin=[CTxIn(COutPoint(), CScript([height, struct.pack("<I", extranonce)]), nSequence=0xFFFFFFFF)],
         vout=[CTxOut(value_sat, CScript(script_pubkey)), CTxOut(0, CScript(commitment))],

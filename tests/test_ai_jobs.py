@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info
 
-from engine import economics as econ
-from engine.ai_jobs import (AIJobRunner, AIReport, BillingRate, InferenceJobSpec, InferenceKernel, JobInterrupted,
+from engine.economy import economics as econ
+from engine.ai.jobs import (AIJobRunner, AIReport, BillingRate, InferenceJobSpec, InferenceKernel, JobInterrupted,
                             Ledger, make_weights, measure_slot_gflop_s)
 from engine.capacity import CapacityConsumer
-from engine.lab_mapping import LabMapping, ai_billing_for_lab
-from engine.scenarios import PARAMETERS
+from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
+from engine.economy.scenarios import PARAMETERS
 
 SMALL = InferenceJobSpec(batch_tokens=16, hidden_width=128, layers=4)
 # Layers of ~1 ms, so a pull almost always lands mid-job.

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.mining_cli import mine_main
+from engine.mining.cli import mine_main
 from engine.rpc import RPCClient, RPCConnectionError
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from engine.ai_jobs import AIJobRunner, InferenceJobSpec
+from engine.ai.jobs import AIJobRunner, InferenceJobSpec
 from engine.capacity import Allocation, CapacityAllocator, CapacityConsumer
 
 SMALL = InferenceJobSpec(batch_tokens=16, hidden_width=128, layers=4)

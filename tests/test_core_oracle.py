@@ -17,8 +17,8 @@ from bitcoin.core import CBlock
 
 import pbk  # py-bitcoinkernel, in the `test` extra: a missing oracle is a failure, not a skip
 from conftest import NodeProcess
-from engine import jobs
-from engine.sha256d import find_nonce
+from engine.mining import jobs
+from engine.mining.sha256d import find_nonce
 
 CHAIN_HEIGHT = 210
 HALVING_HEIGHT = 150  # Core chainparams.cpp CRegTestParams: nSubsidyHalvingInterval = 150

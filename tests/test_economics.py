@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import economics as econ
-from engine.scenarios import PARAMETERS
+from engine.economy import economics as econ
+from engine.economy.scenarios import PARAMETERS
 
 REL_1PCT = 0.01
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import economics as econ
-from engine.ai_jobs import AIReport
-from engine.scenarios import preset_dir, scenario_report
+from engine.economy import economics as econ
+from engine.ai.jobs import AIReport
+from engine.economy.scenarios import preset_dir, scenario_report
 from gui.economics_panel import EconomicsPanel, money
 from gui.qt import QImage, Qt
 from gui.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet

@@ -12,9 +12,9 @@ from bitcoin.core import CBlock, CMutableTransaction, COutPoint, CScriptWitness,
     CTxInWitness, CTxOut, CTxWitness, b2lx, lx
 from bitcoin.core.script import OP_TRUE, CScript
 
-from engine import jobs
-from engine.kernels import job_params
-from engine.sha256d import find_nonce
+from engine.mining import jobs
+from engine.mining.kernels import job_params
+from engine.mining.sha256d import find_nonce
 
 # Recorded from a regtest node right after genesis ({"rules": ["segwit"]}), Bitcoin Core's format.
 EMPTY_REGTEST_TEMPLATE = {

@@ -9,11 +9,11 @@ import threading
 import numpy as np
 import pytest
 
-from engine import sha256d
-from engine.kernels import KERNEL_NAMES, MAX_LANES, available_kernels, best_kernel_name, get_kernel, job_params, \
+from engine.mining import sha256d
+from engine.mining.kernels import KERNEL_NAMES, MAX_LANES, available_kernels, best_kernel_name, get_kernel, job_params, \
     top_word
-from engine.kernels import unrolled
-from engine.kernels.common import IV, compress, digest_top_word
+from engine.mining.kernels import unrolled
+from engine.mining.kernels.common import IV, compress, digest_top_word
 
 NONCE_SPACE = 1 << 32
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from bitcoin.core import CBlock, b2lx
 
-from engine import jobs
-from engine.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
+from engine.mining import jobs
+from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
     KernelProgress, Miner, MinerStats, MiningRefused, NewJob
-from engine.mining_cli import bench_main, mine_main
+from engine.mining.cli import bench_main, mine_main
 from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +169,7 @@ QUICK_FIRST_SCRIPT = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from test_miner import FakeNode
-from engine.miner import KernelProgress, Miner
+from engine.mining.miner import KernelProgress, Miner
 active = []
 miner = Miner(FakeNode(target=0), max_slots=1, kernel="lanes16",
               on_event=lambda e: active.append(e.kernel) if isinstance(e, KernelProgress) and e.stage == "active" else None)
@@ -195,7 +195,7 @@ def test_quick_kernel_mines_first_then_the_slow_compiling_one_takes_over():
 
 @pytest.mark.parametrize("kernel", ["lanes16", "shani"])
 def test_no_quick_kernel_when_the_chosen_one_is_loaded_or_compiles_fast(make_miner, kernel):
-    from engine.kernels import available_kernels, get_kernel
+    from engine.mining.kernels import available_kernels, get_kernel
 
     if kernel not in available_kernels():
         pytest.skip(f"this CPU cannot run the {kernel} kernel")
@@ -562,8 +562,8 @@ def test_bench_command_measures_baseline_and_kernels(capsys):
 @pytest.mark.slow
 def test_performance_goals():
     """Issue 3's goals: >= 25 MH/s per core, >= 25x hashlib, >= 1.9x on two threads (needs two idle cores)."""
-    from engine.kernels import best_kernel_name, get_kernel
-    from engine.mining_cli import hashlib_hs
+    from engine.mining.kernels import best_kernel_name, get_kernel
+    from engine.mining.cli import hashlib_hs
 
     kernel = get_kernel(best_kernel_name())
     base_hs = hashlib_hs(2.0)

@@ -1,5 +1,5 @@
 """The miner stops, saying why, when the node keeps refusing its blocks for one reason
-(engine/refusals.py), and mines blocks a node without segwit accepts (bcoin's regtest)."""
+(engine/mining/refusals.py), and mines blocks a node without segwit accepts (bcoin's regtest)."""
 from __future__ import annotations
 
 import time
@@ -7,9 +7,9 @@ import time
 import pytest
 from bitcoin.core import CBlock
 
-from engine.miner import BlockResult, MiningRefused
-from engine.mining_cli import mine_main
-from engine.refusals import REFUSALS_BEFORE_STOP, RefusalStreak, refusal_message
+from engine.mining.miner import BlockResult, MiningRefused
+from engine.mining.cli import mine_main
+from engine.mining.refusals import REFUSALS_BEFORE_STOP, RefusalStreak, refusal_message
 from test_miner import FakeNode, make_miner, wait_for  # noqa: F401 (make_miner is a fixture)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import scenarios
-from engine.scenarios import PARAMETERS, ScenarioError, load_scenario, load_scenarios, scenario_report
+from engine.economy import scenarios
+from engine.economy.scenarios import PARAMETERS, ScenarioError, load_scenario, load_scenarios, scenario_report
 
 SIX = ["halving-2024", "record-low-2025", "corsicana-split", "lease-or-gpus", "hashrate-exodus", "halving-2028"]
 

@@ -1,6 +1,6 @@
 """Every number the Economics tab shows, from a scenario's values and the live lab (no Qt here).
 
-The mapping (engine.lab_mapping): the lab chain is the Bitcoin network in miniature, so its
+The mapping (engine.economy.lab_mapping): the lab chain is the Bitcoin network in miniature, so its
 difficulty ratio and halvings give "the world if it shrank like the lab"; "your site" is a fixed
 actor whose own split moves the world only by its share ("the world today"). Both are kept and
 labelled; the site's P&L is shown in the lab's world while following the lab.
@@ -13,11 +13,11 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from engine import decisions
-from engine import economics as econ
-from engine.lab_mapping import LabChain, LabMapping, difficulty_after_site_change, halving_year, lab_world, \
+from engine.economy import decisions
+from engine.economy import economics as econ
+from engine.economy.lab_mapping import LabChain, LabMapping, difficulty_after_site_change, halving_year, lab_world, \
     site_share_of_world
-from engine.scenarios import attack_figures
+from engine.economy.scenarios import attack_figures
 
 DEFAULT_SITE_MW = 1000.0  # the site the cores stand for when a scenario has no MW at all
 EXODUS_SHARES = np.round(np.linspace(0.0, 0.95, 96), 4)  # the slider's range, 1% steps

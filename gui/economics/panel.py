@@ -12,8 +12,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from engine.lab_mapping import start_difficulty_of
-from engine.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
+from engine.economy.lab_mapping import start_difficulty_of
+from engine.economy.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
 from gui.economics.figures import LabView, compute_figures, site_mw_of
 from gui.economics.text import GROUPS, MINUS, TIPS, difficulty_text, money, signed_money
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.lab_mapping import TEACHER_SENTENCES
-from engine.scenarios import PARAMETERS
+from engine.economy.lab_mapping import TEACHER_SENTENCES
+from engine.economy.scenarios import PARAMETERS
 
 # --- words an educator can read to a class --------------------------------------------------
 TIPS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.scenarios import PARAMETERS, ParameterSpec
+from engine.economy.scenarios import PARAMETERS, ParameterSpec
 from gui.charts import Chart
 from gui.economics.text import display_for
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-log = logging.getLogger("engine.kernels.choice")
+log = logging.getLogger("engine.mining.kernels.choice")
 
 KERNEL_VERSION = 1  # bump whenever any kernel's code changes: cached choices are then re-measured
 CHOICE_FILE = "kernel_choice.json"
@@ -77,21 +77,21 @@ def cpu_model() -> str:
 
 def choice_key() -> dict:
     """What a cached choice is valid for: this CPU, these compile features, this kernel code."""
-    from engine.kernels.jit import effective_cpu_features
+    from engine.mining.kernels.jit import effective_cpu_features
 
     return {"cpu_model": cpu_model(), "cpu_features": effective_cpu_features(),
             "kernel_version": KERNEL_VERSION}
 
 
 def choice_file() -> Path:
-    from engine.kernels.jit import cache_dir
+    from engine.mining.kernels.jit import cache_dir
 
     return cache_dir() / CHOICE_FILE
 
 
 def fastest(speeds_hs: dict) -> str:
     """The kernel with the highest measured speed (ties: the earlier name in KERNEL_NAMES)."""
-    from engine.kernels import KERNEL_NAMES
+    from engine.mining.kernels import KERNEL_NAMES
 
     if not speeds_hs:
         raise ValueError("no kernel was measured")
@@ -114,7 +114,7 @@ def measure_kernels_hs(names: Iterable[str], threads: int,
     Compiling first keeps compiles out of the timing; interleaving spreads any outside load
     over every kernel; a kernel clearly slower than the leader after round one is not re-timed.
     """
-    from engine.kernels import get_kernel
+    from engine.mining.kernels import get_kernel
 
     kernels = [get_kernel(name, on_progress) for name in names]
     for kernel in kernels:
@@ -151,7 +151,7 @@ def _read_choices(path: Path) -> list:
 
 
 def _valid_record(record: dict, key: dict) -> KernelChoice | None:
-    from engine.kernels import available_kernels
+    from engine.mining.kernels import available_kernels
 
     if record.get("key") != key:
         return None
@@ -189,7 +189,7 @@ def _memo_key(path: Path, key: dict) -> tuple:
 
 def forced_kernel_name() -> str | None:
     """$MINE2COMPUTE_KERNEL, checked against the kernels this CPU runs."""
-    from engine.kernels import KERNEL_ENV, available_kernels
+    from engine.mining.kernels import KERNEL_ENV, available_kernels
 
     forced = os.environ.get(KERNEL_ENV)
     if not forced:
@@ -228,7 +228,7 @@ def choose_kernel(threads: int | None = None, measure: MeasureFunction | None = 
     miner runs; callers pass the miner's thread count). `measure` replaces the timing (tests
     inject a fake CPU); `refresh` ignores the cache.
     """
-    from engine.kernels import available_kernels
+    from engine.mining.kernels import available_kernels
 
     with _memo_lock:  # two threads asking at once measure once
         if not refresh:
@@ -262,7 +262,7 @@ def measure_hashrate_hs(threads: int | None = None, on_progress: ProgressCallbac
 
     Compiles and chooses first if needed, then warms up and takes the best of `windows` windows.
     """
-    from engine.kernels import get_kernel
+    from engine.mining.kernels import get_kernel
 
     threads = max(1, threads or os.cpu_count() or 1)
     choice = choose_kernel(on_progress=on_progress)  # chosen for all cores, whoever asks first

@@ -5,7 +5,7 @@ a new one can start every cycle, so LANES independent nonces are interleaved to 
 busy. Numba has no vector types, so the compression is written as LLVM IR through a Numba
 `intrinsic` (the layout follows Intel's SHA extensions reference code: the state lives in two
 vectors, ABEF and CDGH, and the message schedule uses sha256msg1/sha256msg2).
-Only usable where the CPU has the `sha` feature (`engine.kernels.jit.has_feature("sha")`).
+Only usable where the CPU has the `sha` feature (`engine.mining.kernels.jit.has_feature("sha")`).
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from engine.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
+from engine.mining.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
     HEADER_PAD_WORD4, IV, K
-from engine.kernels.jit import kernel_jit
+from engine.mining.kernels.jit import kernel_jit
 
 LANES = 4  # measured on Zen 4: 2 -> 28.5, 3 -> 34.5, 4 -> 35.7, 5 -> 35.6, 8 -> 24 MH/s (spills)
 

@@ -13,7 +13,7 @@ caller's; a GUI adapter re-emits them as Qt signals):
   workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
   ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
   The first miner on a CPU with no measured kernel choice also compiles every kernel and times
-  each ("timing", ~3 s with the workers idle), then mines with the fastest (engine.kernels.choice).
+  each ("timing", ~3 s with the workers idle), then mines with the fastest (engine.mining.kernels.choice).
 - NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
 - BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
 - BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
@@ -37,9 +37,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from engine.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
-from engine.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
-from engine.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message  # noqa: F401 (re-exported)
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
+from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
+from engine.mining.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message  # noqa: F401 (re-exported)
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 log = logging.getLogger(__name__)
@@ -346,7 +346,7 @@ class Miner:
 
     def _measure_fastest_kernel(self, progress) -> str:
         """Compile every kernel (workers keep mining), then time them with the workers idle."""
-        from engine.kernels.choice import choose_kernel, measure_kernels_hs
+        from engine.mining.kernels.choice import choose_kernel, measure_kernels_hs
 
         def measure(names: list, threads: int) -> dict:
             for name in names:
@@ -485,7 +485,7 @@ class Miner:
                     self._changed.notify_all()
 
     def _count_refusal(self, job: BlockJob, status: str, reason: str | None) -> bool:
-        """Count refusals in a row (engine.refusals); at REFUSALS_BEFORE_STOP, stop mining with
+        """Count refusals in a row (engine.mining.refusals); at REFUSALS_BEFORE_STOP, stop mining with
         a MiningRefused event and return True."""
         with self._changed:
             current, answered = self._template, self._templates_answered

@@ -11,13 +11,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import economics as econ
+from engine.economy import economics as econ
 
 TOLERANCE = 0.03  # Luxor smooths fees over 144 blocks and uses its own price index: a few % is expected
 
 
 def observations_path() -> Path:
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
     return base / "assets" / "observations" / "hashprice.toml"
 
 

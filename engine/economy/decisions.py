@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from engine import economics as econ
+from engine.economy import economics as econ
 
 _SITE_ARGS = ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd", "efficiency_j_per_th",
               "power_price_usd_per_kwh", "mining_capex_usd_per_mw", "mining_amortisation_years",

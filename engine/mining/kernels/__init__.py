@@ -1,6 +1,6 @@
 """SHA-256d nonce-scan kernels behind one small API.
 
-Kernels (all compiled by the one JIT policy in `engine.kernels.jit`):
+Kernels (all compiled by the one JIT policy in `engine.mining.kernels.jit`):
 - "scalar": rolled loops, one nonce at a time; the reference, and quick to compile (~1 s).
 - "lanes8" / "lanes16": generated, fully unrolled, 8 or 16 nonces in lockstep vector lanes
   (AVX2 / AVX-512); ~10 s to compile the first time, then loaded from Numba's cache.
@@ -12,7 +12,7 @@ candidate is a block only if the whole 256-bit hash is <= the target (Bitcoin Co
 CheckProofOfWork), which `Kernel.search` checks with hashlib before returning it.
 
 Which kernel mines is decided by timing them all on this CPU, never by its flags
-(`engine.kernels.choice`: measured once, cached per CPU model, features and kernel version).
+(`engine.mining.kernels.choice`: measured once, cached per CPU model, features and kernel version).
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from typing import Callable
 
 import numpy as np
 
-from engine.kernels.common import job_params, top_word
-from engine.kernels.jit import compile_kernel, effective_cpu_features, vector_isa
+from engine.mining.kernels.common import job_params, top_word
+from engine.mining.kernels.jit import compile_kernel, effective_cpu_features, vector_isa
 
 NONCE_SPACE = 1 << 32
 MAX_LANES = 16
@@ -50,17 +50,17 @@ def best_kernel_name() -> str:
     """$MINE2COMPUTE_KERNEL if set, else the kernel measured fastest on this CPU.
 
     Measured once per CPU model, compile features and KERNEL_VERSION, then cached (see
-    engine.kernels.choice); the first call on a new machine compiles and times every kernel,
+    engine.mining.kernels.choice); the first call on a new machine compiles and times every kernel,
     so call it off the GUI thread, or use `chosen_kernel_name()`, which never measures.
     """
-    from engine.kernels.choice import choose_kernel
+    from engine.mining.kernels.choice import choose_kernel
 
     return choose_kernel().name
 
 
 def chosen_kernel_name() -> str | None:
     """The forced or cached measured kernel, or None when it has not been measured yet."""
-    from engine.kernels.choice import cached_choice
+    from engine.mining.kernels.choice import cached_choice
 
     choice = cached_choice()
     return choice.name if choice else None
@@ -173,13 +173,13 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
         kernel = _kernels.get(name)
         if kernel is None:
             if name == "scalar":
-                from engine.kernels import scalar as module
+                from engine.mining.kernels import scalar as module
             elif name == "shani":
                 if not has_sha_extensions():
                     raise RuntimeError("this CPU has no SHA extensions (SHA-NI); use another kernel")
-                from engine.kernels import shani as module
+                from engine.mining.kernels import shani as module
             else:
-                from engine.kernels.unrolled import load_module
+                from engine.mining.kernels.unrolled import load_module
 
                 module = load_module(int(name.removeprefix("lanes")))
             compile_s = compile_kernel(module.scan, name, on_progress)

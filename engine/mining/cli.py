@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 
-from engine.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, \
+from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, \
     KernelProgress, Miner, MinerStats, MiningRefused, NewJob
 
 PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
@@ -40,7 +40,7 @@ def _mine_parser() -> argparse.ArgumentParser:
 
 def mine_main(argv: list[str]) -> int:
     args = _mine_parser().parse_args(argv)
-    from engine.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
+    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
     from engine.rpc import RPCClient
 
     if args.threads < 1:
@@ -118,7 +118,7 @@ def mine_main(argv: list[str]) -> int:
 # ----------------------------------------------------------------------------- bench
 def hashlib_hs(seconds: float) -> float:
     """The baseline: hashlib double SHA-256 with a midstate copy per nonce, one thread."""
-    from engine.sha256d import find_nonce_hashlib
+    from engine.mining.sha256d import find_nonce_hashlib
 
     header80 = bytes(80)
     count = 0
@@ -142,8 +142,8 @@ def bench_main(argv: list[str]) -> int:
     p.add_argument("--remeasure", action="store_true",
                    help="time every kernel again and save the app's choice (as a first launch does)")
     args = p.parse_args(argv)
-    from engine.kernels import available_kernels, get_kernel, vector_isa
-    from engine.kernels.choice import choose_kernel
+    from engine.mining.kernels import available_kernels, get_kernel, vector_isa
+    from engine.mining.kernels.choice import choose_kernel
 
     names = [n for n in (args.kernels or ",".join(available_kernels())).split(",") if n]
     unknown = [n for n in names if n not in available_kernels()]

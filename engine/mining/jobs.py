@@ -21,7 +21,7 @@ from bitcoin.core.script import OP_0, OP_EQUAL, OP_EQUALVERIFY, OP_CHECKSIG, OP_
     OP_RETURN, OP_TRUE, CScript
 from bitcoin.core.serialize import VarIntSerializer
 
-from engine.kernels.common import job_params
+from engine.mining.kernels.common import job_params
 
 COINBASE_TAG = b"/mine2compute/"
 EXTRANONCE_SIZE = 8

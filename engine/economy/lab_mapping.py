@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from engine import economics as econ
+from engine.economy import economics as econ
 
 if TYPE_CHECKING:
-    from engine.ai_jobs import BillingRate
+    from engine.ai.jobs import BillingRate
 
 TEACHER_SENTENCES = (
     "The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal "
@@ -218,7 +218,7 @@ def ai_revenue_usd_per_mw_it_hour(values: Mapping[str, float], ai_mode: str = "c
 def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float,
                        ai_mode: str = "colocation") -> "BillingRate":
     """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
-    from engine.ai_jobs import BillingRate  # only here: the model itself needs no threads or BLAS
+    from engine.ai.jobs import BillingRate  # only here: the model itself needs no threads or BLAS
     return BillingRate.for_site(
         ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
         mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,

@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from engine import economics as econ
+from engine.economy import economics as econ
 
 log = logging.getLogger(__name__)
 

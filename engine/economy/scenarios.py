@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine import economics as econ
+from engine.economy import economics as econ
 
-from engine.scenario_params import (_SITE_KEYS, AI_MODE_SOURCE, PARAMETERS, ParameterSpec,  # noqa: F401
+from engine.economy.scenario_params import (_SITE_KEYS, AI_MODE_SOURCE, PARAMETERS, ParameterSpec,  # noqa: F401
                                     check_parameter)
 
 
@@ -90,7 +90,7 @@ class Scenario:
 
 def preset_dir() -> Path:
     """assets/scenarios/ next to the packages (or inside a PyInstaller bundle)."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
     return base / "assets" / "scenarios"
 
 
@@ -520,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.check:
-        from engine.observations import check_observations, format_checks
+        from engine.economy.observations import check_observations, format_checks
         try:
             checks = check_observations()
         except ValueError as exc:

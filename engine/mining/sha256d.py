@@ -2,7 +2,7 @@
 
 `sha256d` is the hashlib reference. `find_nonce` scans a nonce range for a header whose hash,
 read as a little-endian 256-bit integer, is at most the target (Bitcoin Core pow.cpp
-CheckProofOfWork). The Numba kernels (engine.kernels) plug in behind `find_nonce`; callers never see them.
+CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind `find_nonce`; callers never see them.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def find_nonce(header80: bytes, target: int, nonce_start: int = 0,
     nonce = find_nonce_hashlib(header80, target, nonce_start, max(0, quick_end - nonce_start))
     if nonce is not None or quick_end >= end:
         return nonce
-    from engine.kernels import best_kernel_name, get_kernel
+    from engine.mining.kernels import best_kernel_name, get_kernel
 
     return get_kernel(best_kernel_name()).find(header80, target, quick_end, end - quick_end)
 
@@ -69,7 +69,7 @@ def measure_hashrate(seconds: float = 1.5, threads: int = 1, on_progress=None) -
     counts. The regtest node and the window's first launch size a new "lab" chain with it.
     `on_progress(kernel, stage, seconds)` hears "compiling", "ready" and "timing".
     """
-    from engine.kernels.choice import WINDOW_S, measure_hashrate_hs
+    from engine.mining.kernels.choice import WINDOW_S, measure_hashrate_hs
 
     windows = max(1, round(seconds / WINDOW_S))
     return measure_hashrate_hs(threads, on_progress=on_progress, windows=windows)[1]

@@ -1,0 +1,1 @@
+"""Economics: the pure model, the lab-to-world mapping, scenarios, decisions and public observations."""
