@@ -118,13 +118,14 @@ def main(argv: list[str] | None = None) -> int:
                     rpcauth=tuple(rpcauth), rpcwhitelist=tuple(args.rpcwhitelist),
                     rpcthreads=args.rpcthreads, rpcworkqueue=args.rpcworkqueue,
                     rpcservertimeout_s=args.rpcservertimeout, rpcmaxconnections=args.rpcmaxconnections)
+        # Clean shutdown on SIGINT/SIGTERM, as bitcoind does; set before the node starts, so a
+        # signal right after "RPC listening" still flushes and removes the cookie.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: node.request_stop())
         node.start()
     except (NodeError, StorageError, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    # Clean shutdown on SIGINT/SIGTERM, as bitcoind does.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: node.request_stop())
     if args.exit_with_parent:
         def parent_gone():
             logging.getLogger("regtest.node").info(

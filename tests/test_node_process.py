@@ -212,3 +212,11 @@ def test_stdin_watcher_without_a_stdin_watches_nothing(monkeypatch):
     from regtest.cli import watch_stdin_for_eof
     monkeypatch.setattr(sys, "stdin", io.StringIO())  # no file descriptor behind it
     assert watch_stdin_for_eof(lambda: pytest.fail("no stdin is not an end of input")) is None
+
+
+def test_sigterm_right_after_rpc_listening_is_still_a_clean_stop(node_factory):
+    """The signal handlers are in place before the node announces itself."""
+    for attempt in range(3):
+        node = node_factory("regtest").start()
+        assert node.stop() == 0, node.log
+        assert not node.cookie_file.exists()
