@@ -119,3 +119,32 @@ def test_node_exits_by_itself_when_the_app_is_killed(tmp_path):
             f"node {node_pid} orphaned after the app was killed:\n{log_file.read_text()}"
         print(f"orphaned node exited {time.monotonic() - t0:.1f} s after the app was killed")
         assert not cookie.exists(), "the node did not shut down cleanly (cookie left behind)"
+
+
+def test_signal_ends_a_self_test_cleanly(tmp_path, node_factory):
+    """`--self-test` too: a signal before the first block ends it with the reason and no node left.
+    The lab chain is made too hard to mine (and needs no calibration) so the signal comes first."""
+    datadir = tmp_path / "data"
+    node_factory("lab", datadir=datadir, extra_args=("--lab-hashrate", "1e18")).start().stop()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"),
+               HOME=str(tmp_path / "home"))
+    cookie = datadir / "lab" / ".cookie"
+    app = subprocess.Popen([sys.executable, "-m", "gui.cli", "--self-test", "--datadir", str(datadir),
+                            "--timeout", "120"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    node_pid = None
+    try:
+        assert wait_until(lambda: cookie.exists() or app.poll() is not None, 60)
+        node_pid = child_node_pid(app.pid, datadir)
+        assert app.poll() is None and node_pid is not None
+        app.send_signal(signal.SIGTERM)
+        output, _ = app.communicate(timeout=15)
+        assert app.returncode == 1, output
+        assert "self-test: FAILED: stopped by SIGTERM before a block was mined" in output
+        assert wait_until(lambda: not alive(node_pid), 5) and not cookie.exists()
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate(timeout=10)
+        if node_pid is not None and alive(node_pid):
+            os.kill(node_pid, signal.SIGKILL)
