@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         titles.addWidget(self.subtitle)
         h.addLayout(titles, 1)
         self.node_chip = QLabel("node: starting…", objectName="chip")
-        h.addWidget(self.node_chip)
+        h.addWidget(self.node_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         self.pause_button = QPushButton("Pause mining", checkable=True)
         self.pause_button.setToolTip("Stop hashing (the chain and the AI jobs carry on).")
         self.presenter_button = QPushButton("Presenter", checkable=True, checked=self.presenter)
