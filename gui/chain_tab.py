@@ -73,8 +73,8 @@ class ChainTab(QWidget):
         self.difficulty_chart = Chart("Difficulty", TIPS["difficulty_chart"], y_from_zero=True,
                                       integer_x=True, x_label="block height", y_label="difficulty")
         self.difficulty_chart.add_series("difficulty", "difficulty", width=3, level=True)
-        self.reward_chart = Chart("Block reward · red lines: halvings", TIPS["reward_chart"],
-                                  y_from_zero=True, integer_x=True, x_label="block height",
+        self.reward_chart = Chart("Block reward", TIPS["reward_chart"], y_from_zero=True,
+                                  integer_x=True, x_label="block height · red lines: halvings",
                                   y_label="BTC")
         self.reward_chart.add_series("subsidy", "reward", width=3, level=True)
         self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
@@ -87,8 +87,7 @@ class ChainTab(QWidget):
             chart.setMinimumSize(200, 140)
 
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Height", "Hash", "Time", "Difficulty", "Reward (BTC)",
-                                              "Interval"])
+        self.table.setHorizontalHeaderLabels(["Height", "Hash", "Time", "Difficulty", "BTC", "Interval"])
         self.table.setToolTip(TIPS["table"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -205,8 +204,9 @@ class ChainTab(QWidget):
         for line in self.halving_lines.values():
             line.setPen(self._halving_pen())
             line.label.setColor(series_colour(self.palette, "halving"))
-        for column in (1, 2):  # hash, time: detail a room cannot read anyway
-            self.table.setColumnHidden(column, presenter)
+        # Presenter: the charts take the whole tab; a table is detail a room cannot read anyway.
+        self.table.setVisible(not presenter)
+        self.layout().setColumnStretch(2, 0 if presenter else 3)
 
     # --- export ------------------------------------------------------------------------------
     def export(self, folder: Path) -> list[Path]:

@@ -116,7 +116,8 @@ class Chart(pg.PlotWidget):
             self.plot_item.getAxis(axis).setStyle(maxTickLevel=0)
         self.plot_item.setClipToView(True)
         self.plot_item.setDownsampling(auto=True, mode="peak")
-        self.legend = self.plot_item.addLegend(offset=(8, 8)) if legend else None
+        # One row along the top: a column of entries would hide a short chart's lines.
+        self.legend = self.plot_item.addLegend(offset=(8, 4), colCount=4) if legend else None
         self.series: dict[str, tuple[LiveSeries, pg.PlotDataItem]] = {}
         self._styles: dict[str, tuple[str, float, bool]] = {}  # name -> (colour role, width, dash)
         self.palette = PALETTES["dark"]

@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         c = self.controller
         c.status.connect(self.statusBar().showMessage)
-        c.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        c.problem.connect(self.on_problem)
         c.compile_progress.connect(self.on_compile_progress)
         c.node_ready.connect(self.on_node_ready)
         c.node_log.connect(self.node_log.appendPlainText)
@@ -269,7 +269,8 @@ class MainWindow(QMainWindow):
         width = min(root.width() - 28, 1100)
         layout = self.banner.layout()
         height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
-        self.banner.setGeometry((root.width() - width) // 2, self.tabs.geometry().top() + 4, width,
+        top = self.tabs.geometry().top() + self.tabs.tabBar().height() + 6  # under the tab names
+        self.banner.setGeometry((root.width() - width) // 2, top, width,
                                 max(height, self.banner.sizeHint().height()))
         self.banner.raise_()
 
@@ -278,6 +279,10 @@ class MainWindow(QMainWindow):
         self._place_banner()
 
     # --- slots -----------------------------------------------------------------------------
+    def on_problem(self, message: str) -> None:
+        if self.node_state != "stopped":  # the banner says it all; a late "retrying" note would not
+            self.statusBar().showMessage(message, 8000)
+
     def on_compile_progress(self, message: str, percent: int) -> None:
         if self.banner.property("error") and self.banner.isVisible():
             return  # an error (node stopped) stays until it is dealt with
@@ -298,6 +303,7 @@ class MainWindow(QMainWindow):
         if self.node_state == "running":
             self.chain.mark_outage(time.monotonic() - self.t0)
         self.node_state = "stopped"
+        self.statusBar().clearMessage()  # a passing "retrying" note from before the stop is stale now
         self._show_banner(f"⚠  {message}", error=True)
         self.refresh_cards()
 
@@ -458,9 +464,10 @@ class MainWindow(QMainWindow):
         if r is None:
             return
         self.ai_value.setText(f"{r.gflop_s:.1f} GFLOP/s")
-        self.ai_caption.setText(f"{plural(r.jobs_done, 'request')} · billed ${r.billed_usd:,.0f} · "
-                                f"uptime {r.availability * 100:.3f}% (SLA {r.sla_availability * 100:.3f}%)"
-                                + (f" · penalty ${r.sla_penalty_usd:,.0f}" if r.sla_penalty_usd else ""))
+        # Two lines at most (the card keeps room for two): the work and its bill, then the uptime.
+        self.ai_caption.setText(f"{plural(r.jobs_done, 'request')} · ${r.billed_usd:,.0f} billed"
+                                + (f" · penalty ${r.sla_penalty_usd:,.0f}" if r.sla_penalty_usd else "")
+                                + f"\nuptime {r.availability * 100:.3f}% (SLA {r.sla_availability * 100:.3f}%)")
 
     # --- appearance ------------------------------------------------------------------------
     def apply_theme(self) -> None:
@@ -482,7 +489,7 @@ class MainWindow(QMainWindow):
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance("Mining: 88 cores") + 12)
         for caption in (self.hashrate_caption, self.height_caption, self.difficulty_caption,
                         self.reward_caption, self.ai_caption):
-            reserve_lines(caption, 2)
+            reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts
         for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value,
                       self.ai_value):
             reserve_lines(value, 1)

@@ -6,7 +6,7 @@ from PySide6.QtCore import (QByteArray, QEventLoop, QObject, QPointF, QProcess, 
                             QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
                             Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,
-                           QPalette, QValidator)
+                           QPainter, QPalette, QValidator)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox,
                                QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,

@@ -1,7 +1,34 @@
 """Small widgets both tabs use: the metric card (title, big value, caption, tooltip)."""
 from __future__ import annotations
 
-from gui.qt import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from gui.qt import QFrame, QHBoxLayout, QLabel, QPainter, QPalette, QSizePolicy, Qt, QVBoxLayout
+
+
+class FitLabel(QLabel):
+    """A one-line label that shrinks its font to fit its width instead of clipping the text: a
+    card's big number stays whole in a narrow card, and the card never widens to hold it."""
+
+    MIN_SCALE = 0.55
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        room = self.contentsRect().width()
+        needed = self.fontMetrics().horizontalAdvance(self.text())
+        if needed <= room or not self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * max(self.MIN_SCALE, room / needed))
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.text())
+        painter.end()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        hint.setWidth(0)
+        return hint
 
 
 def card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -16,7 +43,7 @@ def card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
     layout.setSpacing(2)
     title_label = QLabel(title, objectName="cardTitle")
     title_label.setWordWrap(True)
-    value = QLabel("–", objectName="cardValue")
+    value = FitLabel("–", objectName="cardValue")
     caption = QLabel("", objectName="cardCaption")
     caption.setWordWrap(True)
     for widget in (title_label, value, caption):

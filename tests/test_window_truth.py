@@ -207,7 +207,7 @@ def test_chart_axes_have_titles_and_no_ticks_before_data(qapp, tmp_path):
     window = make_window(tmp_path)
     try:
         units = {"hashrate": ("seconds since start", "MH/s"), "block_interval": ("block height", "seconds"),
-                 "difficulty": ("block height", "difficulty"), "block_reward": ("block height", "BTC")}
+                 "difficulty": ("block height", "difficulty"), "block_reward": ("block height · red lines: halvings", "BTC")}
         for name, chart in window.charts.items():
             bottom, left = (chart.plot_item.getAxis(a) for a in ("bottom", "left"))
             assert bottom.labelText == units[name][0] and left.labelText == units[name][1], name
