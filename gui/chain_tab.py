@@ -174,6 +174,20 @@ class ChainTab(QWidget):
         self.hashrate_chart.add_gap(x_s)
 
     def _fill_table(self) -> None:
+        # Sizing columns to their contents after every cell made one fill take seconds once the
+        # table was on screen (regtest at full speed starved the GUI thread): size them once.
+        header = self.table.horizontalHeader()
+        for column in (0, 2, 3, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        self.table.setUpdatesEnabled(False)
+        try:
+            self._fill_rows()
+        finally:
+            for column in (0, 2, 3, 4, 5):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            self.table.setUpdatesEnabled(True)
+
+    def _fill_rows(self) -> None:
         recent = self.rows[-TABLE_ROWS:][::-1]
         self.table.setRowCount(len(recent))
         now_s = time.time()
