@@ -1,5 +1,6 @@
-"""The chain state: an in-memory block index over the block store, the active chain, and
-block acceptance with reorgs to the chain with the most work (Bitcoin Core validation.cpp)."""
+"""The chain state: an in-memory block index over the block store, the active chain, the UTXO
+set with undo data and a transaction index for it, and block acceptance with reorgs to the
+chain with the most work (Bitcoin Core validation.cpp)."""
 from __future__ import annotations
 
 import logging
@@ -10,10 +11,13 @@ from dataclasses import dataclass, field
 from bitcoin.core import CBlock, b2lx
 
 from .chainparams import ChainParams, genesis_block
-from .consensus import block_work, median_time_past, next_work_required, target_to_bits
+from .consensus import (block_subsidy_sat, block_work, median_time_past, next_work_required,
+                        target_to_bits)
 from .storage import BlockStore, StoredHeader
+from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
+from .utxo import UtxoSet
 from .validation import (MUTATED_REASONS, BlockInvalid, PrevContext, check_block,
-                         check_connect, contextual_check_block, contextual_check_header)
+                         contextual_check_block, contextual_check_header)
 
 log = logging.getLogger("regtest.chain")
 
@@ -56,6 +60,12 @@ class Chain:
         self.active: list[BlockIndex] = []
         self.invalid: dict[bytes, str] = {}  # Core's BLOCK_FAILED_VALID, kept for this run
         self.on_block_connected = None  # callback(BlockIndex), e.g. the node's log line
+        self.utxo = UtxoSet()
+        self.undo: dict[bytes, BlockUndo] = {}  # active blocks' undo data (rev*.dat in Core)
+        self.tx_index: dict[bytes, bytes] = {}  # txid -> hash of the active block holding it
+        self.script_cache = ScriptCache()
+        # The mempool (regtest/mempool.py) when the node has one: told of every tip change.
+        self.mempool = None
         with self.lock:
             self._load()
 
@@ -69,16 +79,43 @@ class Chain:
                                  len(genesis.serialize({"include_witness": False})),
                                  genesis.GetWeight())
             headers = self.store.load_headers()
-        best = None
         for h in headers:
             prev = self.index.get(h.prev) if h.height > 0 else None
             if h.height > 0 and prev is None:
                 raise ValueError(f"block store is inconsistent: {b2lx(h.hash)} has no parent")
             entry = self._make_index(h, prev)
             self.index[entry.hash] = entry
-            if best is None or entry.chainwork > best.chainwork:
-                best = entry
-        self._set_tip(best)
+        genesis = next(e for e in self.index.values() if e.height == 0)
+        self.active = [genesis]  # genesis's outputs are not spendable (Core skips its ConnectBlock)
+        # Replay the stored blocks into the UTXO set, most work first; a block that fails to
+        # connect (stored on a side branch before its transactions were checked) is marked
+        # invalid and the next best chain is tried, as Core's ActivateBestChain does.
+        while True:
+            best = self._best_candidate()
+            if best is None or best is self.tip:
+                break
+            try:
+                self._activate(best)
+            except BlockInvalid:
+                continue
+
+    def _best_candidate(self) -> BlockIndex | None:
+        """The most-work block not descending from an invalid one (first stored wins ties)."""
+        best = None
+        for e in self.index.values():
+            if best is None or e.chainwork > best.chainwork or \
+                    (e.chainwork == best.chainwork and e.seq < best.seq):
+                if not self._descends_from_invalid(e):
+                    best = e
+        return best
+
+    def _descends_from_invalid(self, entry: BlockIndex) -> bool:
+        walk = entry
+        while walk is not None and not self.is_active(walk):
+            if walk.hash in self.invalid:
+                return True
+            walk = walk.prev
+        return False
 
     def _make_index(self, h: StoredHeader, prev: BlockIndex | None) -> BlockIndex:
         entry = BlockIndex(hash=h.hash, prev=prev, height=h.height, version=h.version,
@@ -94,22 +131,73 @@ class Chain:
         entry.mtp = median_time_past(times)
         return entry
 
-    def _set_tip(self, new_tip: BlockIndex) -> list[BlockIndex]:
-        """Make new_tip the active tip; returns the blocks newly connected, lowest first."""
-        connected = []
+    def _read_block(self, entry: BlockIndex) -> CBlock:
+        return CBlock.deserialize(self.store.raw_block(entry.hash))
+
+    def _check_transactions(self, block: CBlock, prev: BlockIndex) -> BlockUndo:
+        """ConnectBlock's transaction checks for `block` on `prev`, the active tip."""
+        return connect_block_transactions(
+            block, prev.height + 1, self.utxo.coins, block_subsidy_sat(prev.height + 1, self.params),
+            lambda h: self.ancestor(prev, h).mtp, prev.mtp, self.script_cache)
+
+    def _connect_tip(self, entry: BlockIndex, block: CBlock, undo: BlockUndo) -> None:
+        self.utxo.connect(block, entry.height)
+        self.undo[entry.hash] = undo
+        for tx in block.vtx:
+            self.tx_index[tx.GetTxid()] = entry.hash
+        self.active.append(entry)
+
+    def _disconnect_tip(self) -> CBlock:
+        entry = self.active.pop()
+        block = self._read_block(entry)
+        self.utxo.disconnect(block, self.undo.pop(entry.hash))
+        for tx in block.vtx:
+            if self.tx_index.get(tx.GetTxid()) == entry.hash:
+                del self.tx_index[tx.GetTxid()]
+        return block
+
+    def _activate(self, new_tip: BlockIndex) -> bool:
+        """validation.cpp ActivateBestChainStep: disconnect back to the fork, connect the new
+        branch block by block (each checked against the UTXO set). If a block fails, it is
+        marked invalid and the old chain is restored; returns whether new_tip became the tip.
+        The mempool gets the disconnected transactions back (MaybeUpdateMempoolForReorg)."""
+        branch = []
         walk = new_tip
-        while walk is not None and (walk.height >= len(self.active) or self.active[walk.height] is not walk):
-            connected.append(walk)
+        while not self.is_active(walk):
+            branch.append(walk)
             walk = walk.prev
-        fork_height = walk.height if walk is not None else -1
-        disconnected = len(self.active) - 1 - fork_height
-        del self.active[fork_height + 1:]
-        self.active.extend(reversed(connected))
-        if disconnected > 0:
+        fork = walk
+        old_branch = self.active[fork.height + 1:]
+        disconnected = [self._disconnect_tip() for _ in old_branch]
+        connected: list[tuple[BlockIndex, CBlock]] = []
+        for entry in reversed(branch):
+            block = self._read_block(entry)
+            try:
+                undo = self._check_transactions(block, self.tip)
+            except BlockInvalid as exc:
+                log.warning("block %s at height %d failed to connect: %s", entry.hash_hex,
+                            entry.height, exc.reason)
+                self.invalid[entry.hash] = exc.reason
+                for _ in connected:
+                    self._disconnect_tip()
+                for old in old_branch:  # these connected before, so they connect again
+                    old_block = self._read_block(old)
+                    self._connect_tip(old, old_block, self._check_transactions(old_block, self.tip))
+                self.tip_changed.notify_all()
+                raise
+            self._connect_tip(entry, block, undo)
+            connected.append((entry, block))
+        if disconnected:
             log.info("reorg: disconnected %d block(s) back to height %d, new tip %s",
-                     disconnected, fork_height, new_tip.hash_hex)
+                     len(disconnected), fork.height, new_tip.hash_hex)
+        if self.mempool is not None:
+            self.mempool.update_for_tip_change(list(reversed(disconnected)),
+                                               [block for _, block in connected])
         self.tip_changed.notify_all()
-        return list(reversed(connected))
+        for entry, _ in connected:
+            if self.on_block_connected:
+                self.on_block_connected(entry)
+        return True
 
     # --- queries ---------------------------------------------------------------------------
     @property
@@ -153,8 +241,9 @@ class Chain:
     def process_block(self, block: CBlock, commit: bool = True) -> tuple[str, BlockIndex | None]:
         """Validate and store a block. Returns (outcome, index entry).
 
-        outcome is one of "connected" (now on the active chain), "side" (valid, stored on a
-        branch with less work), "duplicate", or raises BlockInvalid with Core's reason.
+        outcome is one of "connected" (now on the active chain), "side" (valid as far as it can
+        be checked off the active chain, stored on a branch with less work, or on a branch
+        whose earlier block failed), "duplicate", or raises BlockInvalid with Core's reason.
         `commit=False` leaves the write in the caller's open transaction (bulk loads in
         benchmarks/bench_node.py); every block the RPC accepts is committed before it answers.
         """
@@ -164,15 +253,35 @@ class Chain:
                 return "duplicate", self.index[block_hash]
             if block_hash in self.invalid:
                 raise BlockInvalid("duplicate-invalid")
-            entry = self._accept(block, block_hash, commit)
-            if entry.chainwork > self.tip.chainwork:
-                for connected in self._set_tip(entry):
-                    if self.on_block_connected:
-                        self.on_block_connected(connected)
+            prev_tip = self.tip
+            entry, undo = self._accept(block, block_hash, commit)
+            if undo is not None:  # on the tip: checked against the UTXO set before it was stored
+                self._connect_tip(entry, block, undo)
+                if self.mempool is not None:
+                    self.mempool.update_for_tip_change([], [block])
+                self.tip_changed.notify_all()
+                if self.on_block_connected:
+                    self.on_block_connected(entry)
+                return "connected", entry
+            if entry.chainwork > prev_tip.chainwork:
+                try:
+                    self._activate(entry)
+                except BlockInvalid:
+                    if block_hash in self.invalid:
+                        raise
+                    return "side", entry  # an ancestor failed: Core's submitblock says inconclusive
                 return "connected", entry
             return "side", entry
 
-    def _accept(self, block: CBlock, block_hash: bytes, commit: bool) -> BlockIndex:
+    def _mark_invalid(self, block_hash: bytes, exc: BlockInvalid) -> None:
+        # validation.cpp AcceptBlock marks a block failed (BLOCK_FAILED_VALID) only past the
+        # header checks, and never for a mutation: the same header may come with a good body.
+        if exc.reason not in MUTATED_REASONS:
+            self.invalid[block_hash] = exc.reason
+
+    def _accept(self, block: CBlock, block_hash: bytes, commit: bool) -> tuple[BlockIndex, BlockUndo | None]:
+        """Check and store a block; a block on the tip is also checked against the UTXO set
+        first (so an invalid one never reaches the disk) and its undo data returned."""
         check_block(block, self.params)
         prev = self.index.get(block.hashPrevBlock)
         if prev is None:
@@ -181,16 +290,18 @@ class Chain:
                 self.invalid[block_hash] = "bad-prevblk"
                 raise BlockInvalid("bad-prevblk", "previous block invalid")
             raise BlockInvalid("prev-blk-not-found")
+        if self._descends_from_invalid(prev):
+            self.invalid[block_hash] = "bad-prevblk"
+            raise BlockInvalid("bad-prevblk", "previous block invalid")
         ctx = self.prev_context(prev, block.nTime)
         contextual_check_header(block, ctx, int(self.clock()))
+        undo = None
         try:
             contextual_check_block(block, ctx)
-            check_connect(block, prev.height + 1, self.params)
+            if prev is self.tip:
+                undo = self._check_transactions(block, prev)
         except BlockInvalid as exc:
-            # validation.cpp AcceptBlock marks a block failed (BLOCK_FAILED_VALID) only past the
-            # header checks, and never for a mutation: the same header may come with a good body.
-            if exc.reason not in MUTATED_REASONS:
-                self.invalid[block_hash] = exc.reason
+            self._mark_invalid(block_hash, exc)
             raise
         raw = block.serialize()
         stripped = len(block.serialize({"include_witness": False}))
@@ -202,11 +313,11 @@ class Chain:
                               len(block.vtx), len(raw), stripped, weight)
         entry = self._make_index(header, prev)
         self.index[block_hash] = entry
-        return entry
+        return entry, undo
 
     def test_block_validity(self, block: CBlock) -> None:
         """validation.cpp TestBlockValidity for BIP23 proposals: every check but proof of work
-        (Core calls it with fCheckPOW=false), nothing stored."""
+        (Core calls it with fCheckPOW=false), on the tip, nothing stored or changed."""
         with self.lock:
             check_block(block, self.params, check_pow=False)
             prev = self.index.get(block.hashPrevBlock)
@@ -215,7 +326,21 @@ class Chain:
             ctx = self.prev_context(prev, block.nTime)
             contextual_check_header(block, ctx, int(self.clock()))
             contextual_check_block(block, ctx)
-            check_connect(block, prev.height + 1, self.params)
+            if prev is self.tip:
+                self._check_transactions(block, prev)
+
+    def coins_for(self, block: CBlock) -> dict:
+        """The coins a block's inputs spend that the UTXO set or the block itself holds: what
+        script checks need, to run before the chain lock is taken for the block."""
+        with self.lock:
+            found = {}
+            for tx in block.vtx[1:]:
+                for txin in tx.vin:
+                    op = (txin.prevout.hash, txin.prevout.n)
+                    coin = self.utxo.get(op)
+                    if coin is not None:
+                        found[op] = coin
+            return found
 
     def wait_for_tip_change(self, tip_hash: bytes, timeout_s: float, stopping) -> None:
         """Block until the tip is not `tip_hash`, the timeout passes, or `stopping()` is true."""

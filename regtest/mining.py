@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import functools
 
-from bitcoin.core import CBlock, CTransaction
+from bitcoin.core import CBlock, CTransaction, b2lx
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
 from engine.mining.sha256d import find_nonce
 
 from .chain import BlockIndex, Chain
+from .chainparams import MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT
 from .consensus import bits_to_target, block_subsidy_sat
 from .validation import default_witness_commitment
 
 # versionbits.h VERSIONBITS_TOP_BITS: what ComputeBlockVersion returns with no deployment signalling.
 BLOCK_VERSION = 0x20000000
+# node/miner.h: weight kept for the coinbase (DEFAULT_BLOCK_RESERVED_WEIGHT, Core 29) and the
+# sigops BlockAssembler counts for it before adding transactions.
+BLOCK_RESERVED_WEIGHT = 8000
+COINBASE_SIGOPS_COST = 400
 
 
 def next_block_basics(chain: Chain) -> tuple[BlockIndex, int, int]:
@@ -26,9 +31,34 @@ def next_block_basics(chain: Chain) -> tuple[BlockIndex, int, int]:
 
 @functools.cache
 def coinbase_only_commitment() -> bytes:
-    """The witness commitment of a block with only a coinbase (whose wtxid counts as zero):
-    the same for every block this node builds, since it has no mempool."""
+    """The witness commitment of a block with only a coinbase (whose wtxid counts as zero)."""
     return default_witness_commitment(CBlock(vtx=[CTransaction()]))
+
+
+_template_cache: dict = {}
+
+
+def template_transactions(chain: Chain) -> tuple[list[dict], int, bytes]:
+    """node/miner.cpp CreateNewBlock from the mempool: (template transactions with Core's
+    fields, total fees, witness commitment script). Cached per tip and mempool state."""
+    pool = chain.mempool
+    key = (id(chain), chain.tip.hash, pool.transactions_updated if pool is not None else 0)
+    cached = _template_cache.get(id(chain))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    entries = pool.block_entries(MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT,
+                                 MAX_BLOCK_SIGOPS_COST - COINBASE_SIGOPS_COST) if pool is not None else []
+    if not entries:
+        result = [], 0, coinbase_only_commitment()
+    else:
+        position = {e.txid: i + 1 for i, e in enumerate(entries)}  # BIP22 depends: 1-based
+        txs = [{"data": e.raw.hex(), "txid": b2lx(e.txid), "hash": b2lx(e.wtxid),
+                "depends": sorted(position[p] for p in e.parents if p in position),
+                "fee": e.fee, "sigops": e.sigop_cost, "weight": e.weight} for e in entries]
+        commitment = default_witness_commitment(CBlock(vtx=[CTransaction()] + [e.tx for e in entries]))
+        result = txs, sum(e.fee for e in entries), commitment
+    _template_cache[id(chain)] = (key, result)
+    return result
 
 
 def block_template(chain: Chain, longpoll_counter: int) -> dict:
@@ -37,6 +67,7 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
         prev, now, bits = next_block_basics(chain)
         height = prev.height + 1
         target, _, _ = bits_to_target(bits)
+        transactions, fees, commitment = template_transactions(chain)
         return {
             "capabilities": ["proposal"],
             "version": BLOCK_VERSION,
@@ -44,9 +75,9 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
             "vbavailable": {},
             "vbrequired": 0,
             "previousblockhash": prev.hash_hex,
-            "transactions": [],
+            "transactions": transactions,
             "coinbaseaux": {},
-            "coinbasevalue": block_subsidy_sat(height, chain.params),
+            "coinbasevalue": block_subsidy_sat(height, chain.params) + fees,
             "longpollid": prev.hash_hex + str(longpoll_counter),
             "target": f"{target:064x}",
             "mintime": prev.mtp + 1,
@@ -58,7 +89,7 @@ def block_template(chain: Chain, longpoll_counter: int) -> dict:
             "curtime": now,
             "bits": f"{bits:08x}",
             "height": height,
-            "default_witness_commitment": coinbase_only_commitment().hex(),
+            "default_witness_commitment": commitment.hex(),
         }
 
 

@@ -21,7 +21,10 @@ COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
 MINING_WHITELIST = frozenset({
     "getblocktemplate", "submitblock", "getbestblockhash", "getblockchaininfo", "getblockcount",
     "getblockhash", "getblockheader", "getnetworkhashps", "getmininginfo", "getdifficulty",
-    "uptime", "help"})
+    "uptime", "help",
+    # what a wallet on a class login needs (all bounded: one transaction or scan per call)
+    "sendrawtransaction", "testmempoolaccept", "getrawmempool", "getmempoolinfo", "getmempoolentry",
+    "getrawtransaction", "decoderawtransaction", "gettxout", "scantxoutset"})
 FAILED_LOGINS_PER_S = 4.0  # across all connections: Core's 4 workers x 250 ms delay allow ~16/s
 FAILED_LOGIN_BURST = 8
 FAILURE_LOG_INTERVAL_S = 10.0

@@ -17,13 +17,15 @@ from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressErr
 from .chain import BlockIndex, Chain
 from .chainparams import COIN
 from .consensus import bits_to_target, block_subsidy_sat, difficulty
+from .mempool import Mempool
 from .mining import block_template, generate_block, next_block_basics
 from .rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
                          RPC_TYPE_ERROR, RPCError)
 from .rpc_params import Param, bind, get_int, get_str, is_hex, parse_hash
-from .validation import (MUTATED_REASONS, BlockInvalid, check_block, check_connect,
-                         contextual_check_block, contextual_check_header, witness_commitment_index)
+from .rpc_rawtx import TABLE as RAWTX_TABLE, RawTxMethods, script_descriptor
+from .tx_validation import Coin, verify_scripts
+from .validation import BlockInvalid, check_block, witness_commitment_index
 
 LONGPOLL_MAX_WAIT_S = 60.0
 # consensus/consensus.h MAX_BLOCK_SERIALIZED_SIZE: no block can be larger, witness included.
@@ -79,7 +81,8 @@ class RPCMethods:
         self.request_stop = request_stop
         self.start_time = start_time or time.time()
         self.stopping = False
-        self.longpoll_counter = 0  # Core's nTransactionsUpdated: no mempool, so it stays 0
+        self.mempool = chain.mempool if chain.mempool is not None else Mempool(chain)
+        self.rawtx = RawTxMethods(chain, self.mempool, self._tx_json, self._script_json)
         self.table = {
             # name: (category, params, help text)
             "getbestblockhash": ("Blockchain", [], "Returns the hash of the best (tip) block in the most-work fully-validated chain."),
@@ -105,6 +108,7 @@ class RPCMethods:
             "help": ("Control", [Param("command", "string", "")], "List all commands, or get help for a specified command."),
             "stop": ("Control", [], "Request a graceful shutdown of the node."),
             "uptime": ("Control", [], "Returns the total uptime of the server."),
+            **RAWTX_TABLE,
         }
 
     # --- dispatch (rpc/server.cpp CRPCTable::execute, RPCHelpMan::HandleRequest) -------------
@@ -120,7 +124,8 @@ class RPCMethods:
             raise RPCError(RPC_CLIENT_NOT_CONNECTED, "Shutting down")
         _, spec, _ = self.table[method]
         args = bind(spec, params, lambda: self.usage(method))
-        return getattr(self, method)(*args)
+        handler = getattr(self.rawtx, method) if method in RAWTX_TABLE else getattr(self, method)
+        return handler(*args)
 
     # --- helpers -------------------------------------------------------------------------
     def _lookup(self, block_hash: bytes) -> BlockIndex:
@@ -156,8 +161,18 @@ class RPCMethods:
             out["nextblockhash"] = chain.active[e.height + 1].hash_hex
         return out
 
+    @staticmethod
+    def _script_json(spk: bytes) -> dict:
+        """core_write.cpp ScriptToUniv with hex and address."""
+        address = _address_for(spk)
+        out = {"asm": _script_asm(spk), "desc": script_descriptor(spk, address), "hex": spk.hex()}
+        if address:
+            out["address"] = address
+        out["type"] = _script_type(spk)
+        return out
+
     def _tx_json(self, tx, include_hex: bool = True) -> dict:
-        """core_write.cpp TxToUniv for a coinbase-only node."""
+        """core_write.cpp TxToUniv (without the fee and prevouts of verbosity 2)."""
         vin = []
         for i, txin in enumerate(tx.vin):
             item = ({"coinbase": bytes(txin.scriptSig).hex()} if tx.is_coinbase()
@@ -170,12 +185,8 @@ class RPCMethods:
             vin.append(item)
         vout = []
         for n, out in enumerate(tx.vout):
-            spk = bytes(out.scriptPubKey)
-            spk_json = {"asm": _script_asm(spk), "hex": spk.hex(), "type": _script_type(spk)}
-            address = _address_for(spk)
-            if address:
-                spk_json["address"] = address
-            vout.append({"value": _amount(out.nValue), "n": n, "scriptPubKey": spk_json})
+            vout.append({"value": _amount(out.nValue), "n": n,
+                         "scriptPubKey": self._script_json(bytes(out.scriptPubKey))})
         raw = tx.serialize()
         stripped = len(tx.serialize({"include_witness": False}))
         weight = stripped * 3 + len(raw)
@@ -319,7 +330,7 @@ class RPCMethods:
                 "difficulty": difficulty(tip.bits),
                 "target": f"{target:064x}",
                 "networkhashps": self.getnetworkhashps(120, -1),
-                "pooledtx": 0,
+                "pooledtx": len(self.mempool),
                 "chain": chain.params.name,
                 "next": {"height": tip.height + 1, "bits": f"{next_bits:08x}",
                          "difficulty": difficulty(next_bits), "target": f"{next_target:064x}"},
@@ -349,8 +360,8 @@ class RPCMethods:
                 if block.hashPrevBlock != self.chain.tip.hash:
                     return "inconclusive-not-best-prevblk"
             try:
-                if len(block.vtx) > 1:  # never valid here: find Core's reason off the chain lock
-                    self._reject_unlocked(block, check_pow=False, mark_invalid=False)
+                if len(block.vtx) > 1:
+                    self._precheck_unlocked(block, check_pow=False)
                 self.chain.test_block_validity(block)
             except BlockInvalid as exc:
                 return exc.reason
@@ -373,7 +384,7 @@ class RPCMethods:
             self.chain.wait_for_tip_change(watched, LONGPOLL_MAX_WAIT_S, lambda: self.stopping)
             if self.stopping:
                 raise RPCError(RPC_CLIENT_NOT_CONNECTED, "Shutting down")
-        return block_template(self.chain, self.longpoll_counter)
+        return block_template(self.chain, self.mempool.transactions_updated)
 
     def submitblock(self, hexdata, dummy):
         """rpc/mining.cpp submitblock: BIP22 result, null when the block became the tip."""
@@ -384,8 +395,8 @@ class RPCMethods:
             raise RPCError(RPC_DESERIALIZATION_ERROR, "Block does not start with a coinbase")
         block = _add_default_witness_nonce(block)
         try:
-            if len(block.vtx) > 1:  # never valid here: find Core's reason off the chain lock
-                self._reject_unlocked(block)
+            if len(block.vtx) > 1:
+                self._precheck_unlocked(block)
             outcome, _ = self.chain.process_block(block)
         except BlockInvalid as exc:
             return exc.reason
@@ -400,33 +411,22 @@ class RPCMethods:
             return "bad-blk-length"
         return _decode_block(hexdata)
 
-    def _reject_unlocked(self, block: CBlock, check_pow: bool = True, mark_invalid: bool = True) -> None:
-        """Raise the reason Chain.process_block would give a block with transactions beyond the
-        coinbase (always refused here: bad-txns-unsupported at the latest), doing the per-
-        transaction work without the chain lock, so one large block stalls no other caller.
-        Same order as Chain._accept (validation.cpp ProcessNewBlock)."""
-        chain, block_hash = self.chain, block.GetHash()
-        with chain.lock:
-            if block_hash in chain.invalid:
-                raise BlockInvalid("duplicate-invalid")
-        check_block(block, chain.params, check_pow)  # merkle root before any per-tx check
-        with chain.lock:
-            prev = chain.index.get(block.hashPrevBlock)
-            if prev is None:
-                if block.hashPrevBlock in chain.invalid and mark_invalid:
-                    chain.invalid[block_hash] = "bad-prevblk"
-                    raise BlockInvalid("bad-prevblk", "previous block invalid")
-                raise BlockInvalid("prev-blk-not-found")
-            ctx = chain.prev_context(prev, block.nTime)
-        contextual_check_header(block, ctx, int(chain.clock()))
-        try:
-            contextual_check_block(block, ctx)
-            check_connect(block, prev.height + 1, chain.params)
-        except BlockInvalid as exc:
-            if mark_invalid and exc.reason not in MUTATED_REASONS:
-                with chain.lock:
-                    chain.invalid[block_hash] = exc.reason
-            raise
+    def _precheck_unlocked(self, block: CBlock, check_pow: bool = True) -> None:
+        """The slow per-transaction work of a block done without the chain lock, so one large
+        block stalls no other caller: CheckBlock (merkle root first), then every script whose
+        coins are known is verified into the chain's script cache, where the connect under the
+        lock finds it. Failures here are left for process_block to report in Core's order."""
+        chain = self.chain
+        check_block(block, chain.params, check_pow)
+        coins = chain.coins_for(block)
+        for tx in block.vtx:
+            txid = tx.GetTxid()
+            for n, out in enumerate(tx.vout):
+                coins.setdefault((txid, n), Coin(out.nValue, bytes(out.scriptPubKey), 0, False))
+        for tx in block.vtx[1:]:
+            spent = [coins.get((i.prevout.hash, i.prevout.n)) for i in tx.vin]
+            if None not in spent:
+                verify_scripts(tx, spent, chain.script_cache)
 
     # --- Generating ----------------------------------------------------------------------
     def generatetoaddress(self, nblocks, address, maxtries):

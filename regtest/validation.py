@@ -16,7 +16,7 @@ from engine.mining.sha256d import sha256d
 
 from .chainparams import (MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, MAX_FUTURE_BLOCK_TIME_S,
                           WITNESS_SCALE_FACTOR, ChainParams)
-from .consensus import block_subsidy_sat, target_from_bits
+from .consensus import target_from_bits
 
 MAX_MONEY_SAT = 21_000_000 * 100_000_000  # consensus/amount.h MAX_MONEY
 # consensus/validation.h MINIMUM_WITNESS_COMMITMENT and the commitment header bytes.
@@ -215,18 +215,3 @@ def contextual_check_block(block: CBlock, prev: PrevContext) -> None:
         raise BlockInvalid("unexpected-witness", "unexpected witness data found")
     if block.GetWeight() > MAX_BLOCK_WEIGHT:
         raise BlockInvalid("bad-blk-weight", "weight limit failed")
-
-
-def check_connect(block: CBlock, height: int, params: ChainParams) -> None:
-    """The parts of validation.cpp ConnectBlock this node checks.
-
-    The node keeps no UTXO set, so it refuses transactions beyond the coinbase; fees are then
-    zero and the coinbase may claim at most the subsidy.
-    """
-    if len(block.vtx) > 1:
-        raise BlockInvalid("bad-txns-unsupported",
-                           "this lab node accepts coinbase-only blocks (no transaction validation)")
-    limit = block_subsidy_sat(height, params)
-    paid = sum(out.nValue for out in block.vtx[0].vout)
-    if paid > limit:
-        raise BlockInvalid("bad-cb-amount", f"coinbase pays too much (actual={paid} vs limit={limit})")

@@ -136,12 +136,12 @@ def test_bad_cb_multiple_and_duplicate_invalid(node):
     assert good.vtx[0].is_coinbase()
 
 
-def test_transactions_beyond_the_coinbase_are_refused_with_a_clear_reason(node):
+def test_a_transaction_spending_a_missing_output_is_refused_as_core_does(node):
     tpl = template(node)
     spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x01"]))],
                          [CTxOut(1000, CScript(PAYOUT))])
     block = block_from_template(tpl, extra_txs=[spend])
-    assert submit(node, block) == "bad-txns-unsupported"
+    assert submit(node, block) == "bad-txns-inputs-missingorspent"
     assert submit(node, block) == "duplicate-invalid"
 
 
@@ -217,7 +217,7 @@ def test_a_child_of_an_invalid_block_is_bad_prevblk(node):
     spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x02"]))],
                          [CTxOut(1000, CScript(PAYOUT))])
     bad = block_from_template(tpl, extra_txs=[spend])
-    assert submit(node, bad) == "bad-txns-unsupported"
+    assert submit(node, bad) == "bad-txns-inputs-missingorspent"
     child = make_block(bad.GetHash(), tpl["height"] + 1, tpl["curtime"] + 1, 0x207FFFFF, 5_000_000_000)
     assert submit(node, child) == "bad-prevblk"
 
