@@ -12,6 +12,7 @@ import sys
 SUBCOMMANDS = {
     "node": ("regtest.cli", "main", "run the embedded regtest node (Bitcoin Core JSON-RPC)"),
     "mine": ("engine.mining.cli", "mine_main", "mine on any Core-compatible node over JSON-RPC"),
+    "pool": ("engine.pool.cli", "main", "run the class's Stratum v1 pool in front of a node"),
     "bench": ("engine.mining.cli", "bench_main", "measure the SHA-256d kernels against hashlib"),
     "scenario": ("engine.economy.scenarios", "main", "list economics presets or print one's report"),
 }

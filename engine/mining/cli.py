@@ -15,6 +15,7 @@ from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, Conn
     KernelProgress, Miner, MinerStats, MiningRefused, NewJob
 
 PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
+POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
 
 
 def _mine_parser() -> argparse.ArgumentParser:
@@ -22,7 +23,11 @@ def _mine_parser() -> argparse.ArgumentParser:
         prog="mine2compute mine",
         description="Mine on any Bitcoin Core compatible node (our embedded node, bitcoind -regtest, ...) "
                     "over JSON-RPC getblocktemplate/submitblock.")
-    p.add_argument("--rpc-url", required=True, help="node RPC URL, e.g. http://127.0.0.1:18443")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--rpc-url", help="node RPC URL, e.g. http://127.0.0.1:18443")
+    where.add_argument("--url", metavar="stratum+tcp://HOST:3333", help="mine through a Stratum pool (a class)")
+    p.add_argument("--user", help="worker name in the pool (the student's name)")
+    p.add_argument("--password", help="the pool's (class) password (prefer $" + POOL_PASSWORD_ENV + ")")
     auth = p.add_mutually_exclusive_group()
     auth.add_argument("--rpc-cookie", metavar="FILE", help="cookie file, e.g. DATADIR/regtest/.cookie")
     auth.add_argument("--rpc-user", metavar="USER", help="rpcuser (with --rpc-password or $" + PASSWORD_ENV + ")")
@@ -51,8 +56,22 @@ def mine_main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"mine2compute mine: {exc}", file=sys.stderr)
         return 2
-    password = args.rpc_password if args.rpc_password is not None else os.environ.get(PASSWORD_ENV)
-    rpc = RPCClient(args.rpc_url, cookie_file=args.rpc_cookie, user=args.rpc_user, password=password)
+    source = rpc = None
+    if args.url:
+        from engine.mining.stratum_client import StratumSource
+        try:
+            source = StratumSource(args.url, args.user or "", args.password if args.password is not None
+                                   else os.environ.get(POOL_PASSWORD_ENV, ""))
+        except ValueError as exc:
+            print(f"mine2compute mine: {exc}", file=sys.stderr)
+            return 2
+    else:
+        password = args.rpc_password if args.rpc_password is not None else os.environ.get(PASSWORD_ENV)
+        try:
+            rpc = RPCClient(args.rpc_url, cookie_file=args.rpc_cookie, user=args.rpc_user, password=password)
+        except ValueError as exc:
+            print(f"mine2compute mine: {exc}", file=sys.stderr)
+            return 2
 
     done = threading.Event()
     accepted = [0]
@@ -68,6 +87,11 @@ def mine_main(argv: list[str]) -> int:
                 accepted[0] += 1
             reason = f" ({event.reason})" if event.reason else ""
             say(f"block {event.height} {event.block_hash} {event.status}{reason}")
+            if args.blocks is not None and accepted[0] >= args.blocks:
+                done.set()
+        elif isinstance(event, BlockFound) and source is not None:  # the pool submits it
+            accepted[0] += 1
+            say(f"found block {event.height} {event.block_hash} (worker {event.worker}); the pool submits it")
             if args.blocks is not None and accepted[0] >= args.blocks:
                 done.set()
         elif isinstance(event, MiningRefused):  # the miner has stopped: say why, exit non-zero
@@ -92,11 +116,16 @@ def mine_main(argv: list[str]) -> int:
         elif isinstance(event, ConnectionProblem):
             say(f"node unreachable: {event.message}; retrying in {event.retry_in_s:.1f} s")
         elif isinstance(event, ConnectionRestored):
-            say("node reachable again")
+            say("node reachable again" if source is None else "pool reachable again")
+        elif type(event).__name__ == "ShareResult" and not event.accepted:
+            say(f"share refused: {event.reason}")
+        elif type(event).__name__ == "PoolMessage":
+            say(f"pool says: {event.text}")
 
-    miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event)
+    miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event, source=source)
     previous = signal.signal(signal.SIGINT, lambda *_: done.set()) if threading.current_thread() is threading.main_thread() else None
-    say(f"mining on {rpc.url} with {args.threads} thread(s)")
+    say(f"mining on {source.url if source else rpc.url} with {args.threads} thread(s)"
+        + (f" as worker {source.user!r}" if source else ""))
     start_s = time.perf_counter()
     miner.start()
     try:
@@ -112,6 +141,9 @@ def mine_main(argv: list[str]) -> int:
     say(f"done: {s.hashes} hashes in {s.elapsed_s:.1f} s ({s.hashes / max(s.elapsed_s, 1e-9) / 1e6:.2f} MH/s average),"
         f" blocks found {s.blocks_found}, accepted {s.blocks_accepted}, stale {s.blocks_stale},"
         f" rejected {s.blocks_rejected}; first hash after {first}; kernel {s.kernel}")
+    if source is not None:
+        say(f"shares: accepted {source.accepted}, refused {source.rejected}"
+            + (f" ({', '.join(f'{r} {n}' for r, n in source.reasons.items())})" if source.reasons else ""))
     return 1 if miner.refused is not None else 0
 
 

@@ -162,8 +162,12 @@ class Miner:
                  on_event: Listener | None = None, chunk_s: float = 0.05,
                  poll_interval_s: float = 0.5, longpoll: bool = True,
                  stats_interval_s: float = 1.0, hashrate_window_s: float = 5.0,
-                 refresh_interval_s: float = 30.0, nonces_per_header: int = NONCE_SPACE):
+                 refresh_interval_s: float = 30.0, nonces_per_header: int = NONCE_SPACE,
+                 source=None):
         self.rpc = rpc
+        # None: getblocktemplate from `rpc`; else a job source with run(miner), make_job(work,
+        # worker, n) and submit(job, nonce, worker), e.g. engine.mining.stratum_client.StratumSource
+        self.source = source
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
@@ -244,7 +248,8 @@ class Miner:
         if self._threads:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
-        targets = [("kernels", self._kernel_loop), ("templates", self._template_loop),
+        templates = self._template_loop if self.source is None else (lambda: self.source.run(self))
+        targets = [("kernels", self._kernel_loop), ("templates", templates),
                    ("submit", self._submit_loop), ("stats", self._stats_loop)]
         targets += [(f"worker-{i}", lambda i=i: self._worker_loop(i)) for i in range(self.max_slots)]
         for name, target in targets:
@@ -370,13 +375,15 @@ class Miner:
     # templates -----------------------------------------------------------------------
     def _publish(self, raw: dict, reason: str) -> bool:
         """Make `raw` the current template unless it changes nothing; True if it did."""
-        template = BlockTemplate.from_rpc(raw)
+        return self._publish_template(BlockTemplate.from_rpc(raw), reason)
+
+    def _publish_template(self, template, reason: str, force: bool = False) -> bool:
         with self._changed:
             self._templates_answered += 1
             current = self._template
             # a template that changes nothing must not restart the workers (or, after we
             # solved this one, set them mining a sibling of our own block)
-            same = (current is not None
+            same = (not force and current is not None
                     and current.previous_block_hash == template.previous_block_hash
                     and current.transactions == template.transactions)
             if same:
@@ -392,6 +399,13 @@ class Miner:
         self._emit(NewJob(template.height, template.previous_block_hash, template.target,
                           len(template.transactions), reason))
         return True
+
+    def _withdraw_template(self) -> None:
+        """No work (a job source lost its pool): workers stop rather than hash stale work."""
+        with self._changed:
+            self._template = None
+            self._template_id += 1
+            self._changed.notify_all()
 
     def _template_loop(self) -> None:
         use_longpoll = self.longpoll
@@ -537,7 +551,10 @@ class Miner:
                 template = self._template
                 extranonce = self._salt + index.to_bytes(1, "little") + (jobs_built % (1 << 32)).to_bytes(4, "little")
                 jobs_built += 1
-                job = make_job(template, self.payout_script, extranonce)
+                if self.source is not None:
+                    job = self.source.make_job(template, index, jobs_built)
+                else:
+                    job = make_job(template, self.payout_script, extranonce)
                 params = job.params()
                 job_template_id = template_id
                 nonce = 0
@@ -553,7 +570,10 @@ class Miner:
             if hashes == end - nonce and t1 > t0:
                 chunk = int(min(max(hashes / (t1 - t0) * self.chunk_s, 1 << 10), 1 << 28))
             nonce = end
-            if found is not None:
+            if found is not None and self.source is not None:  # a share: send it, hash on
+                self.source.submit(job, found, index)
+                nonce = found + 1
+            elif found is not None:
                 with self._changed:
                     # another worker already solved this template: a second block would only
                     # compete with our own, so drop it

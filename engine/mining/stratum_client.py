@@ -1,0 +1,281 @@
+"""Our miner as a Stratum v1 client: a job source for engine.mining.miner.Miner.
+
+    source = StratumSource("stratum+tcp://teacher:3333", "alice", "CLASS")
+    Miner(None, source=source, on_event=print).start()
+
+The miner keeps its kernels and worker threads; this source replaces getblocktemplate and
+submitblock: it subscribes and authorises (as pooler's cpuminer does: subscribe, then
+authorize, jobs after both), turns each mining.notify into work the workers hash against the
+share target, and sends each share with mining.submit. The pool's difficulty applies from the
+next job (cpuminer util.c stratum_notify takes next_diff there). A lost connection withdraws
+the work (no stale hashing) and reconnects with back-off.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from engine.mining.kernels.common import job_params
+from engine.mining.miner import BlockFound, ConnectionProblem, ConnectionRestored
+from engine.pool.stratum import Notify, sha256d, target_for_difficulty
+
+log = logging.getLogger(__name__)
+
+MAX_LINE_BYTES = 1 << 20
+SOCKET_TIMEOUT_S = 0.25
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    """The pool's answer to one share: accepted, or refused with its reason (duplicate, stale, ...)."""
+    job_id: str
+    accepted: bool
+    reason: str | None
+    difficulty: float
+    latency_s: float
+
+
+@dataclass(frozen=True)
+class PoolMessage:
+    """client.show_message from the pool (e.g. its node is unreachable)."""
+    text: str
+
+
+def parse_stratum_url(url: str) -> tuple[str, int]:
+    parts = urlsplit(url if "://" in url else "stratum+tcp://" + url)
+    if parts.scheme not in ("stratum+tcp", "stratum"):
+        raise ValueError(f"a pool URL looks like stratum+tcp://host:3333, got {url!r}")
+    if not parts.hostname:
+        raise ValueError(f"no host in pool URL {url!r}")
+    try:
+        port = parts.port or 3333
+    except ValueError:
+        raise ValueError(f"bad port in pool URL {url!r}") from None
+    return parts.hostname, port
+
+
+def height_from_coinb1(coinb1: bytes) -> int | None:
+    """BIP34: the height is the first push of the coinbase scriptSig (after version, input
+    count, the null outpoint and the script length: 4 + 1 + 36 + 1 bytes)."""
+    script = coinb1[42:]
+    if not script:
+        return None
+    op = script[0]
+    if 0x51 <= op <= 0x60:  # OP_1..OP_16
+        return op - 0x50
+    if 1 <= op <= 8 and len(script) > op:
+        return int.from_bytes(script[1:1 + op], "little")
+    return None
+
+
+@dataclass(frozen=True)
+class StratumWork:
+    """One mining.notify at one difficulty, shaped like the BlockTemplate fields the miner reads."""
+    notify: Notify
+    extranonce1: bytes
+    extranonce2_size: int
+    difficulty: float
+    height: int | None
+    transactions: tuple = ()
+
+    @property
+    def previous_block_hash(self) -> str:
+        return self.notify.prevhash
+
+    @property
+    def target(self) -> int:
+        return target_for_difficulty(self.difficulty)
+
+    @property
+    def block_target(self) -> int:
+        bits = self.notify.bits
+        exponent, mantissa = bits >> 24, bits & 0x007FFFFF
+        return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
+
+    def time_in_bounds(self, now_s: float | None = None) -> bool:
+        return True  # the pool chose the time
+
+
+@dataclass
+class StratumJob:
+    template: StratumWork
+    extranonce2: bytes
+    header76: bytes = field(repr=False)
+
+    @property
+    def target(self) -> int:
+        return self.template.target
+
+    def params(self):
+        return job_params(self.header76 + bytes(4))
+
+    def header(self, nonce: int) -> bytes:
+        return self.header76 + nonce.to_bytes(4, "little")
+
+    def block_hash(self, nonce: int) -> str:
+        return sha256d(self.header(nonce))[::-1].hex()
+
+
+class StratumSource:
+    def __init__(self, url: str, user: str, password: str = "", *, connect_timeout_s: float = 10.0,
+                 max_retry_s: float = 5.0):
+        self.host, self.port = parse_stratum_url(url)
+        self.url = f"stratum+tcp://{self.host}:{self.port}"
+        if not user or not user.strip():
+            raise ValueError("a worker name (--user) is needed to join a pool")
+        self.user, self.password = user.strip(), password
+        self.connect_timeout_s, self.max_retry_s = connect_timeout_s, max_retry_s
+        self._sock: socket.socket | None = None
+        self._send_lock = threading.Lock()
+        self._pending: dict[int, tuple[float, str, float]] = {}
+        self._next_id = 10
+        self._extranonce1 = b""
+        self._extranonce2_size = 4
+        self._difficulty = 1.0
+        self._notify: Notify | None = None
+        self.accepted = self.rejected = 0
+        self.reasons: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ miner side
+    def make_job(self, work: StratumWork, worker: int, n: int) -> StratumJob:
+        size = work.extranonce2_size
+        # worker index in the top byte, a counter below: no two workers share a header
+        value = ((worker & 0xFF) << (8 * size - 8)) | (n % (1 << (8 * size - 8))) if size > 1 else n % 256
+        extranonce2 = value.to_bytes(size, "big")
+        return StratumJob(work, extranonce2, work.notify.header76(work.extranonce1, extranonce2))
+
+    def submit(self, job: StratumJob, nonce: int, worker: int) -> None:
+        work = job.template
+        with self._send_lock:
+            msg_id = self._next_id
+            self._next_id += 1
+            self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty)
+            if len(self._pending) > 10_000:  # answers that never came: forget the oldest
+                self._pending.pop(next(iter(self._pending)))
+        self._send({"id": msg_id, "method": "mining.submit",
+                    "params": [self.user, work.notify.job_id, job.extranonce2.hex(),
+                               f"{work.notify.ntime:08x}", f"{nonce:08x}"]})
+        value = int.from_bytes(sha256d(job.header(nonce)), "little")
+        if value <= work.block_target and self._miner is not None:
+            self._miner._emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
+
+    # ------------------------------------------------------------------ connection thread
+    _miner = None
+
+    def run(self, miner) -> None:
+        self._miner = miner
+        delay_s, had_problem = 0.5, False
+        while not miner._stop.is_set():
+            try:
+                self._connect()
+                if had_problem:
+                    miner._emit(ConnectionRestored())
+                    had_problem = False
+                miner._connected = True
+                delay_s = 0.5
+                self._read_loop(miner)
+                raise ConnectionError("the pool closed the connection")
+            except (OSError, ValueError) as exc:
+                miner._connected = False
+                miner._withdraw_template()  # no stale work while we are away
+                self._close()
+                if miner._stop.is_set():
+                    break
+                had_problem = True
+                miner._emit(ConnectionProblem(f"{self.url}: {exc}", delay_s))
+                if miner._stop.wait(delay_s):
+                    break
+                delay_s = min(delay_s * 2, self.max_retry_s)
+        self._close()
+
+    def _connect(self) -> None:
+        sock = socket.create_connection((self.host, self.port), timeout=self.connect_timeout_s)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(SOCKET_TIMEOUT_S)
+        self._sock, self._buffer = sock, bytearray()
+        self._notify = None
+        self._send({"id": 1, "method": "mining.subscribe", "params": ["mine2compute/0.1"]})
+        self._send({"id": 2, "method": "mining.authorize", "params": [self.user, self.password]})
+
+    def _close(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def _send(self, obj) -> None:
+        data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+        with self._send_lock:
+            sock = self._sock
+            if sock is None:
+                return
+            try:
+                sock.sendall(data)
+            except OSError:  # the reader notices and reconnects
+                pass
+
+    def _read_loop(self, miner) -> None:
+        while not miner._stop.is_set():
+            try:
+                chunk = self._sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                return
+            self._buffer += chunk
+            if len(self._buffer) > MAX_LINE_BYTES and b"\n" not in self._buffer:
+                raise ValueError("the pool sent a line over 1 MB")
+            while b"\n" in self._buffer:
+                line, _, rest = bytes(self._buffer).partition(b"\n")
+                self._buffer = bytearray(rest)
+                if line.strip():
+                    self._handle(miner, json.loads(line))
+
+    def _handle(self, miner, message: dict) -> None:
+        method, msg_id = message.get("method"), message.get("id")
+        if method == "mining.notify":
+            self._notify = Notify.from_params(message.get("params"))
+            self._publish(miner, "new tip" if self._notify.clean else "new job")
+        elif method == "mining.set_difficulty":
+            value = (message.get("params") or [None])[0]
+            if isinstance(value, (int, float)) and value > 0:
+                self._difficulty = float(value)  # from the next job, as cpuminer does
+        elif method == "client.show_message":
+            miner._emit(PoolMessage(str((message.get("params") or [""])[0])))
+        elif method is None and msg_id == 1:
+            result = message.get("result")
+            if not isinstance(result, list) or len(result) < 3:
+                raise ValueError(f"subscribe refused: {message.get('error')}")
+            self._extranonce1, self._extranonce2_size = bytes.fromhex(result[1]), int(result[2])
+            if not 1 <= self._extranonce2_size <= 16:
+                raise ValueError(f"unusable extranonce2 size {self._extranonce2_size}")
+        elif method is None and msg_id == 2:
+            if message.get("result") is not True:
+                error = message.get("error")
+                raise ValueError(f"the pool refused worker {self.user!r}: "
+                                 f"{error[1] if isinstance(error, list) and len(error) > 1 else error}")
+        elif method is None and isinstance(msg_id, int) and msg_id in self._pending:
+            sent_s, job_id, difficulty = self._pending.pop(msg_id)
+            accepted = message.get("result") is True
+            error = message.get("error")
+            reason = None if accepted else (error[1] if isinstance(error, list) and len(error) > 1 else str(error))
+            if accepted:
+                self.accepted += 1
+            else:
+                self.rejected += 1
+                self.reasons[reason] = self.reasons.get(reason, 0) + 1
+            miner._emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
+
+    def _publish(self, miner, reason: str) -> None:
+        notify = self._notify
+        work = StratumWork(notify, self._extranonce1, self._extranonce2_size, self._difficulty,
+                           height_from_coinb1(notify.coinb1))
+        miner._publish_template(work, reason, force=True)
+

@@ -1,0 +1,539 @@
+"""The class's Stratum v1 pool: work from any Core-compatible node over JSON-RPC, shares from
+any Stratum miner (ours, cpuminer, NerdMiner, Bitaxe), blocks back with submitblock.
+
+    pool = Pool(RPCClient(url, cookie_file=...), password="CLASS", port=3333).start()
+    pool.stats.snapshot()   # per-worker hashrate, tallies, blocks, payouts (engine.pool.stats)
+    pool.stop()
+
+One asyncio event loop on its own thread serves every connection (a slow or hostile client
+costs no thread and stalls nobody: lines are bounded, floods and full send buffers close that
+connection only); a template thread longpolls getblocktemplate; found blocks go to the node
+from a small executor. Message formats as ckpool's stratifier.c and pooler's cpuminer expect.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hmac
+import json
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate
+from engine.pool.jobs import PoolJob, ShareRefused, block_hex
+from engine.pool.stats import PoolStats
+from engine.pool.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, \
+    difficulty_for_target, target_for_difficulty
+from engine.rpc import RPCClient, RPCConnectionError, RPCError
+
+log = logging.getLogger(__name__)
+
+GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
+LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
+MAX_LINE_BYTES = 16 * 1024        # a submit is ~200 bytes; anything near this is not a miner
+MAX_SEND_BUFFER_BYTES = 512 * 1024  # a client that stops reading is dropped, not waited for
+MAX_CLIENTS = 2000
+MESSAGES_PER_S = 200.0            # flood bound per connection (token bucket)
+MESSAGE_BURST = 400
+MAX_BAD_MESSAGES = 20
+MAX_FAILED_LOGINS = 3
+SUBSCRIBE_TIMEOUT_S = 30.0        # a connection that never subscribes is closed
+IDLE_TIMEOUT_S = 600.0
+JOBS_KEPT = 64
+REFRESH_S = 30.0                  # new (not clean) job with the template's fresh time/transactions
+START_DIFFICULTY = 1e-4
+MIN_DIFFICULTY = 2.0 ** -20
+MAX_DIFFICULTY = 2.0 ** 40
+SHARES_PER_S = 4.0                # vardiff aim: a few shares a second per connection
+RETARGET_S = 3.0
+NAME_MAX = 64
+
+
+@dataclass(frozen=True)
+class PoolBlock:
+    """A share met the block target and went to the node: status "accepted" / "rejected" / "stale"."""
+    worker: str
+    height: int
+    block_hash: str
+    status: str
+    reason: str | None
+    answered_s: float  # time.monotonic() when the node answered
+
+
+@dataclass(frozen=True)
+class PoolNode:
+    """The node went away (ok False: every worker was told and disconnected) or came back."""
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class PoolWork:
+    """New work sent to every client; clean when the tip moved."""
+    height: int
+    clean: bool
+    sent_s: float
+    clients: int
+
+
+class Session:
+    def __init__(self, pool: "Pool", writer: asyncio.StreamWriter, extranonce1: bytes):
+        self.pool, self.writer, self.extranonce1 = pool, writer, extranonce1
+        self.peer = writer.get_extra_info("peername")
+        self.subscribed = False
+        self.workers: set[str] = set()
+        self.difficulty = pool.start_difficulty
+        self.job_difficulty: OrderedDict[str, float] = OrderedDict()
+        self.version_mask = 0
+        self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
+        self.bad = self.failed_logins = 0
+        self.vd_start_s, self.vd_shares = time.monotonic(), 0
+        self.last_s = time.monotonic()
+        self.closed = False
+
+    def take_token(self) -> bool:
+        now_s = time.monotonic()
+        self.tokens = min(MESSAGE_BURST, self.tokens + (now_s - self.tokens_s) * MESSAGES_PER_S)
+        self.tokens_s, self.last_s = now_s, now_s
+        self.tokens -= 1
+        return self.tokens >= 0
+
+    def send_line(self, line: bytes) -> None:
+        if self.closed:
+            return
+        self.writer.write(line)
+        if self.writer.transport.get_write_buffer_size() > MAX_SEND_BUFFER_BYTES:
+            self.close()  # one client that stops reading must not grow our memory
+
+    def send(self, obj) -> None:
+        self.send_line(_line(obj))
+
+    def reply(self, msg_id, result=None, error=None) -> None:
+        self.send({"id": msg_id, "result": result, "error": error})
+
+    def send_job(self, job: PoolJob, clean: bool, line: bytes | None = None) -> None:
+        self.job_difficulty[job.job_id] = self.difficulty
+        while len(self.job_difficulty) > JOBS_KEPT:
+            self.job_difficulty.popitem(last=False)
+        self.send_line(line or _line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)}))
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.writer.close()
+
+
+def _line(obj) -> bytes:
+    return (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+
+
+class Pool:
+    """Stratum v1 server in front of one node; `start()` binds (OSError if the port is taken)."""
+
+    def __init__(self, rpc: RPCClient, payout_script: bytes | None = None, *, host: str = "127.0.0.1",
+                 port: int = 3333, password: str = "", start_difficulty: float = START_DIFFICULTY,
+                 min_difficulty: float = MIN_DIFFICULTY, shares_per_s: float = SHARES_PER_S,
+                 longpoll: bool = True, poll_interval_s: float = 0.5,
+                 on_event: Callable[[object], None] | None = None):
+        self.rpc = rpc
+        self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
+        self.host, self.requested_port, self.password = host, port, password
+        self.start_difficulty, self.min_difficulty = start_difficulty, min_difficulty
+        self.shares_per_s = shares_per_s
+        self.longpoll, self.poll_interval_s = longpoll, poll_interval_s
+        self.on_event = on_event
+        self.stats = PoolStats()
+        self.port: int | None = None
+        self._loop = asyncio.new_event_loop()
+        self._server: asyncio.base_events.Server | None = None
+        self._sessions: set[Session] = set()
+        self._jobs: OrderedDict[str, PoolJob] = OrderedDict()
+        self._current: PoolJob | None = None
+        self._extranonce = int.from_bytes(os.urandom(EXTRANONCE1_SIZE), "big")
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._submitter = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="pool-submit")
+        self._refresh_now = threading.Event()
+
+    # ------------------------------------------------------------------ life cycle
+    def start(self) -> "Pool":
+        loop_thread = threading.Thread(target=self._loop.run_forever, name="pool-loop", daemon=True)
+        loop_thread.start()
+        self._threads.append(loop_thread)
+        try:
+            asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
+        except BaseException:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            loop_thread.join(5)
+            raise
+        templates = threading.Thread(target=self._template_loop, name="pool-templates", daemon=True)
+        templates.start()
+        self._threads.append(templates)
+        return self
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._serve, self.host, self.requested_port,
+                                                  limit=MAX_LINE_BYTES, reuse_address=True)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self.stats.port = self.port
+        self._loop.create_task(self._housekeeping())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._refresh_now.set()
+
+        async def shutdown() -> None:
+            if self._server is not None:
+                self._server.close()
+            for session in list(self._sessions):
+                session.close()
+            await asyncio.sleep(0)
+        if self._loop.is_running():
+            try:
+                asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5)
+            except (concurrent.futures.TimeoutError, RuntimeError):
+                pass
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        for thread in self._threads:
+            if thread.name != "pool-templates":  # a longpoll in flight ends on its own (daemon)
+                thread.join(5)
+        self._submitter.shutdown(wait=False, cancel_futures=True)
+        if not self._loop.is_running():
+            self._loop.close()
+
+    def _emit(self, event) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(event)
+            except Exception:  # a broken listener must not take the pool down
+                log.exception("pool event listener failed on %r", event)
+
+    # ------------------------------------------------------------------ templates (own thread)
+    def _template_loop(self) -> None:
+        longpollid, failures = None, 0
+        use_longpoll = self.longpoll
+        while not self._stop.is_set():
+            asked_s = time.monotonic()
+            try:
+                if longpollid and use_longpoll:
+                    raw = self.rpc.call("getblocktemplate", dict(GBT_REQUEST, longpollid=longpollid),
+                                        timeout_s=LONGPOLL_TIMEOUT_S)
+                else:
+                    raw = self.rpc.call("getblocktemplate", GBT_REQUEST)
+                template = BlockTemplate.from_rpc(raw)
+            except RPCError as exc:
+                if not (isinstance(exc, RPCConnectionError) or exc.transient) and longpollid and use_longpoll:
+                    log.info("longpoll not usable (%s); polling instead", exc)
+                    use_longpoll = False
+                    continue
+                failures += 1
+                longpollid = None
+                if failures >= 2:  # one dropped keep-alive connection is not a node gone
+                    self._call_soon(self._node_lost, str(exc))
+                self._stop.wait(min(0.25 * 2 ** failures, 5.0))
+                continue
+            except (ValueError, KeyError, TypeError) as exc:  # a template we cannot use
+                self._call_soon(self._node_lost, f"unusable getblocktemplate answer: {exc}")
+                self._stop.wait(5.0)
+                continue
+            failures = 0
+            self._call_soon(self._on_template, template)
+            longpollid = template.longpollid
+            if not (longpollid and use_longpoll) or time.monotonic() - asked_s < 0.05:
+                # polling, or a node answering longpolls at once: do not hammer it
+                self._refresh_now.wait(self.poll_interval_s)
+                self._refresh_now.clear()
+
+    def _call_soon(self, callback, *args) -> None:
+        if not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(callback, *args)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+
+    def _on_template(self, template: BlockTemplate) -> None:
+        current = self._current
+        if not self.stats.node_ok:
+            self.stats.node_ok = True
+            self._emit(PoolNode(True, "node reachable again"))
+        clean = current is None or current.template.previous_block_hash != template.previous_block_hash
+        if not clean and current.template.transactions == template.transactions \
+                and time.monotonic() - current.created_s < REFRESH_S:
+            return
+        job = PoolJob.from_template(template, self.payout_script)
+        if clean:
+            for old in self._jobs.values():
+                old.stale = True
+        self._add_job(job)
+        self._current = job
+        self.stats.height = template.height
+        line = _line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)})
+        sent = 0
+        for session in list(self._sessions):
+            if session.subscribed and session.workers:
+                self._retarget_cap(session, job)
+                session.send_job(job, clean, line)
+                sent += 1
+        self._emit(PoolWork(template.height, clean, time.monotonic(), sent))
+
+    def _add_job(self, job: PoolJob) -> None:
+        self._jobs[job.job_id] = job
+        while len(self._jobs) > JOBS_KEPT:
+            self._jobs.popitem(last=False)
+
+    def _node_lost(self, message: str) -> None:
+        if not self.stats.node_ok:
+            return
+        self.stats.node_ok = False
+        for job in self._jobs.values():
+            job.stale = True
+        self._current = None
+        text = f"The class's node is unreachable ({message}); stopping work until it is back."
+        for session in list(self._sessions):  # no stale work: tell them, then disconnect
+            session.send({"id": None, "method": "client.show_message", "params": [text]})
+            session.close()
+        self._emit(PoolNode(False, message))
+
+    # ------------------------------------------------------------------ difficulty
+    def _job_cap(self, session: Session, job: PoolJob) -> float:
+        # never above the block's difficulty: a hash meeting the block target must reach us
+        return max(self.min_difficulty, min(session.difficulty, difficulty_for_target(job.template.target)))
+
+    def _retarget_cap(self, session: Session, job: PoolJob) -> None:
+        capped = self._job_cap(session, job)
+        if capped != session.difficulty:
+            self._set_difficulty(session, capped)
+
+    def _set_difficulty(self, session: Session, difficulty: float) -> None:
+        session.difficulty = difficulty
+        session.send({"id": None, "method": "mining.set_difficulty", "params": [difficulty]})
+        for name in session.workers:
+            self.stats.set_difficulty(name, difficulty)
+
+    def _vardiff(self, session: Session, now_s: float, force: bool = False) -> None:
+        elapsed_s = now_s - session.vd_start_s
+        fast = session.vd_shares >= 4 * self.shares_per_s * RETARGET_S and elapsed_s >= 0.5
+        if not (fast or elapsed_s >= RETARGET_S or force):
+            return
+        if session.vd_shares == 0:
+            if elapsed_s < 3 * RETARGET_S:
+                return
+            wanted = session.difficulty / 4
+        else:
+            rate = session.vd_shares / elapsed_s
+            wanted = session.difficulty * min(max(rate / self.shares_per_s, 1 / 8), 64)
+        session.vd_start_s, session.vd_shares = now_s, 0
+        current = self._current
+        if current is not None:
+            wanted = min(wanted, difficulty_for_target(current.template.target))
+        wanted = min(max(wanted, self.min_difficulty), MAX_DIFFICULTY)
+        if abs(wanted / session.difficulty - 1) < 0.25:
+            return
+        self._set_difficulty(session, wanted)
+        if current is not None and not current.stale and session.workers:
+            clone = current.clone()  # the same work under an id that carries the new difficulty
+            self._add_job(clone)
+            session.send_job(clone, False)
+
+    async def _housekeeping(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            now_s = time.monotonic()
+            self.stats.clients = len(self._sessions)
+            for session in list(self._sessions):
+                limit_s = IDLE_TIMEOUT_S if session.subscribed else SUBSCRIBE_TIMEOUT_S
+                if now_s - session.last_s > limit_s:
+                    session.close()
+                elif session.workers:
+                    self._vardiff(session, now_s)
+
+    # ------------------------------------------------------------------ connections
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if len(self._sessions) >= MAX_CLIENTS or self._stop.is_set():
+            writer.close()
+            return
+        self._extranonce = (self._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
+        session = Session(self, writer, self._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"))
+        self._sessions.add(session)
+        try:
+            while not session.closed:
+                try:
+                    line = await asyncio.wait_for(reader.readline(), timeout=IDLE_TIMEOUT_S)
+                except (ValueError, asyncio.LimitOverrunError):  # longer than MAX_LINE_BYTES
+                    session.reply(None, None, [20, f"line longer than {MAX_LINE_BYTES} bytes", None])
+                    break
+                except (asyncio.TimeoutError, ConnectionError, OSError):
+                    break
+                if not line:
+                    break
+                if not session.take_token():
+                    session.reply(None, None, [20, "too many messages", None])
+                    break
+                if line.strip():
+                    self._handle(session, line)
+                if session.bad > MAX_BAD_MESSAGES or session.failed_logins >= MAX_FAILED_LOGINS:
+                    break
+        except Exception:  # nothing one client sends may take the pool down
+            log.exception("stratum session %s failed", session.peer)
+        finally:
+            self._sessions.discard(session)
+            for name in session.workers:
+                self.stats.connected(name, -1)
+            session.close()
+
+    def _handle(self, session: Session, line: bytes) -> None:
+        try:
+            message = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            session.bad += 1
+            session.reply(None, None, [20, "parse error: not JSON", None])
+            return
+        if not isinstance(message, dict):
+            session.bad += 1
+            session.reply(None, None, [20, "invalid request: not a JSON object", None])
+            return
+        msg_id, method, params = message.get("id"), message.get("method"), message.get("params", [])
+        if method is None:
+            return  # a reply to something we sent (client.show_message and the like)
+        if not isinstance(method, str) or not isinstance(params, list):
+            session.bad += 1
+            session.reply(msg_id, None, [20, "invalid request: method must be a string, params a list", None])
+            return
+        handler = self._METHODS.get(method)
+        if handler is None:
+            session.bad += 1
+            session.reply(msg_id, None, [20, f"unknown method {method[:40]!r}", None])
+            return
+        handler(self, session, msg_id, params)
+
+    def _subscribe(self, session: Session, msg_id, params) -> None:
+        if not self.stats.node_ok:
+            session.reply(msg_id, None, [20, "the class's node is unreachable; try again shortly", None])
+            session.close()
+            return
+        session.subscribed = True
+        sid = session.extranonce1.hex()
+        session.reply(msg_id, [[["mining.set_difficulty", sid], ["mining.notify", sid]], sid, EXTRANONCE2_SIZE])
+        if session.workers:
+            self._send_work(session)
+
+    def _authorize(self, session: Session, msg_id, params) -> None:
+        name = params[0] if params else None
+        password = params[1] if len(params) > 1 and isinstance(params[1], str) else ""
+        if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX or not name.isprintable():
+            session.reply(msg_id, False, [24, f"worker name must be 1..{NAME_MAX} printable characters", None])
+            session.failed_logins += 1
+            return
+        if self.password and not hmac.compare_digest(password.encode(), self.password.encode()):
+            session.reply(msg_id, False, [24, "wrong class password", None])
+            session.failed_logins += 1
+            return
+        name = name.strip()
+        first = not session.workers
+        if name not in session.workers:
+            session.workers.add(name)
+            self.stats.connected(name, +1)
+            self.stats.set_difficulty(name, session.difficulty)
+        session.reply(msg_id, True)
+        if first and session.subscribed:
+            self._send_work(session)
+
+    def _send_work(self, session: Session) -> None:
+        job = self._current
+        if job is None:
+            return
+        session.difficulty = self._job_cap(session, job)
+        self._set_difficulty(session, session.difficulty)
+        session.send_job(job, True)
+
+    def _configure(self, session: Session, msg_id, params) -> None:
+        extensions = params[0] if params and isinstance(params[0], list) else []
+        options = params[1] if len(params) > 1 and isinstance(params[1], dict) else {}
+        result = {}
+        for extension in extensions:
+            if extension == "version-rolling":  # BIP310
+                try:
+                    asked = int(str(options.get("version-rolling.mask", "ffffffff")), 16)
+                except ValueError:
+                    asked = 0
+                session.version_mask = asked & VERSION_ROLLING_MASK
+                result["version-rolling"] = session.version_mask != 0
+                result["version-rolling.mask"] = f"{session.version_mask:08x}"
+            elif isinstance(extension, str):
+                result[extension[:40]] = False
+        session.reply(msg_id, result)
+
+    def _extranonce_subscribe(self, session: Session, msg_id, params) -> None:
+        session.reply(msg_id, True)  # extranonce1 never changes during a connection here
+
+    def _suggest_difficulty(self, session: Session, msg_id, params) -> None:
+        value = params[0] if params else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            session.difficulty = min(max(float(value), self.min_difficulty), MAX_DIFFICULTY)
+        session.reply(msg_id, True)
+
+    def _submit(self, session: Session, msg_id, params) -> None:
+        if not session.subscribed:
+            session.reply(msg_id, False, [25, "not subscribed", None])
+            return
+        if len(params) < 5 or not isinstance(params[0], str) or params[0].strip() not in session.workers:
+            session.reply(msg_id, False, [24, "unauthorized worker", None])
+            return
+        name = params[0].strip()
+        job = self._jobs.get(params[1]) if isinstance(params[1], str) else None
+        if job is None:
+            self.stats.share(name, 0.0, "stale", "unknown-job")
+            session.reply(msg_id, False, [21, "unknown-job", None])
+            return
+        difficulty = session.job_difficulty.get(job.job_id, session.difficulty)
+        version_bits = params[5] if len(params) > 5 else None
+        try:
+            header, value, _ = job.check(session.extranonce1, params[2], params[3], params[4], version_bits,
+                                         session.version_mask, target_for_difficulty(difficulty))
+        except ShareRefused as refused:
+            self.stats.share(name, difficulty, "stale" if refused.stale else "rejected", refused.reason)
+            session.reply(msg_id, False, [refused.code, refused.reason, None])
+            return
+        self.stats.share(name, difficulty, "accepted")
+        session.vd_shares += 1
+        session.reply(msg_id, True)
+        if value <= job.template.target:
+            extranonce2 = bytes.fromhex(params[2])
+            self._loop.run_in_executor(self._submitter, self._submit_block, name, job, session.extranonce1,
+                                       extranonce2, header)
+        self._vardiff(session, time.monotonic())
+
+    _METHODS = {
+        "mining.subscribe": _subscribe, "mining.authorize": _authorize, "mining.configure": _configure,
+        "mining.extranonce.subscribe": _extranonce_subscribe, "mining.suggest_difficulty": _suggest_difficulty,
+        "mining.submit": _submit,
+    }
+
+    # ------------------------------------------------------------------ blocks (executor threads)
+    def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes,
+                      header: bytes) -> None:
+        from engine.pool.stratum import sha256d
+        block_hash = sha256d(header)[::-1].hex()
+        try:
+            result = self.rpc.call_retrying("submitblock", block_hex(job, extranonce1, extranonce2, header),
+                                            stop=self._stop, max_delay_s=2.0)
+        except Exception as exc:  # RPCStopped, a non-transient RPC error, a block we could not build
+            result = f"submit failed: {exc}"
+        # BIP22 (Core rpc/mining.cpp BIP22ValidationResult): null accepted, "duplicate" already
+        # had it, "inconclusive" valid but not on the best chain
+        if result is None or result == "duplicate":
+            status, reason = "accepted", None
+        elif result in ("inconclusive", "duplicate-inconclusive"):
+            status, reason = "stale", result
+        else:
+            status, reason = "rejected", str(result)
+        template = job.template
+        self.stats.block(name, template.height, block_hash, status, reason, template.coinbase_value,
+                         difficulty_for_target(template.target))
+        self._emit(PoolBlock(name, template.height, block_hash, status, reason, time.monotonic()))
+        self._refresh_now.set()  # a poller takes the new tip at once

@@ -1,0 +1,186 @@
+"""What the pool knows about each worker: hashrate from its shares, tallies, blocks, payouts.
+
+A worker is its name (the student's), not its connection: one that disconnects and comes back
+keeps its statistics. Hashrate from shares: each accepted share of difficulty d stands for
+d * 2**32 hashes on average (the diff-1 target is 2**224 * 0xFFFF / 2**16, so ~2**32 hashes
+per diff-1 share), summed over a window. Everything here is bounded: shares older than the
+longest window are dropped, the PPLNS window keeps at most `PPLNS_MAX_SHARES` shares.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+
+HASHES_PER_DIFF1 = 2 ** 32
+WINDOWS_S = (1.0, 10.0, 60.0)
+PPLNS_FACTOR = 2.0  # PPLNS pays the last shares worth 2x the block's difficulty (a common N)
+PPLNS_MAX_SHARES = 200_000
+BLOCKS_KEPT = 200
+DROP_RATIO = 0.5  # 10 s hashrate under half the 1 min one: the student moved cores away
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    name: str
+    connected: int                 # open connections authorised as this worker
+    hashrate_hs: dict              # window seconds -> H/s from accepted shares
+    difficulty: float              # the last share difficulty assigned
+    accepted: int
+    rejected: int
+    stale: int
+    reasons: dict                  # reason -> count of rejected/stale shares
+    blocks: int
+    work_share: float              # this worker's part of all accepted work (difficulty), 0..1
+    block_share: float             # its part of the class's blocks, 0..1
+    status: str                    # "mining" | "dropped" (hashrate falling) | "left" (disconnected)
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    height: int
+    block_hash: str
+    finder: str
+    status: str                    # "accepted" | "rejected" | "stale" (the node's BIP22 answer)
+    reason: str | None
+    reward_sat: int
+    proportional: dict             # worker -> satoshis: the round's shares since the last block
+    pplns: dict                    # worker -> satoshis: the last N shares, rounds ignored
+    found_s: float
+
+
+@dataclass(frozen=True)
+class PoolSnapshot:
+    workers: tuple[WorkerRow, ...]
+    blocks: tuple[BlockRow, ...]
+    total_hashrate_hs: dict
+    node_ok: bool
+    height: int | None
+    port: int | None
+    clients: int
+
+
+class _Worker:
+    def __init__(self, name: str, now_s: float):
+        self.name = name
+        self.first_s = now_s
+        self.connected = 0
+        self.shares: deque[tuple[float, float]] = deque()  # (time, difficulty), last minute
+        self.accepted = self.rejected = self.stale = self.blocks = 0
+        self.work = 0.0
+        self.reasons: Counter = Counter()
+        self.difficulty = 0.0
+
+    def rate_hs(self, now_s: float, window_s: float) -> float:
+        span_s = min(window_s, max(now_s - self.first_s, 1e-3))
+        work = sum(d for t, d in self.shares if t >= now_s - window_s)
+        return work * HASHES_PER_DIFF1 / span_s
+
+
+def split_reward(reward_sat: int, work: dict) -> dict:
+    """Split `reward_sat` in proportion to `work` (worker -> difficulty); remainders to the largest."""
+    total = sum(work.values())
+    if total <= 0:
+        return {}
+    paid = {name: int(reward_sat * w // total) for name, w in work.items()}
+    rest = reward_sat - sum(paid.values())
+    if rest and paid:
+        paid[max(work, key=work.get)] += rest
+    return paid
+
+
+class PoolStats:
+    """Thread-safe tallies; the pool's event loop writes, the window's timer reads snapshots."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._workers: dict[str, _Worker] = {}
+        self._round: Counter = Counter()        # worker -> difficulty since the last block
+        self._recent: deque[tuple[str, float]] = deque(maxlen=PPLNS_MAX_SHARES)
+        self._blocks: deque[BlockRow] = deque(maxlen=BLOCKS_KEPT)
+        self.node_ok = True
+        self.height: int | None = None
+        self.port: int | None = None
+        self.clients = 0
+
+    def _worker(self, name: str) -> _Worker:
+        worker = self._workers.get(name)
+        if worker is None:
+            worker = self._workers[name] = _Worker(name, self._clock())
+        return worker
+
+    def connected(self, name: str, delta: int) -> None:
+        with self._lock:
+            worker = self._worker(name)
+            worker.connected = max(0, worker.connected + delta)
+
+    def set_difficulty(self, name: str, difficulty: float) -> None:
+        with self._lock:
+            self._worker(name).difficulty = difficulty
+
+    def share(self, name: str, difficulty: float, status: str, reason: str | None = None) -> None:
+        """status: "accepted", "stale" or "rejected" (with the reason)."""
+        now_s = self._clock()
+        with self._lock:
+            worker = self._worker(name)
+            if status == "accepted":
+                worker.accepted += 1
+                worker.work += difficulty
+                worker.shares.append((now_s, difficulty))
+                self._round[name] += difficulty
+                self._recent.append((name, difficulty))
+            else:
+                if status == "stale":
+                    worker.stale += 1
+                else:
+                    worker.rejected += 1
+                worker.reasons[reason or status] += 1
+            horizon = now_s - WINDOWS_S[-1]
+            while worker.shares and worker.shares[0][0] < horizon:
+                worker.shares.popleft()
+
+    def block(self, finder: str, height: int, block_hash: str, status: str, reason: str | None,
+              reward_sat: int, block_difficulty: float) -> None:
+        """A block a worker found, with the node's answer; accepted blocks close the round."""
+        with self._lock:
+            proportional, pplns = {}, {}
+            if status == "accepted":
+                self._worker(finder).blocks += 1
+                proportional = split_reward(reward_sat, dict(self._round))
+                window, taken = PPLNS_FACTOR * block_difficulty, Counter()
+                total = 0.0
+                for name, difficulty in reversed(self._recent):
+                    if total >= window:
+                        break
+                    taken[name] += difficulty
+                    total += difficulty
+                pplns = split_reward(reward_sat, dict(taken))
+                self._round.clear()
+            self._blocks.append(BlockRow(height, block_hash, finder, status, reason, reward_sat,
+                                         proportional, pplns, self._clock()))
+
+    def snapshot(self) -> PoolSnapshot:
+        now_s = self._clock()
+        with self._lock:
+            workers = list(self._workers.values())
+            total_work = sum(w.work for w in workers)
+            total_blocks = sum(w.blocks for w in workers)
+            rows = []
+            for w in workers:
+                rates = {window: w.rate_hs(now_s, window) for window in WINDOWS_S}
+                if not w.connected:
+                    status = "left"
+                elif now_s - w.first_s > 20 and rates[10.0] < DROP_RATIO * rates[60.0]:
+                    status = "dropped"
+                else:
+                    status = "mining"
+                rows.append(WorkerRow(
+                    w.name, w.connected, rates, w.difficulty, w.accepted, w.rejected, w.stale,
+                    dict(w.reasons), w.blocks, w.work / total_work if total_work else 0.0,
+                    w.blocks / total_blocks if total_blocks else 0.0, status))
+            rows.sort(key=lambda r: r.name.lower())
+            totals = {window: sum(r.hashrate_hs[window] for r in rows) for window in WINDOWS_S}
+            return PoolSnapshot(tuple(rows), tuple(self._blocks), totals, self.node_ok,
+                                self.height, self.port, self.clients)

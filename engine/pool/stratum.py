@@ -1,0 +1,137 @@
+"""Stratum v1 wire formats, shared by the pool (engine.pool.server) and our miner's client.
+
+Byte orders follow what real miners do with them (pooler's cpuminer util.c stratum_notify and
+cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
+- `prevhash` in mining.notify: the header's previous-block hash (internal byte order) with
+  each 4-byte word byte-swapped, i.e. the display hex cut in 8 words taken in reverse order;
+- version, nbits, ntime (notify) and ntime, nonce (submit): big-endian hex of the integer the
+  header stores little-endian;
+- the coinbase is coinb1 + extranonce1 + extranonce2 + coinb2 (non-witness serialization, the
+  txid's), the merkle branch is the coinbase's path to the root in internal byte order;
+- share target = diff-1 target / difficulty, diff-1 = 0x00000000FFFF0000...0 (Core's
+  GetDifficulty divides by the same 0xFFFF * 2**208).
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, build_coinbase, merkle_root
+
+DIFF1_TARGET = 0xFFFF << 208  # 0x00000000FFFF0000000000000000000000000000000000000000000000000000
+EXTRANONCE1_SIZE = 4
+EXTRANONCE2_SIZE = EXTRANONCE_SIZE - EXTRANONCE1_SIZE  # together the 8-byte push jobs.py puts in the coinbase
+# BIP310: the version bits a miner may roll (bits 13..28, the mask Bitaxe and cgminer ask for)
+VERSION_ROLLING_MASK = 0x1FFFE000
+
+
+def sha256d(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def target_for_difficulty(difficulty: float) -> int:
+    if not difficulty > 0:
+        raise ValueError(f"difficulty must be positive, got {difficulty!r}")
+    return min(int(DIFF1_TARGET / difficulty), (1 << 256) - 1)
+
+
+def difficulty_for_target(target: int) -> float:
+    return DIFF1_TARGET / max(target, 1)
+
+
+def hash_difficulty(header80: bytes) -> tuple[int, float]:
+    """The header's hash as an integer, and the share difficulty it meets."""
+    value = int.from_bytes(sha256d(header80), "little")
+    return value, DIFF1_TARGET / max(value, 1)
+
+
+def prevhash_to_stratum(previous_block_hash: str) -> str:
+    """Display hex -> mining.notify prevhash (8 words in reverse order, each kept big-endian)."""
+    words = [previous_block_hash[i:i + 8] for i in range(0, 64, 8)]
+    return "".join(reversed(words))
+
+
+def prevhash_from_stratum(prevhash: str) -> bytes:
+    """mining.notify prevhash -> the 32 header bytes (internal order)."""
+    raw = bytes.fromhex(prevhash)
+    return b"".join(raw[i:i + 4][::-1] for i in range(0, 32, 4))
+
+
+def merkle_branch(txids: list[bytes]) -> list[bytes]:
+    """The coinbase's merkle path (internal byte order): the sibling at each level, with the
+    coinbase at index 0 and the other transactions' txids after it (ckpool's gen_merkle_branch)."""
+    branch: list[bytes] = []
+    level = [b""] + list(txids)  # the coinbase's slot; its hash never matters for its own path
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])  # Core consensus/merkle.cpp: an odd level repeats its last hash
+        branch.append(level[1])
+        level = [b""] + [sha256d(level[i] + level[i + 1]) for i in range(2, len(level), 2)]
+    return branch
+
+
+def root_from_branch(coinbase_txid: bytes, branch: list[bytes]) -> bytes:
+    root = coinbase_txid
+    for sibling in branch:
+        root = sha256d(root + sibling)
+    return root
+
+
+def split_coinbase(template: BlockTemplate, payout_script: bytes) -> tuple[bytes, bytes]:
+    """coinb1, coinb2: our usual coinbase (engine.mining.jobs.build_coinbase) cut around its
+    8-byte extranonce push, serialized without witness as its txid is."""
+    marker = b"\xa5\x5a\xc3\x3c\x96\x69\x0f\xf0"
+    raw = build_coinbase(template, payout_script, marker).serialize({"include_witness": False})
+    at = raw.find(marker)
+    if at < 0 or raw.find(marker, at + 1) >= 0:
+        raise ValueError("extranonce marker not found once in the coinbase")
+    return raw[:at], raw[at + EXTRANONCE_SIZE:]
+
+
+def header80(version: int, prev_internal: bytes, root: bytes, ntime: int, bits: int, nonce: int) -> bytes:
+    return struct.pack("<i", _signed(version)) + prev_internal + root + struct.pack("<III", ntime, bits, nonce)
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+@dataclass(frozen=True)
+class Notify:
+    """mining.notify params, parsed (client side)."""
+
+    job_id: str
+    prevhash: str
+    coinb1: bytes
+    coinb2: bytes
+    branch: tuple[bytes, ...]
+    version: int
+    bits: int
+    ntime: int
+    clean: bool
+
+    @classmethod
+    def from_params(cls, params) -> "Notify":
+        if not isinstance(params, list) or len(params) < 9:
+            raise ValueError("mining.notify needs 9 params")
+        job_id, prevhash, coinb1, coinb2, branch, version, bits, ntime, clean = params[:9]
+        if not all(isinstance(v, str) for v in (job_id, prevhash, coinb1, coinb2, version, bits, ntime)) \
+                or len(prevhash) != 64 or not isinstance(branch, list) \
+                or not all(isinstance(b, str) and len(b) == 64 for b in branch):
+            raise ValueError("mining.notify: malformed params")
+        return cls(job_id, prevhash, bytes.fromhex(coinb1), bytes.fromhex(coinb2),
+                   tuple(bytes.fromhex(b) for b in branch), int(version, 16), int(bits, 16),
+                   int(ntime, 16), bool(clean))
+
+    def header76(self, extranonce1: bytes, extranonce2: bytes, version: int | None = None,
+                 ntime: int | None = None) -> bytes:
+        coinbase = self.coinb1 + extranonce1 + extranonce2 + self.coinb2
+        root = root_from_branch(sha256d(coinbase), list(self.branch))
+        return header80(self.version if version is None else version, prevhash_from_stratum(self.prevhash),
+                        root, self.ntime if ntime is None else ntime, self.bits, 0)[:76]
+
+
+def check_merkle(template: BlockTemplate, coinbase_txid: bytes) -> bytes:
+    """The block's merkle root computed the plain way (tests compare it with the branch)."""
+    return merkle_root([coinbase_txid] + [t.txid for t in template.transactions])
