@@ -88,6 +88,7 @@ class Session:
         self.subscribed = False
         self.workers: set[str] = set()
         self.difficulty = pool.start_difficulty
+        self.difficulty_sent = False
         self.job_difficulty: OrderedDict[str, float] = OrderedDict()
         self.version_mask = 0
         self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
@@ -181,7 +182,7 @@ class Pool:
                                                   limit=MAX_LINE_BYTES, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
-        self._loop.create_task(self._housekeeping())
+        self._housekeeper = self._loop.create_task(self._housekeeping())
 
     def stop(self) -> None:
         self._stop.set()
@@ -190,6 +191,7 @@ class Pool:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
+                self._housekeeper.cancel()
             for session in list(self._sessions):
                 session.close()
             await asyncio.sleep(0)
@@ -306,18 +308,18 @@ class Pool:
 
     def _retarget_cap(self, session: Session, job: PoolJob) -> None:
         capped = self._job_cap(session, job)
-        if capped != session.difficulty:
+        if capped != session.difficulty or not session.difficulty_sent:
             self._set_difficulty(session, capped)
 
     def _set_difficulty(self, session: Session, difficulty: float) -> None:
-        session.difficulty = difficulty
+        session.difficulty, session.difficulty_sent = difficulty, True
         session.send({"id": None, "method": "mining.set_difficulty", "params": [difficulty]})
         for name in session.workers:
             self.stats.set_difficulty(name, difficulty)
 
     def _vardiff(self, session: Session, now_s: float, force: bool = False) -> None:
         elapsed_s = now_s - session.vd_start_s
-        fast = session.vd_shares >= 4 * self.shares_per_s * RETARGET_S and elapsed_s >= 0.5
+        fast = session.vd_shares >= 4 * self.shares_per_s * RETARGET_S  # 4x the aim or more: at once
         if not (fast or elapsed_s >= RETARGET_S or force):
             return
         if session.vd_shares == 0:
@@ -325,7 +327,7 @@ class Pool:
                 return
             wanted = session.difficulty / 4
         else:
-            rate = session.vd_shares / elapsed_s
+            rate = session.vd_shares / max(elapsed_s, 0.05)
             wanted = session.difficulty * min(max(rate / self.shares_per_s, 1 / 8), 64)
         session.vd_start_s, session.vd_shares = now_s, 0
         current = self._current
@@ -447,8 +449,7 @@ class Pool:
         job = self._current
         if job is None:
             return
-        session.difficulty = self._job_cap(session, job)
-        self._set_difficulty(session, session.difficulty)
+        self._set_difficulty(session, self._job_cap(session, job))
         session.send_job(job, True)
 
     def _configure(self, session: Session, msg_id, params) -> None:
