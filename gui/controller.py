@@ -123,6 +123,7 @@ class LabController(QObject):
     allocation = Signal(object)  # Allocation after every capacity change
     problem = Signal(str)  # a passing problem (connection lost, retrying)
     node_log = Signal(str)  # each line the node process writes
+    class_stats = Signal(object)  # engine.pool.stats.PoolSnapshot every second while the class pool runs
     _launch_requested = Signal(tuple)
 
     def __init__(self, datadir: Path | None = None, settings: QSettings | None = None,
@@ -147,6 +148,8 @@ class LabController(QObject):
         saved = int(self.settings.value("ui/throttle", self.total_cores))
         self._throttle_cores = min(max(saved, 1), self.total_cores)  # remembered by the window
         self._class_address: str | None = None
+        self.pool = None  # engine.pool.server.Pool while the node is shared with the class
+        self._pool_timer = QTimer(self, interval=1000, timeout=self._emit_class_stats)
         self._ai_slots = 0
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
@@ -279,13 +282,54 @@ class LabController(QObject):
             port = url.rsplit(":", 1)[1]
             self._in_thread("class-address", lambda: self._find_class_address(port))
         self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
+        if self.sharing and self.pool is None:
+            self._start_pool(url, cookie)
         self.node_ready.emit(url)
         self.status.emit(f"Node ready at {url}")
         self._start_engine()
 
+    def _start_pool(self, url: str, cookie: str | None) -> None:
+        """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
+        from engine.pool.server import Pool
+        from gui.class_tab import POOL_PORT
+        password = self.settings.value("node/share_password", "")
+        for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
+            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, password=password)
+            try:
+                self.pool = pool.start()
+                break
+            except OSError:
+                continue
+        else:
+            self.problem.emit(self.tr("The class pool could not open a port"))
+            return
+        self.status.emit(self.tr("Class pool open on port {port}").format(port=self.pool.port))
+        self._pool_timer.start()
+
+    def _emit_class_stats(self) -> None:
+        if self.pool is not None:
+            self.class_stats.emit(self.pool.stats.snapshot())
+
+    def joined_class(self) -> dict | None:
+        """The class this window mines in through the teacher's pool (Join a class), if any."""
+        s = self.settings
+        if not s.value("class/joined", False, type=bool) or s.value("node/mode", "embedded") != "attach":
+            return None
+        return {"host": s.value("class/host", ""), "port": int(s.value("class/pool_port", 3333)),
+                "name": s.value("class/name", ""), "password": s.value("class/password", "")}
+
     def _start_engine(self) -> None:
+        source = None
+        joined = self.joined_class()
+        if joined:
+            from engine.mining.stratum_client import StratumSource
+            try:
+                source = StratumSource(f"stratum+tcp://{joined['host']}:{joined['port']}", joined["name"],
+                                       joined["password"])
+            except ValueError as exc:
+                self.problem.emit(str(exc))
         self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
-                           on_event=self._on_miner_event)
+                           on_event=self._on_miner_event, source=source)
         if self.ai is None:  # kept across node restarts
             self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
         self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
@@ -379,6 +423,10 @@ class LabController(QObject):
 
     def _stop_engine(self) -> None:
         self._stop_mining()
+        self._pool_timer.stop()
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool = None
         if self.ai:
             self.ai.close()
             self.ai = None

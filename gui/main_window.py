@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.economics)
         self.tabs.addTab(scroll, "Economics")
         self.tabs.addTab(self._build_node_tab(), "Node")
+        from gui.class_tab import install_class_tab
+        self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
 
         full = QAction("Full screen", self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)

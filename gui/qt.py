@@ -2,7 +2,7 @@
 here, so the binding and its quirks live in one place."""
 from __future__ import annotations
 
-from PySide6.QtCore import (QByteArray, QEventLoop, QObject, QPointF, QProcess, QProcessEnvironment, QRect,
+from PySide6.QtCore import (QByteArray, QCoreApplication, QEventLoop, QObject, QPointF, QProcess, QProcessEnvironment, QRect,
                             QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
                             Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,
