@@ -4,6 +4,8 @@ Each function mirrors the Bitcoin Core function named in its docstring.
 """
 from __future__ import annotations
 
+from engine.mining.jobs import difficulty_from_bits
+
 from .chainparams import COIN, ChainParams
 
 
@@ -52,15 +54,7 @@ def block_work(bits: int) -> int:
 
 def difficulty(bits: int) -> float:
     """rpc/blockchain.cpp GetDifficulty: how many times harder than nBits 0x1d00ffff."""
-    shift = (bits >> 24) & 0xFF
-    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
-    while shift < 29:
-        diff *= 256.0
-        shift += 1
-    while shift > 29:
-        diff /= 256.0
-        shift -= 1
-    return diff
+    return difficulty_from_bits(bits)
 
 
 def block_subsidy_sat(height: int, params: ChainParams) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 from engine.economy import economics as econ
+from engine.mining.jobs import difficulty_from_bits
 
 if TYPE_CHECKING:
     from engine.ai.jobs import BillingRate
@@ -101,21 +102,6 @@ class LabClock:
                     if self.retargets else "no retargets on this chain")
         return (f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget}, a lab halving = "
                 f"{self.halving_interval_blocks:,} blocks for {econ.HALVING_INTERVAL_MAINNET_BLOCKS:,}")
-
-
-def difficulty_from_bits(bits: int) -> float:
-    """Difficulty of compact nBits, as Bitcoin Core's GetDifficulty (rpc/blockchain.cpp)."""
-    if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits < 2**32 or not bits & 0x00FFFFFF:
-        raise ValueError(f"bits must be a compact target (32-bit int), got {bits!r}")
-    shift = (bits >> 24) & 0xFF
-    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
-    while shift < 29:
-        diff *= 256.0
-        shift += 1
-    while shift > 29:
-        diff /= 256.0
-        shift -= 1
-    return diff
 
 
 def start_difficulty_of(info: Mapping[str, Any], block1_difficulty: float | None = None) -> float | None:

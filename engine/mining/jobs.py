@@ -99,6 +99,21 @@ def bits_to_target(bits: int) -> int:
     return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
 
 
+def difficulty_from_bits(bits: int) -> float:
+    """Difficulty of compact nBits, as Bitcoin Core's GetDifficulty (rpc/blockchain.cpp)."""
+    if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits < 2**32 or not bits & 0x00FFFFFF:
+        raise ValueError(f"bits must be a compact target (32-bit int), got {bits!r}")
+    shift = (bits >> 24) & 0xFF
+    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
+    while shift < 29:
+        diff *= 256.0
+        shift += 1
+    while shift > 29:
+        diff /= 256.0
+        shift -= 1
+    return diff
+
+
 @dataclass(frozen=True)
 class TemplateTx:
     data: bytes
