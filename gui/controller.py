@@ -19,6 +19,7 @@ from engine.economy.economics import block_subsidy_btc
 from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
 from engine.mining.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
 from engine.rpc import RPCClient, RPCError
+from engine.rpcauth import make_rpcauth
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
 from gui.settings_dialog import SHARE_USER
@@ -216,7 +217,6 @@ class LabController(QObject):
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
         from gui.qt import QProcessEnvironment
         from regtest.cli import RPCAUTH_ENV
-        from regtest.rpc_auth import make_rpcauth
         port = int(self.settings.value("node/rpcport", 0))
         rpcauth = None
         if self.sharing:
@@ -225,9 +225,7 @@ class LabController(QObject):
             # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
             extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
-            password = self.settings.value("node/share_password", "")
-            rpcauth = (self.settings.value("node/share_rpcauth", "")
-                       or (make_rpcauth(SHARE_USER, password) if password else None))
+            rpcauth = self.class_rpcauth()
         node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
         env = QProcessEnvironment.systemEnvironment()
         env.remove(RPCAUTH_ENV)  # never pass on a login this window did not choose
@@ -235,6 +233,16 @@ class LabController(QObject):
             env.insert(RPCAUTH_ENV, rpcauth)
         node.proc.setProcessEnvironment(env)
         self._launch(node)
+
+    def class_rpcauth(self) -> str | None:
+        """The class login as Core's salted rpcauth line, the only form the settings keep: a
+        class password saved in clear by an older version is turned into one and removed."""
+        s = self.settings
+        password = s.value("node/share_password", "")
+        if password:
+            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
+            s.remove("node/share_password")
+        return s.value("node/share_rpcauth", "") or None
 
     @property
     def sharing(self) -> bool:
@@ -292,9 +300,9 @@ class LabController(QObject):
         """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
         from engine.pool.server import Pool
         from gui.class_tab import POOL_PORT
-        password = self.settings.value("node/share_password", "")
+        rpcauth = self.class_rpcauth()
         for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
-            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, password=password)
+            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, rpcauth=rpcauth)
             try:
                 self.pool = pool.start()
                 break

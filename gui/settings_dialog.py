@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from engine.rpcauth import make_rpcauth
+
 from gui.qt import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                     QLineEdit, QSettings, QSpinBox, QVBoxLayout)
 
@@ -36,9 +38,14 @@ class NodeSettingsDialog(QDialog):
         self.password = QLineEdit(settings.value("node/password", ""), echoMode=QLineEdit.EchoMode.Password)
         self.share = QCheckBox("Share this node with the class (students attach over the network)")
         self.share.setChecked(bool(settings.value("node/share", False, type=bool)))
-        self.share_password = QLineEdit(settings.value("node/share_password", ""),
-                                        echoMode=QLineEdit.EchoMode.Password,
-                                        placeholderText="class password, 8 characters or more")
+        # Only a salted hash of the class password is kept (Core's rpcauth form): the field
+        # starts empty, and typing in it sets a new password.
+        self.has_class_password = bool(settings.value("node/share_rpcauth", "")
+                                       or settings.value("node/share_password", ""))
+        self.share_password = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
+                                        placeholderText=("set (kept as a salted hash): type to change it"
+                                                         if self.has_class_password else
+                                                         "class password, 8 characters or more"))
         form.addRow("Node", self.mode)
         form.addRow("Chain (embedded)", self.chain)
         form.addRow("RPC port (embedded)", self.port)
@@ -49,8 +56,9 @@ class NodeSettingsDialog(QDialog):
         form.addRow("User (attach)", self.user)
         form.addRow("Password (attach)", self.password)
         v.addLayout(form)
-        note = QLabel("The password is kept in this computer's settings file in plain text: use a "
-                      "class password, not a personal one.")
+        note = QLabel("The class password is kept only as a salted hash (Bitcoin Core's rpcauth); "
+                      "an attach password is kept in this computer's settings file in plain text, "
+                      "as a client needs it: use a class password, not a personal one.")
         note.setWordWrap(True)
         v.addWidget(note)
         if shutil.which("bitcoind") is None:
@@ -73,7 +81,11 @@ class NodeSettingsDialog(QDialog):
             if not self.cookie.text().strip() and not (self.user.text() and self.password.text()):
                 self.error.setText("Give a cookie file, or a user and password.")
                 return
-        if mode == "embedded" and self.share.isChecked() and len(self.share_password.text()) < 8:
+        new_password = self.share_password.text()
+        if new_password and len(new_password) < 8:
+            self.error.setText("A class password needs 8 characters or more.")
+            return
+        if mode == "embedded" and self.share.isChecked() and not (new_password or self.has_class_password):
             self.error.setText("Sharing with the class needs a class password of 8 characters or more.")
             return
         if mode == "bitcoind" and shutil.which("bitcoind") is None:
@@ -88,5 +100,7 @@ class NodeSettingsDialog(QDialog):
         s.setValue("node/user", self.user.text())
         s.setValue("node/password", self.password.text())
         s.setValue("node/share", self.share.isChecked())
-        s.setValue("node/share_password", self.share_password.text())
+        if new_password:
+            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, new_password))
+            s.remove("node/share_password")
         self.accept()

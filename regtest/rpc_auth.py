@@ -6,10 +6,11 @@ import base64
 import hashlib
 import hmac
 import logging
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+
+from engine.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
 
 log = logging.getLogger("regtest.rpc")
 
@@ -32,13 +33,6 @@ FAILURE_LOG_INTERVAL_S = 10.0
 
 class AuthConfigError(ValueError):
     """A bad -rpcauth or -rpcwhitelist value; the message says which."""
-
-
-def make_rpcauth(user: str, password: str, salt: str | None = None) -> str:
-    """Core's share/rpcauth/rpcauth.py: `user:salt$hmac_sha256(key=salt, msg=password)`."""
-    salt = salt or secrets.token_hex(16)
-    digest = hmac.new(salt.encode(), password.encode(), hashlib.sha256).hexdigest()
-    return f"{user}:{salt}${digest}"
 
 
 @dataclass
@@ -83,13 +77,12 @@ class Auth:
 
     def add_rpcauth(self, spec: str) -> None:
         """-rpcauth=user:salt$hash (init.cpp / httprpc.cpp InitRPCAuthentication)."""
-        user, sep, rest = spec.partition(":")
-        salt, sep2, digest = rest.partition("$")
-        if not (user and sep and sep2 and salt and len(digest) == 64
-                and all(c in "0123456789abcdef" for c in digest.lower())):
+        try:
+            user, salt, digest = parse_rpcauth(spec)
+        except ValueError:
             raise AuthConfigError("Invalid -rpcauth argument: use user:salt$hash as printed by "
-                                  "Bitcoin Core's share/rpcauth/rpcauth.py")
-        self.logins.append(_Login(user, salt=salt.encode(), digest=digest.lower()))
+                                  "Bitcoin Core's share/rpcauth/rpcauth.py") from None
+        self.logins.append(_Login(user, salt=salt.encode(), digest=digest))
 
     def add_whitelist(self, spec: str) -> None:
         """-rpcwhitelist=user:method,method; a user named twice gets the intersection, as in Core."""

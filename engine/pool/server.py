@@ -30,6 +30,7 @@ from engine.pool.stats import PoolStats
 from engine.pool.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, \
     difficulty_for_target, target_for_difficulty
 from engine.rpc import RPCClient, RPCConnectionError, RPCError
+from engine.rpcauth import parse_rpcauth, rpcauth_matches
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +138,17 @@ class Pool:
     """Stratum v1 server in front of one node; `start()` binds (OSError if the port is taken)."""
 
     def __init__(self, rpc: RPCClient, payout_script: bytes | None = None, *, host: str = "127.0.0.1",
-                 port: int = 3333, password: str = "", start_difficulty: float = START_DIFFICULTY,
+                 port: int = 3333, password: str = "", rpcauth: str | None = None,
+                 start_difficulty: float = START_DIFFICULTY,
                  min_difficulty: float = MIN_DIFFICULTY, shares_per_s: float = SHARES_PER_S,
                  longpoll: bool = True, poll_interval_s: float = 0.5,
                  on_event: Callable[[object], None] | None = None):
         self.rpc = rpc
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
         self.host, self.requested_port, self.password = host, port, password
+        if rpcauth is not None:
+            parse_rpcauth(rpcauth)  # a bad line fails here, not at the first student's login
+        self.rpcauth = rpcauth  # the class password as a salted hash (what the window keeps)
         self.start_difficulty, self.min_difficulty = start_difficulty, min_difficulty
         self.shares_per_s = shares_per_s
         self.longpoll, self.poll_interval_s = longpoll, poll_interval_s
@@ -424,6 +429,11 @@ class Pool:
         if session.workers:
             self._send_work(session)
 
+    def _password_ok(self, password: str) -> bool:
+        if self.rpcauth:
+            return rpcauth_matches(self.rpcauth, password)
+        return not self.password or hmac.compare_digest(password.encode(), self.password.encode())
+
     def _authorize(self, session: Session, msg_id, params) -> None:
         name = params[0] if params else None
         password = params[1] if len(params) > 1 and isinstance(params[1], str) else ""
@@ -431,7 +441,7 @@ class Pool:
             session.reply(msg_id, False, [24, f"worker name must be 1..{NAME_MAX} printable characters", None])
             session.failed_logins += 1
             return
-        if self.password and not hmac.compare_digest(password.encode(), self.password.encode()):
+        if not self._password_ok(password):
             session.reply(msg_id, False, [24, "wrong class password", None])
             session.failed_logins += 1
             return
