@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--datadir", type=Path, default=None, help="where the node keeps its chains")
     p.add_argument("--chain", choices=["lab", "regtest"], default=None,
                    help="embedded node's chain for this run (default: from the settings, lab)")
+    p.add_argument("--lang", choices=["en", "fr"], default=None,
+                   help="language of the window (remembered; default: the last one chosen, else the system's)")
     p.add_argument("--self-test", action="store_true",
                    help="headless check: start the node and the miner offscreen, mine a block, exit 0")
     p.add_argument("--timeout", type=float, default=300, help="self-test time limit in seconds")
@@ -186,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = QSettings("mine2compute", "Mine-to-Compute Lab")
     if args.chain:
         settings.setValue("node/chain", args.chain)
+    if args.lang:
+        settings.setValue("ui/language", args.lang)
+    from gui import i18n
+    i18n.install(i18n.chosen_language(settings))
     controller = LabController(datadir=args.datadir, settings=settings)
     window = MainWindow(controller)
 
@@ -210,9 +216,14 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
         QTimer.singleShot(int(args.screenshot_after * 1000), shoot)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         restore_signals()
+    if window.restart_requested:  # a new language: the lab opens again in it
+        from gui.qt import QProcess
+        frozen = getattr(sys, "frozen", False)
+        QProcess.startDetached(sys.executable, sys.argv[1:] if frozen else sys.argv)
+    return code
 
 
 def self_test(args) -> int:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from gui.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
 from gui.controller import BlockRow
-from gui.qt import (QAbstractItemView, QGridLayout, QHeaderView, Qt, QTableWidget, QTableWidgetItem,
+from gui.i18n import integer, locale, tr
+from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QGridLayout, QHeaderView, Qt,
+                    QTableWidget, QTableWidgetItem,
                     QWidget, pg)
 
 TABLE_ROWS = 200
@@ -20,14 +22,14 @@ MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts ke
 MAX_HALVING_MARKERS = 33  # after 33 halvings the subsidy is zero (validation.cpp GetBlockSubsidy)
 
 TIPS = {
-    "hashrate_chart": "Hashrate over time: the total (thick) and each mining core (thin). A gap "
-                      "means the node or the miner was stopped.",
-    "interval_chart": "Seconds between blocks. The dashed line is the target spacing; when blocks "
-                      "come faster, the next retarget raises the difficulty.",
-    "difficulty_chart": "The difficulty written in each block's header (nBits). It changes only at "
-                        "retarget heights.",
-    "reward_chart": "Block reward by height. Red lines mark the halvings.",
-    "table": "The most recent blocks, newest first, read from their headers.",
+    "hashrate_chart": QT_TRANSLATE_NOOP("", "Hashrate over time: the total (thick) and each mining core (thin). A gap "
+                      "means the node or the miner was stopped."),
+    "interval_chart": QT_TRANSLATE_NOOP("", "Seconds between blocks. The dashed line is the target spacing; when blocks "
+                      "come faster, the next retarget raises the difficulty."),
+    "difficulty_chart": QT_TRANSLATE_NOOP("", "The difficulty written in each block's header (nBits). It changes only at "
+                        "retarget heights."),
+    "reward_chart": QT_TRANSLATE_NOOP("", "Block reward by height. Red lines mark the halvings."),
+    "table": QT_TRANSLATE_NOOP("", "The most recent blocks, newest first, read from their headers."),
 }
 
 
@@ -38,7 +40,7 @@ def fmt_block_time(unix_s: int, now_s: float | None = None) -> str:
     today = time.localtime(time.time() if now_s is None else now_s)
     if local[:3] == today[:3]:
         return time.strftime("%H:%M:%S", local)
-    return time.strftime("%Y-%m-%d %H:%M", local)
+    return time.strftime("%Y-%m-%d %H:%M", local)  # ISO dates read the same in every language
 
 
 class ChainTab(QWidget):
@@ -61,20 +63,21 @@ class ChainTab(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(8)
-        self.hashrate_chart = Chart("Hashrate", TIPS["hashrate_chart"], legend=True,
-                                    x_label="seconds since start", y_label="MH/s")
-        self.hashrate_chart.add_series("total", "mining", width=3)
+        self.hashrate_chart = Chart(tr("Hashrate"), tr(TIPS["hashrate_chart"]), legend=True,
+                                    x_label=tr("seconds since start"), y_label="MH/s")
+        self.hashrate_chart.add_series("total", "mining", width=3, label=tr("total"))
         for i in range(self.total_cores):
-            self.hashrate_chart.add_series(f"core {i + 1}", f"workers:{i}", width=1.5)
-        self.interval_chart = Chart("Time between blocks", TIPS["interval_chart"], legend=True,
-                                    integer_x=True, x_label="block height", y_label="seconds")
-        self.interval_chart.add_series("interval", "mining", width=1.5)
-        self.interval_chart.add_series("target", "target", width=2, level=True, dash=True)
-        self.difficulty_chart = Chart("Difficulty", TIPS["difficulty_chart"], y_from_zero=True,
-                                      integer_x=True, x_label="block height", y_label="difficulty")
+            self.hashrate_chart.add_series(f"core {i + 1}", f"workers:{i}", width=1.5,
+                                            label=tr("core {n}").format(n=i + 1))
+        self.interval_chart = Chart(tr("Time between blocks"), tr(TIPS["interval_chart"]), legend=True,
+                                    integer_x=True, x_label=tr("block height"), y_label=tr("seconds"))
+        self.interval_chart.add_series("interval", "mining", width=1.5, label=tr("interval"))
+        self.interval_chart.add_series("target", "target", width=2, level=True, dash=True, label=tr("target"))
+        self.difficulty_chart = Chart(tr("Difficulty"), tr(TIPS["difficulty_chart"]), y_from_zero=True,
+                                      integer_x=True, x_label=tr("block height"), y_label=tr("difficulty"))
         self.difficulty_chart.add_series("difficulty", "difficulty", width=3, level=True)
-        self.reward_chart = Chart("Block reward", TIPS["reward_chart"], y_from_zero=True,
-                                  integer_x=True, x_label="block height · red lines: halvings",
+        self.reward_chart = Chart(tr("Block reward"), tr(TIPS["reward_chart"]), y_from_zero=True,
+                                  integer_x=True, x_label=tr("block height · red lines: halvings"),
                                   y_label="BTC")
         self.reward_chart.add_series("subsidy", "reward", width=3, level=True)
         self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
@@ -87,8 +90,9 @@ class ChainTab(QWidget):
             chart.setMinimumSize(200, 140)
 
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Height", "Hash", "Time", "Difficulty", "BTC", "Interval"])
-        self.table.setToolTip(TIPS["table"])
+        self.table.setHorizontalHeaderLabels([tr("Height"), tr("Hash"), tr("Time"), tr("Difficulty"), "BTC",
+                                              tr("Interval")])
+        self.table.setToolTip(tr(TIPS["table"]))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -193,8 +197,8 @@ class ChainTab(QWidget):
         now_s = time.time()
         for i, r in enumerate(recent):
             interval = "" if r.interval_s is None else f"{r.interval_s} s"
-            values = [f"{r.height:,}", f"{r.hash[:12]}…", fmt_block_time(r.time, now_s),
-                      f"{r.difficulty:.4g}", f"{r.subsidy_btc:g}", interval]
+            values = [integer(r.height), f"{r.hash[:12]}…", fmt_block_time(r.time, now_s),
+                      locale().toString(r.difficulty, "g", 4), locale().toString(r.subsidy_btc, "g", 8), interval]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if j == 1:

@@ -126,14 +126,15 @@ class Chart(pg.PlotWidget):
         self._dirty = False
 
     def add_series(self, name: str, color: str, width: float = 2.0, level: bool = False,
-                   dash: bool = False) -> LiveSeries:
-        """A curve. `color` is a palette role ("mining", "workers:2") or a literal colour.
+                   dash: bool = False, label: str | None = None) -> LiveSeries:
+        """A curve. `color` is a palette role ("mining", "workers:2") or a literal colour; `label`
+        is what the legend shows (the translated name; `name` by default).
 
         A `level` series draws each value from the x where it takes effect to the next change
         (stepMode "right"): difficulty and reward apply from the block that carries them.
         """
         series = LiveSeries(level=level)
-        item = pg.PlotDataItem(name=name, pen=self._pen(color, width, dash),
+        item = pg.PlotDataItem(name=label or name, pen=self._pen(color, width, dash),
                                stepMode="right" if level else None, connect="finite")
         # Clip-to-view and peak downsampling are set on the plot before the item is added.
         self.plot_item.addItem(item)

@@ -20,6 +20,7 @@ from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
 from engine.mining.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
 from engine.rpc import RPCClient, RPCError
 from engine.rpcauth import make_rpcauth
+from gui.i18n import tr
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
 from gui.settings_dialog import SHARE_USER
@@ -190,26 +191,28 @@ class LabController(QObject):
         with it on the miner's thread count (after compiling and a warm-up)."""
         from engine.mining.kernels import available_kernels
         from engine.mining.kernels.choice import measure_hashrate_hs
-        self.compile_progress.emit("Preparing the SHA-256d kernels and sizing the new lab chain to "
-                                   "this computer (the very first launch compiles them)…", -1)
+        self.compile_progress.emit(tr("Preparing the SHA-256d kernels and sizing the new lab chain to "
+                                      "this computer (the very first launch compiles them)…"), -1)
         t0 = time.perf_counter()
         steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
         done: set[tuple[str, str]] = set()
 
         def progress(kernel: str, stage: str, _seconds: float) -> None:
             done.add((kernel, stage))
-            words = {"compiling": f"Compiling the {kernel} kernel (once; up to ~10 s each)…",
-                     "ready": f"Kernel {kernel} ready", "timing": f"Timing the {kernel} kernel…"}
+            words = {"compiling": tr("Compiling the {kernel} kernel (once; up to ~10 s each)…"),
+                     "ready": tr("Kernel {kernel} ready"), "timing": tr("Timing the {kernel} kernel…")}
+            words = {k: v.format(kernel=kernel) for k, v in words.items()}
             self.compile_progress.emit(words.get(stage, stage), min(99, 100 * len(done) // steps))
         try:
             kernel, hashrate = measure_hashrate_hs(self.total_cores, on_progress=progress)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
             log.exception("kernel calibration failed")
-            self.node_failed.emit(f"Could not prepare the SHA-256d kernels ({exc}). Check that the "
-                                  "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.")
+            self.node_failed.emit(tr("Could not prepare the SHA-256d kernels ({error}). Check that the "
+                                     "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.").format(error=exc))
             return
-        self.compile_progress.emit(f"Kernels ready in {time.perf_counter() - t0:.0f} s: {kernel}, the "
-                                   f"fastest here, {hashrate / 1e6:.1f} MH/s on {self.total_cores} cores", 100)
+        self.compile_progress.emit(tr("Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s "
+                                      "on {cores} cores").format(s=time.perf_counter() - t0, kernel=kernel,
+                                                                 mhs=hashrate / 1e6, cores=self.total_cores), 100)
         if not self._shutting_down:
             # A queued signal brings the launch back to the GUI thread, where QProcess lives.
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
@@ -271,7 +274,7 @@ class LabController(QObject):
         node.ready.connect(lambda url, cookie: self._connect(url, cookie, None, None))
         node.failed.connect(self._node_failed)
         node.log_line.connect(self.node_log)
-        self.status.emit("Starting the node…")
+        self.status.emit(tr("Starting the node…"))
         node.start()
 
     def _node_failed(self, message: str) -> None:
@@ -293,7 +296,7 @@ class LabController(QObject):
         if self.sharing and self.pool is None:
             self._start_pool(url, cookie)
         self.node_ready.emit(url)
-        self.status.emit(f"Node ready at {url}")
+        self.status.emit(tr("Node ready at {url}").format(url=url))
         self._start_engine()
 
     def _start_pool(self, url: str, cookie: str | None) -> None:
@@ -362,13 +365,15 @@ class LabController(QObject):
             self.block_result.emit(event)
         elif isinstance(event, KernelProgress):
             pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
-            words = {"compiling": f"Compiling the fast {event.kernel} kernel (mining meanwhile)…",
-                     "ready": f"Fast kernel {event.kernel} compiled in {event.seconds:.0f} s",
-                     "timing": f"Timing the {event.kernel} kernel to mine with the fastest…",
-                     "active": f"Mining with the {event.kernel} kernel"}
-            self.compile_progress.emit(words.get(event.stage, event.stage), pct)
+            words = {"compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
+                     "ready": tr("Fast kernel {kernel} compiled in {s:.0f} s"),
+                     "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
+                     "active": tr("Mining with the {kernel} kernel")}
+            self.compile_progress.emit(words.get(event.stage, event.stage).format(
+                kernel=event.kernel, s=event.seconds or 0), pct)
         elif isinstance(event, ConnectionProblem):
-            self.problem.emit(f"Node unreachable ({event.message}); retrying in {event.retry_in_s:.0f} s")
+            self.problem.emit(tr("Node unreachable ({error}); retrying in {s:.0f} s").format(
+                error=event.message, s=event.retry_in_s))
         elif isinstance(event, MiningRefused):  # the miner has stopped: an error banner, not a passing note
             self.node_failed.emit(event.message)
 
@@ -416,7 +421,7 @@ class LabController(QObject):
         try:
             ai.set_billing(ai_billing_for_lab(self.scenario_values, self.mapping, self.slot_gflop_s))
         except (ValueError, KeyError) as exc:
-            self.problem.emit(f"AI billing not updated: {exc}")
+            self.problem.emit(tr("AI billing not updated: {error}").format(error=exc))
 
     # --- shutdown -----------------------------------------------------------------------------
     def _stop_mining(self) -> None:

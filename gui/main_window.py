@@ -14,7 +14,8 @@ from engine.mining.miner import BlockResult, MinerStats
 from gui.chain_tab import ChainTab
 from gui.charts import PALETTES
 from gui.controller import LabController
-from gui.qt import (QAction, QApplication, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
+from gui.i18n import LANGUAGES, current_language, integer, locale, num, tr, usd
+from gui.qt import (QT_TRANSLATE_NOOP, QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
                     QKeySequence, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar,
                     QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
                     QVBoxLayout, QWidget)
@@ -25,42 +26,46 @@ REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
 
 TIPS = {
-    "hashrate": "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
-                "Each hash is one lottery ticket for the next block.",
-    "blocks": "Blocks this chain has. A new block comes when someone's hash is below the target.",
-    "difficulty": "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
-                  "It is retuned every few blocks so that blocks keep coming at the target pace.",
-    "reward": "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
-              "halving interval: on this lab chain every 150 blocks, on Bitcoin every four years.",
-    "ai": "The cores given to AI run real matrix multiplications, like an AI model answering "
+    "hashrate": QT_TRANSLATE_NOOP("", "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
+                "Each hash is one lottery ticket for the next block."),
+    "blocks": QT_TRANSLATE_NOOP("", "Blocks this chain has. A new block comes when someone's hash is below the target."),
+    "difficulty": QT_TRANSLATE_NOOP("", "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
+                  "It is retuned every few blocks so that blocks keep coming at the target pace."),
+    "reward": QT_TRANSLATE_NOOP("", "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
+              "halving interval: on this lab chain every few minutes, on Bitcoin every four years."),
+    "ai": QT_TRANSLATE_NOOP("", "The cores given to AI run real matrix multiplications, like an AI model answering "
           "requests. GFLOP/s is billions of calculations per second; the bill is what a site of "
-          "this size would earn for the same share of its power.",
-    "capacity": "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
-                "hashrate; after the next retarget the difficulty follows.",
-    "throttle": "How many of this computer's cores the lab may use at all, so a laptop stays cool.",
-    "node": "The node keeps the chain. It runs as its own process and speaks Bitcoin Core's JSON-RPC.",
+          "this size would earn for the same share of its power."),
+    "capacity": QT_TRANSLATE_NOOP("", "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
+                "hashrate; after the next retarget the difficulty follows."),
+    "throttle": QT_TRANSLATE_NOOP("", "How many of this computer's cores the lab may use at all, so a laptop stays cool."),
+    "node": QT_TRANSLATE_NOOP("", "The node keeps the chain. It runs as its own process and speaks Bitcoin Core's JSON-RPC."),
 }
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """'1 block', '2 blocks', '1,024 blocks'."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+def blocks_text(n: int) -> str:
+    """'1 block', '2 blocks', '1,024 blocks' (French: '1 bloc', '1 024 blocs')."""
+    return tr("%Ln block(s)", "", n)
+
+
+def cores_text(n: int) -> str:
+    return tr("%Ln core(s)", "", n)
 
 
 def fmt_duration(seconds: float) -> str:
     seconds = int(max(seconds, 0))
     if seconds < 90:
-        return f"{seconds} s"
+        return tr("{n} s").format(n=seconds)
     if seconds < 5400:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return tr("{n} min").format(n=round(seconds / 60))
+    return tr("{h} h {m:02d} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, controller: LabController):
         super().__init__()
         self.controller = controller
-        self.setWindowTitle("Mine-to-Compute Lab")
+        self.setWindowTitle(tr("Mine-to-Compute Lab"))
         self.t0 = time.monotonic()
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
@@ -73,6 +78,7 @@ class MainWindow(QMainWindow):
         self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
         self.blocks_accepted = 0  # of those, the ones on the chain the window shows
         self._economics_dirty = False
+        self.restart_requested = False  # set when the window closes to reopen (a new language)
         self._build()
         self._wire()
         self.apply_theme()
@@ -92,24 +98,32 @@ class MainWindow(QMainWindow):
         h = QHBoxLayout(header)
         h.setContentsMargins(16, 10, 16, 10)
         titles = QVBoxLayout()
-        titles.addWidget(QLabel("Mine-to-Compute Lab", objectName="title"))
-        self.subtitle = QLabel("A real Bitcoin chain and miner on this computer — and what happens "
-                               "when its power goes to AI instead", objectName="subtitle")
+        titles.addWidget(QLabel(tr("Mine-to-Compute Lab"), objectName="title"))
+        self.subtitle = QLabel(tr("A real Bitcoin chain and miner on this computer — and what happens "
+                                  "when its power goes to AI instead"), objectName="subtitle")
         self.subtitle.setWordWrap(True)
         titles.addWidget(self.subtitle)
         h.addLayout(titles, 1)
-        self.node_chip = QLabel("node: starting…", objectName="chip")
+        self.node_chip = QLabel(tr("node: starting…"), objectName="chip")
         h.addWidget(self.node_chip, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.pause_button = QPushButton("Pause mining", checkable=True)
-        self.pause_button.setToolTip("Stop hashing (the chain and the AI jobs carry on).")
-        self.presenter_button = QPushButton("Presenter", checkable=True, checked=self.presenter)
-        self.presenter_button.setToolTip("Large fonts and high contrast for a projector (F11 for full screen).")
-        self.theme_button = QPushButton("Light" if self.theme_name == "dark" else "Dark")
-        self.theme_button.setToolTip("Switch between the dark and the light theme.")
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Save every chart as PNG and the data as CSV, for slides.")
+        self.pause_button = QPushButton(tr("Pause mining"), checkable=True)
+        self.pause_button.setToolTip(tr("Stop hashing (the chain and the AI jobs carry on)."))
+        self.presenter_button = QPushButton(tr("Presenter"), checkable=True, checked=self.presenter)
+        self.presenter_button.setToolTip(tr("Large fonts and high contrast for a projector (F11 for full screen)."))
+        self.theme_button = QPushButton(tr("Light") if self.theme_name == "dark" else tr("Dark"))
+        self.theme_button.setToolTip(tr("Switch between the dark and the light theme."))
+        self.export_button = QPushButton(tr("Export…"))
+        self.export_button.setToolTip(tr("Save every chart as PNG and the data as CSV, for slides."))
         for b in (self.pause_button, self.presenter_button, self.theme_button, self.export_button):
             h.addWidget(b)
+        self.language_picker = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language_picker.addItem(name, code)
+        self.language_picker.setCurrentIndex(max(self.language_picker.findData(current_language()), 0))
+        self.language_picker.setToolTip(tr("Language of the window (remembered; the lab restarts in it)."))
+        self.language_picker.setAccessibleName(tr("Language"))
+        # In the status bar's corner, where it takes no room from the header on a 1280-wide projector.
+        self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
         # The banner floats over the top of the tabs instead of taking a place in the layout, so
@@ -120,7 +134,7 @@ class MainWindow(QMainWindow):
         self.banner_label = QLabel("")
         self.banner_label.setWordWrap(True)
         self.banner_progress = QProgressBar(maximumWidth=220)
-        self.banner_button = QPushButton("Restart node", objectName="primary")
+        self.banner_button = QPushButton(tr("Restart node"), objectName="primary")
         self.banner_button.hide()
         b.addWidget(self.banner_label, 1)
         b.addWidget(self.banner_progress)
@@ -128,36 +142,36 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.banner_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.banner.hide)
 
-        cards, labels = card_row([("Hashrate", TIPS["hashrate"]), ("Blocks", TIPS["blocks"]),
-                                  ("Difficulty", TIPS["difficulty"]), ("Block reward", TIPS["reward"]),
-                                  ("AI jobs", TIPS["ai"])])
+        cards, labels = card_row([(tr("Hashrate"), tr(TIPS["hashrate"])), (tr("Blocks"), tr(TIPS["blocks"])),
+                                  (tr("Difficulty"), tr(TIPS["difficulty"])),
+                                  (tr("Block reward"), tr(TIPS["reward"])), (tr("AI jobs"), tr(TIPS["ai"]))])
         ((self.hashrate_value, self.hashrate_caption), (self.height_value, self.height_caption),
          (self.difficulty_value, self.difficulty_caption), (self.reward_value, self.reward_caption),
          (self.ai_value, self.ai_caption)) = labels
         outer.addLayout(cards)
 
         cap = QFrame(objectName="capacity")
-        cap.setToolTip(TIPS["capacity"])
+        cap.setToolTip(tr(TIPS["capacity"]))
         c = QHBoxLayout(cap)
         c.setContentsMargins(16, 8, 16, 8)
-        self.mining_label = QLabel("Mining: – cores")
-        self.ai_label = QLabel("AI: – cores")
+        self.mining_label = QLabel(tr("Mining: – cores"))
+        self.ai_label = QLabel(tr("AI: – cores"))
         total = self.controller.total_cores
         self.capacity_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=total,
                                        value=0, pageStep=1, tickInterval=1)
         self.capacity_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.capacity_slider.setToolTip(TIPS["capacity"])
-        self.capacity_slider.setAccessibleName("Cores moved from mining to AI")
+        self.capacity_slider.setToolTip(tr(TIPS["capacity"]))
+        self.capacity_slider.setAccessibleName(tr("Cores moved from mining to AI"))
         c.addWidget(self.mining_label)
         c.addWidget(self.capacity_slider, 1)
         c.addWidget(self.ai_label)
         c.addSpacing(24)
-        throttle_label = QLabel("Use")
+        throttle_label = QLabel(tr("Use"))
         saved = int(self.controller.settings.value("ui/throttle", total))
         self.throttle = QSpinBox(minimum=1, maximum=total, value=min(max(saved, 1), total),
-                                 suffix=f" of {total} cores")
-        self.throttle.setToolTip(TIPS["throttle"])
-        throttle_label.setToolTip(TIPS["throttle"])
+                                 suffix=tr(" of %n core(s)", "", total))
+        self.throttle.setToolTip(tr(TIPS["throttle"]))
+        throttle_label.setToolTip(tr(TIPS["throttle"]))
         c.addWidget(throttle_label)
         c.addWidget(self.throttle)
         outer.addWidget(cap)
@@ -165,18 +179,18 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
         self.chain = ChainTab(self.controller.total_cores)
-        self.tabs.addTab(self.chain, "Chain")
+        self.tabs.addTab(self.chain, tr("Chain"))
         self.economics = self._build_economics_tab()
         # The economics page scrolls rather than make the window taller than a 720-line projector.
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(self.economics)
-        self.tabs.addTab(scroll, "Economics")
-        self.tabs.addTab(self._build_node_tab(), "Node")
+        self.tabs.addTab(scroll, tr("Economics"))
+        self.tabs.addTab(self._build_node_tab(), tr("Node"))
         from gui.class_tab import install_class_tab
         self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
 
-        full = QAction("Full screen", self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
-        quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
+        quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
         self.addActions([full, quit_action])
 
     # The chain tab's parts, under the names the rest of the window and the tests use.
@@ -200,7 +214,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.economics_panel import EconomicsPanel
         except ImportError:
-            panel = QLabel("The economics panel is not available in this build.")
+            panel = QLabel(tr("The economics panel is not available in this build."))
             panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return panel
         panel = EconomicsPanel()
@@ -210,20 +224,20 @@ class MainWindow(QMainWindow):
     def _build_node_tab(self) -> QWidget:
         tab = QWidget()
         v = QVBoxLayout(tab)
-        self.node_details = QLabel("Starting…")
+        self.node_details = QLabel(tr("Starting…"))
         self.node_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.node_details.setWordWrap(True)
         v.addWidget(self.node_details)
         row = QHBoxLayout()
-        self.settings_button = QPushButton("Node settings…")
-        self.settings_button.setToolTip("Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
-                                        "running node (a teacher's, over the network).")
+        self.settings_button = QPushButton(tr("Node settings…"))
+        self.settings_button.setToolTip(tr("Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
+                                           "running node (a teacher's, over the network)."))
         row.addWidget(self.settings_button)
         row.addStretch(1)
         v.addLayout(row)
         self.node_log = QPlainTextEdit(readOnly=True)
         self.node_log.setMaximumBlockCount(1000)
-        self.node_log.setToolTip("What the node writes: one line per block, reorgs, start and stop.")
+        self.node_log.setToolTip(tr("What the node writes: one line per block, reorgs, start and stop."))
         v.addWidget(self.node_log, 1)
         return tab
 
@@ -250,6 +264,7 @@ class MainWindow(QMainWindow):
         self.export_button.clicked.connect(self.choose_export_folder)
         self.banner_button.clicked.connect(self.restart_node)
         self.settings_button.clicked.connect(self.open_settings)
+        self.language_picker.activated.connect(self.on_language_picked)
 
     # --- banner ------------------------------------------------------------------------------
     def _show_banner(self, message: str, error: bool, percent: int = 100) -> None:
@@ -336,7 +351,7 @@ class MainWindow(QMainWindow):
         for r in rows:
             if r.hash in self.own_hashes:
                 self.blocks_accepted += 1
-                self.statusBar().showMessage(f"Block {r.height:,} found by this laptop!", 5000)
+                self.statusBar().showMessage(tr("Block {height} found by this laptop!").format(height=integer(r.height)), 5000)
         if rows:
             self.refresh_cards()
 
@@ -352,7 +367,8 @@ class MainWindow(QMainWindow):
             if self.rows and any(r.hash == result.block_hash for r in self.rows[-8:]):
                 self._count_own([r for r in self.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
-            self.statusBar().showMessage(f"Block {result.height:,} rejected: {result.reason}", 8000)
+            self.statusBar().showMessage(tr("Block {height} rejected: {reason}").format(
+                height=integer(result.height), reason=result.reason), 8000)
 
     def on_ai_report(self, r: AIReport) -> None:
         self.last_ai_report = r
@@ -362,8 +378,8 @@ class MainWindow(QMainWindow):
     def on_allocation(self, a: Allocation) -> None:
         self.last_allocation = a
         self._economics_dirty = True
-        self.mining_label.setText(f"Mining: {plural(a.mining_slots, 'core')}")
-        self.ai_label.setText(f"AI: {plural(a.ai_slots, 'core')}")
+        self.mining_label.setText(tr("Mining: {cores}").format(cores=cores_text(a.mining_slots)))
+        self.ai_label.setText(tr("AI: {cores}").format(cores=cores_text(a.ai_slots)))
         if self.capacity_slider.value() != a.ai_slots and not self.capacity_slider.isSliderDown():
             self.capacity_slider.blockSignals(True)
             self.capacity_slider.setValue(a.ai_slots)
@@ -376,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def on_pause(self, paused: bool) -> None:
         self.controller.set_mining_paused(paused)
-        self.pause_button.setText("Resume mining" if paused else "Pause mining")
+        self.pause_button.setText(tr("Resume mining") if paused else tr("Pause mining"))
 
     # --- the cards: one snapshot of everything the window knows --------------------------------
     def refresh_cards(self) -> None:
@@ -390,13 +406,13 @@ class MainWindow(QMainWindow):
         metrics = self.node_chip.fontMetrics()
         room = self.node_chip.width() - 24
         self.node_chip.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 0 else text)
-        self.node_chip.setToolTip(f"{text}\n\n{TIPS['node']}")
+        self.node_chip.setToolTip(f"{text}\n\n{tr(TIPS['node'])}")
 
     def _refresh_chain_cards(self) -> None:
         info = self.info
         stopped = self.node_state == "stopped"
         if not info:
-            self._set_chip("node: stopped" if stopped else "node: starting…")
+            self._set_chip(tr("node: stopped") if stopped else tr("node: starting…"))
             return
         consensus = info.get("consensus") or {}
         spacing = consensus.get("pow_target_spacing", 600)
@@ -404,72 +420,78 @@ class MainWindow(QMainWindow):
         halving = consensus.get("subsidy_halving_interval", 150)
         height = info["blocks"]
         if stopped:
-            self._set_chip(f"node: stopped · height {height:,}")
+            self._set_chip(tr("node: stopped · height {height}").format(height=integer(height)))
         else:
-            self._set_chip(f"● {info['chain']} · height {height:,}"
+            self._set_chip(tr("● {chain} · height {height}").format(chain=info['chain'], height=integer(height))
                            + ("" if self.presenter else f" · {self.controller.url or ''}"))
-        self.height_value.setText(f"{height:,}")
+        self.height_value.setText(integer(height))
         tip_time = info.get("time") or (self.rows[-1].time if self.rows else None)
         if stopped:
-            self.height_caption.setText("node stopped: no new blocks")
+            self.height_caption.setText(tr("node stopped: no new blocks"))
         else:
-            age = "" if tip_time is None else f"last block {fmt_duration(time.time() - tip_time)} ago · "
-            self.height_caption.setText(f"{age}target every {spacing} s")
-        self.difficulty_value.setText(f"{float(info['difficulty']):.4g}")
+            age = "" if tip_time is None else tr("last block {age} ago · ").format(
+                age=fmt_duration(time.time() - tip_time))
+            self.height_caption.setText(age + tr("target every {n} s").format(n=spacing))
+        self.difficulty_value.setText(locale().toString(float(info['difficulty']), "g", 4))
         if consensus.get("pow_no_retargeting"):
-            self.difficulty_caption.setText("fixed on regtest (no retargeting)")
+            self.difficulty_caption.setText(tr("fixed on regtest (no retargeting)"))
         else:
-            self.difficulty_caption.setText(f"retarget in {plural(retarget - height % retarget, 'block')}")
+            self.difficulty_caption.setText(tr("retarget in {blocks}").format(
+                blocks=blocks_text(retarget - height % retarget)))
         subsidy = float(consensus.get("subsidy", 50 / 2 ** ((height + 1) // halving)))
-        self.reward_value.setText(f"{subsidy:g} BTC")
+        self.reward_value.setText(f"{locale().toString(subsidy, 'g', 8)} BTC")
         blocks_left = halving - height % halving
-        self.reward_caption.setText(f"halving in {plural(blocks_left, 'block')}" + (
+        self.reward_caption.setText(tr("halving in {blocks}").format(blocks=blocks_text(blocks_left)) + (
             "" if self.presenter else f" · ≈ {fmt_duration(blocks_left * spacing)}"))
         uptime = "–" if info.get("uptime") is None or stopped else fmt_duration(info["uptime"])
         share = self.controller.class_address()
         self.node_details.setText(
-            f"<b>Chain</b> {info['chain']} &nbsp; <b>Height</b> {height:,} &nbsp; <b>RPC</b> "
-            f"{self.controller.url} &nbsp; <b>Node up</b> {uptime}<br><b>Best block</b> {info['bestblockhash']}"
-            f"<br><b>Target spacing</b> {spacing} s &nbsp; <b>Retarget every</b> {plural(retarget, 'block')} "
-            f"&nbsp; <b>Halving every</b> {plural(halving, 'block')} &nbsp; <b>Network hashrate</b> "
-            f"{float(info.get('networkhashps') or 0) / 1e6:.2f} MH/s"
-            + (f"<br><b>Shared with the class:</b> {share}" if share else ""))
+            tr("<b>Chain</b> {chain} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> {url} &nbsp; "
+               "<b>Node up</b> {uptime}<br><b>Best block</b> {best}<br><b>Target spacing</b> {spacing} s "
+               "&nbsp; <b>Retarget every</b> {retarget} &nbsp; <b>Halving every</b> {halving} &nbsp; "
+               "<b>Network hashrate</b> {mhs} MH/s").format(
+                chain=info['chain'], height=integer(height), url=self.controller.url, uptime=uptime,
+                best=info['bestblockhash'], spacing=spacing, retarget=blocks_text(retarget),
+                halving=blocks_text(halving), mhs=num(float(info.get('networkhashps') or 0) / 1e6, 2))
+            + (tr("<br><b>Shared with the class:</b> {address}").format(address=share) if share else ""))
 
     def _refresh_hashrate_card(self) -> None:
         s, a = self.last_stats, self.last_allocation
-        found = plural(self.blocks_accepted, "block") + " found"
+        found = tr("%Ln block(s) found", "", self.blocks_accepted)
         if self.node_state == "stopped":
-            self.hashrate_value.setText("stopped")
-            self.hashrate_caption.setText(f"the node is stopped · {found}")
+            self.hashrate_value.setText(tr("stopped"))
+            self.hashrate_caption.setText(tr("the node is stopped · {found}").format(found=found))
             return
         if s is None:
             self.hashrate_value.setText("–")
-            self.hashrate_caption.setText("starting the miner…")
+            self.hashrate_caption.setText(tr("starting the miner…"))
             return
         if s.paused:
-            self.hashrate_value.setText("paused")
-            self.hashrate_caption.setText(f"mining paused · {found}")
+            self.hashrate_value.setText(tr("paused"))
+            self.hashrate_caption.setText(tr("mining paused · {found}").format(found=found))
             return
         if not s.connected:
-            self.hashrate_value.setText("waiting")
-            self.hashrate_caption.setText(f"waiting for the node · {found}")
+            self.hashrate_value.setText(tr("waiting"))
+            self.hashrate_caption.setText(tr("waiting for the node · {found}").format(found=found))
             return
         mining = a.mining_slots if a else s.slots
         total = a.total_cores if a else self.controller.total_cores
-        ai = f" · {a.ai_slots} on AI" if a and a.ai_slots else ""
-        self.hashrate_value.setText(f"{s.hashrate_hs / 1e6:.1f} MH/s")
-        self.hashrate_caption.setText(f"{mining} of {plural(total, 'core')} mining{ai} · {found}"
-                                      f" · kernel {s.kernel or '…'}")
+        ai = tr(" · {n} on AI").format(n=a.ai_slots) if a and a.ai_slots else ""
+        self.hashrate_value.setText(f"{num(s.hashrate_hs / 1e6, 1)} MH/s")
+        self.hashrate_caption.setText(tr("{mining} of {total} mining").format(mining=mining, total=cores_text(total))
+                                      + ai + f" · {found} · " + tr("kernel {name}").format(name=s.kernel or '…'))
 
     def _refresh_ai_card(self) -> None:
         r = self.last_ai_report
         if r is None:
             return
-        self.ai_value.setText(f"{r.gflop_s:.1f} GFLOP/s")
+        self.ai_value.setText(f"{num(r.gflop_s, 1)} GFLOP/s")
         # Two lines at most (the card keeps room for two): the work and its bill, then the uptime.
-        self.ai_caption.setText(f"{plural(r.jobs_done, 'request')} · ${r.billed_usd:,.0f} billed"
-                                + (f" · penalty ${r.sla_penalty_usd:,.0f}" if r.sla_penalty_usd else "")
-                                + f"\nuptime {r.availability * 100:.3f}% (SLA {r.sla_availability * 100:.3f}%)")
+        self.ai_caption.setText(tr("%Ln request(s)", "", r.jobs_done) + " · " + tr("{billed} billed").format(
+            billed=usd(r.billed_usd))
+            + (tr(" · penalty {usd}").format(usd=usd(r.sla_penalty_usd)) if r.sla_penalty_usd else "")
+            + "\n" + tr("uptime {uptime}% (SLA {sla}%)").format(uptime=num(r.availability * 100, 3),
+                                                                 sla=num(r.sla_availability * 100, 3)))
 
     # --- appearance ------------------------------------------------------------------------
     def apply_theme(self) -> None:
@@ -488,15 +510,20 @@ class MainWindow(QMainWindow):
         app.setStyleSheet(stylesheet(theme, self.presenter))
         for label in (self.mining_label, self.ai_label):
             label.ensurePolished()
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("Mining: 88 cores") + 12)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(tr("Mining: {cores}").format(
+                cores=cores_text(88))) + 12)
         for caption in (self.hashrate_caption, self.height_caption, self.difficulty_caption,
                         self.reward_caption, self.ai_caption):
             reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts
         for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value,
                       self.ai_value):
             reserve_lines(value, 1)
+        # No taller than a status line: the status bar must not grow the window past a 720-line screen.
+        self.language_picker.setStyleSheet("QComboBox { padding: 0px 6px; }")
+        self.language_picker.ensurePolished()
+        self.language_picker.setFixedHeight(self.language_picker.fontMetrics().height() + 2)
         self.node_chip.ensurePolished()
-        widest = "● regtest · height 888,888" + ("" if self.presenter else " · http://127.0.0.1:18449")
+        widest = tr("● {chain} · height {height}").format(chain="regtest", height=integer(888888)) + ("" if self.presenter else " · http://127.0.0.1:18449")
         self.node_chip.setFixedWidth(self.node_chip.fontMetrics().horizontalAdvance(widest) + 28)
         self.chain.set_theme(self.theme_name, theme.chart_bg, theme.text, font_pt(self.presenter),
                              self.presenter)
@@ -533,7 +560,7 @@ class MainWindow(QMainWindow):
 
     def toggle_theme(self) -> None:
         self.theme_name = "light" if self.theme_name == "dark" else "dark"
-        self.theme_button.setText("Light" if self.theme_name == "dark" else "Dark")
+        self.theme_button.setText(tr("Light") if self.theme_name == "dark" else tr("Dark"))
         self.controller.settings.setValue("ui/theme", self.theme_name)
         self.apply_theme()
 
@@ -567,14 +594,15 @@ class MainWindow(QMainWindow):
 
     # --- export ----------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export charts and data to…")
+        folder = QFileDialog.getExistingDirectory(self, tr("Export charts and data to…"))
         if folder:
             try:
                 written = self.export_all(Path(folder))
             except OSError as exc:
-                QMessageBox.warning(self, "Export failed", f"Could not write to {folder}: {exc.strerror}")
+                QMessageBox.warning(self, tr("Export failed"), tr("Could not write to {folder}: {error}").format(
+                    folder=folder, error=exc.strerror))
                 return
-            self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 8000)
+            self.statusBar().showMessage(tr("Exported %n file(s) to {folder}", "", len(written)).format(folder=folder), 8000)
 
     def export_all(self, folder: Path) -> list[Path]:
         """Every chart as PNG, blocks and hashrate as CSV (and the economics panel's, if any)."""
@@ -588,12 +616,23 @@ class MainWindow(QMainWindow):
         from gui.settings_dialog import NodeSettingsDialog
         dialog = NodeSettingsDialog(self.controller.settings, self)
         if dialog.exec():
-            QMessageBox.information(self, "Node settings saved",
-                                    "The new node settings apply the next time the lab starts.")
+            QMessageBox.information(self, tr("Node settings saved"),
+                                    tr("The new node settings apply the next time the lab starts."))
+
+    def on_language_picked(self, index: int) -> None:
+        """Remember the language; the window restarts in it (every string, number and chart is
+        built afresh: sturdier than retranslating a live window), the chain carries on from disk."""
+        lang = self.language_picker.itemData(index)
+        if lang == current_language():
+            return
+        self.controller.settings.setValue("ui/language", lang)
+        self.controller.settings.sync()
+        self.restart_requested = True
+        self.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.redraw_timer.stop()
-        self.statusBar().showMessage("Stopping the miner and the node…")
+        self.statusBar().showMessage(tr("Stopping the miner and the node…"))
         QApplication.processEvents()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from gui.i18n import tr
 from gui.qt import QObject, QProcess, QTimer, Signal
 
 READY_LINE = re.compile(r"RPC listening on [^ ]+:(\d+)")
@@ -96,12 +97,12 @@ class NodeProcess(QObject):
         if errors:
             self.failed.emit(errors[-1][len("Error:"):].strip())
         else:
-            self.failed.emit(f"The node stopped unexpectedly (exit code {code}). Its chain is safe "
-                             "on disk; restart it to carry on.")
+            self.failed.emit(tr("The node stopped unexpectedly (exit code {code}). Its chain is safe "
+                                "on disk; restart it to carry on.").format(code=code))
 
     def _error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self.failed.emit(f"Could not start the node ({self.proc.errorString()}).")
+            self.failed.emit(tr("Could not start the node ({error}).").format(error=self.proc.errorString()))
 
 
 class BitcoindProcess(NodeProcess):
@@ -117,7 +118,7 @@ class BitcoindProcess(NodeProcess):
         self._stopping = False
         exe = shutil.which("bitcoind")
         if exe is None:
-            self.failed.emit("bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node.")
+            self.failed.emit(tr("bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node."))
             return
         self.datadir.mkdir(parents=True, exist_ok=True)
         port = self.rpcport or 18443

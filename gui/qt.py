@@ -2,7 +2,8 @@
 here, so the binding and its quirks live in one place."""
 from __future__ import annotations
 
-from PySide6.QtCore import (QByteArray, QCoreApplication, QEventLoop, QObject, QPointF, QProcess, QProcessEnvironment, QRect,
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QDateTime, QLibraryInfo, QLocale,
+                            QTranslator, QEventLoop, QObject, QPointF, QProcess, QProcessEnvironment, QRect,
                             QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
                             Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,

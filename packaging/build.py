@@ -69,6 +69,8 @@ def build(clean: bool = False) -> Path:
     if clean:
         cmd.append("--clean")
     start = time.monotonic()
+    # The translations: .ts sources -> .qm beside them in assets/i18n/, which the spec ships.
+    subprocess.run([sys.executable, "-m", "gui.i18n", "build"], check=True, cwd=ROOT)
     subprocess.run(cmd, check=True, cwd=ROOT)
     app_dir = DIST / APP
     exe = app_dir / (APP + (".exe" if sys.platform == "win32" else ""))

@@ -37,6 +37,15 @@ LAB_TARGET_SPACING_S = 5
 LAB_RETARGET_INTERVAL = 24
 LAB_HALVING_INTERVAL = 150
 
+# Paces a new lab chain can be created with: (halving interval, target spacing s, retarget interval).
+# "classic" is regtest's 150-block halving; "lesson" fits a 30-minute class: at 5 s a block,
+# 360 blocks in 30 minutes give 6 halvings and 15 retargets on paper, so slow stretches (cores
+# moved to AI before a retarget catches up) still leave at least 4 halvings and 8 retargets.
+PACES = {
+    "classic": (LAB_HALVING_INTERVAL, LAB_TARGET_SPACING_S, LAB_RETARGET_INTERVAL),
+    "lesson": (60, 5, 24),
+}
+
 
 def genesis_block() -> CBlock:
     """Regtest's genesis: mainnet's genesis transaction with regtest's header fields."""

@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .chainparams import PACES
 from .node import Node, NodeError, default_datadir
 from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
                          DEFAULT_SERVER_TIMEOUT_S)
@@ -59,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     lab = p.add_argument_group("lab chain (used when a new lab chain is created)")
     lab.add_argument("--lab-hashrate", type=float, default=None, metavar="H/S",
                      help="hashrate the starting difficulty is matched to (default: measured)")
+    lab.add_argument("--pace", choices=sorted(PACES), default=None,
+                     help="classic: a halving every 150 blocks (as regtest); lesson: every 60 blocks "
+                          "at 5 s with a retarget every 24, so a 30-minute class sees at least 4 "
+                          "halvings and 8 retargets. A lesson chain lives in its own folder "
+                          "(DATADIR/lesson/ by default), so the classic chain is never touched")
     lab.add_argument("--halving-interval", type=int, default=None, metavar="BLOCKS",
                      help="blocks between subsidy halvings (default 150, as regtest)")
     lab.add_argument("--target-spacing", type=int, default=None, metavar="SECONDS",
@@ -110,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
             "--rpcpassword on the command line is visible to every user of this computer; "
             "prefer $%s or --rpcauth", PASSWORD_ENV)
     rpcauth = [*args.rpcauth, *os.environ.get(RPCAUTH_ENV, "").split()]
+    if args.pace is not None:
+        if args.chain != "lab":
+            print("Error: --pace applies to the lab chain (regtest follows Bitcoin Core exactly)", file=sys.stderr)
+            return 1
+        halving, spacing, retarget = PACES[args.pace]
+        args.halving_interval = args.halving_interval or halving
+        args.target_spacing = args.target_spacing or spacing
+        args.retarget_interval = args.retarget_interval or retarget
+        if args.pace == "lesson" and args.datadir is None:
+            args.datadir = default_datadir() / "lesson"
     try:
         node = Node(datadir=args.datadir, chain=args.chain, rpcport=args.rpcport,
                     rpcbind=args.rpcbind, rpcuser=args.rpcuser, rpcpassword=password,

@@ -179,6 +179,14 @@ class Node:
 
     def _start_locked(self) -> None:
         params = load_or_create(self.chain_dir, self._create_params)
+        asked = {"halving_interval": self.lab_options["halving_interval"],
+                 "target_spacing_s": self.lab_options["target_spacing_s"],
+                 "retarget_interval": self.lab_options["retarget_interval"]}
+        differ = {k: v for k, v in asked.items() if v is not None and getattr(params, k) != v}
+        if differ:  # parameters are fixed when a chain is created; the user's chain is never replaced
+            log.warning("this chain was created with %s; %s ignored (use another --datadir for a new chain)",
+                        ", ".join(f"{k}={getattr(params, k)}" for k in differ),
+                        ", ".join(f"{k}={v}" for k, v in differ.items()))
         store = BlockStore(self.chain_dir / "blocks.sqlite")
         self.chain = Chain(store, params, clock=self.clock)
         self.chain.on_block_connected = self._log_tip

@@ -62,6 +62,11 @@ class Variant:
     overrides: dict[str, Figure]
 
 
+# Read-aloud texts a preset may give in other languages too, as `summary_fr = "..."` beside `summary`.
+TRANSLATED = ("title", "summary", "explanation")
+TEXT_LANGUAGES = ("fr",)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A loaded preset. `parameters` is complete: defaults filled in for what the file leaves out."""
@@ -77,6 +82,11 @@ class Scenario:
     variants: dict[str, Variant] = field(default_factory=dict)
     machines: tuple[Machine, ...] = ()
     published: tuple[Published, ...] = ()
+    translations: dict[str, str] = field(default_factory=dict)  # "summary_fr": ..., from the file
+
+    def text(self, name: str, lang: str = "en") -> str:
+        """`title`, `summary` or `explanation` in `lang` when the file has it (`summary_fr`), else English."""
+        return self.translations.get(f"{name}_{lang}") or getattr(self, name)
 
     def values(self, overrides: dict[str, float] | None = None) -> dict[str, float]:
         """Parameter name -> value, with `overrides` (checked against their ranges) applied."""
@@ -143,13 +153,15 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
 
-    known = {"title", "order", "summary", "explanation", "ai_mode", "parameters", "variants", "machines", "published"}
+    known = {*TRANSLATED, *(f"{f}_{lang}" for f in TRANSLATED for lang in TEXT_LANGUAGES), "order", "ai_mode", "parameters", "variants", "machines", "published"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ScenarioError(path, unknown[0], "unknown field")
     title = _text(path, data, "title")
     summary = _text(path, data, "summary")
     explanation = _text(path, data, "explanation")
+    translations = {f"{f}_{lang}": _text(path, data, f"{f}_{lang}") for f in TRANSLATED for lang in TEXT_LANGUAGES
+                    if f"{f}_{lang}" in data}
     order = data.get("order", 100)
     if isinstance(order, bool) or not isinstance(order, int):
         raise ScenarioError(path, "order", "must be a whole number")
@@ -215,7 +227,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"]))
 
     scenario = Scenario(path.stem, title, order, summary, explanation, path, origin, parameters, ai_mode,
-                        variants, tuple(machines), tuple(published))
+                        variants, tuple(machines), tuple(published), translations)
     try:
         report = scenario_report(scenario)
     except ValueError as exc:  # a combination the model rejects, e.g. no subsidy and no fees

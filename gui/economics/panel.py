@@ -15,10 +15,11 @@ from typing import Any
 from engine.economy.lab_mapping import start_difficulty_of
 from engine.economy.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
 from gui.economics.figures import LabView, compute_figures, site_mw_of
-from gui.economics.text import GROUPS, MINUS, TIPS, difficulty_text, money, signed_money
+from gui.economics.text import GROUPS, MINUS, TIPS, compression_text, difficulty_text, money, parameter_label, signed_money
+from gui.i18n import current_language, locale, num, tr
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
 from gui.economics.widgets import ParameterSpinBox
-from gui.qt import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from gui.qt import (QT_TRANSLATE_NOOP, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                     QSplitter, Qt, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
 from gui.theme import DARK, Theme, font_pt
 from gui.widgets import card_row
@@ -63,23 +64,23 @@ class EconomicsPanel(QWidget):
         outer.setSpacing(8)
 
         top = QHBoxLayout()
-        picker_label = QLabel("Scenario")
+        picker_label = QLabel(tr("Scenario"))
         picker_label.setObjectName("econStrong")
         self.picker = QComboBox()
-        self.picker.setToolTip(TIPS["picker"])
-        self.picker.setAccessibleName("Scenario")
+        self.picker.setToolTip(tr(TIPS["picker"]))
+        self.picker.setAccessibleName(tr("Scenario"))
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.setMinimumContentsLength(30)
-        self.reload_button = QPushButton("Reload")
-        self.reload_button.setToolTip(TIPS["reload"])
-        self.reset_button = QPushButton("Reset to preset")
-        self.reset_button.setToolTip(TIPS["reset"])
-        self.follow_box = QCheckBox("Lab chain = the network")
+        self.reload_button = QPushButton(tr("Reload"))
+        self.reload_button.setToolTip(tr(TIPS["reload"]))
+        self.reset_button = QPushButton(tr("Reset to preset"))
+        self.reset_button.setToolTip(tr(TIPS["reset"]))
+        self.follow_box = QCheckBox(tr("Lab chain = the network"))
         self.follow_box.setChecked(True)
-        self.follow_box.setToolTip(TIPS["follow"])
-        self.site_box = QCheckBox("Site follows the cores (everyone converting like us)")
+        self.follow_box.setToolTip(tr(TIPS["follow"]))
+        self.site_box = QCheckBox(tr("Site follows the cores (everyone converting like us)"))
         self.site_box.setChecked(True)
-        self.site_box.setToolTip(TIPS["site_follows"])
+        self.site_box.setToolTip(tr(TIPS["site_follows"]))
         top.addWidget(picker_label)
         top.addWidget(self.picker)
         top.addWidget(self.reload_button)
@@ -133,8 +134,8 @@ class EconomicsPanel(QWidget):
         story = QFrame(objectName="card")
         s = QVBoxLayout(story)
         s.setContentsMargins(14, 10, 14, 12)
-        heading = QLabel("Read aloud", objectName="cardTitle")
-        heading.setToolTip("The scenario's story in words a class can follow.")
+        heading = QLabel(tr("Read aloud"), objectName="cardTitle")
+        heading.setToolTip(tr("The scenario's story in words a class can follow."))
         self.summary_label = QLabel("", objectName="econSummary")
         self.summary_label.setWordWrap(True)
         self.explanation_label = QLabel("", objectName="econExplanation")
@@ -145,11 +146,11 @@ class EconomicsPanel(QWidget):
         v.addWidget(story)
 
         params = QFrame(objectName="card")
-        params.setToolTip(TIPS["params"])
+        params.setToolTip(tr(TIPS["params"]))
         p = QVBoxLayout(params)
         p.setContentsMargins(14, 10, 14, 12)
         p.setSpacing(6)
-        p.addWidget(QLabel("Parameters", objectName="cardTitle"))
+        p.addWidget(QLabel(tr("Parameters"), objectName="cardTitle"))
         self._refused_timer = QTimer(self, singleShot=True, interval=10_000, timeout=self.refused_label.hide)
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -157,17 +158,17 @@ class EconomicsPanel(QWidget):
         grid.setColumnStretch(0, 1)
         row = 0
         placed = {n for _, names in GROUPS for n in names}
-        groups = list(GROUPS) + [("More", tuple(n for n in PARAMETERS if n not in placed))]
+        groups = list(GROUPS) + [(QT_TRANSLATE_NOOP("", "More"), tuple(n for n in PARAMETERS if n not in placed))]
         for title, names in groups:
             names = tuple(n for n in names if n in PARAMETERS)
             if not names:
                 continue
-            group_label = QLabel(title, objectName="econGroup")
+            group_label = QLabel(tr(title), objectName="econGroup")
             grid.addWidget(group_label, row, 0, 1, 2)
             row += 1
             for name in names:
                 spec = PARAMETERS[name]
-                label = QLabel(spec.label[:1].upper() + spec.label[1:])
+                label = QLabel(parameter_label(name))
                 label.setWordWrap(True)
                 spin = ParameterSpinBox(name)
                 spin.setMinimumWidth(150)
@@ -191,15 +192,15 @@ class EconomicsPanel(QWidget):
         grid.setContentsMargins(6, 0, 0, 0)
         grid.setSpacing(8)
 
-        self.live_label = QLabel("Preset figures: the lab has not reported yet.", objectName="econLive")
+        self.live_label = QLabel(tr("Preset figures: the lab has not reported yet."), objectName="econLive")
         self.live_label.setWordWrap(True)
-        self.live_label.setToolTip(TIPS["live"])
+        self.live_label.setToolTip(tr(TIPS["live"]))
         grid.addWidget(self.live_label, 0, 0, 1, 2)
 
-        cards, labels = card_row([("Hashprice", TIPS["hashprice"]),
-                                  ("Break-even power price", TIPS["breakeven"]),
-                                  ("Site profit per day", TIPS["profit"]),
-                                  ("Bitcoin network", TIPS["network"])], spacing=8)
+        cards, labels = card_row([(tr("Hashprice"), tr(TIPS["hashprice"])),
+                                  (tr("Break-even power price"), tr(TIPS["breakeven"])),
+                                  (tr("Site profit per day"), tr(TIPS["profit"])),
+                                  (tr("Bitcoin network"), tr(TIPS["network"]))], spacing=8)
         ((self.hashprice_value, self.hashprice_caption), (self.breakeven_value, self.breakeven_caption),
          (self.profit_value, self.profit_caption), (self.network_value, self.network_caption)) = labels
         grid.addLayout(cards, 1, 0, 1, 2)
@@ -207,12 +208,12 @@ class EconomicsPanel(QWidget):
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.site_view, self.network_view, self.decisions_view = SiteView(), NetworkView(), DecisionsView()
-        self.views.addTab(self.site_view, "Your site: mining or AI")
-        self.views.addTab(self.network_view, "The network: if miners leave")
-        self.views.addTab(self.decisions_view, "Decisions: price, power, horizon")
-        self.views.setTabToolTip(0, TIPS["pnl_chart"])
-        self.views.setTabToolTip(1, TIPS["exodus_chart"])
-        self.views.setTabToolTip(2, TIPS["horizon"])
+        self.views.addTab(self.site_view, tr("Your site: mining or AI"))
+        self.views.addTab(self.network_view, tr("The network: if miners leave"))
+        self.views.addTab(self.decisions_view, tr("Decisions: price, power, horizon"))
+        self.views.setTabToolTip(0, tr(TIPS["pnl_chart"]))
+        self.views.setTabToolTip(1, tr(TIPS["exodus_chart"]))
+        self.views.setTabToolTip(2, tr(TIPS["horizon"]))
         grid.addWidget(self.views, 2, 0, 1, 2)
         # The names tests and the export use.
         self.revenue_chart, self.pnl_chart = self.site_view.revenue_chart, self.site_view.pnl_chart
@@ -239,19 +240,20 @@ class EconomicsPanel(QWidget):
         keep = self.scenario.name if self.scenario else None
         self.scenario_set = load_scenarios()
         errors = self.scenario_set.errors
-        self.error_label.setText("\n".join(f"⚠  Could not load {e}" for e in errors))
+        self.error_label.setText("\n".join(tr("⚠  Could not load {error}").format(error=e) for e in errors))
         self.error_label.setToolTip("\n".join(str(e.path) for e in errors))
         self.error_label.setVisible(bool(errors))
         names = self.scenario_set.names()
         self.picker.blockSignals(True)
         self.picker.clear()
         for name, sc in self.scenario_set.scenarios.items():
-            self.picker.addItem(sc.title + ("  (your copy)" if sc.origin == "user" else ""), name)
-            self.picker.setItemData(self.picker.count() - 1, sc.summary, Qt.ItemDataRole.ToolTipRole)
+            lang = current_language()
+            self.picker.addItem(sc.text("title", lang) + (tr("  (your copy)") if sc.origin == "user" else ""), name)
+            self.picker.setItemData(self.picker.count() - 1, sc.text("summary", lang), Qt.ItemDataRole.ToolTipRole)
         self.picker.blockSignals(False)
         if not names:
             self.scenario = None
-            self._show_message("No scenario could be loaded; see the errors above.")
+            self._show_message(tr("No scenario could be loaded; see the errors above."))
             return
         pick = keep if keep in names else (DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0])
         if self.picker.currentIndex() == names.index(pick):
@@ -268,8 +270,8 @@ class EconomicsPanel(QWidget):
             return
         self.scenario = self.scenario_set.scenarios[name]
         self.overrides = {}
-        self.summary_label.setText(self.scenario.summary)
-        self.explanation_label.setText(self.scenario.explanation)
+        self.summary_label.setText(self.scenario.text("summary", current_language()))
+        self.explanation_label.setText(self.scenario.text("explanation", current_language()))
         self._fill_spins()
         self._refresh()
         self._emit_values()
@@ -303,10 +305,11 @@ class EconomicsPanel(QWidget):
             source = self.scenario.parameters[name].source
             preset = spin.display.to_shown(self.scenario.parameters[name].value)
             d = spin.display
-            tip = (f"{spec.label[:1].upper() + spec.label[1:]}: allowed {spin.range_text()}.\n"
-                   f"Source: {source}")
+            tip = tr("{name}: allowed {range}.\nSource: {source}").format(
+                name=parameter_label(name), range=spin.range_text(), source=source)
             if edited:
-                tip += f"\nYou changed it; the preset says {d.prefix}{preset:,.{d.decimals}f}{d.suffix}."
+                tip += "\n" + tr("You changed it; the preset says {value}.").format(
+                    value=f"{d.prefix}{num(preset, d.decimals)}{tr(d.suffix)}")
             label.setToolTip(tip)
             spin.setToolTip(tip)
         self.reset_button.setEnabled(bool(self.overrides))
@@ -378,7 +381,7 @@ class EconomicsPanel(QWidget):
         self.exodus_slider.blockSignals(True)
         self.exodus_slider.setValue(int(round(share * 100)))
         self.exodus_slider.blockSignals(False)
-        self.exodus_value.setText(f"{share * 100:.0f}%")
+        self.exodus_value.setText(tr("{n}%").format(n=round(share * 100)))
 
     def _show_refusal(self, message: str) -> None:
         self.refused_label.setText(f"⚠  {message}")
@@ -410,7 +413,8 @@ class EconomicsPanel(QWidget):
                 self._block1_difficulty = float(state.get("block1_difficulty") or info["difficulty"])
             lab = LabView.from_state(state, state.get("block1_difficulty") or self._block1_difficulty)
         except (KeyError, TypeError, ValueError) as exc:
-            self.live_label.setText(f"The lab's state could not be read ({exc}); showing the preset figures.")
+            self.live_label.setText(tr("The lab's state could not be read ({error}); showing the preset figures.").format(
+                error=exc))
             return
         previous, self.lab = self.lab, lab
         if previous is not None and self._same_economics(previous, lab):
@@ -439,7 +443,7 @@ class EconomicsPanel(QWidget):
                                       follow_slider=self.site_box.isChecked(),
                                       horizon_months=self.decisions_view.months_spin.value())
         except ValueError as exc:
-            self._show_refusal(f"The model cannot use these numbers: {exc}")
+            self._show_refusal(tr("The model cannot use these numbers: {error}").format(error=exc))
             return False
         self.figures = figures
         self._show(figures)
@@ -449,18 +453,21 @@ class EconomicsPanel(QWidget):
         w, net, mining, lab = fig["world"], fig["network"], fig["mining"], fig["lab"]
         hp = net["hashprice_usd_per_ph_day"]
         self.hashprice_value.setText(money(hp, cents=True))
-        caption = f"per PH/s per day ({net['hashprice_btc_per_ph_day'] * 1e8:,.0f} sats)"
+        caption = tr("per PH/s per day ({sats} sats)").format(sats=num(net['hashprice_btc_per_ph_day'] * 1e8))
         if lab is not None:
-            caption = (f"world today: {money(net['hashprice_usd_per_ph_day_world_today'], cents=True)} / "
-                       f"if the network shrank like the lab: {money(hp, cents=True)}")
+            caption = tr("world today: {today} / if the network shrank like the lab: {lab}").format(
+                today=money(net['hashprice_usd_per_ph_day_world_today'], cents=True), lab=money(hp, cents=True))
         self.hashprice_caption.setText(caption)
 
-        self.breakeven_value.setText(f"${mining['breakeven_power_price_usd_per_kwh']:.3f}/kWh")
+        self.breakeven_value.setText(money(mining['breakeven_power_price_usd_per_kwh'], cents=True)
+                                     .replace(num(mining['breakeven_power_price_usd_per_kwh'], 2),
+                                              num(mining['breakeven_power_price_usd_per_kwh'], 3)) + "/kWh")
         margin = mining["margin_usd_per_ph_day"]
-        verdict = "earns" if margin >= 0 else "loses"
-        self.breakeven_caption.setText(
-            f"for {w['efficiency_j_per_th']:g} J/TH machines; at ${w['power_price_usd_per_kwh']:.3f} /kWh "
-            f"a PH/s {verdict} {money(abs(margin), cents=True)} a day after power")
+        words = (tr("for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power") if margin >= 0
+                 else tr("for {eff} J/TH machines; at {price} /kWh a PH/s loses {margin} a day after power"))
+        self.breakeven_caption.setText(words.format(
+            eff=num(w['efficiency_j_per_th'], 1), price=f"${num(w['power_price_usd_per_kwh'], 3)}",
+            margin=money(abs(margin), cents=True)))
 
         site, per_mw, per_mw_today = fig["site"], fig["per_mw_year"], fig["per_mw_year_world_today"]
         self.profit_value.setText(money(site["profit_usd_per_day"]))
@@ -468,19 +475,23 @@ class EconomicsPanel(QWidget):
         def mw(v: float | None) -> str:
             return "–" if v is None else signed_money(v)
 
-        text = f"per MW-year: mining {mw(per_mw['mining'])}, AI {mw(per_mw['ai'])}"
+        text = tr("per MW-year: mining {mining}, AI {ai}").format(mining=mw(per_mw['mining']), ai=mw(per_mw['ai']))
         if lab is not None:
-            text = (f"per MW-year, world today: mining {mw(per_mw_today['mining'])}, AI {mw(per_mw_today['ai'])} / "
-                    f"if the network shrank like the lab: mining {mw(per_mw['mining'])}, AI {mw(per_mw['ai'])}")
+            text = tr("per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank "
+                      "like the lab: mining {mining}, AI {ai}").format(
+                mining_today=mw(per_mw_today['mining']), ai_today=mw(per_mw_today['ai']),
+                mining=mw(per_mw['mining']), ai=mw(per_mw['ai']))
         if w["ai_mw"] > 0 and site["ai_online_fraction_year_one"] < 1:
-            text += f"; AI earns after {w['conversion_months']:g} months of building"
+            text += tr("; AI earns after {n} months of building").format(n=num(w['conversion_months']))
         self.profit_caption.setText(text)
 
-        self.network_value.setText(f"{net['network_hashrate_eh_s']:,.0f} EH/s")
-        caption = (f"difficulty {difficulty_text(net['difficulty'])} · subsidy {net['subsidy_btc']:g} BTC + fees "
-                   f"{w['fees_btc_per_block']:g} BTC · BTC ${w['btc_price_usd']:,.0f}")
+        self.network_value.setText(f"{num(net['network_hashrate_eh_s'])} EH/s")
+        caption = tr("difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}").format(
+            difficulty=difficulty_text(net['difficulty']), subsidy=locale().toString(net['subsidy_btc'], "g", 6),
+            fees=locale().toString(w['fees_btc_per_block'], "g", 6), price=money(w['btc_price_usd']))
         if lab is not None:
-            caption = f"world today {difficulty_text(fig['today']['difficulty'])} / like the lab " + caption
+            caption = tr("world today {difficulty} / like the lab ").format(
+                difficulty=difficulty_text(fig['today']['difficulty'])) + caption
         self.network_caption.setText(caption)
         for view in (self.site_view, self.network_view, self.decisions_view):
             view.show_figures(fig)
@@ -489,11 +500,11 @@ class EconomicsPanel(QWidget):
     def _show_live(self) -> None:
         lab, fig = self.lab, self.figures
         if lab is None:
-            self.live_label.setText("Preset figures: the lab has not reported yet. Once it runs, its chain "
-                                    "stands for the Bitcoin network and your site lives inside it.")
+            self.live_label.setText(tr("Preset figures: the lab has not reported yet. Once it runs, its chain "
+                                       "stands for the Bitcoin network and your site lives inside it."))
             return
         if not self.follow_box.isChecked():
-            self.live_label.setText("Preset figures: following the lab is switched off.")
+            self.live_label.setText(tr("Preset figures: following the lab is switched off."))
             return
         if fig is None or fig["lab"] is None:
             return
@@ -501,21 +512,28 @@ class EconomicsPanel(QWidget):
         halvings = int(fig["lab_halvings"])
         years = ", ".join(str(y) for y in side["halving_years_passed"])
         low, high = side["luck_ratio_range"]
-        parts = [f"● The lab chain is the network in miniature ({side['compression']}). Height {chain.height:,}: "
-                 + (f"{halvings} halving{'s' if halvings != 1 else ''} so far (the {years} halving"
-                    f"{'s' if halvings != 1 else ''}; subsidy {w['subsidy_btc']:g} BTC)" if halvings else
-                    f"next halving ({side['next_halving_year']}) in {chain.blocks_to_next_halving} blocks"),
-                 f"difficulty ×{fig['lab_difficulty_ratio']:.2f} since the chain's start "
-                 f"(luck alone: ×{low:.2f}–{high:.2f}, ±{side['luck_sigma'] * 100:.0f}% per retarget)"]
-        who = ("everyone converting like us" if self.site_box.isChecked()
-               else "the rest of the industry; your site keeps its own split")
-        split = (f"{lab.mining_slots} of {lab.total_cores} cores mine, {lab.ai_slots} run AI: {who}. Your "
-                 f"{fig['site_mw']:,.0f} MW site ({fig['site_share_of_world'] * 100:.1f}% of the world) mines "
-                 f"{w['mining_mw']:,.0f} MW, AI {w['ai_mw']:,.0f} MW; on its own that moves world difficulty "
-                 f"{fig['site_difficulty_change'] * 100:+.1f}%".replace("-", MINUS))
+        head = tr("● The lab chain is the network in miniature ({compression}). Height {height}: ").format(
+            compression=compression_text(chain.clock), height=num(chain.height))
+        if halvings:
+            head += tr("%n halving(s) so far (the {years} halving(s); subsidy {subsidy} BTC)", "", halvings).format(
+                years=years, subsidy=locale().toString(w['subsidy_btc'], "g", 6))
+        else:
+            head += tr("next halving ({year}) in %n block(s)", "", chain.blocks_to_next_halving).format(
+                year=side['next_halving_year'])
+        parts = [head, tr("difficulty ×{ratio} since the chain's start (luck alone: ×{low}–{high}, ±{sigma}% "
+                          "per retarget)").format(ratio=num(fig['lab_difficulty_ratio'], 2), low=num(low, 2),
+                                                  high=num(high, 2), sigma=num(side['luck_sigma'] * 100))]
+        who = (tr("everyone converting like us") if self.site_box.isChecked()
+               else tr("the rest of the industry; your site keeps its own split"))
+        split = tr("{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the "
+                   "world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%").format(
+            mining=lab.mining_slots, total=lab.total_cores, ai=lab.ai_slots, who=who, site=num(fig['site_mw']),
+            share=num(fig['site_share_of_world'] * 100, 1), mining_mw=num(w['mining_mw']), ai_mw=num(w['ai_mw']),
+            change=("+" if fig['site_difficulty_change'] >= 0 else "") + num(fig['site_difficulty_change'] * 100, 1)
+        ).replace("-", MINUS)
         text = " · ".join(parts) + ".  " + split
         if lab.ai_availability is not None and lab.ai_slots:
-            text += f"; the AI hall's measured uptime {lab.ai_availability * 100:.3f}%"
+            text += tr("; the AI hall's measured uptime {uptime}%").format(uptime=num(lab.ai_availability * 100, 3))
         self.live_label.setText(text + ".")
 
     # --- appearance -------------------------------------------------------------------------------

@@ -5,83 +5,136 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.economy.lab_mapping import TEACHER_SENTENCES
 from engine.economy.scenarios import PARAMETERS
+from gui.i18n import locale, num, tr
+from gui.qt import QT_TRANSLATE_NOOP
+
+# The parameters' names as the engine labels them (engine/economy/scenario_params.py), marked for
+# translation here; tests/test_i18n.py checks the two lists agree.
+PARAMETER_LABELS = {
+    "difficulty": QT_TRANSLATE_NOOP("", "network difficulty"),
+    "subsidy_btc": QT_TRANSLATE_NOOP("", "block subsidy"),
+    "fees_btc_per_block": QT_TRANSLATE_NOOP("", "fees per block"),
+    "btc_price_usd": QT_TRANSLATE_NOOP("", "BTC price"),
+    "efficiency_j_per_th": QT_TRANSLATE_NOOP("", "ASIC efficiency"),
+    "power_price_usd_per_kwh": QT_TRANSLATE_NOOP("", "power price"),
+    "mining_mw": QT_TRANSLATE_NOOP("", "mining power"),
+    "ai_mw": QT_TRANSLATE_NOOP("", "power converted to AI (facility)"),
+    "mining_capex_usd_per_mw": QT_TRANSLATE_NOOP("", "mining site capex (no machines)"),
+    "mining_amortisation_years": QT_TRANSLATE_NOOP("", "mining site write-off"),
+    "asic_life_years": QT_TRANSLATE_NOOP("", "ASIC machines' write-off"),
+    "mining_uptime": QT_TRANSLATE_NOOP("", "share of time mining runs"),
+    "curtailment_credit_usd_per_mwh": QT_TRANSLATE_NOOP("", "credit for curtailed MWh"),
+    "pue": QT_TRANSLATE_NOOP("", "PUE of the AI hall"),
+    "ai_shell_capex_usd_per_mw_it": QT_TRANSLATE_NOOP("", "AI data-centre shell capex"),
+    "ai_shell_amortisation_years": QT_TRANSLATE_NOOP("", "AI shell write-off"),
+    "lease_usd_per_mw_it_year": QT_TRANSLATE_NOOP("", "colocation lease"),
+    "lease_operating_margin": QT_TRANSLATE_NOOP("", "lease operating margin"),
+    "gpu_capex_usd_per_mw_it": QT_TRANSLATE_NOOP("", "GPU capex"),
+    "gpu_amortisation_years": QT_TRANSLATE_NOOP("", "GPU write-off"),
+    "gpu_price_usd_per_gpu_hour": QT_TRANSLATE_NOOP("", "GPU rental price"),
+    "power_per_gpu_kw": QT_TRANSLATE_NOOP("", "power per GPU, all-in"),
+    "gpu_utilisation": QT_TRANSLATE_NOOP("", "share of GPU-hours sold"),
+    "gpu_other_opex_fraction": QT_TRANSLATE_NOOP("", "other GPU-cloud costs, share of revenue"),
+    "ai_availability": QT_TRANSLATE_NOOP("", "availability the AI hall achieves"),
+    "sla_availability": QT_TRANSLATE_NOOP("", "availability promised to the AI tenant"),
+    "sla_penalty_multiplier": QT_TRANSLATE_NOOP("", "hours of revenue refunded per hour below the SLA"),
+    "conversion_months": QT_TRANSLATE_NOOP("", "conversion time"),
+    "share_leaving": QT_TRANSLATE_NOOP("", "share of network hashrate that switches off"),
+    "asic_price_usd_per_th": QT_TRANSLATE_NOOP("", "ASIC machines' price"),
+    "difficulty_growth_per_month": QT_TRANSLATE_NOOP("", "difficulty growth per month"),
+    "btc_price_change_per_year": QT_TRANSLATE_NOOP("", "BTC price change per year"),
+    "months_to_next_halving": QT_TRANSLATE_NOOP("", "months to the next real halving"),
+    "discount_rate_per_year": QT_TRANSLATE_NOOP("", "discount rate for NPV"),
+    "rental_premium": QT_TRANSLATE_NOOP("", "rented hashrate's premium over hashprice"),
+}
+
+
+def parameter_label(name: str) -> str:
+    """A parameter's name in the language shown, capitalised."""
+    label = tr(PARAMETER_LABELS[name]) if name in PARAMETER_LABELS else PARAMETERS[name].label
+    return label[:1].upper() + label[1:]
 
 # --- words an educator can read to a class --------------------------------------------------
 TIPS = {
-    "picker": "Each scenario is a real moment of the 2024-2025 story, with every number citing "
-              "where it comes from. Pick one, read its explanation aloud, then change the numbers.",
-    "reload": "Read the scenario files again (after you edited your own copy).",
-    "reset": "Put every number back to the scenario's published values.",
-    "follow": "When ticked, the lab chain is the Bitcoin network in miniature: its halvings are real "
+    "picker": QT_TRANSLATE_NOOP("", "Each scenario is a real moment of the 2024-2025 story, with every number citing "
+              "where it comes from. Pick one, read its explanation aloud, then change the numbers."),
+    "reload": QT_TRANSLATE_NOOP("", "Read the scenario files again (after you edited your own copy)."),
+    "reset": QT_TRANSLATE_NOOP("", "Put every number back to the scenario's published values."),
+    "follow": QT_TRANSLATE_NOOP("", "When ticked, the lab chain is the Bitcoin network in miniature: its halvings are real "
               "halvings (2028, 2032, ...) and its difficulty, against its own start, scales the world's. "
-              "Every core mining on it is an equal share of the world's hashrate.",
-    "site_follows": "When ticked, your site's mining/AI split follows the cores: the lab is then "
+              "Every core mining on it is an equal share of the world's hashrate."),
+    "site_follows": QT_TRANSLATE_NOOP("", "When ticked, your site's mining/AI split follows the cores: the lab is then "
                     "everyone converting like us. When not, the site keeps the scenario's split and "
-                    "moving cores is the rest of the industry converting.",
-    "live": TEACHER_SENTENCES,
-    "hashprice": "Hashprice: how many dollars one petahash per second of mining machines earns in "
+                    "moving cores is the rest of the industry converting."),
+    # engine.economy.lab_mapping.TEACHER_SENTENCES, marked for translation (a test keeps them equal)
+    "live": QT_TRANSLATE_NOOP("", "The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal "
+    "share of the world's hashrate, so moving cores to AI is the whole industry converting, and the "
+    "retarget that follows lowers the world's difficulty so the miners who stay earn more per hash. "
+    "Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own "
+    "choice moves world difficulty only by its share, and its profit is shown both in the world as it "
+    "is today and in a world that shrank like the lab."),
+    "hashprice": QT_TRANSLATE_NOOP("", "Hashprice: how many dollars one petahash per second of mining machines earns in "
                  "a day. It falls when the block reward halves or the difficulty rises, and rises "
-                 "with the bitcoin price.",
-    "breakeven": "Break-even power price: the electricity price at which these machines earn "
+                 "with the bitcoin price."),
+    "breakeven": QT_TRANSLATE_NOOP("", "Break-even power price: the electricity price at which these machines earn "
                  "exactly their power bill. A miner paying more than this loses money on every "
-                 "block it tries to find.",
-    "profit": "The whole site's profit per day: what the mining half and the AI half earn, minus "
+                 "block it tries to find."),
+    "profit": QT_TRANSLATE_NOOP("", "The whole site's profit per day: what the mining half and the AI half earn, minus "
               "power, running costs and the cost of the buildings and machines spread over their "
-              "lifetime.",
-    "network": "The whole Bitcoin network: its total computing power in exahashes per second "
-               "(a billion billion guesses every second), worked out from the difficulty.",
-    "revenue_chart": "What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented "
+              "lifetime."),
+    "network": QT_TRANSLATE_NOOP("", "The whole Bitcoin network: its total computing power in exahashes per second "
+               "(a billion billion guesses every second), worked out from the difficulty."),
+    "revenue_chart": QT_TRANSLATE_NOOP("", "What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented "
                      "to an AI tenant as a colocation lease (the tenant pays the power on top), or sold "
                      "as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are "
-                     "per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.",
-    "pnl_chart": "The site's money per day, split between the megawatts still mining (orange) and "
+                     "per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times."),
+    "pnl_chart": QT_TRANSLATE_NOOP("", "The site's money per day, split between the megawatts still mining (orange) and "
                  "the megawatts converted to AI (teal). Costs include power, running costs and "
-                 "the buildings and machines spread over their lifetime.",
-    "exodus_chart": "If a share of the world's miners switch off, the next difficulty adjustment "
+                 "the buildings and machines spread over their lifetime."),
+    "exodus_chart": QT_TRANSLATE_NOOP("", "If a share of the world's miners switch off, the next difficulty adjustment "
                     "makes the puzzle easier, so the miners who stay earn more per hash. The "
-                    "adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.",
-    "exodus_slider": "Drag to choose the share of the world's hashrate that switches off, for "
-                     "example because miners turned their power over to AI.",
-    "block_time": "Until the next difficulty adjustment the puzzle stays as hard, so with fewer "
-                  "machines blocks come more slowly than every 10 minutes.",
-    "difficulty_after": "The difficulty after the next adjustment: Bitcoin makes the puzzle easier "
-                        "so that blocks come every 10 minutes again (at most 4 times easier at once).",
-    "survivors": "What the miners who stay earn per petahash per day, before and after the "
-                 "adjustment: the same reward is shared among fewer machines.",
-    "network_after": "The whole network's computing power before and after the miners leave, in "
-                     "exahashes per second (a billion billion guesses every second).",
-    "attack_rental": "To rewrite recent blocks an attacker needs more computing power than everyone "
+                    "adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat."),
+    "exodus_slider": QT_TRANSLATE_NOOP("", "Drag to choose the share of the world's hashrate that switches off, for "
+                     "example because miners turned their power over to AI."),
+    "block_time": QT_TRANSLATE_NOOP("", "Until the next difficulty adjustment the puzzle stays as hard, so with fewer "
+                  "machines blocks come more slowly than every 10 minutes."),
+    "difficulty_after": QT_TRANSLATE_NOOP("", "The difficulty after the next adjustment: Bitcoin makes the puzzle easier "
+                        "so that blocks come every 10 minutes again (at most 4 times easier at once)."),
+    "survivors": QT_TRANSLATE_NOOP("", "What the miners who stay earn per petahash per day, before and after the "
+                 "adjustment: the same reward is shared among fewer machines."),
+    "network_after": QT_TRANSLATE_NOOP("", "The whole network's computing power before and after the miners leave, in "
+                     "exahashes per second (a billion billion guesses every second)."),
+    "attack_rental": QT_TRANSLATE_NOOP("", "To rewrite recent blocks an attacker needs more computing power than everyone "
                      "else together (a 51% attack). Renting that much for one hour costs about this: "
                      "right after miners leave it is cheaper, but once difficulty retargets it costs "
-                     "the same as before. No market rents a majority of Bitcoin's hashrate: a bound.",
-    "attack_hardware": "Buying machines as powerful as the whole honest network, plus a day of "
-                       "electricity to run them. When miners leave, an attacker needs less hardware.",
-    "btc_sweep": "Profit per megawatt-year for mining and for AI as the bitcoin price changes; the line "
-                 "marks the price at which mining earns what AI earns.",
-    "power_sweep": "Profit per megawatt-year as the power price changes. A colocation tenant pays its "
-                   "own power, so the lease does not move; mining falls as power gets dearer.",
-    "horizon": "One megawatt over the coming months: buy new machines and keep mining, or build an "
+                     "the same as before. No market rents a majority of Bitcoin's hashrate: a bound."),
+    "attack_hardware": QT_TRANSLATE_NOOP("", "Buying machines as powerful as the whole honest network, plus a day of "
+                       "electricity to run them. When miners leave, an attacker needs less hardware."),
+    "btc_sweep": QT_TRANSLATE_NOOP("", "Profit per megawatt-year for mining and for AI as the bitcoin price changes; the line "
+                 "marks the price at which mining earns what AI earns."),
+    "power_sweep": QT_TRANSLATE_NOOP("", "Profit per megawatt-year as the power price changes. A colocation tenant pays its "
+                   "own power, so the lease does not move; mining falls as power gets dearer."),
+    "horizon": QT_TRANSLATE_NOOP("", "One megawatt over the coming months: buy new machines and keep mining, or build an "
                "AI hall and lease it. Difficulty keeps growing, the next real halving cuts the "
-               "reward; the lines show the cash after the upfront spend.",
-    "params": "Every number the model uses. Hover over one to see where it comes from. Values "
-              "outside the sensible range are refused with a message.",
+               "reward; the lines show the cash after the upfront spend."),
+    "params": QT_TRANSLATE_NOOP("", "Every number the model uses. Hover over one to see where it comes from. Values "
+              "outside the sensible range are refused with a message."),
 }
 
 # Parameter groups as shown; anything PARAMETERS gains later lands in "More".
 GROUPS = (
-    ("Bitcoin network", ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd")),
-    ("Mining", ("mining_mw", "efficiency_j_per_th", "power_price_usd_per_kwh", "mining_capex_usd_per_mw",
+    (QT_TRANSLATE_NOOP("", "Bitcoin network"), ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd")),
+    (QT_TRANSLATE_NOOP("", "Mining"), ("mining_mw", "efficiency_j_per_th", "power_price_usd_per_kwh", "mining_capex_usd_per_mw",
                 "mining_amortisation_years", "asic_price_usd_per_th", "asic_life_years", "mining_uptime",
                 "curtailment_credit_usd_per_mwh")),
-    ("AI hall", ("ai_mw", "pue", "lease_usd_per_mw_it_year", "lease_operating_margin",
+    (QT_TRANSLATE_NOOP("", "AI hall"), ("ai_mw", "pue", "lease_usd_per_mw_it_year", "lease_operating_margin",
                  "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "conversion_months",
                  "ai_availability", "sla_availability", "sla_penalty_multiplier")),
-    ("GPU cloud", ("gpu_price_usd_per_gpu_hour", "gpu_utilisation", "power_per_gpu_kw",
+    (QT_TRANSLATE_NOOP("", "GPU cloud"), ("gpu_price_usd_per_gpu_hour", "gpu_utilisation", "power_per_gpu_kw",
                    "gpu_capex_usd_per_mw_it", "gpu_amortisation_years", "gpu_other_opex_fraction")),
-    ("Network view", ("share_leaving", "rental_premium")),
-    ("Decisions", ("difficulty_growth_per_month", "btc_price_change_per_year", "months_to_next_halving",
+    (QT_TRANSLATE_NOOP("", "Network view"), ("share_leaving", "rental_premium")),
+    (QT_TRANSLATE_NOOP("", "Decisions"), ("difficulty_growth_per_month", "btc_price_change_per_year", "months_to_next_halving",
                    "discount_rate_per_year")),
 )
 
@@ -107,7 +160,7 @@ def _percent(decimals: int = 1, step: float = 1.0) -> Display:
     return Display(0.01, decimals, "", " %", step)
 
 
-_YEARS = Display(1, 1, "", " years", 0.5)
+_YEARS = Display(1, 1, "", QT_TRANSLATE_NOOP("", " years"), 0.5)
 DISPLAY: dict[str, Display] = {
     "difficulty": Display(1e12, 2, "", " T", 1.0),
     "subsidy_btc": Display(1, 4, "", " BTC", 0.5),
@@ -135,14 +188,14 @@ DISPLAY: dict[str, Display] = {
     "ai_availability": _percent(3, 0.001),
     "sla_availability": _percent(3, 0.001),
     "sla_penalty_multiplier": Display(1, 1, "", " h", 1),
-    "conversion_months": Display(1, 0, "", " months", 1),
+    "conversion_months": Display(1, 0, "", QT_TRANSLATE_NOOP("", " months"), 1),
     "share_leaving": _percent(0, 5),
     "asic_price_usd_per_th": Display(1, 1, "$", " /TH", 1),
     "rental_premium": _percent(0, 5),
     "asic_life_years": _YEARS,
     "difficulty_growth_per_month": _percent(1, 0.5),
     "btc_price_change_per_year": _percent(0, 10),
-    "months_to_next_halving": Display(1, 0, "", " months", 1),
+    "months_to_next_halving": Display(1, 0, "", QT_TRANSLATE_NOOP("", " months"), 1),
     "discount_rate_per_year": _percent(0, 1),
 }
 
@@ -162,12 +215,21 @@ def money(value: float, cents: bool = False) -> str:
         return "–"
     sign = MINUS if value < 0 else ""
     v = abs(value)
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+    # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
+    after = _symbol_after()
+    for size, suffix in ((1e12, tr("T", "money: trillion")), (1e9, tr("B", "money: billion")),
+                         (1e6, tr("M", "money: million")), (1e4, tr("k", "money: thousand"))):
         if v >= size * 0.9995:
-            return f"{sign}${v / size:,.2f}{suffix}"
-    if v >= 1e4:
-        return f"{sign}${v / 1e3:,.0f}k"
-    return f"{sign}${v:,.2f}" if cents or v < 100 else f"{sign}${v:,.0f}"
+            amount = num(v / size, 0 if size == 1e4 else 2)
+            if size == 1e4:
+                amount, suffix = num(v / 1e3, 0), tr("k", "money: thousand")
+            return f"{sign}{amount}\u00a0{suffix}$" if after else f"{sign}${amount}{suffix}"
+    return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
+
+
+def _symbol_after() -> bool:
+    """Whether the locale writes the currency after the amount (French: 1 234 $)."""
+    return locale().toCurrencyString(1.0, "$").endswith("$")
 
 
 def signed_money(value: float) -> str:
@@ -178,14 +240,23 @@ def ratio_text(ratio: float | None) -> str:
     if ratio is None or not math.isfinite(ratio):
         return "–"
     if ratio >= 1000:
-        return "over 999×"
-    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+        return tr("over 999×")
+    return f"{num(ratio, 1)}×" if ratio < 10 else f"{num(ratio, 0)}×"
 
 
 def difficulty_text(difficulty: float) -> str:
-    return f"{difficulty / 1e12:,.1f} T" if difficulty >= 1e11 else f"{difficulty:,.4g}"
+    return f"{num(difficulty / 1e12, 1)} T" if difficulty >= 1e11 else locale().toString(float(difficulty), "g", 4)
+
+
+def compression_text(clock) -> str:
+    """engine.economy.lab_mapping.LabClock.compression_text in the language shown."""
+    retarget = (tr("a lab retarget = {blocks} blocks for {real}").format(
+        blocks=num(clock.retarget_interval_blocks), real=num(2016)) if clock.retargets
+        else tr("no retargets on this chain"))
+    return tr("a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}").format(
+        s=num(clock.block_spacing_s), retarget=retarget, blocks=num(clock.halving_interval_blocks), real=num(210000))
 
 
 def minutes_text(seconds: float) -> str:
-    return f"{seconds / 60:.1f} min"
+    return tr("{n} min").format(n=num(seconds / 60, 1))
 

@@ -12,6 +12,7 @@ from engine.economy.scenarios import PARAMETERS
 from gui.charts import PALETTE, Chart
 from gui.economics.text import MINUS, TIPS, difficulty_text, minutes_text, money, ratio_text
 from gui.economics.widgets import BarChart
+from gui.i18n import num, tr
 from gui.qt import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget,
                     pg)
 
@@ -30,10 +31,10 @@ class SiteView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.revenue_chart = BarChart("What a grid kWh earns (USD)", TIPS["revenue_chart"],
-                                      ["Mining", "AI lease", "GPU cloud"])
-        self.pnl_chart = BarChart("The site's day (million USD)", TIPS["pnl_chart"],
-                                  ["Revenue", "Costs", "Profit"], legend=True)
+        self.revenue_chart = BarChart(tr("What a grid kWh earns (USD)"), tr(TIPS["revenue_chart"]),
+                                      [tr("Mining"), tr("AI lease"), tr("GPU cloud")])
+        self.pnl_chart = BarChart(tr("The site's day (million USD)"), tr(TIPS["pnl_chart"]),
+                                  [tr("Revenue"), tr("Costs"), tr("Profit")], legend=True)
         sv = QHBoxLayout(self)
         sv.setContentsMargins(0, 8, 0, 0)
         sv.setSpacing(8)
@@ -46,8 +47,8 @@ class SiteView(QWidget):
         self.revenue_chart.set_bars(
             [("revenue", [COLORS["mining"], COLORS["colocation"], COLORS["gpu_cloud"]], 0.0, 0.6)],
             {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
-            {"revenue": [f"${r['mining_usd']:.3f}", f"${r['colocation_usd']:.2f} · {ratio_text(r['colocation_vs_mining'])}",
-                         f"${r['gpu_cloud_usd']:.2f} · {ratio_text(r['gpu_cloud_vs_mining'])}"]})
+            {"revenue": [f"${num(r['mining_usd'], 3)}", f"${num(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
+                         f"${num(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}"]})
 
         mining_side = [site["mining_revenue_usd_per_day"] + site["mining_curtailment_credit_usd_per_day"],
                        site["mining_power_cost_usd_per_day"] + site["mining_capex_usd_per_day"],
@@ -55,8 +56,8 @@ class SiteView(QWidget):
         ai_side = [site["ai_revenue_usd_per_day"],
                    site["ai_sla_penalty_usd_per_day"] + site["ai_opex_usd_per_day"] + site["ai_capex_usd_per_day"],
                    site["ai_profit_usd_per_day"]]
-        mining_name = f"Mining {w['mining_mw']:,.0f} MW"
-        ai_name = f"AI {w['ai_mw']:,.0f} MW"
+        mining_name = tr("Mining {mw} MW").format(mw=num(w['mining_mw']))
+        ai_name = tr("AI {mw} MW").format(mw=num(w['ai_mw']))
         self.pnl_chart.set_bars(
             [("mining", COLORS["mining"], -0.19, 0.36), ("ai", COLORS["colocation"], 0.19, 0.36)],
             {"mining": [v / 1e6 for v in mining_side], "ai": [v / 1e6 for v in ai_side]},
@@ -73,19 +74,19 @@ class NetworkView(QWidget):
         n = QVBoxLayout(network)
         n.setContentsMargins(14, 10, 14, 12)
         n.setSpacing(6)
-        n.addWidget(QLabel("Network view: if miners leave", objectName="cardTitle"))
+        n.addWidget(QLabel(tr("Network view: if miners leave"), objectName="cardTitle"))
         slider_row = QHBoxLayout()
         self.exodus_slider = QSlider(Qt.Orientation.Horizontal, minimum=0,
                                      maximum=int(round(PARAMETERS["share_leaving"].high * 100)),
                                      pageStep=5, singleStep=1, tickInterval=10)
         self.exodus_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.exodus_slider.setToolTip(TIPS["exodus_slider"])
-        self.exodus_slider.setAccessibleName("Share of hashrate that leaves")
-        self.exodus_value = QLabel("0%", objectName="econBig")
+        self.exodus_slider.setToolTip(tr(TIPS["exodus_slider"]))
+        self.exodus_slider.setAccessibleName(tr("Share of hashrate that leaves"))
+        self.exodus_value = QLabel(tr("{n}%").format(n=0), objectName="econBig")
         self.exodus_value.setMinimumWidth(70)
-        self.exodus_value.setToolTip(TIPS["exodus_slider"])
-        leave_label = QLabel("Hashrate that leaves")
-        leave_label.setToolTip(TIPS["exodus_slider"])
+        self.exodus_value.setToolTip(tr(TIPS["exodus_slider"]))
+        leave_label = QLabel(tr("Hashrate that leaves"))
+        leave_label.setToolTip(tr(TIPS["exodus_slider"]))
         slider_row.addWidget(leave_label)
         slider_row.addWidget(self.exodus_slider, 1)
         slider_row.addWidget(self.exodus_value)
@@ -95,18 +96,18 @@ class NetworkView(QWidget):
         facts.setHorizontalSpacing(18)
         facts.setVerticalSpacing(10)
         self.network_facts: dict[str, tuple[QLabel, QLabel]] = {}
-        for i, (key, title) in enumerate((("block_time", "Block time until the retarget"),
-                                          ("difficulty_after", "Difficulty after the retarget"),
-                                          ("survivors", "Survivors' hashprice"),
-                                          ("network_after", "Network hashrate"),
-                                          ("attack_rental", "51% attack: rent, per hour (now → after retarget)"),
-                                          ("attack_hardware", "51% attack: buy machines"))):
+        for i, (key, title) in enumerate((("block_time", tr("Block time until the retarget")),
+                                          ("difficulty_after", tr("Difficulty after the retarget")),
+                                          ("survivors", tr("Survivors' hashprice")),
+                                          ("network_after", tr("Network hashrate")),
+                                          ("attack_rental", tr("51% attack: rent, per hour (now → after retarget)")),
+                                          ("attack_hardware", tr("51% attack: buy machines")))):
             cell = QVBoxLayout()
             cell.setSpacing(0)
             name = QLabel(title, objectName="econMuted")
             value = QLabel("–", objectName="econFact")
             for w in (name, value):
-                w.setToolTip(TIPS[key])
+                w.setToolTip(tr(TIPS[key]))
                 cell.addWidget(w)
             facts.addLayout(cell, i // 2, i % 2)
             self.network_facts[key] = (name, value)
@@ -114,10 +115,10 @@ class NetworkView(QWidget):
         facts.setColumnStretch(1, 1)
         n.addSpacing(4)
         n.addLayout(facts)
-        note = QLabel("Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
-                      "When miners leave it gets easier: those who stay earn more per hash, and an "
-                      "attacker needs less hardware. Renting is cheaper only until the retarget; no "
-                      "market rents a majority of Bitcoin's hashrate, so that figure is a bound.",
+        note = QLabel(tr("Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
+                         "When miners leave it gets easier: those who stay earn more per hash, and an "
+                         "attacker needs less hardware. Renting is cheaper only until the retarget; no "
+                         "market rents a majority of Bitcoin's hashrate, so that figure is a bound."),
                       objectName="econMuted")
         note.setWordWrap(True)
         n.addSpacing(6)
@@ -127,14 +128,14 @@ class NetworkView(QWidget):
         nv.setContentsMargins(0, 8, 0, 0)
         nv.setSpacing(8)
         nv.addWidget(network, 1)
-        self.exodus_chart = Chart("Survivors' hashprice, $/PH/day",
-                                  TIPS["exodus_chart"], y_from_zero=True, legend=True)
+        self.exodus_chart = Chart(tr("Survivors' hashprice, $/PH/day"),
+                                  tr(TIPS["exodus_chart"]), y_from_zero=True, legend=True)
         self.exodus_chart.plot_item.getAxis("bottom").setTicks([[(v, f"{v}%") for v in range(0, 100, 20)]])
         _still(self.exodus_chart)
         self.exodus_before = self.exodus_chart.plot_item.plot(
-            name="before anyone leaves", pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine))
+            name=tr("before anyone leaves"), pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine))
         self.exodus_after = self.exodus_chart.plot_item.plot(
-            name="after the retarget", pen=pg.mkPen(COLORS["mining"], width=3.5))
+            name=tr("after the retarget"), pen=pg.mkPen(COLORS["mining"], width=3.5))
         # The slider's choice: a line and a dot on the curve (its numbers are in the card beside).
         self.exodus_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
         self.exodus_dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(COLORS["marker"]), pen=pg.mkPen(None))
@@ -150,7 +151,8 @@ class NetworkView(QWidget):
         share = x["share_leaving"]
         facts = self.network_facts
         facts["block_time"][1].setText(
-            f"{minutes_text(x['block_time_s_until_retarget'])}, for {x['hours_until_retarget'] / 24:.0f} days")
+            tr("{time}, for {days} days").format(time=minutes_text(x['block_time_s_until_retarget']),
+                                                 days=num(x['hours_until_retarget'] / 24)))
         facts["difficulty_after"][1].setText(
             f"{difficulty_text(x['new_difficulty'])} ({x['difficulty_change'] * 100:+.0f}%)".replace("-", MINUS))
 
@@ -159,8 +161,8 @@ class NetworkView(QWidget):
 
         facts["survivors"][1].setText(moved(money(x["hashprice_usd_per_ph_day_before"], cents=True),
                                             money(x["hashprice_usd_per_ph_day_after"], cents=True)))
-        facts["network_after"][1].setText(moved(f"{net['network_hashrate_eh_s']:,.0f}",
-                                                f"{x['network_hashrate_eh_s_after']:,.0f}") + " EH/s")
+        facts["network_after"][1].setText(moved(num(net['network_hashrate_eh_s']),
+                                                num(x['network_hashrate_eh_s_after'])) + " EH/s")
         facts["attack_rental"][1].setText(moved(money(after_attack["rental_usd_per_hour"]),
                                                 money(after_attack["rental_usd_per_hour_after_retarget"])))
         facts["attack_hardware"][1].setText(moved(money(before_attack["hardware_usd"]),
@@ -185,20 +187,20 @@ class DecisionsView(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 8, 0, 0)
         row.setSpacing(8)
-        self.btc_chart = self._sweep_chart("$M per MW-year, by BTC price", TIPS["btc_sweep"])
-        self.power_chart = self._sweep_chart("$M per MW-year, by power price", TIPS["power_sweep"])
-        self.horizon_chart = Chart("1 MW: cash, $M", TIPS["horizon"], legend=True)
+        self.btc_chart = self._sweep_chart(tr("$M per MW-year, by BTC price"), tr(TIPS["btc_sweep"]))
+        self.power_chart = self._sweep_chart(tr("$M per MW-year, by power price"), tr(TIPS["power_sweep"]))
+        self.horizon_chart = Chart(tr("1 MW: cash, $M"), tr(TIPS["horizon"]), legend=True)
         _still(self.horizon_chart)
-        self.horizon_mining = self.horizon_chart.plot_item.plot(name="keep mining", pen=pg.mkPen(COLORS["mining"], width=3))
-        self.horizon_ai = self.horizon_chart.plot_item.plot(name="convert to AI", pen=pg.mkPen(COLORS["colocation"], width=3))
+        self.horizon_mining = self.horizon_chart.plot_item.plot(name=tr("keep mining"), pen=pg.mkPen(COLORS["mining"], width=3))
+        self.horizon_ai = self.horizon_chart.plot_item.plot(name=tr("convert to AI"), pen=pg.mkPen(COLORS["colocation"], width=3))
         self.horizon_chart.plot_item.addItem(pg.InfiniteLine(angle=0, pos=0, pen=pg.mkPen(COLORS["before"], width=1)))
         self.halving_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=1.5, style=Qt.PenStyle.DashLine))
         self.horizon_chart.plot_item.addItem(self.halving_line)
         right = QVBoxLayout()
         months_row = QHBoxLayout()
-        months_row.addWidget(QLabel("Horizon"))
-        self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=" months")
-        self.months_spin.setToolTip(TIPS["horizon"])
+        months_row.addWidget(QLabel(tr("Horizon")))
+        self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=tr(" months"))
+        self.months_spin.setToolTip(tr(TIPS["horizon"]))
         months_row.addWidget(self.months_spin)
         months_row.addStretch(1)
         right.addLayout(months_row)
@@ -222,8 +224,8 @@ class DecisionsView(QWidget):
     def _sweep_chart(title: str, tip: str) -> Chart:
         chart = Chart(title, tip, legend=True)
         _still(chart)
-        chart.mining_curve = chart.plot_item.plot(name="mining", pen=pg.mkPen(COLORS["mining"], width=3))
-        chart.ai_curve = chart.plot_item.plot(name="AI", pen=pg.mkPen(COLORS["colocation"], width=3))
+        chart.mining_curve = chart.plot_item.plot(name=tr("mining"), pen=pg.mkPen(COLORS["mining"], width=3))
+        chart.ai_curve = chart.plot_item.plot(name=tr("AI"), pen=pg.mkPen(COLORS["colocation"], width=3))
         chart.crossover = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
         chart.plot_item.addItem(chart.crossover)
         chart.setMinimumWidth(220)
@@ -242,19 +244,17 @@ class DecisionsView(QWidget):
         btc, power, h, w = fig["btc_sweep"], fig["power_sweep"], fig["horizon"], fig["world"]
         self._show_sweep(self.btc_chart, btc.x / 1000, btc)
         self._show_sweep(self.power_chart, power.x * 100, power)
-        self.btc_chart.plot_item.setLabel("bottom", "BTC price, $k")
-        self.power_chart.plot_item.setLabel("bottom", "power price, cents/kWh")
-
-        def where(sweep: Any, fmt: str, name: str) -> str:
-            if sweep.crossover is None:
-                return f"mining never matches AI at any {name}"
-            return f"mining matches AI at {fmt.format(sweep.crossover)}"
-
-        self.sweep_text.setText(
-            f"At {difficulty_text(w['difficulty'])} and ${w['power_price_usd_per_kwh']:.3f}/kWh, "
-            f"{where(btc, '${:,.0f}', 'BTC price')} per BTC; at ${w['btc_price_usd']:,.0f}, "
-            f"{where(power, '{:.3f} $/kWh', 'power price')}. Per MW of grid power, machines and site "
-            "written off over their lives; the AI hall once built.")
+        self.btc_chart.plot_item.setLabel("bottom", tr("BTC price, $k"))
+        self.power_chart.plot_item.setLabel("bottom", tr("power price, cents/kWh"))
+        btc_words = (tr("mining never matches AI at any BTC price") if btc.crossover is None
+                     else tr("mining matches AI at {price} per BTC").format(price=money(btc.crossover)))
+        power_words = (tr("mining never matches AI at any power price") if power.crossover is None
+                       else tr("mining matches AI at {price} $/kWh").format(price=num(power.crossover, 3)))
+        self.sweep_text.setText(tr(
+            "At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
+            "and site written off over their lives; the AI hall once built.").format(
+                difficulty=difficulty_text(w['difficulty']), power=num(w['power_price_usd_per_kwh'], 3),
+                btc=btc_words, price=money(w['btc_price_usd']), power_words=power_words))
         self.horizon_mining.setData(h.months, h.mining_cash_usd / 1e6)
         self.horizon_ai.setData(h.months, h.ai_cash_usd / 1e6)
         self.halving_line.setVisible(h.halving_month is not None)
@@ -262,12 +262,17 @@ class DecisionsView(QWidget):
             self.halving_line.setValue(h.halving_month)
 
         def payback(month: int | None) -> str:
-            return f"pays back in month {month}" if month else "does not pay back"
+            return tr("pays back in month {n}").format(n=month) if month else tr("does not pay back")
 
-        self.horizon_text.setText(
-            f"Keep mining: machines {money(h.mining_capex_usd)}, {payback(h.mining_payback_month)}, "
-            f"NPV {money(h.mining_npv_usd)}. Convert: shell {money(h.ai_capex_usd)}, "
-            f"{payback(h.ai_payback_month)}, NPV {money(h.ai_npv_usd)} (over {len(h.months)} months; "
-            f"difficulty {w['difficulty_growth_per_month'] * 100:+.1f}%/month, BTC "
-            f"{w['btc_price_change_per_year'] * 100:+.0f}%/yr"
-            + (f", halving in month {h.halving_month}" if h.halving_month else "") + ").")
+        def signed(value: float, decimals: int) -> str:
+            return ("+" if value >= 0 else "") + num(value, decimals)
+
+        self.horizon_text.setText(tr(
+            "Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, "
+            "{ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr").format(
+                mining_capex=money(h.mining_capex_usd), mining_payback=payback(h.mining_payback_month),
+                mining_npv=money(h.mining_npv_usd), ai_capex=money(h.ai_capex_usd),
+                ai_payback=payback(h.ai_payback_month), ai_npv=money(h.ai_npv_usd), months=len(h.months),
+                growth=signed(w['difficulty_growth_per_month'] * 100, 1),
+                btc=signed(w['btc_price_change_per_year'] * 100, 0))
+            + (tr(", halving in month {n}").format(n=h.halving_month) if h.halving_month else "") + ").")

@@ -6,7 +6,8 @@ import numpy as np
 
 from engine.economy.scenarios import PARAMETERS, ParameterSpec
 from gui.charts import Chart
-from gui.economics.text import display_for
+from gui.economics.text import display_for, parameter_label
+from gui.i18n import num, tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
 from gui.theme import DARK, font_pt
 
@@ -26,17 +27,18 @@ class ParameterSpinBox(QDoubleSpinBox):
         self.setRange(d.to_shown(self.spec.low), d.to_shown(self.spec.high))
         self.setSingleStep(d.step)
         self.setPrefix(d.prefix)
-        self.setSuffix(d.suffix)
+        self.setSuffix(tr(d.suffix))
         self.setKeyboardTracking(False)  # apply on Enter, focus loss or the arrows, not per keystroke
         self.setGroupSeparatorShown(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.setAccessibleName(self.spec.label)
+        self.setAccessibleName(parameter_label(name))
         self._last_refusal = ""
 
-    def range_text(self, between: str = "to") -> str:
+    def range_text(self, between: str = "") -> str:
+        between = between or tr("to")
         d = self.display
-        return (f"{d.prefix}{self.minimum():,.{d.decimals}f} {between} {d.prefix}{self.maximum():,.{d.decimals}f}"
-                f"{d.suffix}")
+        return (f"{d.prefix}{num(self.minimum(), d.decimals)} {between} {d.prefix}"
+                f"{num(self.maximum(), d.decimals)}{tr(d.suffix)}")
 
     def validate(self, text: str, pos: int):  # noqa: D401 - Qt's virtual
         result = super().validate(text, pos)
@@ -51,16 +53,17 @@ class ParameterSpinBox(QDoubleSpinBox):
         return result
 
     def why_refused(self, text: str) -> str:
-        label = self.spec.label[:1].upper() + self.spec.label[1:]
+        label = parameter_label(self.name)
         core = text.strip()
         for affix in (self.prefix(), self.suffix()):
             core = core.replace(affix.strip(), "") if affix.strip() else core
-        core = core.replace(",", "").replace(" ", "")
-        try:
-            float(core)
-        except ValueError:
-            return f"{label}: “{text.strip()}” is not a number."
-        return f"{label} must be between {self.range_text('and')}; “{text.strip()}” was refused."
+        locale = self.locale()
+        core = "".join(core.replace(locale.groupSeparator(), "").split())
+        _, is_number = locale.toDouble(core)
+        if not is_number:
+            return tr("{name}: “{text}” is not a number.").format(name=label, text=text.strip())
+        return tr("{name} must be between {range}; “{text}” was refused.").format(
+            name=label, range=self.range_text(tr("and")), text=text.strip())
 
 
 class BarChart(Chart):

@@ -1,0 +1,1397 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name></name>
+    <message>
+        <source>Hashrate over time: the total (thick) and each mining core (thin). A gap means the node or the miner was stopped.</source>
+        <translation>La puissance de calcul au fil du temps : le total (trait épais) et chaque cœur qui mine (trait fin). Un trou signifie que le nœud ou le mineur était arrêté.</translation>
+    </message>
+    <message>
+        <source>Seconds between blocks. The dashed line is the target spacing; when blocks come faster, the next retarget raises the difficulty.</source>
+        <translation>Secondes entre deux blocs. La ligne pointillée est l&apos;espacement visé ; quand les blocs arrivent plus vite, le prochain réajustement augmente la difficulté.</translation>
+    </message>
+    <message>
+        <source>The difficulty written in each block&apos;s header (nBits). It changes only at retarget heights.</source>
+        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs de réajustement.</translation>
+    </message>
+    <message>
+        <source>Block reward by height. Red lines mark the halvings.</source>
+        <translation>Récompense de bloc selon la hauteur. Les lignes rouges marquent les halvings.</translation>
+    </message>
+    <message>
+        <source>The most recent blocks, newest first, read from their headers.</source>
+        <translation>Les blocs les plus récents, du plus récent au plus ancien, lus dans leurs en-têtes.</translation>
+    </message>
+    <message>
+        <source>Hashrate</source>
+        <translation>Puissance de calcul</translation>
+    </message>
+    <message>
+        <source>seconds since start</source>
+        <translation>secondes depuis le début</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>total</translation>
+    </message>
+    <message>
+        <source>core {n}</source>
+        <translation>cœur {n}</translation>
+    </message>
+    <message>
+        <source>Time between blocks</source>
+        <translation>Temps entre les blocs</translation>
+    </message>
+    <message>
+        <source>block height</source>
+        <translation>hauteur de bloc</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>secondes</translation>
+    </message>
+    <message>
+        <source>interval</source>
+        <translation>intervalle</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>cible</translation>
+    </message>
+    <message>
+        <source>Difficulty</source>
+        <translation>Difficulté</translation>
+    </message>
+    <message>
+        <source>difficulty</source>
+        <translation>difficulté</translation>
+    </message>
+    <message>
+        <source>block height · red lines: halvings</source>
+        <translation>hauteur de bloc · lignes rouges : halvings</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Hauteur</translation>
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation>Empreinte</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervalle</translation>
+    </message>
+    <message>
+        <source>Preparing the SHA-256d kernels and sizing the new lab chain to this computer (the very first launch compiles them)…</source>
+        <translation>Préparation des noyaux SHA-256d et calibrage de la nouvelle chaîne du labo pour cet ordinateur (le tout premier lancement les compile)…</translation>
+    </message>
+    <message>
+        <source>Compiling the {kernel} kernel (once; up to ~10 s each)…</source>
+        <translation>Compilation du noyau {kernel} (une seule fois ; jusqu&apos;à ~10 s chacun)…</translation>
+    </message>
+    <message>
+        <source>Kernel {kernel} ready</source>
+        <translation>Noyau {kernel} prêt</translation>
+    </message>
+    <message>
+        <source>Timing the {kernel} kernel…</source>
+        <translation>Chronométrage du noyau {kernel}…</translation>
+    </message>
+    <message>
+        <source>Could not prepare the SHA-256d kernels ({error}). Check that the cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.</source>
+        <translation>Impossible de préparer les noyaux SHA-256d ({error}). Vérifiez que le dossier de cache est accessible en écriture, ou définissez MINE2COMPUTE_KERNEL=scalar.</translation>
+    </message>
+    <message>
+        <source>Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s on {cores} cores</source>
+        <translation>Noyaux prêts en {s:.0f} s : {kernel}, le plus rapide ici, {mhs:.1f} MH/s sur {cores} cœurs</translation>
+    </message>
+    <message>
+        <source>Starting the node…</source>
+        <translation>Démarrage du nœud…</translation>
+    </message>
+    <message>
+        <source>Node ready at {url}</source>
+        <translation>Nœud prêt à {url}</translation>
+    </message>
+    <message>
+        <source>Compiling the fast {kernel} kernel (mining meanwhile)…</source>
+        <translation>Compilation du noyau rapide {kernel} (le minage continue)…</translation>
+    </message>
+    <message>
+        <source>Fast kernel {kernel} compiled in {s:.0f} s</source>
+        <translation>Noyau rapide {kernel} compilé en {s:.0f} s</translation>
+    </message>
+    <message>
+        <source>Timing the {kernel} kernel to mine with the fastest…</source>
+        <translation>Chronométrage du noyau {kernel} pour miner avec le plus rapide…</translation>
+    </message>
+    <message>
+        <source>Mining with the {kernel} kernel</source>
+        <translation>Minage avec le noyau {kernel}</translation>
+    </message>
+    <message>
+        <source>Node unreachable ({error}); retrying in {s:.0f} s</source>
+        <translation>Nœud injoignable ({error}) ; nouvel essai dans {s:.0f} s</translation>
+    </message>
+    <message>
+        <source>AI billing not updated: {error}</source>
+        <translation>Facturation de l&apos;IA non mise à jour : {error}</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>Scénario</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Recharger</translation>
+    </message>
+    <message>
+        <source>Reset to preset</source>
+        <translation>Revenir au préréglage</translation>
+    </message>
+    <message>
+        <source>Lab chain = the network</source>
+        <translation>Chaîne du labo = le réseau</translation>
+    </message>
+    <message>
+        <source>Site follows the cores (everyone converting like us)</source>
+        <translation>Le site suit les cœurs (tout le monde se convertit comme nous)</translation>
+    </message>
+    <message>
+        <source>Read aloud</source>
+        <translation>À lire à voix haute</translation>
+    </message>
+    <message>
+        <source>The scenario&apos;s story in words a class can follow.</source>
+        <translation>L&apos;histoire du scénario, en mots qu&apos;une classe peut suivre.</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Autres</translation>
+    </message>
+    <message>
+        <source>Preset figures: the lab has not reported yet.</source>
+        <translation>Chiffres du préréglage : le labo n&apos;a encore rien transmis.</translation>
+    </message>
+    <message>
+        <source>Hashprice</source>
+        <translation>Hashprice</translation>
+    </message>
+    <message>
+        <source>Break-even power price</source>
+        <translation>Prix de l&apos;électricité au point mort</translation>
+    </message>
+    <message>
+        <source>Site profit per day</source>
+        <translation>Bénéfice du site par jour</translation>
+    </message>
+    <message>
+        <source>Bitcoin network</source>
+        <translation>Réseau Bitcoin</translation>
+    </message>
+    <message>
+        <source>Your site: mining or AI</source>
+        <translation>Votre site : minage ou IA</translation>
+    </message>
+    <message>
+        <source>The network: if miners leave</source>
+        <translation>Le réseau : si les mineurs partent</translation>
+    </message>
+    <message>
+        <source>Decisions: price, power, horizon</source>
+        <translation>Décisions : prix, électricité, horizon</translation>
+    </message>
+    <message>
+        <source>⚠  Could not load {error}</source>
+        <translation>⚠  Chargement impossible : {error}</translation>
+    </message>
+    <message>
+        <source>  (your copy)</source>
+        <translation>  (votre copie)</translation>
+    </message>
+    <message>
+        <source>No scenario could be loaded; see the errors above.</source>
+        <translation>Aucun scénario n&apos;a pu être chargé ; voir les erreurs ci-dessus.</translation>
+    </message>
+    <message>
+        <source>{name}: allowed {range}.
+Source: {source}</source>
+        <translation>{name} : autorisé {range}.
+Source : {source}</translation>
+    </message>
+    <message>
+        <source>You changed it; the preset says {value}.</source>
+        <translation>Vous l&apos;avez modifié ; le préréglage indique {value}.</translation>
+    </message>
+    <message>
+        <source>{n}%</source>
+        <translation>{n} %</translation>
+    </message>
+    <message>
+        <source>The lab&apos;s state could not be read ({error}); showing the preset figures.</source>
+        <translation>L&apos;état du labo n&apos;a pas pu être lu ({error}) ; chiffres du préréglage affichés.</translation>
+    </message>
+    <message>
+        <source>The model cannot use these numbers: {error}</source>
+        <translation>Le modèle ne peut pas utiliser ces nombres : {error}</translation>
+    </message>
+    <message>
+        <source>per PH/s per day ({sats} sats)</source>
+        <translation>par PH/s et par jour ({sats} sats)</translation>
+    </message>
+    <message>
+        <source>world today: {today} / if the network shrank like the lab: {lab}</source>
+        <translation>le monde aujourd&apos;hui : {today} / si le réseau rétrécissait comme le labo : {lab}</translation>
+    </message>
+    <message>
+        <source>for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power</source>
+        <translation>pour des machines à {eff} J/TH ; à {price} /kWh, un PH/s gagne {margin} par jour après l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>for {eff} J/TH machines; at {price} /kWh a PH/s loses {margin} a day after power</source>
+        <translation>pour des machines à {eff} J/TH ; à {price} /kWh, un PH/s perd {margin} par jour après l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>per MW-year: mining {mining}, AI {ai}</source>
+        <translation>par MW et par an : minage {mining}, IA {ai}</translation>
+    </message>
+    <message>
+        <source>per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank like the lab: mining {mining}, AI {ai}</source>
+        <translation>par MW et par an, le monde aujourd&apos;hui : minage {mining_today}, IA {ai_today} / si le réseau rétrécissait comme le labo : minage {mining}, IA {ai}</translation>
+    </message>
+    <message>
+        <source>; AI earns after {n} months of building</source>
+        <translation> ; l&apos;IA rapporte après {n} mois de travaux</translation>
+    </message>
+    <message>
+        <source>difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}</source>
+        <translation>difficulté {difficulty} · subvention {subsidy} BTC + frais {fees} BTC · BTC {price}</translation>
+    </message>
+    <message>
+        <source>world today {difficulty} / like the lab </source>
+        <translation>le monde aujourd&apos;hui {difficulty} / comme le labo </translation>
+    </message>
+    <message>
+        <source>Preset figures: the lab has not reported yet. Once it runs, its chain stands for the Bitcoin network and your site lives inside it.</source>
+        <translation>Chiffres du préréglage : le labo n&apos;a encore rien transmis. Dès qu&apos;il tourne, sa chaîne représente le réseau Bitcoin et votre site vit à l&apos;intérieur.</translation>
+    </message>
+    <message>
+        <source>Preset figures: following the lab is switched off.</source>
+        <translation>Chiffres du préréglage : le suivi du labo est désactivé.</translation>
+    </message>
+    <message>
+        <source>● The lab chain is the network in miniature ({compression}). Height {height}: </source>
+        <translation>● La chaîne du labo est le réseau en miniature ({compression}). Hauteur {height} : </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n halving(s) so far (the {years} halving(s); subsidy {subsidy} BTC)</source>
+        <translation>
+            <numerusform>%n halving jusqu&apos;ici (le halving de {years} ; subvention {subsidy} BTC)</numerusform>
+            <numerusform>%n halvings jusqu&apos;ici (les halvings de {years} ; subvention {subsidy} BTC)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>next halving ({year}) in %n block(s)</source>
+        <translation>
+            <numerusform>prochain halving ({year}) dans %n bloc</numerusform>
+            <numerusform>prochain halving ({year}) dans %n blocs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>difficulty ×{ratio} since the chain&apos;s start (luck alone: ×{low}–{high}, ±{sigma}% per retarget)</source>
+        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma} % par réajustement)</translation>
+    </message>
+    <message>
+        <source>everyone converting like us</source>
+        <translation>tout le monde se convertit comme nous</translation>
+    </message>
+    <message>
+        <source>the rest of the industry; your site keeps its own split</source>
+        <translation>le reste de l&apos;industrie ; votre site garde sa propre répartition</translation>
+    </message>
+    <message>
+        <source>{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%</source>
+        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share} % du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change} %</translation>
+    </message>
+    <message>
+        <source>; the AI hall&apos;s measured uptime {uptime}%</source>
+        <translation> ; disponibilité mesurée de la salle IA {uptime} %</translation>
+    </message>
+    <message>
+        <source>network difficulty</source>
+        <translation>difficulté du réseau</translation>
+    </message>
+    <message>
+        <source>block subsidy</source>
+        <translation>subvention de bloc</translation>
+    </message>
+    <message>
+        <source>fees per block</source>
+        <translation>frais par bloc</translation>
+    </message>
+    <message>
+        <source>BTC price</source>
+        <translation>prix du BTC</translation>
+    </message>
+    <message>
+        <source>ASIC efficiency</source>
+        <translation>efficacité des ASIC</translation>
+    </message>
+    <message>
+        <source>power price</source>
+        <translation>prix de l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>mining power</source>
+        <translation>puissance de minage</translation>
+    </message>
+    <message>
+        <source>power converted to AI (facility)</source>
+        <translation>puissance convertie à l&apos;IA (installation)</translation>
+    </message>
+    <message>
+        <source>mining site capex (no machines)</source>
+        <translation>investissement du site de minage (hors machines)</translation>
+    </message>
+    <message>
+        <source>mining site write-off</source>
+        <translation>amortissement du site de minage</translation>
+    </message>
+    <message>
+        <source>ASIC machines&apos; write-off</source>
+        <translation>amortissement des machines ASIC</translation>
+    </message>
+    <message>
+        <source>share of time mining runs</source>
+        <translation>part du temps où le minage tourne</translation>
+    </message>
+    <message>
+        <source>credit for curtailed MWh</source>
+        <translation>crédit par MWh effacé</translation>
+    </message>
+    <message>
+        <source>PUE of the AI hall</source>
+        <translation>PUE de la salle IA</translation>
+    </message>
+    <message>
+        <source>AI data-centre shell capex</source>
+        <translation>investissement du bâtiment de centre de données IA</translation>
+    </message>
+    <message>
+        <source>AI shell write-off</source>
+        <translation>amortissement du bâtiment IA</translation>
+    </message>
+    <message>
+        <source>colocation lease</source>
+        <translation>loyer de colocation</translation>
+    </message>
+    <message>
+        <source>lease operating margin</source>
+        <translation>marge d&apos;exploitation du loyer</translation>
+    </message>
+    <message>
+        <source>GPU capex</source>
+        <translation>investissement GPU</translation>
+    </message>
+    <message>
+        <source>GPU write-off</source>
+        <translation>amortissement des GPU</translation>
+    </message>
+    <message>
+        <source>GPU rental price</source>
+        <translation>prix de location d&apos;un GPU</translation>
+    </message>
+    <message>
+        <source>power per GPU, all-in</source>
+        <translation>puissance par GPU, tout compris</translation>
+    </message>
+    <message>
+        <source>share of GPU-hours sold</source>
+        <translation>part des heures GPU vendues</translation>
+    </message>
+    <message>
+        <source>other GPU-cloud costs, share of revenue</source>
+        <translation>autres coûts du cloud GPU, part du chiffre d&apos;affaires</translation>
+    </message>
+    <message>
+        <source>availability the AI hall achieves</source>
+        <translation>disponibilité atteinte par la salle IA</translation>
+    </message>
+    <message>
+        <source>availability promised to the AI tenant</source>
+        <translation>disponibilité promise au locataire IA</translation>
+    </message>
+    <message>
+        <source>hours of revenue refunded per hour below the SLA</source>
+        <translation>heures de revenu remboursées par heure sous le SLA</translation>
+    </message>
+    <message>
+        <source>conversion time</source>
+        <translation>durée de conversion</translation>
+    </message>
+    <message>
+        <source>share of network hashrate that switches off</source>
+        <translation>part de la puissance du réseau qui s&apos;éteint</translation>
+    </message>
+    <message>
+        <source>ASIC machines&apos; price</source>
+        <translation>prix des machines ASIC</translation>
+    </message>
+    <message>
+        <source>difficulty growth per month</source>
+        <translation>croissance de la difficulté par mois</translation>
+    </message>
+    <message>
+        <source>BTC price change per year</source>
+        <translation>variation du prix du BTC par an</translation>
+    </message>
+    <message>
+        <source>months to the next real halving</source>
+        <translation>mois jusqu&apos;au prochain vrai halving</translation>
+    </message>
+    <message>
+        <source>discount rate for NPV</source>
+        <translation>taux d&apos;actualisation pour la VAN</translation>
+    </message>
+    <message>
+        <source>rented hashrate&apos;s premium over hashprice</source>
+        <translation>prime de la puissance louée sur le hashprice</translation>
+    </message>
+    <message>
+        <source>Each scenario is a real moment of the 2024-2025 story, with every number citing where it comes from. Pick one, read its explanation aloud, then change the numbers.</source>
+        <translation>Chaque scénario est un moment réel de l&apos;histoire de 2024-2025, chaque nombre citant sa source. Choisissez-en un, lisez son explication à voix haute, puis changez les nombres.</translation>
+    </message>
+    <message>
+        <source>Read the scenario files again (after you edited your own copy).</source>
+        <translation>Relire les fichiers de scénario (après avoir modifié votre propre copie).</translation>
+    </message>
+    <message>
+        <source>Put every number back to the scenario&apos;s published values.</source>
+        <translation>Remettre chaque nombre aux valeurs publiées du scénario.</translation>
+    </message>
+    <message>
+        <source>When ticked, the lab chain is the Bitcoin network in miniature: its halvings are real halvings (2028, 2032, ...) and its difficulty, against its own start, scales the world&apos;s. Every core mining on it is an equal share of the world&apos;s hashrate.</source>
+        <translation>Cochée, la chaîne du labo est le réseau Bitcoin en miniature : ses halvings sont de vrais halvings (2028, 2032…) et sa difficulté, rapportée à son propre départ, met à l&apos;échelle celle du monde. Chaque cœur qui mine dessus est une part égale de la puissance mondiale.</translation>
+    </message>
+    <message>
+        <source>When ticked, your site&apos;s mining/AI split follows the cores: the lab is then everyone converting like us. When not, the site keeps the scenario&apos;s split and moving cores is the rest of the industry converting.</source>
+        <translation>Cochée, la répartition minage/IA de votre site suit les cœurs : le labo est alors tout le monde se convertissant comme nous. Sinon, le site garde la répartition du scénario et déplacer des cœurs, c&apos;est le reste de l&apos;industrie qui se convertit.</translation>
+    </message>
+    <message>
+        <source>The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal share of the world&apos;s hashrate, so moving cores to AI is the whole industry converting, and the retarget that follows lowers the world&apos;s difficulty so the miners who stay earn more per hash. Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own choice moves world difficulty only by its share, and its profit is shown both in the world as it is today and in a world that shrank like the lab.</source>
+        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et le réajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4 %) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
+    </message>
+    <message>
+        <source>Hashprice: how many dollars one petahash per second of mining machines earns in a day. It falls when the block reward halves or the difficulty rises, and rises with the bitcoin price.</source>
+        <translation>Hashprice : combien de dollars rapporte en un jour un pétahash par seconde de machines de minage. Il baisse quand la récompense de bloc est divisée par deux ou que la difficulté monte, et monte avec le prix du bitcoin.</translation>
+    </message>
+    <message>
+        <source>Break-even power price: the electricity price at which these machines earn exactly their power bill. A miner paying more than this loses money on every block it tries to find.</source>
+        <translation>Prix de l&apos;électricité au point mort : le prix auquel ces machines gagnent exactement leur facture d&apos;électricité. Un mineur qui paie plus cher perd de l&apos;argent sur chaque bloc qu&apos;il tente de trouver.</translation>
+    </message>
+    <message>
+        <source>The whole site&apos;s profit per day: what the mining half and the AI half earn, minus power, running costs and the cost of the buildings and machines spread over their lifetime.</source>
+        <translation>Le bénéfice du site entier par jour : ce que gagnent la moitié minage et la moitié IA, moins l&apos;électricité, les frais d&apos;exploitation et le coût des bâtiments et des machines réparti sur leur durée de vie.</translation>
+    </message>
+    <message>
+        <source>The whole Bitcoin network: its total computing power in exahashes per second (a billion billion guesses every second), worked out from the difficulty.</source>
+        <translation>Tout le réseau Bitcoin : sa puissance de calcul totale en exahashes par seconde (un milliard de milliards d&apos;essais chaque seconde), déduite de la difficulté.</translation>
+    </message>
+    <message>
+        <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.</source>
+        <translation>Ce que rapporte un kilowattheure tiré du réseau électrique : brûlé dans des machines de minage, loué à un locataire IA en colocation (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;énergie en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau : le loyer rapporte environ deux fois le minage, un cloud GPU environ 11 fois.</translation>
+    </message>
+    <message>
+        <source>The site&apos;s money per day, split between the megawatts still mining (orange) and the megawatts converted to AI (teal). Costs include power, running costs and the buildings and machines spread over their lifetime.</source>
+        <translation>L&apos;argent du site par jour, réparti entre les mégawatts qui minent encore (orange) et ceux convertis à l&apos;IA (turquoise). Les coûts comprennent l&apos;électricité, l&apos;exploitation, et les bâtiments et machines répartis sur leur durée de vie.</translation>
+    </message>
+    <message>
+        <source>If a share of the world&apos;s miners switch off, the next difficulty adjustment makes the puzzle easier, so the miners who stay earn more per hash. The adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.</source>
+        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75 % de départs, la courbe est plate.</translation>
+    </message>
+    <message>
+        <source>Drag to choose the share of the world&apos;s hashrate that switches off, for example because miners turned their power over to AI.</source>
+        <translation>Faites glisser pour choisir la part de la puissance mondiale qui s&apos;éteint, par exemple parce que des mineurs ont donné leur électricité à l&apos;IA.</translation>
+    </message>
+    <message>
+        <source>Until the next difficulty adjustment the puzzle stays as hard, so with fewer machines blocks come more slowly than every 10 minutes.</source>
+        <translation>Jusqu&apos;au prochain ajustement de difficulté, le problème reste aussi dur : avec moins de machines, les blocs arrivent plus lentement que toutes les 10 minutes.</translation>
+    </message>
+    <message>
+        <source>The difficulty after the next adjustment: Bitcoin makes the puzzle easier so that blocks come every 10 minutes again (at most 4 times easier at once).</source>
+        <translation>La difficulté après le prochain ajustement : Bitcoin facilite le problème pour que les blocs reviennent toutes les 10 minutes (au plus 4 fois plus facile d&apos;un coup).</translation>
+    </message>
+    <message>
+        <source>What the miners who stay earn per petahash per day, before and after the adjustment: the same reward is shared among fewer machines.</source>
+        <translation>Ce que gagnent par pétahash et par jour les mineurs qui restent, avant et après l&apos;ajustement : la même récompense partagée entre moins de machines.</translation>
+    </message>
+    <message>
+        <source>The whole network&apos;s computing power before and after the miners leave, in exahashes per second (a billion billion guesses every second).</source>
+        <translation>La puissance de calcul du réseau entier avant et après le départ des mineurs, en exahashes par seconde (un milliard de milliards d&apos;essais chaque seconde).</translation>
+    </message>
+    <message>
+        <source>To rewrite recent blocks an attacker needs more computing power than everyone else together (a 51% attack). Renting that much for one hour costs about this: right after miners leave it is cheaper, but once difficulty retargets it costs the same as before. No market rents a majority of Bitcoin&apos;s hashrate: a bound.</source>
+        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51 %). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté réajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
+    </message>
+    <message>
+        <source>Buying machines as powerful as the whole honest network, plus a day of electricity to run them. When miners leave, an attacker needs less hardware.</source>
+        <translation>Acheter des machines aussi puissantes que tout le réseau honnête, plus une journée d&apos;électricité pour les faire tourner. Quand des mineurs partent, un attaquant a besoin de moins de matériel.</translation>
+    </message>
+    <message>
+        <source>Profit per megawatt-year for mining and for AI as the bitcoin price changes; the line marks the price at which mining earns what AI earns.</source>
+        <translation>Bénéfice par mégawatt-an du minage et de l&apos;IA selon le prix du bitcoin ; la ligne marque le prix auquel le minage gagne autant que l&apos;IA.</translation>
+    </message>
+    <message>
+        <source>Profit per megawatt-year as the power price changes. A colocation tenant pays its own power, so the lease does not move; mining falls as power gets dearer.</source>
+        <translation>Bénéfice par mégawatt-an selon le prix de l&apos;électricité. Un locataire en colocation paie sa propre électricité, donc le loyer ne bouge pas ; le minage baisse quand l&apos;électricité renchérit.</translation>
+    </message>
+    <message>
+        <source>One megawatt over the coming months: buy new machines and keep mining, or build an AI hall and lease it. Difficulty keeps growing, the next real halving cuts the reward; the lines show the cash after the upfront spend.</source>
+        <translation>Un mégawatt sur les mois à venir : acheter de nouvelles machines et continuer à miner, ou construire une salle IA et la louer. La difficulté continue de croître, le prochain vrai halving réduit la récompense ; les courbes montrent la trésorerie après la dépense initiale.</translation>
+    </message>
+    <message>
+        <source>Every number the model uses. Hover over one to see where it comes from. Values outside the sensible range are refused with a message.</source>
+        <translation>Chaque nombre utilisé par le modèle. Survolez-en un pour voir sa source. Les valeurs hors de la plage raisonnable sont refusées avec un message.</translation>
+    </message>
+    <message>
+        <source>Mining</source>
+        <translation>Minage</translation>
+    </message>
+    <message>
+        <source>AI hall</source>
+        <translation>Salle IA</translation>
+    </message>
+    <message>
+        <source>GPU cloud</source>
+        <translation>Cloud GPU</translation>
+    </message>
+    <message>
+        <source>Network view</source>
+        <translation>Vue réseau</translation>
+    </message>
+    <message>
+        <source>Decisions</source>
+        <translation>Décisions</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> ans</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> mois</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <comment>money: trillion</comment>
+        <translation>T</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <comment>money: billion</comment>
+        <translation>Md</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <comment>money: million</comment>
+        <translation>M</translation>
+    </message>
+    <message>
+        <source>k</source>
+        <comment>money: thousand</comment>
+        <translation>k</translation>
+    </message>
+    <message>
+        <source>over 999×</source>
+        <translation>plus de 999×</translation>
+    </message>
+    <message>
+        <source>a lab retarget = {blocks} blocks for {real}</source>
+        <translation>un réajustement du labo = {blocks} blocs pour {real}</translation>
+    </message>
+    <message>
+        <source>no retargets on this chain</source>
+        <translation>pas de réajustement sur cette chaîne</translation>
+    </message>
+    <message>
+        <source>a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}</source>
+        <translation>un bloc du labo = {s} s pour 10 min, {retarget}, un halving du labo = {blocks} blocs pour {real}</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>What a grid kWh earns (USD)</source>
+        <translation>Ce que rapporte un kWh du réseau (USD)</translation>
+    </message>
+    <message>
+        <source>AI lease</source>
+        <translation>Loyer IA</translation>
+    </message>
+    <message>
+        <source>The site&apos;s day (million USD)</source>
+        <translation>La journée du site (millions USD)</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Revenus</translation>
+    </message>
+    <message>
+        <source>Costs</source>
+        <translation>Coûts</translation>
+    </message>
+    <message>
+        <source>Profit</source>
+        <translation>Bénéfice</translation>
+    </message>
+    <message>
+        <source>Mining {mw} MW</source>
+        <translation>Minage {mw} MW</translation>
+    </message>
+    <message>
+        <source>AI {mw} MW</source>
+        <translation>IA {mw} MW</translation>
+    </message>
+    <message>
+        <source>Network view: if miners leave</source>
+        <translation>Vue réseau : si les mineurs partent</translation>
+    </message>
+    <message>
+        <source>Share of hashrate that leaves</source>
+        <translation>Part de la puissance qui part</translation>
+    </message>
+    <message>
+        <source>Hashrate that leaves</source>
+        <translation>Puissance qui part</translation>
+    </message>
+    <message>
+        <source>Block time until the retarget</source>
+        <translation>Temps de bloc jusqu&apos;au réajustement</translation>
+    </message>
+    <message>
+        <source>Difficulty after the retarget</source>
+        <translation>Difficulté après le réajustement</translation>
+    </message>
+    <message>
+        <source>Survivors&apos; hashprice</source>
+        <translation>Hashprice des survivants</translation>
+    </message>
+    <message>
+        <source>Network hashrate</source>
+        <translation>Puissance du réseau</translation>
+    </message>
+    <message>
+        <source>51% attack: rent, per hour (now → after retarget)</source>
+        <translation>Attaque à 51 % : location, par heure (maintenant → après réajustement)</translation>
+    </message>
+    <message>
+        <source>51% attack: buy machines</source>
+        <translation>Attaque à 51 % : achat de machines</translation>
+    </message>
+    <message>
+        <source>Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. When miners leave it gets easier: those who stay earn more per hash, and an attacker needs less hardware. Renting is cheaper only until the retarget; no market rents a majority of Bitcoin&apos;s hashrate, so that figure is a bound.</source>
+        <translation>Tous les 2016 blocs, Bitcoin réajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;au réajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
+    </message>
+    <message>
+        <source>Survivors&apos; hashprice, $/PH/day</source>
+        <translation>Hashprice des survivants, $/PH/jour</translation>
+    </message>
+    <message>
+        <source>before anyone leaves</source>
+        <translation>avant tout départ</translation>
+    </message>
+    <message>
+        <source>after the retarget</source>
+        <translation>après le réajustement</translation>
+    </message>
+    <message>
+        <source>{time}, for {days} days</source>
+        <translation>{time}, pendant {days} jours</translation>
+    </message>
+    <message>
+        <source>$M per MW-year, by BTC price</source>
+        <translation>M$ par MW-an, selon le prix du BTC</translation>
+    </message>
+    <message>
+        <source>$M per MW-year, by power price</source>
+        <translation>M$ par MW-an, selon le prix de l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>1 MW: cash, $M</source>
+        <translation>1 MW : trésorerie, M$</translation>
+    </message>
+    <message>
+        <source>keep mining</source>
+        <translation>continuer à miner</translation>
+    </message>
+    <message>
+        <source>convert to AI</source>
+        <translation>convertir à l&apos;IA</translation>
+    </message>
+    <message>
+        <source>Horizon</source>
+        <translation>Horizon</translation>
+    </message>
+    <message>
+        <source>mining</source>
+        <translation>minage</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>IA</translation>
+    </message>
+    <message>
+        <source>BTC price, $k</source>
+        <translation>prix du BTC, k$</translation>
+    </message>
+    <message>
+        <source>power price, cents/kWh</source>
+        <translation>prix de l&apos;électricité, centimes/kWh</translation>
+    </message>
+    <message>
+        <source>mining never matches AI at any BTC price</source>
+        <translation>le minage n&apos;égale jamais l&apos;IA, quel que soit le prix du BTC</translation>
+    </message>
+    <message>
+        <source>mining matches AI at {price} per BTC</source>
+        <translation>le minage égale l&apos;IA à {price} par BTC</translation>
+    </message>
+    <message>
+        <source>mining never matches AI at any power price</source>
+        <translation>le minage n&apos;égale jamais l&apos;IA, quel que soit le prix de l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>mining matches AI at {price} $/kWh</source>
+        <translation>le minage égale l&apos;IA à {price} $/kWh</translation>
+    </message>
+    <message>
+        <source>At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines and site written off over their lives; the AI hall once built.</source>
+        <translation>À {difficulty} et {power} $/kWh, {btc} ; à {price}, {power_words}. Par MW de puissance réseau, machines et site amortis sur leur durée de vie ; la salle IA une fois construite.</translation>
+    </message>
+    <message>
+        <source>pays back in month {n}</source>
+        <translation>rentabilisé au mois {n}</translation>
+    </message>
+    <message>
+        <source>does not pay back</source>
+        <translation>jamais rentabilisé</translation>
+    </message>
+    <message>
+        <source>Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, {ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr</source>
+        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth} %/mois, BTC {btc} %/an</translation>
+    </message>
+    <message>
+        <source>, halving in month {n}</source>
+        <translation>, halving au mois {n}</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>{name}: “{text}” is not a number.</source>
+        <translation>{name} : « {text} » n&apos;est pas un nombre.</translation>
+    </message>
+    <message>
+        <source>{name} must be between {range}; “{text}” was refused.</source>
+        <translation>{name} doit être entre {range} ; « {text} » a été refusé.</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>et</translation>
+    </message>
+    <message>
+        <source>How many SHA-256d hashes this laptop tries per second, in millions (MH/s). Each hash is one lottery ticket for the next block.</source>
+        <translation>Combien de hashs SHA-256d cet ordinateur essaie par seconde, en millions (MH/s). Chaque hash est un ticket de loterie pour le prochain bloc.</translation>
+    </message>
+    <message>
+        <source>Blocks this chain has. A new block comes when someone&apos;s hash is below the target.</source>
+        <translation>Les blocs de cette chaîne. Un nouveau bloc arrive quand le hash de quelqu&apos;un passe sous la cible.</translation>
+    </message>
+    <message>
+        <source>How hard it is to find a block, as a multiple of Bitcoin&apos;s easiest difficulty. It is retuned every few blocks so that blocks keep coming at the target pace.</source>
+        <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est réajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
+    </message>
+    <message>
+        <source>New bitcoins paid to whoever finds the next block (the subsidy). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
+        <translation>Les nouveaux bitcoins payés à qui trouve le prochain bloc (la subvention). Elle est divisée par deux à chaque intervalle de halving : sur cette chaîne du labo toutes les quelques minutes, sur Bitcoin tous les quatre ans.</translation>
+    </message>
+    <message>
+        <source>The cores given to AI run real matrix multiplications, like an AI model answering requests. GFLOP/s is billions of calculations per second; the bill is what a site of this size would earn for the same share of its power.</source>
+        <translation>Les cœurs donnés à l&apos;IA font de vraies multiplications de matrices, comme un modèle d&apos;IA qui répond à des requêtes. GFLOP/s, ce sont des milliards de calculs par seconde ; la facture est ce que gagnerait un site de cette taille pour la même part de son électricité.</translation>
+    </message>
+    <message>
+        <source>Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower hashrate; after the next retarget the difficulty follows.</source>
+        <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain réajustement, la difficulté suit.</translation>
+    </message>
+    <message>
+        <source>How many of this computer&apos;s cores the lab may use at all, so a laptop stays cool.</source>
+        <translation>Combien de cœurs de cet ordinateur le labo peut utiliser en tout, pour qu&apos;un portable reste frais.</translation>
+    </message>
+    <message>
+        <source>The node keeps the chain. It runs as its own process and speaks Bitcoin Core&apos;s JSON-RPC.</source>
+        <translation>Le nœud tient la chaîne. Il tourne dans son propre processus et parle le JSON-RPC de Bitcoin Core.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln block(s)</source>
+        <translation>
+            <numerusform>%Ln bloc</numerusform>
+            <numerusform>%Ln blocs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln core(s)</source>
+        <translation>
+            <numerusform>%Ln cœur</numerusform>
+            <numerusform>%Ln cœurs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} h {m:02d} min</translation>
+    </message>
+    <message>
+        <source>Mine-to-Compute Lab</source>
+        <translation>Labo Mine-to-Compute</translation>
+    </message>
+    <message>
+        <source>A real Bitcoin chain and miner on this computer — and what happens when its power goes to AI instead</source>
+        <translation>Une vraie chaîne Bitcoin et un vrai mineur sur cet ordinateur — et ce qui se passe quand son énergie part à l&apos;IA</translation>
+    </message>
+    <message>
+        <source>node: starting…</source>
+        <translation>nœud : démarrage…</translation>
+    </message>
+    <message>
+        <source>Pause mining</source>
+        <translation>Mettre en pause</translation>
+    </message>
+    <message>
+        <source>Stop hashing (the chain and the AI jobs carry on).</source>
+        <translation>Arrêter de hasher (la chaîne et les tâches IA continuent).</translation>
+    </message>
+    <message>
+        <source>Presenter</source>
+        <translation>Présentation</translation>
+    </message>
+    <message>
+        <source>Large fonts and high contrast for a projector (F11 for full screen).</source>
+        <translation>Grandes polices et fort contraste pour un projecteur (F11 pour le plein écran).</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Clair</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Sombre</translation>
+    </message>
+    <message>
+        <source>Switch between the dark and the light theme.</source>
+        <translation>Basculer entre le thème sombre et le thème clair.</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <source>Save every chart as PNG and the data as CSV, for slides.</source>
+        <translation>Enregistrer chaque graphique en PNG et les données en CSV, pour des diapositives.</translation>
+    </message>
+    <message>
+        <source>Language of the window (remembered; the lab restarts in it).</source>
+        <translation>Langue de la fenêtre (retenue ; le labo redémarre dans cette langue).</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Restart node</source>
+        <translation>Redémarrer le nœud</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>Blocs</translation>
+    </message>
+    <message>
+        <source>Block reward</source>
+        <translation>Récompense de bloc</translation>
+    </message>
+    <message>
+        <source>AI jobs</source>
+        <translation>Tâches IA</translation>
+    </message>
+    <message>
+        <source>Mining: – cores</source>
+        <translation>Minage : – cœurs</translation>
+    </message>
+    <message>
+        <source>AI: – cores</source>
+        <translation>IA : – cœurs</translation>
+    </message>
+    <message>
+        <source>Cores moved from mining to AI</source>
+        <translation>Cœurs déplacés du minage vers l&apos;IA</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Utiliser</translation>
+    </message>
+    <message numerus="yes">
+        <source> of %n core(s)</source>
+        <translation>
+            <numerusform> sur %n cœur</numerusform>
+            <numerusform> sur %n cœurs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Chain</source>
+        <translation>Chaîne</translation>
+    </message>
+    <message>
+        <source>Economics</source>
+        <translation>Économie</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>Plein écran</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>The economics panel is not available in this build.</source>
+        <translation>Le panneau d&apos;économie n&apos;est pas disponible dans cette version.</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>Node settings…</source>
+        <translation>Réglages du nœud…</translation>
+    </message>
+    <message>
+        <source>Use the embedded node, Bitcoin Core&apos;s bitcoind, or attach to a running node (a teacher&apos;s, over the network).</source>
+        <translation>Utiliser le nœud intégré, le bitcoind de Bitcoin Core, ou se connecter à un nœud déjà lancé (celui de l&apos;enseignant, par le réseau).</translation>
+    </message>
+    <message>
+        <source>What the node writes: one line per block, reorgs, start and stop.</source>
+        <translation>Ce qu&apos;écrit le nœud : une ligne par bloc, les réorganisations, le démarrage et l&apos;arrêt.</translation>
+    </message>
+    <message>
+        <source>Block {height} found by this laptop!</source>
+        <translation>Bloc {height} trouvé par cet ordinateur !</translation>
+    </message>
+    <message>
+        <source>Block {height} rejected: {reason}</source>
+        <translation>Bloc {height} refusé : {reason}</translation>
+    </message>
+    <message>
+        <source>Mining: {cores}</source>
+        <translation>Minage : {cores}</translation>
+    </message>
+    <message>
+        <source>AI: {cores}</source>
+        <translation>IA : {cores}</translation>
+    </message>
+    <message>
+        <source>Resume mining</source>
+        <translation>Reprendre le minage</translation>
+    </message>
+    <message>
+        <source>node: stopped</source>
+        <translation>nœud : arrêté</translation>
+    </message>
+    <message>
+        <source>node: stopped · height {height}</source>
+        <translation>nœud : arrêté · hauteur {height}</translation>
+    </message>
+    <message>
+        <source>● {chain} · height {height}</source>
+        <translation>● {chain} · hauteur {height}</translation>
+    </message>
+    <message>
+        <source>node stopped: no new blocks</source>
+        <translation>nœud arrêté : plus de nouveaux blocs</translation>
+    </message>
+    <message>
+        <source>last block {age} ago · </source>
+        <translation>dernier bloc il y a {age} · </translation>
+    </message>
+    <message>
+        <source>target every {n} s</source>
+        <translation>cible toutes les {n} s</translation>
+    </message>
+    <message>
+        <source>fixed on regtest (no retargeting)</source>
+        <translation>fixe sur regtest (pas de réajustement)</translation>
+    </message>
+    <message>
+        <source>retarget in {blocks}</source>
+        <translation>réajustement dans {blocks}</translation>
+    </message>
+    <message>
+        <source>halving in {blocks}</source>
+        <translation>halving dans {blocks}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Chain&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Height&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Node up&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Best block&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Target spacing&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Retarget every&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving every&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Network hashrate&lt;/b&gt; {mhs} MH/s</source>
+        <translation>&lt;b&gt;Chaîne&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Hauteur&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Nœud actif depuis&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Meilleur bloc&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Espacement visé&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Réajustement tous les&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving tous les&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Puissance du réseau&lt;/b&gt; {mhs} MH/s</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;b&gt;Shared with the class:&lt;/b&gt; {address}</source>
+        <translation>&lt;br&gt;&lt;b&gt;Partagé avec la classe :&lt;/b&gt; {address}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln block(s) found</source>
+        <translation>
+            <numerusform>%Ln bloc trouvé</numerusform>
+            <numerusform>%Ln blocs trouvés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>arrêté</translation>
+    </message>
+    <message>
+        <source>the node is stopped · {found}</source>
+        <translation>le nœud est arrêté · {found}</translation>
+    </message>
+    <message>
+        <source>starting the miner…</source>
+        <translation>démarrage du mineur…</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <source>mining paused · {found}</source>
+        <translation>minage en pause · {found}</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <source>waiting for the node · {found}</source>
+        <translation>en attente du nœud · {found}</translation>
+    </message>
+    <message>
+        <source> · {n} on AI</source>
+        <translation> · {n} sur l&apos;IA</translation>
+    </message>
+    <message>
+        <source>{mining} of {total} mining</source>
+        <translation>{mining} sur {total} minent</translation>
+    </message>
+    <message>
+        <source>kernel {name}</source>
+        <translation>noyau {name}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln request(s)</source>
+        <translation>
+            <numerusform>%Ln requête</numerusform>
+            <numerusform>%Ln requêtes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{billed} billed</source>
+        <translation>{billed} facturés</translation>
+    </message>
+    <message>
+        <source> · penalty {usd}</source>
+        <translation> · pénalité {usd}</translation>
+    </message>
+    <message>
+        <source>uptime {uptime}% (SLA {sla}%)</source>
+        <translation>disponibilité {uptime} % (SLA {sla} %)</translation>
+    </message>
+    <message>
+        <source>Export charts and data to…</source>
+        <translation>Exporter les graphiques et les données vers…</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Échec de l&apos;export</translation>
+    </message>
+    <message>
+        <source>Could not write to {folder}: {error}</source>
+        <translation>Écriture impossible dans {folder} : {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n file(s) to {folder}</source>
+        <translation>
+            <numerusform>%n fichier exporté vers {folder}</numerusform>
+            <numerusform>%n fichiers exportés vers {folder}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Node settings saved</source>
+        <translation>Réglages du nœud enregistrés</translation>
+    </message>
+    <message>
+        <source>The new node settings apply the next time the lab starts.</source>
+        <translation>Les nouveaux réglages du nœud s&apos;appliquent au prochain démarrage du labo.</translation>
+    </message>
+    <message>
+        <source>Stopping the miner and the node…</source>
+        <translation>Arrêt du mineur et du nœud…</translation>
+    </message>
+    <message>
+        <source>The node stopped unexpectedly (exit code {code}). Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de façon inattendue (code de sortie {code}). Sa chaîne est en sécurité sur le disque ; redémarrez-le pour continuer.</translation>
+    </message>
+    <message>
+        <source>Could not start the node ({error}).</source>
+        <translation>Impossible de démarrer le nœud ({error}).</translation>
+    </message>
+    <message>
+        <source>bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node.</source>
+        <translation>bitcoind n&apos;est pas dans le PATH. Installez Bitcoin Core, ou utilisez le nœud intégré.</translation>
+    </message>
+    <message>
+        <source>Embedded node (recommended)</source>
+        <translation>Nœud intégré (recommandé)</translation>
+    </message>
+    <message>
+        <source>Bitcoin Core: bitcoind -regtest from PATH</source>
+        <translation>Bitcoin Core : bitcoind -regtest depuis le PATH</translation>
+    </message>
+    <message>
+        <source>Attach to a running node (URL + credentials)</source>
+        <translation>Se connecter à un nœud déjà lancé (URL + identifiants)</translation>
+    </message>
+    <message>
+        <source>Node settings</source>
+        <translation>Réglages du nœud</translation>
+    </message>
+    <message>
+        <source>lab: difficulty follows hashrate (classroom)</source>
+        <translation>lab : la difficulté suit la puissance (en classe)</translation>
+    </message>
+    <message>
+        <source>regtest: exactly Bitcoin Core&apos;s regtest</source>
+        <translation>regtest : exactement le regtest de Bitcoin Core</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>n&apos;importe quel port libre</translation>
+    </message>
+    <message>
+        <source>path to .cookie (or user/password)</source>
+        <translation>chemin du fichier .cookie (ou utilisateur/mot de passe)</translation>
+    </message>
+    <message>
+        <source>Share this node with the class (students attach over the network)</source>
+        <translation>Partager ce nœud avec la classe (les élèves s&apos;y connectent par le réseau)</translation>
+    </message>
+    <message>
+        <source>class password, 8 characters or more</source>
+        <translation>mot de passe de la classe, 8 caractères ou plus</translation>
+    </message>
+    <message>
+        <source>Chain (embedded)</source>
+        <translation>Chaîne (nœud intégré)</translation>
+    </message>
+    <message>
+        <source>RPC port (embedded)</source>
+        <translation>Port RPC (nœud intégré)</translation>
+    </message>
+    <message>
+        <source>Class password (user &apos;{user}&apos;)</source>
+        <translation>Mot de passe de la classe (utilisateur « {user} »)</translation>
+    </message>
+    <message>
+        <source>URL (attach)</source>
+        <translation>URL (connexion)</translation>
+    </message>
+    <message>
+        <source>Cookie file (attach)</source>
+        <translation>Fichier cookie (connexion)</translation>
+    </message>
+    <message>
+        <source>User (attach)</source>
+        <translation>Utilisateur (connexion)</translation>
+    </message>
+    <message>
+        <source>Password (attach)</source>
+        <translation>Mot de passe (connexion)</translation>
+    </message>
+    <message>
+        <source>The password is kept in this computer&apos;s settings file in plain text: use a class password, not a personal one.</source>
+        <translation>Le mot de passe est gardé en clair dans le fichier de réglages de cet ordinateur : utilisez un mot de passe de classe, pas un mot de passe personnel.</translation>
+    </message>
+    <message>
+        <source>bitcoind is not on PATH on this computer.</source>
+        <translation>bitcoind n&apos;est pas dans le PATH de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>The URL must start with http:// (for example http://192.168.1.10:18449).</source>
+        <translation>L&apos;URL doit commencer par http:// (par exemple http://192.168.1.10:18449).</translation>
+    </message>
+    <message>
+        <source>Give a cookie file, or a user and password.</source>
+        <translation>Indiquez un fichier cookie, ou un utilisateur et un mot de passe.</translation>
+    </message>
+    <message>
+        <source>Sharing with the class needs a class password of 8 characters or more.</source>
+        <translation>Partager avec la classe demande un mot de passe de classe de 8 caractères ou plus.</translation>
+    </message>
+    <message>
+        <source>bitcoind is not on PATH: install Bitcoin Core first.</source>
+        <translation>bitcoind n&apos;est pas dans le PATH : installez d&apos;abord Bitcoin Core.</translation>
+    </message>
+</context>
+<context>
+    <name>ClassTab</name>
+    <message>
+        <source>The class pool opens when this node is shared with the class (Node settings). Students then join with Join a class…, cpuminer, a NerdMiner or a Bitaxe.</source>
+        <translation>Le pool de la classe s&apos;ouvre quand ce nœud est partagé avec la classe (Réglages du nœud). Les élèves le rejoignent alors avec Rejoindre une classe…, cpuminer, un NerdMiner ou un Bitaxe.</translation>
+    </message>
+    <message>
+        <source>Join a class…</source>
+        <translation>Rejoindre une classe…</translation>
+    </message>
+    <message>
+        <source>Mine through the teacher&apos;s pool with your name, and watch the teacher&apos;s chain.</source>
+        <translation>Miner via le pool de l&apos;enseignant sous votre nom, et suivre la chaîne de l&apos;enseignant.</translation>
+    </message>
+    <message>
+        <source>Leave the class</source>
+        <translation>Quitter la classe</translation>
+    </message>
+    <message>
+        <source>Hashrate from accepted shares: each share of difficulty d stands for d x 2^32 hashes. Share of work against share of blocks is luck: over many blocks they meet. &apos;dropped&apos;: the last 10 s are under half the last minute (cores moved to AI?); &apos;left&apos;: disconnected (statistics kept for when the student comes back).</source>
+        <translation>Puissance déduite des parts acceptées : chaque part de difficulté d vaut d x 2^32 hashs. Part du travail contre part des blocs, c&apos;est la chance : sur beaucoup de blocs elles se rejoignent. « en baisse » : les 10 dernières secondes font moins de la moitié de la dernière minute (cœurs passés à l&apos;IA ?) ; « parti » : déconnecté (statistiques gardées pour son retour).</translation>
+    </message>
+    <message>
+        <source>Proportional pays each block&apos;s reward by the shares since the class&apos;s previous block: a short round after a long one pays whoever happened to be mining then. PPLNS pays the last N shares (work worth twice the block&apos;s difficulty) whatever the round, so a student who joins just before a lucky block gets little and nobody gains by hopping in and out.</source>
+        <translation>Le mode proportionnel paie la récompense de chaque bloc selon les parts depuis le bloc précédent de la classe : une manche courte après une longue paie qui minait à ce moment-là. PPLNS paie les N dernières parts (un travail valant deux fois la difficulté du bloc) quelle que soit la manche : un élève qui arrive juste avant un bloc chanceux reçoit peu, et personne ne gagne à entrer et sortir.</translation>
+    </message>
+    <message>
+        <source>node reachable</source>
+        <translation>nœud joignable</translation>
+    </message>
+    <message>
+        <source>NODE UNREACHABLE: workers told to wait</source>
+        <translation>NŒUD INJOIGNABLE : les mineurs attendent</translation>
+    </message>
+    <message>
+        <source>Class pool on port {port}: {clients} connection(s), {workers} student(s), {rate} in the last minute, height {height}, {node}.</source>
+        <translation>Pool de la classe sur le port {port} : {clients} connexion(s), {workers} élève(s), {rate} dans la dernière minute, hauteur {height}, {node}.</translation>
+    </message>
+    <message>
+        <source>mining</source>
+        <translation>minage</translation>
+    </message>
+    <message>
+        <source>dropped (AI?)</source>
+        <translation>en baisse (IA ?)</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>parti</translation>
+    </message>
+</context>
+<context>
+    <name>JoinClassDialog</name>
+    <message>
+        <source>Join a class</source>
+        <translation>Rejoindre une classe</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>Teacher&apos;s address</source>
+        <translation>Adresse de l&apos;enseignant</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Votre nom</translation>
+    </message>
+    <message>
+        <source>Class password</source>
+        <translation>Mot de passe de la classe</translation>
+    </message>
+    <message>
+        <source>The pool port must be a number, e.g. 192.168.1.20:3333</source>
+        <translation>Le port du pool doit être un nombre, par exemple 192.168.1.20:3333</translation>
+    </message>
+    <message>
+        <source>Type the teacher&apos;s address, e.g. 192.168.1.20</source>
+        <translation>Saisissez l&apos;adresse de l&apos;enseignant, par exemple 192.168.1.20</translation>
+    </message>
+    <message>
+        <source>Type your name (up to 64 characters): the class sees it</source>
+        <translation>Saisissez votre nom (64 caractères au plus) : la classe le voit</translation>
+    </message>
+    <message>
+        <source>Type the class password the teacher gave</source>
+        <translation>Saisissez le mot de passe de classe donné par l&apos;enseignant</translation>
+    </message>
+</context>
+<context>
+    <name>LabController</name>
+    <message>
+        <source>The class pool could not open a port</source>
+        <translation>Le pool de la classe n&apos;a pas pu ouvrir de port</translation>
+    </message>
+    <message>
+        <source>Class pool open on port {port}</source>
+        <translation>Pool de la classe ouvert sur le port {port}</translation>
+    </message>
+</context>
+<context>
+    <name>tab</name>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>You mine in {name}&apos;s class as &apos;{me}&apos; through the pool at {host}:{port}; the chain views show the teacher&apos;s chain.</source>
+        <translation>Vous minez dans la classe de {name} sous le nom « {me} » via le pool {host}:{port} ; les vues de la chaîne montrent la chaîne de l&apos;enseignant.</translation>
+    </message>
+    <message>
+        <source>Class joined</source>
+        <translation>Classe rejointe</translation>
+    </message>
+    <message>
+        <source>The lab mines in the class from its next start.</source>
+        <translation>Le labo minera dans la classe dès son prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Class left</source>
+        <translation>Classe quittée</translation>
+    </message>
+    <message>
+        <source>The lab mines on its own chain again from its next start.</source>
+        <translation>Le labo minera de nouveau sur sa propre chaîne dès son prochain démarrage.</translation>
+    </message>
+</context>
+</TS>
