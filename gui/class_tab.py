@@ -7,7 +7,8 @@ blocks (luck), who dropped or left, and each block's reward split proportionally
 """
 from __future__ import annotations
 
-from gui.qt import (QAbstractItemView, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout,
+from gui.i18n import tr
+from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout,
                     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, Qt,
                     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -32,9 +33,9 @@ def format_split(split: dict) -> str:
 
 
 class ClassTab(QWidget):
-    WORKER_COLUMNS = ("Student", "Status", "1 s", "10 s", "1 min", "Difficulty", "Accepted", "Rejected",
-                      "Stale", "Blocks", "Share of work", "Share of blocks")
-    BLOCK_COLUMNS = ("Height", "Found by", "Node said", "Reward (BTC)", "Proportional (BTC)", "PPLNS (BTC)")
+    WORKER_COLUMNS = (QT_TRANSLATE_NOOP("", "Student"), QT_TRANSLATE_NOOP("", "Status"), QT_TRANSLATE_NOOP("", "1 s"), QT_TRANSLATE_NOOP("", "10 s"), QT_TRANSLATE_NOOP("", "1 min"), QT_TRANSLATE_NOOP("", "Difficulty"), QT_TRANSLATE_NOOP("", "Accepted"), QT_TRANSLATE_NOOP("", "Rejected"),
+                      QT_TRANSLATE_NOOP("", "Stale"), QT_TRANSLATE_NOOP("", "Blocks"), QT_TRANSLATE_NOOP("", "Share of work"), QT_TRANSLATE_NOOP("", "Share of blocks"))
+    BLOCK_COLUMNS = (QT_TRANSLATE_NOOP("", "Height"), QT_TRANSLATE_NOOP("", "Found by"), QT_TRANSLATE_NOOP("", "Node said"), QT_TRANSLATE_NOOP("", "Reward (BTC)"), QT_TRANSLATE_NOOP("", "Proportional (BTC)"), QT_TRANSLATE_NOOP("", "PPLNS (BTC)"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,7 +55,7 @@ class ClassTab(QWidget):
         top.addWidget(self.leave_button)
         v.addLayout(top)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.workers = self._table([self.tr(c) for c in self.WORKER_COLUMNS])
+        self.workers = self._table([tr(c) for c in self.WORKER_COLUMNS])
         self.workers.setToolTip(self.tr(
             "Hashrate from accepted shares: each share of difficulty d stands for d x 2^32 hashes. "
             "Share of work against share of blocks is luck: over many blocks they meet. "
@@ -71,7 +72,7 @@ class ClassTab(QWidget):
             "just before a lucky block gets little and nobody gains by hopping in and out."))
         self.payout_note.setWordWrap(True)
         lv.addWidget(self.payout_note)
-        self.blocks = self._table([self.tr(c) for c in self.BLOCK_COLUMNS])
+        self.blocks = self._table([tr(c) for c in self.BLOCK_COLUMNS])
         lv.addWidget(self.blocks, 1)
         split.addWidget(lower)
         v.addWidget(split, 1)

@@ -926,8 +926,68 @@ Source : {source}</translation>
         <translation>Redémarrer le nœud</translation>
     </message>
     <message>
+        <source>Student</source>
+        <translation>Élève</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>1 s</source>
+        <translation>1 s</translation>
+    </message>
+    <message>
+        <source>10 s</source>
+        <translation>10 s</translation>
+    </message>
+    <message>
+        <source>1 min</source>
+        <translation>1 min</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Acceptées</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Refusées</translation>
+    </message>
+    <message>
         <source>Blocks</source>
         <translation>Blocs</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Périmées</translation>
+    </message>
+    <message>
+        <source>Share of work</source>
+        <translation>Part du travail</translation>
+    </message>
+    <message>
+        <source>Share of blocks</source>
+        <translation>Part des blocs</translation>
+    </message>
+    <message>
+        <source>Found by</source>
+        <translation>Trouvé par</translation>
+    </message>
+    <message>
+        <source>Node said</source>
+        <translation>Réponse du nœud</translation>
+    </message>
+    <message>
+        <source>Reward (BTC)</source>
+        <translation>Récompense (BTC)</translation>
+    </message>
+    <message>
+        <source>Proportional (BTC)</source>
+        <translation>Proportionnel (BTC)</translation>
+    </message>
+    <message>
+        <source>PPLNS (BTC)</source>
+        <translation>PPLNS (BTC)</translation>
     </message>
     <message>
         <source>Block reward</source>
