@@ -1270,6 +1270,10 @@ Source : {source}</translation>
         <translation>Partager ce nœud avec la classe (les élèves s&apos;y connectent par le réseau)</translation>
     </message>
     <message>
+        <source>set (kept as a salted hash): type to change it</source>
+        <translation>défini (gardé sous forme de hash salé) : tapez pour le changer</translation>
+    </message>
+    <message>
         <source>class password, 8 characters or more</source>
         <translation>mot de passe de la classe, 8 caractères ou plus</translation>
     </message>
@@ -1302,8 +1306,8 @@ Source : {source}</translation>
         <translation>Mot de passe (connexion)</translation>
     </message>
     <message>
-        <source>The password is kept in this computer&apos;s settings file in plain text: use a class password, not a personal one.</source>
-        <translation>Le mot de passe est gardé en clair dans le fichier de réglages de cet ordinateur : utilisez un mot de passe de classe, pas un mot de passe personnel.</translation>
+        <source>The class password is kept only as a salted hash (Bitcoin Core&apos;s rpcauth); an attach password is kept in this computer&apos;s settings file in plain text, as a client needs it: use a class password, not a personal one.</source>
+        <translation>Le mot de passe de classe n&apos;est gardé que sous forme de hash salé (le rpcauth de Bitcoin Core) ; un mot de passe de connexion est gardé en clair dans le fichier de réglages de cet ordinateur, car un client en a besoin : utilisez un mot de passe de classe, pas un mot de passe personnel.</translation>
     </message>
     <message>
         <source>bitcoind is not on PATH on this computer.</source>
@@ -1316,6 +1320,10 @@ Source : {source}</translation>
     <message>
         <source>Give a cookie file, or a user and password.</source>
         <translation>Indiquez un fichier cookie, ou un utilisateur et un mot de passe.</translation>
+    </message>
+    <message>
+        <source>A class password needs 8 characters or more.</source>
+        <translation>Un mot de passe de classe demande 8 caractères ou plus.</translation>
     </message>
     <message>
         <source>Sharing with the class needs a class password of 8 characters or more.</source>
