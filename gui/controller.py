@@ -24,6 +24,7 @@ from gui.i18n import tr
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
 from gui.settings_dialog import SHARE_USER
+from gui.wallet_service import WalletService
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ class LabController(QObject):
         self._launch_requested.connect(self._launch_embedded)
         self._lease_timer = QTimer(self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000),
                                    timeout=self._end_unused_lease)
+        self.wallet = WalletService(self.datadir / "wallet", parent=self)  # the miner's coinbase pays to it
 
     # --- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -297,6 +299,7 @@ class LabController(QObject):
             self._start_pool(url, cookie)
         self.node_ready.emit(url)
         self.status.emit(tr("Node ready at {url}").format(url=url))
+        self.wallet.set_rpc(self.rpc)
         self._start_engine()
 
     def _start_pool(self, url: str, cookie: str | None) -> None:
@@ -339,7 +342,7 @@ class LabController(QObject):
                                        joined["password"])
             except ValueError as exc:
                 self.problem.emit(str(exc))
-        self.miner = Miner(self.rpc, max_slots=self.total_cores, slots=self.total_cores,
+        self.miner = Miner(self.rpc, self.wallet.mining_script, max_slots=self.total_cores, slots=self.total_cores,
                            on_event=self._on_miner_event, source=source)
         if self.ai is None:  # kept across node restarts
             self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
@@ -450,6 +453,7 @@ class LabController(QObject):
         self._shutting_down = True
         rpc = self.rpc
         self._stop_engine()
+        self.wallet.stop()
         if self.node and self.node.running():
             if rpc is not None:
                 try:  # the `stop` RPC works everywhere; a signal is not a clean stop on Windows

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_node_tab(), tr("Node"))
         from gui.class_tab import install_class_tab
         self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
+        from gui.wallet_tab import install_wallet_tab
+        self.wallet_tab = install_wallet_tab(self)  # balance, receive, send, history
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)

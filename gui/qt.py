@@ -7,7 +7,7 @@ from PySide6.QtCore import (QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QDa
                             QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
                             Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,
-                           QPainter, QPalette, QValidator)
+                           QPainter, QPalette, QPixmap, QValidator)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox,
                                QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,

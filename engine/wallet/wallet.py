@@ -136,6 +136,10 @@ class Wallet:
         with self._lock:
             return self.keychain.key(0, max(1, self._state["next"][0])).address
 
+    def backup_pending(self) -> bool:
+        """Whether the backup has not been shown yet."""
+        return not read_key_file(self.folder / KEY_FILE).get("shown")
+
     def backup_once(self) -> tuple[str, list[str]] | None:
         """The BIP39 phrase and the descriptors, the first time only (then None)."""
         key_file = self.folder / KEY_FILE
@@ -183,6 +187,8 @@ class Wallet:
 
         keys = self._keys()
         scan = rpc.call("scantxoutset", "start", [f"raw({s.hex()})" for s in keys])
+        # the scan's own tip: blocks found since getblockchaininfo must not make confirmations negative
+        tip_height, tip_hash = int(scan.get("height", tip_height)), scan.get("bestblock", tip_hash)
         mempool_ids = set(rpc.call("getrawmempool"))
         for txid in list(self._mempool_txs):
             if txid not in mempool_ids:
