@@ -9,7 +9,7 @@ import segno
 
 from engine.wallet.wallet import WalletState
 from gui.i18n import tr
-from gui.qt import (QAbstractItemView, QApplication, QCheckBox, QColor, QDialog, QDialogButtonBox,
+from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QApplication, QCheckBox, QColor, QDialog, QDialogButtonBox,
                     QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QImage, QLabel, QLineEdit,
                     QPixmap, QPlainTextEdit, QPushButton, QSplitter, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -60,7 +60,9 @@ class BackupDialog(QDialog):
 
 
 class WalletTab(QWidget):
-    COLUMNS = ("When", "What", "Amount (BTC)", "Confirmations", "Fee (BTC)", "Address")
+    COLUMNS = (QT_TRANSLATE_NOOP("", "When"), QT_TRANSLATE_NOOP("", "What"), QT_TRANSLATE_NOOP("", "Amount (BTC)"),
+               QT_TRANSLATE_NOOP("", "Confirmations"), QT_TRANSLATE_NOOP("", "Fee (BTC)"),
+               QT_TRANSLATE_NOOP("", "Address"))
 
     def __init__(self, service, parent=None):
         super().__init__(parent)

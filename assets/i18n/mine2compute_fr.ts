@@ -1333,6 +1333,138 @@ Source : {source}</translation>
         <source>bitcoind is not on PATH: install Bitcoin Core first.</source>
         <translation>bitcoind n&apos;est pas dans le PATH : installez d&apos;abord Bitcoin Core.</translation>
     </message>
+    <message>
+        <source>Wallet: cannot read the node ({error})</source>
+        <translation>Portefeuille : lecture du nœud impossible ({error})</translation>
+    </message>
+    <message>
+        <source>Wallet: {error}</source>
+        <translation>Portefeuille : {error}</translation>
+    </message>
+    <message>
+        <source>The node is not connected yet.</source>
+        <translation>Le nœud n&apos;est pas encore connecté.</translation>
+    </message>
+    <message>
+        <source>Amount: {error}</source>
+        <translation>Montant : {error}</translation>
+    </message>
+    <message>
+        <source>The node cannot be reached: {error}</source>
+        <translation>Nœud injoignable : {error}</translation>
+    </message>
+    <message>
+        <source>vanished: double-spent or reorged out</source>
+        <translation>disparu : dépensé deux fois ou réorganisé</translation>
+    </message>
+    <message>
+        <source>unconfirmed (in the mempool)</source>
+        <translation>non confirmé (dans la mempool)</translation>
+    </message>
+    <message>
+        <source>Wallet backup</source>
+        <translation>Sauvegarde du portefeuille</translation>
+    </message>
+    <message>
+        <source>Write these 12 words down: they are the only way to get this wallet back. They are shown once. The descriptors below import the same keys into Bitcoin Core (importdescriptors).</source>
+        <translation>Notez ces 12 mots : eux seuls permettent de retrouver ce portefeuille. Ils ne s&apos;affichent qu&apos;une fois. Les descripteurs ci-dessous importent les mêmes clés dans Bitcoin Core (importdescriptors).</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Amount (BTC)</source>
+        <translation>Montant (BTC)</translation>
+    </message>
+    <message>
+        <source>Confirmations</source>
+        <translation>Confirmations</translation>
+    </message>
+    <message>
+        <source>Fee (BTC)</source>
+        <translation>Frais (BTC)</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Confirmed: coins in blocks, spendable now. Unconfirmed: payments waiting in the mempool (incoming and change). Immature: mined coins, spendable after 100 confirmations. Fees earned: what your blocks collected on top of the subsidy.</source>
+        <translation>Confirmé : pièces dans des blocs, dépensables maintenant. Non confirmé : paiements en attente dans la mempool (reçus et monnaie rendue). Immature : pièces minées, dépensables après 100 confirmations. Frais gagnés : ce que vos blocs ont encaissé en plus de la subvention.</translation>
+    </message>
+    <message>
+        <source>Receive</source>
+        <translation>Recevoir</translation>
+    </message>
+    <message>
+        <source>Copy address</source>
+        <translation>Copier l&apos;adresse</translation>
+    </message>
+    <message>
+        <source>Show the backup phrase (once)</source>
+        <translation>Afficher la phrase de sauvegarde (une fois)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <source>Miners take the highest fee rates first; the node relays 1 sat/vB and up</source>
+        <translation>Les mineurs prennent d&apos;abord les taux de frais les plus élevés ; le nœud relaie à partir de 1 sat/vB</translation>
+    </message>
+    <message>
+        <source>Pay to</source>
+        <translation>Payer à</translation>
+    </message>
+    <message>
+        <source>Fee rate</source>
+        <translation>Taux de frais</translation>
+    </message>
+    <message>
+        <source>Every mined block (otherwise only those that earned fees)</source>
+        <translation>Tous les blocs minés (sinon seulement ceux qui ont rapporté des frais)</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmed ({coins} coins) &amp;nbsp;·&amp;nbsp; {unconfirmed} unconfirmed &amp;nbsp;·&amp;nbsp; {immature} immature &amp;nbsp;·&amp;nbsp; fees earned &lt;b&gt;{fees}&lt;/b&gt; in {blocks} blocks mined</source>
+        <translation>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmés ({coins} pièces) &amp;nbsp;·&amp;nbsp; {unconfirmed} non confirmés &amp;nbsp;·&amp;nbsp; {immature} immatures &amp;nbsp;·&amp;nbsp; frais gagnés &lt;b&gt;{fees}&lt;/b&gt; en {blocks} blocs minés</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>reçu</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>envoyé</translation>
+    </message>
+    <message>
+        <source>mined</source>
+        <translation>miné</translation>
+    </message>
+    <message>
+        <source>mined block {height}</source>
+        <translation>bloc miné {height}</translation>
+    </message>
+    <message>
+        <source> (+fees)</source>
+        <translation> (+frais)</translation>
+    </message>
+    <message>
+        <source>Signing and sending…</source>
+        <translation>Signature et envoi…</translation>
+    </message>
+    <message>
+        <source>Sent {amount} BTC, fee {fee} BTC. Transaction {txid}</source>
+        <translation>Envoyé {amount} BTC, frais {fee} BTC. Transaction {txid}</translation>
+    </message>
+    <message>
+        <source>Wallet</source>
+        <translation>Portefeuille</translation>
+    </message>
 </context>
 <context>
     <name>ClassTab</name>
