@@ -63,6 +63,9 @@ def test_an_old_plaintext_class_password_is_converted(qapp, tmp_path):
 
 def test_the_class_pool_checks_passwords_against_the_hash():
     pool = Pool(RPCClient("http://127.0.0.1:1", user="u", password="p"), rpcauth=make_rpcauth(SHARE_USER, PASSWORD))
-    assert pool._password_ok(PASSWORD) and not pool._password_ok("wrong") and not pool._password_ok("")
+    try:
+        assert pool._password_ok(PASSWORD) and not pool._password_ok("wrong") and not pool._password_ok("")
+    finally:
+        pool.stop()  # never started: this closes its event loop
     with pytest.raises(ValueError):
         Pool(RPCClient("http://127.0.0.1:1", user="u", password="p"), rpcauth="not a line")

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from bitcoin.core import b2lx
@@ -58,7 +59,10 @@ def test_acknowledged_blocks_survive_sigkill(node_factory, tmp_path):
 def test_sigterm_shuts_down_cleanly_and_removes_the_cookie(node_factory):
     node = node_factory("regtest").start()
     node.rpc("generatetoaddress", 2, ADDRESS)
-    assert any("UpdateTip: new best=" in line and "height=2" in line for line in node.log)
+    deadline_s = time.monotonic() + 10  # the node's output reaches us through a reader thread
+    while not any("UpdateTip: new best=" in line and "height=2" in line for line in node.log):
+        assert time.monotonic() < deadline_s, node.log
+        time.sleep(0.05)
     assert node.cookie_file.exists()
     assert node.stop() == 0
     assert not node.cookie_file.exists()

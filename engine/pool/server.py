@@ -176,6 +176,9 @@ class Pool:
         except BaseException:
             self._loop.call_soon_threadsafe(self._loop.stop)
             loop_thread.join(5)
+            if not self._loop.is_running():  # a port taken: the caller may try the next one
+                self._loop.close()
+            self._submitter.shutdown(wait=False)
             raise
         templates = threading.Thread(target=self._template_loop, name="pool-templates", daemon=True)
         templates.start()
