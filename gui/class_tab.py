@@ -122,7 +122,7 @@ def install_class_tab(window) -> ClassTab:
     """Add the Class tab to the main window and wire it to the window's controller."""
     controller = window.controller
     tab = ClassTab()
-    window.tabs.addTab(tab, tab.tr("Class"))
+    window.add_tab(tab, tab.tr("Class"))
     controller.class_stats.connect(tab.on_snapshot)
     joined = controller.joined_class()
     tab.leave_button.setVisible(bool(joined))

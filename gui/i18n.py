@@ -9,6 +9,8 @@ source tree without .qm files, they are built at first use into the user's cache
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -101,12 +103,17 @@ def qm_file(lang: str) -> Path | None:
         return shipped
     if not ts.exists():
         return None
-    cached = _cache_dir() / shipped.name
-    if not cached.exists() or cached.stat().st_mtime < ts.stat().st_mtime:
+    # Named by the .ts's content, not its time: two checkouts (or versions) of the app share the
+    # cache folder, and one must never load the other's translations.
+    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
+    cached = _cache_dir() / f"{ts.stem}-{digest}.qm"
+    if not cached.exists():
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run([_tool("lrelease"), "-silent", str(ts), "-qm", str(cached)], check=True,
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            subprocess.run([_tool("lrelease"), "-silent", str(ts), "-qm", str(partial)], check=True,
                            capture_output=True)
+            os.replace(partial, cached)  # whole, even with another process building it too
         except (OSError, subprocess.CalledProcessError):
             return None
     return cached

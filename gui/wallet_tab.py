@@ -211,5 +211,5 @@ class WalletTab(QWidget):
 def install_wallet_tab(window) -> WalletTab:
     """Add the Wallet tab to the main window, fed by its controller's wallet."""
     tab = WalletTab(window.controller.wallet)
-    window.tabs.addTab(tab, tr("Wallet"))
+    window.add_tab(tab, tr("Wallet"))
     return tab
