@@ -45,6 +45,36 @@ class BlockRow:
     interval_s: int | None  # seconds since the previous block
 
 
+class KernelProgressText:
+    """The first launch's progress line from kernel progress stages (engine.mining.kernels.parallel):
+    kernels compiling at once are named together, and a kernel compiled here after its child
+    process failed keeps the reason in the line until it is ready."""
+
+    def __init__(self) -> None:
+        self.compiling: dict[str, str] = {}  # kernel -> why it compiles in this process ("" if not)
+
+    def __call__(self, kernel: str, stage: str, seconds: float) -> str:
+        if stage == "compiling":
+            self.compiling[kernel] = ""
+            if len(self.compiling) > 1:
+                return tr("Compiling the {names} kernels at once (once; ~15 s)…").format(
+                    names=", ".join(self.compiling))
+            return tr("Compiling the {kernel} kernel (once; up to ~15 s)…").format(kernel=kernel)
+        if stage.startswith("fallback: "):
+            why = self.compiling[kernel] = stage.removeprefix("fallback: ")
+            text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
+        else:
+            self.compiling.pop(kernel, None)
+            why = ""
+            text = {"loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
+                    "ready": tr("Kernel {kernel} ready"),
+                    "timing": tr("Timing the {kernel} kernel…")}.get(stage)
+        text = text.format(kernel=kernel, s=seconds, why=why) if text else f"{kernel}: {stage}"
+        others = [tr("{kernel} (in this process: {why})").format(kernel=name, why=reason) if reason else name
+                  for name, reason in self.compiling.items() if name != kernel]
+        return tr("{text}; still compiling {names}…").format(text=text, names=", ".join(others)) if others else text
+
+
 def default_datadir() -> Path:
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(location or Path.home() / ".mine2compute")
@@ -196,15 +226,14 @@ class LabController(QObject):
         self.compile_progress.emit(tr("Preparing the SHA-256d kernels and sizing the new lab chain to "
                                       "this computer (the very first launch compiles them)…"), -1)
         t0 = time.perf_counter()
+        progress_text = KernelProgressText()
         steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
         done: set[tuple[str, str]] = set()
 
-        def progress(kernel: str, stage: str, _seconds: float) -> None:
-            done.add((kernel, stage))
-            words = {"compiling": tr("Compiling the {kernel} kernel (once; up to ~10 s each)…"),
-                     "ready": tr("Kernel {kernel} ready"), "timing": tr("Timing the {kernel} kernel…")}
-            words = {k: v.format(kernel=kernel) for k, v in words.items()}
-            self.compile_progress.emit(words.get(stage, stage), min(99, 100 * len(done) // steps))
+        def progress(kernel: str, stage: str, seconds: float) -> None:
+            if stage in ("compiling", "ready", "timing"):
+                done.add((kernel, stage))
+            self.compile_progress.emit(progress_text(kernel, stage, seconds), min(99, 100 * len(done) // steps))
         try:
             kernel, hashrate = measure_hashrate_hs(self.total_cores, on_progress=progress)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
@@ -369,11 +398,15 @@ class LabController(QObject):
         elif isinstance(event, KernelProgress):
             pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
             words = {"compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
-                     "ready": tr("Fast kernel {kernel} compiled in {s:.0f} s"),
+                     "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
+                     "ready": tr("Kernel {kernel} ready"),
                      "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
                      "active": tr("Mining with the {kernel} kernel")}
-            self.compile_progress.emit(words.get(event.stage, event.stage).format(
-                kernel=event.kernel, s=event.seconds or 0), pct)
+            text = words.get(event.stage, event.stage)
+            if event.stage.startswith("fallback: "):  # its child process failed
+                text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
+            self.compile_progress.emit(text.format(kernel=event.kernel, s=event.seconds or 0,
+                                                   why=event.stage.removeprefix("fallback: ")), pct)
         elif isinstance(event, ConnectionProblem):
             self.problem.emit(tr("Node unreachable ({error}); retrying in {s:.0f} s").format(
                 error=event.message, s=event.retry_in_s))

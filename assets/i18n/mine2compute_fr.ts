@@ -92,8 +92,20 @@
         <translation>Préparation des noyaux SHA-256d et calibrage de la nouvelle chaîne du labo pour cet ordinateur (le tout premier lancement les compile)…</translation>
     </message>
     <message>
-        <source>Compiling the {kernel} kernel (once; up to ~10 s each)…</source>
-        <translation>Compilation du noyau {kernel} (une seule fois ; jusqu&apos;à ~10 s chacun)…</translation>
+        <source>Compiling the {names} kernels at once (once; ~15 s)…</source>
+        <translation>Compilation simultanée des noyaux {names} (une seule fois ; ~15 s)…</translation>
+    </message>
+    <message>
+        <source>Compiling the {kernel} kernel (once; up to ~15 s)…</source>
+        <translation>Compilation du noyau {kernel} (une seule fois ; jusqu&apos;à ~15 s)…</translation>
+    </message>
+    <message>
+        <source>Compiling the {kernel} kernel in this process instead ({why})…</source>
+        <translation>Compilation du noyau {kernel} dans ce processus à la place ({why})…</translation>
+    </message>
+    <message>
+        <source>Kernel {kernel} compiled in {s:.0f} s; loading it</source>
+        <translation>Noyau {kernel} compilé en {s:.0f} s ; chargement</translation>
     </message>
     <message>
         <source>Kernel {kernel} ready</source>
@@ -102,6 +114,14 @@
     <message>
         <source>Timing the {kernel} kernel…</source>
         <translation>Chronométrage du noyau {kernel}…</translation>
+    </message>
+    <message>
+        <source>{kernel} (in this process: {why})</source>
+        <translation>{kernel} (dans ce processus : {why})</translation>
+    </message>
+    <message>
+        <source>{text}; still compiling {names}…</source>
+        <translation>{text} ; compilation en cours : {names}…</translation>
     </message>
     <message>
         <source>Could not prepare the SHA-256d kernels ({error}). Check that the cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.</source>
@@ -122,10 +142,6 @@
     <message>
         <source>Compiling the fast {kernel} kernel (mining meanwhile)…</source>
         <translation>Compilation du noyau rapide {kernel} (le minage continue)…</translation>
-    </message>
-    <message>
-        <source>Fast kernel {kernel} compiled in {s:.0f} s</source>
-        <translation>Noyau rapide {kernel} compilé en {s:.0f} s</translation>
     </message>
     <message>
         <source>Timing the {kernel} kernel to mine with the fastest…</source>

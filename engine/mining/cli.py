@@ -174,8 +174,9 @@ def bench_main(argv: list[str]) -> int:
     p.add_argument("--remeasure", action="store_true",
                    help="time every kernel again and save the app's choice (as a first launch does)")
     args = p.parse_args(argv)
-    from engine.mining.kernels import available_kernels, get_kernel, vector_isa
+    from engine.mining.kernels import available_kernels, vector_isa
     from engine.mining.kernels.choice import choose_kernel
+    from engine.mining.kernels.parallel import prepare_kernels
 
     names = [n for n in (args.kernels or ",".join(available_kernels())).split(",") if n]
     unknown = [n for n in names if n not in available_kernels()]
@@ -194,7 +195,7 @@ def bench_main(argv: list[str]) -> int:
         print(f"mine2compute bench: {exc}", file=sys.stderr)
         return 2
     print(f"the app mines with {choice.describe()}")
-    kernels = [get_kernel(name) for name in names]
+    kernels = prepare_kernels(names)  # all compiled by choose_kernel unless the choice was cached
     seconds = args.seconds / args.repeat
     base_hs = 0.0
     one_hs = {k.name: 0.0 for k in kernels}
@@ -210,7 +211,7 @@ def bench_main(argv: list[str]) -> int:
         one, many = one_hs[kernel.name], many_hs[kernel.name] if args.threads > 1 else one_hs[kernel.name]
         print(f"{kernel.name:<22}{one / 1e6:8.2f} MH/s  1 thread  ({one / base_hs:5.1f}x hashlib)   "
               f"{many / 1e6:8.2f} MH/s  {args.threads} threads ({many / one:4.2f}x)   "
-              f"compile/load {kernel.compile_s:.1f} s")
+              f"compile/load {kernel.compile_s:.1f} s{' (cache load)' if kernel.from_cache else ''}")
     print(_verdict(choice.name, many_hs if args.threads > 1 else one_hs, args.threads))
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine lower the numbers)")
     return 0

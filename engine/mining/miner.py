@@ -12,8 +12,10 @@ caller's; a GUI adapter re-emits them as Qt signals):
 - KernelProgress(kernel, stage, seconds): stage "compiling", "ready", then "active" when the
   workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
   ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
-  The first miner on a CPU with no measured kernel choice also compiles every kernel and times
-  each ("timing", ~3 s with the workers idle), then mines with the fastest (engine.mining.kernels.choice).
+  The first miner on a CPU with no measured kernel choice also compiles every kernel (the slow
+  ones in parallel child processes: "loading" once a child is done, "fallback: <why>" if it
+  failed and the kernel compiles here instead) and times each ("timing", ~3 s with the workers
+  idle), then mines with the fastest (engine.mining.kernels.choice, engine.mining.kernels.parallel).
 - NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
 - BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
 - BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
@@ -55,7 +57,7 @@ LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
 @dataclass(frozen=True)
 class KernelProgress:
     kernel: str
-    stage: str  # "compiling" | "ready" | "active"
+    stage: str  # "compiling" | "loading" | "fallback: <why>" | "ready" | "timing" | "active" | "failed: <why>"
     seconds: float
 
 
@@ -352,10 +354,10 @@ class Miner:
     def _measure_fastest_kernel(self, progress) -> str:
         """Compile every kernel (workers keep mining), then time them with the workers idle."""
         from engine.mining.kernels.choice import choose_kernel, measure_kernels_hs
+        from engine.mining.kernels.parallel import prepare_kernels
 
         def measure(names: list, threads: int) -> dict:
-            for name in names:
-                get_kernel(name, progress)
+            prepare_kernels(names, progress)  # slow kernels in child processes, in parallel
             hold_until = time.monotonic() + 3600.0
             with self._changed:  # workers finish their ~50 ms chunk, then wait: timing needs the cores
                 previous, self._resume_at_s = self._resume_at_s, max(self._resume_at_s, hold_until)

@@ -74,6 +74,7 @@ class Kernel:
     lanes: int
     scan: Callable = field(repr=False)
     compile_s: float = 0.0
+    from_cache: bool = False  # loaded from Numba's on-disk cache rather than compiled
 
     def new_lanes_buffer(self) -> np.ndarray:
         """Per-thread scratch the kernel writes each lane's top hash word into."""
@@ -183,7 +184,7 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
 
                 module = load_module(int(name.removeprefix("lanes")))
             compile_s = compile_kernel(module.scan, name, on_progress)
-            kernel = Kernel(name, module.LANES, module.scan, compile_s)
+            kernel = Kernel(name, module.LANES, module.scan, compile_s, bool(module.scan.stats.cache_hits))
             _kernels[name] = kernel
     return kernel
 

@@ -111,12 +111,13 @@ def measure_kernels_hs(names: Iterable[str], threads: int,
                        on_progress: ProgressCallback | None = None) -> dict:
     """Compile every kernel in `names`, then time them in interleaved rounds on `threads` threads.
 
-    Compiling first keeps compiles out of the timing; interleaving spreads any outside load
-    over every kernel; a kernel clearly slower than the leader after round one is not re-timed.
+    Compiling first keeps compiles out of the timing (the slow kernels compile in parallel child
+    processes, `engine.mining.kernels.parallel`); interleaving spreads any outside load over every
+    kernel; a kernel clearly slower than the leader after round one is not re-timed.
     """
-    from engine.mining.kernels import get_kernel
+    from engine.mining.kernels.parallel import prepare_kernels
 
-    kernels = [get_kernel(name, on_progress) for name in names]
+    kernels = prepare_kernels(names, on_progress)
     for kernel in kernels:
         kernel.measure_hs(WARMUP_S, threads)
     speeds = {k.name: 0.0 for k in kernels}
@@ -223,8 +224,8 @@ def choose_kernel(threads: int | None = None, measure: MeasureFunction | None = 
                   on_progress: ProgressCallback | None = None, refresh: bool = False) -> KernelChoice:
     """The kernel to mine with: forced, cached for this CPU, or measured now (then cached).
 
-    Measuring compiles every kernel this CPU runs (~20-30 s the very first time, for the two
-    lanes kernels) and times them for ~2-3 s on `threads` threads (default: all cores, as the
+    Measuring compiles every kernel this CPU runs (~15 s the very first time on two idle cores:
+    the two lanes kernels compile in parallel child processes) and times them for ~2-3 s on `threads` threads (default: all cores, as the
     miner runs; callers pass the miner's thread count). `measure` replaces the timing (tests
     inject a fake CPU); `refresh` ignores the cache.
     """
