@@ -30,7 +30,7 @@ from engine.mining.kernels import QUICK_COMPILING, Kernel, ProgressCallback, get
 log = logging.getLogger("engine.mining.kernels.parallel")
 
 PROCESSES_ENV = "MINE2COMPUTE_COMPILE_PROCESSES"
-CHILD_TIMEOUT_S = 600.0  # ~20x a loaded compile: only a hung child gets here
+CHILD_TIMEOUT_S = 600.0  # 10x the slowest compile seen (55 s, 2 cores at load 7): only a hung child gets here
 
 # target(name) -> (seconds, from_cache), run in the child; tests pass one that fails
 ChildTarget = Callable[[str], tuple]
@@ -74,7 +74,8 @@ def is_cached(name: str) -> bool:
 
     try:
         dispatcher = _dispatcher(name)
-        cache = dispatcher._cache  # Numba's FunctionCache: no public "is it cached?" (numba 0.60-0.61)
+        cache = dispatcher._cache  # Numba's FunctionCache: no public "is it cached?" (0.60-0.68;
+        # tests/test_kernel_parallel.py checks it against the real cache)
         key = cache._index_key(SCAN_SIGNATURE, dispatcher.targetctx.codegen())
         return key in cache._cache_file._load_index()
     except Exception as exc:  # a Numba without these internals: compile as if it were not cached
@@ -132,6 +133,9 @@ class _Child:
                                        name=f"compile-{name}", daemon=True)
         try:
             self.process.start()
+        except BaseException:
+            self.conn.close()
+            raise
         finally:
             child_conn.close()  # only the child holds its end: its exit is EOF here
         self.started_s = time.monotonic()
