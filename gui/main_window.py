@@ -169,6 +169,8 @@ class MainWindow(LabCards, QMainWindow):
         self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
         from gui.wallet_tab import install_wallet_tab
         self.wallet_tab = install_wallet_tab(self)  # balance, receive, send, history
+        from gui.attack_panel import install_attack_panel
+        self.attack_panel = install_attack_panel(self)  # the 51% double-spend, live
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
@@ -523,5 +525,6 @@ class MainWindow(LabCards, QMainWindow):
         self.redraw_timer.stop()
         self.statusBar().showMessage(tr("Stopping the miner and the node…"))
         QApplication.processEvents()
+        self.attack_panel.service.stop()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -62,3 +62,25 @@ def test_minority_branch_released_too_early_changes_nothing(lab):
     assert rpc.call("getbestblockhash") == best
     with pytest.raises(AttackError, match="already released"):
         fork.mine_block()
+
+
+def test_a_reorg_deeper_than_the_wallets_recheck_depth_still_shows_the_payment_vanished(lab):
+    """The wallet stops re-reading entries 100 blocks deep; a released branch longer than that
+    must still make the merchant's payment vanish (the tip it saw last left the active chain)."""
+    from engine.wallet.wallet import RECHECK_BELOW_CONFIRMATIONS
+
+    rpc, attacker, merchant, honest = lab
+    fork = PrivateFork.start(rpc, attacker.mining_script)
+    before = attacker.refresh(rpc)
+    payment = attacker.pay(rpc, merchant.receive_address(), parse_btc("10"), 2)
+    rpc.call("generatetoaddress", 2, honest.mining_address)
+    assert [e.confirmations for e in merchant.refresh(rpc).history] == [2]
+    refund = attacker.prepare(before, attacker.receive_address(), sum(c.value_sat for c in payment.coins) - 500,
+                              1, coins=payment.coins)
+    fork.add_transaction(refund.tx, refund.fee_sat)
+    for _ in range(RECHECK_BELOW_CONFIRMATIONS + 5):
+        fork.mine_block()
+    assert fork.release(rpc)[-1] is None
+    assert [(e.txid, e.confirmations) for e in merchant.refresh(rpc).history] == [(payment.txid, -1)]
+    mined = [e for e in attacker.refresh(rpc).history if e.kind == "mined"]
+    assert len(mined) == 101 + RECHECK_BELOW_CONFIRMATIONS + 5 and all(e.confirmations > 0 for e in mined)

@@ -1362,6 +1362,10 @@ Source : {source}</translation>
         <translation>Le nœud n&apos;est pas encore connecté.</translation>
     </message>
     <message>
+        <source>An attack is already running.</source>
+        <translation>Une attaque est déjà en cours.</translation>
+    </message>
+    <message>
         <source>Amount: {error}</source>
         <translation>Montant : {error}</translation>
     </message>
@@ -1434,12 +1438,132 @@ Source : {source}</translation>
         <translation>Les mineurs prennent d&apos;abord les taux de frais les plus élevés ; le nœud relaie à partir de 1 sat/vB</translation>
     </message>
     <message>
+        <source>51% attack: double-spend a payment</source>
+        <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
+    </message>
+    <message>
+        <source>the merchant&apos;s address (the teacher&apos;s bcrt1q…)</source>
+        <translation>l&apos;adresse du commerçant (celle du professeur, bcrt1q…)</translation>
+    </message>
+    <message>
+        <source>How many blocks the merchant waits before handing over the goods (z in Nakamoto&apos;s formula). The branch is released only after that.</source>
+        <translation>Combien de blocs le commerçant attend avant de livrer (z dans la formule de Nakamoto). La branche n&apos;est publiée qu&apos;après.</translation>
+    </message>
+    <message>
+        <source>This window&apos;s public mining pauses; these cores mine the private branch</source>
+        <translation>Le minage public de cette fenêtre s&apos;arrête ; ces cœurs minent la branche privée</translation>
+    </message>
+    <message>
+        <source>Release as soon as it is longer</source>
+        <translation>Publier dès qu&apos;elle est plus longue</translation>
+    </message>
+    <message>
+        <source>Pay the merchant and start the private branch</source>
+        <translation>Payer le commerçant et lancer la branche privée</translation>
+    </message>
+    <message>
+        <source>Release the branch now</source>
+        <translation>Publier la branche maintenant</translation>
+    </message>
+    <message>
+        <source>Give up</source>
+        <translation>Abandonner</translation>
+    </message>
+    <message>
         <source>Pay to</source>
         <translation>Payer à</translation>
     </message>
     <message>
         <source>Fee rate</source>
         <translation>Taux de frais</translation>
+    </message>
+    <message>
+        <source>Merchant waits for</source>
+        <translation>Le commerçant attend</translation>
+    </message>
+    <message>
+        <source>Cores attacking</source>
+        <translation>Cœurs attaquants</translation>
+    </message>
+    <message>
+        <source>The race</source>
+        <translation>La course</translation>
+    </message>
+    <message>
+        <source>Blocks since the fork on each branch</source>
+        <translation>Blocs depuis la bifurcation sur chaque branche</translation>
+    </message>
+    <message>
+        <source>seconds since the fork</source>
+        <translation>secondes depuis la bifurcation</translation>
+    </message>
+    <message>
+        <source>blocks since the fork</source>
+        <translation>blocs depuis la bifurcation</translation>
+    </message>
+    <message>
+        <source>private branch (yours)</source>
+        <translation>branche privée (la vôtre)</translation>
+    </message>
+    <message>
+        <source>public chain</source>
+        <translation>chaîne publique</translation>
+    </message>
+    <message>
+        <source>Paying the merchant and forking…</source>
+        <translation>Paiement du commerçant et bifurcation…</translation>
+    </message>
+    <message>
+        <source>Given up: the private branch was dropped unpublished.</source>
+        <translation>Abandon : la branche privée est jetée sans avoir été publiée.</translation>
+    </message>
+    <message>
+        <source>Paid {amount} BTC to the merchant (transaction {txid}). Mining the private branch with the same coins sent back to you…</source>
+        <translation>{amount} BTC payés au commerçant (transaction {txid}). Minage de la branche privée, où les mêmes pièces vous reviennent…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Private branch&lt;/b&gt; (yours, unpublished): {private} blocks, height {private_height} &amp;nbsp;·&amp;nbsp; &lt;b&gt;Public chain&lt;/b&gt;: {public} blocks, height {public_height} &amp;nbsp;·&amp;nbsp; lead &lt;b&gt;{lead}&lt;/b&gt; &amp;nbsp;·&amp;nbsp; the payment has {conf} of {z} confirmations</source>
+        <translation>&lt;b&gt;Branche privée&lt;/b&gt; (la vôtre, non publiée) : {private} blocs, hauteur {private_height} &amp;nbsp;·&amp;nbsp; &lt;b&gt;Chaîne publique&lt;/b&gt; : {public} blocs, hauteur {public_height} &amp;nbsp;·&amp;nbsp; avance &lt;b&gt;{lead}&lt;/b&gt; &amp;nbsp;·&amp;nbsp; le paiement a {conf} confirmations sur {z}</translation>
+    </message>
+    <message>
+        <source>With more than half the hashrate the attacker always catches up in the end.</source>
+        <translation>Avec plus de la moitié de la puissance de calcul, l&apos;attaquant finit toujours par rattraper.</translation>
+    </message>
+    <message>
+        <source>With less than half the hashrate the attack usually fails: the honest chain pulls away.</source>
+        <translation>Avec moins de la moitié de la puissance de calcul, l&apos;attaque échoue le plus souvent : la chaîne honnête s&apos;éloigne.</translation>
+    </message>
+    <message>
+        <source>Your share of the hashrate &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the others&apos; {honest}). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
+        <translation>Votre part de la puissance de calcul &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour les autres). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit la double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
+    </message>
+    <message>
+        <source>The merchant&apos;s payment &lt;b&gt;vanished&lt;/b&gt;: the coins went back to you in the private branch; the merchant&apos;s wallet marks it vanished.</source>
+        <translation>Le paiement du commerçant a &lt;b&gt;disparu&lt;/b&gt; : les pièces vous sont revenues dans la branche privée ; le portefeuille du commerçant le marque disparu.</translation>
+    </message>
+    <message>
+        <source>The merchant&apos;s payment is still there.</source>
+        <translation>Le paiement du commerçant est toujours là.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Released: the node reorganised {depth} blocks deep&lt;/b&gt; to your branch ({blocks} blocks). </source>
+        <translation>&lt;b&gt;Publiée : le nœud s&apos;est réorganisé sur {depth} blocs de profondeur&lt;/b&gt; vers votre branche ({blocks} blocs). </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Released, but the public chain is as long or longer:&lt;/b&gt; the node kept it. The payment stands; the attack failed.</source>
+        <translation>&lt;b&gt;Publiée, mais la chaîne publique est aussi longue ou plus :&lt;/b&gt; le nœud la garde. Le paiement tient ; l&apos;attaque a échoué.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes: {q} of the chain&apos;s hashrate (the chain did {network} by getnetworkhashps before the fork).</source>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages : {q} de la puissance de la chaîne (la chaîne faisait {network} selon getnetworkhashps avant la bifurcation).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.</source>
+        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h de temps réel, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité aujourd&apos;hui, c&apos;est dépasser les {honest} honnêtes : {rent_hour} l&apos;heure en location, {buy} à l&apos;achat. {ai} des {total} cœurs d&apos;ici sont sur l&apos;IA : moins il y a de cœurs qui minent, plus la puissance honnête est faible et moins l&apos;attaque coûte.</translation>
+    </message>
+    <message>
+        <source>Attack (51%)</source>
+        <translation>Attaque (51 %)</translation>
     </message>
     <message>
         <source>Every mined block (otherwise only those that earned fees)</source>

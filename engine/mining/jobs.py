@@ -99,6 +99,16 @@ def bits_to_target(bits: int) -> int:
     return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
 
 
+def target_to_bits(target: int) -> int:
+    """Bitcoin Core arith_uint256::GetCompact for a non-negative target."""
+    size = (target.bit_length() + 7) // 8
+    compact = target << (8 * (3 - size)) if size <= 3 else target >> (8 * (size - 3))
+    if compact & 0x00800000:  # the sign bit: use one more byte of exponent instead
+        compact >>= 8
+        size += 1
+    return compact | (size << 24)
+
+
 def difficulty_from_bits(bits: int) -> float:
     """Difficulty of compact nBits, as Bitcoin Core's GetDifficulty (rpc/blockchain.cpp)."""
     if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits < 2**32 or not bits & 0x00FFFFFF:

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 
 from bitcoin.core import CTransaction, b2lx
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.sha256d import find_nonce
+from engine.mining.kernels import QUICK_KERNEL, NONCE_SPACE, chosen_kernel_name, get_kernel, job_params
+from engine.mining.pow import next_work_required
 from engine.wallet.wallet import DEFAULT_HALVING_INTERVAL, subsidy_sat
 
 BLOCK_VERSION = 0x20000000  # BIP9 top bits, as Core's templates
 MEDIAN_TIME_SPAN = 11  # Core chain.h: the median of the last 11 blocks' times
+SCAN_CHUNK = 1 << 18  # nonces per kernel call: ~10-30 ms, so a stop is heard quickly
 
 
 class AttackError(Exception):
@@ -45,10 +48,14 @@ class PrivateFork:
     """A branch built on this machine from the public tip at `start`; thread-safe."""
 
     def __init__(self, fork_height: int, fork_hash: str, bits: int, times: list[int], consensus: dict,
-                 payout_script: bytes):
+                 payout_script: bytes, window_times: dict[int, int] | None = None):
         self.fork_height, self.fork_hash = fork_height, fork_hash
-        self.bits = bits
+        self.bits = bits  # the private tip's
         self.times = list(times)  # header times of the last blocks, oldest first
+        # height -> time of the blocks a retarget on the private branch looks back to
+        self.window_times = dict(window_times or {})
+        self.hashes = 0  # hashed on the private branch so far
+        self.hashing_s = 0.0  # time spent hashing, so hashes / hashing_s is the attacker's hashrate
         self.consensus = consensus
         self.payout_script = payout_script
         self.blocks: list[tuple[str, str]] = []  # (hash, block hex), in order
@@ -66,8 +73,16 @@ class PrivateFork:
             if "previousblockhash" not in header:
                 break
             header = rpc.call("getblockheader", header["previousblockhash"])
-        return cls(tip["height"], tip["hash"], int(tip["bits"], 16), times, info.get("consensus") or {},
-                   bytes(payout_script))
+        consensus = info.get("consensus") or {}
+        window_times = {}
+        interval = int(consensus.get("difficulty_adjustment_interval", 0) or 0)
+        if interval and not consensus.get("pow_no_retargeting", True):
+            # the first retarget past the fork looks back to a public block; later ones to private blocks
+            first = (tip["height"] // interval + 1) * interval - interval
+            if first > 0:
+                window_times[first] = rpc.call("getblockheader", rpc.call("getblockhash", first))["time"]
+        return cls(tip["height"], tip["hash"], int(tip["bits"], 16), times, consensus,
+                   bytes(payout_script), window_times)
 
     @property
     def tip_height(self) -> int:
@@ -77,13 +92,13 @@ class PrivateFork:
         with self._lock:
             self.pending.append((tx, fee_sat))
 
-    def _bits_for(self, height: int) -> int:
-        # Core pow.cpp GetNextWorkRequired: between retargets a block keeps its parent's bits
-        interval = int(self.consensus.get("difficulty_adjustment_interval", 0) or 0)
-        if not self.consensus.get("pow_no_retargeting", True) and interval and height % interval == 0:
-            raise AttackError(f"the private branch reached a difficulty retarget (height {height}); "
-                              "release it before, or start again after the retarget")
-        return self.bits
+    def _bits_for(self, height: int, block_time: int) -> int:
+        def ancestor_time(h: int) -> int:
+            if h not in self.window_times:
+                raise AttackError(f"the retarget at height {height} needs block {h}'s time, which this "
+                                  "branch did not keep")
+            return self.window_times[h]
+        return next_work_required(height, self.bits, self.times[-1], block_time, ancestor_time, self.consensus)
 
     def template(self, now_s: int | None = None) -> BlockTemplate:
         """The next private block's template, as getblocktemplate would give it on our tip."""
@@ -93,35 +108,70 @@ class PrivateFork:
         txs = [{"data": tx.serialize().hex(), "txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash())}
                for tx, _ in self.pending]
         median = sorted(self.times[-MEDIAN_TIME_SPAN:])[len(self.times[-MEDIAN_TIME_SPAN:]) // 2]
-        now = int(_time.time() if now_s is None else now_s)
+        now = max(int(_time.time() if now_s is None else now_s), median + 1)
         return BlockTemplate.from_rpc({
             "height": height, "version": BLOCK_VERSION, "previousblockhash": self.blocks[-1][0] if self.blocks
-            else self.fork_hash, "bits": f"{self._bits_for(height):08x}", "curtime": max(now, median + 1),
+            else self.fork_hash, "bits": f"{self._bits_for(height, now):08x}", "curtime": now,
             "mintime": median + 1, "coinbasevalue": subsidy_sat(height, halving) + sum(f for _, f in self.pending),
             "transactions": txs, "rules": ["csv", "!segwit", "taproot"]})
 
-    def mine_block(self, stop: threading.Event | None = None) -> str:
-        """Hash until the next private block is found (held here, not published); its hash."""
+    def mine_block(self, stop: threading.Event | None = None, threads: int = 1, kernel_name: str | None = None) -> str:
+        """Hash until the next private block is found (held here, not published); its hash.
+
+        `threads` workers scan with the miner's kernel (the one measured fastest on this CPU, else
+        the quick scalar one), each on its own extranonce; Numba releases the GIL, so they scale.
+        """
+        kernel = get_kernel(kernel_name or chosen_kernel_name() or QUICK_KERNEL)
+        stop = stop or threading.Event()
         with self._lock:
             if self.released:
                 raise AttackError("the private branch was already released")
             template = self.template()
-            extranonce = os.urandom(8)
-            job = make_job(template, self.payout_script, extranonce)
-            nonce, start = None, 0
-            while nonce is None:
-                if stop is not None and stop.is_set():
-                    raise AttackError("stopped")
-                if start >= 1 << 32:
-                    job = make_job(template, self.payout_script, os.urandom(8))
-                    start = 0
-                nonce = find_nonce(job.header(0), template.target, start, 1 << 20)
-                start += 1 << 20
+            found: list = []
+            done = threading.Event()
+            count_lock = threading.Lock()
+
+            def work() -> None:
+                job = make_job(template, self.payout_script, os.urandom(8))
+                header = job.header(0)
+                params, lanes, start = job_params(header), kernel.new_lanes_buffer(), 0
+                while not (done.is_set() or stop.is_set()):
+                    if start >= NONCE_SPACE:
+                        job = make_job(template, self.payout_script, os.urandom(8))
+                        header = job.header(0)
+                        params, start = job_params(header), 0
+                    nonce, hashes = kernel.search(params, header[:76], template.target, start,
+                                                  start + SCAN_CHUNK, lanes)
+                    with count_lock:
+                        self.hashes += hashes
+                        if nonce is not None and not found:
+                            found.append((job, nonce))
+                            done.set()
+                    start += SCAN_CHUNK
+
+            began = time.perf_counter()
+            workers = [threading.Thread(target=work, name=f"private-branch-{i}", daemon=True)
+                       for i in range(max(1, threads))]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            self.hashing_s += time.perf_counter() - began
+            if not found:
+                raise AttackError("stopped")
+            job, nonce = found[0]
             block_hash = job.block_hash(nonce)
             self.blocks.append((block_hash, job.block_hex(nonce)))
             self.times.append(job.ntime)
+            self.window_times[self.tip_height] = job.ntime
+            self.bits = template.bits
             self.pending.clear()
             return block_hash
+
+    @property
+    def hashrate_hs(self) -> float:
+        """The attacker's measured hashrate on the private branch (0 before any hashing)."""
+        return self.hashes / self.hashing_s if self.hashing_s > 0 else 0.0
 
     def status(self, rpc) -> ForkStatus:
         public_height = int(rpc.call("getblockcount"))

@@ -258,10 +258,17 @@ class Wallet:
                 if sent_by_us:  # our own change: trusted, spendable before it confirms (as Core)
                     spendable.append(Coin(txid, n, out.nValue, bytes(out.scriptPubKey), key, None))
 
+        # A reorg deeper than the shortcut below (a released private branch) moves old entries too:
+        # when the tip seen last time left the active chain, every entry is read again.
+        last_tip = book.get("tip")
+        reorged = bool(last_tip) and last_tip != tip_hash and self._off_chain(rpc, last_tip)
+        if book.get("tip") != tip_hash:
+            book["tip"] = tip_hash
+            changed = True
         entries = []
         fees_earned = blocks_mined = 0
         for txid, entry in history.items():
-            conf = self._confirmations(rpc, txid, entry, tip_height, mempool_ids, confirmed_txids)
+            conf = self._confirmations(rpc, txid, entry, tip_height, mempool_ids, confirmed_txids, reorged)
             if entry.get("height") != (None if conf <= 0 else tip_height - conf + 1):
                 entry["height"] = None if conf <= 0 else tip_height - conf + 1
                 changed = True
@@ -276,16 +283,23 @@ class Wallet:
         return WalletState(info["chain"], tip_height, tip_hash, immature, confirmed, unconfirmed, fees_earned,
                            blocks_mined, self.receive_address(), tuple(spendable), tuple(entries))
 
+    @staticmethod
+    def _off_chain(rpc, block_hash: str) -> bool:
+        try:
+            return int(rpc.call("getblockheader", block_hash).get("confirmations", -1)) < 0
+        except RPCError:
+            return True  # unknown to this node: read everything again
+
     def _confirmations(self, rpc, txid: str, entry: dict, tip_height: int, mempool_ids: set,
-                       confirmed_txids: dict[str, int]) -> int:
+                       confirmed_txids: dict[str, int], reorged: bool = False) -> int:
         if txid in mempool_ids:
             return 0
         if txid in confirmed_txids:
             return tip_height - confirmed_txids[txid] + 1
         height = entry.get("height")
-        if height is not None and tip_height - height + 1 >= RECHECK_BELOW_CONFIRMATIONS:
+        if not reorged and height is not None and tip_height - height + 1 >= RECHECK_BELOW_CONFIRMATIONS:
             return tip_height - height + 1  # deep enough not to be re-read every refresh
-        if entry["kind"] == "mined":
+        if entry["kind"] == "mined" and not reorged:
             return -1  # an immature coinbase is unspendable, so missing from the scan means reorged out
         try:
             found = rpc.call("getrawtransaction", txid, 1)

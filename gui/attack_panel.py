@@ -1,0 +1,217 @@
+"""The Attack tab: the 51% double-spend, live. Pay a merchant (the teacher's address) on the public
+chain, mine a private branch holding a conflicting spend of the same coins with this window's
+cores, watch both branches race with Nakamoto's odds, and release the branch when it is longer:
+the node reorganises and the payment vanishes. What it cost is shown in lab hashrate and, through
+the Economics tab's scenario, in the world's money. It observes an AttackService."""
+from __future__ import annotations
+
+from engine.economy.attack_cost import lab_attack_cost
+from engine.economy.lab_mapping import LabClock
+from gui.attack_service import AttackService, RaceStatus
+from gui.charts import PALETTES, Chart
+from gui.i18n import integer, num, tr, usd
+from gui.qt import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                    QPushButton, QSpinBox, QSplitter, Qt, QVBoxLayout, QWidget)
+from gui.theme import PRESENTER_DARK, THEMES, font_pt
+
+RED, GREEN = "#c0392b", "#27ae60"
+
+
+def rate_text(hs: float) -> str:
+    """Hashes per second with an SI prefix: 12.3 MH/s."""
+    for factor, unit in ((1e18, "EH/s"), (1e15, "PH/s"), (1e12, "TH/s"), (1e9, "GH/s"), (1e6, "MH/s"), (1e3, "kH/s")):
+        if hs >= factor:
+            return f"{num(hs / factor, 1)} {unit}"
+    return f"{num(hs, 0)} H/s"
+
+
+def cores_text(n: int) -> str:
+    return tr("%Ln core(s)", "", n)
+
+
+def percent(p: float) -> str:
+    return f"{num(100 * p, 2 if p < 0.1 else 1)} %"
+
+
+class AttackPanel(QWidget):
+    def __init__(self, service: AttackService, window, parent=None):
+        super().__init__(parent)
+        self.service, self.window = service, window
+        self.shown: RaceStatus | None = None  # the status on screen now
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(split)
+
+        setup = QGroupBox(tr("51% attack: double-spend a payment"))
+        form = QFormLayout(setup)
+        self.merchant = QLineEdit(placeholderText=tr("the merchant's address (the teacher's bcrt1q…)"))
+        self.amount = QLineEdit("1", placeholderText="1")
+        self.fee_rate = QDoubleSpinBox(decimals=1, minimum=1.0, maximum=1000, value=2.0, suffix=" sat/vB")
+        self.confirmations = QSpinBox(minimum=0, maximum=20, value=2)
+        self.confirmations.setToolTip(tr("How many blocks the merchant waits before handing over the goods "
+                                         "(z in Nakamoto's formula). The branch is released only after that."))
+        cores = window.controller.total_cores
+        self.cores = QSpinBox(minimum=1, maximum=cores, value=cores)
+        self.cores.setToolTip(tr("This window's public mining pauses; these cores mine the private branch"))
+        self.auto_release = QCheckBox(tr("Release as soon as it is longer"), checked=True)
+        self.auto_release.toggled.connect(lambda on: setattr(service, "auto_release", on))
+        self.start_button = QPushButton(tr("Pay the merchant and start the private branch"))
+        self.release_button = QPushButton(tr("Release the branch now"), enabled=False)
+        self.stop_button = QPushButton(tr("Give up"), enabled=False)
+        self.start_button.clicked.connect(self.start)
+        self.release_button.clicked.connect(service.release_now)
+        self.stop_button.clicked.connect(self.give_up)
+        self.message = QLabel("", wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(tr("Pay to"), self.merchant)
+        form.addRow(tr("Amount (BTC)"), self.amount)
+        form.addRow(tr("Fee rate"), self.fee_rate)
+        form.addRow(tr("Merchant waits for"), self.confirmations)
+        form.addRow(tr("Cores attacking"), self.cores)
+        form.addRow(self.auto_release)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.release_button)
+        buttons.addWidget(self.stop_button)
+        form.addRow(self.start_button)
+        form.addRow(buttons)
+        form.addRow(self.message)
+        split.addWidget(setup)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.branches = QLabel("–", objectName="attackBranches", textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        rl.addWidget(self.branches)
+        self.chart = Chart(tr("The race"), tr("Blocks since the fork on each branch"), legend=True, integer_x=False,
+                           x_label=tr("seconds since the fork"), y_label=tr("blocks since the fork"))
+        self.chart.add_series("private", "mining", level=True, label=tr("private branch (yours)"))
+        self.chart.add_series("public", "target", level=True, label=tr("public chain"))
+        self.chart.setMinimumHeight(130)
+        rl.addWidget(self.chart, 1)
+        self.odds = QLabel("", objectName="attackOdds", textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.cost = QLabel("", objectName="attackCost", textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.result = QLabel("", objectName="attackResult", textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        for label in (self.odds, self.cost, self.result):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            rl.addWidget(label)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+
+        service.status.connect(self.on_status)
+        service.paid.connect(self.on_paid)
+        service.failed.connect(self.on_failed)
+
+    # --- actions ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self.chart.clear_data()
+        self.chart.redraw(force=True)
+        self.result.setText("")
+        self.message.setStyleSheet("")
+        self.message.setText(tr("Paying the merchant and forking…"))
+        self._set_running(True)
+        self.service.auto_release = self.auto_release.isChecked()
+        self.service.start(self.merchant.text().strip(), self.amount.text(), self.fee_rate.value(),
+                           self.confirmations.value(), self.cores.value())
+
+    def give_up(self) -> None:
+        self.service.stop()
+        self._set_running(False)
+        self.message.setText(tr("Given up: the private branch was dropped unpublished."))
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.release_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+
+    # --- what the service reports ----------------------------------------------------------
+    def on_paid(self, payment) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(tr("Paid {amount} BTC to the merchant (transaction {txid}). Mining the private "
+                                "branch with the same coins sent back to you…").format(
+            amount=f"{payment.amount_sat / 1e8:.8f}", txid=payment.txid[:16] + "…"))
+
+    def on_failed(self, message: str) -> None:
+        self._set_running(self.service.running)
+        self.message.setStyleSheet(f"color: {RED}")
+        self.message.setText(message)
+
+    def on_status(self, s: RaceStatus) -> None:
+        self.shown = s
+        self.chart.append("private", s.elapsed_s, s.private_blocks)
+        self.chart.append("public", s.elapsed_s, s.public_blocks)
+        self.chart.redraw()
+        lead = f"+{s.lead}" if s.lead > 0 else str(s.lead)
+        self.branches.setText(tr(
+            "<b>Private branch</b> (yours, unpublished): {private} blocks, height {private_height} &nbsp;·&nbsp; "
+            "<b>Public chain</b>: {public} blocks, height {public_height} &nbsp;·&nbsp; lead <b>{lead}</b> "
+            "&nbsp;·&nbsp; the payment has {conf} of {z} confirmations").format(
+            private=s.private_blocks, private_height=s.fork_height + s.private_blocks, public=s.public_blocks,
+            public_height=s.fork_height + s.public_blocks, lead=lead, conf=s.payment_confirmations,
+            z=s.confirmations_wanted))
+        q = s.attacker_share
+        verdict = (tr("With more than half the hashrate the attacker always catches up in the end.") if q >= 0.5 else
+                   tr("With less than half the hashrate the attack usually fails: the honest chain pulls away."))
+        self.odds.setText(tr(
+            "Your share of the hashrate <b>q = {q}</b> ({cores}, {attacker} against the others' {honest}). "
+            "Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with "
+            "<b>P = {p}</b>. From here ({deficit} blocks behind) the private branch gets ahead with "
+            "<b>{catch_up}</b>. {verdict}").format(
+            q=percent(q), cores=cores_text(s.cores), attacker=rate_text(s.attacker_hs), honest=rate_text(s.honest_hs),
+            z=s.confirmations_wanted, p=percent(s.success_probability), deficit=max(0, -s.lead),
+            catch_up=percent(s.catch_up_probability), verdict=verdict))
+        self.cost.setText(self.cost_text(s))
+        if s.released:
+            self._set_running(False)
+            self.message.setText("")
+            self.result.setText(self.result_text(s))
+
+    def result_text(self, s: RaceStatus) -> str:
+        if s.reorg_depth:
+            vanished = (tr("The merchant's payment <b>vanished</b>: the coins went back to you in the private "
+                           "branch; the merchant's wallet marks it vanished.") if s.payment_vanished else
+                        tr("The merchant's payment is still there."))
+            return f"<span style='color:{RED}'>" + tr(
+                "<b>Released: the node reorganised {depth} blocks deep</b> to your branch ({blocks} blocks). "
+                ).format(depth=s.reorg_depth, blocks=s.private_blocks) + vanished + "</span>"
+        return f"<span style='color:{GREEN}'>" + tr(
+            "<b>Released, but the public chain is as long or longer:</b> the node kept it. The payment stands; "
+            "the attack failed.") + "</span>"
+
+    def cost_text(self, s: RaceStatus) -> str:
+        lab = tr("<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes: {q} of the chain's "
+                 "hashrate (the chain did {network} by getnetworkhashps before the fork).").format(
+            cores=cores_text(s.cores), seconds=num(s.elapsed_s, 0), hashes=integer(s.hashes), q=percent(s.attacker_share),
+            network=rate_text(s.network_hs_at_start))
+        figures = getattr(getattr(self.window, "economics", None), "figures", None)
+        if not figures or s.attacker_share >= 1.0:
+            return lab
+        clock = LabClock.from_consensus((self.window.info or {}).get("consensus"))
+        cost = lab_attack_cost(s.attacker_share, s.elapsed_s, clock.block_spacing_s, figures["world"])
+        allocation = getattr(self.window, "last_allocation", None)
+        ai = allocation.ai_slots if allocation else 0
+        return lab + "<br>" + tr(
+            "<b>In the world</b> (the Economics tab's scenario): your share is {attacker}; for {hours} h of world "
+            "time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the "
+            "honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: "
+            "the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.").format(
+            attacker=rate_text(cost.attacker_world_h_s), hours=num(cost.world_hours, 1), rental=usd(cost.rental_usd),
+            hardware=usd(cost.hardware_usd), honest=rate_text(cost.honest_world_h_s),
+            rent_hour=usd(cost.majority_rental_usd_per_hour), buy=usd(cost.majority_hardware_usd), ai=ai,
+            total=self.window.controller.total_cores)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        w = self.window
+        name = getattr(w, "theme_name", "dark")
+        theme = PRESENTER_DARK if getattr(w, "presenter", False) and name == "dark" else THEMES[name]
+        self.chart.set_theme(theme.chart_bg, theme.text, font_pt(getattr(w, "presenter", False)),
+                             PALETTES["light" if name == "light" else "dark"])
+        super().showEvent(event)
+
+
+def install_attack_panel(window) -> AttackPanel:
+    """Add the Attack tab to the main window; its service stops with the window."""
+    panel = AttackPanel(AttackService(window.controller), window)
+    panel.service.setParent(panel)
+    window.tabs.addTab(panel, tr("Attack (51%)"))
+    return panel
