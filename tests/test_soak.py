@@ -72,7 +72,8 @@ class Soak:
                 if (lx(u["txid"]), u["vout"]) not in spent and (not u["coinbase"] or height - u["height"] >= 100)]
 
     def pay(self, count: int):
-        for coin in self.coins()[:count]:
+        # Change outputs halve at random along chains of payments: leave the crumbs unspent.
+        for coin in [c for c in self.coins() if c.value >= 30_000 + FEE][:count]:
             to = BOB.p2tr if self.rng.random() < 0.5 else BOB.p2wpkh
             amount = self.rng.randrange(10_000, coin.value // 2)
             tx = spend([coin], [(to, amount), (ALICE.p2wpkh, coin.value - amount - FEE)])
