@@ -391,6 +391,8 @@ class LabController(QObject):
 
     # --- engine events -> signals -------------------------------------------------------------
     def _on_miner_event(self, event) -> None:
+        if self._shutting_down:  # a late event from a miner thread: nobody listens any more
+            return
         if isinstance(event, MinerStats):
             self.miner_stats.emit(event)
         elif isinstance(event, BlockResult):

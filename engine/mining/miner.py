@@ -305,6 +305,8 @@ class Miner:
                 log.exception("miner event listener failed on %r", event)
 
     def _on_rpc_retry(self, error: RPCError, delay_s: float) -> None:
+        if self._stop.is_set():  # stopping: the node going away now is expected, not news
+            return
         self._connected = False
         self._had_problem = True
         self._emit(ConnectionProblem(str(error), delay_s))
