@@ -43,7 +43,7 @@ LAB_HALVING_INTERVAL = 150
 # moved to AI before a retarget catches up) still leave at least 4 halvings and 8 retargets.
 PACES = {
     "classic": (LAB_HALVING_INTERVAL, LAB_TARGET_SPACING_S, LAB_RETARGET_INTERVAL),
-    "lesson": (60, 5, 24),
+    "lesson": (48, 5, 24),
 }
 
 
