@@ -166,6 +166,8 @@ class LabController(QObject):
         self.lab_hashrate_hs = lab_hashrate_hs
         self.settings = settings or QSettings("mine2compute", "Mine-to-Compute Lab")
         self.datadir = Path(datadir) if datadir else default_datadir()
+        self.base_datadir = self.datadir  # lessons live in base_datadir/lessons/, never over the user's chain
+        self.lesson = False  # a lesson-pace chain (New lesson), remembered as lesson/datadir
         self.total_cores = total_cores or os.cpu_count() or 1
         self.node: NodeProcess | None = None
         self.rpc: RPCClient | None = None
@@ -205,6 +207,9 @@ class LabController(QObject):
             self._launch(BitcoindProcess(self.datadir / "bitcoind", parent=self))
         else:
             self.chain_name = self.settings.value("node/chain", "lab")
+            lesson_dir = self.settings.value("lesson/datadir", "")
+            if lesson_dir and self.chain_name == "lab":
+                self.datadir, self.lesson = Path(lesson_dir), True
             chain_exists = (self.datadir / self.chain_name / "chainparams.json").exists()
             if self.chain_name == "lab" and not chain_exists and self.lab_hashrate_hs:
                 self._launch_embedded(("--lab-hashrate", f"{self.lab_hashrate_hs:.0f}"))
@@ -252,6 +257,8 @@ class LabController(QObject):
         from gui.qt import QProcessEnvironment
         from regtest.cli import RPCAUTH_ENV
         port = int(self.settings.value("node/rpcport", 0))
+        if self.lesson:
+            extra_args = (*extra_args, "--pace", "lesson")
         rpcauth = None
         if self.sharing:
             # The class needs a fixed address: the chain's usual port unless one is set, and a
@@ -267,6 +274,19 @@ class LabController(QObject):
             env.insert(RPCAUTH_ENV, rpcauth)
         node.proc.setProcessEnvironment(env)
         self._launch(node)
+
+    def new_lesson(self) -> Path:
+        """Choose a fresh folder for a lesson-pace chain, used from the next start (which sizes it
+        to this computer, as a first launch does); the user's own chain is left as it is."""
+        folder = self.base_datadir / "lessons" / time.strftime("%Y-%m-%d_%H%M%S")
+        self.settings.setValue("lesson/datadir", str(folder))
+        self.settings.sync()
+        return folder
+
+    def leave_lesson(self) -> None:
+        """Back to the user's own chain from the next start (the lesson's chain stays on disk)."""
+        self.settings.remove("lesson/datadir")
+        self.settings.sync()
 
     def class_rpcauth(self) -> str | None:
         """The class login as Core's salted rpcauth line, the only form the settings keep: a

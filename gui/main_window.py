@@ -171,6 +171,8 @@ class MainWindow(LabCards, QMainWindow):
         self.wallet_tab = install_wallet_tab(self)  # balance, receive, send, history
         from gui.attack_panel import install_attack_panel
         self.attack_panel = install_attack_panel(self)  # the 51% double-spend, live
+        from gui.lesson_panel import install_lesson_tab
+        self.lesson = install_lesson_tab(self)  # guided steps, event feed, timeline, New lesson, Worksheet
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import (QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QDateTime, QLibraryInfo, QLocale,
                             QTranslator, QEventLoop, QObject, QPointF, QProcess, QProcessEnvironment, QRect,
-                            QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
+                            QMarginsF, QSettings, QSize, QSocketNotifier, QStandardPaths, Qt, QThread, QTimer,
                             Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QIcon, QImage, QKeySequence,
-                           QPainter, QPalette, QPixmap, QValidator)
+                           QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter, QPixmap, QTextDocument,
+                           QValidator)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox,
                                QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
                                QPlainTextEdit, QProgressBar, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter,
                                QStatusBar, QTableWidget, QTableWidgetItem, QTabWidget,

@@ -92,7 +92,7 @@ def _visible_texts(root):
     """(where, text) for every string a user can see or hover over under `root`."""
     from PySide6.QtWidgets import QAbstractButton
 
-    from gui.qt import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QSpinBox, QTabWidget,
+    from gui.qt import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QListWidget, QSpinBox, QTabWidget,
                         QTableWidget, QWidget, pg)
     out = []
     for w in [root, *root.findChildren(QWidget)]:
@@ -109,6 +109,8 @@ def _visible_texts(root):
             out += [(name + " item", w.itemText(i)) for i in range(w.count())]
         if isinstance(w, QTabWidget):
             out += [(name + " tab", w.tabText(i) + " " + w.tabToolTip(i)) for i in range(w.count())]
+        if isinstance(w, QListWidget):
+            out += [(name + " item", w.item(i).text() + " " + w.item(i).toolTip()) for i in range(w.count())]
         if isinstance(w, QTableWidget):
             out += [(name + " header", w.horizontalHeaderItem(i).text()) for i in range(w.columnCount())]
         if isinstance(w, pg.PlotWidget):
@@ -136,20 +138,18 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
     window.redraw()
     dialog = NodeSettingsDialog(settings, window)
     qtbot.addWidget(dialog)
-    # Known gap, named: the scenario presets' read-aloud texts come from the TOML files, which have
-    # no French yet (summary_fr/explanation_fr/title_fr fields are read when present).
-    scenario_texts = {window.economics.summary_label, window.economics.explanation_label, window.economics.picker}
+    # The scenario presets' read-aloud texts come from the TOML files' title_fr/summary_fr/explanation_fr.
     found = []
     for root in (window, dialog):
         for where, text in _visible_texts(root):
             words = _english_words(text or "")
-            if words and not any(w in where for w in ()) and not _is_scenario(where, text, scenario_texts):
+            if words:
                 found.append((where, sorted(words), text[:90]))
+    panel = window.economics
+    for i in range(panel.picker.count()):  # every preset's read-aloud texts, not only the one shown
+        panel.picker.setCurrentIndex(i)
+        for label in (panel.summary_label, panel.explanation_label):
+            if _english_words(label.text()):
+                found.append((panel.picker.itemText(i), sorted(_english_words(label.text())), label.text()[:90]))
     assert not found, "\n".join(map(str, found))
 
-
-def _is_scenario(where, text, widgets):
-    return any(text in (w.text() if hasattr(w, "text") else "") or
-               (hasattr(w, "count") and any(text == w.itemText(i) or text == w.itemData(i, 3)
-                                            for i in range(w.count())))
-               for w in widgets)

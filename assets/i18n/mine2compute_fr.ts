@@ -1438,6 +1438,10 @@ Source : {source}</translation>
         <translation>Les mineurs prennent d&apos;abord les taux de frais les plus élevés ; le nœud relaie à partir de 1 sat/vB</translation>
     </message>
     <message>
+        <source>Wallet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>51% attack: double-spend a payment</source>
         <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
     </message>
@@ -1602,8 +1606,380 @@ Source : {source}</translation>
         <translation>Envoyé {amount} BTC, frais {fee} BTC. Transaction {txid}</translation>
     </message>
     <message>
-        <source>Wallet</source>
-        <translation>Portefeuille</translation>
+        <source>What the AI tenant&apos;s contract promised, what it got and what the miss cost.</source>
+        <translation>Ce que le contrat du locataire IA promettait, ce qu&apos;il a obtenu et ce que le manque a coûté.</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ Précédente</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Suivante ▶</translation>
+    </message>
+    <message>
+        <source>Go back one step (the lesson also moves on by itself when its event happens).</source>
+        <translation>Revenir d&apos;une étape (la leçon avance aussi d&apos;elle-même quand son événement arrive).</translation>
+    </message>
+    <message>
+        <source>Go to the next step without waiting for its event.</source>
+        <translation>Passer à l&apos;étape suivante sans attendre son événement.</translation>
+    </message>
+    <message>
+        <source>New lesson…</source>
+        <translation>Nouvelle leçon…</translation>
+    </message>
+    <message>
+        <source>Start a fresh lesson chain (a halving every 48 blocks, a retarget every 24, 5 s a block) in its own folder, sized to this computer. Your own chain is kept.</source>
+        <translation>Démarrer une chaîne de leçon neuve (une division par deux tous les 48 blocs, un ajustement tous les 24, 5 s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
+    </message>
+    <message>
+        <source>Worksheet…</source>
+        <translation>Fiche d&apos;exercices…</translation>
+    </message>
+    <message>
+        <source>Save a printable PDF: the lesson&apos;s questions and an answer key with this run&apos;s numbers.</source>
+        <translation>Enregistrer un PDF imprimable : les questions de la leçon et un corrigé avec les chiffres de cette séance.</translation>
+    </message>
+    <message>
+        <source>What just happened</source>
+        <translation>Ce qui vient de se passer</translation>
+    </message>
+    <message>
+        <source>This run&apos;s events with their numbers, newest first.</source>
+        <translation>Les événements de cette séance avec leurs chiffres, les plus récents en haut.</translation>
+    </message>
+    <message>
+        <source>The real world beside the lab</source>
+        <translation>Le monde réel à côté du labo</translation>
+    </message>
+    <message>
+        <source>Bitcoin&apos;s halvings and the mining sites converted to AI, with their sources (hover an entry); the lab&apos;s halvings stand for the coming ones.</source>
+        <translation>Les divisions par deux de Bitcoin et les sites de minage convertis à l&apos;IA, avec leurs sources (survolez une ligne) ; celles du labo figurent les prochaines.</translation>
+    </message>
+    <message>
+        <source>The timeline could not be read: {error}</source>
+        <translation>Impossible de lire la chronologie : {error}</translation>
+    </message>
+    <message>
+        <source>Source: {source}</source>
+        <translation>Source : {source}</translation>
+    </message>
+    <message>
+        <source>lab block {height} · halving {n} of the lab, standing for {year}</source>
+        <translation>bloc {height} du labo · division par deux n° {n} du labo, figurant {year}</translation>
+    </message>
+    <message>
+        <source>Step {n} of {total}</source>
+        <translation>Étape {n} sur {total}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Do:&lt;/b&gt; {text}</source>
+        <translation>&lt;b&gt;À faire :&lt;/b&gt; {text}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Watch:&lt;/b&gt; {text}</source>
+        <translation>&lt;b&gt;À observer :&lt;/b&gt; {text}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Ask the class:&lt;/b&gt; {text}</source>
+        <translation>&lt;b&gt;Question à la classe :&lt;/b&gt; {text}</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>Leçon</translation>
+    </message>
+    <message>
+        <source>halving</source>
+        <translation>division par deux</translation>
+    </message>
+    <message>
+        <source>New lesson</source>
+        <translation>Nouvelle leçon</translation>
+    </message>
+    <message>
+        <source>Start a fresh lesson chain? The lab restarts on a new chain in its own folder, sized to this computer first (about a minute). Your current chain is kept on disk.</source>
+        <translation>Démarrer une chaîne de leçon neuve ? Le labo redémarre sur une nouvelle chaîne dans son propre dossier, calibrée d&apos;abord pour cet ordinateur (environ une minute). Votre chaîne actuelle reste sur le disque.</translation>
+    </message>
+    <message>
+        <source>Save the worksheet</source>
+        <translation>Enregistrer la fiche d&apos;exercices</translation>
+    </message>
+    <message>
+        <source>worksheet.pdf</source>
+        <translation>fiche-exercices.pdf</translation>
+    </message>
+    <message>
+        <source>Worksheet not saved</source>
+        <translation>Fiche d&apos;exercices non enregistrée</translation>
+    </message>
+    <message>
+        <source>Worksheet saved to {path}</source>
+        <translation>Fiche d&apos;exercices enregistrée dans {path}</translation>
+    </message>
+    <message>
+        <source>A real Bitcoin chain on this computer</source>
+        <translation>Une vraie chaîne Bitcoin sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Let the miner run. Show the Chain tab: each point is a block whose hash fell below the target.</source>
+        <translation>Laissez tourner le mineur. Montrez l&apos;onglet Chaîne : chaque point est un bloc dont le hachage est passé sous la cible.</translation>
+    </message>
+    <message>
+        <source>The block count and the time between blocks (the target is a few seconds here, 10 minutes on Bitcoin).</source>
+        <translation>Le nombre de blocs et le temps entre deux blocs (la cible est de quelques secondes ici, 10 minutes sur Bitcoin).</translation>
+    </message>
+    <message>
+        <source>Why does nobody decide who finds the next block?</source>
+        <translation>Pourquoi personne ne décide-t-il qui trouve le prochain bloc ?</translation>
+    </message>
+    <message>
+        <source>The difficulty follows the hashrate</source>
+        <translation>La difficulté suit la puissance de calcul</translation>
+    </message>
+    <message>
+        <source>Wait for the first retarget. Point at the difficulty chart and the time between blocks.</source>
+        <translation>Attendez le premier ajustement. Montrez le graphique de la difficulté et le temps entre deux blocs.</translation>
+    </message>
+    <message>
+        <source>If blocks came faster than the target, the difficulty rises by the same ratio (at most x4).</source>
+        <translation>Si les blocs sont venus plus vite que la cible, la difficulté monte dans le même rapport (au plus x4).</translation>
+    </message>
+    <message>
+        <source>What would happen to Bitcoin if the difficulty never changed while miners kept adding machines?</source>
+        <translation>Que deviendrait Bitcoin si la difficulté ne changeait jamais alors que les mineurs ajoutent des machines ?</translation>
+    </message>
+    <message>
+        <source>Miners convert to AI</source>
+        <translation>Les mineurs se convertissent à l&apos;IA</translation>
+    </message>
+    <message>
+        <source>Drag the capacity slider: move half of the cores from mining to AI jobs.</source>
+        <translation>Faites glisser le curseur de capacité : passez la moitié des cœurs du minage aux tâches d&apos;IA.</translation>
+    </message>
+    <message>
+        <source>The hashrate falls at once, blocks come more slowly, the AI card starts billing.</source>
+        <translation>La puissance de calcul chute aussitôt, les blocs arrivent plus lentement, la carte IA commence à facturer.</translation>
+    </message>
+    <message>
+        <source>Why would a mining company rent its power to an AI company instead?</source>
+        <translation>Pourquoi une entreprise de minage louerait-elle plutôt son électricité à une entreprise d&apos;IA ?</translation>
+    </message>
+    <message>
+        <source>The network adapts to the exodus</source>
+        <translation>Le réseau s&apos;adapte à l&apos;exode</translation>
+    </message>
+    <message>
+        <source>Keep the cores on AI and wait for the next retarget.</source>
+        <translation>Laissez les cœurs sur l&apos;IA et attendez le prochain ajustement.</translation>
+    </message>
+    <message>
+        <source>Blocks were slower than the target, so the difficulty falls: the miners who stay earn more per hash.</source>
+        <translation>Les blocs ont été plus lents que la cible, donc la difficulté baisse : les mineurs qui restent gagnent plus par hachage.</translation>
+    </message>
+    <message>
+        <source>Who gains when big miners leave? What becomes cheaper for an attacker?</source>
+        <translation>Qui y gagne quand les gros mineurs partent ? Qu&apos;est-ce qui devient moins cher pour un attaquant ?</translation>
+    </message>
+    <message>
+        <source>The halving</source>
+        <translation>La division par deux</translation>
+    </message>
+    <message>
+        <source>Watch the block reward card and the reward chart until the next halving.</source>
+        <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochaine division par deux.</translation>
+    </message>
+    <message>
+        <source>The reward is cut in half at a fixed height, whatever the miners do.</source>
+        <translation>La récompense est coupée en deux à une hauteur fixe, quoi que fassent les mineurs.</translation>
+    </message>
+    <message>
+        <source>The halving cuts miners&apos; income in half overnight; what can a miner do about it?</source>
+        <translation>La division par deux coupe en deux le revenu des mineurs du jour au lendemain ; que peut faire un mineur ?</translation>
+    </message>
+    <message>
+        <source>Taking the AI cores back</source>
+        <translation>Reprendre les cœurs de l&apos;IA</translation>
+    </message>
+    <message>
+        <source>Move the slider back to mining while the AI tenant still has a lease.</source>
+        <translation>Ramenez le curseur vers le minage alors que le locataire IA a encore un bail.</translation>
+    </message>
+    <message>
+        <source>The AI jobs are cut short, the uptime falls under the promised SLA, and a penalty is charged.</source>
+        <translation>Les tâches d&apos;IA sont interrompues, la disponibilité passe sous le SLA promis et une pénalité est facturée.</translation>
+    </message>
+    <message>
+        <source>A miner can switch off at will; why can&apos;t an AI data centre?</source>
+        <translation>Un mineur peut s&apos;arrêter quand il veut ; pourquoi un centre de données d&apos;IA ne le peut-il pas ?</translation>
+    </message>
+    <message>
+        <source>When mining stops paying</source>
+        <translation>Quand le minage ne rapporte plus</translation>
+    </message>
+    <message>
+        <source>Open the Economics tab and follow the site&apos;s profit per MW as the lab&apos;s halvings come.</source>
+        <translation>Ouvrez l&apos;onglet Économie et suivez le bénéfice du site par MW au fil des divisions par deux du labo.</translation>
+    </message>
+    <message>
+        <source>After enough halvings, mining earns less per MW than an AI lease, or not even its power bill.</source>
+        <translation>Après assez de divisions par deux, le minage rapporte moins par MW qu&apos;un bail d&apos;IA, voire moins que sa facture d&apos;électricité.</translation>
+    </message>
+    <message>
+        <source>At what bitcoin price would mining earn as much as AI again?</source>
+        <translation>À quel cours du bitcoin le minage rapporterait-il de nouveau autant que l&apos;IA ?</translation>
+    </message>
+    <message>
+        <source>What we saw</source>
+        <translation>Ce que nous avons vu</translation>
+    </message>
+    <message>
+        <source>Hand out the worksheet: its answer key holds this run&apos;s numbers.</source>
+        <translation>Distribuez la fiche d&apos;exercices : son corrigé contient les chiffres de cette séance.</translation>
+    </message>
+    <message>
+        <source>The event feed: retargets, halvings, the exodus and the penalty, with their numbers.</source>
+        <translation>Le fil des événements : ajustements, divisions par deux, exode et pénalité, avec leurs chiffres.</translation>
+    </message>
+    <message>
+        <source>Should a miner keep mining, convert to AI, or do both? What would you decide?</source>
+        <translation>Un mineur doit-il continuer, se convertir à l&apos;IA, ou faire les deux ? Que décideriez-vous ?</translation>
+    </message>
+    <message>
+        <source>first block at height {height}: the chain is alive</source>
+        <translation>premier bloc à la hauteur {height} : la chaîne est vivante</translation>
+    </message>
+    <message>
+        <source>rose</source>
+        <translation>a augmenté</translation>
+    </message>
+    <message>
+        <source>fell</source>
+        <translation>a baissé</translation>
+    </message>
+    <message>
+        <source>retarget at {height}: the last blocks took {mean} s on average against {target} s, so the difficulty {words} {ratio}</source>
+        <translation>ajustement à {height} : les derniers blocs ont pris {mean} s en moyenne contre {target} s, donc la difficulté {words} {ratio}</translation>
+    </message>
+    <message>
+        <source>after the exodus (cores moved to AI at {moved}): </source>
+        <translation>après l&apos;exode (cœurs passés à l&apos;IA à {moved}) : </translation>
+    </message>
+    <message>
+        <source>halving at {height}: {before} -&gt; {after} BTC (in the real world: {year})</source>
+        <translation>division par deux à {height} : {before} -&gt; {after} BTC (dans le monde réel : {year})</translation>
+    </message>
+    <message>
+        <source>{ai} of {total} cores moved to AI at block {height}</source>
+        <translation>{ai} cœurs sur {total} passés à l&apos;IA au bloc {height}</translation>
+    </message>
+    <message>
+        <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
+        <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
+    </message>
+    <message>
+        <source>at block {height} mining earns less per MW than AI</source>
+        <translation>au bloc {height} le minage rapporte moins par MW que l&apos;IA</translation>
+    </message>
+    <message>
+        <source>at block {height} mining no longer pays its costs</source>
+        <translation>au bloc {height} le minage ne couvre plus ses coûts</translation>
+    </message>
+    <message>
+        <source>: {mining} against {ai} per MW-year; mining would match AI at {price} per BTC</source>
+        <translation> : {mining} contre {ai} par MW et par an ; le minage égalerait l&apos;IA à {price} le BTC</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {jobs} requests were cut short. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {jobs} requêtes ont été interrompues. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+    </message>
+    <message>
+        <source>Mine-to-Compute Lab: worksheet</source>
+        <translation>Mine-to-Compute Lab : fiche d&apos;exercices</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date :</translation>
+    </message>
+    <message>
+        <source>A real Bitcoin chain ran in class: a block every few seconds, a halving every few minutes. Answer from what you saw on the screen.</source>
+        <translation>Une vraie chaîne Bitcoin a tourné en classe : un bloc toutes les quelques secondes, une division par deux toutes les quelques minutes. Répondez d&apos;après ce que vous avez vu à l&apos;écran.</translation>
+    </message>
+    <message>
+        <source>Your numbers</source>
+        <translation>Vos chiffres</translation>
+    </message>
+    <message>
+        <source>At which heights did the difficulty change, and by how much? When did the reward halve, and to how much?</source>
+        <translation>À quelles hauteurs la difficulté a-t-elle changé, et de combien ? Quand la récompense a-t-elle été divisée par deux, et à combien ?</translation>
+    </message>
+    <message>
+        <source>Answer key (this run)</source>
+        <translation>Corrigé (cette séance)</translation>
+    </message>
+    <message>
+        <source>Blocks mined: {n}</source>
+        <translation>Blocs minés : {n}</translation>
+    </message>
+    <message>
+        <source>Retargets</source>
+        <translation>Ajustements de difficulté</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>hauteur</translation>
+    </message>
+    <message>
+        <source>mean time between blocks</source>
+        <translation>temps moyen entre deux blocs</translation>
+    </message>
+    <message>
+        <source>difficulty change</source>
+        <translation>variation de la difficulté</translation>
+    </message>
+    <message>
+        <source>No retarget yet.</source>
+        <translation>Pas encore d&apos;ajustement.</translation>
+    </message>
+    <message>
+        <source>Halvings</source>
+        <translation>Divisions par deux</translation>
+    </message>
+    <message>
+        <source>block reward</source>
+        <translation>récompense de bloc</translation>
+    </message>
+    <message>
+        <source>real-world year</source>
+        <translation>année dans le monde réel</translation>
+    </message>
+    <message>
+        <source>hashprice per PH/s per day, before → after</source>
+        <translation>hashprice par PH/s et par jour, avant → après</translation>
+    </message>
+    <message>
+        <source>No halving yet.</source>
+        <translation>Pas encore de division par deux.</translation>
+    </message>
+    <message>
+        <source>After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would match AI at {price} per BTC (the crossover).</source>
+        <translation>Après {n} divisions par deux du labo, la récompense figure {subsidy} BTC ; hashprice {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le point de bascule).</translation>
+    </message>
+    <message>
+        <source>Mining or AI, at the end of the run</source>
+        <translation>Minage ou IA, à la fin de la séance</translation>
+    </message>
+    <message>
+        <source>Promised {sla}% uptime, delivered {uptime}%: a penalty of {penalty}.</source>
+        <translation>{sla} % de disponibilité promis, {uptime} % fournis : une pénalité de {penalty}.</translation>
+    </message>
+    <message>
+        <source>The SLA penalty</source>
+        <translation>La pénalité SLA</translation>
     </message>
 </context>
 <context>
@@ -1705,6 +2081,29 @@ Source : {source}</translation>
     <message>
         <source>Class pool open on port {port}</source>
         <translation>Pool de la classe ouvert sur le port {port}</translation>
+    </message>
+</context>
+<context>
+    <name>i18n</name>
+    <message>
+        <source>Chain</source>
+        <translation>Chaîne</translation>
+    </message>
+    <message>
+        <source>Economics</source>
+        <translation>Économie</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>Leçon</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,245 @@
+"""The Lesson tab: the current step (what to do, what to watch, a question for the class) moved by
+the run's real events or by hand, a "what just happened" feed with this run's numbers (also marked
+on the difficulty chart), the SLA penalty explained when it happens, the real world's timeline
+beside the lab's, New lesson and Worksheet.
+
+It observes the controller's signals only; the logic is engine.lesson (no Qt).
+"""
+from __future__ import annotations
+
+from engine.lesson import tracker as t
+from engine.lesson.timeline import load_timeline
+from gui.i18n import current_language, integer, tr
+from gui.lesson_text import event_note, ratio, sla_explanation, step_texts
+from gui.qt import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+                    QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, pg)
+
+FEED_LINES = 60
+MAX_CHART_MARKS = 40
+
+
+class LessonTab(QWidget):
+    """Fed by `on_blocks`, `on_allocation`, `on_ai_report`, `on_chain_info`; shows `tracker`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.tracker = t.LessonTracker()
+        self.start_difficulty: float | None = None
+        self.values_source = None  # a callable giving the scenario's values (the Economics tab's)
+        self.presenter = False
+        self._build()
+        self.show_step()
+
+    def _build(self) -> None:
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        left = QFrame(objectName="lessonStep")
+        v = QVBoxLayout(left)
+        self.step_number = QLabel("", objectName="lessonNumber")
+        self.step_title = QLabel("", objectName="lessonTitle")
+        self.step_title.setWordWrap(True)
+        self.step_do = QLabel("", wordWrap=True)
+        self.step_watch = QLabel("", wordWrap=True)
+        self.step_question = QLabel("", wordWrap=True, objectName="lessonQuestion")
+        for w in (self.step_number, self.step_title, self.step_do, self.step_watch, self.step_question):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            v.addWidget(w)
+        self.sla_box = QLabel("", wordWrap=True, objectName="lessonSla")
+        self.sla_box.setToolTip(tr("What the AI tenant's contract promised, what it got and what the miss cost."))
+        self.sla_box.hide()
+        v.addWidget(self.sla_box)
+        v.addStretch(1)
+        nav = QHBoxLayout()
+        self.previous_button = QPushButton(tr("◀ Previous"))
+        self.next_button = QPushButton(tr("Next ▶"))
+        self.previous_button.setToolTip(tr("Go back one step (the lesson also moves on by itself when its event happens)."))
+        self.next_button.setToolTip(tr("Go to the next step without waiting for its event."))
+        self.new_lesson_button = QPushButton(tr("New lesson…"))
+        self.new_lesson_button.setToolTip(tr("Start a fresh lesson chain (a halving every 48 blocks, a retarget every "
+                                             "24, 5 s a block) in its own folder, sized to this computer. Your own "
+                                             "chain is kept."))
+        self.worksheet_button = QPushButton(tr("Worksheet…"))
+        self.worksheet_button.setToolTip(tr("Save a printable PDF: the lesson's questions and an answer key with this "
+                                            "run's numbers."))
+        for b in (self.previous_button, self.next_button):
+            nav.addWidget(b)
+        nav.addStretch(1)
+        for b in (self.new_lesson_button, self.worksheet_button):
+            nav.addWidget(b)
+        v.addLayout(nav)
+        outer.addWidget(left, 3)
+
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        feed_box = QWidget()
+        f = QVBoxLayout(feed_box)
+        f.setContentsMargins(0, 0, 0, 0)
+        f.addWidget(QLabel(tr("What just happened"), objectName="lessonHeading"))
+        self.feed = QListWidget()
+        self.feed.setWordWrap(True)
+        self.feed.setToolTip(tr("This run's events with their numbers, newest first."))
+        f.addWidget(self.feed, 1)
+        self.side.addWidget(feed_box)
+        time_box = QWidget()
+        tl = QVBoxLayout(time_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        self.timeline_heading = QLabel(tr("The real world beside the lab"), objectName="lessonHeading")
+        tl.addWidget(self.timeline_heading)
+        self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)
+        self.timeline.setToolTip(tr("Bitcoin's halvings and the mining sites converted to AI, with their sources "
+                                    "(hover an entry); the lab's halvings stand for the coming ones."))
+        tl.addWidget(self.timeline, 1)
+        self.side.addWidget(time_box)
+        outer.addWidget(self.side, 2)
+        self._fill_timeline()
+
+    def _fill_timeline(self) -> None:
+        self.timeline.clear()
+        try:
+            events = load_timeline()
+        except ValueError as exc:
+            self.timeline.addItem(tr("The timeline could not be read: {error}").format(error=exc))
+            return
+        lang = current_language()
+        for e in events:
+            item = QListWidgetItem(f"{e.date} · {e.text(lang)}")
+            item.setToolTip(tr("Source: {source}").format(source=e.source))
+            self.timeline.addItem(item)
+        for e in self.tracker.of_kind(t.HALVING):
+            item = QListWidgetItem(tr("lab block {height} · halving {n} of the lab, standing for {year}").format(
+                height=integer(e.height), n=e.data["halvings"], year=e.data["real_year"]))
+            item.setForeground(pg.mkColor("#e0a030"))
+            self.timeline.addItem(item)
+
+    # --- steps -------------------------------------------------------------------------------
+    def show_step(self) -> None:
+        step = self.tracker.step
+        title, do, watch, question = step_texts(step.key)
+        self.step_number.setText(tr("Step {n} of {total}").format(n=self.tracker.step_index + 1, total=len(t.STEPS)))
+        self.step_title.setText(title)
+        self.step_do.setText(tr("<b>Do:</b> {text}").format(text=do))
+        self.step_watch.setText(tr("<b>Watch:</b> {text}").format(text=watch))
+        self.step_question.setText(tr("<b>Ask the class:</b> {text}").format(text=question))
+        self.previous_button.setEnabled(self.tracker.step_index > 0)
+        self.next_button.setEnabled(self.tracker.step_index < len(t.STEPS) - 1)
+
+    def go_next(self) -> None:
+        self.tracker.next()
+        self.show_step()
+
+    def go_previous(self) -> None:
+        self.tracker.previous()
+        self.show_step()
+
+    # --- inputs ------------------------------------------------------------------------------
+    def on_chain_info(self, info: dict) -> None:
+        consensus = info.get("consensus") or {}
+        try:
+            self.tracker.set_consensus(int(consensus.get("difficulty_adjustment_interval", 2016)),
+                                       int(consensus.get("subsidy_halving_interval", 150)),
+                                       float(consensus.get("pow_target_spacing", 600)))
+        except (TypeError, ValueError):
+            return
+        from engine.economy.lab_mapping import start_difficulty_of
+        self.start_difficulty = start_difficulty_of(info) or self.start_difficulty
+
+    def on_blocks(self, rows: list, _replaced: bool = False) -> None:
+        self._show(self.tracker.on_blocks(rows))
+        values = self.values_source() if self.values_source else None
+        if values and self.start_difficulty:
+            try:
+                self._show(self.tracker.on_economics(values, self.start_difficulty))
+            except (KeyError, ValueError):
+                pass  # a scenario the model rejects: the Economics tab says why
+
+    def on_allocation(self, allocation) -> None:
+        self._show(self.tracker.on_allocation(allocation.ai_slots, allocation.total_cores))
+
+    def on_ai_report(self, report) -> None:
+        self._show(self.tracker.on_ai_report(report))
+
+    def _show(self, events: list) -> None:
+        if not events:
+            return
+        for e in events:
+            self.feed.insertItem(0, event_note(e))
+            if e.kind == t.SLA_PENALTY:
+                self.sla_box.setText(sla_explanation(e.data))
+                self.sla_box.show()
+            self.annotate(e)
+        while self.feed.count() > FEED_LINES:
+            self.feed.takeItem(self.feed.count() - 1)
+        if any(e.kind == t.HALVING for e in events):
+            self._fill_timeline()
+        self.show_step()
+
+    def annotate(self, e) -> None:
+        """Hook for chart marks; install_lesson_tab points it at the difficulty chart."""
+
+    # --- presenter mode ------------------------------------------------------------------------
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode: the step large enough for the back of the room; the timeline hides."""
+        self.presenter = on
+        big, body = (30, 20) if on else (18, 11)
+        self.step_title.setStyleSheet(f"font-size: {big}pt; font-weight: 700;")
+        for w in (self.step_do, self.step_watch, self.step_question, self.sla_box):
+            w.setStyleSheet(f"font-size: {body}pt;")
+        self.step_question.setStyleSheet(f"font-size: {body}pt; font-weight: 600;")
+        self.timeline.parentWidget().setVisible(not on)
+
+
+def install_lesson_tab(window) -> LessonTab:
+    """Add the Lesson tab to the main window and wire it to the window's controller."""
+    controller = window.controller
+    tab = LessonTab()
+    window.tabs.addTab(tab, tr("Lesson"))
+    controller.chain_info.connect(tab.on_chain_info)
+    controller.blocks.connect(tab.on_blocks)
+    controller.allocation.connect(tab.on_allocation)
+    controller.ai_report.connect(tab.on_ai_report)
+    if hasattr(window.economics, "values"):
+        tab.values_source = window.economics.values
+    tab.previous_button.clicked.connect(tab.go_previous)
+    tab.next_button.clicked.connect(tab.go_next)
+    window.presenter_button.toggled.connect(tab.set_presenter)
+    tab.set_presenter(window.presenter)
+    marks: list = []
+    chart = window.chain.difficulty_chart
+
+    def annotate(e) -> None:
+        if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or len(marks) >= MAX_CHART_MARKS:
+            return
+        text = ratio(e.data["factor"]) if e.kind == t.RETARGET else tr("halving")
+        line = pg.InfiniteLine(pos=e.height, angle=90, pen=pg.mkPen("#e0a030" if e.kind == t.HALVING else "#888888",
+                                                                    width=1, style=Qt.PenStyle.DotLine),
+                               label=text, labelOpts={"position": 0.9 if e.kind == t.RETARGET else 0.75,
+                                                      "color": "#e0a030" if e.kind == t.HALVING else "#aaaaaa"})
+        chart.plot_item.addItem(line)
+        marks.append(line)
+    tab.annotate = annotate
+
+    def new_lesson() -> None:
+        answer = QMessageBox.question(window, tr("New lesson"), tr(
+            "Start a fresh lesson chain? The lab restarts on a new chain in its own folder, sized to this "
+            "computer first (about a minute). Your current chain is kept on disk."))
+        if answer == QMessageBox.StandardButton.Yes:
+            controller.new_lesson()
+            window.restart_requested = True
+            window.close()
+
+    def worksheet() -> None:
+        from gui.worksheet import write_worksheet
+        path, _ = QFileDialog.getSaveFileName(window, tr("Save the worksheet"), tr("worksheet.pdf"), "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None,
+                            tab.start_difficulty)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(window, tr("Worksheet not saved"), str(exc))
+            return
+        window.statusBar().showMessage(tr("Worksheet saved to {path}").format(path=path), 8000)
+    tab.new_lesson_button.clicked.connect(new_lesson)
+    tab.worksheet_button.clicked.connect(worksheet)
+    return tab
+

@@ -1,0 +1,105 @@
+"""`mine2compute snapshot`: run the lab offscreen (its own node and miner, on a fresh lesson chain
+in a temporary folder) for a while and save the window as a PNG, for slides, the README's
+screenshots and tests."""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+TABS = ("chain", "economics", "node", "class", "lesson")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mine2compute snapshot",
+                                description="Run the lab offscreen on a fresh lesson chain and save the window.")
+    p.add_argument("out", metavar="OUT.png", help="the PNG to write")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the window (default en)")
+    p.add_argument("--tab", choices=TABS, default="chain", help="the tab shown (default chain)")
+    p.add_argument("--size", default="1366x768", help="window size WIDTHxHEIGHT (default 1366x768)")
+    p.add_argument("--after", type=float, default=60.0, metavar="SECONDS",
+                   help="seconds the lab runs before the picture (default 60)")
+    p.add_argument("--presenter", action="store_true", help="presenter mode (large fonts)")
+    p.add_argument("--ai-cores", type=int, default=0, metavar="N",
+                   help="cores moved to AI half-way through, as a teacher would (default 0)")
+    p.add_argument("--lab-hashrate", type=float, default=None, metavar="H/S",
+                   help="size the chain with this hashrate instead of timing the kernels (faster; tests)")
+    return p
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{3,5})x(\d{3,5})", text.strip())
+    if not m:
+        raise ValueError(f"--size must look like 1366x768, got {text!r}")
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):
+        raise ValueError(f"--size must be between 640x480 and 7680x4320, got {text}")
+    return w, h
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        width, height = parse_size(args.size)
+        if not 0 <= args.after <= 24 * 3600:
+            raise ValueError(f"--after must be between 0 and 86400 seconds, got {args.after:g}")
+        if args.ai_cores < 0:
+            raise ValueError("--ai-cores must be 0 or more")
+        out = Path(args.out)
+        if out.suffix.lower() != ".png":
+            raise ValueError(f"OUT must end in .png, got {out.name}")
+        if not out.resolve().parent.is_dir():
+            raise ValueError(f"no such folder: {out.resolve().parent}")
+    except ValueError as exc:
+        print(f"mine2compute snapshot: {exc}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="m2c-snapshot-") as tmp:
+        return _run(args, out, width, height, Path(tmp))
+
+
+def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
+    from gui import i18n
+    from gui.controller import LabController
+    from gui.main_window import MainWindow
+    from gui.qt import QApplication, QSettings, QTimer
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    i18n.install(args.lang)
+    settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("lesson/datadir", str(tmp / "lesson"))
+    settings.setValue("ui/presenter", args.presenter)
+    controller = LabController(datadir=tmp / "data", settings=settings, lab_hashrate_hs=args.lab_hashrate)
+    window = MainWindow(controller)
+    names = {"chain": i18n.tr("Chain"), "economics": i18n.tr("Economics"), "node": i18n.tr("Node"),
+             "class": i18n.tr("Class"), "lesson": i18n.tr("Lesson")}
+    for i in range(window.tabs.count()):
+        if window.tabs.tabText(i) == names[args.tab]:
+            window.tabs.setCurrentIndex(i)
+    window.show()
+    window.setMaximumSize(16_777_215, 16_777_215)  # offscreen's screen is small: the size asked wins
+    window.resize(width, height)
+    outcome = {"code": 1}
+
+    def move_to_ai() -> None:
+        if args.ai_cores:
+            window.capacity_slider.setValue(min(args.ai_cores, controller.total_cores - 1))
+
+    def shoot() -> None:
+        window.redraw()
+        app.processEvents()
+        if window.grab().save(str(out), "PNG"):
+            outcome["code"] = 0
+            print(f"saved {out} ({width}x{height}, {args.lang}, tab {args.tab}, after {args.after:g} s, "
+                  f"height {window.info.get('blocks', 0)})")
+        else:
+            print(f"mine2compute snapshot: could not write {out}", file=sys.stderr)
+        window.close()
+
+    controller.start()
+    QTimer.singleShot(int(args.after * 500), move_to_ai)
+    QTimer.singleShot(int(args.after * 1000), shoot)
+    app.exec()
+    return outcome["code"]
