@@ -192,7 +192,7 @@ def install_lesson_tab(window) -> LessonTab:
     """Add the Lesson tab to the main window and wire it to the window's controller."""
     controller = window.controller
     tab = LessonTab()
-    window.tabs.addTab(tab, tr("Lesson"))
+    window.add_tab(tab, tr("Lesson"))
     controller.chain_info.connect(tab.on_chain_info)
     controller.blocks.connect(tab.on_blocks)
     controller.allocation.connect(tab.on_allocation)

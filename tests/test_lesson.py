@@ -26,7 +26,7 @@ def chain(n, interval_s, retarget=24, halving=48, start=1000, difficulty=1.0):
     for h in range(n + 1):
         if h > 0:
             t_now += interval_s(h)
-        if h > 0 and h % retarget == 0:
+        if h > retarget and h % retarget == 0:  # the lab skips the window that starts at genesis
             span = rows[h - 1].time - rows[h - retarget].time
             d = d * (retarget * 5) / span
         rows.append(Row(h, t_now, d, float(block_subsidy_btc(h, halving))))
@@ -35,11 +35,11 @@ def chain(n, interval_s, retarget=24, halving=48, start=1000, difficulty=1.0):
 
 def test_retarget_event_has_this_runs_numbers():
     tr = t.LessonTracker(24, 48, 5)
-    events = tr.on_blocks(chain(30, lambda h: 3))
+    events = tr.on_blocks(chain(50, lambda h: 3))
     retarget = [e for e in events if e.kind == t.RETARGET]
-    assert [e.height for e in retarget] == [24]
+    assert [e.height for e in retarget] == [48]  # none at 24: that window starts at the 2011 genesis
     data = retarget[0].data
-    assert data["window_s"] == 23 * 3  # blocks 0..23: Core's pindexLast - pindexFirst
+    assert data["window_s"] == 23 * 3  # blocks 24..47: Core's pindexLast - pindexFirst
     assert data["mean_interval_s"] == pytest.approx(69 / 24)
     assert data["factor"] == pytest.approx(120 / 69)  # faster than 5 s: the difficulty rose
     assert tr.first(t.FIRST_BLOCK) is not None
@@ -65,20 +65,19 @@ def test_events_are_reported_once_even_when_rows_are_sent_again():
 
 def test_steps_advance_on_their_events_in_order_and_by_hand():
     tr = t.LessonTracker(24, 48, 5)
-    rows = chain(200, lambda h: 4 if h <= 30 else 9)
+    rows = chain(200, lambda h: 4 if h <= 54 else 9)
     assert tr.step.key == "start"
     tr.on_blocks(rows[:2])
     assert tr.step.key == "retarget"
-    tr.on_blocks(rows[:25])
+    tr.on_blocks(rows[:49])
     assert tr.step.key == "move_to_ai"
-    tr.on_blocks(rows[:31])
+    tr.on_blocks(rows[:55])
     tr.on_allocation(1, 2)
-    assert tr.step.key == "exodus" and tr.move_height == 30
-    tr.on_blocks(rows[:49])  # retarget at 48: only 18 of its 24 blocks after the move, more than half
+    assert tr.step.key == "exodus" and tr.move_height == 54
+    tr.on_blocks(rows[:73])  # retarget at 72: 18 of its 24 blocks after the move, more than half
     exodus = tr.first(t.EXODUS_RETARGET)
-    assert exodus is not None and exodus.data["height"] == 48 and exodus.data["moved_at"] == 30
-    # The halving at 48 came with the same block, after the retarget: that step is done too.
-    assert tr.step.key == "take_back"
+    assert exodus is not None and exodus.data["height"] == 72 and exodus.data["moved_at"] == 54
+    assert tr.step.key == "halving"
     tr.on_blocks(rows[:97])
     assert tr.step.key == "take_back"
     tr.previous()
@@ -147,7 +146,7 @@ def test_answer_key_from_a_run():
     tr = t.LessonTracker(24, 48, 5)
     tr.on_blocks(chain(100, lambda h: 3 if h < 50 else 8))
     key = answer_key(tr, _values(), 1.0)
-    assert [r["height"] for r in key["retargets"]] == [24, 48, 72, 96]
+    assert [r["height"] for r in key["retargets"]] == [48, 72, 96]
     assert key["retargets"][0]["factor"] > 1 and key["retargets"][-1]["factor"] < 1
     assert [h["height"] for h in key["halvings"]] == [48, 96]
     h = key["halvings"][0]

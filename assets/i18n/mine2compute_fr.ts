@@ -1439,7 +1439,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Wallet</source>
-        <translation type="unfinished"></translation>
+        <translation>Portefeuille</translation>
     </message>
     <message>
         <source>51% attack: double-spend a payment</source>
