@@ -168,6 +168,10 @@ class LabController(QObject):
         self.datadir = Path(datadir) if datadir else default_datadir()
         self.base_datadir = self.datadir  # lessons live in base_datadir/lessons/, never over the user's chain
         self.lesson = False  # a lesson-pace chain (New lesson), remembered as lesson/datadir
+        lesson_dir = self.settings.value("lesson/datadir", "")
+        if (lesson_dir and self.settings.value("node/mode", "embedded") == "embedded"
+                and self.settings.value("node/chain", "lab") == "lab"):
+            self.datadir, self.lesson = Path(lesson_dir), True
         self.total_cores = total_cores or os.cpu_count() or 1
         self.node: NodeProcess | None = None
         self.rpc: RPCClient | None = None
@@ -191,7 +195,8 @@ class LabController(QObject):
         self._launch_requested.connect(self._launch_embedded)
         self._lease_timer = QTimer(self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000),
                                    timeout=self._end_unused_lease)
-        self.wallet = WalletService(self.datadir / "wallet", parent=self)  # the miner's coinbase pays to it
+        # One key for the user whatever the chain (a lesson chain too): the backup is shown once.
+        self.wallet = WalletService(self.base_datadir / "wallet", parent=self)  # the miner's coinbase pays to it
 
     # --- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -207,9 +212,6 @@ class LabController(QObject):
             self._launch(BitcoindProcess(self.datadir / "bitcoind", parent=self))
         else:
             self.chain_name = self.settings.value("node/chain", "lab")
-            lesson_dir = self.settings.value("lesson/datadir", "")
-            if lesson_dir and self.chain_name == "lab":
-                self.datadir, self.lesson = Path(lesson_dir), True
             chain_exists = (self.datadir / self.chain_name / "chainparams.json").exists()
             if self.chain_name == "lab" and not chain_exists and self.lab_hashrate_hs:
                 self._launch_embedded(("--lab-hashrate", f"{self.lab_hashrate_hs:.0f}"))

@@ -12,7 +12,7 @@ from engine.lesson.timeline import load_timeline
 from gui.i18n import current_language, integer, tr
 from gui.lesson_text import event_note, ratio, sla_explanation, step_texts
 from gui.qt import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
-                    QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, pg)
+                    QPushButton, QSizePolicy, QSplitter, Qt, QVBoxLayout, QWidget, pg)
 
 FEED_LINES = 60
 MAX_CHART_MARKS = 40
@@ -64,7 +64,11 @@ class LessonTab(QWidget):
         for b in (self.previous_button, self.next_button):
             nav.addWidget(b)
         nav.addStretch(1)
-        for b in (self.new_lesson_button, self.worksheet_button):
+        self.leave_button = QPushButton(tr("Back to my chain"))
+        self.leave_button.setToolTip(tr("Leave the lesson chain: the lab restarts on your own chain (the lesson's "
+                                        "chain stays on disk)."))
+        self.leave_button.hide()
+        for b in (self.leave_button, self.new_lesson_button, self.worksheet_button):
             nav.addWidget(b)
         v.addLayout(nav)
         outer.addWidget(left, 3)
@@ -76,6 +80,7 @@ class LessonTab(QWidget):
         f.addWidget(QLabel(tr("What just happened"), objectName="lessonHeading"))
         self.feed = QListWidget()
         self.feed.setWordWrap(True)
+        self.feed.setMinimumHeight(48)  # the tab fits a 720-line projector without scrolling
         self.feed.setToolTip(tr("This run's events with their numbers, newest first."))
         f.addWidget(self.feed, 1)
         self.side.addWidget(feed_box)
@@ -86,10 +91,13 @@ class LessonTab(QWidget):
         tl.addWidget(self.timeline_heading)
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
+        self.timeline.setMinimumHeight(48)
         self.timeline.setToolTip(tr("Bitcoin's halvings and the mining sites converted to AI, with their sources "
                                     "(hover an entry); the lab's halvings stand for the coming ones."))
         tl.addWidget(self.timeline, 1)
         self.side.addWidget(time_box)
+        for lst in (self.feed, self.timeline):
+            lst.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         outer.addWidget(self.side, 2)
         self._fill_timeline()
 
@@ -239,6 +247,12 @@ def install_lesson_tab(window) -> LessonTab:
             QMessageBox.warning(window, tr("Worksheet not saved"), str(exc))
             return
         window.statusBar().showMessage(tr("Worksheet saved to {path}").format(path=path), 8000)
+    def leave() -> None:
+        controller.leave_lesson()
+        window.restart_requested = True
+        window.close()
+    tab.leave_button.setVisible(controller.lesson)
+    tab.leave_button.clicked.connect(leave)
     tab.new_lesson_button.clicked.connect(new_lesson)
     tab.worksheet_button.clicked.connect(worksheet)
     return tab

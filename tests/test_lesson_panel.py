@@ -91,7 +91,8 @@ def test_steps_by_hand_and_presenter(window):
     assert lesson.step_title.fontInfo().pointSize() > small and lesson.timeline.parentWidget().isHidden()
 
 
-def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(tmp_path):
+def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
+    from gui.main_window import MainWindow
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     own = tmp_path / "data" / "lab"
     own.mkdir(parents=True)
@@ -107,6 +108,9 @@ def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(tmp_path):
     assert again.lesson and node.datadir == folder
     assert node.extra_args[-2:] == ("--pace", "lesson") and "--lab-hashrate" in node.extra_args
     assert (own / "chainparams.json").exists()
+    window = MainWindow(again)
+    qtbot.addWidget(window)
+    assert window.lesson.leave_button.isVisibleTo(window.lesson)  # a way back to the user's own chain
     again.leave_lesson()
     back = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     back._launch = launched.append

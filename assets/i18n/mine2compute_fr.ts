@@ -1642,6 +1642,14 @@ Source : {source}</translation>
         <translation>Enregistrer un PDF imprimable : les questions de la leçon et un corrigé avec les chiffres de cette séance.</translation>
     </message>
     <message>
+        <source>Back to my chain</source>
+        <translation>Revenir à ma chaîne</translation>
+    </message>
+    <message>
+        <source>Leave the lesson chain: the lab restarts on your own chain (the lesson&apos;s chain stays on disk).</source>
+        <translation>Quitter la chaîne de leçon : le labo redémarre sur votre propre chaîne (celle de la leçon reste sur le disque).</translation>
+    </message>
+    <message>
         <source>What just happened</source>
         <translation>Ce qui vient de se passer</translation>
     </message>
@@ -1871,7 +1879,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{ai} of {total} cores moved to AI at block {height}</source>
-        <translation>{ai} cœurs sur {total} passés à l&apos;IA au bloc {height}</translation>
+        <translation>{ai} cœur(s) sur {total} passé(s) à l&apos;IA au bloc {height}</translation>
     </message>
     <message>
         <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
