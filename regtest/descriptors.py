@@ -2,48 +2,22 @@
 checksum of BIP380 (script/descriptor.cpp DescriptorChecksum), optional on input as in Core."""
 from __future__ import annotations
 
-from .address import AddressError, decode_address
+from engine.wallet.keys import descriptor_checksum, is_descriptor_char
 
-# BIP380: the characters a descriptor may use, in the order the checksum groups them.
-INPUT_CHARSET = ("0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~"
-                 "ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ")
-CHECKSUM_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_GENERATOR = (0xF5DEE51989, 0xA9FDCA3312, 0x1BAB10E32D, 0x3706B1677A, 0x644D626FFD)
+from .address import AddressError, decode_address
 
 
 class DescriptorError(ValueError):
     """A descriptor this node cannot read; the message is Core's where Core has one."""
 
 
-def _polymod(symbols: list[int]) -> int:
-    chk = 1
-    for value in symbols:
-        top = chk >> 35
-        chk = ((chk & 0x7FFFFFFFF) << 5) ^ value
-        for i, gen in enumerate(_GENERATOR):
-            if (top >> i) & 1:
-                chk ^= gen
-    return chk
-
-
 def checksum(desc: str) -> str:
-    """BIP380 descriptor checksum (8 characters)."""
-    symbols, groups = [], []
-    for ch in desc:
-        pos = INPUT_CHARSET.find(ch)
-        if pos < 0:
-            raise DescriptorError(f"Invalid character '{ch}' in descriptor")
-        symbols.append(pos & 31)
-        groups.append(pos >> 5)
-        if len(groups) == 3:
-            symbols.append(groups[0] * 9 + groups[1] * 3 + groups[2])
-            groups = []
-    if len(groups) == 1:
-        symbols.append(groups[0])
-    elif len(groups) == 2:
-        symbols.append(groups[0] * 3 + groups[1])
-    value = _polymod(symbols + [0] * 8) ^ 1
-    return "".join(CHECKSUM_CHARSET[(value >> (5 * (7 - i))) & 31] for i in range(8))
+    """BIP380 descriptor checksum (8 characters): the wallet's, with Core's error message."""
+    try:
+        return descriptor_checksum(desc)
+    except ValueError:
+        bad = next(ch for ch in desc if not is_descriptor_char(ch))
+        raise DescriptorError(f"Invalid character '{bad}' in descriptor") from None
 
 
 def with_checksum(desc: str) -> str:

@@ -255,3 +255,14 @@ def make_job(template: BlockTemplate, payout_script: bytes, extranonce: bytes,
     header76 = (struct.pack("<i", template.version) + bytes.fromhex(template.previous_block_hash)[::-1]
                 + root + struct.pack("<II", ntime, template.bits))
     return BlockJob(template, extranonce, ntime, coinbase, root, header76)
+
+
+def submit_outcome(result) -> tuple[str, str | None]:
+    """(status, reason) of a submitblock answer, for the miner and the pool alike. BIP22 (Core
+    rpc/mining.cpp BIP22ValidationResult): null is accepted, "duplicate" means the node already
+    had it (a retry after a lost answer), "inconclusive" is valid but not on the best chain."""
+    if result is None or result == "duplicate":
+        return "accepted", None
+    if result in ("inconclusive", "duplicate-inconclusive"):
+        return "stale", result
+    return "rejected", str(result)

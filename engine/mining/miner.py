@@ -39,7 +39,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job
+from engine.mining.jobs import (DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job,
+                                submit_outcome)
 from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
 from engine.mining.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message  # noqa: F401 (re-exported)
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
@@ -467,14 +468,7 @@ class Miner:
                 return
             except RPCError as exc:  # e.g. RPC_DESERIALIZATION_ERROR: the node refused to parse it
                 result = f"rpc error: {exc}"
-            # BIP22: null = accepted; "duplicate" = already have it (our retry after a lost
-            # answer); "inconclusive" = valid but not on the best chain (Core rpc/mining.cpp BIP22ValidationResult).
-            if result is None or result == "duplicate":
-                status, reason = "accepted", None
-            elif result in ("inconclusive", "duplicate-inconclusive"):
-                status, reason = "stale", result
-            else:
-                status, reason = "rejected", str(result)
+            status, reason = submit_outcome(result)
             with self._counts_lock:
                 if status == "accepted":
                     self._accepted += 1

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
-from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
 from engine.pool.jobs import PoolJob, ShareRefused, block_hex
 from engine.pool.stats import PoolStats
 from engine.pool.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, \
@@ -538,14 +538,7 @@ class Pool:
                                             stop=self._stop, max_delay_s=2.0)
         except Exception as exc:  # RPCStopped, a non-transient RPC error, a block we could not build
             result = f"submit failed: {exc}"
-        # BIP22 (Core rpc/mining.cpp BIP22ValidationResult): null accepted, "duplicate" already
-        # had it, "inconclusive" valid but not on the best chain
-        if result is None or result == "duplicate":
-            status, reason = "accepted", None
-        elif result in ("inconclusive", "duplicate-inconclusive"):
-            status, reason = "stale", result
-        else:
-            status, reason = "rejected", str(result)
+        status, reason = submit_outcome(result)
         template = job.template
         self.stats.block(name, template.height, block_hash, status, reason, template.coinbase_value,
                          difficulty_for_target(template.target))

@@ -40,6 +40,11 @@ def hash160(data: bytes) -> bytes:
     return hashlib.new("ripemd160", hashlib.sha256(data).digest()).digest()
 
 
+def is_descriptor_char(ch: str) -> bool:
+    """Whether BIP380 lets a descriptor use `ch`."""
+    return _INPUT_CHARSET.find(ch) >= 0
+
+
 def descriptor_checksum(desc: str) -> str:
     """BIP380 checksum of a descriptor (8 characters)."""
     symbols, groups = [], []
