@@ -122,25 +122,25 @@ def install_class_tab(window) -> ClassTab:
     """Add the Class tab to the main window and wire it to the window's controller."""
     controller = window.controller
     tab = ClassTab()
-    window.add_tab(tab, tab.tr("Class"))
+    window.add_tab(tab, tr("Class"))
     controller.class_stats.connect(tab.on_snapshot)
     joined = controller.joined_class()
     tab.leave_button.setVisible(bool(joined))
     if joined:
-        tab.summary.setText(tab.tr("You mine in {name}'s class as '{me}' through the pool at {host}:{port}; "
+        tab.summary.setText(tr("You mine in {name}'s class as '{me}' through the pool at {host}:{port}; "
                                    "the chain views show the teacher's chain.").format(
             name=joined["host"], me=joined["name"], host=joined["host"], port=joined["port"]))
 
     def join() -> None:
         if JoinClassDialog(controller.settings, window).exec():
-            QMessageBox.information(window, tab.tr("Class joined"),
-                                    tab.tr("The lab mines in the class from its next start."))
+            QMessageBox.information(window, tr("Class joined"),
+                                    tr("The lab mines in the class from its next start."))
 
     def leave() -> None:
         controller.settings.setValue("class/joined", False)
         controller.settings.setValue("node/mode", "embedded")
-        QMessageBox.information(window, tab.tr("Class left"),
-                                tab.tr("The lab mines on its own chain again from its next start."))
+        QMessageBox.information(window, tr("Class left"),
+                                tr("The lab mines on its own chain again from its next start."))
     tab.join_button.clicked.connect(join)
     tab.leave_button.clicked.connect(leave)
     return tab

@@ -1006,6 +1006,30 @@ Source : {source}</translation>
         <translation>PPLNS (BTC)</translation>
     </message>
     <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>You mine in {name}&apos;s class as &apos;{me}&apos; through the pool at {host}:{port}; the chain views show the teacher&apos;s chain.</source>
+        <translation>Vous minez dans la classe de {name} sous le nom « {me} » via le pool {host}:{port} ; les vues de la chaîne montrent la chaîne de l&apos;enseignant.</translation>
+    </message>
+    <message>
+        <source>Class joined</source>
+        <translation>Classe rejointe</translation>
+    </message>
+    <message>
+        <source>The lab mines in the class from its next start.</source>
+        <translation>Le labo minera dans la classe dès son prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Class left</source>
+        <translation>Classe quittée</translation>
+    </message>
+    <message>
+        <source>The lab mines on its own chain again from its next start.</source>
+        <translation>Le labo minera de nouveau sur sa propre chaîne dès son prochain démarrage.</translation>
+    </message>
+    <message>
         <source>Block reward</source>
         <translation>Récompense de bloc</translation>
     </message>
@@ -2112,33 +2136,6 @@ Source : {source}</translation>
     <message>
         <source>Lesson</source>
         <translation>Leçon</translation>
-    </message>
-</context>
-<context>
-    <name>tab</name>
-    <message>
-        <source>Class</source>
-        <translation>Classe</translation>
-    </message>
-    <message>
-        <source>You mine in {name}&apos;s class as &apos;{me}&apos; through the pool at {host}:{port}; the chain views show the teacher&apos;s chain.</source>
-        <translation>Vous minez dans la classe de {name} sous le nom « {me} » via le pool {host}:{port} ; les vues de la chaîne montrent la chaîne de l&apos;enseignant.</translation>
-    </message>
-    <message>
-        <source>Class joined</source>
-        <translation>Classe rejointe</translation>
-    </message>
-    <message>
-        <source>The lab mines in the class from its next start.</source>
-        <translation>Le labo minera dans la classe dès son prochain démarrage.</translation>
-    </message>
-    <message>
-        <source>Class left</source>
-        <translation>Classe quittée</translation>
-    </message>
-    <message>
-        <source>The lab mines on its own chain again from its next start.</source>
-        <translation>Le labo minera de nouveau sur sa propre chaîne dès son prochain démarrage.</translation>
     </message>
 </context>
 </TS>
