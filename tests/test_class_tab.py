@@ -2,6 +2,8 @@
 stores what the student's window needs, refusing bad input with a message."""
 from __future__ import annotations
 
+import pytest
+
 from engine.pool.stats import PoolStats
 from gui.class_tab import ClassTab, JoinClassDialog
 from gui.qt import QSettings
@@ -53,3 +55,70 @@ def test_join_a_class_stores_the_pool_and_refuses_bad_input(qtbot, tmp_path):
     assert settings.value("class/joined", False, type=bool)
     assert settings.value("class/host") == "192.168.1.20" and int(settings.value("class/pool_port")) == 3334
     assert settings.value("node/mode") == "attach" and settings.value("node/url") == "http://192.168.1.20:18449"
+
+
+def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, monkeypatch):
+    """The controller's path: a shared node's connection opens the pool (3333, or the next free
+    port when 3333 is taken), the Class tab's snapshots start, the class password (kept as a
+    salted hash) lets a student in, and shutdown closes the pool."""
+    import socket
+
+    from engine.rpcauth import make_rpcauth
+    from gui.class_tab import POOL_PORT
+    from gui.controller import LabController
+    from gui.settings_dialog import SHARE_USER
+    from tests.stratum_sim import SimMiner
+
+    node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("node/share", True)
+    settings.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, "CLASS"))
+    controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)
+    monkeypatch.setattr(controller, "_start_engine", lambda: None)  # the pool is under test, not the miner
+    statuses: list[str] = []
+    controller.status.connect(statuses.append)
+    blocker_sock = socket.socket()
+    try:
+        blocker_sock.bind(("0.0.0.0", POOL_PORT))  # 3333 taken (by us, or already by someone else)
+        blocker_sock.listen()
+    except OSError:
+        pass
+    try:
+        with qtbot.waitSignal(controller.class_stats, timeout=5000) as first:
+            controller._connect(node.url, str(node.cookie_file), None, None)
+        pool = controller.pool
+        assert pool is not None and first.args[0].port == pool.port
+        assert POOL_PORT < pool.port < POOL_PORT + 10 or pool.port > 1024
+        assert f"Class pool open on port {pool.port}" in statuses
+        wrong = SimMiner(pool.port)
+        assert wrong.join("alice", "not the password")["result"] is False
+        student = SimMiner(pool.port)
+        assert student.join("alice", "CLASS")["result"] is True
+        en2, nonce, _ = student.solve()  # at the pool's start difficulty: ~400,000 hashlib hashes
+        assert student.submit("alice", student.notifies[-1], en2, nonce)["result"] is True
+
+        def alice_seen(snapshot) -> bool:
+            return any(row.name == "alice" and row.connected and row.accepted == 1 for row in snapshot.workers)
+        qtbot.waitSignal(controller.class_stats, timeout=5000, check_params_cb=alice_seen).wait()
+        for sim in (wrong, student):
+            sim.close()
+        port = pool.port
+        controller.shutdown()
+        assert controller.pool is None
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    finally:
+        blocker_sock.close()
+        if controller.pool is not None:
+            controller.pool.stop()
+
+
+def test_a_node_not_shared_opens_no_pool(qtbot, tmp_path, node_factory, monkeypatch):
+    from gui.controller import LabController
+    node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)
+    monkeypatch.setattr(controller, "_start_engine", lambda: None)
+    controller._connect(node.url, str(node.cookie_file), None, None)
+    assert controller.pool is None
+    controller.shutdown()

@@ -80,6 +80,13 @@ def main(argv: list[str]) -> int:
         elif isinstance(event, server.PoolWork) and event.clean:
             say(f"new work: height {event.height} sent to {event.clients} client(s) t={event.sent_s:.6f}")
 
+    def report(prefix: str) -> None:
+        for row in pool.stats.snapshot().workers:
+            say(f"{prefix} {row.name}: {row.hashrate_hs[60.0] / 1e6:.3f} MH/s (1 min)"
+                f" {row.hashrate_hs[10.0] / 1e6:.3f} MH/s (10 s) accepted {row.accepted}"
+                f" rejected {row.rejected} stale {row.stale} blocks {row.blocks} diff {row.difficulty:.3g}"
+                f" {row.status}")
+
     options = {}
     if args.start_difficulty is not None:
         options["start_difficulty"] = args.start_difficulty
@@ -106,15 +113,11 @@ def main(argv: list[str]) -> int:
             if done.wait(wait_s) or (deadline_s is not None and time.monotonic() >= deadline_s):
                 break
             if args.stats_interval > 0:
-                snap = pool.stats.snapshot()
-                for row in snap.workers:
-                    say(f"worker {row.name}: {row.hashrate_hs[60.0] / 1e6:.3f} MH/s (1 min)"
-                        f" {row.hashrate_hs[10.0] / 1e6:.3f} MH/s (10 s) accepted {row.accepted}"
-                        f" rejected {row.rejected} stale {row.stale} blocks {row.blocks} diff {row.difficulty:.3g}"
-                        f" {row.status}")
+                report("worker")
     finally:
         pool.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    report("final")  # the tallies as they stand, so a script can check that no share went missing
     say("pool stopped")
     return 0

@@ -61,21 +61,49 @@ class PoolSnapshot:
     clients: int
 
 
+class _Window:
+    """Accepted work over the last `span_s` seconds as a running sum, so a snapshot costs the
+    same with 10 shares or 10,000 (the window's timer must not hold the pool's loop). Work is
+    kept in integer units of 2**-128 difficulty: sums and removals are exact, nothing drifts."""
+    __slots__ = ("span_s", "shares", "units")
+
+    def __init__(self, span_s: float):
+        self.span_s = span_s
+        self.shares: deque[tuple[float, int]] = deque()  # (time, units)
+        self.units = 0
+
+    def add(self, now_s: float, units: int) -> None:
+        shares, horizon = self.shares, now_s - self.span_s
+        shares.append((now_s, units))
+        self.units += units
+        while shares[0][0] < horizon:
+            self.units -= shares.popleft()[1]
+
+    def trim(self, now_s: float) -> None:
+        horizon, shares = now_s - self.span_s, self.shares
+        while shares and shares[0][0] < horizon:
+            self.units -= shares.popleft()[1]
+
+
+WORK_UNITS = 2 ** 128  # units per difficulty 1 (exact for any difficulty above 2**-75)
+
+
 class _Worker:
     def __init__(self, name: str, now_s: float):
         self.name = name
         self.first_s = now_s
         self.connected = 0
-        self.shares: deque[tuple[float, float]] = deque()  # (time, difficulty), last minute
+        self.windows = tuple(_Window(span_s) for span_s in WINDOWS_S)
         self.accepted = self.rejected = self.stale = self.blocks = 0
         self.work = 0.0
         self.reasons: Counter = Counter()
         self.difficulty = 0.0
 
     def rate_hs(self, now_s: float, window_s: float) -> float:
+        window = self.windows[WINDOWS_S.index(window_s)]
+        window.trim(now_s)
         span_s = min(window_s, max(now_s - self.first_s, 1e-3))
-        work = sum(d for t, d in self.shares if t >= now_s - window_s)
-        return work * HASHES_PER_DIFF1 / span_s
+        return float(window.units) * (HASHES_PER_DIFF1 / WORK_UNITS) / span_s
 
 
 def split_reward(reward_sat: int, work: dict) -> dict:
@@ -128,7 +156,9 @@ class PoolStats:
             if status == "accepted":
                 worker.accepted += 1
                 worker.work += difficulty
-                worker.shares.append((now_s, difficulty))
+                units = int(difficulty * WORK_UNITS)
+                for window in worker.windows:
+                    window.add(now_s, units)
                 self._round[name] += difficulty
                 self._recent.append((name, difficulty))
             else:
@@ -137,9 +167,6 @@ class PoolStats:
                 else:
                     worker.rejected += 1
                 worker.reasons[reason or status] += 1
-            horizon = now_s - WINDOWS_S[-1]
-            while worker.shares and worker.shares[0][0] < horizon:
-                worker.shares.popleft()
 
     def block(self, finder: str, height: int, block_hash: str, status: str, reason: str | None,
               reward_sat: int, block_difficulty: float) -> None:
