@@ -87,6 +87,7 @@ class Sim:
         self.next_id, self.counter = 10, 0
         self.buffer = b""
         self.accepted = 0
+        self.tips: set[str] = set()
         self.closed = asyncio.Event()
 
     def send(self, obj) -> None:
@@ -154,7 +155,8 @@ class Sim:
         if method == "mining.notify":
             self.notify = Notify.from_params(msg["params"])
             self.job_difficulty = self.difficulty
-            if self.notify.clean:
+            if self.notify.clean and self.notify.prevhash not in self.tips:  # a new tip (vardiff may resend it)
+                self.tips.add(self.notify.prevhash)
                 self.stats["clean"].setdefault(self.notify.prevhash, []).append(arrived_s)
         elif method == "mining.set_difficulty":
             self.difficulty = msg["params"][0]

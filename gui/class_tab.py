@@ -91,7 +91,7 @@ class ClassTab(QWidget):
         self.snapshot = snapshot
         node = self.tr("node reachable") if snapshot.node_ok else self.tr("NODE UNREACHABLE: workers told to wait")
         self.summary.setText(self.tr("Class pool on port {port}: {clients} connection(s), {workers} student(s), "
-                                     "{rate} in the last minute, height {height}, {node}.").format(
+                                     "{rate} in the last minute, working on block {height}, {node}.").format(
             port=snapshot.port, clients=snapshot.clients, workers=len(snapshot.workers),
             rate=format_hs(snapshot.total_hashrate_hs.get(60.0, 0.0)),
             height=snapshot.height if snapshot.height is not None else "—", node=node))

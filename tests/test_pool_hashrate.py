@@ -179,3 +179,102 @@ def test_a_connection_that_never_subscribes_is_closed(lab_node_for_timeouts, mon
 @pytest.fixture
 def lab_node_for_timeouts(node_factory):
     return node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
+
+
+class _Session:
+    """What Pool._vardiff reads and writes on a connection, recording what would be sent."""
+
+    def __init__(self, difficulty: float, now_s: float):
+        self.difficulty, self.difficulty_sent = difficulty, True
+        self.vd_start_s, self.vd_shares, self.vd_work = now_s, 0, 0.0
+        self.workers = {"w"}
+        self.sent: list = []
+        self.jobs: list[tuple[str, bool]] = []
+
+    def send(self, obj) -> None:
+        self.sent.append(obj)
+
+    def send_job(self, job, clean: bool, line: bytes | None = None) -> None:
+        self.jobs.append((job.job_id, clean))
+
+
+def _pool_with_current_job() -> server.Pool:
+    from types import SimpleNamespace
+    pool = server.Pool(RPCClient("http://127.0.0.1:1", user="u", password="p"), min_difficulty=2.0 ** -40,
+                       shares_per_s=4.0)
+    clones = iter(range(1, 100))
+    pool._current = SimpleNamespace(template=SimpleNamespace(target=1 << 180), stale=False,
+                                    clone=lambda: SimpleNamespace(job_id=f"clone{next(clones)}"))
+    return pool
+
+
+def test_vardiff_counts_work_not_shares_from_older_easier_jobs():
+    """48 shares in a second, but found on an old job 64x easier: that is 0.75 of the current
+    difficulty's work a second, not 48 shares' worth; counting shares raised it 12x (and cpuminer
+    then sat on a far too hard target)."""
+    pool = _pool_with_current_job()
+    try:
+        session = _Session(1.0, now_s=100.0)
+        for _ in range(48):
+            session.vd_shares += 1
+            session.vd_work += 1 / 64
+        pool._vardiff(session, 101.0)
+        assert session.difficulty == pytest.approx(0.75 / 4.0)  # the work rate over the aim
+        assert session.sent[-1] == {"id": None, "method": "mining.set_difficulty", "params": [session.difficulty]}
+    finally:
+        pool.stop()
+
+
+def test_an_easier_difficulty_comes_with_clean_work_a_harder_one_without():
+    pool = _pool_with_current_job()
+    try:
+        session = _Session(1.0, now_s=100.0)
+        session.vd_shares, session.vd_work = 3, 3.0  # 1 share/s at difficulty 1 for an aim of 4/s
+        pool._vardiff(session, 103.0)
+        assert session.difficulty == pytest.approx(0.25) and session.jobs[-1][1] is True
+        session.vd_shares, session.vd_work = 60, 60 * 0.25  # 20 shares/s
+        pool._vardiff(session, 106.0)
+        assert session.difficulty == pytest.approx(1.25) and session.jobs[-1][1] is False
+        assert session.jobs[0][0] != session.jobs[1][0]  # each difficulty under its own job id
+    finally:
+        pool.stop()
+
+
+def test_the_pplns_window_is_kept_by_work_and_pays_the_same():
+    """Memory stays flat: once the block difficulty is known, only the last shares worth
+    PPLNS_KEEP x the PPLNS window are kept, and the PPLNS split is what keeping all would give."""
+    from engine.pool import stats as stats_module
+    clock = [0.0]
+    kept, everything = PoolStats(clock=lambda: clock[0]), PoolStats(clock=lambda: clock[0])
+    kept.block_difficulty = 1.0  # PPLNS pays the last 2.0 of difficulty; 4.0 is kept
+    rng = random.Random(7)
+    for i in range(50_000):
+        clock[0] += 0.005
+        name, difficulty = f"w{i % 7}", 2.0 ** -12 * rng.uniform(0.5, 2)
+        for s in (kept, everything):
+            s.share(name, difficulty, "accepted")
+    work = sum(d for _, d in kept._recent)
+    assert len(kept._recent) < 20_000 < len(everything._recent)
+    assert stats_module.PPLNS_KEEP * stats_module.PPLNS_FACTOR <= work < stats_module.PPLNS_KEEP * \
+        stats_module.PPLNS_FACTOR + 2.0 ** -11
+    assert kept._recent_units == sum(int(d * stats_module.WORK_UNITS) for _, d in kept._recent)
+    for s in (kept, everything):
+        s.block("w0", 9, "ab" * 32, "accepted", None, 5_000_000_000, block_difficulty=1.0)
+    assert kept.snapshot().blocks[-1].pplns == everything.snapshot().blocks[-1].pplns
+
+
+def test_a_share_sent_again_under_a_vardiff_clone_is_a_duplicate(regtest_node):
+    """A clone is the same work under another id (another difficulty): one header must count once."""
+    from engine.mining.jobs import BlockTemplate
+    from engine.pool.jobs import PoolJob, ShareRefused
+    template = BlockTemplate.from_rpc(regtest_node.rpc("getblocktemplate", {"rules": ["segwit"]}))
+    job = PoolJob.from_template(template, bytes.fromhex("0014" + "11" * 20))
+    clone = job.clone()
+    share = (bytes.fromhex("01020304"), "00000001", f"{job.ntime:08x}", "00000007", None, 0, (1 << 256) - 1)
+    job.check(*share)
+    with pytest.raises(ShareRefused, match="duplicate"):
+        clone.check(*share)
+    clone.retire()  # the tip moved: stale before any duplicate check, and nothing kept for one
+    with pytest.raises(ShareRefused, match="stale-prevblk"):
+        clone.check(*share)
+    assert not clone.submitted

@@ -95,7 +95,7 @@ class Session:
         self.version_mask = 0
         self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
         self.bad = self.failed_logins = 0
-        self.vd_start_s, self.vd_shares = time.monotonic(), 0
+        self.vd_start_s, self.vd_shares, self.vd_work = time.monotonic(), 0, 0.0
         self.last_s = time.monotonic()
         self.closed = False
 
@@ -291,10 +291,11 @@ class Pool:
         job = PoolJob.from_template(template, self.payout_script)
         if clean:
             for old in self._jobs.values():
-                old.stale = True
+                old.retire()
         self._add_job(job)
         self._current = job
         self.stats.height = template.height
+        self.stats.block_difficulty = difficulty_for_target(template.target)  # bounds the PPLNS window
         line = _line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)})
         sent = 0
         for session in list(self._sessions):
@@ -314,7 +315,7 @@ class Pool:
             return
         self.stats.node_ok = False
         for job in self._jobs.values():
-            job.stale = True
+            job.retire()
         self._current = None
         text = f"The class's node is unreachable ({message}); stopping work until it is back."
         for session in list(self._sessions):  # no stale work: tell them, then disconnect
@@ -348,20 +349,27 @@ class Pool:
                 return
             wanted = session.difficulty / 4
         else:
-            rate = session.vd_shares / max(elapsed_s, 0.05)
-            wanted = session.difficulty * min(max(rate / self.shares_per_s, 1 / 8), 64)
-        session.vd_start_s, session.vd_shares = now_s, 0
+            # from the work done, not the number of shares: shares still arriving from older jobs
+            # at a lower difficulty must not count as many at the new one (that overshot by 64x
+            # twice in a row with cpuminer, which then sat for seconds on a far too hard target)
+            wanted = session.vd_work / max(elapsed_s, 0.05) / self.shares_per_s
+            wanted = min(max(wanted, session.difficulty / 8), session.difficulty * 64)
+        session.vd_start_s, session.vd_shares, session.vd_work = now_s, 0, 0.0
         current = self._current
         if current is not None:
             wanted = min(wanted, difficulty_for_target(current.template.target))
         wanted = min(max(wanted, self.min_difficulty), MAX_DIFFICULTY)
         if abs(wanted / session.difficulty - 1) < 0.25:
             return
+        easier = wanted < session.difficulty
         self._set_difficulty(session, wanted)
         if current is not None and not current.stale and session.workers:
             clone = current.clone()  # the same work under an id that carries the new difficulty
             self._add_job(clone)
-            session.send_job(clone, False)
+            # an easier target is sent as clean work: cpuminer otherwise keeps scanning its old,
+            # harder job until it finds a share there (up to a minute on a slow or busy machine),
+            # and its shares and the class's view of it stall meanwhile. Old jobs stay valid.
+            session.send_job(clone, easier)
 
     async def _housekeeping(self) -> None:
         while True:
@@ -528,6 +536,7 @@ class Pool:
             return
         self.stats.share(name, difficulty, "accepted")
         session.vd_shares += 1
+        session.vd_work += difficulty
         session.reply(msg_id, True)
         if value <= job.template.target:
             extranonce2 = bytes.fromhex(params[2])

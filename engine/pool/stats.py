@@ -4,7 +4,8 @@ A worker is its name (the student's), not its connection: one that disconnects a
 keeps its statistics. Hashrate from shares: each accepted share of difficulty d stands for
 d * 2**32 hashes on average (the diff-1 target is 2**224 * 0xFFFF / 2**16, so ~2**32 hashes
 per diff-1 share), summed over a window. Everything here is bounded: shares older than the
-longest window are dropped, the PPLNS window keeps at most `PPLNS_MAX_SHARES` shares.
+longest window are dropped; the PPLNS window keeps the last shares worth `PPLNS_KEEP` times
+what a block at the current difficulty needs (at most `PPLNS_MAX_SHARES` shares).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ HASHES_PER_DIFF1 = 2 ** 32
 WINDOWS_S = (1.0, 10.0, 60.0)
 PPLNS_FACTOR = 2.0  # PPLNS pays the last shares worth 2x the block's difficulty (a common N)
 PPLNS_MAX_SHARES = 200_000
+PPLNS_KEEP = 2.0  # margin over the PPLNS window: the block difficulty may rise before the next block
 BLOCKS_KEPT = 200
 DROP_RATIO = 0.5  # 10 s hashrate under half the 1 min one: the student moved cores away
 
@@ -126,7 +128,9 @@ class PoolStats:
         self._lock = threading.Lock()
         self._workers: dict[str, _Worker] = {}
         self._round: Counter = Counter()        # worker -> difficulty since the last block
-        self._recent: deque[tuple[str, float]] = deque(maxlen=PPLNS_MAX_SHARES)
+        self._recent: deque[tuple[str, float]] = deque()
+        self._recent_units = 0  # their work in WORK_UNITS (exact)
+        self.block_difficulty: float | None = None  # the pool sets it from each template
         self._blocks: deque[BlockRow] = deque(maxlen=BLOCKS_KEPT)
         self.node_ok = True
         self.height: int | None = None
@@ -160,13 +164,26 @@ class PoolStats:
                 for window in worker.windows:
                     window.add(now_s, units)
                 self._round[name] += difficulty
-                self._recent.append((name, difficulty))
+                self._keep_recent(name, difficulty, units)
             else:
                 if status == "stale":
                     worker.stale += 1
                 else:
                     worker.rejected += 1
                 worker.reasons[reason or status] += 1
+
+    def _keep_recent(self, name: str, difficulty: float, units: int) -> None:
+        """The PPLNS window's shares, trimmed by work: without it 200 shares/s filled the count
+        bound over 17 minutes (~15 MB of tuples, the pool's memory growing all the while)."""
+        recent = self._recent
+        recent.append((name, difficulty))
+        self._recent_units += units
+        keep = (PPLNS_KEEP * PPLNS_FACTOR * self.block_difficulty * WORK_UNITS
+                if self.block_difficulty else None)
+        while len(recent) > PPLNS_MAX_SHARES or (
+                keep is not None and len(recent) > 1
+                and self._recent_units - int(recent[0][1] * WORK_UNITS) >= keep):
+            self._recent_units -= int(recent.popleft()[1] * WORK_UNITS)
 
     def block(self, finder: str, height: int, block_hash: str, status: str, reason: str | None,
               reward_sat: int, block_difficulty: float) -> None:
