@@ -2049,8 +2049,8 @@ Source : {source}</translation>
         <translation>NŒUD INJOIGNABLE : les mineurs attendent</translation>
     </message>
     <message>
-        <source>Class pool on port {port}: {clients} connection(s), {workers} student(s), {rate} in the last minute, height {height}, {node}.</source>
-        <translation>Pool de la classe sur le port {port} : {clients} connexion(s), {workers} élève(s), {rate} dans la dernière minute, hauteur {height}, {node}.</translation>
+        <source>Class pool on port {port}: {clients} connection(s), {workers} student(s), {rate} in the last minute, working on block {height}, {node}.</source>
+        <translation>Pool de la classe sur le port {port} : {clients} connexion(s), {workers} élève(s), {rate} dans la dernière minute, travail sur le bloc {height}, {node}.</translation>
     </message>
     <message>
         <source>mining</source>
