@@ -213,5 +213,5 @@ def install_attack_panel(window) -> AttackPanel:
     """Add the Attack tab to the main window; its service stops with the window."""
     panel = AttackPanel(AttackService(window.controller), window)
     panel.service.setParent(panel)
-    window.tabs.addTab(panel, tr("Attack (51%)"))
+    window.add_tab(panel, tr("Attack (51%)"))
     return panel
