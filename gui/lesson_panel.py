@@ -68,9 +68,12 @@ class LessonTab(QWidget):
         self.leave_button.setToolTip(tr("Leave the lesson chain: the lab restarts on your own chain (the lesson's "
                                         "chain stays on disk)."))
         self.leave_button.hide()
+        manage = QHBoxLayout()  # a row of its own: presenter fonts must not widen the window
         for b in (self.leave_button, self.new_lesson_button, self.worksheet_button):
-            nav.addWidget(b)
+            manage.addWidget(b)
+        manage.addStretch(1)
         v.addLayout(nav)
+        v.addLayout(manage)
         outer.addWidget(left, 3)
 
         self.side = QSplitter(Qt.Orientation.Vertical)
@@ -188,7 +191,7 @@ class LessonTab(QWidget):
     def set_presenter(self, on: bool) -> None:
         """Presenter mode: the step large enough for the back of the room; the timeline hides."""
         self.presenter = on
-        big, body = (30, 20) if on else (18, 11)
+        big, body = (24, 16) if on else (18, 11)
         self.step_title.setStyleSheet(f"font-size: {big}pt; font-weight: 700;")
         for w in (self.step_do, self.step_watch, self.step_question, self.sla_box):
             w.setStyleSheet(f"font-size: {body}pt;")
