@@ -341,6 +341,8 @@ class LabController(QObject):
             self.node.start()
 
     def _connect(self, url: str, cookie: str | None, user: str | None, password: str | None) -> None:
+        if self._shutting_down:  # a node that came up while the window was closing
+            return
         self.url = url
         if self.sharing:
             port = url.rsplit(":", 1)[1]
@@ -396,7 +398,7 @@ class LabController(QObject):
         self.miner = Miner(self.rpc, self.wallet.mining_script, max_slots=self.total_cores, slots=self.total_cores,
                            on_event=self._on_miner_event, source=source)
         if self.ai is None:  # kept across node restarts
-            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self.ai_report.emit)
+            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self._on_ai_report)
         self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
                                            ai_slots=min(self._ai_slots, self._throttle_cores),
                                            on_change=self.allocation.emit)
@@ -412,6 +414,10 @@ class LabController(QObject):
         self._apply_billing()
 
     # --- engine events -> signals -------------------------------------------------------------
+    def _on_ai_report(self, report) -> None:
+        if not self._shutting_down:  # the reporter thread may outlive the window by a moment
+            self.ai_report.emit(report)
+
     def _on_miner_event(self, event) -> None:
         if self._shutting_down:  # a late event from a miner thread: nobody listens any more
             return
