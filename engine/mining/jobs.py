@@ -212,16 +212,12 @@ def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: by
     return CTransaction.from_tx(tx)
 
 
-@dataclass
-class BlockJob:
-    """One header to hash: a template with our coinbase (one extranonce) and a header time."""
+class HeaderWork:
+    """What the miner's workers need from any job (solo or Stratum): the 76 header bytes before
+    the nonce and the target; subclasses are dataclasses with `template` and `header76`."""
 
-    template: BlockTemplate
-    extranonce: bytes
-    ntime: int
-    coinbase: CTransaction = field(repr=False)
-    merkle_root: bytes = field(repr=False)
-    header76: bytes = field(repr=False)
+    template: object
+    header76: bytes
 
     @property
     def target(self) -> int:
@@ -236,6 +232,18 @@ class BlockJob:
 
     def block_hash(self, nonce: int) -> str:
         return sha256d(self.header(nonce))[::-1].hex()
+
+
+@dataclass
+class BlockJob(HeaderWork):
+    """One header to hash: a template with our coinbase (one extranonce) and a header time."""
+
+    template: BlockTemplate
+    extranonce: bytes
+    ntime: int
+    coinbase: CTransaction = field(repr=False)
+    merkle_root: bytes = field(repr=False)
+    header76: bytes = field(repr=False)
 
     def block_bytes(self, nonce: int) -> bytes:
         txs = [self.coinbase.serialize()] + [t.data for t in self.template.transactions]

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from engine.mining.kernels.common import job_params
+from engine.mining.jobs import HeaderWork
 from engine.mining.miner import BlockFound, ConnectionProblem, ConnectionRestored
 from engine.pool.stratum import Notify, sha256d, target_for_difficulty
 
@@ -102,23 +102,10 @@ class StratumWork:
 
 
 @dataclass
-class StratumJob:
+class StratumJob(HeaderWork):
     template: StratumWork
     extranonce2: bytes
     header76: bytes = field(repr=False)
-
-    @property
-    def target(self) -> int:
-        return self.template.target
-
-    def params(self):
-        return job_params(self.header76 + bytes(4))
-
-    def header(self, nonce: int) -> bytes:
-        return self.header76 + nonce.to_bytes(4, "little")
-
-    def block_hash(self, nonce: int) -> str:
-        return sha256d(self.header(nonce))[::-1].hex()
 
 
 class StratumSource:

@@ -8,8 +8,7 @@ import sys
 import threading
 import time
 
-PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
-POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
+from engine.mining.cli import PASSWORD_ENV, POOL_PASSWORD_ENV  # one name each for both commands
 
 
 def _parser() -> argparse.ArgumentParser:
