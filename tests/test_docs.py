@@ -1,7 +1,7 @@
 """The README's quick-start test command is the one CI runs."""
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_ci_runs_the_readme_test_command():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 # Imports every module of a package with the forbidden top-level names made unimportable.
 PROBE = r"""
