@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from tests.helpers import ROOT
 from tests.helpers.node import NodeProcess, starts_node_process
-from tests.helpers.hostile_clients import (Flood, SlowConnections, latencies_ms, peak_rss_mb, percentile,
-                             raise_fd_limit, raw_post, rpc, rss_mb)
+from tests.helpers.hostile_clients import (Flood, SlowConnections, basic, latencies_ms, peak_rss_mb, percentile,
+                                           raise_fd_limit, raw_post, rpc, rss_mb)
 
 from regtest.rpc_auth import Auth, make_rpcauth
 
@@ -141,7 +141,7 @@ def test_body_over_cores_limit_is_413(node):
     with socket.create_connection(("127.0.0.1", node.port), timeout=5) as s:
         s.sendall(f"POST / HTTP/1.1\r\nAuthorization: Basic x\r\nContent-Length: {64 << 20}\r\n\r\n".encode())
         assert s.recv(4096).startswith(b"HTTP/1.1 401 ")  # no login: refused before the body
-    auth = __import__("hostile_clients").basic(cookie(node))
+    auth = basic(cookie(node))
     with socket.create_connection(("127.0.0.1", node.port), timeout=5) as s:
         s.sendall(f"POST / HTTP/1.1\r\nAuthorization: {auth}\r\nContent-Length: {64 << 20}\r\n\r\n".encode())
         assert s.recv(4096).startswith(b"HTTP/1.1 413 ")
