@@ -1,6 +1,7 @@
 """The miner loop (on an in-process fake node), the RPC client, the CLI, and end to end on our node."""
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -181,6 +182,8 @@ def test_a_node_answering_longpolls_at_once_is_not_hammered(make_miner):
 def test_connection_loss_is_reported_and_retried(make_miner):
     node = FakeNode(target=(1 << 256) // 2000, longpoll=False)
     node.fail_calls = 4
+    # RPCClient's back-off from 0.02 s rather than 0.25 s: its shape is tested, not its first step
+    node.call_retrying = functools.partial(node.call_retrying, first_delay_s=0.02)
     miner, events = make_miner(node, max_slots=1, poll_interval_s=0.05)
     miner.start()
     assert wait_until(lambda: len(node.blocks) >= 2)
@@ -229,7 +232,9 @@ def test_no_header_is_built_while_the_chain_time_is_past_the_future_limit(make_m
     node.template = lambda real=node.template: dict(real(), mintime=ahead)
     miner, events = make_miner(node, max_slots=1)
     miner.start()
-    time.sleep(1.5)
+    # once it has a kernel and the template it would hash at once; ~200 hashes a block
+    assert wait_until(lambda: events.of(NewJob) and any(e.stage == "active" for e in events.of(KernelProgress)))
+    time.sleep(0.3)
     assert events.of(BlockResult) == [] and node.blocks == []
     assert miner.stats().active_workers == 0
     template = jobs.BlockTemplate.from_rpc(node.template())

@@ -39,7 +39,7 @@ def test_a_node_without_segwit_gets_blocks_it_accepts(make_miner):
 def test_the_same_refusal_on_fresh_templates_stops_the_miner_with_the_reason(make_miner):
     node = FakeNode(target=(1 << 256) // 200)
     node.answers = ["unexpected-witness"] * 1000
-    miner, events = make_miner(node, max_slots=2, poll_interval_s=0.2)
+    miner, events = make_miner(node, max_slots=2, poll_interval_s=0.1)
     start_s = time.monotonic()
     miner.start()
     assert wait_until(lambda: events.of(MiningRefused), timeout_s=10.0)
@@ -50,7 +50,7 @@ def test_the_same_refusal_on_fresh_templates_stops_the_miner_with_the_reason(mak
     assert "unexpected-witness" in refused[0].message and "segwit" in refused[0].message
     assert wait_until(lambda: not miner.running and miner.stats().active_workers == 0, timeout_s=2.0)
     submitted = node.calls.count("submitblock")
-    time.sleep(0.6)  # three poll intervals: nothing more is hashed or submitted
+    time.sleep(0.3)  # three poll intervals: nothing more is hashed or submitted
     assert node.calls.count("submitblock") == submitted == REFUSALS_BEFORE_STOP
     assert len([r for r in events.of(BlockResult) if r.status == "rejected"]) == REFUSALS_BEFORE_STOP
 
