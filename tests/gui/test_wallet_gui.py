@@ -11,6 +11,7 @@ from gui.qt import QSettings
 from gui.wallet_tab import qr_image
 
 from tests.helpers import ROOT
+from tests.helpers.windows import attached_window
 SHOTS = ROOT / "screenshots"
 TIMEOUT_MS = 120_000
 
