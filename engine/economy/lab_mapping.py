@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from engine.economy import economics as econ
-from engine.mining.jobs import difficulty_from_bits
-
-if TYPE_CHECKING:
-    from engine.ai.jobs import BillingRate
+from engine.primitives.pow import difficulty_from_bits
+from engine.primitives.subsidy import subsidy_after_halvings_sat
 
 TEACHER_SENTENCES = (
     "The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal "
@@ -169,8 +167,7 @@ def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str,
     as GetBlockSubsidy), difficulty scaled by the lab's ratio to its own start difficulty."""
     econ._param("subsidy_btc", subsidy_btc, low=0, high=50)
     econ._param("difficulty", difficulty, low=0, low_open=True)
-    sats = int(round(subsidy_btc * econ.SATS_PER_BTC))
-    sats = sats >> lab.halvings if lab.halvings < econ.MAX_HALVINGS else 0
+    sats = subsidy_after_halvings_sat(lab.halvings, int(round(subsidy_btc * econ.SATS_PER_BTC)))
     return {"subsidy_btc": sats / econ.SATS_PER_BTC, "difficulty": difficulty * lab.difficulty_ratio,
             "lab_halvings": float(lab.halvings), "lab_difficulty_ratio": lab.difficulty_ratio}
 
@@ -200,12 +197,3 @@ def ai_revenue_usd_per_mw_it_hour(values: Mapping[str, float], ai_mode: str = "c
                                                         values["power_per_gpu_kw"], values["gpu_utilisation"])) * 1000.0
     raise ValueError(f"ai_mode must be one of {econ.AI_MODES}, got {ai_mode!r}")
 
-
-def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float,
-                       ai_mode: str = "colocation") -> "BillingRate":
-    """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
-    from engine.ai.jobs import BillingRate  # only here: the model itself needs no threads or BLAS
-    return BillingRate.for_site(
-        ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
-        mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,
-        sla_availability=values["sla_availability"], sla_penalty_multiplier=values["sla_penalty_multiplier"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from engine.lesson.answers import halving_real_year, mining_vs_ai
+from engine.lesson.figures import halving_real_year, mining_vs_ai
 
 FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVER = (
     "first_block", "retarget", "ai_moved", "exodus_retarget", "halving", "sla_penalty", "crossover")

@@ -45,7 +45,8 @@ def _mine_parser() -> argparse.ArgumentParser:
 
 def mine_main(argv: list[str]) -> int:
     args = _mine_parser().parse_args(argv)
-    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
+    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT
+    from engine.primitives.script import script_for_address
     from engine.rpc import RPCClient
 
     if args.threads < 1:

@@ -1,6 +1,6 @@
-"""Double SHA-256 over block headers: the one hashing API the rest of the project calls.
+"""The nonce search over block headers: the one proof-of-work search API the rest of the project calls.
 
-`sha256d` is the hashlib reference. `find_nonce` scans a nonce range for a header whose hash,
+`find_nonce_hashlib` is the hashlib reference (engine.primitives.hashes has `sha256d`). `find_nonce` scans a nonce range for a header whose hash,
 read as a little-endian 256-bit integer, is at most the target (Bitcoin Core pow.cpp
 CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind `find_nonce`; callers never see them.
 """
@@ -11,16 +11,6 @@ import struct
 
 NONCE_SPACE = 1 << 32
 HASHLIB_FIRST_NONCES = 256  # easy targets (regtest: 1 in 2) are met long before
-
-
-def sha256d(data: bytes) -> bytes:
-    """SHA256(SHA256(data)), the hash Bitcoin uses for headers, txids and merkle nodes."""
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
-def header_hash_int(header80: bytes) -> int:
-    """The header's hash as the 256-bit number proof of work compares (little-endian bytes)."""
-    return int.from_bytes(sha256d(header80), "little")
 
 
 def find_nonce_hashlib(header80: bytes, target: int, nonce_start: int = 0,

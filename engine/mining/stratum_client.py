@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 
 from engine.mining.jobs import HeaderWork
 from engine.mining.miner import BlockFound, ConnectionProblem, ConnectionRestored
-from engine.pool.stratum import Notify, sha256d, target_for_difficulty
+from engine.mining.stratum import Notify
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import bits_to_target, target_for_difficulty
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +95,8 @@ class StratumWork:
 
     @property
     def block_target(self) -> int:
-        bits = self.notify.bits
-        exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-        return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
+        target, _, _ = bits_to_target(self.notify.bits)
+        return target
 
     def time_in_bounds(self, now_s: float | None = None) -> bool:
         return True  # the pool chose the time
