@@ -17,7 +17,9 @@ from engine.ai.jobs import AIJobRunner, ai_billing_for_lab, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
 from engine.economy.economics import block_subsidy_btc
 from engine.economy.lab_mapping import LabMapping
-from engine.mining.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
+from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress, MinerStats
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
 from engine.rpc import RPCClient, RPCError
 from engine.primitives.rpcauth import make_rpcauth
 from gui.i18n import tr

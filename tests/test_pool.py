@@ -241,7 +241,8 @@ def test_vardiff_aims_at_a_few_shares_per_second(lab_node):
 
 def test_our_miner_mines_through_the_pool(lab_node):
     from engine.mining.miner import Miner
-    from engine.mining.stratum_client import ShareResult, StratumSource
+    from engine.mining.events import ShareResult
+    from engine.mining.stratum_client import StratumSource
     pool = _pool(lab_node, start_difficulty=1e-4, shares_per_s=4.0)
     results = []
     got = threading.Event()

@@ -11,8 +11,10 @@ import signal
 import sys
 import threading
 
-from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, \
-    KernelProgress, Miner, MinerStats, MiningRefused, NewJob
+from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
+                                  MinerStats, NewJob, PoolMessage, ShareResult)
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
 
 PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
 POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
@@ -118,9 +120,9 @@ def mine_main(argv: list[str]) -> int:
             say(f"node unreachable: {event.message}; retrying in {event.retry_in_s:.1f} s")
         elif isinstance(event, ConnectionRestored):
             say("node reachable again" if source is None else "pool reachable again")
-        elif type(event).__name__ == "ShareResult" and not event.accepted:
+        elif isinstance(event, ShareResult) and not event.accepted:
             say(f"share refused: {event.reason}")
-        elif type(event).__name__ == "PoolMessage":
+        elif isinstance(event, PoolMessage):
             say(f"pool says: {event.text}")
 
     miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event, source=source)
