@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from engine.mining.cli import PASSWORD_ENV  # one name for the RPC password, the node's and the miner's
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
 
 from .chainparams import PACES
 from .node import Node, NodeError, default_datadir

@@ -15,8 +15,8 @@ from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, Co
                                   MinerStats, NewJob, PoolMessage, ShareResult)
 from engine.mining.miner import Miner
 from engine.mining.refusals import MiningRefused
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # the node reads the same one
 
-PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
 POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
 
 
