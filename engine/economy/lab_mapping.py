@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from engine.economy import economics as econ
+from engine.primitives.params import ConsensusParams
 from engine.primitives.pow import difficulty_from_bits
 from engine.primitives.subsidy import subsidy_after_halvings_sat
 
@@ -27,8 +28,6 @@ TEACHER_SENTENCES = (
     "is today and in a world that shrank like the lab."
 )
 
-# chainparams.cpp (CRegTestParams): what a node that does not report its consensus (bitcoind -regtest) uses.
-REGTEST_CLOCK = dict(block_spacing_s=600, retarget_interval_blocks=2016, halving_interval_blocks=150, retargets=False)
 # The four halvings so far: blocks 210,000 (2012), 420,000 (2016), 630,000 (2020), 840,000 (April 2024);
 # at ~10 minutes a block the next are expected about every four years (2028, 2032, ...).
 FIRST_HALVING_YEAR = 2012
@@ -79,11 +78,9 @@ class LabClock:
     @classmethod
     def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "LabClock":
         """From getblockchaininfo's `consensus` dict; a node without one is taken as Core's regtest."""
-        c = consensus or {}
-        return cls(float(c.get("pow_target_spacing", REGTEST_CLOCK["block_spacing_s"])),
-                   int(c.get("difficulty_adjustment_interval", REGTEST_CLOCK["retarget_interval_blocks"])),
-                   int(c.get("subsidy_halving_interval", REGTEST_CLOCK["halving_interval_blocks"])),
-                   not bool(c.get("pow_no_retargeting", not REGTEST_CLOCK["retargets"])))
+        params = ConsensusParams.from_consensus(consensus)
+        return cls(float(params.target_spacing_s), params.retarget_interval, params.halving_interval,
+                   not params.no_retargeting)
 
     @property
     def speedup(self) -> float:

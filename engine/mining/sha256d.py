@@ -1,8 +1,10 @@
-"""The nonce search over block headers: the one proof-of-work search API the rest of the project calls.
+"""The proof-of-work search for everyone: `find_nonce` (hashlib for the first 256 nonces, then the
+kernel measured fastest), `find_nonce_hashlib` (reference and benchmark baseline) and
+`measure_hashrate(seconds, threads)`; the hash itself is engine.primitives.hashes.sha256d.
 
-`find_nonce_hashlib` is the hashlib reference (engine.primitives.hashes has `sha256d`). `find_nonce` scans a nonce range for a header whose hash,
-read as a little-endian 256-bit integer, is at most the target (Bitcoin Core pow.cpp
-CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind `find_nonce`; callers never see them.
+A nonce wins when the header's hash, read as a little-endian 256-bit integer, is at most the target
+(Bitcoin Core pow.cpp CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind
+`find_nonce`; callers never see them.
 """
 from __future__ import annotations
 
