@@ -15,7 +15,6 @@ from pathlib import Path
 from bitcoin.core import CBlock, CoreMainParams
 
 from engine.primitives.params import REGTEST_GENESIS_BITS, ConsensusParams
-from engine.primitives.subsidy import COIN
 
 # CreateGenesisBlock(1296688602, 2, 0x207fffff, 1, 50 * COIN) in CRegTestParams.
 REGTEST_GENESIS_TIME = 1296688602

@@ -135,7 +135,7 @@ class LessonTracker:
         """pow.cpp CalculateNextWorkRequired: the window is blocks h-interval .. h-1 (Core measures
         pindexLast - pindexFirst, one interval short), compared with interval * spacing."""
         if h == self.retarget_interval:
-            return None  # the lab skips the first window, which starts at the 2011 genesis (regtest/consensus.py)
+            return None  # the lab skips the first window, which starts at the 2011 genesis (engine/primitives/pow.py)
         first, last, before, new = (self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1),
                                     self.blocks.get(h - 1), self.blocks.get(h))
         if first is None or last is None or new is None or before.difficulty <= 0:
