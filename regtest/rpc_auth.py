@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from engine.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
+from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
 
 log = logging.getLogger("regtest.rpc")
 

@@ -10,18 +10,20 @@ from bitcoin.core import (CBlock, CMutableTransaction, CTransaction, CTxInWitnes
                           b2lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
-from engine.mining.jobs import WITNESS_RESERVED_VALUE
+from engine.primitives.merkle import WITNESS_RESERVED_VALUE
+from engine.primitives.pow import bits_to_target
+from engine.primitives.pow import difficulty_from_bits as difficulty
+from engine.primitives.rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
+                                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER,
+                                          RPC_METHOD_NOT_FOUND, RPC_TYPE_ERROR)
+from engine.primitives.script import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError, decode_address,
+                                      encode_segwit_address)
+from engine.primitives.subsidy import COIN, block_subsidy_sat
 
-from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
-                      decode_address, encode_segwit_address)
 from .chain import BlockIndex, Chain
-from .chainparams import COIN
-from .consensus import bits_to_target, block_subsidy_sat, difficulty
 from .mempool import Mempool
 from .mining import block_template, generate_block, next_block_basics
-from .rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
-                         RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
-                         RPC_TYPE_ERROR, RPCError)
+from .rpc_errors import RPCError
 from .rpc_params import Param, bind, get_int, get_str, is_hex, parse_hash
 from .rpc_rawtx import TABLE as RAWTX_TABLE, RawTxMethods, script_descriptor
 from .tx_validation import Coin, verify_scripts

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError
+from engine.primitives.rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR
+
+from .rpc_errors import RPCError
 
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 HEX_DIGITS = "0123456789abcdefABCDEF"

@@ -7,12 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from bitcoin.core import CBlock, CTransaction, b2lx
 
-from .chainparams import COIN
+from engine.primitives.rpc_errors import (RPC_DESERIALIZATION_ERROR, RPC_INVALID_ADDRESS_OR_KEY,
+                                          RPC_INVALID_PARAMETER, RPC_TYPE_ERROR,
+                                          RPC_VERIFY_ALREADY_IN_UTXO_SET, RPC_VERIFY_ERROR,
+                                          RPC_VERIFY_REJECTED)
+from engine.primitives.subsidy import COIN
+
 from .descriptors import DescriptorError, parse as parse_descriptor, with_checksum
 from .policy import vsize_of
-from .rpc_errors import (RPC_DESERIALIZATION_ERROR, RPC_INVALID_ADDRESS_OR_KEY,
-                         RPC_INVALID_PARAMETER, RPC_TYPE_ERROR, RPC_VERIFY_ALREADY_IN_UTXO_SET,
-                         RPC_VERIFY_ERROR, RPC_VERIFY_REJECTED, RPCError)
+from .rpc_errors import RPCError
 from .rpc_params import Param, check_type, get_int, is_hex, parse_hash
 from .tx_validation import MEMPOOL_HEIGHT, TxInvalid, is_unspendable
 

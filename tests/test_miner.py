@@ -13,13 +13,18 @@ import pytest
 from bitcoin.core import CBlock, b2lx
 
 from engine.mining import jobs
-from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
-    KernelProgress, Miner, MinerStats, MiningRefused, NewJob
+from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
+                                  MinerStats, NewJob)
+from engine.mining.meter import HashrateMeter
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
 from engine.mining.cli import bench_main, mine_main
-from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
+from engine.primitives.rpc_errors import RPC_METHOD_NOT_FOUND
+from engine.primitives.script import script_for_address
+from engine.rpc import RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 ROOT = Path(__file__).resolve().parent.parent
-PAYOUT = jobs.script_for_address("bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85")
+PAYOUT = script_for_address("bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85")
 GENESIS = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"
 
 
@@ -169,7 +174,8 @@ QUICK_FIRST_SCRIPT = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from test_miner import FakeNode
-from engine.mining.miner import KernelProgress, Miner
+from engine.mining.events import KernelProgress
+from engine.mining.miner import Miner
 active = []
 miner = Miner(FakeNode(target=0), max_slots=1, kernel="lanes16",
               on_event=lambda e: active.append(e.kernel) if isinstance(e, KernelProgress) and e.stage == "active" else None)
