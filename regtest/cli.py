@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .chainparams import PACES
 from .node import Node, NodeError, default_datadir
-from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
                          DEFAULT_SERVER_TIMEOUT_S)
 from .storage import StorageError
 

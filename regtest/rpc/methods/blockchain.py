@@ -12,20 +12,20 @@ from bitcoin.core.script import CScript, CScriptWitness
 
 from engine.mining.jobs import WITNESS_RESERVED_VALUE
 
-from .address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
+from regtest.address import (PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, AddressError,
                       decode_address, encode_segwit_address)
-from .chain import BlockIndex, Chain
-from .chainparams import COIN
-from .consensus import bits_to_target, block_subsidy_sat, difficulty
-from .mempool import Mempool
-from .mining import block_template, generate_block, next_block_basics
-from .rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
+from regtest.chain import BlockIndex, Chain
+from regtest.chainparams import COIN
+from regtest.consensus import bits_to_target, block_subsidy_sat, difficulty
+from regtest.mempool import Mempool
+from regtest.mining import block_template, generate_block, next_block_basics
+from ..errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_METHOD_NOT_FOUND,
                          RPC_TYPE_ERROR, RPCError)
-from .rpc_params import Param, bind, get_int, get_str, is_hex, parse_hash
-from .rpc_rawtx import TABLE as RAWTX_TABLE, RawTxMethods, script_descriptor
-from .tx_validation import Coin, verify_scripts
-from .validation import BlockInvalid, check_block, witness_commitment_index
+from ..params import Param, bind, get_int, get_str, is_hex, parse_hash
+from .rawtransaction import TABLE as RAWTX_TABLE, RawTxMethods, script_descriptor
+from regtest.tx_validation import Coin, verify_scripts
+from regtest.validation import BlockInvalid, check_block, witness_commitment_index
 
 LONGPOLL_MAX_WAIT_S = 60.0
 # consensus/consensus.h MAX_BLOCK_SERIALIZED_SIZE: no block can be larger, witness included.

@@ -24,8 +24,8 @@ import time
 from email.utils import formatdate
 from http import HTTPStatus
 
-from .rpc_auth import COOKIE_USER, Auth
-from .rpc_errors import (RPC_IN_WARMUP, RPC_INTERNAL_ERROR, RPC_INVALID_PARAMS,  # noqa: F401 - re-exported
+from .auth import COOKIE_USER, Auth
+from .errors import (RPC_IN_WARMUP, RPC_INTERNAL_ERROR, RPC_INVALID_PARAMS,  # noqa: F401 - re-exported
                          RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_MISC_ERROR, RPC_PARSE_ERROR,
                          RPC_VERIFY_ERROR, RPCError)
 

@@ -7,14 +7,14 @@ from decimal import Decimal, InvalidOperation
 
 from bitcoin.core import CBlock, CTransaction, b2lx
 
-from .chainparams import COIN
-from .descriptors import DescriptorError, parse as parse_descriptor, with_checksum
-from .policy import vsize_of
-from .rpc_errors import (RPC_DESERIALIZATION_ERROR, RPC_INVALID_ADDRESS_OR_KEY,
+from regtest.chainparams import COIN
+from regtest.descriptors import DescriptorError, parse as parse_descriptor, with_checksum
+from regtest.policy import vsize_of
+from ..errors import (RPC_DESERIALIZATION_ERROR, RPC_INVALID_ADDRESS_OR_KEY,
                          RPC_INVALID_PARAMETER, RPC_TYPE_ERROR, RPC_VERIFY_ALREADY_IN_UTXO_SET,
                          RPC_VERIFY_ERROR, RPC_VERIFY_REJECTED, RPCError)
-from .rpc_params import Param, check_type, get_int, is_hex, parse_hash
-from .tx_validation import MEMPOOL_HEIGHT, TxInvalid, is_unspendable
+from ..params import Param, check_type, get_int, is_hex, parse_hash
+from regtest.tx_validation import MEMPOOL_HEIGHT, TxInvalid, is_unspendable
 
 DEFAULT_MAX_FEE_RATE_BTC_PER_KVB = "0.10"  # node/transaction.h DEFAULT_MAX_RAW_TX_FEE_RATE
 MAX_PACKAGE_COUNT = 25  # policy/packages.h
