@@ -2,6 +2,8 @@
 (core_read.cpp DecodeHexTx/DecodeHexBlk, core_write.cpp ValueFromAmount, ScriptToUniv, TxToUniv)."""
 from __future__ import annotations
 
+from typing import Any
+
 from bitcoin.base58 import CBase58Data
 from bitcoin.core import CBlock, CTransaction, b2lx
 from bitcoin.core.script import CScript
@@ -96,7 +98,7 @@ def tx_json(tx, include_hex: bool = True) -> dict:
     """core_write.cpp TxToUniv (without the fee and prevouts of verbosity 2)."""
     vin = []
     for i, txin in enumerate(tx.vin):
-        item = ({"coinbase": bytes(txin.scriptSig).hex()} if tx.is_coinbase()
+        item: dict[str, Any] = ({"coinbase": bytes(txin.scriptSig).hex()} if tx.is_coinbase()
                 else {"txid": b2lx(txin.prevout.hash), "vout": txin.prevout.n,
                       "scriptSig": {"asm": script_asm(bytes(txin.scriptSig)),
                                     "hex": bytes(txin.scriptSig).hex()}})

@@ -45,6 +45,7 @@ class JSONRPC:
     def handle_body(self, user: str, body: bytes | list) -> tuple[int, bytes, str]:
         """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type).
         `body` may come as the last item of a list, which is emptied so the bytes die once parsed."""
+        reply: dict | None
         if isinstance(body, list):
             body = body.pop()
         if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:

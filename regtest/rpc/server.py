@@ -98,7 +98,7 @@ class RPCServer:
         self._seq = itertools.count()
         self.conns: dict[int, _Conn] = {}  # in accept order: the oldest first
         self.bytes_in_flight = 0
-        self.counters = collections.Counter()
+        self.counters: collections.Counter[str] = collections.Counter()
         self._last_warning: dict[str, float] = {}
         self._running = False
         self.jsonrpc = JSONRPC(auth, dispatch, self._warn)

@@ -144,6 +144,7 @@ def getchaintips(node: RPCMethods):
         for e in node.chain.chain_tips():
             walk, branch = e, 0
             while not node.chain.is_active(walk):
+                assert walk.prev is not None  # genesis is active: every branch meets the chain
                 walk, branch = walk.prev, branch + 1
             out.append({"height": e.height, "hash": e.hash_hex, "branchlen": branch,
                         "status": "active" if branch == 0 else "valid-fork"})

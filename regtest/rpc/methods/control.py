@@ -15,7 +15,8 @@ def help_text(node: RPCMethods, command):
         if command not in node.table:
             return f"help: unknown command: {command}"
         return node.usage(command)
-    lines, category = [], None
+    lines: list[str] = []
+    category: str | None = None
     for name in sorted(node.table, key=lambda n: (node.table[n].category, n)):
         if node.table[name].category != category:
             category = node.table[name].category
