@@ -16,7 +16,7 @@ from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
 
 from .chainparams import PACES
 from .node import Node, NodeError, default_datadir
-from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
                          DEFAULT_SERVER_TIMEOUT_S)
 from .storage import StorageError
 

@@ -11,7 +11,7 @@ from bitcoin.core.script import CScript
 from blockmaker import make_block
 from regtest.chainparams import REGTEST
 from engine.primitives.subsidy import block_subsidy_sat
-from regtest.rpc_errors import RPCError
+from regtest.rpc.errors import RPCError
 from txmaker import ALICE, BOB, GBT, LocalNode as Node, Utxo, outputs_of, spend
 
 
