@@ -138,7 +138,8 @@ def main() -> int:
           f"change: {flag_kernel} by CPU flags, one 0.5 s window: {old_hs / 1e6:.2f} MH/s")
 
     # 2. the embedded node, as the window starts it
-    from engine.mining.miner import BlockResult, Miner, NewJob
+    from engine.mining.events import BlockResult, NewJob
+    from engine.mining.miner import Miner
     from engine.rpc import RPCClient
 
     node, port, node_log = start_node(tmp / "data", sized_hs, dict(os.environ))

@@ -20,7 +20,7 @@ from conftest import NodeProcess  # noqa: E402
 from hostile_clients import (Flood, SlowConnections, latencies_ms, peak_rss_mb, percentile,  # noqa: E402
                              raise_fd_limit, raw_post, rss_mb)
 
-from regtest.rpc_auth import make_rpcauth  # noqa: E402
+from regtest.rpc.auth import make_rpcauth  # noqa: E402
 
 CLASS_PASSWORD = "correct horse battery"
 SAMPLES = 200

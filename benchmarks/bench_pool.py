@@ -27,7 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.pool.stratum import Notify, prevhash_to_stratum, sha256d, target_for_difficulty  # noqa: E402
+from engine.mining.stratum import Notify, prevhash_to_stratum  # noqa: E402
+from engine.primitives.hashes import sha256d  # noqa: E402
+from engine.primitives.pow import target_for_difficulty  # noqa: E402
 from engine.rpc import RPCClient  # noqa: E402
 
 WARMUP_S = 10.0  # the miner's first seconds (kernel load, vardiff settling) are reported apart

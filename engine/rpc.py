@@ -18,19 +18,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import bitcoin.rpc
 
-# Bitcoin Core src/rpc/protocol.h RPCErrorCode
-RPC_MISC_ERROR = -1
-RPC_TYPE_ERROR = -3
-RPC_INVALID_ADDRESS_OR_KEY = -5
-RPC_INVALID_PARAMETER = -8
-RPC_CLIENT_NOT_CONNECTED = -9
-RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10
-RPC_DESERIALIZATION_ERROR = -22
-RPC_VERIFY_ERROR = -25
-RPC_IN_WARMUP = -28
-RPC_METHOD_NOT_FOUND = -32601
-RPC_INVALID_REQUEST = -32600
-RPC_PARSE_ERROR = -32700
+from engine.primitives.rpc_errors import RPC_CLIENT_IN_INITIAL_DOWNLOAD, RPC_CLIENT_NOT_CONNECTED, RPC_IN_WARMUP
 
 # Errors that go away by themselves: the node is starting, or has no peers / is syncing.
 TRANSIENT_CODES = frozenset({RPC_IN_WARMUP, RPC_CLIENT_NOT_CONNECTED, RPC_CLIENT_IN_INITIAL_DOWNLOAD})

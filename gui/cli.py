@@ -14,7 +14,7 @@ SUBCOMMANDS = {
     "mine": ("engine.mining.cli", "mine_main", "mine on any Core-compatible node over JSON-RPC"),
     "pool": ("engine.pool.cli", "main", "run the class's Stratum v1 pool in front of a node"),
     "bench": ("engine.mining.cli", "bench_main", "measure the SHA-256d kernels against hashlib"),
-    "scenario": ("engine.economy.scenarios", "main", "list economics presets or print one's report"),
+    "scenario": ("engine.economy.cli", "main", "list economics presets or print one's report"),
     "snapshot": ("gui.snapshot", "main", "run the lab offscreen for a while and save the window as PNG"),
 }
 GUI = ("gui.app", "main")

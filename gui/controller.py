@@ -13,13 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.ai.jobs import AIJobRunner, measure_slot_gflop_s
+from engine.ai.jobs import AIJobRunner, ai_billing_for_lab, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
 from engine.economy.economics import block_subsidy_btc
-from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
-from engine.mining.miner import BlockResult, ConnectionProblem, KernelProgress, Miner, MinerStats, MiningRefused
+from engine.economy.lab_mapping import LabMapping
+from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress, MinerStats
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
 from engine.rpc import RPCClient, RPCError
-from engine.rpcauth import make_rpcauth
+from engine.primitives.rpcauth import make_rpcauth
 from gui.i18n import tr
 from gui.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
-from engine.mining.miner import BlockResult, MinerStats
+from engine.mining.events import BlockResult, MinerStats
 from gui.chain_tab import ChainTab
 from gui.charts import PALETTES
 from gui.controller import LabController

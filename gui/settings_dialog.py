@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from engine.rpcauth import make_rpcauth
+from engine.primitives.rpcauth import make_rpcauth
 
 from gui.i18n import tr
 from gui.qt import (QT_TRANSLATE_NOOP, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,

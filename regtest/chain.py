@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from bitcoin.core import CBlock, b2lx
 
+from engine.primitives.chain import median_time_past
+from engine.primitives.pow import block_work, next_work_required, target_to_bits
+from engine.primitives.subsidy import block_subsidy_sat
+
 from .chainparams import ChainParams, genesis_block
-from .consensus import (block_subsidy_sat, block_work, median_time_past, next_work_required,
-                        target_to_bits)
 from .storage import BlockStore, StoredHeader
 from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
 from .utxo import UtxoSet
@@ -230,8 +232,7 @@ class Chain:
             return walk.bits
 
         return next_work_required(prev.height + 1, prev.bits, prev.time, block_time,
-                                  lambda h: self.ancestor(prev, h).time, walk_back_bits,
-                                  self.params)
+                                  lambda h: self.ancestor(prev, h).time, self.params, walk_back_bits)
 
     def prev_context(self, prev: BlockIndex, block_time: int) -> PrevContext:
         return PrevContext(height=prev.height, median_time_past=prev.mtp,

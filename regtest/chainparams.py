@@ -14,11 +14,8 @@ from pathlib import Path
 
 from bitcoin.core import CBlock, CoreMainParams
 
-COIN = 100_000_000
+from engine.primitives.params import REGTEST_GENESIS_BITS, ConsensusParams
 
-# Bitcoin Core kernel/chainparams.cpp CRegTestParams: consensus.powLimit (nBits 0x207fffff).
-REGTEST_POW_LIMIT = 0x7FFFFF << 232
-REGTEST_GENESIS_BITS = 0x207FFFFF
 # CreateGenesisBlock(1296688602, 2, 0x207fffff, 1, 50 * COIN) in CRegTestParams.
 REGTEST_GENESIS_TIME = 1296688602
 REGTEST_GENESIS_NONCE = 2
@@ -29,8 +26,6 @@ MAX_BLOCK_WEIGHT = 4_000_000
 MAX_BLOCK_SIGOPS_COST = 80_000
 WITNESS_SCALE_FACTOR = 4
 COINBASE_MATURITY = 100
-# Bitcoin Core chain.h MAX_FUTURE_BLOCK_TIME: two hours.
-MAX_FUTURE_BLOCK_TIME_S = 2 * 60 * 60
 
 # Lab defaults: a block every 5 s and a retarget every 24 blocks, so about every two minutes.
 LAB_TARGET_SPACING_S = 5
@@ -55,25 +50,13 @@ def genesis_block() -> CBlock:
                   nNonce=REGTEST_GENESIS_NONCE, vtx=main.vtx)
 
 
-@dataclass(frozen=True)
-class ChainParams:
-    """What differs between the chains; printed by getblockchaininfo under "consensus"."""
+@dataclass(frozen=True, kw_only=True)
+class ChainParams(ConsensusParams):
+    """A chain the node runs: its name and RPC port beside the consensus parameters the rules read
+    (engine.primitives.params, regtest's by default); printed by getblockchaininfo under "consensus"."""
 
     name: str
-    pow_limit: int = REGTEST_POW_LIMIT
-    halving_interval: int = 150  # CRegTestParams: consensus.nSubsidyHalvingInterval = 150
-    target_spacing_s: int = 600  # consensus.nPowTargetSpacing
-    retarget_interval: int = 2016  # nPowTargetTimespan / nPowTargetSpacing
-    no_retargeting: bool = True  # regtest: consensus.fPowNoRetargeting = true
-    # regtest: consensus.fPowAllowMinDifficultyBlocks = true (no effect while no retargeting)
-    allow_min_difficulty_blocks: bool = True
-    # nBits of block 1 (lab: matched to the machine's hashrate when the chain is created).
-    start_bits: int = REGTEST_GENESIS_BITS
     default_rpc_port: int = 18443  # Core's regtest RPC port
-
-    @property
-    def target_timespan_s(self) -> int:
-        return self.target_spacing_s * self.retarget_interval
 
     def to_json(self) -> dict:
         d = dataclasses.asdict(self)

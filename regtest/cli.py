@@ -12,15 +12,17 @@ import sys
 import threading
 from pathlib import Path
 
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
+
 from .chainparams import PACES
 from .node import Node, NodeError, default_datadir
-from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
                          DEFAULT_SERVER_TIMEOUT_S)
 from .storage import StorageError
 
 
 # Secrets come through the environment (readable only by the user, unlike the command line).
-PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"
+OLD_PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"  # the node's name for it until issue 17; still read
 RPCAUTH_ENV = "MINE2COMPUTE_RPCAUTH"
 
 
@@ -111,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     password = args.rpcpassword
     if password is None and args.rpcuser is not None:
         password = os.environ.get(PASSWORD_ENV)
+        if password is None and OLD_PASSWORD_ENV in os.environ:
+            print(f"${OLD_PASSWORD_ENV} is deprecated: use ${PASSWORD_ENV}", file=sys.stderr)
+            password = os.environ[OLD_PASSWORD_ENV]
     elif password:
         logging.getLogger("regtest.node").warning(
             "--rpcpassword on the command line is visible to every user of this computer; "

@@ -2,9 +2,8 @@
 checksum of BIP380 (script/descriptor.cpp DescriptorChecksum), optional on input as in Core."""
 from __future__ import annotations
 
-from engine.wallet.keys import descriptor_checksum, is_descriptor_char
-
-from .address import AddressError, decode_address
+from engine.primitives.descriptors import descriptor_checksum, is_descriptor_char
+from engine.primitives.script import AddressError, decode_address
 
 
 class DescriptorError(ValueError):
@@ -12,7 +11,7 @@ class DescriptorError(ValueError):
 
 
 def checksum(desc: str) -> str:
-    """BIP380 descriptor checksum (8 characters): the wallet's, with Core's error message."""
+    """BIP380 descriptor checksum (8 characters), with Core's error message."""
     try:
         return descriptor_checksum(desc)
     except ValueError:

@@ -7,10 +7,11 @@ from bitcoin.core import CBlock, CTransaction, b2lx
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
 from engine.mining.sha256d import find_nonce
+from engine.primitives.pow import bits_to_target
+from engine.primitives.subsidy import block_subsidy_sat
 
 from .chain import BlockIndex, Chain
 from .chainparams import MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT
-from .consensus import bits_to_target, block_subsidy_sat
 from .validation import default_witness_commitment
 
 # versionbits.h VERSIONBITS_TOP_BITS: what ComputeBlockVersion returns with no deployment signalling.

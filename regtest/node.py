@@ -10,12 +10,14 @@ import threading
 import time
 from pathlib import Path
 
+from engine.primitives.pow import difficulty_from_bits, target_to_bits
+from engine.primitives.subsidy import block_subsidy_sat
+
 from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
-from .consensus import block_subsidy_sat, difficulty, target_to_bits
-from .rpc_auth import COOKIE_USER, Auth, AuthConfigError
-from .rpc_methods import RPCMethods
-from .rpc_server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
+from .rpc.auth import COOKIE_USER, Auth, AuthConfigError
+from .rpc.methods.table import RPCMethods
+from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
                          DEFAULT_SERVER_TIMEOUT_S, RPCServer)
 from .storage import BlockStore
 
@@ -158,7 +160,7 @@ class Node:
         kwargs = {k: o[k] for k in ("halving_interval", "target_spacing_s", "retarget_interval") if o[k]}
         params = lab_params(start_bits, **kwargs)
         log.info("created lab chain: hashrate %.3g H/s -> start bits %08x (difficulty %.6g)",
-                 hashrate, start_bits, difficulty(start_bits))
+                 hashrate, start_bits, difficulty_from_bits(start_bits))
         return params
 
     def start(self) -> None:
@@ -230,7 +232,7 @@ class Node:
         """validation.cpp UpdateTipLog: one line per connected block."""
         subsidy = block_subsidy_sat(e.height, self.chain.params) / 1e8
         log.info("UpdateTip: new best=%s height=%d bits=%08x difficulty=%.6g subsidy=%.8f date='%s'",
-                 e.hash_hex, e.height, e.bits, difficulty(e.bits), subsidy,
+                 e.hash_hex, e.height, e.bits, difficulty_from_bits(e.bits), subsidy,
                  time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(e.time)))
 
     def request_stop(self) -> None:

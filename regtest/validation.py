@@ -12,16 +12,16 @@ from bitcoin.core import CBlock, CTransaction
 from bitcoin.core.script import (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
                                   OP_CHECKSIGVERIFY, CScript, CScriptInvalidError)
 
-from engine.mining.sha256d import sha256d
+from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
+from engine.primitives.hashes import sha256d
+from engine.primitives.merkle import (MINIMUM_WITNESS_COMMITMENT, WITNESS_COMMITMENT_HEADER, merkle_root,
+                                      witness_commitment_script)
+from engine.primitives.merkle import witness_merkle_root as witness_merkle_root_of
+from engine.primitives.pow import target_from_bits
 
-from .chainparams import (MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, MAX_FUTURE_BLOCK_TIME_S,
-                          WITNESS_SCALE_FACTOR, ChainParams)
-from .consensus import target_from_bits
+from .chainparams import MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, WITNESS_SCALE_FACTOR, ChainParams
 
 MAX_MONEY_SAT = 21_000_000 * 100_000_000  # consensus/amount.h MAX_MONEY
-# consensus/validation.h MINIMUM_WITNESS_COMMITMENT and the commitment header bytes.
-WITNESS_COMMITMENT_HEADER = bytes.fromhex("6a24aa21a9ed")
-MINIMUM_WITNESS_COMMITMENT = 38
 LOCKTIME_THRESHOLD = 500_000_000  # script/script.h: below is a height, above a time
 SEQUENCE_FINAL = 0xFFFFFFFF
 # BlockValidationResult::BLOCK_MUTATED reasons: the header may still be good with another body.
@@ -38,25 +38,6 @@ class BlockInvalid(Exception):
         self.detail = detail
 
 
-def merkle_root(hashes: list[bytes]) -> tuple[bytes, bool]:
-    """consensus/merkle.cpp ComputeMerkleRoot: (root, mutated).
-
-    `mutated` flags two equal sibling hashes, the CVE-2012-2459 duplication Core rejects.
-    """
-    level = list(hashes)
-    mutated = False
-    if not level:
-        return b"\x00" * 32, False
-    while len(level) > 1:
-        for i in range(0, len(level) - 1, 2):
-            if level[i] == level[i + 1]:
-                mutated = True
-        if len(level) % 2:
-            level.append(level[-1])
-        level = [sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0], mutated
-
-
 def witness_commitment_index(block: CBlock) -> int | None:
     """validation.cpp GetWitnessCommitmentIndex: the last output carrying a commitment."""
     found = None
@@ -69,13 +50,12 @@ def witness_commitment_index(block: CBlock) -> int | None:
 
 def witness_merkle_root(block: CBlock) -> bytes:
     """consensus/merkle.cpp BlockWitnessMerkleRoot: the coinbase's wtxid counts as zero."""
-    leaves = [b"\x00" * 32] + [tx.GetHash() for tx in block.vtx[1:]]
-    return merkle_root(leaves)[0]
+    return witness_merkle_root_of([tx.GetHash() for tx in block.vtx[1:]])
 
 
 def default_witness_commitment(block: CBlock) -> bytes:
     """The commitment script GenerateCoinbaseCommitment adds, for a zero reserved value."""
-    return WITNESS_COMMITMENT_HEADER + sha256d(witness_merkle_root(block) + b"\x00" * 32)
+    return witness_commitment_script([tx.GetHash() for tx in block.vtx[1:]])
 
 
 def _tx_has_witness(tx: CTransaction) -> bool:

@@ -25,12 +25,13 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from engine.economy import economics as econ
+from engine.economy.lab_mapping import LabMapping, ai_revenue_usd_per_mw_it_hour
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,15 @@ class BillingRate:
         mw = econ._param("mw_it_per_slot", mw_it_per_slot, low=0)
         speed = econ._param("slot_gflop_s", slot_gflop_s, low=0, low_open=True)
         return cls(float(rate * mw / (speed * 3600.0)), sla_availability, sla_penalty_multiplier)
+
+
+def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float,
+                       ai_mode: str = "colocation") -> BillingRate:
+    """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
+    return BillingRate.for_site(
+        ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
+        mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,
+        sla_availability=values["sla_availability"], sla_penalty_multiplier=values["sla_penalty_multiplier"])
 
 
 @dataclass(frozen=True)

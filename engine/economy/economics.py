@@ -12,22 +12,22 @@ from typing import Any
 
 import numpy as np
 
-# --- Bitcoin constants, from Bitcoin Core -------------------------------------------------------
-# chainparams.cpp: consensus.nPowTargetSpacing = 10 * 60; nPowTargetTimespan = 14 * 24 * 60 * 60.
-TARGET_BLOCK_SPACING_S = 600
-RETARGET_INTERVAL_BLOCKS = 2016
-TARGET_TIMESPAN_S = RETARGET_INTERVAL_BLOCKS * TARGET_BLOCK_SPACING_S
-# chainparams.cpp: nSubsidyHalvingInterval = 210000 (main), 150 (regtest).
-HALVING_INTERVAL_MAINNET_BLOCKS = 210_000
-HALVING_INTERVAL_REGTEST_BLOCKS = 150
-# validation.cpp GetBlockSubsidy: nSubsidy = 50 * COIN, shifted right once per halving.
-INITIAL_SUBSIDY_SATS = 50 * 100_000_000
-SATS_PER_BTC = 100_000_000
-MAX_HALVINGS = 64  # GetBlockSubsidy: "Force block reward to zero when right shift is undefined."
-# Difficulty 1 is the mainnet pow limit, 0x00000000ffff0000...; pow.cpp caps the target there.
-POW_LIMIT_MAINNET = 0x00000000FFFF0000000000000000000000000000000000000000000000000000
-# Hashes per unit of difficulty: 2^256 / (pow limit + 1) ~ 2^32 (exactly 2^48 / 65535).
-HASHES_PER_DIFFICULTY = 2**48 / 65535
+from engine.primitives import params as chain_params
+from engine.primitives import pow as pow_rules
+from engine.primitives import subsidy as subsidy_rules
+
+# --- Bitcoin constants: Core's, defined once in engine.primitives ------------------------------
+TARGET_BLOCK_SPACING_S = chain_params.TARGET_SPACING_S
+RETARGET_INTERVAL_BLOCKS = chain_params.RETARGET_INTERVAL
+TARGET_TIMESPAN_S = chain_params.TARGET_TIMESPAN_S
+HALVING_INTERVAL_MAINNET_BLOCKS = chain_params.MAINNET_HALVING_INTERVAL
+HALVING_INTERVAL_REGTEST_BLOCKS = chain_params.REGTEST_HALVING_INTERVAL
+INITIAL_SUBSIDY_SATS = subsidy_rules.INITIAL_SUBSIDY_SAT
+SATS_PER_BTC = subsidy_rules.COIN
+MAX_HALVINGS = subsidy_rules.MAX_HALVINGS
+# Difficulty 1 (nBits 0x1d00ffff), where the retarget caps the target in this model.
+POW_LIMIT_MAINNET = pow_rules.DIFF1_TARGET
+HASHES_PER_DIFFICULTY = pow_rules.HASHES_PER_DIFFICULTY
 
 SECONDS_PER_DAY = 86_400
 HOURS_PER_YEAR = 8_760
@@ -103,14 +103,16 @@ def block_subsidy_btc(height: Any, halving_interval_blocks: int = HALVING_INTERV
 
 
 def subsidy_after_halvings_btc(halvings: Any) -> Any:
-    """Subsidy after `halvings` halvings: 50 BTC shifted right in satoshis (integer, as Core)."""
+    """Subsidy after `halvings` halvings: engine.primitives.subsidy's integer rule, element by element."""
     n = _param("halvings", halvings, low=0)
     if np.any(n != np.floor(n)):
         raise ValueError(f"halvings must be a whole number, got {halvings!r}")
-    n = n.astype(np.int64)
-    shift = np.minimum(n, MAX_HALVINGS - 1)
-    sats = np.where(n >= MAX_HALVINGS, 0, np.right_shift(np.int64(INITIAL_SUBSIDY_SATS), shift))
+    sats = _subsidy_after_halvings_sat(n.astype(np.int64))
     return _out(sats / SATS_PER_BTC)
+
+
+# The primitive rule over arrays (engine.primitives stays free of NumPy).
+_subsidy_after_halvings_sat = np.vectorize(lambda n: subsidy_rules.subsidy_after_halvings_sat(int(n)), otypes=[np.int64])
 
 
 def halving_schedule(count: int = 8, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS
@@ -377,32 +379,29 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
 
 def next_target(old_target: int, actual_timespan_s: int, target_timespan_s: int = TARGET_TIMESPAN_S,
                 pow_limit: int = POW_LIMIT_MAINNET) -> int:
-    """New target, integer-exact as pow.cpp CalculateNextWorkRequired.
-
-    The measured timespan is clamped to [T/4, 4T], new = old * actual / T, capped at the pow limit.
-    """
+    """New target, integer-exact as pow.cpp CalculateNextWorkRequired (engine.primitives.pow's
+    rule; this checks the inputs first and names the bad one)."""
     if not isinstance(old_target, int) or not 0 < old_target <= pow_limit:
         raise ValueError(f"old_target must be an int in (0, pow_limit], got {old_target!r}")
     if not isinstance(target_timespan_s, int) or target_timespan_s < 4:
         raise ValueError(f"target_timespan_s must be an int >= 4, got {target_timespan_s!r}")
     if not isinstance(actual_timespan_s, int):
         raise ValueError(f"actual_timespan_s must be an int, got {actual_timespan_s!r}")
-    timespan = min(max(actual_timespan_s, target_timespan_s // 4), target_timespan_s * 4)
-    return min(old_target * timespan // target_timespan_s, pow_limit)
+    return pow_rules.calculate_next_target(old_target, actual_timespan_s, target_timespan_s, pow_limit)
 
 
 def retarget_difficulty(old_difficulty: Any, actual_timespan_s: Any,
                         target_timespan_s: Any = TARGET_TIMESPAN_S, min_difficulty: Any = 1.0) -> Any:
     """New difficulty after a retarget (the float view of `next_target`): D * T / clamp(actual, T/4, 4T).
 
-    So difficulty moves at most 4x either way per retarget, and never below `min_difficulty`
-    (the pow limit).
+    So difficulty moves at most 4x either way per retarget (engine.primitives.pow.MAX_RETARGET_FACTOR),
+    and never below `min_difficulty` (the pow limit). Vectorised here, as NumPy stays out of the primitives.
     """
     d = _param("old_difficulty", old_difficulty, low=0, low_open=True)
     actual = _param("actual_timespan_s", actual_timespan_s, low=0)
     t = _param("target_timespan_s", target_timespan_s, low=0, low_open=True)
     floor = _param("min_difficulty", min_difficulty, low=0)
-    clamped = np.clip(actual, t / 4.0, t * 4.0)
+    clamped = np.clip(actual, t / pow_rules.MAX_RETARGET_FACTOR, t * pow_rules.MAX_RETARGET_FACTOR)
     return _out(np.maximum(d * t / clamped, floor))
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from engine.economy import economics as econ
-from engine.mining.jobs import difficulty_from_bits
-
-if TYPE_CHECKING:
-    from engine.ai.jobs import BillingRate
+from engine.primitives.params import ConsensusParams
+from engine.primitives.pow import difficulty_from_bits
+from engine.primitives.subsidy import subsidy_after_halvings_sat
 
 TEACHER_SENTENCES = (
     "The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal "
@@ -29,8 +28,6 @@ TEACHER_SENTENCES = (
     "is today and in a world that shrank like the lab."
 )
 
-# chainparams.cpp (CRegTestParams): what a node that does not report its consensus (bitcoind -regtest) uses.
-REGTEST_CLOCK = dict(block_spacing_s=600, retarget_interval_blocks=2016, halving_interval_blocks=150, retargets=False)
 # The four halvings so far: blocks 210,000 (2012), 420,000 (2016), 630,000 (2020), 840,000 (April 2024);
 # at ~10 minutes a block the next are expected about every four years (2028, 2032, ...).
 FIRST_HALVING_YEAR = 2012
@@ -81,11 +78,9 @@ class LabClock:
     @classmethod
     def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "LabClock":
         """From getblockchaininfo's `consensus` dict; a node without one is taken as Core's regtest."""
-        c = consensus or {}
-        return cls(float(c.get("pow_target_spacing", REGTEST_CLOCK["block_spacing_s"])),
-                   int(c.get("difficulty_adjustment_interval", REGTEST_CLOCK["retarget_interval_blocks"])),
-                   int(c.get("subsidy_halving_interval", REGTEST_CLOCK["halving_interval_blocks"])),
-                   not bool(c.get("pow_no_retargeting", not REGTEST_CLOCK["retargets"])))
+        params = ConsensusParams.from_consensus(consensus)
+        return cls(float(params.target_spacing_s), params.retarget_interval, params.halving_interval,
+                   not params.no_retargeting)
 
     @property
     def speedup(self) -> float:
@@ -169,8 +164,7 @@ def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str,
     as GetBlockSubsidy), difficulty scaled by the lab's ratio to its own start difficulty."""
     econ._param("subsidy_btc", subsidy_btc, low=0, high=50)
     econ._param("difficulty", difficulty, low=0, low_open=True)
-    sats = int(round(subsidy_btc * econ.SATS_PER_BTC))
-    sats = sats >> lab.halvings if lab.halvings < econ.MAX_HALVINGS else 0
+    sats = subsidy_after_halvings_sat(lab.halvings, int(round(subsidy_btc * econ.SATS_PER_BTC)))
     return {"subsidy_btc": sats / econ.SATS_PER_BTC, "difficulty": difficulty * lab.difficulty_ratio,
             "lab_halvings": float(lab.halvings), "lab_difficulty_ratio": lab.difficulty_ratio}
 
@@ -200,12 +194,3 @@ def ai_revenue_usd_per_mw_it_hour(values: Mapping[str, float], ai_mode: str = "c
                                                         values["power_per_gpu_kw"], values["gpu_utilisation"])) * 1000.0
     raise ValueError(f"ai_mode must be one of {econ.AI_MODES}, got {ai_mode!r}")
 
-
-def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float,
-                       ai_mode: str = "colocation") -> "BillingRate":
-    """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
-    from engine.ai.jobs import BillingRate  # only here: the model itself needs no threads or BLAS
-    return BillingRate.for_site(
-        ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
-        mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,
-        sla_availability=values["sla_availability"], sla_penalty_multiplier=values["sla_penalty_multiplier"])

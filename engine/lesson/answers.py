@@ -1,70 +1,19 @@
-"""The numbers of the worksheet's answer key, from this run's events and the scenario's values.
-
-The lab chain is the network in miniature (engine.economy.lab_mapping): its k-th halving is the
-real world's k-th halving from today's 3.125 BTC (2028, 2032, ...), and its difficulty, as a ratio
-to its own start, scales the world's.
+"""The numbers of the worksheet's answer key, from this run's events (engine.lesson.tracker) and
+the scenario's values, in the lab's world (engine.lesson.figures).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
-import numpy as np
-
-from engine.economy import decisions
-from engine.economy import economics as econ
-from engine.economy.lab_mapping import halving_year
-
-if TYPE_CHECKING:
-    from engine.lesson.tracker import LessonTracker
-
-TODAY_SUBSIDY_BTC = 3.125  # since the halving of 2024-04-20 (block 840,000)
+from engine.lesson.figures import hashprice_usd, lab_world_values, mining_vs_ai
+from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker
 
 
-def halving_real_year(lab_halvings: int) -> int:
-    """The real year the lab's `lab_halvings`-th halving stands for (1 -> 2028, 2 -> 2032)."""
-    if isinstance(lab_halvings, bool) or not isinstance(lab_halvings, int) or lab_halvings < 1:
-        raise ValueError(f"lab_halvings must be a whole number >= 1, got {lab_halvings!r}")
-    return halving_year(TODAY_SUBSIDY_BTC, lab_halvings)
-
-
-def lab_world_values(values: Mapping[str, float], height: int, difficulty: float, start_difficulty: float,
-                     halving_interval: int) -> dict[str, float]:
-    """The scenario's values moved to the lab's world at `height`: subsidy halved once per lab
-    halving (in satoshis, as GetBlockSubsidy), difficulty scaled by the lab's ratio to its start."""
-    if not start_difficulty > 0 or not difficulty > 0:
-        raise ValueError("difficulty and start_difficulty must be > 0")
-    halvings = height // halving_interval
-    sats = int(round(float(values["subsidy_btc"]) * econ.SATS_PER_BTC))
-    sats = sats >> halvings if halvings < econ.MAX_HALVINGS else 0
-    return dict(values, subsidy_btc=sats / econ.SATS_PER_BTC,
-                difficulty=float(values["difficulty"]) * difficulty / start_difficulty)
-
-
-def hashprice_usd(world: Mapping[str, float]) -> float:
-    return float(econ.hashprice_usd_per_ph_day(world["difficulty"], world["subsidy_btc"],
-                                               world["fees_btc_per_block"], world["btc_price_usd"]))
-
-
-def mining_vs_ai(values: Mapping[str, float], height: int, difficulty: float, start_difficulty: float,
-                 halving_interval: int, ai_mode: str = "colocation") -> dict[str, Any]:
-    """Mining and AI profit per MW-year in the lab's world at `height`, its hashprice, and the BTC
-    price at which mining would match AI (engine.economy.decisions' crossover; None if never)."""
-    world = lab_world_values(values, height, difficulty, start_difficulty, halving_interval)
-    price = float(world["btc_price_usd"])
-    at_price = decisions.btc_price_sweep(world, ai_mode, prices_usd=np.array([price, price * 2]))
-    return {"height": height, "halvings": height // halving_interval, "subsidy_btc": world["subsidy_btc"],
-            "hashprice_usd_per_ph_day": hashprice_usd(world), "btc_price_usd": price,
-            "mining_usd_per_mw_year": float(at_price.mining_usd_per_mw_year[0]),
-            "ai_usd_per_mw_year": float(at_price.ai_usd_per_mw_year[0]),
-            "crossover_btc_price_usd": at_price.crossover}
-
-
-def answer_key(tracker: "LessonTracker", values: Mapping[str, float] | None,
+def answer_key(tracker: LessonTracker, values: Mapping[str, float] | None,
                start_difficulty: float | None) -> dict[str, Any]:
     """Everything the worksheet's key needs: retargets (height, mean interval, factor), halvings
     (height, subsidy before/after, real year, hashprice before/after in the lab's world), the
     crossover price at the tip, and the SLA penalty if one was paid."""
-    from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY
     retargets = [{"height": e.height, "mean_interval_s": e.data["mean_interval_s"], "target_s": e.data["target_s"],
                   "factor": e.data["factor"]} for e in tracker.of_kind(RETARGET)]
     halvings = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from engine.lesson.answers import halving_real_year, mining_vs_ai
+from engine.lesson.figures import halving_real_year, mining_vs_ai
 
 FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVER = (
     "first_block", "retarget", "ai_moved", "exodus_retarget", "halving", "sla_penalty", "crossover")
@@ -135,7 +135,7 @@ class LessonTracker:
         """pow.cpp CalculateNextWorkRequired: the window is blocks h-interval .. h-1 (Core measures
         pindexLast - pindexFirst, one interval short), compared with interval * spacing."""
         if h == self.retarget_interval:
-            return None  # the lab skips the first window, which starts at the 2011 genesis (regtest/consensus.py)
+            return None  # the lab skips the first window, which starts at the 2011 genesis (engine/primitives/pow.py)
         first, last, before, new = (self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1),
                                     self.blocks.get(h - 1), self.blocks.get(h))
         if first is None or last is None or new is None or before.difficulty <= 0:

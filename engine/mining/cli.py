@@ -11,10 +11,12 @@ import signal
 import sys
 import threading
 
-from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, \
-    KernelProgress, Miner, MinerStats, MiningRefused, NewJob
+from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
+                                  MinerStats, NewJob, PoolMessage, ShareResult)
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # the node reads the same one
 
-PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
 POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
 
 
@@ -45,7 +47,8 @@ def _mine_parser() -> argparse.ArgumentParser:
 
 def mine_main(argv: list[str]) -> int:
     args = _mine_parser().parse_args(argv)
-    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
+    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT
+    from engine.primitives.script import script_for_address
     from engine.rpc import RPCClient
 
     if args.threads < 1:
@@ -117,9 +120,9 @@ def mine_main(argv: list[str]) -> int:
             say(f"node unreachable: {event.message}; retrying in {event.retry_in_s:.1f} s")
         elif isinstance(event, ConnectionRestored):
             say("node reachable again" if source is None else "pool reachable again")
-        elif type(event).__name__ == "ShareResult" and not event.accepted:
+        elif isinstance(event, ShareResult) and not event.accepted:
             say(f"share refused: {event.reason}")
-        elif type(event).__name__ == "PoolMessage":
+        elif isinstance(event, PoolMessage):
             say(f"pool says: {event.text}")
 
     miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event, source=source)

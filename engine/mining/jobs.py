@@ -14,114 +14,22 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from bitcoin import base58, segwit_addr
-from bitcoin.core import COutPoint, CBlock, CMutableTransaction, CScriptWitness, CTransaction, \
-    CTxIn, CTxInWitness, CTxOut, CTxWitness
-from bitcoin.core.script import OP_0, OP_EQUAL, OP_EQUALVERIFY, OP_CHECKSIG, OP_DUP, OP_HASH160, \
-    OP_RETURN, OP_TRUE, CScript
+from bitcoin.core import COutPoint, CMutableTransaction, CScriptWitness, CTransaction, CTxIn, CTxInWitness, \
+    CTxOut, CTxWitness
+from bitcoin.core.script import OP_0, OP_TRUE, CScript
 from bitcoin.core.serialize import VarIntSerializer
 
 from engine.mining.kernels.common import job_params
+from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
+from engine.primitives.hashes import sha256d
+from engine.primitives.merkle import WITNESS_RESERVED_VALUE, merkle_root, witness_commitment_script
+from engine.primitives.pow import bits_to_target
 
 COINBASE_TAG = b"/mine2compute/"
 EXTRANONCE_SIZE = 8
-WITNESS_RESERVED_VALUE = bytes(32)  # BIP141: the coinbase witness; Core's miner uses zeros too
-WITNESS_COMMITMENT_HEADER = bytes.fromhex("aa21a9ed")  # BIP141 commitment marker
-MAX_FUTURE_BLOCK_TIME_S = 2 * 60 * 60  # Bitcoin Core chain.h MAX_FUTURE_BLOCK_TIME
 # Anyone-can-spend P2WSH(OP_TRUE): the default payout when no address is given, the same
 # output Bitcoin Core's functional tests mine to (test_framework/address.py ADDRESS_BCRT1_P2WSH_OP_TRUE).
 DEFAULT_PAYOUT_SCRIPT = CScript([OP_0, hashlib.sha256(bytes(CScript([OP_TRUE]))).digest()])
-
-# bech32 / bech32m checksum constants (BIP173, BIP350)
-_BECH32_CONST = 1
-_BECH32M_CONST = 0x2BC830A3
-# base58 version bytes: (P2PKH, P2SH) for mainnet and for testnet/signet/regtest (Core chainparams.cpp)
-_BASE58_P2PKH = {0, 111}
-_BASE58_P2SH = {5, 196}
-
-
-def script_for_address(address: str) -> CScript:
-    """scriptPubKey for a mainnet, testnet, signet or regtest address (bech32, bech32m, base58).
-
-    Decoded here without python-bitcoinlib's global chain parameters, so any node's address works.
-    """
-    hrp_end = address.rfind("1")
-    if address.lower().startswith(("bc1", "tb1", "bcrt1")) and hrp_end > 0:
-        hrp, data = segwit_addr.bech32_decode(address)  # checks characters, case, length
-        if hrp is None:
-            # bech32_decode only accepts the bech32 constant; retry the checksum for bech32m
-            lower = address.lower()
-            hrp, chars = lower[:hrp_end], lower[hrp_end + 1:]
-            values = [segwit_addr.CHARSET.find(c) for c in chars]
-            if -1 in values or len(values) < 6 or \
-                    segwit_addr.bech32_polymod(segwit_addr.bech32_hrp_expand(hrp) + values) != _BECH32M_CONST:
-                raise ValueError(f"bad bech32 checksum in address {address!r}")
-            data, const = values[:-6], _BECH32M_CONST
-        else:
-            const = _BECH32_CONST
-        version = data[0]
-        program = segwit_addr.convertbits(data[1:], 5, 8, False)
-        if program is None or not 2 <= len(program) <= 40 or version > 16 or \
-                (version == 0 and len(program) not in (20, 32)) or \
-                (const == _BECH32_CONST) != (version == 0):  # BIP350: v0 uses bech32, v1+ bech32m
-            raise ValueError(f"invalid segwit address {address!r}")
-        return CScript([version, bytes(program)]) if version else CScript([OP_0, bytes(program)])
-    try:
-        decoded = base58.CBase58Data(address)
-    except base58.Base58Error as exc:
-        raise ValueError(f"not a Bitcoin address: {address!r}") from exc
-    if len(decoded) == 20 and decoded.nVersion in _BASE58_P2PKH:
-        return CScript([OP_DUP, OP_HASH160, bytes(decoded), OP_EQUALVERIFY, OP_CHECKSIG])
-    if len(decoded) == 20 and decoded.nVersion in _BASE58_P2SH:
-        return CScript([OP_HASH160, bytes(decoded), OP_EQUAL])
-    raise ValueError(f"unsupported address version {decoded.nVersion} in {address!r}")
-
-
-def sha256d(data: bytes) -> bytes:
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
-def merkle_root(hashes: list[bytes]) -> bytes:
-    """Merkle root of internal-byte-order hashes (Bitcoin Core consensus/merkle.cpp ComputeMerkleRoot)."""
-    return CBlock.build_merkle_tree_from_txids(hashes)[-1]
-
-
-def witness_commitment_script(wtxids: list[bytes], reserved_value: bytes = WITNESS_RESERVED_VALUE) -> CScript:
-    """The coinbase output committing to the block's wtxids (BIP141; Core validation.cpp
-    GenerateCoinbaseCommitment). `wtxids` excludes the coinbase, whose wtxid counts as zero."""
-    root = merkle_root([bytes(32)] + list(wtxids))
-    return CScript([OP_RETURN, WITNESS_COMMITMENT_HEADER + sha256d(root + reserved_value)])
-
-
-def bits_to_target(bits: int) -> int:
-    """Bitcoin Core arith_uint256::SetCompact (no negative/overflow targets in a template)."""
-    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-    return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
-
-
-def target_to_bits(target: int) -> int:
-    """Bitcoin Core arith_uint256::GetCompact for a non-negative target."""
-    size = (target.bit_length() + 7) // 8
-    compact = target << (8 * (3 - size)) if size <= 3 else target >> (8 * (size - 3))
-    if compact & 0x00800000:  # the sign bit: use one more byte of exponent instead
-        compact >>= 8
-        size += 1
-    return compact | (size << 24)
-
-
-def difficulty_from_bits(bits: int) -> float:
-    """Difficulty of compact nBits, as Bitcoin Core's GetDifficulty (rpc/blockchain.cpp)."""
-    if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits < 2**32 or not bits & 0x00FFFFFF:
-        raise ValueError(f"bits must be a compact target (32-bit int), got {bits!r}")
-    shift = (bits >> 24) & 0xFF
-    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
-    while shift < 29:
-        diff *= 256.0
-        shift += 1
-    while shift > 29:
-        diff /= 256.0
-        shift -= 1
-    return diff
 
 
 @dataclass(frozen=True)
@@ -161,7 +69,7 @@ class BlockTemplate:
                                bytes.fromhex(t.get("hash", t["txid"]))[::-1])
                     for t in result.get("transactions", []))
         bits = int(result["bits"], 16)
-        target = int(result["target"], 16) if "target" in result else bits_to_target(bits)
+        target = int(result["target"], 16) if "target" in result else bits_to_target(bits)[0]
         commitment = result.get("default_witness_commitment")
         rules = result.get("rules", [])
         if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
@@ -258,7 +166,7 @@ def make_job(template: BlockTemplate, payout_script: bytes, extranonce: bytes,
     if len(extranonce) != EXTRANONCE_SIZE:
         raise ValueError(f"extranonce is {EXTRANONCE_SIZE} bytes, got {len(extranonce)}")
     coinbase = build_coinbase(template, payout_script, extranonce)
-    root = merkle_root([coinbase.GetTxid()] + [t.txid for t in template.transactions])
+    root, _ = merkle_root([coinbase.GetTxid()] + [t.txid for t in template.transactions])
     ntime = template.header_time() if ntime is None else ntime
     header76 = (struct.pack("<i", template.version) + bytes.fromhex(template.previous_block_hash)[::-1]
                 + root + struct.pack("<II", ntime, template.bits))

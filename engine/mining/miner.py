@@ -1,4 +1,6 @@
-"""The CPU miner: worker threads hashing nonce chunks with the Numba kernels.
+"""The CPU miner: worker threads hashing nonce chunks with the Numba kernels, on work from one
+job source (engine.mining.source.JobSource: a node, engine.mining.node_source, or a pool,
+engine.mining.stratum_client), reporting events (engine.mining.events).
 
     miner = Miner(RPCClient(url, cookie_file=...), payout_script, on_event=print)
     miner.start()            # returns at once; compiling, RPC and hashing run on threads
@@ -7,155 +9,40 @@
     miner.stats()            # a MinerStats snapshot at any time
     miner.stop()
 
-Events (all frozen dataclasses, delivered to every listener on a miner thread, never the
-caller's; a GUI adapter re-emits them as Qt signals):
-- KernelProgress(kernel, stage, seconds): stage "compiling", "ready", then "active" when the
-  workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
-  ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
-  The first miner on a CPU with no measured kernel choice also compiles every kernel (the slow
-  ones in parallel child processes: "loading" once a child is done, "fallback: <why>" if it
-  failed and the kernel compiles here instead) and times each ("timing", ~3 s with the workers
-  idle), then mines with the fastest (engine.mining.kernels.choice, engine.mining.kernels.parallel).
-- NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
-- BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
-- BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
-  the node's BIP22 string) or "stale" (valid but no longer on the best chain).
-- ConnectionProblem(message, retry_in_s) / ConnectionRestored(): the node went away / came
-  back; the miner retries with back-off and never stops because of it.
-- MiningRefused(reason, rejections, message): the node refused REFUSALS_BEFORE_STOP blocks in
-  a row for the same reason, each built on its current template; mining has stopped (a block
-  the node will never take is not worth the electricity) and `message` says what to do.
-- MinerStats: every `stats_interval_s`, counters (exact hashes, blocks) and hashrates
-  (per worker and total, moving average over `hashrate_window_s`).
+Every event goes to every listener on a miner thread, never the caller's. When the node refuses
+REFUSALS_BEFORE_STOP blocks in a row for the same reason, each built on its current template,
+mining stops with a MiningRefused event (a block the node will never take is not worth the
+electricity) whose `message` says what to do.
 """
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Any
 
-from engine.mining.jobs import (DEFAULT_PAYOUT_SCRIPT, EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job,
-                                submit_outcome)
+from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
+                                  Listener, MinerEvent, MinerStats, NewJob)
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork
 from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
-from engine.mining.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message  # noqa: F401 (re-exported)
-from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
+from engine.mining.meter import HashrateMeter
+from engine.mining.node_source import NodeSource
+from engine.mining.refusals import MiningRefused, RefusalStreak
+from engine.mining.source import JobSource
+from engine.rpc import RPCClient
 
 log = logging.getLogger(__name__)
 
 NONCE_SPACE = 1 << 32
-GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
-# Core holds a longpoll until the tip changes (rpc/mining.cpp); giving up sooner would leave one of
-# its few RPC threads blocked per retry until none is left, so wait as long as it takes.
-LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
-
-
-# ----------------------------------------------------------------------------- events
-@dataclass(frozen=True)
-class KernelProgress:
-    kernel: str
-    stage: str  # "compiling" | "loading" | "fallback: <why>" | "ready" | "timing" | "active" | "failed: <why>"
-    seconds: float
-
-
-@dataclass(frozen=True)
-class NewJob:
-    height: int
-    previous_block_hash: str
-    target: int
-    transactions: int
-    reason: str  # "start" | "new tip" | "new transactions" | "after submit"
-
-
-@dataclass(frozen=True)
-class BlockFound:
-    height: int
-    block_hash: str
-    nonce: int
-    worker: int
-
-
-@dataclass(frozen=True)
-class BlockResult:
-    height: int
-    block_hash: str
-    status: str  # "accepted" | "rejected" | "stale"
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class ConnectionProblem:
-    message: str
-    retry_in_s: float
-
-
-@dataclass(frozen=True)
-class ConnectionRestored:
-    pass
-
-
-@dataclass(frozen=True)
-class MinerStats:
-    elapsed_s: float
-    hashes: int                              # exact count of nonces hashed
-    hashrate_hs: float                       # total, moving average
-    worker_hashrates_hs: tuple[float, ...]   # per worker (index = worker), moving average
-    blocks_found: int
-    blocks_accepted: int
-    blocks_rejected: int
-    blocks_stale: int
-    slots: int                               # granted by set_slots
-    active_workers: int                      # hashing now (0 while paused or without a job)
-    paused: bool
-    kernel: str | None                       # the kernel workers use now
-    height: int | None                       # height of the block being mined
-    connected: bool
-    first_hash_s: float | None               # start() to the first finished chunk
-
-
-MinerEvent = Union[KernelProgress, NewJob, BlockFound, BlockResult, ConnectionProblem,
-                   ConnectionRestored, MiningRefused, MinerStats]
-Listener = Callable[[MinerEvent], None]
-
-
-# ----------------------------------------------------------------------------- meter
-class HashrateMeter:
-    """Moving-average hashrate of one worker over the last `window_s` seconds."""
-
-    def __init__(self, window_s: float):
-        self.window_s = window_s
-        self._samples: deque[tuple[float, int]] = deque()  # (end time, hashes) per chunk
-        self._since_s: float | None = None
-
-    def add(self, now_s: float, hashes: int, chunk_s: float) -> None:
-        if self._since_s is None or not self._samples:
-            self._since_s = now_s - chunk_s
-        self._samples.append((now_s, hashes))
-        self._trim(now_s)
-
-    def _trim(self, now_s: float) -> None:
-        while self._samples and self._samples[0][0] < now_s - self.window_s:
-            self._samples.popleft()
-
-    def rate_hs(self, now_s: float) -> float:
-        samples = list(self._samples)  # a worker may append meanwhile
-        recent = [h for t, h in samples if t >= now_s - self.window_s]
-        if not recent or self._since_s is None:
-            return 0.0
-        span_s = min(self.window_s, now_s - self._since_s)
-        return sum(recent) / span_s if span_s > 0 else 0.0
 
 
 # ----------------------------------------------------------------------------- miner
 class Miner:
-    """Mines on a Core-compatible node with up to `max_slots` worker threads.
-
-    `rpc` is an `engine.rpc.RPCClient` (or anything with its `call`/`call_retrying`).
-    `nonces_per_header` is how much of the nonce space a worker scans before it rolls its
+    """Mines with up to `max_slots` worker threads on work from `source`, by default a
+    Core-compatible node through `rpc` (an `engine.rpc.RPCClient`, or anything with its
+    `call`/`call_retrying`), paying `payout_script`. `nonces_per_header` is how much of the nonce
+    space a worker scans before it rolls its
     extranonce (2**32 in real use; tests make it small).
     """
 
@@ -166,22 +53,20 @@ class Miner:
                  poll_interval_s: float = 0.5, longpoll: bool = True,
                  stats_interval_s: float = 1.0, hashrate_window_s: float = 5.0,
                  refresh_interval_s: float = 30.0, nonces_per_header: int = NONCE_SPACE,
-                 source=None):
+                 source: JobSource | None = None):
         self.rpc = rpc
-        # None: getblocktemplate from `rpc`; else a job source with run(miner), make_job(work,
-        # worker, n) and submit(job, nonce, worker), e.g. engine.mining.stratum_client.StratumSource
-        self.source = source
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
+        # the node behind `rpc` unless another source is given (a pool: engine.mining.stratum_client)
+        self.source: JobSource = source if source is not None else NodeSource(
+            rpc, self.payout_script, longpoll=longpoll, poll_interval_s=poll_interval_s,
+            refresh_interval_s=refresh_interval_s)
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
         # None until measured: the kernel thread then times every kernel on this CPU (once, cached)
         self.kernel_name: str | None = kernel or chosen_kernel_name()
         self.quick_start = quick_start and self.kernel_name not in QUICK_COMPILING
         self.chunk_s = chunk_s
-        self.poll_interval_s = poll_interval_s
-        self.longpoll = longpoll
         self.stats_interval_s = stats_interval_s
-        self.refresh_interval_s = refresh_interval_s
         self.nonces_per_header = min(int(nonces_per_header), NONCE_SPACE)
         self._listeners: list[Listener] = [on_event] if on_event is not None else []
 
@@ -189,11 +74,9 @@ class Miner:
         self._stop = threading.Event()
         self._paused = False
         self._kernel: Kernel | None = None
-        self._template: BlockTemplate | None = None
+        self._template: Any = None  # what the source published (a BlockTemplate from a node)
         self._template_id = 0
         self._solved_template_id = -1
-        self._salt = os.urandom(EXTRANONCE_SIZE - 5)  # two miners paying to one address never share work
-        self._submit_queue: queue.Queue = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._connected = False
         self._had_problem = False
@@ -251,9 +134,7 @@ class Miner:
         if self._threads:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
-        templates = self._template_loop if self.source is None else (lambda: self.source.run(self))
-        targets = [("kernels", self._kernel_loop), ("templates", templates),
-                   ("submit", self._submit_loop), ("stats", self._stats_loop)]
+        targets = [("kernels", self._kernel_loop), *self.source.loops(self), ("stats", self._stats_loop)]
         targets += [(f"worker-{i}", lambda i=i: self._worker_loop(i)) for i in range(self.max_slots)]
         for name, target in targets:
             thread = threading.Thread(target=target, name=f"miner-{name}", daemon=True)
@@ -298,35 +179,72 @@ class Miner:
             raise ValueError(f"slots must be a whole number in 0..{self.max_slots}, got {n!r}")
         return n
 
-    def _emit(self, event: MinerEvent) -> None:
+    # ------------------------------------------------------------------ for job sources
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the miner stops; a source's loops end when it is."""
+        return self._stop
+
+    @property
+    def work(self) -> Any:
+        """The work published last (None before the first, or while withdrawn)."""
+        return self._template
+
+    def emit(self, event: MinerEvent) -> None:
+        """Deliver `event` to every listener (a broken listener never takes the miner down)."""
         for listener in list(self._listeners):
             try:
                 listener(event)
-            except Exception:  # a broken listener must not take the miner down
+            except Exception:
                 log.exception("miner event listener failed on %r", event)
 
-    def _on_rpc_retry(self, error: RPCError, delay_s: float) -> None:
-        if self._stop.is_set():  # stopping: the node going away now is expected, not news
-            return
-        self._connected = False
-        self._had_problem = True
-        self._emit(ConnectionProblem(str(error), delay_s))
-
-    def _rpc(self, method: str, *params, timeout_s: float | None = None):
-        """An RPC that retries with back-off on connection loss; raises RPCStopped on stop."""
-        result = self.rpc.call_retrying(method, *params, stop=self._stop, on_retry=self._on_rpc_retry,
-                                        timeout_s=timeout_s)
-        if not self._connected:
+    def set_connected(self, connected: bool, problem: str | None = None, retry_in_s: float = 0.0) -> None:
+        """The source reached its node or pool, or lost it (`problem` says how: a ConnectionProblem,
+        and a ConnectionRestored once it is back)."""
+        if not connected:
+            self._connected = False
+            if problem is not None:
+                self._had_problem = True
+                self.emit(ConnectionProblem(problem, retry_in_s))
+        elif not self._connected:
             self._connected = True
             if self._had_problem:
                 self._had_problem = False
-                self._emit(ConnectionRestored())
-        return result
+                self.emit(ConnectionRestored())
+
+    def report_problem(self, message: str, retry_in_s: float) -> None:
+        """A refusal the source keeps retrying (the connection itself is fine)."""
+        self.emit(ConnectionProblem(message, retry_in_s))
+
+    def block_result(self, job: HeaderWork, block_hash: str, status: str, reason: str | None) -> bool:
+        """Count and report the node's answer to a block; True if refusals stopped the miner."""
+        with self._counts_lock:
+            if status == "accepted":
+                self._accepted += 1
+            elif status == "stale":
+                self._stale += 1
+            else:
+                self._rejected += 1
+        self.emit(BlockResult(job.template.height, block_hash, status, reason))
+        return self._count_refusal(job, status, reason)
+
+    def hold(self, seconds: float) -> None:
+        """Workers wait `seconds` before hashing on (fresh work should come meanwhile)."""
+        self._resume_at_s = time.monotonic() + seconds
+
+    def reopen(self, job: HeaderWork) -> None:
+        """The block found on `job` did not make our tip: if its work is still current, hash it
+        again rather than idle."""
+        with self._changed:
+            if self._solved_template_id == self._template_id and self._template is not None \
+                    and self._template.previous_block_hash == job.template.previous_block_hash:
+                self._solved_template_id = -1
+                self._changed.notify_all()
 
     # kernels -------------------------------------------------------------------------
     def _kernel_loop(self) -> None:
         def progress(name: str, stage: str, seconds: float) -> None:
-            self._emit(KernelProgress(name, stage, seconds))
+            self.emit(KernelProgress(name, stage, seconds))
 
         def activate(name: str) -> bool:
             kernel = get_kernel(name, progress)
@@ -335,7 +253,7 @@ class Miner:
             with self._changed:
                 self._kernel = kernel
                 self._changed.notify_all()
-            self._emit(KernelProgress(name, "active", kernel.compile_s))
+            self.emit(KernelProgress(name, "active", kernel.compile_s))
             return True
 
         try:
@@ -352,7 +270,7 @@ class Miner:
                     return
         except Exception as exc:  # a compile failure leaves the quick kernel mining if we have it
             log.exception("kernel compilation failed")
-            self._emit(KernelProgress(self.kernel_name or QUICK_KERNEL, f"failed: {exc}", 0.0))
+            self.emit(KernelProgress(self.kernel_name or QUICK_KERNEL, f"failed: {exc}", 0.0))
 
     def _measure_fastest_kernel(self, progress) -> str:
         """Compile every kernel (workers keep mining), then time them with the workers idle."""
@@ -377,12 +295,9 @@ class Miner:
 
         return choose_kernel(self.max_slots, measure=measure, on_progress=progress).name
 
-    # templates -----------------------------------------------------------------------
-    def _publish(self, raw: dict, reason: str) -> bool:
-        """Make `raw` the current template unless it changes nothing; True if it did."""
-        return self._publish_template(BlockTemplate.from_rpc(raw), reason)
-
-    def _publish_template(self, template, reason: str, force: bool = False) -> bool:
+    # work ----------------------------------------------------------------------------
+    def publish(self, template, reason: str, force: bool = False) -> bool:
+        """Make `template` the work unless it changes nothing (or `force`); True if it did."""
         with self._changed:
             self._templates_answered += 1
             current = self._template
@@ -401,102 +316,18 @@ class Miner:
             self._template = template
             self._template_id += 1
             self._changed.notify_all()
-        self._emit(NewJob(template.height, template.previous_block_hash, template.target,
+        self.emit(NewJob(template.height, template.previous_block_hash, template.target,
                           len(template.transactions), reason))
         return True
 
-    def _withdraw_template(self) -> None:
+    def withdraw(self) -> None:
         """No work (a job source lost its pool): workers stop rather than hash stale work."""
         with self._changed:
             self._template = None
             self._template_id += 1
             self._changed.notify_all()
 
-    def _template_loop(self) -> None:
-        use_longpoll = self.longpoll
-        last_refresh_s = time.monotonic()
-        while not self._stop.is_set():
-            try:
-                template = self._template
-                if template is None:
-                    self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "start")
-                    last_refresh_s = time.monotonic()
-                elif use_longpoll and template.longpollid:
-                    asked_s = time.monotonic()
-                    try:
-                        raw = self.rpc.call("getblocktemplate", dict(GBT_REQUEST, longpollid=template.longpollid),
-                                            timeout_s=LONGPOLL_TIMEOUT_S)
-                    except RPCConnectionError:
-                        # a longpoll timing out is normal; a dead node shows in the plain call
-                        raw = self._rpc("getblocktemplate", GBT_REQUEST)
-                    except RPCError as exc:
-                        if exc.transient:
-                            raise
-                        log.info("longpoll not usable (%s); polling instead", exc)
-                        use_longpoll = False
-                        continue
-                    if not self._stop.is_set() and not self._publish(raw, "refresh"):
-                        # a node that answers longpolls at once with nothing new must not be hammered
-                        if self._stop.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s))):
-                            return
-                else:
-                    if self._stop.wait(self.poll_interval_s):
-                        return
-                    best = self._rpc("getbestblockhash")
-                    if best != template.previous_block_hash or \
-                            time.monotonic() - last_refresh_s >= self.refresh_interval_s:
-                        self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "refresh")
-                        last_refresh_s = time.monotonic()
-            except RPCStopped:
-                return
-            except RPCError as exc:  # the node refuses templates: say so, keep trying
-                self._emit(ConnectionProblem(f"getblocktemplate failed: {exc}", 5.0))
-                if self._stop.wait(5.0):
-                    return
-
-    # submission ----------------------------------------------------------------------
-    def _submit_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                job, nonce, worker = self._submit_queue.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            block_hash = job.block_hash(nonce)
-            try:
-                result = self._rpc("submitblock", job.block_hex(nonce))
-            except RPCStopped:
-                return
-            except RPCError as exc:  # e.g. RPC_DESERIALIZATION_ERROR: the node refused to parse it
-                result = f"rpc error: {exc}"
-            status, reason = submit_outcome(result)
-            with self._counts_lock:
-                if status == "accepted":
-                    self._accepted += 1
-                elif status == "stale":
-                    self._stale += 1
-                else:
-                    self._rejected += 1
-            self._emit(BlockResult(job.template.height, block_hash, status, reason))
-            if self._count_refusal(job, status, reason):
-                return
-            if status == "rejected":
-                # Re-finding and re-submitting the same refused block would hammer the node:
-                # pause a poll interval and take a fresh template (time-too-new, a new tip, ...).
-                self._resume_at_s = time.monotonic() + self.poll_interval_s
-            if status in ("accepted", "rejected"):
-                try:  # mine on our new tip at once rather than wait for the longpoll or poll
-                    self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "after submit")
-                except RPCStopped:
-                    return
-                except RPCError as exc:
-                    self._emit(ConnectionProblem(f"getblocktemplate failed: {exc}", self.poll_interval_s))
-            with self._changed:  # not our tip: keep mining the current template rather than idle
-                if status != "accepted" and self._solved_template_id == self._template_id \
-                        and self._template.previous_block_hash == job.template.previous_block_hash:
-                    self._solved_template_id = -1
-                    self._changed.notify_all()
-
-    def _count_refusal(self, job: BlockJob, status: str, reason: str | None) -> bool:
+    def _count_refusal(self, job: HeaderWork, status: str, reason: str | None) -> bool:
         """Count refusals in a row (engine.mining.refusals); at REFUSALS_BEFORE_STOP, stop mining with
         a MiningRefused event and return True."""
         with self._changed:
@@ -511,7 +342,7 @@ class Miner:
         self._stop.set()  # every thread ends; the owner's stop() still joins them
         with self._changed:
             self._changed.notify_all()
-        self._emit(self.refused)
+        self.emit(self.refused)
         return True
 
     # workers -------------------------------------------------------------------------
@@ -526,7 +357,7 @@ class Miner:
                 and template.time_in_bounds())
 
     def _worker_loop(self, index: int) -> None:
-        job: BlockJob | None = None
+        job: HeaderWork | None = None
         job_template_id = -1
         jobs_built = 0  # never reset: every header a worker builds has a fresh extranonce
         nonce = 0
@@ -546,13 +377,8 @@ class Miner:
             template_id = self._template_id
             if job is None or template_id != job_template_id or nonce >= self.nonces_per_header:
                 # a new template, or the nonce space is exhausted: new extranonce, new merkle root
-                template = self._template
-                extranonce = self._salt + index.to_bytes(1, "little") + (jobs_built % (1 << 32)).to_bytes(4, "little")
                 jobs_built += 1
-                if self.source is not None:
-                    job = self.source.make_job(template, index, jobs_built)
-                else:
-                    job = make_job(template, self.payout_script, extranonce)
+                job = self.source.make_job(self._template, index, jobs_built)
                 params = job.params()
                 job_template_id = template_id
                 nonce = 0
@@ -568,7 +394,7 @@ class Miner:
             if hashes == end - nonce and t1 > t0:
                 chunk = int(min(max(hashes / (t1 - t0) * self.chunk_s, 1 << 10), 1 << 28))
             nonce = end
-            if found is not None and self.source is not None:  # a share: send it, hash on
+            if found is not None and self.source.shares:  # a share: send it, hash on
                 self.source.submit(job, found, index)
                 nonce = found + 1
             elif found is not None:
@@ -582,13 +408,13 @@ class Miner:
                     continue
                 with self._counts_lock:
                     self._found += 1
-                self._emit(BlockFound(job.template.height, job.block_hash(found), found, index))
+                self.emit(BlockFound(job.template.height, job.block_hash(found), found, index))
                 # a solution for a template the tip has since left is submitted too: the
                 # node's answer ("inconclusive") counts it as stale
-                self._submit_queue.put((job, found, index))
+                self.source.submit(job, found, index)
         self._worker_active[index] = False
 
     # stats ---------------------------------------------------------------------------
     def _stats_loop(self) -> None:
         while not self._stop.wait(self.stats_interval_s):
-            self._emit(self.stats())
+            self.emit(self.stats())

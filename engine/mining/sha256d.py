@@ -1,8 +1,10 @@
-"""Double SHA-256 over block headers: the one hashing API the rest of the project calls.
+"""The proof-of-work search for everyone: `find_nonce` (hashlib for the first 256 nonces, then the
+kernel measured fastest), `find_nonce_hashlib` (reference and benchmark baseline) and
+`measure_hashrate(seconds, threads)`; the hash itself is engine.primitives.hashes.sha256d.
 
-`sha256d` is the hashlib reference. `find_nonce` scans a nonce range for a header whose hash,
-read as a little-endian 256-bit integer, is at most the target (Bitcoin Core pow.cpp
-CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind `find_nonce`; callers never see them.
+A nonce wins when the header's hash, read as a little-endian 256-bit integer, is at most the target
+(Bitcoin Core pow.cpp CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind
+`find_nonce`; callers never see them.
 """
 from __future__ import annotations
 
@@ -11,16 +13,6 @@ import struct
 
 NONCE_SPACE = 1 << 32
 HASHLIB_FIRST_NONCES = 256  # easy targets (regtest: 1 in 2) are met long before
-
-
-def sha256d(data: bytes) -> bytes:
-    """SHA256(SHA256(data)), the hash Bitcoin uses for headers, txids and merkle nodes."""
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
-def header_hash_int(header80: bytes) -> int:
-    """The header's hash as the 256-bit number proof of work compares (little-endian bytes)."""
-    return int.from_bytes(sha256d(header80), "little")
 
 
 def find_nonce_hashlib(header80: bytes, target: int, nonce_start: int = 0,

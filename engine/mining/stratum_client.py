@@ -1,4 +1,5 @@
-"""Our miner as a Stratum v1 client: a job source for engine.mining.miner.Miner.
+"""Our miner as a Stratum v1 client: a job source (engine.mining.source.JobSource) for
+engine.mining.miner.Miner, beside the node's (engine.mining.node_source).
 
     source = StratumSource("stratum+tcp://teacher:3333", "alice", "CLASS")
     Miner(None, source=source, on_event=print).start()
@@ -18,32 +19,19 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urlsplit
 
+from engine.mining.events import BlockFound, PoolMessage, ShareResult
 from engine.mining.jobs import HeaderWork
-from engine.mining.miner import BlockFound, ConnectionProblem, ConnectionRestored
-from engine.pool.stratum import Notify, sha256d, target_for_difficulty
+from engine.mining.stratum import Notify
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import bits_to_target, target_for_difficulty
 
 log = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 1 << 20
 SOCKET_TIMEOUT_S = 0.25
-
-
-@dataclass(frozen=True)
-class ShareResult:
-    """The pool's answer to one share: accepted, or refused with its reason (duplicate, stale, ...)."""
-    job_id: str
-    accepted: bool
-    reason: str | None
-    difficulty: float
-    latency_s: float
-
-
-@dataclass(frozen=True)
-class PoolMessage:
-    """client.show_message from the pool (e.g. its node is unreachable)."""
-    text: str
 
 
 def parse_stratum_url(url: str) -> tuple[str, int]:
@@ -93,9 +81,8 @@ class StratumWork:
 
     @property
     def block_target(self) -> int:
-        bits = self.notify.bits
-        exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-        return mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
+        target, _, _ = bits_to_target(self.notify.bits)
+        return target
 
     def time_in_bounds(self, now_s: float | None = None) -> bool:
         return True  # the pool chose the time
@@ -109,6 +96,10 @@ class StratumJob(HeaderWork):
 
 
 class StratumSource:
+    """Pooled mining: work from mining.notify at the pool's share difficulty, shares by mining.submit."""
+
+    shares = True
+
     def __init__(self, url: str, user: str, password: str = "", *, connect_timeout_s: float = 10.0,
                  max_retry_s: float = 5.0):
         self.host, self.port = parse_stratum_url(url)
@@ -128,7 +119,10 @@ class StratumSource:
         self.accepted = self.rejected = 0
         self.reasons: dict[str, int] = {}
 
-    # ------------------------------------------------------------------ miner side
+    # ------------------------------------------------------------------ JobSource
+    def loops(self, miner) -> list[tuple[str, Callable[[], None]]]:
+        return [("templates", lambda: self.run(miner))]
+
     def make_job(self, work: StratumWork, worker: int, n: int) -> StratumJob:
         size = work.extranonce2_size
         # worker index in the top byte, a counter below: no two workers share a header
@@ -149,33 +143,29 @@ class StratumSource:
                                f"{work.notify.ntime:08x}", f"{nonce:08x}"]})
         value = int.from_bytes(sha256d(job.header(nonce)), "little")
         if value <= work.block_target and self._miner is not None:
-            self._miner._emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
+            self._miner.emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
 
     # ------------------------------------------------------------------ connection thread
     _miner = None
 
     def run(self, miner) -> None:
         self._miner = miner
-        delay_s, had_problem = 0.5, False
-        while not miner._stop.is_set():
+        delay_s = 0.5
+        while not miner.stopping.is_set():
             try:
                 self._connect()
-                if had_problem:
-                    miner._emit(ConnectionRestored())
-                    had_problem = False
-                miner._connected = True
+                miner.set_connected(True)
                 delay_s = 0.5
                 self._read_loop(miner)
                 raise ConnectionError("the pool closed the connection")
             except (OSError, ValueError) as exc:
-                miner._connected = False
-                miner._withdraw_template()  # no stale work while we are away
+                miner.set_connected(False)
+                miner.withdraw()  # no stale work while we are away
                 self._close()
-                if miner._stop.is_set():
+                if miner.stopping.is_set():
                     break
-                had_problem = True
-                miner._emit(ConnectionProblem(f"{self.url}: {exc}", delay_s))
-                if miner._stop.wait(delay_s):
+                miner.set_connected(False, f"{self.url}: {exc}", delay_s)
+                if miner.stopping.wait(delay_s):
                     break
                 delay_s = min(delay_s * 2, self.max_retry_s)
         self._close()
@@ -209,7 +199,7 @@ class StratumSource:
                 pass
 
     def _read_loop(self, miner) -> None:
-        while not miner._stop.is_set():
+        while not miner.stopping.is_set():
             try:
                 chunk = self._sock.recv(65536)
             except socket.timeout:
@@ -235,7 +225,7 @@ class StratumSource:
             if isinstance(value, (int, float)) and value > 0:
                 self._difficulty = float(value)  # from the next job, as cpuminer does
         elif method == "client.show_message":
-            miner._emit(PoolMessage(str((message.get("params") or [""])[0])))
+            miner.emit(PoolMessage(str((message.get("params") or [""])[0])))
         elif method is None and msg_id == 1:
             result = message.get("result")
             if not isinstance(result, list) or len(result) < 3:
@@ -258,11 +248,11 @@ class StratumSource:
             else:
                 self.rejected += 1
                 self.reasons[reason] = self.reasons.get(reason, 0) + 1
-            miner._emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
+            miner.emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
 
     def _publish(self, miner, reason: str) -> None:
         notify = self._notify
         work = StratumWork(notify, self._extranonce1, self._extranonce2_size, self._difficulty,
                            height_from_coinb1(notify.coinb1))
-        miner._publish_template(work, reason, force=True)
+        miner.publish(work, reason, force=True)
 

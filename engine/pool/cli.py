@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, script_for_address
+    from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT
+    from engine.primitives.script import script_for_address
     from engine.pool import server
     from engine.rpc import RPCClient
 

@@ -13,9 +13,11 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from engine.mining.jobs import MAX_FUTURE_BLOCK_TIME_S, BlockTemplate, make_job
-from engine.pool.stratum import EXTRANONCE2_SIZE, header80, merkle_branch, prevhash_to_stratum, \
-    root_from_branch, sha256d, split_coinbase
+from engine.mining.jobs import BlockTemplate, make_job
+from engine.mining.stratum import EXTRANONCE2_SIZE, header80, prevhash_to_stratum, split_coinbase
+from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
+from engine.primitives.hashes import sha256d
+from engine.primitives.merkle import merkle_branch, root_from_branch
 
 DUPLICATES_PER_JOB = 200_000  # bound on remembered shares per job (memory stays flat)
 _job_ids = itertools.count(1)

@@ -28,10 +28,11 @@ from typing import Callable
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
 from engine.pool.jobs import PoolJob, ShareRefused, block_hex
 from engine.pool.stats import PoolStats
-from engine.pool.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, \
-    difficulty_for_target, target_for_difficulty
+from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import difficulty_for_target, target_for_difficulty
+from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
 from engine.rpc import RPCClient, RPCConnectionError, RPCError
-from engine.rpcauth import parse_rpcauth, rpcauth_matches
 
 log = logging.getLogger(__name__)
 
@@ -553,7 +554,6 @@ class Pool:
     # ------------------------------------------------------------------ blocks (executor threads)
     def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes,
                       header: bytes) -> None:
-        from engine.pool.stratum import sha256d
         block_hash = sha256d(header)[::-1].hex()
         try:
             result = self.rpc.call_retrying("submitblock", block_hex(job, extranonce1, extranonce2, header),

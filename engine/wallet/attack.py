@@ -20,11 +20,12 @@ from bitcoin.core import CTransaction, b2lx
 
 from engine.mining.jobs import BlockTemplate, make_job
 from engine.mining.kernels import QUICK_KERNEL, NONCE_SPACE, chosen_kernel_name, get_kernel, job_params
-from engine.mining.pow import next_work_required
-from engine.wallet.wallet import DEFAULT_HALVING_INTERVAL, subsidy_sat
+from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
+from engine.primitives.params import ConsensusParams
+from engine.primitives.pow import next_work_required
+from engine.primitives.subsidy import block_subsidy_sat
 
 BLOCK_VERSION = 0x20000000  # BIP9 top bits, as Core's templates
-MEDIAN_TIME_SPAN = 11  # Core chain.h: the median of the last 11 blocks' times
 SCAN_CHUNK = 1 << 18  # nonces per kernel call: ~10-30 ms, so a stop is heard quickly
 
 
@@ -57,6 +58,7 @@ class PrivateFork:
         self.hashes = 0  # hashed on the private branch so far
         self.hashing_s = 0.0  # time spent hashing, so hashes / hashing_s is the attacker's hashrate
         self.consensus = consensus
+        self.params = ConsensusParams.from_consensus(consensus)  # Core's regtest when empty
         self.payout_script = payout_script
         self.blocks: list[tuple[str, str]] = []  # (hash, block hex), in order
         self.pending: list[tuple[CTransaction, int]] = []  # for the next private block: (tx, fee)
@@ -98,21 +100,20 @@ class PrivateFork:
                 raise AttackError(f"the retarget at height {height} needs block {h}'s time, which this "
                                   "branch did not keep")
             return self.window_times[h]
-        return next_work_required(height, self.bits, self.times[-1], block_time, ancestor_time, self.consensus)
+        return next_work_required(height, self.bits, self.times[-1], block_time, ancestor_time, self.params)
 
     def template(self, now_s: int | None = None) -> BlockTemplate:
         """The next private block's template, as getblocktemplate would give it on our tip."""
         import time as _time
         height = self.tip_height + 1
-        halving = int(self.consensus.get("subsidy_halving_interval", DEFAULT_HALVING_INTERVAL))
         txs = [{"data": tx.serialize().hex(), "txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash())}
                for tx, _ in self.pending]
-        median = sorted(self.times[-MEDIAN_TIME_SPAN:])[len(self.times[-MEDIAN_TIME_SPAN:]) // 2]
+        median = median_time_past(self.times)
         now = max(int(_time.time() if now_s is None else now_s), median + 1)
         return BlockTemplate.from_rpc({
             "height": height, "version": BLOCK_VERSION, "previousblockhash": self.blocks[-1][0] if self.blocks
             else self.fork_hash, "bits": f"{self._bits_for(height, now):08x}", "curtime": now,
-            "mintime": median + 1, "coinbasevalue": subsidy_sat(height, halving) + sum(f for _, f in self.pending),
+            "mintime": median + 1, "coinbasevalue": block_subsidy_sat(height, self.params) + sum(f for _, f in self.pending),
             "transactions": txs, "rules": ["csv", "!segwit", "taproot"]})
 
     def mine_block(self, stop: threading.Event | None = None, threads: int = 1, kernel_name: str | None = None) -> str:

@@ -17,6 +17,9 @@ from bitcoin import base58, segwit_addr
 from coincurve import PrivateKey
 from mnemonic import Mnemonic
 
+from engine.primitives.descriptors import descriptor_checksum
+from engine.primitives.hashes import hash160, sha256d
+
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 HARDENED = 0x80000000
 TPRV_VERSION = bytes.fromhex("04358394")  # BIP32 testnet/regtest private (Core chainparams.cpp EXT_SECRET_KEY)
@@ -25,51 +28,9 @@ XPRV_VERSION = bytes.fromhex("0488ade4")  # BIP32 mainnet private
 COIN_TYPE_TEST = 1
 KEY_FILE_VERSION = 1
 
-# BIP380 descriptor checksum (Core script/descriptor.cpp DescriptorChecksum)
-_INPUT_CHARSET = ("0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~"
-                  "ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ")
-_CHECKSUM_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_GENERATOR = (0xF5DEE51989, 0xA9FDCA3312, 0x1BAB10E32D, 0x3706B1677A, 0x644D626FFD)
-
 
 class KeyFileError(Exception):
     """The key file is missing, unreadable or damaged; the message says which and where."""
-
-
-def hash160(data: bytes) -> bytes:
-    return hashlib.new("ripemd160", hashlib.sha256(data).digest()).digest()
-
-
-def is_descriptor_char(ch: str) -> bool:
-    """Whether BIP380 lets a descriptor use `ch`."""
-    return _INPUT_CHARSET.find(ch) >= 0
-
-
-def descriptor_checksum(desc: str) -> str:
-    """BIP380 checksum of a descriptor (8 characters)."""
-    symbols, groups = [], []
-    for ch in desc:
-        pos = _INPUT_CHARSET.find(ch)
-        if pos < 0:
-            raise ValueError(f"invalid character {ch!r} in descriptor")
-        symbols.append(pos & 31)
-        groups.append(pos >> 5)
-        if len(groups) == 3:
-            symbols.append(groups[0] * 9 + groups[1] * 3 + groups[2])
-            groups = []
-    if len(groups) == 1:
-        symbols.append(groups[0])
-    elif len(groups) == 2:
-        symbols.append(groups[0] * 3 + groups[1])
-    chk = 1
-    for value in symbols + [0] * 8:
-        top = chk >> 35
-        chk = ((chk & 0x7FFFFFFFF) << 5) ^ value
-        for i, gen in enumerate(_GENERATOR):
-            if (top >> i) & 1:
-                chk ^= gen
-    chk ^= 1
-    return "".join(_CHECKSUM_CHARSET[(chk >> (5 * (7 - i))) & 31] for i in range(8))
 
 
 @dataclass(frozen=True)
@@ -119,7 +80,7 @@ class ExtKey:
         """Base58check xprv/tprv (BIP32 serialization format)."""
         raw = (version + bytes([self.depth]) + self.parent_fingerprint + self.child_number.to_bytes(4, "big")
                + self.chain_code + b"\x00" + self.secret)
-        return base58.encode(raw + hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4])
+        return base58.encode(raw + sha256d(raw)[:4])
 
 
 @dataclass(frozen=True)

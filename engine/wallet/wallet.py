@@ -19,7 +19,9 @@ from pathlib import Path
 
 from bitcoin.core import CTransaction, b2lx
 
-from engine.mining.jobs import script_for_address
+from engine.primitives.params import ConsensusParams
+from engine.primitives.script import script_for_address
+from engine.primitives.subsidy import COIN, block_subsidy_sat
 from engine.rpc import RPCError
 from engine.wallet.keys import Keychain, KeyFileError, create_key_file, mark_backup_shown, read_key_file
 from engine.wallet.reasons import explain_rpc_error
@@ -29,7 +31,6 @@ COINBASE_MATURITY = 100  # Core consensus/consensus.h: a coinbase is spendable a
 GAP_LIMIT = 10  # unused addresses scanned past the last used one, per branch (BIP44 uses 20)
 RECHECK_BELOW_CONFIRMATIONS = 100  # history entries re-read from the node until this deep
 MAX_FEE_RATE_SAT_VB = 10_000
-DEFAULT_HALVING_INTERVAL = 150  # Core's regtest nSubsidyHalvingInterval (kernel/chainparams.cpp)
 KEY_FILE = "wallet.key"
 STATE_FILE = "wallet-state.json"
 
@@ -47,13 +48,7 @@ def parse_btc(text: str) -> int:
         raise ValueError("an amount has at most 8 decimals (1 satoshi = 0.00000001 BTC)")
     if value > 21_000_000:
         raise ValueError("an amount is at most 21,000,000 BTC")
-    return int(value * 100_000_000)
-
-
-def subsidy_sat(height: int, halving_interval: int) -> int:
-    """Core validation.cpp GetBlockSubsidy."""
-    halvings = height // halving_interval
-    return 0 if halvings >= 64 else (50 * 100_000_000) >> halvings
+    return int(value * COIN)
 
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ class Wallet:
     def _refresh(self, rpc) -> WalletState:
         info = rpc.call("getblockchaininfo")
         tip_height, tip_hash = int(info["blocks"]), info["bestblockhash"]
-        halving = int((info.get("consensus") or {}).get("subsidy_halving_interval", DEFAULT_HALVING_INTERVAL))
+        consensus = ConsensusParams.from_consensus(info.get("consensus"))
         chain_id = f"{info['chain']}:{rpc.call('getblockhash', 0)}"
         self._chain_id = chain_id
         book = self._state["chains"].setdefault(chain_id, {"history": {}})
@@ -210,7 +205,7 @@ class Wallet:
             if key is None:
                 continue
             height = int(out["height"])
-            coin = Coin(out["txid"], int(out["vout"]), round(Decimal(str(out["amount"])) * 100_000_000),
+            coin = Coin(out["txid"], int(out["vout"]), round(Decimal(str(out["amount"])) * COIN),
                         script, key, height, bool(out.get("coinbase", False)))
             confirmed_txids[coin.txid] = height
             changed |= self._mark_used(key)
@@ -218,7 +213,7 @@ class Wallet:
             if coin.coinbase:
                 if coin.txid not in history:
                     history[coin.txid] = {"kind": "mined", "amount": coin.value_sat,
-                                          "fee": max(0, coin.value_sat - subsidy_sat(height, halving)),
+                                          "fee": max(0, coin.value_sat - block_subsidy_sat(height, consensus)),
                                           "address": key.address, "time": time.time(), "height": height}
                     changed = True
             elif coin.txid not in history:
@@ -374,4 +369,4 @@ class Wallet:
 
 
 __all__ = ["Wallet", "WalletState", "HistoryEntry", "Payment", "SendError", "KeyFileError", "parse_btc",
-           "format_btc", "subsidy_sat", "COINBASE_MATURITY"]
+           "format_btc", "COINBASE_MATURITY"]

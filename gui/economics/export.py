@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from engine.economy.scenarios import PARAMETERS
+from engine.economy.scenario_params import PARAMETERS
 
 
 def export_panel(panel, folder: Path) -> list[Path]:

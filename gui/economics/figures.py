@@ -17,7 +17,7 @@ from engine.economy import decisions
 from engine.economy import economics as econ
 from engine.economy.lab_mapping import LabChain, LabMapping, difficulty_after_site_change, halving_year, lab_world, \
     site_share_of_world
-from engine.economy.scenarios import attack_figures
+from engine.economy.report import attack_figures
 
 DEFAULT_SITE_MW = 1000.0  # the site the cores stand for when a scenario has no MW at all
 EXODUS_SHARES = np.round(np.linspace(0.0, 0.95, 96), 4)  # the slider's range, 1% steps

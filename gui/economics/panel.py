@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.economy.lab_mapping import start_difficulty_of
-from engine.economy.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
+from engine.economy.scenario_params import PARAMETERS, check_parameter
+from engine.economy.scenarios import Scenario, ScenarioSet, load_scenarios
 from gui.economics.export import export_panel, figure_rows
 from gui.economics.figures import LabView, compute_figures, site_mw_of
 from gui.economics.text import GROUPS, MINUS, TIPS, compression_text, difficulty_text, money, parameter_label, signed_money

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.economy.scenarios import PARAMETERS
+from engine.economy.scenario_params import PARAMETERS
 from gui.i18n import locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.economy.scenarios import PARAMETERS
+from engine.economy.scenario_params import PARAMETERS
 from gui.charts import PALETTE, Chart
 from gui.economics.text import MINUS, TIPS, difficulty_text, minutes_text, money, ratio_text
 from gui.economics.widgets import BarChart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.economy.scenarios import PARAMETERS, ParameterSpec
+from engine.economy.scenario_params import PARAMETERS, ParameterSpec
 from gui.charts import Chart
 from gui.economics.text import display_for, parameter_label
 from gui.i18n import num, tr

@@ -15,8 +15,9 @@ from engine.economy import economics as econ
 from engine.ai.jobs import (AIJobRunner, AIReport, BillingRate, InferenceJobSpec, InferenceKernel, JobInterrupted,
                             Ledger, make_weights, measure_slot_gflop_s)
 from engine.capacity import CapacityConsumer
-from engine.economy.lab_mapping import LabMapping, ai_billing_for_lab
-from engine.economy.scenarios import PARAMETERS
+from engine.ai.jobs import ai_billing_for_lab
+from engine.economy.lab_mapping import LabMapping
+from engine.economy.scenario_params import PARAMETERS
 
 SMALL = InferenceJobSpec(batch_tokens=16, hidden_width=128, layers=4)
 # Layers of ~1 ms, so a pull almost always lands mid-job.

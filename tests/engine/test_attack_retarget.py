@@ -1,19 +1,18 @@
-"""The private branch crosses lab-chain retargets: engine/mining/pow.py (the engine's copy of
-pow.cpp GetNextWorkRequired) agrees with the node's regtest/consensus.py, block by block on a
-real lab chain, and a branch mined through two retargets is accepted whole when released."""
+"""The private branch crosses lab-chain retargets: pow.cpp GetNextWorkRequired (engine/primitives/pow.py),
+fed the consensus parameters getblockchaininfo reports, agrees with the node's own chain, block by block
+on a real lab chain, and a branch mined through two retargets is accepted whole when released."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
-from engine.mining.pow import next_work_required
+from engine.primitives.params import ConsensusParams
+from engine.primitives.pow import next_work_required, target_to_bits
 from engine.rpc import RPCClient
 from engine.wallet.attack import PrivateFork
 from engine.wallet.wallet import Wallet
 from regtest.chainparams import REGTEST, lab_params
-from regtest.consensus import next_work_required as node_next_work_required
-from regtest.consensus import target_to_bits
 
 INTERVAL = 4
 
@@ -30,7 +29,7 @@ def headers(rpc) -> list[dict]:
 def engine_bits(chain: list[dict], height: int, consensus: dict) -> int:
     prev = chain[height - 1]
     return next_work_required(height, int(prev["bits"], 16), prev["time"], chain[height]["time"],
-                              lambda h: chain[h]["time"], consensus)
+                              lambda h: chain[h]["time"], ConsensusParams.from_consensus(consensus))
 
 
 def test_engine_rule_matches_the_node_on_a_real_lab_chain(retarget_lab_node, tmp_path):
@@ -57,9 +56,10 @@ def test_engine_rule_matches_the_node_on_random_parents():
             prev_time = rng.randrange(10**9, 2 * 10**9)
             block_time = prev_time + rng.randrange(-100, 4 * params.target_spacing_s)
             first_time = prev_time - rng.randrange(0, 10 * params.target_timespan_s)
-            ours = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time, consensus)
-            node = node_next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time,
-                                           lambda: prev_bits, params)
+            ours = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time,
+                                      ConsensusParams.from_consensus(consensus))
+            node = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time, params,
+                                      lambda: prev_bits)
             assert ours == node, (params.name, height)
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.economy import economics as econ
-from engine.economy.scenarios import PARAMETERS
+from engine.economy.scenario_params import PARAMETERS
 
 REL_1PCT = 0.01
 

@@ -187,7 +187,8 @@ def test_sizing_uses_the_chosen_kernel_on_the_miner_threads(monkeypatch):
 
 
 def test_a_miner_without_a_measured_choice_measures_then_mines_the_fastest(monkeypatch, fresh_choice):
-    from engine.mining.miner import KernelProgress, Miner
+    from engine.mining.events import KernelProgress
+    from engine.mining.miner import Miner
     from tests.helpers.fake_node import FakeNode
 
     monkeypatch.setattr(kernels, "available_kernels", lambda: ("scalar",))

@@ -9,7 +9,8 @@ from engine.economy import economics as econ
 from engine.economy.lab_mapping import (TEACHER_SENTENCES, LabChain, LabClock, LabMapping, difficulty_after_site_change,
                                 difficulty_from_bits, halving_year, lab_world, site_share_of_world,
                                 start_difficulty_of)
-from engine.economy.scenarios import PARAMETERS, load_scenarios, preset_dir
+from engine.economy.scenario_params import PARAMETERS
+from engine.economy.scenarios import load_scenarios, preset_dir
 
 LAB_CONSENSUS = {"pow_target_spacing": 5, "difficulty_adjustment_interval": 24, "subsidy_halving_interval": 150,
                  "pow_no_retargeting": False, "start_bits": "1f00ffff", "start_difficulty": 2.0}

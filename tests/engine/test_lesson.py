@@ -8,7 +8,8 @@ import pytest
 
 from engine.economy.economics import block_subsidy_btc
 from engine.lesson import tracker as t
-from engine.lesson.answers import answer_key, halving_real_year, mining_vs_ai
+from engine.lesson.answers import answer_key
+from engine.lesson.figures import halving_real_year, mining_vs_ai
 from engine.lesson.timeline import load_timeline
 
 

@@ -14,10 +14,15 @@ import pytest
 from bitcoin.core import CBlock, b2lx
 
 from engine.mining import jobs
-from engine.mining.miner import BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, HashrateMeter, \
-    KernelProgress, Miner, MinerStats, MiningRefused, NewJob
+from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
+                                  MinerStats, NewJob)
+from engine.mining.meter import HashrateMeter
+from engine.mining.miner import Miner
+from engine.mining.refusals import MiningRefused
 from engine.mining.cli import bench_main, mine_main
-from engine.rpc import RPC_METHOD_NOT_FOUND, RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
+from engine.primitives.rpc_errors import RPC_METHOD_NOT_FOUND
+from engine.primitives.script import script_for_address
+from engine.rpc import RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
 
 from tests.helpers import ROOT
 from tests.helpers.fake_node import GENESIS, PAYOUT, FakeNode
@@ -50,7 +55,8 @@ QUICK_FIRST_SCRIPT = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from tests.helpers.fake_node import FakeNode
-from engine.mining.miner import KernelProgress, Miner
+from engine.mining.events import KernelProgress
+from engine.mining.miner import Miner
 active = []
 miner = Miner(FakeNode(target=0), max_slots=1, kernel="lanes16",
               on_event=lambda e: active.append(e.kernel) if isinstance(e, KernelProgress) and e.stage == "active" else None)

@@ -13,7 +13,9 @@ import pytest
 
 from engine.pool import server
 from engine.pool.stats import HASHES_PER_DIFF1, WINDOWS_S, PoolStats
-from engine.pool.stratum import Notify, sha256d, target_for_difficulty
+from engine.mining.stratum import Notify
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import target_for_difficulty
 from engine.rpc import RPCClient
 
 

@@ -7,7 +7,8 @@ import time
 import pytest
 from bitcoin.core import CBlock
 
-from engine.mining.miner import BlockResult, MiningRefused
+from engine.mining.events import BlockResult
+from engine.mining.refusals import MiningRefused
 from engine.mining.cli import mine_main
 from engine.mining.refusals import REFUSALS_BEFORE_STOP, RefusalStreak, refusal_message
 from tests.helpers.fake_node import FakeNode

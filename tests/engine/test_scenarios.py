@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.economy import scenarios
-from engine.economy.scenarios import PARAMETERS, ScenarioError, load_scenario, load_scenarios, scenario_report
+from engine.economy import cli, scenarios
+from engine.economy.report import scenario_report
+from engine.economy.scenario_params import PARAMETERS
+from engine.economy.scenarios import ScenarioError, load_scenario, load_scenarios
 
 SIX = ["halving-2024", "record-low-2025", "corsicana-split", "lease-or-gpus", "hashrate-exodus", "halving-2028"]
 
@@ -141,36 +143,36 @@ def test_parameter_specs_are_sane():
 # --- the subcommand -----------------------------------------------------------------------------
 
 def test_cli_lists_presets(capsys):
-    assert scenarios.main([]) == 0
+    assert cli.main([]) == 0
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()] == SIX
 
 
 def test_cli_prints_a_text_report(capsys):
-    assert scenarios.main(["record-low-2025"]) == 0
+    assert cli.main(["record-low-2025"]) == 0
     out = capsys.readouterr().out
     assert "hashprice $35.10 per PH/s per day" in out
     assert "Antminer S19j Pro (30 J/TH): power $36.00/PH/day, LOSES" in out
 
 
 def test_cli_prints_json_for_scripts(capsys):
-    assert scenarios.main(["hashrate-exodus", "--json", "--set", "share_leaving=0.5"]) == 0
+    assert cli.main(["hashrate-exodus", "--json", "--set", "share_leaving=0.5"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["exodus"]["block_time_s_until_retarget"] == pytest.approx(1200)
-    assert scenarios.main(["--json"]) == 0
+    assert cli.main(["--json"]) == 0
     assert [s["name"] for s in json.loads(capsys.readouterr().out)] == SIX
 
 
 def test_cli_errors(capsys, user_folder):
-    assert scenarios.main(["no-such-scenario"]) == 1
+    assert cli.main(["no-such-scenario"]) == 1
     assert "no scenario named 'no-such-scenario'" in capsys.readouterr().err
-    assert scenarios.main(["halving-2028", "--set", "pue=0.1"]) == 2
+    assert cli.main(["halving-2028", "--set", "pue=0.1"]) == 2
     assert "pue" in capsys.readouterr().err
     user_folder.mkdir(parents=True)
     (user_folder / "mine.toml").write_text('title = "t"\n')
-    assert scenarios.main(["mine"]) == 1
+    assert cli.main(["mine"]) == 1
     assert "mine.toml: field 'summary'" in capsys.readouterr().err
-    assert scenarios.main([]) == 0  # the presets still list, the broken copy is reported
+    assert cli.main([]) == 0  # the presets still list, the broken copy is reported
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 6 and "mine.toml" in captured.err
 

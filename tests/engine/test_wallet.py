@@ -8,10 +8,15 @@ import stat
 import pytest
 
 from engine.rpc import RPCClient
-from engine.wallet.keys import XPRV_VERSION, ExtKey, Keychain, descriptor_checksum
+from engine.primitives.descriptors import descriptor_checksum
+from engine.primitives.params import ConsensusParams
+from engine.primitives.subsidy import block_subsidy_sat
+from engine.wallet.keys import XPRV_VERSION, ExtKey, Keychain
 from engine.wallet.reasons import explain
-from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet, parse_btc, subsidy_sat
+from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet, parse_btc
 from regtest.descriptors import checksum as node_checksum
+
+REGTEST_RULES = ConsensusParams()  # Core's regtest: a halving every 150 blocks
 
 ABANDON = " ".join(["abandon"] * 11 + ["about"])
 
@@ -80,8 +85,8 @@ def test_balances_payment_fees_and_history(wallets):
     state = alice.refresh(rpc)
     heights = range(1, 102)
     mature = [h for h in heights if 101 - h + 1 >= COINBASE_MATURITY]
-    assert state.confirmed_sat == sum(subsidy_sat(h, 150) for h in mature)
-    assert state.immature_sat == sum(subsidy_sat(h, 150) for h in heights if h not in mature)
+    assert state.confirmed_sat == sum(block_subsidy_sat(h, REGTEST_RULES) for h in mature)
+    assert state.immature_sat == sum(block_subsidy_sat(h, REGTEST_RULES) for h in heights if h not in mature)
     assert state.unconfirmed_sat == 0 and state.blocks_mined == 101 and state.fees_earned_sat == 0
 
     payment = alice.pay(rpc, bob.receive_address(), parse_btc("1.5"), fee_rate_sat_vb=5)
@@ -99,7 +104,7 @@ def test_balances_payment_fees_and_history(wallets):
 
     rpc.call("generatetoaddress", 1, miner.mining_address)  # the block carries the payment and its fee
     m = miner.refresh(rpc)
-    assert m.fees_earned_sat == payment.fee_sat and m.immature_sat == subsidy_sat(102, 150) + payment.fee_sat
+    assert m.fees_earned_sat == payment.fee_sat and m.immature_sat == block_subsidy_sat(102, REGTEST_RULES) + payment.fee_sat
     b = bob.refresh(rpc)
     assert (b.confirmed_sat, b.unconfirmed_sat, b.history[0].confirmations) == (150_000_000, 0, 1)
     # Bob pays back from the coin he received, his change spendable before it confirms

@@ -7,7 +7,7 @@ import pytest
 
 from engine.pool.server import Pool
 from engine.rpc import RPCClient
-from engine.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
+from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
 from gui.controller import LabController
 from gui.qt import QSettings
 from gui.settings_dialog import SHARE_USER, NodeSettingsDialog

@@ -63,7 +63,7 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
     salted hash) lets a student in, and shutdown closes the pool."""
     import socket
 
-    from engine.rpcauth import make_rpcauth
+    from engine.primitives.rpcauth import make_rpcauth
     from gui.class_tab import POOL_PORT
     from gui.controller import LabController
     from gui.settings_dialog import SHARE_USER

@@ -12,7 +12,8 @@ import pytest
 
 from engine.economy import economics as econ
 from engine.ai.jobs import AIReport
-from engine.economy.scenarios import preset_dir, scenario_report
+from engine.economy.report import scenario_report
+from engine.economy.scenarios import preset_dir
 from gui.economics_panel import EconomicsPanel, money
 from gui.qt import QImage, Qt
 from gui.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet

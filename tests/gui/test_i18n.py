@@ -46,7 +46,7 @@ def test_ts_files_are_in_sync_with_the_code(tmp_path):
 
 def test_parameter_labels_and_teacher_sentences_match_the_engine():
     from engine.economy.lab_mapping import TEACHER_SENTENCES
-    from engine.economy.scenarios import PARAMETERS
+    from engine.economy.scenario_params import PARAMETERS
     from gui.economics.text import PARAMETER_LABELS, TIPS
     assert PARAMETER_LABELS == {name: spec.label for name, spec in PARAMETERS.items()}
     assert TIPS["live"] == TEACHER_SENTENCES

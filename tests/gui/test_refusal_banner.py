@@ -1,7 +1,7 @@
 """A miner stopped by the node's refusals shows as an error banner naming the reason (pytest-qt)."""
 from __future__ import annotations
 
-from engine.mining.miner import MiningRefused, refusal_message
+from engine.mining.refusals import MiningRefused, refusal_message
 from gui.controller import LabController
 from gui.main_window import MainWindow
 from gui.qt import QSettings

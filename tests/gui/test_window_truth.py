@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from engine.capacity import Allocation
-from engine.mining.miner import BlockResult, MinerStats
+from engine.mining.events import BlockResult, MinerStats
 from engine.rpc import RPCClient
 from gui.chain_tab import fmt_block_time
 from gui.charts import PALETTES

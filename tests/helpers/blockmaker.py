@@ -7,11 +7,11 @@ from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, 
                           CTxInWitness, CTxOut, CTxWitness, lx)
 from bitcoin.core.script import CScript, CScriptWitness
 
-from engine.mining.jobs import WITNESS_RESERVED_VALUE
 from engine.mining.sha256d import find_nonce
-from regtest.consensus import bits_to_target
+from engine.primitives.merkle import WITNESS_RESERVED_VALUE, merkle_root
+from engine.primitives.pow import bits_to_target
 from regtest.mining import BLOCK_VERSION
-from regtest.validation import default_witness_commitment, merkle_root
+from regtest.validation import default_witness_commitment
 
 
 def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extranonce: int,

@@ -9,10 +9,12 @@ import time
 from bitcoin.core import CBlock, b2lx
 
 from engine.mining import jobs
-from engine.mining.miner import BlockResult
-from engine.rpc import RPC_METHOD_NOT_FOUND, RPCClient, RPCConnectionError, RPCError
+from engine.mining.events import BlockResult
+from engine.primitives.rpc_errors import RPC_METHOD_NOT_FOUND
+from engine.primitives.script import script_for_address
+from engine.rpc import RPCClient, RPCConnectionError, RPCError
 
-PAYOUT = jobs.script_for_address("bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85")
+PAYOUT = script_for_address("bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85")
 GENESIS = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"
 
 

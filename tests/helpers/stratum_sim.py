@@ -6,7 +6,9 @@ import json
 import socket
 import time
 
-from engine.pool.stratum import Notify, sha256d, target_for_difficulty
+from engine.mining.stratum import Notify
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import target_for_difficulty
 
 
 class SimMiner:

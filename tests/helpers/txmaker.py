@@ -18,11 +18,11 @@ from bitcoin.core.script import (OP_CHECKSIG, OP_DUP, OP_EQUALVERIFY, OP_HASH160
 from bitcoin.core.serialize import BytesSerializer
 from coincurve import PrivateKey
 
-from regtest.address import PUBKEY_ADDRESS_VERSION, encode_segwit_address
+from engine.primitives.script import PUBKEY_ADDRESS_VERSION, encode_segwit_address
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST
 from regtest.mempool import Mempool
-from regtest.rpc_methods import RPCMethods
+from regtest.rpc.methods.table import RPCMethods
 from regtest.storage import BlockStore
 
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

@@ -6,10 +6,11 @@ from bitcoin.core import b2lx
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.primitives.chain import median_time_past
+from engine.primitives.pow import bits_to_target, block_work, calculate_next_work_required, target_to_bits
+from engine.primitives.pow import difficulty_from_bits as difficulty
+from engine.primitives.subsidy import block_subsidy_sat
 from regtest.chainparams import REGTEST, REGTEST_GENESIS_HASH, ChainParams, genesis_block, lab_params
-from regtest.consensus import (bits_to_target, block_subsidy_sat, block_work,
-                               calculate_next_work_required, difficulty, median_time_past,
-                               target_to_bits)
 from regtest.node import start_bits_for
 
 MAIN = ChainParams(name="main", pow_limit=(1 << 224) - 1, halving_interval=210_000,

@@ -15,7 +15,7 @@ from tests.helpers.blockmaker import make_block
 from engine.mining import jobs
 from engine.mining.sha256d import find_nonce
 from regtest.chainparams import REGTEST
-from regtest.consensus import block_subsidy_sat
+from engine.primitives.subsidy import block_subsidy_sat
 from tests.helpers.core_chainstate import CoreChainstate
 from tests.helpers.txmaker import ALICE, BOB, GBT, Key, LocalNode, outputs_of, spend
 

@@ -19,7 +19,7 @@ from tests.helpers.node import NodeProcess, starts_node_process
 from tests.helpers.hostile_clients import (Flood, SlowConnections, basic, latencies_ms, peak_rss_mb, percentile,
                                            raise_fd_limit, raw_post, rpc, rss_mb)
 
-from regtest.rpc_auth import Auth, make_rpcauth
+from regtest.rpc.auth import Auth, make_rpcauth
 
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 CLASS_PASSWORD = "satoshi21-class"

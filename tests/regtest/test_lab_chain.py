@@ -7,7 +7,8 @@ from tests.helpers.blockmaker import make_block
 
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST, lab_params
-from regtest.consensus import bits_to_target, block_subsidy_sat, target_to_bits
+from engine.primitives.pow import bits_to_target, target_to_bits
+from engine.primitives.subsidy import block_subsidy_sat
 from regtest.storage import BlockStore
 from regtest.validation import BlockInvalid
 

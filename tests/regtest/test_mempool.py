@@ -10,8 +10,8 @@ from bitcoin.core.script import CScript
 
 from tests.helpers.blockmaker import make_block
 from regtest.chainparams import REGTEST
-from regtest.consensus import block_subsidy_sat
-from regtest.rpc_errors import RPCError
+from engine.primitives.subsidy import block_subsidy_sat
+from regtest.rpc.errors import RPCError
 from tests.helpers.txmaker import ALICE, BOB, GBT, LocalNode as Node, Utxo, outputs_of, spend
 
 

@@ -19,7 +19,7 @@ from tests.helpers.blockmaker import make_block
 from tests.helpers.node import NodeProcess
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST
-from regtest.consensus import block_subsidy_sat
+from engine.primitives.subsidy import block_subsidy_sat
 from regtest.storage import BlockStore
 from tests.helpers.txmaker import ALICE, BOB, Utxo, spend
 

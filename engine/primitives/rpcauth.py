@@ -1,11 +1,15 @@
 """Bitcoin Core's salted login line, `user:salt$hmac` (share/rpcauth/rpcauth.py), so a class
 password is stored and handed on only as a salted hash: the node checks it (-rpcauth), and so
-does the class pool."""
+does the class pool. Also the one environment variable our commands (node, miner, pool) read a
+plain RPC password from, so the setting has one name everywhere."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+
+# Secrets come through the environment (readable only by the user, unlike the command line).
+RPC_PASSWORD_ENV = "MINE2COMPUTE_RPC_PASSWORD"
 
 
 def make_rpcauth(user: str, password: str, salt: str | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Stratum v1 wire formats, shared by the pool (engine.pool.server) and our miner's client.
+"""Stratum v1 wire formats, shared by the pool (engine.pool.server) and our miner's client
+(engine.mining.stratum_client); they live here, below both, so the miner never imports the pool.
 
 Byte orders follow what real miners do with them (pooler's cpuminer util.c stratum_notify and
 cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
@@ -13,37 +14,24 @@ cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
 """
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass
 
-from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, build_coinbase, merkle_root
+from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, build_coinbase
+from engine.primitives.hashes import sha256d
+from engine.primitives.merkle import merkle_root, root_from_branch
+from engine.primitives.pow import difficulty_for_target
 
-DIFF1_TARGET = 0xFFFF << 208  # 0x00000000FFFF0000000000000000000000000000000000000000000000000000
 EXTRANONCE1_SIZE = 4
 EXTRANONCE2_SIZE = EXTRANONCE_SIZE - EXTRANONCE1_SIZE  # together the 8-byte push jobs.py puts in the coinbase
 # BIP310: the version bits a miner may roll (bits 13..28, the mask Bitaxe and cgminer ask for)
 VERSION_ROLLING_MASK = 0x1FFFE000
 
 
-def sha256d(data: bytes) -> bytes:
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
-def target_for_difficulty(difficulty: float) -> int:
-    if not difficulty > 0:
-        raise ValueError(f"difficulty must be positive, got {difficulty!r}")
-    return min(int(DIFF1_TARGET / difficulty), (1 << 256) - 1)
-
-
-def difficulty_for_target(target: int) -> float:
-    return DIFF1_TARGET / max(target, 1)
-
-
 def hash_difficulty(header80: bytes) -> tuple[int, float]:
     """The header's hash as an integer, and the share difficulty it meets."""
     value = int.from_bytes(sha256d(header80), "little")
-    return value, DIFF1_TARGET / max(value, 1)
+    return value, difficulty_for_target(value)
 
 
 def prevhash_to_stratum(previous_block_hash: str) -> str:
@@ -56,26 +44,6 @@ def prevhash_from_stratum(prevhash: str) -> bytes:
     """mining.notify prevhash -> the 32 header bytes (internal order)."""
     raw = bytes.fromhex(prevhash)
     return b"".join(raw[i:i + 4][::-1] for i in range(0, 32, 4))
-
-
-def merkle_branch(txids: list[bytes]) -> list[bytes]:
-    """The coinbase's merkle path (internal byte order): the sibling at each level, with the
-    coinbase at index 0 and the other transactions' txids after it (ckpool's gen_merkle_branch)."""
-    branch: list[bytes] = []
-    level = [b""] + list(txids)  # the coinbase's slot; its hash never matters for its own path
-    while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])  # Core consensus/merkle.cpp: an odd level repeats its last hash
-        branch.append(level[1])
-        level = [b""] + [sha256d(level[i] + level[i + 1]) for i in range(2, len(level), 2)]
-    return branch
-
-
-def root_from_branch(coinbase_txid: bytes, branch: list[bytes]) -> bytes:
-    root = coinbase_txid
-    for sibling in branch:
-        root = sha256d(root + sibling)
-    return root
 
 
 def split_coinbase(template: BlockTemplate, payout_script: bytes) -> tuple[bytes, bytes]:
@@ -134,4 +102,4 @@ class Notify:
 
 def check_merkle(template: BlockTemplate, coinbase_txid: bytes) -> bytes:
     """The block's merkle root computed the plain way (tests compare it with the branch)."""
-    return merkle_root([coinbase_txid] + [t.txid for t in template.transactions])
+    return merkle_root([coinbase_txid] + [t.txid for t in template.transactions])[0]

@@ -1,12 +1,18 @@
 """RPC parameter checks as Bitcoin Core's RPCHelpMan and UniValue make them (rpc/util.cpp
-RPCHelpMan::HandleRequest, RPCArg::MatchesType; univalue_get.cpp getInt; rpc/server.cpp
-ExecuteCommand, which turns UniValue::type_error into -3 and other exceptions into -1)."""
+RPCHelpMan::HandleRequest, RPCArg::MatchesType, AmountFromValue, ParseHashV; univalue_get.cpp
+getInt; rpc/server.cpp ExecuteCommand, which turns UniValue::type_error into -3 and other
+exceptions into -1), and `Command`, one entry of the method table."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from .rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR, RPCError
+from engine.primitives.rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR
+from engine.primitives.subsidy import COIN
+
+from .errors import RPCError
 
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 HEX_DIGITS = "0123456789abcdefABCDEF"
@@ -18,6 +24,16 @@ class Param:
     type: str  # Core's uvTypeName: "number", "string", "bool", "object", "array"; "any" skips the check
     default: object = None
     required: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    """One RPC as Core's CRPCCommand and RPCHelpMan describe it: its help category, its
+    parameters, its help text, and `handler(node, *args)` (node: the table bound to a node)."""
+    category: str
+    params: list[Param]
+    help: str
+    handler: Callable
 
 
 def type_name(value) -> str:
@@ -69,6 +85,30 @@ def parse_hash(value: str, name: str) -> bytes:
     if len(value) != 64:
         raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be of length 64 (not {len(value)}, for '{value}')")
     raise RPCError(RPC_INVALID_PARAMETER, f"{name} must be hexadecimal string (not '{value}')")
+
+
+def amount_from_value(value) -> int:
+    """rpc/util.cpp AmountFromValue: a number or string of BTC with at most 8 decimals."""
+    if not isinstance(value, (int, float, str)) or isinstance(value, bool):
+        raise RPCError(RPC_TYPE_ERROR, "Amount is not a number or string")
+    try:
+        btc = Decimal(str(value))
+    except InvalidOperation:
+        raise RPCError(RPC_TYPE_ERROR, "Invalid amount") from None
+    sat = btc * COIN
+    if not btc.is_finite() or sat != sat.to_integral_value():
+        raise RPCError(RPC_TYPE_ERROR, "Invalid amount")
+    if not 0 <= sat <= 21_000_000 * COIN:
+        raise RPCError(RPC_TYPE_ERROR, "Amount out of range")
+    return int(sat)
+
+
+def fee_rate_from_value(value) -> int:
+    """rpc/util.cpp ParseFeeRate: sat per kvB, below 1 BTC/kvB."""
+    rate = amount_from_value(value)
+    if rate >= COIN:
+        raise RPCError(RPC_INVALID_PARAMETER, "Fee rates larger than or equal to 1BTC/kvB are not accepted")
+    return rate
 
 
 def bind(spec: list[Param], params, usage) -> list:

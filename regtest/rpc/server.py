@@ -1,4 +1,5 @@
-"""HTTP JSON-RPC server speaking Bitcoin Core's dialect (httpserver.cpp, httprpc.cpp, rpc/request.cpp).
+"""The node's HTTP server, as Bitcoin Core's httpserver.cpp and httprpc.cpp: the transport under
+the JSON-RPC rules of jsonrpc.py.
 
 One event-loop thread (`selectors`) accepts connections and reads requests, so an idle or
 trickling socket costs a file descriptor and no thread. Complete requests go to a bounded work
@@ -6,28 +7,25 @@ queue served by a fixed pool of workers, as Core's -rpcthreads/-rpcworkqueue (a 
 answered 503 "Work queue depth exceeded"). The cookie has a lane of its own (workers and queue),
 so the window's and the local miner's calls are answered while password logins flood theirs.
 Every request is bounded: header size and body size as Core, a deadline to arrive
-(-rpcservertimeout), batch length, JSON values per body, reply size, and the bytes all
-connections may hold at once. Malformed HTTP gets a 400, never a traceback.
+(-rpcservertimeout), the connections open at once, and the bytes all connections may hold at
+once. Malformed HTTP gets a 400, never a traceback.
 """
 from __future__ import annotations
 
 import collections
 import heapq
 import itertools
-import json
 import logging
 import queue
 import selectors
 import socket
 import threading
 import time
-from email.utils import formatdate
 from http import HTTPStatus
 
-from .rpc_auth import COOKIE_USER, Auth
-from .rpc_errors import (RPC_IN_WARMUP, RPC_INTERNAL_ERROR, RPC_INVALID_PARAMS,  # noqa: F401 - re-exported
-                         RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_MISC_ERROR, RPC_PARSE_ERROR,
-                         RPC_VERIFY_ERROR, RPCError)
+from .auth import COOKIE_USER, Auth
+from .http_messages import HTTPRequestError, http_response, parse_head, parse_request_line
+from .jsonrpc import JSONRPC
 
 log = logging.getLogger("regtest.rpc")
 
@@ -38,78 +36,12 @@ DEFAULT_MAX_CONNECTIONS = 512  # not in Core (libevent has no cap); oldest unfin
 MAX_HEADERS_SIZE = 8192  # httpserver.cpp MAX_HEADERS_SIZE (request line + headers)
 MAX_BODY_BYTES = 0x02000000  # serialize.h MAX_SIZE, the body limit Core gives libevent
 MAX_BYTES_IN_FLIGHT = 96 * 1024 * 1024  # bodies being read or worked on, and replies being sent
-MAX_BATCH = 1000  # requests in one batch
-MAX_JSON_VALUES = 100_000  # arrays, objects and elements in one body (parsed Python costs ~100 B each)
-MAX_REPLY_BYTES = 16 * 1024 * 1024  # past this a batch's further replies become errors
 AUTH_FAILURE_DELAY_S = 0.25  # httprpc.cpp: deter brute-forcing passwords
 WARNING_INTERVAL_S = 10.0
 POLL_S = 0.25
 READ_CHUNK = 256 * 1024
 
 _READ_HEAD, _READ_BODY, _BUSY, _WRITE = range(4)
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"invalid JSON constant {name}")  # UniValue rejects NaN and Infinity
-
-
-def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
-    error = {"code": code, "message": message}
-    if v2:
-        return {"jsonrpc": "2.0", "error": error, "id": req_id}, HTTPStatus.OK
-    # httprpc.cpp JSONErrorReply: legacy clients read the error from the HTTP status too.
-    status = (HTTPStatus.BAD_REQUEST if code == RPC_INVALID_REQUEST
-              else HTTPStatus.NOT_FOUND if code == RPC_METHOD_NOT_FOUND
-              else HTTPStatus.INTERNAL_SERVER_ERROR)
-    return {"result": None, "error": error, "id": req_id}, status
-
-
-def http_response(status: int, body: bytes = b"", content_type: str = "application/json",
-                  close: bool = False, extra: dict | None = None) -> bytes:
-    """Status line, headers and body in one buffer: one write, so no delayed-ACK stall (Nagle)."""
-    lines = [f"HTTP/1.1 {int(status)} {HTTPStatus(status).phrase}",
-             f"Date: {formatdate(usegmt=True)}", "Server: mine2compute-node"]
-    if status != HTTPStatus.NO_CONTENT:
-        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
-    lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
-    if close:
-        lines.append("Connection: close")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-
-
-class _HTTPError(Exception):
-    def __init__(self, status: int, text: str = ""):
-        super().__init__(text)
-        self.status, self.text = status, text
-
-
-def parse_request_line(line: bytes) -> tuple[str, str, str]:
-    parts = line.rstrip(b"\r").split(b" ")
-    if len(parts) != 3 or not parts[0].isalpha() or not parts[0].isupper() or not parts[1]:
-        raise _HTTPError(HTTPStatus.BAD_REQUEST, "Bad request line")
-    method, target, version = (p.decode("latin-1") for p in parts)
-    if version not in ("HTTP/1.0", "HTTP/1.1"):
-        raise _HTTPError(HTTPStatus.BAD_REQUEST, "Unsupported HTTP version")
-    return method, target, version
-
-
-def parse_head(head: bytes) -> tuple[str, str, str, dict[str, str]]:
-    first, *rest = head.split(b"\n")
-    method, target, version = parse_request_line(first)
-    headers: dict[str, str] = {}
-    for raw in rest:
-        line = raw.rstrip(b"\r")
-        if not line:
-            continue
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip() or b" " in name:
-            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Bad header line")
-        key = name.decode("latin-1").lower()
-        value_text = value.strip().decode("latin-1")
-        if key == "content-length" and key in headers and headers[key] != value_text:
-            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Conflicting Content-Length")
-        headers[key] = value_text
-    return method, target, version, headers
 
 
 class _Conn:
@@ -151,7 +83,6 @@ class RPCServer:
                  workqueue: int = DEFAULT_RPC_WORKQUEUE, timeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
                  max_connections: int = DEFAULT_MAX_CONNECTIONS):
         self.auth = auth
-        self.dispatch = dispatch
         self.timeout_s = timeout_s
         self.max_connections = max(max_connections, 2)
         family = socket.AF_INET6 if ":" in bind else socket.AF_INET
@@ -167,9 +98,10 @@ class RPCServer:
         self._seq = itertools.count()
         self.conns: dict[int, _Conn] = {}  # in accept order: the oldest first
         self.bytes_in_flight = 0
-        self.counters = collections.Counter()
+        self.counters: collections.Counter[str] = collections.Counter()
         self._last_warning: dict[str, float] = {}
         self._running = False
+        self.jsonrpc = JSONRPC(auth, dispatch, self._warn)
         self.lanes = {"cookie": _Lane("cookie", threads, workqueue, self._work),
                       "password": _Lane("password", threads, workqueue, self._work)}
         self.thread = threading.Thread(target=self._loop, name="rpc-http", daemon=True)
@@ -338,7 +270,7 @@ class RPCServer:
         conn.inbuf += data
         try:
             self._advance(conn)
-        except _HTTPError as exc:
+        except HTTPRequestError as exc:
             self.counters["bad_http"] += 1
             log.debug("%s bad HTTP request: %s", conn.peer, exc.text)
             self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
@@ -349,7 +281,7 @@ class RPCServer:
             ends = [i for i in (buf.find(b"\r\n\r\n"), buf.find(b"\n\n")) if i >= 0]
             if not ends:
                 if len(buf) > MAX_HEADERS_SIZE:
-                    raise _HTTPError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
+                    raise HTTPRequestError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
                 newline = buf.find(b"\n")
                 if newline >= 0:
                     parse_request_line(bytes(buf[:newline]))  # HTTP/0.9 and garbage: 400 now
@@ -357,7 +289,7 @@ class RPCServer:
             end = min(ends)
             head_len = end + (4 if buf[end:end + 4] == b"\r\n\r\n" else 2)
             if head_len > MAX_HEADERS_SIZE:
-                raise _HTTPError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
+                raise HTTPRequestError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
             head = bytes(buf[:end])
             del buf[:head_len]
             if not self._start_request(conn, *parse_head(head)):
@@ -378,9 +310,9 @@ class RPCServer:
         conn.keep_alive = (connection != "close") if version == "HTTP/1.1" else (connection == "keep-alive")
         path = target.split("?")[0]
         if path not in ("/", "") and not path.startswith("/wallet/"):
-            raise _HTTPError(HTTPStatus.NOT_FOUND, "Not found")
+            raise HTTPRequestError(HTTPStatus.NOT_FOUND, "Not found")
         if method != "POST":
-            raise _HTTPError(HTTPStatus.METHOD_NOT_ALLOWED, "JSONRPC server handles only POST requests")
+            raise HTTPRequestError(HTTPStatus.METHOD_NOT_ALLOWED, "JSONRPC server handles only POST requests")
         header = headers.get("authorization")
         outcome, user = self.auth.check(header, conn.peer)
         if outcome != "ok":
@@ -397,16 +329,16 @@ class RPCServer:
         conn.user = user
         conn.trusted = user == COOKIE_USER and conn.peer in ("127.0.0.1", "::1")
         if "transfer-encoding" in headers or "content-length" not in headers:
-            raise _HTTPError(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
+            raise HTTPRequestError(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
         text = headers["content-length"]
         if not text.isdigit():
-            raise _HTTPError(HTTPStatus.BAD_REQUEST, "Invalid Content-Length")
+            raise HTTPRequestError(HTTPStatus.BAD_REQUEST, "Invalid Content-Length")
         length = int(text)
         if length > MAX_BODY_BYTES:
-            raise _HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large")
+            raise HTTPRequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large")
         if self.bytes_in_flight + length > MAX_BYTES_IN_FLIGHT and not conn.trusted:
             self._warn("memory", "RPC request rejected: %d bytes already in flight", self.bytes_in_flight)
-            raise _HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, "Work queue depth exceeded")
+            raise HTTPRequestError(HTTPStatus.SERVICE_UNAVAILABLE, "Work queue depth exceeded")
         self.bytes_in_flight += length
         conn.reserved += length
         conn.length = length
@@ -478,7 +410,7 @@ class RPCServer:
             conn.started = time.monotonic()
             try:
                 self._advance(conn)
-            except _HTTPError as exc:
+            except HTTPRequestError as exc:
                 self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
 
     # --- workers ---------------------------------------------------------------------------
@@ -489,109 +421,10 @@ class RPCServer:
                 return
             conn = item[0]
             try:
-                status, payload, ctype = self.handle_body(conn.user, item)  # frees the body once parsed
+                status, payload, ctype = self.jsonrpc.handle_body(conn.user, item)  # frees the body once parsed
                 data = http_response(status, payload, ctype, close=not conn.keep_alive)
             except Exception:  # a bug must not kill a worker
                 log.exception("RPC request failed")
                 data = http_response(HTTPStatus.INTERNAL_SERVER_ERROR, b"", "text/plain", close=True)
             self._done.append((conn, data, not conn.keep_alive, 0))
             self._wake()
-
-    def handle_body(self, user: str, body: bytes | list) -> tuple[int, bytes, str]:
-        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type).
-        `body` may come as the last item of a list, which is emptied so the bytes die once parsed."""
-        if isinstance(body, list):
-            body = body.pop()
-        if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:
-            reply, status = _error_reply(None, RPC_INVALID_REQUEST,
-                                         f"Request too large: more than {MAX_JSON_VALUES} JSON values", False)
-            return status, _dump(reply), "application/json"
-        try:
-            text = body.decode("utf-8")
-            del body
-            request = json.loads(text, parse_constant=_reject_constant)
-            del text
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            reply, status = _error_reply(None, RPC_PARSE_ERROR, "Parse error", False)
-            return status, _dump(reply), "application/json"
-        if user != COOKIE_USER:
-            calls = request if isinstance(request, list) else [request]
-            for call in calls:
-                method = call.get("method") if isinstance(call, dict) else None
-                if isinstance(method, str) and not self.auth.allowed(user, method):
-                    self._warn("forbidden", "RPC User %s not allowed to call method %s", user, method[:40])
-                    return HTTPStatus.FORBIDDEN, b"", "text/plain"
-        if isinstance(request, dict):
-            reply, status = self.handle_request(request)
-            if reply is None:
-                return HTTPStatus.NO_CONTENT, b"", "application/json"
-            data = _dump(reply)
-            if len(data) > MAX_REPLY_BYTES:
-                reply, status = _error_reply(request.get("id"), RPC_INTERNAL_ERROR, _too_large(), request.get("jsonrpc") == "2.0")
-                data = _dump(reply)
-            return status, data, "application/json"
-        if isinstance(request, list):
-            if not request:
-                reply, status = _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
-                return status, _dump(reply), "application/json"
-            if len(request) > MAX_BATCH:
-                reply, status = _error_reply(None, RPC_INVALID_REQUEST,
-                                             f"Batch too large: at most {MAX_BATCH} requests", False)
-                return status, _dump(reply), "application/json"
-            parts, total = [], 2
-            for req in request:
-                reply, _ = self.handle_request(req)
-                if reply is None:
-                    continue
-                part = _dump(reply, newline=False)
-                if total + len(part) > MAX_REPLY_BYTES:
-                    req_id = req.get("id") if isinstance(req, dict) else None
-                    v2 = isinstance(req, dict) and req.get("jsonrpc") == "2.0"
-                    part = _dump(_error_reply(req_id, RPC_INTERNAL_ERROR, _too_large(), v2)[0], newline=False)
-                total += len(part) + 1
-                parts.append(part)
-            return HTTPStatus.OK, b"[" + b",".join(parts) + b"]\n", "application/json"
-        reply, status = _error_reply(None, RPC_PARSE_ERROR, "Top-level object parse error", False)
-        return status, _dump(reply), "application/json"
-
-    # --- JSON-RPC envelope (rpc/request.cpp JSONRPCRequest::parse, JSONRPCReplyObj) ----------
-    def handle_request(self, req) -> tuple[dict | None, int]:
-        """One request object -> (reply object or None for a 2.0 notification, legacy status)."""
-        if not isinstance(req, dict):
-            return _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
-        v2 = req.get("jsonrpc") == "2.0"
-        req_id = req.get("id")
-        if "jsonrpc" in req and not v2 and req.get("jsonrpc") not in ("1.0", "1.1"):
-            return _error_reply(req_id, RPC_INVALID_REQUEST, "JSON-RPC version not supported", v2)
-        notification = v2 and "id" not in req
-        method = req.get("method")
-        if method is None:
-            reply = _error_reply(req_id, RPC_INVALID_REQUEST, "Missing method", v2)
-        elif not isinstance(method, str):
-            reply = _error_reply(req_id, RPC_INVALID_REQUEST, "Method must be a string", v2)
-        else:
-            params = req.get("params", [])
-            if params is None:
-                params = []
-            if not isinstance(params, (list, dict)):
-                reply = _error_reply(req_id, RPC_INVALID_REQUEST, "Params must be an array or object", v2)
-            else:
-                try:
-                    result = self.dispatch(method, params)
-                    reply = ({"jsonrpc": "2.0", "result": result, "id": req_id} if v2
-                             else {"result": result, "error": None, "id": req_id}), HTTPStatus.OK
-                except RPCError as exc:
-                    reply = _error_reply(req_id, exc.code, exc.message, v2)
-                except Exception as exc:  # a bug in a method must not kill the server
-                    log.exception("RPC method %s failed", method[:40])
-                    reply = _error_reply(req_id, RPC_MISC_ERROR, str(exc) or type(exc).__name__, v2)
-        return (None, HTTPStatus.NO_CONTENT) if notification else reply
-
-
-def _too_large() -> str:
-    return f"Reply too large: over {MAX_REPLY_BYTES // (1024 * 1024)} MiB"
-
-
-def _dump(obj, newline: bool = True) -> bytes:
-    text = json.dumps(obj, separators=(",", ":"))
-    return (text + "\n").encode() if newline else text.encode()

@@ -1,5 +1,6 @@
 """Who may call the node, and what: the cookie, -rpcuser/-rpcpassword, Core's salted -rpcauth
-(share/rpcauth/rpcauth.py format), -rpcwhitelist, and one global limit on failed logins."""
+(share/rpcauth/rpcauth.py format), -rpcwhitelist (password logins default to MINING_WHITELIST),
+and one global limit on failed logins."""
 from __future__ import annotations
 
 import base64
@@ -10,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from engine.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
+from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
 
 log = logging.getLogger("regtest.rpc")
 

@@ -1,0 +1,34 @@
+"""The one interface between the Miner and where its work comes from: a node
+(engine.mining.node_source.NodeSource: getblocktemplate, longpoll, submitblock) or a pool
+(engine.mining.stratum_client.StratumSource: mining.notify, mining.submit)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+if TYPE_CHECKING:
+    from engine.mining.jobs import HeaderWork
+    from engine.mining.miner import Miner
+
+
+class JobSource(Protocol):
+    """Feeds a Miner work (`miner.publish`) from its own threads and takes what the workers find.
+
+    `work` is what the source published: shaped like engine.mining.jobs.BlockTemplate where the
+    miner reads it (height, previous_block_hash, transactions, target, time_in_bounds()).
+    """
+
+    shares: bool
+    """True: a found nonce is a share and the worker hashes on through the job (a pool); False:
+    a block, and the workers stop on that work until it is replaced or the block refused."""
+
+    def loops(self, miner: "Miner") -> list[tuple[str, Callable[[], None]]]:
+        """The source's threads as (name, loop); each loop returns once `miner.stopping` is set."""
+        ...
+
+    def make_job(self, work: Any, worker: int, n: int) -> "HeaderWork":
+        """The `n`-th header worker `worker` hashes for `work`; no two (worker, n) share a header."""
+        ...
+
+    def submit(self, job: "HeaderWork", nonce: int, worker: int) -> None:
+        """Hand on a nonce that met `job.target`; called on the worker's thread, so it must not block."""
+        ...

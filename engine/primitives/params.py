@@ -1,0 +1,51 @@
+"""The consensus parameters the rules read (Core consensus/params.h Consensus::Params), with
+regtest's values as defaults, and their reading from getblockchaininfo's `consensus` object
+(our node's extension: a node without it is taken as Core's regtest)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+# kernel/chainparams.cpp CRegTestParams: powLimit 7fff...ff as nBits 0x207fffff expands it.
+REGTEST_POW_LIMIT = 0x7FFFFF << 232
+REGTEST_GENESIS_BITS = 0x207FFFFF
+REGTEST_HALVING_INTERVAL = 150  # CRegTestParams: consensus.nSubsidyHalvingInterval
+MAINNET_HALVING_INTERVAL = 210_000  # CMainParams: consensus.nSubsidyHalvingInterval
+TARGET_SPACING_S = 600  # consensus.nPowTargetSpacing = 10 * 60 (every chain of Core's)
+RETARGET_INTERVAL = 2016  # nPowTargetTimespan (14 days) / nPowTargetSpacing
+TARGET_TIMESPAN_S = TARGET_SPACING_S * RETARGET_INTERVAL  # consensus.nPowTargetTimespan
+
+
+@dataclass(frozen=True)
+class ConsensusParams:
+    """What the proof-of-work and subsidy rules read; regtest's values by default. Lab chains
+    retarget on a short clock and start at a difficulty sized to the machine (`start_bits`)."""
+
+    pow_limit: int = REGTEST_POW_LIMIT
+    halving_interval: int = REGTEST_HALVING_INTERVAL
+    target_spacing_s: int = TARGET_SPACING_S
+    retarget_interval: int = RETARGET_INTERVAL  # Params::DifficultyAdjustmentInterval()
+    no_retargeting: bool = True  # regtest: consensus.fPowNoRetargeting = true
+    # regtest: consensus.fPowAllowMinDifficultyBlocks = true (no effect while no retargeting)
+    allow_min_difficulty_blocks: bool = True
+    # nBits of block 1 (lab: matched to the machine's hashrate when the chain is created)
+    start_bits: int = REGTEST_GENESIS_BITS
+
+    @property
+    def target_timespan_s(self) -> int:
+        return self.target_spacing_s * self.retarget_interval
+
+    @classmethod
+    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "ConsensusParams":
+        """From getblockchaininfo's `consensus` (our node's extension); Core's regtest when absent."""
+        c = consensus or {}
+        default = cls()
+        return cls(
+            pow_limit=int(c["pow_limit"], 16) if c.get("pow_limit") else default.pow_limit,
+            halving_interval=int(c.get("subsidy_halving_interval", default.halving_interval)),
+            target_spacing_s=int(c.get("pow_target_spacing", default.target_spacing_s)),
+            retarget_interval=int(c.get("difficulty_adjustment_interval", default.retarget_interval)),
+            no_retargeting=bool(c.get("pow_no_retargeting", default.no_retargeting)),
+            allow_min_difficulty_blocks=bool(c.get("pow_allow_min_difficulty_blocks",
+                                                   default.allow_min_difficulty_blocks)),
+            start_bits=int(str(c["start_bits"]), 16) if c.get("start_bits") else default.start_bits)

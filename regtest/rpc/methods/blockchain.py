@@ -1,0 +1,241 @@
+"""The Blockchain RPCs with Bitcoin Core's names, parameters, result fields and errors
+(rpc/blockchain.cpp): blocks, headers, tips, difficulty, the chain's parameters and the UTXO set."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bitcoin.core import CBlock, b2lx
+
+from engine.primitives.pow import bits_to_target
+from engine.primitives.pow import difficulty_from_bits as difficulty
+from engine.primitives.rpc_errors import RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER
+from engine.primitives.subsidy import block_subsidy_sat
+from regtest.chain import BlockIndex
+from regtest.descriptors import DescriptorError, parse as parse_descriptor
+from regtest.tx_validation import MEMPOOL_HEIGHT
+
+from ..core_io import amount, script_json, tx_json
+from ..errors import RPCError
+from ..params import Command, Param, get_int, parse_hash
+
+if TYPE_CHECKING:
+    from .table import RPCMethods
+
+MAX_SCAN_DESCRIPTORS = 1000  # not in Core: bounds one scantxoutset request
+
+
+def lookup(node: RPCMethods, block_hash: bytes) -> BlockIndex:
+    entry = node.chain.index.get(block_hash)
+    if entry is None:
+        raise RPCError(RPC_INVALID_ADDRESS_OR_KEY, "Block not found")
+    return entry
+
+
+def header_json(node: RPCMethods, e: BlockIndex) -> dict:
+    """rpc/blockchain.cpp blockheaderToJSON."""
+    chain = node.chain
+    active = chain.is_active(e)
+    target, _, _ = bits_to_target(e.bits)
+    out = {
+        "hash": e.hash_hex,
+        "confirmations": chain.height() - e.height + 1 if active else -1,
+        "height": e.height,
+        "version": e.version,
+        "versionHex": f"{e.version & 0xFFFFFFFF:08x}",
+        "merkleroot": b2lx(e.merkle),
+        "time": e.time,
+        "mediantime": e.mtp,
+        "nonce": e.nonce,
+        "bits": f"{e.bits:08x}",
+        "target": f"{target:064x}",
+        "difficulty": difficulty(e.bits),
+        "chainwork": f"{e.chainwork:064x}",
+        "nTx": e.n_tx,
+    }
+    if e.prev is not None:
+        out["previousblockhash"] = e.prev.hash_hex
+    if active and e.height < chain.height():
+        out["nextblockhash"] = chain.active[e.height + 1].hash_hex
+    return out
+
+
+def getbestblockhash(node: RPCMethods):
+    with node.chain.lock:  # a reorg replaces the active chain's tail under this lock
+        return node.chain.tip.hash_hex
+
+
+def getblockcount(node: RPCMethods):
+    with node.chain.lock:
+        return node.chain.height()
+
+
+def getblockhash(node: RPCMethods, height):
+    height = get_int(height)
+    with node.chain.lock:
+        if height < 0 or height > node.chain.height():
+            raise RPCError(RPC_INVALID_PARAMETER, "Block height out of range")
+        return node.chain.active[height].hash_hex
+
+
+def getblockheader(node: RPCMethods, blockhash, verbose):
+    with node.chain.lock:
+        e = lookup(node, parse_hash(blockhash, "hash"))
+        if not verbose:
+            return node.chain.store.raw_block(e.hash)[:80].hex()
+        return header_json(node, e)
+
+
+def getblock(node: RPCMethods, blockhash, verbosity):
+    # rpc/blockchain.cpp ParseVerbosity: a bool (true is 1) or an int.
+    verbosity = int(verbosity) if isinstance(verbosity, bool) else get_int(verbosity)
+    with node.chain.lock:
+        e = lookup(node, parse_hash(blockhash, "blockhash"))
+        raw = node.chain.store.raw_block(e.hash)
+        if verbosity <= 0:
+            return raw.hex()
+        block = CBlock.deserialize(raw)
+        out = header_json(node, e)
+        out.update({"size": e.size, "strippedsize": e.stripped_size, "weight": e.weight})
+        if verbosity == 1:
+            out["tx"] = [b2lx(tx.GetTxid()) for tx in block.vtx]
+        else:
+            out["tx"] = [tx_json(tx) for tx in block.vtx]
+        return out
+
+
+def getblockchaininfo(node: RPCMethods):
+    with node.chain.lock:
+        tip = node.chain.tip
+        target, _, _ = bits_to_target(tip.bits)
+        params = node.chain.params
+        return {
+            "chain": params.name,
+            "blocks": tip.height,
+            "headers": tip.height,
+            "bestblockhash": tip.hash_hex,
+            "bits": f"{tip.bits:08x}",
+            "target": f"{target:064x}",
+            "difficulty": difficulty(tip.bits),
+            "time": tip.time,
+            "mediantime": tip.mtp,
+            "verificationprogress": 1,
+            "initialblockdownload": False,
+            "chainwork": f"{tip.chainwork:064x}",
+            "size_on_disk": node.chain.store.size_on_disk(),
+            "pruned": False,
+            "warnings": [],
+            # Not in Core: the parameters that make this chain what it is.
+            "consensus": {
+                "pow_limit": f"{params.pow_limit:064x}",
+                "pow_target_spacing": params.target_spacing_s,
+                "difficulty_adjustment_interval": params.retarget_interval,
+                "pow_no_retargeting": params.no_retargeting,
+                "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
+                "subsidy_halving_interval": params.halving_interval,
+                "start_bits": f"{params.start_bits:08x}",
+                # The chain's own start difficulty (block 1's), the baseline of the economics.
+                "start_difficulty": difficulty(params.start_bits),
+                "next_halving_height": (tip.height // params.halving_interval + 1) * params.halving_interval,
+                "subsidy": amount(block_subsidy_sat(tip.height + 1, params)),
+            },
+        }
+
+
+def getchaintips(node: RPCMethods):
+    with node.chain.lock:
+        out = []
+        for e in node.chain.chain_tips():
+            walk, branch = e, 0
+            while not node.chain.is_active(walk):
+                assert walk.prev is not None  # genesis is active: every branch meets the chain
+                walk, branch = walk.prev, branch + 1
+            out.append({"height": e.height, "hash": e.hash_hex, "branchlen": branch,
+                        "status": "active" if branch == 0 else "valid-fork"})
+        return sorted(out, key=lambda t: -t["height"])
+
+
+def getdifficulty(node: RPCMethods):
+    with node.chain.lock:
+        return difficulty(node.chain.tip.bits)
+
+
+def gettxout(node: RPCMethods, txid, n, include_mempool):
+    txid_bytes = parse_hash(txid, "txid")
+    n = get_int(n)
+    chain = node.chain
+    with chain.lock:
+        outpoint = (txid_bytes, n)
+        if include_mempool:
+            if outpoint in node.mempool.spenders:
+                return None
+            coin = node.mempool.coin(outpoint)
+        else:
+            coin = chain.utxo.get(outpoint)
+        if coin is None:
+            return None
+        return {"bestblock": chain.tip.hash_hex,
+                "confirmations": 0 if coin.height == MEMPOOL_HEIGHT else chain.height() - coin.height + 1,
+                "value": amount(coin.value), "scriptPubKey": script_json(coin.script_pubkey),
+                "coinbase": coin.coinbase}
+
+
+def scantxoutset(node: RPCMethods, action, scanobjects):
+    """rpc/blockchain.cpp scantxoutset: one scan at a time, run to completion under the
+    chain lock (a lab UTXO set scans in milliseconds), so status is null, abort false."""
+    if action == "status":
+        return None
+    if action == "abort":
+        return False
+    if action != "start":
+        raise RPCError(RPC_INVALID_PARAMETER, f"Invalid action '{action}'")
+    if scanobjects is None:
+        raise RPCError(RPC_INVALID_PARAMETER, "scanobjects argument is required for the start action")
+    if len(scanobjects) > MAX_SCAN_DESCRIPTORS:
+        raise RPCError(RPC_INVALID_PARAMETER, f"at most {MAX_SCAN_DESCRIPTORS} scan objects per call")
+    wanted: dict[bytes, str] = {}
+    for obj in scanobjects:
+        desc = obj.get("desc") if isinstance(obj, dict) else obj
+        if not isinstance(desc, str):
+            raise RPCError(RPC_INVALID_PARAMETER, "Scan object needs to be either a string or an object")
+        try:
+            canonical, spk = parse_descriptor(desc)
+        except DescriptorError as exc:
+            raise RPCError(RPC_INVALID_ADDRESS_OR_KEY, str(exc)) from None
+        wanted[spk] = canonical
+    chain = node.chain
+    with chain.lock:
+        tip = chain.tip
+        found = [(op, coin) for op, coin in chain.utxo.coins.items() if coin.script_pubkey in wanted]
+        scanned = len(chain.utxo)
+        unspents = []
+        for (txid_bytes, n), coin in sorted(found, key=lambda item: (item[1].height, item[0])):
+            unspents.append({
+                "txid": b2lx(txid_bytes), "vout": n, "scriptPubKey": coin.script_pubkey.hex(),
+                "desc": wanted[coin.script_pubkey], "amount": amount(coin.value),
+                "coinbase": coin.coinbase, "height": coin.height,
+                "blockhash": chain.active[coin.height].hash_hex,
+                "confirmations": tip.height - coin.height + 1})
+        return {"success": True, "txouts": scanned, "height": tip.height, "bestblock": tip.hash_hex,
+                "unspents": unspents, "total_amount": amount(sum(c.value for _, c in found))}
+
+
+TABLE = {
+    "getbestblockhash": Command("Blockchain", [], "Returns the hash of the best (tip) block in the most-work fully-validated chain.", getbestblockhash),
+    "getblock": Command("Blockchain", [Param("blockhash", "string", required=True), Param("verbosity", "any", 1)],
+                        "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\nIf verbosity is 1, returns an Object with information about block <hash>.\nIf verbosity is 2, returns an Object with information about block <hash> and information about each transaction.",
+                        getblock),
+    "getblockchaininfo": Command("Blockchain", [], "Returns an object containing various state info regarding blockchain processing (and, under \"consensus\", this chain's parameters).", getblockchaininfo),
+    "getblockcount": Command("Blockchain", [], "Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0.", getblockcount),
+    "getblockhash": Command("Blockchain", [Param("height", "number", required=True)], "Returns hash of block in best-block-chain at height provided.", getblockhash),
+    "getblockheader": Command("Blockchain", [Param("blockhash", "string", required=True), Param("verbose", "bool", True)],
+                              "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
+                              getblockheader),
+    "getchaintips": Command("Blockchain", [], "Return information about all known tips in the block tree, including the main chain as well as orphaned branches.", getchaintips),
+    "getdifficulty": Command("Blockchain", [], "Returns the proof-of-work difficulty as a multiple of the minimum difficulty.", getdifficulty),
+    "gettxout": Command("Blockchain", [Param("txid", "string", required=True), Param("n", "number", required=True),
+                                       Param("include_mempool", "bool", True)],
+                        "Returns details about an unspent transaction output.", gettxout),
+    "scantxoutset": Command("Blockchain", [Param("action", "string", required=True), Param("scanobjects", "array", None)],
+                            "Scans the unspent transaction output set for entries that match certain output descriptors.\nThis node reads addr(ADDRESS) and raw(HEX) descriptors.",
+                            scantxoutset),
+}
