@@ -18,8 +18,14 @@ from .chainparams import ChainParams, genesis_block
 from .storage import BlockStore, StoredHeader
 from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
 from .utxo import UtxoSet
-from .validation import (MUTATED_REASONS, BlockInvalid, PrevContext, check_block,
-                         contextual_check_block, contextual_check_header)
+from .validation import (
+    MUTATED_REASONS,
+    BlockInvalid,
+    PrevContext,
+    check_block,
+    contextual_check_block,
+    contextual_check_header,
+)
 
 log = logging.getLogger("regtest.chain")
 
@@ -29,7 +35,7 @@ class BlockIndex:
     """chain.h CBlockIndex: one known, valid block and its place in the tree."""
 
     hash: bytes
-    prev: "BlockIndex | None"
+    prev: BlockIndex | None
     height: int
     version: int
     merkle: bytes

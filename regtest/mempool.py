@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from bitcoin.core import CTransaction, b2lx
 
 from . import policy
-from .tx_validation import (MEMPOOL_HEIGHT, Coin, TxInvalid, check_tx_inputs, script_error_text,
-                            sequence_locks_ok, tx_sigop_cost, verify_scripts, _btc)
+from .tx_validation import (
+    MEMPOOL_HEIGHT,
+    Coin,
+    TxInvalid,
+    _btc,
+    check_tx_inputs,
+    script_error_text,
+    sequence_locks_ok,
+    tx_sigop_cost,
+    verify_scripts,
+)
 from .validation import LOCKTIME_THRESHOLD, SEQUENCE_FINAL, BlockInvalid, check_transaction
 
 MAX_BIP125_RBF_SEQUENCE = 0xFFFFFFFD  # util/rbf.h

@@ -17,8 +17,13 @@ from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
 from .rpc.auth import COOKIE_USER, Auth, AuthConfigError
 from .rpc.methods.table import RPCMethods
-from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
-                         DEFAULT_SERVER_TIMEOUT_S, RPCServer)
+from .rpc.server import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_RPC_THREADS,
+    DEFAULT_RPC_WORKQUEUE,
+    DEFAULT_SERVER_TIMEOUT_S,
+    RPCServer,
+)
 from .storage import BlockStore
 
 log = logging.getLogger("regtest.node")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from bitcoin.core import CTransaction
 from bitcoin.core.script import CScript, CScriptInvalidError
 
-from .tx_validation import (Coin, TxInvalid, is_p2sh, last_push, script_sigops,
-                            witness_program)
+from .tx_validation import Coin, TxInvalid, is_p2sh, last_push, script_sigops, witness_program
 
 MAX_STANDARD_TX_WEIGHT = 400_000  # policy/policy.h
 MIN_STANDARD_TX_NONWITNESS_SIZE = 65  # policy/policy.h

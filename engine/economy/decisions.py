@@ -6,8 +6,9 @@ Profits are per MW of facility power per year, steady state (the AI hall once bu
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

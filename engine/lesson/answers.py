@@ -3,7 +3,8 @@ the scenario's values, in the lab's world (engine.lesson.figures).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from engine.lesson.figures import hashprice_usd, lab_world_values, mining_vs_ai
 from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker

@@ -7,8 +7,9 @@ waits for arrives while it is the current step; the teacher can also step by han
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from engine.lesson.figures import halving_real_year, mining_vs_ai
 

@@ -11,8 +11,17 @@ import signal
 import sys
 import threading
 
-from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
-                                  MinerStats, NewJob, PoolMessage, ShareResult)
+from engine.mining.events import (
+    BlockFound,
+    BlockResult,
+    ConnectionProblem,
+    ConnectionRestored,
+    KernelProgress,
+    MinerStats,
+    NewJob,
+    PoolMessage,
+    ShareResult,
+)
 from engine.mining.miner import Miner
 from engine.mining.refusals import MiningRefused
 from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # the node reads the same one

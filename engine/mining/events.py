@@ -23,8 +23,9 @@ the caller's (a GUI adapter re-emits them as Qt signals).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Union
 
 from engine.mining.refusals import MiningRefused
 

@@ -14,8 +14,16 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from bitcoin.core import COutPoint, CMutableTransaction, CScriptWitness, CTransaction, CTxIn, CTxInWitness, \
-    CTxOut, CTxWitness
+from bitcoin.core import (
+    CMutableTransaction,
+    COutPoint,
+    CScriptWitness,
+    CTransaction,
+    CTxIn,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+)
 from bitcoin.core.script import OP_0, OP_TRUE, CScript
 from bitcoin.core.serialize import VarIntSerializer
 
@@ -64,7 +72,7 @@ class BlockTemplate:
         return any(rule.lstrip("!") == "segwit" for rule in self.rules)
 
     @classmethod
-    def from_rpc(cls, result: dict) -> "BlockTemplate":
+    def from_rpc(cls, result: dict) -> BlockTemplate:
         txs = tuple(TemplateTx(bytes.fromhex(t["data"]), bytes.fromhex(t["txid"])[::-1],
                                bytes.fromhex(t.get("hash", t["txid"]))[::-1])
                     for t in result.get("transactions", []))

@@ -22,8 +22,17 @@ import threading
 import time
 from typing import Any
 
-from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
-                                  Listener, MinerEvent, MinerStats, NewJob)
+from engine.mining.events import (
+    BlockFound,
+    BlockResult,
+    ConnectionProblem,
+    ConnectionRestored,
+    KernelProgress,
+    Listener,
+    MinerEvent,
+    MinerStats,
+    NewJob,
+)
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork
 from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
 from engine.mining.meter import HashrateMeter
@@ -130,7 +139,7 @@ class Miner:
     def running(self) -> bool:
         return bool(self._threads) and not self._stop.is_set()
 
-    def start(self) -> "Miner":
+    def start(self) -> Miner:
         if self._threads:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
@@ -153,7 +162,7 @@ class Miner:
             if thread.name not in ("miner-templates", "miner-kernels"):
                 thread.join(max(0.0, deadline_s - time.monotonic()))
 
-    def __enter__(self) -> "Miner":
+    def __enter__(self) -> Miner:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -6,7 +6,8 @@ import logging
 import os
 import queue
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job, submit_outcome
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
@@ -39,10 +40,10 @@ class NodeSource:
         self.refresh_interval_s = refresh_interval_s
         self._salt = os.urandom(EXTRANONCE_SIZE - 5)  # two miners paying to one address never share work
         self._submit_queue: queue.Queue = queue.Queue()
-        self._miner: "Miner | None" = None
+        self._miner: Miner | None = None
 
     # ------------------------------------------------------------------ JobSource
-    def loops(self, miner: "Miner") -> list[tuple[str, Callable[[], None]]]:
+    def loops(self, miner: Miner) -> list[tuple[str, Callable[[], None]]]:
         self._miner = miner
         return [("templates", self._template_loop), ("submit", self._submit_loop)]
 

@@ -3,7 +3,8 @@
 (engine.mining.stratum_client.StratumSource: mining.notify, mining.submit)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from engine.mining.jobs import HeaderWork
@@ -21,14 +22,14 @@ class JobSource(Protocol):
     """True: a found nonce is a share and the worker hashes on through the job (a pool); False:
     a block, and the workers stop on that work until it is replaced or the block refused."""
 
-    def loops(self, miner: "Miner") -> list[tuple[str, Callable[[], None]]]:
+    def loops(self, miner: Miner) -> list[tuple[str, Callable[[], None]]]:
         """The source's threads as (name, loop); each loop returns once `miner.stopping` is set."""
         ...
 
-    def make_job(self, work: Any, worker: int, n: int) -> "HeaderWork":
+    def make_job(self, work: Any, worker: int, n: int) -> HeaderWork:
         """The `n`-th header worker `worker` hashes for `work`; no two (worker, n) share a header."""
         ...
 
-    def submit(self, job: "HeaderWork", nonce: int, worker: int) -> None:
+    def submit(self, job: HeaderWork, nonce: int, worker: int) -> None:
         """Hand on a nonce that met `job.target`; called on the worker's thread, so it must not block."""
         ...

@@ -18,8 +18,8 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit
 
 from engine.mining.events import BlockFound, PoolMessage, ShareResult
@@ -202,7 +202,7 @@ class StratumSource:
         while not miner.stopping.is_set():
             try:
                 chunk = self._sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             if not chunk:
                 return

@@ -22,13 +22,13 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
+from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
 from engine.pool.jobs import PoolJob, ShareRefused, block_hex
 from engine.pool.stats import PoolStats
-from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import difficulty_for_target, target_for_difficulty
 from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
@@ -85,7 +85,7 @@ class PoolWork:
 
 
 class Session:
-    def __init__(self, pool: "Pool", writer: asyncio.StreamWriter, extranonce1: bytes):
+    def __init__(self, pool: Pool, writer: asyncio.StreamWriter, extranonce1: bytes):
         self.pool, self.writer, self.extranonce1 = pool, writer, extranonce1
         self.peer = writer.get_extra_info("peername")
         self.subscribed = False
@@ -172,7 +172,7 @@ class Pool:
         self._refresh_now = threading.Event()
 
     # ------------------------------------------------------------------ life cycle
-    def start(self) -> "Pool":
+    def start(self) -> Pool:
         # A full collection walks every object the process holds (numba, numpy, Qt in the
         # window): 90-145 ms measured with the loop stalled, about once a minute under load.
         # What is alive now (imports, the window) is moved out of the collector's sight, so

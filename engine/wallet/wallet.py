@@ -103,7 +103,7 @@ class Wallet:
         self._state = self._load_state()
 
     @classmethod
-    def open(cls, folder: Path, hrp: str = "bcrt") -> "Wallet":
+    def open(cls, folder: Path, hrp: str = "bcrt") -> Wallet:
         """The wallet in `folder`, created (a new BIP39 phrase) if there is none yet."""
         folder = Path(folder)
         key_file = folder / KEY_FILE

@@ -7,8 +7,13 @@ import json
 import logging
 from http import HTTPStatus
 
-from engine.primitives.rpc_errors import (RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND,
-                                          RPC_MISC_ERROR, RPC_PARSE_ERROR)
+from engine.primitives.rpc_errors import (
+    RPC_INTERNAL_ERROR,
+    RPC_INVALID_REQUEST,
+    RPC_METHOD_NOT_FOUND,
+    RPC_MISC_ERROR,
+    RPC_PARSE_ERROR,
+)
 
 from .auth import COOKIE_USER, Auth
 from .errors import RPCError

@@ -19,9 +19,9 @@ import os
 import platform
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 log = logging.getLogger("engine.mining.kernels.choice")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numba
 from numba.core import config as numba_config
@@ -80,7 +80,7 @@ def cache_dir() -> Path:
     return path
 
 
-def kernel_jit(func: Callable) -> "numba.core.dispatcher.Dispatcher":
+def kernel_jit(func: Callable) -> numba.core.dispatcher.Dispatcher:
     """Wrap a scan function with the project's JIT options; compiles lazily, never at import."""
     return numba.njit(nogil=True, cache=True, error_model="numpy", boundscheck=False)(func)
 

@@ -22,8 +22,8 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import wait as wait_for_connections
-from typing import Callable, Iterable
 
 from engine.mining.kernels import QUICK_COMPILING, Kernel, ProgressCallback, get_kernel, is_loaded
 

@@ -26,8 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from engine.mining.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
-    HEADER_PAD_WORD4, IV, K, MASK32
+from engine.mining.kernels.common import (
+    DIGEST_LENGTH_BITS,
+    DIGEST_PAD_WORD8,
+    HEADER_LENGTH_BITS,
+    HEADER_PAD_WORD4,
+    IV,
+    MASK32,
+    K,
+)
 from engine.mining.kernels.jit import cache_dir
 
 GENERATOR_VERSION = 1
