@@ -28,7 +28,7 @@ from hostile_clients import (  # noqa: E402
     rss_mb,
 )
 
-from regtest.rpc.auth import make_rpcauth  # noqa: E402
+from engine.primitives.rpcauth import make_rpcauth  # noqa: E402
 
 CLASS_PASSWORD = "correct horse battery"
 SAMPLES = 200

@@ -111,10 +111,9 @@ class Chain:
         """The most-work block not descending from an invalid one (first stored wins ties)."""
         best = None
         for e in self.index.values():
-            if best is None or e.chainwork > best.chainwork or \
-                    (e.chainwork == best.chainwork and e.seq < best.seq):
-                if not self._descends_from_invalid(e):
-                    best = e
+            if (best is None or e.chainwork > best.chainwork
+                    or (e.chainwork == best.chainwork and e.seq < best.seq)) and not self._descends_from_invalid(e):
+                best = e
         return best
 
     def _descends_from_invalid(self, entry: BlockIndex) -> bool:

@@ -83,7 +83,7 @@ class _DataDirLock:
     """Core's .lock: one node per data directory."""
 
     def __init__(self, path: Path):
-        self.file = open(path, "a+b")
+        self.file = open(path, "a+b")  # noqa: SIM115  (held, and so locked, until release())
         try:
             if sys.platform == "win32":
                 import msvcrt

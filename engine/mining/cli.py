@@ -5,13 +5,13 @@ import time
 
 LAUNCH_S = time.perf_counter()  # taken before Numba loads: "first hash after launch" counts imports too
 
-import argparse
-import os
-import signal
-import sys
-import threading
+import argparse  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
 
-from engine.mining.events import (
+from engine.mining.events import (  # noqa: E402
     BlockFound,
     BlockResult,
     ConnectionProblem,
@@ -22,9 +22,9 @@ from engine.mining.events import (
     PoolMessage,
     ShareResult,
 )
-from engine.mining.miner import Miner
-from engine.mining.refusals import MiningRefused
-from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # the node reads the same one
+from engine.mining.miner import Miner  # noqa: E402
+from engine.mining.refusals import MiningRefused  # noqa: E402
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # noqa: E402  (the node reads the same one)
 
 POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
 
 from engine.mining.refusals import MiningRefused
 
@@ -108,6 +107,6 @@ class MinerStats:
     first_hash_s: float | None               # start() to the first finished chunk
 
 
-MinerEvent = Union[KernelProgress, NewJob, BlockFound, BlockResult, ConnectionProblem,
-                   ConnectionRestored, MiningRefused, ShareResult, PoolMessage, MinerStats]
+MinerEvent = (KernelProgress | NewJob | BlockFound | BlockResult | ConnectionProblem
+              | ConnectionRestored | MiningRefused | ShareResult | PoolMessage | MinerStats)
 Listener = Callable[[MinerEvent], None]

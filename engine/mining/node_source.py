@@ -96,10 +96,10 @@ class NodeSource:
                         log.info("longpoll not usable (%s); polling instead", exc)
                         use_longpoll = False
                         continue
-                    if not miner.stopping.is_set() and not self._publish(raw, "refresh"):
-                        # a node that answers longpolls at once with nothing new must not be hammered
-                        if miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s))):
-                            return
+                    # a node that answers longpolls at once with nothing new must not be hammered
+                    if (not miner.stopping.is_set() and not self._publish(raw, "refresh")
+                            and miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s)))):
+                        return
                 else:
                     if miner.stopping.wait(self.poll_interval_s):
                         return

@@ -316,9 +316,9 @@ class Wallet:
         if not address:
             raise SendError("Enter the address to pay.")
         lowered = address.lower()
-        if self.keychain.hrp == "bcrt" and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2"):
-            if not lowered.startswith("bcrt1") and address[:1] not in "mn2":
-                raise SendError(f"{address} is an address of another network; this lab chain uses bcrt1… addresses.")
+        if (self.keychain.hrp == "bcrt" and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2")
+                and not lowered.startswith("bcrt1") and address[:1] not in "mn2"):
+            raise SendError(f"{address} is an address of another network; this lab chain uses bcrt1… addresses.")
         try:
             return bytes(script_for_address(address))
         except ValueError as exc:

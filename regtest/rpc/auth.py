@@ -11,7 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
+from engine.primitives.rpcauth import make_rpcauth as make_rpcauth  # re-exported: tests/test_hostile.py imports it here
+from engine.primitives.rpcauth import parse_rpcauth
 
 log = logging.getLogger("regtest.rpc")
 
