@@ -38,7 +38,7 @@ class KernelProgress:
 
 @dataclass(frozen=True)
 class NewJob:
-    height: int
+    height: int | None  # None: a pool's coinbase that does not show it
     previous_block_hash: str
     target: int
     transactions: int
@@ -47,7 +47,7 @@ class NewJob:
 
 @dataclass(frozen=True)
 class BlockFound:
-    height: int
+    height: int | None  # as NewJob (a pool's block found says 0 there)
     block_hash: str
     nonce: int
     worker: int
@@ -55,7 +55,7 @@ class BlockFound:
 
 @dataclass(frozen=True)
 class BlockResult:
-    height: int
+    height: int | None  # as NewJob (only a node's blocks get results today, and those know it)
     block_hash: str
     status: str  # "accepted" | "rejected" | "stale"
     reason: str | None

@@ -13,6 +13,7 @@ import hashlib
 import struct
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bitcoin.core import (
     CMutableTransaction,
@@ -32,6 +33,11 @@ from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
 from engine.primitives.hashes import sha256d
 from engine.primitives.merkle import WITNESS_RESERVED_VALUE, merkle_root, witness_commitment_script
 from engine.primitives.pow import bits_to_target
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from engine.mining.source import MinerWork
 
 COINBASE_TAG = b"/mine2compute/"
 EXTRANONCE_SIZE = 8
@@ -132,14 +138,14 @@ class HeaderWork:
     """What the miner's workers need from any job (solo or Stratum): the 76 header bytes before
     the nonce and the target; subclasses are dataclasses with `template` and `header76`."""
 
-    template: object
+    template: MinerWork
     header76: bytes
 
     @property
     def target(self) -> int:
         return self.template.target
 
-    def params(self):
+    def params(self) -> np.ndarray:
         """Kernel parameters (midstate and header tail) for this header."""
         return job_params(self.header76 + bytes(4))
 

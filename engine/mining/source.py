@@ -3,19 +3,42 @@
 (engine.mining.stratum_client.StratumSource: mining.notify, mining.submit)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from engine.mining.jobs import HeaderWork
     from engine.mining.miner import Miner
 
 
-class JobSource(Protocol):
+class MinerWork(Protocol):
+    """What the Miner reads of a source's work (engine.mining.jobs.BlockTemplate from a node,
+    engine.mining.stratum_client.StratumWork from a pool)."""
+
+    @property
+    def height(self) -> int | None: ...  # None: a pool's coinbase that does not show it
+
+    @property
+    def previous_block_hash(self) -> str: ...
+
+    @property
+    def transactions(self) -> Sequence[Any]: ...
+
+    @property
+    def target(self) -> int: ...
+
+    def time_in_bounds(self, now_s: float | None = None) -> bool: ...
+
+
+JobT = TypeVar("JobT", bound="HeaderWork")
+
+
+class JobSource(Protocol[JobT]):
     """Feeds a Miner work (`miner.publish`) from its own threads and takes what the workers find.
 
-    `work` is what the source published: shaped like engine.mining.jobs.BlockTemplate where the
-    miner reads it (height, previous_block_hash, transactions, target, time_in_bounds()).
+    `work` is what the source published: a MinerWork (height, previous_block_hash, transactions,
+    target, time_in_bounds()) of the source's own type, handed back to its `make_job`; `JobT` is
+    the job type its `make_job` builds and its `submit` takes.
     """
 
     shares: bool
@@ -26,10 +49,10 @@ class JobSource(Protocol):
         """The source's threads as (name, loop); each loop returns once `miner.stopping` is set."""
         ...
 
-    def make_job(self, work: Any, worker: int, n: int) -> HeaderWork:
+    def make_job(self, work: Any, worker: int, n: int) -> JobT:
         """The `n`-th header worker `worker` hashes for `work`; no two (worker, n) share a header."""
         ...
 
-    def submit(self, job: HeaderWork, nonce: int, worker: int) -> None:
+    def submit(self, job: JobT, nonce: int, worker: int) -> None:
         """Hand on a nonce that met `job.target`; called on the worker's thread, so it must not block."""
         ...

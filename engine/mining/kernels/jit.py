@@ -42,8 +42,8 @@ def _configure_cpu_features() -> None:
     """Let LLVM use 512-bit vectors where the CPU has AVX-512 (must run before any compile)."""
     if os.environ.get("NUMBA_CPU_FEATURES") or os.environ.get(PREFER_256_ENV) == "1":
         return
-    if numba_config.CPU_FEATURES is None and has_feature("avx512f"):
-        numba_config.CPU_FEATURES = host_cpu_features() + ",-prefer-256-bit"
+    if numba_config.CPU_FEATURES is None and has_feature("avx512f"):  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        numba_config.CPU_FEATURES = host_cpu_features() + ",-prefer-256-bit"  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 _configure_cpu_features()
@@ -51,7 +51,7 @@ _configure_cpu_features()
 
 def effective_cpu_features() -> str:
     """The feature string kernels are compiled with (what the cache is keyed on)."""
-    return numba_config.CPU_FEATURES or host_cpu_features()
+    return numba_config.CPU_FEATURES or host_cpu_features()  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 def vector_isa() -> str:
