@@ -19,6 +19,7 @@ def answer_key(tracker: LessonTracker, values: Mapping[str, float] | None,
                   "factor": e.data["factor"]} for e in tracker.of_kind(RETARGET)]
     halvings = []
     for e in tracker.of_kind(HALVING):
+        assert e.height is not None  # a halving event is at a height (LessonTracker.on_block)
         row = {"height": e.height, "before_btc": e.data["before_btc"], "after_btc": e.data["after_btc"],
                "real_year": e.data["real_year"], "hashprice_before": None, "hashprice_after": None}
         before, after = tracker.blocks.get(e.height - 1), tracker.blocks.get(e.height)

@@ -69,7 +69,8 @@ class PrivateFork:
     def start(cls, rpc, payout_script: bytes) -> PrivateFork:
         info = rpc.call("getblockchaininfo")
         tip = rpc.call("getblockheader", info["bestblockhash"])
-        times, header = [], tip
+        times: list[int] = []
+        header = tip
         while len(times) < MEDIAN_TIME_SPAN:
             times.insert(0, header["time"])
             if "previousblockhash" not in header:
