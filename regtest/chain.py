@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bitcoin.core import CBlock, b2lx
@@ -67,7 +68,7 @@ class Chain:
         self.index: dict[bytes, BlockIndex] = {}
         self.active: list[BlockIndex] = []
         self.invalid: dict[bytes, str] = {}  # Core's BLOCK_FAILED_VALID, kept for this run
-        self.on_block_connected = None  # callback(BlockIndex), e.g. the node's log line
+        self.on_block_connected: Callable[[BlockIndex], None] | None = None  # e.g. the node's log line
         self.utxo = UtxoSet()
         self.undo: dict[bytes, BlockUndo] = {}  # active blocks' undo data (rev*.dat in Core)
         self.tx_index: dict[bytes, bytes] = {}  # txid -> hash of the active block holding it
@@ -117,7 +118,7 @@ class Chain:
         return best
 
     def _descends_from_invalid(self, entry: BlockIndex) -> bool:
-        walk = entry
+        walk: BlockIndex | None = entry
         while walk is not None and not self.is_active(walk):
             if walk.hash in self.invalid:
                 return True
@@ -172,6 +173,7 @@ class Chain:
         walk = new_tip
         while not self.is_active(walk):
             branch.append(walk)
+            assert walk.prev is not None  # the genesis block is always active
             walk = walk.prev
         fork = walk
         old_branch = self.active[fork.height + 1:]
@@ -222,6 +224,7 @@ class Chain:
             return self.active[height]
         walk = entry
         while walk.height > height:
+            assert walk.prev is not None  # only the genesis block (height 0) has none
             walk = walk.prev
         return walk
 

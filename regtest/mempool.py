@@ -135,8 +135,9 @@ class Mempool:
         weight = self._context_free_checks(tx, len(raw))
         with self.lock:
             coins = [self.coin((i.prevout.hash, i.prevout.n)) for i in tx.vin]
-        if None not in coins:  # warm the script cache off the lock; failures are found below
-            verify_scripts(tx, coins, self.chain.script_cache, raw)
+        known = [coin for coin in coins if coin is not None]
+        if len(known) == len(coins):  # warm the script cache off the lock; failures are found below
+            verify_scripts(tx, known, self.chain.script_cache, raw)
         with self.lock:
             return self._accept_locked(tx, raw, test_only, max_fee_sat, bypass_limits=False,
                                        weight=weight)
@@ -347,7 +348,7 @@ class Mempool:
                 size = sum(self.entries[t].vsize for t in members)
                 return members, fee, size
 
-            heap = []
+            heap: list[tuple[float, int, bytes, int, int]] = []  # (-feerate, entry order, txid, fee, size)
             for txid in self.entries:
                 _, fee, size = package(txid)
                 heapq.heappush(heap, (-fee / size, self.entries[txid].sequence, txid, fee, size))

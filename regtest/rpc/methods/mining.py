@@ -175,8 +175,9 @@ def _precheck_unlocked(node: RPCMethods, block: CBlock, check_pow: bool = True) 
             coins.setdefault((txid, n), Coin(out.nValue, bytes(out.scriptPubKey), 0, False))
     for tx in block.vtx[1:]:
         spent = [coins.get((i.prevout.hash, i.prevout.n)) for i in tx.vin]
-        if None not in spent:
-            verify_scripts(tx, spent, chain.script_cache)
+        known = [coin for coin in spent if coin is not None]
+        if len(known) == len(spent):
+            verify_scripts(tx, known, chain.script_cache)
 
 
 def _add_default_witness_nonce(block: CBlock) -> CBlock:
