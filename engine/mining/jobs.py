@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import struct
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bitcoin.core import (
     CMutableTransaction,
@@ -36,8 +37,6 @@ from engine.primitives.pow import bits_to_target
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from engine.mining.source import MinerWork
 
 COINBASE_TAG = b"/mine2compute/"
 EXTRANONCE_SIZE = 8
@@ -132,6 +131,25 @@ def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: by
     tx = CMutableTransaction([CTxIn(COutPoint(), coinbase_script_sig(template.height, extranonce), 0xFFFFFFFF)],
                              outputs, nLockTime=0, nVersion=2, witness=witness)
     return CTransaction.from_tx(tx)
+
+
+class MinerWork(Protocol):
+    """What the Miner reads of a source's work (BlockTemplate from a node,
+    engine.mining.stratum_client.StratumWork from a pool)."""
+
+    @property
+    def height(self) -> int | None: ...  # None: a pool's coinbase that does not show it
+
+    @property
+    def previous_block_hash(self) -> str: ...
+
+    @property
+    def transactions(self) -> Sequence[Any]: ...
+
+    @property
+    def target(self) -> int: ...
+
+    def time_in_bounds(self, now_s: float | None = None) -> bool: ...
 
 
 class HeaderWork:

@@ -35,12 +35,12 @@ from engine.mining.events import (
     MinerStats,
     NewJob,
 )
-from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork, MinerWork
 from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
 from engine.mining.meter import HashrateMeter
 from engine.mining.node_source import NodeSource
 from engine.mining.refusals import MiningRefused, RefusalStreak
-from engine.mining.source import JobSource, MinerWork
+from engine.mining.source import JobSource
 from engine.rpc import RPCClient
 
 log = logging.getLogger(__name__)

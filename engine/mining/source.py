@@ -3,31 +3,12 @@
 (engine.mining.stratum_client.StratumSource: mining.notify, mining.submit)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from engine.mining.jobs import HeaderWork
     from engine.mining.miner import Miner
-
-
-class MinerWork(Protocol):
-    """What the Miner reads of a source's work (engine.mining.jobs.BlockTemplate from a node,
-    engine.mining.stratum_client.StratumWork from a pool)."""
-
-    @property
-    def height(self) -> int | None: ...  # None: a pool's coinbase that does not show it
-
-    @property
-    def previous_block_hash(self) -> str: ...
-
-    @property
-    def transactions(self) -> Sequence[Any]: ...
-
-    @property
-    def target(self) -> int: ...
-
-    def time_in_bounds(self, now_s: float | None = None) -> bool: ...
 
 
 JobT = TypeVar("JobT", bound="HeaderWork")
@@ -36,9 +17,9 @@ JobT = TypeVar("JobT", bound="HeaderWork")
 class JobSource(Protocol[JobT]):
     """Feeds a Miner work (`miner.publish`) from its own threads and takes what the workers find.
 
-    `work` is what the source published: a MinerWork (height, previous_block_hash, transactions,
-    target, time_in_bounds()) of the source's own type, handed back to its `make_job`; `JobT` is
-    the job type its `make_job` builds and its `submit` takes.
+    `work` is what the source published: an engine.mining.jobs.MinerWork (height,
+    previous_block_hash, transactions, target, time_in_bounds()) of the source's own type, handed
+    back to its `make_job`; `JobT` is the job type its `make_job` builds and its `submit` takes.
     """
 
     shares: bool
