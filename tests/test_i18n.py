@@ -124,10 +124,10 @@ def _visible_texts(root):
 
 
 def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QSettings
-    from gui.settings_dialog import NodeSettingsDialog
+    from gui.window.settings_dialog import NodeSettingsDialog
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     window = MainWindow(controller)
@@ -145,7 +145,7 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
             words = _english_words(text or "")
             if words:
                 found.append((where, sorted(words), text[:90]))
-    panel = window.economics
+    panel = window.tab("economics")
     for i in range(panel.picker.count()):  # every preset's read-aloud texts, not only the one shown
         panel.picker.setCurrentIndex(i)
         for label in (panel.summary_label, panel.explanation_label):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from engine.mining.miner import MiningRefused, refusal_message
-from gui.controller import LabController
-from gui.main_window import MainWindow
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QSettings
 
 

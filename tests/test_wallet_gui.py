@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.wallet.wallet import parse_btc
-from gui.controller import LabController
-from gui.main_window import MainWindow
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QSettings
-from gui.wallet_tab import qr_image
+from gui.wallet.tab import qr_image
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
@@ -27,11 +27,11 @@ def attached_window(folder: Path, node) -> tuple[LabController, MainWindow]:
 
 
 def fees_earned(*windows) -> int:
-    return sum(w.wallet_tab.last_state.fees_earned_sat for w in windows if w.wallet_tab.last_state)
+    return sum(w.tab("wallet").last_state.fees_earned_sat for w in windows if w.tab("wallet").last_state)
 
 
 def history(window, kind):
-    state = window.wallet_tab.last_state
+    state = window.tab("wallet").last_state
     return [e for e in state.history if e.kind == kind] if state else []
 
 

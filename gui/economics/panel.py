@@ -15,19 +15,21 @@ from engine.economy.lab_mapping import start_difficulty_of
 from engine.economy.scenarios import PARAMETERS, Scenario, ScenarioSet, check_parameter, load_scenarios
 from gui.economics.export import export_panel, figure_rows
 from gui.economics.figures import LabView, compute_figures, site_mw_of
-from gui.economics.text import GROUPS, MINUS, TIPS, compression_text, difficulty_text, money, parameter_label, signed_money
+from gui.economics.text import GROUPS, TIPS, compression_text, difficulty_text, parameter_label
+from gui.formats import MINUS, money, signed_money
 from gui.i18n import current_language, locale, num, tr
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
 from gui.economics.widgets import ParameterSpinBox
 from gui.qt import (QT_TRANSLATE_NOOP, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                     QSplitter, Qt, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
-from gui.theme import DARK, Theme, font_pt
-from gui.widgets import card_row
+from gui.window.tabs import Look, Tab
+from gui.window.theme import DARK, Theme, font_pt
+from gui.widgets.card import card_row
 
 DEFAULT_SCENARIO = "corsicana-split"  # a 1 GW site split between mining and AI: maps onto cores
 
 
-class EconomicsPanel(QWidget):
+class EconomicsPanel(Tab, QWidget):
     """Scenario picker, editable parameters, and the figures: hashprice, revenue per kWh, the
     site's P&L split, the hashrate exodus and the cost of a 51% attack.
 
@@ -37,6 +39,7 @@ class EconomicsPanel(QWidget):
     """
 
     values_changed = Signal(dict)
+    figures_changed = Signal(object)  # the figures shown, after each recomputation
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -446,6 +449,7 @@ class EconomicsPanel(QWidget):
             self._show_refusal(tr("The model cannot use these numbers: {error}").format(error=exc))
             return False
         self.figures = figures
+        self.figures_changed.emit(figures)
         self._show(figures)
         return True
 
@@ -537,8 +541,11 @@ class EconomicsPanel(QWidget):
         self.live_label.setText(text + ".")
 
     # --- appearance -------------------------------------------------------------------------------
+    def apply_theme(self, look: Look) -> None:
+        self.set_theme(look.theme, look.presenter)
+
     def set_theme(self, theme: Theme, presenter: bool) -> None:
-        """Colours and font sizes; the app's stylesheet (gui.theme.stylesheet) does the rest."""
+        """Colours and font sizes; the app's stylesheet (gui.window.theme.stylesheet) does the rest."""
         self.theme, self.presenter = theme, presenter
         base = font_pt(presenter)
         self.setStyleSheet(f"""

@@ -1,5 +1,6 @@
 """Words and number formats of the Economics tab: tooltips a teacher can read, parameter groups,
-how each parameter is shown in its spin box, and money/ratio/difficulty formatting."""
+how each parameter is shown in its spin box, and ratio/difficulty/time-compression words (money
+and the other quantities: gui/formats.py)."""
 from __future__ import annotations
 
 import math
@@ -205,37 +206,6 @@ def display_for(name: str) -> Display:
     return DISPLAY.get(name) or Display(1, 3, "", f" {spec.unit}" if spec.unit else "", 1)
 
 
-# --- formatting -------------------------------------------------------------------------------
-MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
-
-
-def money(value: float, cents: bool = False) -> str:
-    """$1.35M, $160k, $35.10 (cents=True), with a true minus sign."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    sign = MINUS if value < 0 else ""
-    v = abs(value)
-    # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
-    after = _symbol_after()
-    for size, suffix in ((1e12, tr("T", "money: trillion")), (1e9, tr("B", "money: billion")),
-                         (1e6, tr("M", "money: million")), (1e4, tr("k", "money: thousand"))):
-        if v >= size * 0.9995:
-            amount = num(v / size, 0 if size == 1e4 else 2)
-            if size == 1e4:
-                amount, suffix = num(v / 1e3, 0), tr("k", "money: thousand")
-            return f"{sign}{amount}\u00a0{suffix}$" if after else f"{sign}${amount}{suffix}"
-    return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
-
-
-def _symbol_after() -> bool:
-    """Whether the locale writes the currency after the amount (French: 1 234 $)."""
-    return locale().toCurrencyString(1.0, "$").endswith("$")
-
-
-def signed_money(value: float) -> str:
-    return ("+" if value >= 0 else "") + money(value)
-
-
 def ratio_text(ratio: float | None) -> str:
     if ratio is None or not math.isfinite(ratio):
         return "–"
@@ -255,8 +225,3 @@ def compression_text(clock) -> str:
         else tr("no retargets on this chain"))
     return tr("a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}").format(
         s=num(clock.block_spacing_s), retarget=retarget, blocks=num(clock.halving_interval_blocks), real=num(210000))
-
-
-def minutes_text(seconds: float) -> str:
-    return tr("{n} min").format(n=num(seconds / 60, 1))
-

@@ -10,8 +10,9 @@ from typing import Any, Mapping
 
 from engine.lesson import tracker as t
 from engine.lesson.answers import answer_key
-from gui.i18n import integer, locale, num, tr, usd
-from gui.lesson_text import ratio, step_texts
+from gui.formats import usd
+from gui.i18n import integer, locale, num, tr
+from gui.lesson.text import ratio, step_texts
 from gui.qt import QMarginsF, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 DPI = 300

@@ -1,7 +1,9 @@
-"""The lab window: live chain and miner, the capacity control, economics, and the node.
+"""The lab window: header, metric cards, the capacity slider, and the tabs, installed from
+gui/window/tabs.TABS one way (pages scroll but the Chain tab's); a floating banner that never
+moves the layout; export. Bounded by the screen's available area (`fit_to_screen`).
 
 Widgets only observe the controller's signals and call its few methods; charts redraw on a
-timer. Every metric has a tooltip a teacher can read out.
+500 ms timer. Every metric has a tooltip a teacher can read out.
 """
 from __future__ import annotations
 
@@ -11,17 +13,18 @@ from pathlib import Path
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
 from engine.mining.miner import BlockResult, MinerStats
-from gui.chain_tab import ChainTab
-from gui.charts import PALETTES
-from gui.controller import LabController
+from gui.widgets.charts import PALETTES
+from gui.window.controller import LabController
 from gui.i18n import LANGUAGES, current_language, integer, tr
-from gui.lab_cards import LabCards, cores_text
+from gui.formats import cores_text
+from gui.window.cards import LabCards
 from gui.qt import (QT_TRANSLATE_NOOP, QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
-                    QKeySequence, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar,
+                    QKeySequence, QLabel, QMainWindow, QMessageBox, QProgressBar,
                     QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
                     QVBoxLayout, QWidget)
-from gui.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
-from gui.widgets import card_row, reserve_lines
+from gui.window.tabs import TABS, LabState, Look, Tab, TabContext
+from gui.window.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
+from gui.widgets.card import card_row, reserve_lines
 
 REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
@@ -49,6 +52,8 @@ class MainWindow(LabCards, QMainWindow):
         self.controller = controller
         self.setWindowTitle(tr("Mine-to-Compute Lab"))
         self.t0 = time.monotonic()
+        self.lab = LabState(self.lab_state, parent=self)  # what tabs share (gui/window/tabs.py)
+        self.pages: dict[str, Tab] = {}  # TABS' name -> the tab
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
         self.info: dict = {}
@@ -59,7 +64,7 @@ class MainWindow(LabCards, QMainWindow):
         self.node_state = "starting"  # "starting" | "running" | "stopped"
         self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
         self.blocks_accepted = 0  # of those, the ones on the chain the window shows
-        self._economics_dirty = False
+        self._lab_dirty = False  # the lab state moved since the last redraw
         self.restart_requested = False  # set when the window closes to reopen (a new language)
         self._build()
         self._wire()
@@ -160,78 +165,35 @@ class MainWindow(LabCards, QMainWindow):
 
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
-        self.chain = ChainTab(self.controller.total_cores)
-        self.tabs.addTab(self.chain, tr("Chain"))
-        self.economics = self._build_economics_tab()
-        self.add_tab(self.economics, tr("Economics"))
-        self.tabs.addTab(self._build_node_tab(), tr("Node"))
-        from gui.class_tab import install_class_tab
-        self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
-        from gui.wallet_tab import install_wallet_tab
-        self.wallet_tab = install_wallet_tab(self)  # balance, receive, send, history
-        from gui.attack_panel import install_attack_panel
-        self.attack_panel = install_attack_panel(self)  # the 51% double-spend, live
-        from gui.lesson_panel import install_lesson_tab
-        self.lesson = install_lesson_tab(self)  # guided steps, event feed, timeline, New lesson, Worksheet
+        context = TabContext(self.controller, self.lab, show_status=self.statusBar().showMessage,
+                             restart=self.restart)
+        for entry in TABS:
+            self.add_tab(entry.name, entry.build(context), entry.shown_title)
+        self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
         self.addActions([full, quit_action])
 
-    # The chain tab's parts, under the names the rest of the window and the tests use.
-    @property
-    def rows(self):
-        return self.chain.rows
+    def tab(self, name: str) -> Tab:
+        """The tab installed under `name` (TABS: chain, economics, node, class, wallet, attack, lesson)."""
+        return self.pages[name]
 
-    @property
-    def charts(self) -> dict:
-        return self.chain.charts
+    def add_tab(self, name: str, page: Tab, title: str) -> None:
+        """A tab whose page scrolls rather than make the window taller than a 720-line projector,
+        unless the tab says otherwise (the Chain tab shrinks its charts instead)."""
+        self.pages[name] = page
+        if page.scrolls:
+            scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, title)
+        else:
+            self.tabs.addTab(page, title)
 
-    @property
-    def table(self):
-        return self.chain.table
-
-    @property
-    def hashrate_chart(self):
-        return self.chain.hashrate_chart
-
-    def add_tab(self, page: QWidget, title: str) -> None:
-        """A tab whose page scrolls rather than make the window taller than a 720-line projector
-        (the Chain tab alone shrinks its charts instead)."""
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        self.tabs.addTab(scroll, title)
-
-    def _build_economics_tab(self) -> QWidget:
-        try:
-            from gui.economics_panel import EconomicsPanel
-        except ImportError:
-            panel = QLabel(tr("The economics panel is not available in this build."))
-            panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return panel
-        panel = EconomicsPanel()
-        panel.values_changed.connect(self.controller.set_scenario_values)
-        return panel
-
-    def _build_node_tab(self) -> QWidget:
-        tab = QWidget()
-        v = QVBoxLayout(tab)
-        self.node_details = QLabel(tr("Starting…"))
-        self.node_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.node_details.setWordWrap(True)
-        v.addWidget(self.node_details)
-        row = QHBoxLayout()
-        self.settings_button = QPushButton(tr("Node settings…"))
-        self.settings_button.setToolTip(tr("Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
-                                           "running node (a teacher's, over the network)."))
-        row.addWidget(self.settings_button)
-        row.addStretch(1)
-        v.addLayout(row)
-        self.node_log = QPlainTextEdit(readOnly=True)
-        self.node_log.setMaximumBlockCount(1000)
-        self.node_log.setToolTip(tr("What the node writes: one line per block, reorgs, start and stop."))
-        v.addWidget(self.node_log, 1)
-        return tab
+    def restart(self) -> None:
+        """Close the window to reopen it (a new language, a new chain): app.main sees restart_requested."""
+        self.restart_requested = True
+        self.close()
 
     # --- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -240,7 +202,6 @@ class MainWindow(LabCards, QMainWindow):
         c.problem.connect(self.on_problem)
         c.compile_progress.connect(self.on_compile_progress)
         c.node_ready.connect(self.on_node_ready)
-        c.node_log.connect(self.node_log.appendPlainText)
         c.node_failed.connect(self.on_node_failed)
         c.chain_info.connect(self.on_chain_info)
         c.blocks.connect(self.on_blocks)
@@ -255,7 +216,6 @@ class MainWindow(LabCards, QMainWindow):
         self.theme_button.clicked.connect(self.toggle_theme)
         self.export_button.clicked.connect(self.choose_export_folder)
         self.banner_button.clicked.connect(self.restart_node)
-        self.settings_button.clicked.connect(self.open_settings)
         self.language_picker.activated.connect(self.on_language_picked)
 
     # --- banner ------------------------------------------------------------------------------
@@ -303,6 +263,7 @@ class MainWindow(LabCards, QMainWindow):
 
     def on_node_ready(self, url: str) -> None:
         self.node_state = "running"
+        self._lab_dirty = True
         if self.banner.property("error"):
             self.banner.hide()
         self.refresh_cards()
@@ -312,6 +273,7 @@ class MainWindow(LabCards, QMainWindow):
         if self.node_state == "running":
             self.chain.mark_outage(time.monotonic() - self.t0)
         self.node_state = "stopped"
+        self._lab_dirty = True
         self.statusBar().clearMessage()  # a passing "retrying" note from before the stop is stale now
         self._show_banner(f"⚠  {message}", error=True)
         self.refresh_cards()
@@ -319,6 +281,7 @@ class MainWindow(LabCards, QMainWindow):
     def restart_node(self) -> None:
         self.banner.hide()
         self.node_state = "starting"
+        self._lab_dirty = True
         self.refresh_cards()
         self.controller.restart_node()
 
@@ -329,7 +292,7 @@ class MainWindow(LabCards, QMainWindow):
         consensus = info.get("consensus") or {}
         self.chain.set_consensus(consensus.get("pow_target_spacing", 600),
                                  consensus.get("subsidy_halving_interval", 150))
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.refresh_cards()
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
@@ -356,20 +319,20 @@ class MainWindow(LabCards, QMainWindow):
     def on_block_result(self, result: BlockResult) -> None:
         if result.status == "accepted":
             self.own_hashes.add(result.block_hash)
-            if self.rows and any(r.hash == result.block_hash for r in self.rows[-8:]):
-                self._count_own([r for r in self.rows[-8:] if r.hash == result.block_hash])
+            if self.chain.rows and any(r.hash == result.block_hash for r in self.chain.rows[-8:]):
+                self._count_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
             self.statusBar().showMessage(tr("Block {height} rejected: {reason}").format(
                 height=integer(result.height), reason=result.reason), 8000)
 
     def on_ai_report(self, r: AIReport) -> None:
         self.last_ai_report = r
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.refresh_cards()
 
     def on_allocation(self, a: Allocation) -> None:
         self.last_allocation = a
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.mining_label.setText(tr("Mining: {cores}").format(cores=cores_text(a.mining_slots)))
         self.ai_label.setText(tr("AI: {cores}").format(cores=cores_text(a.ai_slots)))
         if self.capacity_slider.value() != a.ai_slots and not self.capacity_slider.isSliderDown():
@@ -418,10 +381,9 @@ class MainWindow(LabCards, QMainWindow):
         self.node_chip.ensurePolished()
         widest = tr("● {chain} · height {height}").format(chain="regtest", height=integer(888888)) + ("" if self.presenter else " · http://127.0.0.1:18449")
         self.node_chip.setFixedWidth(self.node_chip.fontMetrics().horizontalAdvance(widest) + 28)
-        self.chain.set_theme(self.theme_name, theme.chart_bg, theme.text, font_pt(self.presenter),
-                             self.presenter)
-        if hasattr(self.economics, "set_theme"):
-            self.economics.set_theme(theme, self.presenter)
+        look = Look(self.theme_name, theme, palette, self.presenter, font_pt(self.presenter))
+        for page in self.pages.values():
+            page.apply_theme(look)
         self.refresh_cards()
         self.fit_to_screen()
 
@@ -470,20 +432,21 @@ class MainWindow(LabCards, QMainWindow):
         widget.style().polish(widget)
 
     def redraw(self) -> None:
-        self.chain.redraw()
+        for page in self.pages.values():
+            page.redraw()
         self.refresh_cards()
-        if self._economics_dirty and self.info and hasattr(self.economics, "on_lab_state"):
-            self._economics_dirty = False
-            self.economics.on_lab_state(self.lab_state())
+        if self._lab_dirty and self.info:
+            self._lab_dirty = False
+            self.lab.changed.emit(self.lab_state())
 
     def lab_state(self) -> dict:
-        """What the economics panel needs from the live lab, in one dict."""
+        """The live lab in one dict, for the tabs (LabState.snapshot)."""
         a = self.last_allocation
         return {"chain_info": self.info, "start_info": self.start_info or self.info,
                 "mining_slots": a.mining_slots if a else self.controller.total_cores,
                 "ai_slots": a.ai_slots if a else 0, "total_cores": self.controller.total_cores,
                 "hashrate_hs": self.last_stats.hashrate_hs if self.last_stats else 0.0,
-                "ai_report": self.last_ai_report}
+                "ai_report": self.last_ai_report, "node_state": self.node_state}
 
     # --- export ----------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
@@ -498,19 +461,13 @@ class MainWindow(LabCards, QMainWindow):
             self.statusBar().showMessage(tr("Exported %n file(s) to {folder}", "", len(written)).format(folder=folder), 8000)
 
     def export_all(self, folder: Path) -> list[Path]:
-        """Every chart as PNG, blocks and hashrate as CSV (and the economics panel's, if any)."""
+        """Every tab's export (the chain's charts as PNG, blocks and hashrate as CSV, the economics
+        charts and figures), in the tabs' order."""
         folder.mkdir(parents=True, exist_ok=True)
-        written = self.chain.export(folder)
-        if hasattr(self.economics, "export"):
-            written += self.economics.export(folder)
+        written: list[Path] = []
+        for page in self.pages.values():
+            written += page.export(folder)
         return written
-
-    def open_settings(self) -> None:
-        from gui.settings_dialog import NodeSettingsDialog
-        dialog = NodeSettingsDialog(self.controller.settings, self)
-        if dialog.exec():
-            QMessageBox.information(self, tr("Node settings saved"),
-                                    tr("The new node settings apply the next time the lab starts."))
 
     def on_language_picked(self, index: int) -> None:
         """Remember the language; the window restarts in it (every string, number and chart is
@@ -520,13 +477,13 @@ class MainWindow(LabCards, QMainWindow):
             return
         self.controller.settings.setValue("ui/language", lang)
         self.controller.settings.sync()
-        self.restart_requested = True
-        self.close()
+        self.restart()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.redraw_timer.stop()
         self.statusBar().showMessage(tr("Stopping the miner and the node…"))
         QApplication.processEvents()
-        self.attack_panel.service.stop()
+        for page in self.pages.values():
+            page.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)

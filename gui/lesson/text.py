@@ -3,7 +3,8 @@ the question for the class, and the "what just happened" notes built from an eve
 from __future__ import annotations
 
 from engine.lesson import tracker as t
-from gui.i18n import integer, locale, num, tr, usd
+from gui.formats import usd
+from gui.i18n import integer, locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
 # key -> (title, what to do, what to watch, question for the class)
