@@ -79,12 +79,12 @@ def french(qapp):
 
 
 def test_numbers_and_money_follow_the_language(french):
-    from gui.economics.text import money
+    from gui.formats import money, usd
     assert i18n.num(1234.5, 1) == "1\u202f234,5"
-    assert i18n.usd(1234.5, 1) == "1\u202f234,5\u00a0$"
+    assert usd(1234.5, 1) == "1\u202f234,5\u00a0$"
     assert money(1.35e6) == "1,35\u00a0M$"
     i18n.install("en")
-    assert (i18n.num(1234.5, 1), i18n.usd(1234.5, 1), money(1.35e6)) == ("1,234.5", "$1,234.5", "$1.35M")
+    assert (i18n.num(1234.5, 1), usd(1234.5, 1), money(1.35e6)) == ("1,234.5", "$1,234.5", "$1.35M")
     assert i18n.tr("%Ln block(s)", "", 1) == "1 block" and i18n.tr("%Ln block(s)", "", 1024) == "1,024 blocks"
 
 

@@ -14,11 +14,6 @@ from gui.window.settings_dialog import SHARE_USER
 POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
 
 
-def _tr(text: str) -> str:
-    # These lines were the controller's own (self.tr): their translations keep its context.
-    return QCoreApplication.translate("LabController", text)
-
-
 class ClassroomService(QObject):
     """The class pool (teacher) and the class joined (student), read from the settings."""
 
@@ -75,9 +70,11 @@ class ClassroomService(QObject):
             except OSError:
                 continue
         else:
-            self.problem.emit(_tr("The class pool could not open a port"))
+            # Translated in the controller's context, where these lines were written first.
+            self.problem.emit(QCoreApplication.translate("LabController", "The class pool could not open a port"))
             return
-        self.status.emit(_tr("Class pool open on port {port}").format(port=self.pool.port))
+        self.status.emit(QCoreApplication.translate("LabController", "Class pool open on port {port}").format(
+            port=self.pool.port))
         self._timer.start()
 
     def _emit_stats(self) -> None:
