@@ -107,14 +107,14 @@ def test_node_crash_is_shown_and_restart_works(lab, qtbot):
     controller, window = lab
     with qtbot.waitSignal(controller.node_failed, timeout=10_000):
         controller.node.proc.kill()
-    assert window.banner.isVisible() and window.banner_button.isVisible()
-    assert "stopped unexpectedly" in window.banner_label.text()
+    assert window.banner.isVisible() and window.banner.button.isVisible()
+    assert "stopped unexpectedly" in window.banner.label.text()
     assert window.hashrate_value.text() == "stopped"
     height_before = window.tab("chain").rows[-1].height
     found_before = window.blocks_accepted
     ai = controller.ai
     with qtbot.waitSignal(controller.node_ready, timeout=30_000):
-        window.banner_button.click()
+        window.banner.button.click()
     qtbot.waitUntil(lambda: window.tab("chain").rows[-1].height > height_before, timeout=TIMEOUT_MS)
     # The charts carry on cleanly: every height once, in order; the tallies carry on too.
     window.redraw()
@@ -181,7 +181,7 @@ def test_rpc_port_in_use_is_shown_with_what_to_do(qapp, qtbot, tmp_path):
             with qtbot.waitSignal(controller.node_failed, timeout=30_000) as blocker:
                 controller.start()
             assert "Unable to bind RPC" in blocker.args[0] and "--rpcport" in blocker.args[0]
-            assert window.banner.isVisible() and "Unable to bind RPC" in window.banner_label.text()
+            assert window.banner.isVisible() and "Unable to bind RPC" in window.banner.label.text()
         finally:
             window.close()
 

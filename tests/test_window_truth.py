@@ -289,7 +289,7 @@ def test_banners_do_not_move_the_layout(qapp, qtbot, tmp_path, monkeypatch):
         window.on_node_failed("The node stopped unexpectedly (exit code 9).")
         qtbot.wait(50)
         assert [w.geometry() for w in (window.tabs, window.capacity_slider, window.hashrate_value)] == before
-        button = window.banner_button
+        button = window.banner.button
         assert button.isVisible()
         corner = button.mapTo(window, button.rect().bottomRight())
         assert 0 < corner.x() <= window.width() and 0 < corner.y() <= window.height()

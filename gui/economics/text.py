@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from engine.economy.scenarios import PARAMETERS
+from gui.formats import MINUS
 from gui.i18n import locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
@@ -225,3 +226,41 @@ def compression_text(clock) -> str:
         else tr("no retargets on this chain"))
     return tr("a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}").format(
         s=num(clock.block_spacing_s), retarget=retarget, blocks=num(clock.halving_interval_blocks), real=num(210000))
+
+
+def live_text(lab, fig, following: bool, site_follows: bool) -> str | None:
+    """The live line above the figures: what the lab chain stands for now (None: leave it as it is)."""
+    if lab is None:
+        return tr("Preset figures: the lab has not reported yet. Once it runs, its chain "
+                  "stands for the Bitcoin network and your site lives inside it.")
+    if not following:
+        return tr("Preset figures: following the lab is switched off.")
+    if fig is None or fig["lab"] is None:
+        return None
+    chain, w, side = lab.chain, fig["world"], fig["lab"]
+    halvings = int(fig["lab_halvings"])
+    years = ", ".join(str(y) for y in side["halving_years_passed"])
+    low, high = side["luck_ratio_range"]
+    head = tr("● The lab chain is the network in miniature ({compression}). Height {height}: ").format(
+        compression=compression_text(chain.clock), height=num(chain.height))
+    if halvings:
+        head += tr("%n halving(s) so far (the {years} halving(s); subsidy {subsidy} BTC)", "", halvings).format(
+            years=years, subsidy=locale().toString(w['subsidy_btc'], "g", 6))
+    else:
+        head += tr("next halving ({year}) in %n block(s)", "", chain.blocks_to_next_halving).format(
+            year=side['next_halving_year'])
+    parts = [head, tr("difficulty ×{ratio} since the chain's start (luck alone: ×{low}–{high}, ±{sigma}% "
+                      "per retarget)").format(ratio=num(fig['lab_difficulty_ratio'], 2), low=num(low, 2),
+                                              high=num(high, 2), sigma=num(side['luck_sigma'] * 100))]
+    who = (tr("everyone converting like us") if site_follows
+           else tr("the rest of the industry; your site keeps its own split"))
+    split = tr("{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the "
+               "world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%").format(
+        mining=lab.mining_slots, total=lab.total_cores, ai=lab.ai_slots, who=who, site=num(fig['site_mw']),
+        share=num(fig['site_share_of_world'] * 100, 1), mining_mw=num(w['mining_mw']), ai_mw=num(w['ai_mw']),
+        change=("+" if fig['site_difficulty_change'] >= 0 else "") + num(fig['site_difficulty_change'] * 100, 1)
+    ).replace("-", MINUS)
+    text = " · ".join(parts) + ".  " + split
+    if lab.ai_availability is not None and lab.ai_slots:
+        text += tr("; the AI hall's measured uptime {uptime}%").format(uptime=num(lab.ai_availability * 100, 3))
+    return text + "."

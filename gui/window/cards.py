@@ -9,6 +9,23 @@ from gui.formats import blocks_text, btc_value, cores_text, difficulty_value, fm
 from gui.i18n import integer, num, tr
 from gui.qt import QT_TRANSLATE_NOOP, Qt
 
+# What each card and the capacity control say to a teacher who hovers over them.
+TIPS = {
+    "hashrate": QT_TRANSLATE_NOOP("", "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
+                "Each hash is one lottery ticket for the next block."),
+    "blocks": QT_TRANSLATE_NOOP("", "Blocks this chain has. A new block comes when someone's hash is below the target."),
+    "difficulty": QT_TRANSLATE_NOOP("", "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
+                  "It is retuned every few blocks so that blocks keep coming at the target pace."),
+    "reward": QT_TRANSLATE_NOOP("", "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
+              "halving interval: on this lab chain every few minutes, on Bitcoin every four years."),
+    "ai": QT_TRANSLATE_NOOP("", "The cores given to AI run real matrix multiplications, like an AI model answering "
+          "requests. GFLOP/s is billions of calculations per second; the bill is what a site of "
+          "this size would earn for the same share of its power."),
+    "capacity": QT_TRANSLATE_NOOP("", "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
+                "hashrate; after the next retarget the difficulty follows."),
+    "throttle": QT_TRANSLATE_NOOP("", "How many of this computer's cores the lab may use at all, so a laptop stays cool."),
+}
+
 NODE_TIP = QT_TRANSLATE_NOOP("", "The node keeps the chain. It runs as its own process and speaks Bitcoin Core's JSON-RPC.")
 
 

@@ -1,8 +1,9 @@
-"""The one controller: owns the node process, the miner, the AI runner and the capacity
-allocator, and turns their state into Qt signals. Widgets observe it and never call RPC or
-kernels themselves. Engine callbacks arrive on engine threads; emitting a signal from there
-queues the slot onto the GUI thread (Electrum's QtEventListener pattern).
-"""
+"""The one controller: owns the node process, the miner, the AI runner, the capacity allocator,
+the wallet service and the class pool's service (gui/classroom/service.py), and turns their state
+into Qt signals; the ChainPoller (gui/chain/service.py) reads the chain once a second. Widgets
+observe it and never call RPC or kernels themselves. Engine callbacks arrive on engine threads;
+emitting a signal from there queues the slot onto the GUI thread (Electrum's QtEventListener
+pattern)."""
 from __future__ import annotations
 
 import logging

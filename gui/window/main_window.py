@@ -17,9 +17,10 @@ from gui.widgets.charts import PALETTES
 from gui.window.controller import LabController
 from gui.i18n import LANGUAGES, current_language, integer, tr
 from gui.formats import cores_text
-from gui.window.cards import LabCards
-from gui.qt import (QT_TRANSLATE_NOOP, QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
-                    QKeySequence, QLabel, QMainWindow, QMessageBox, QProgressBar,
+from gui.window.banner import Banner
+from gui.window.cards import TIPS, LabCards
+from gui.qt import (QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
+                    QKeySequence, QLabel, QMainWindow, QMessageBox,
                     QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
                     QVBoxLayout, QWidget)
 from gui.window.tabs import TABS, LabState, Look, Tab, TabContext
@@ -29,21 +30,6 @@ from gui.widgets.card import card_row, reserve_lines
 REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
 
-TIPS = {
-    "hashrate": QT_TRANSLATE_NOOP("", "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
-                "Each hash is one lottery ticket for the next block."),
-    "blocks": QT_TRANSLATE_NOOP("", "Blocks this chain has. A new block comes when someone's hash is below the target."),
-    "difficulty": QT_TRANSLATE_NOOP("", "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
-                  "It is retuned every few blocks so that blocks keep coming at the target pace."),
-    "reward": QT_TRANSLATE_NOOP("", "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
-              "halving interval: on this lab chain every few minutes, on Bitcoin every four years."),
-    "ai": QT_TRANSLATE_NOOP("", "The cores given to AI run real matrix multiplications, like an AI model answering "
-          "requests. GFLOP/s is billions of calculations per second; the bill is what a site of "
-          "this size would earn for the same share of its power."),
-    "capacity": QT_TRANSLATE_NOOP("", "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
-                "hashrate; after the next retarget the difficulty follows."),
-    "throttle": QT_TRANSLATE_NOOP("", "How many of this computer's cores the lab may use at all, so a laptop stays cool."),
-}
 
 
 class MainWindow(LabCards, QMainWindow):
@@ -113,22 +99,6 @@ class MainWindow(LabCards, QMainWindow):
         self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
-        # The banner floats over the top of the tabs instead of taking a place in the layout, so
-        # nothing under the user's mouse moves when it comes and goes.
-        self.banner = QFrame(root, objectName="banner")
-        b = QHBoxLayout(self.banner)
-        b.setContentsMargins(16, 8, 16, 8)
-        self.banner_label = QLabel("")
-        self.banner_label.setWordWrap(True)
-        self.banner_progress = QProgressBar(maximumWidth=220)
-        self.banner_button = QPushButton(tr("Restart node"), objectName="primary")
-        self.banner_button.hide()
-        b.addWidget(self.banner_label, 1)
-        b.addWidget(self.banner_progress)
-        b.addWidget(self.banner_button)
-        self.banner.hide()
-        self.banner_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.banner.hide)
-
         cards, labels = card_row([(tr("Hashrate"), tr(TIPS["hashrate"])), (tr("Blocks"), tr(TIPS["blocks"])),
                                   (tr("Difficulty"), tr(TIPS["difficulty"])),
                                   (tr("Block reward"), tr(TIPS["reward"])), (tr("AI jobs"), tr(TIPS["ai"]))])
@@ -165,6 +135,7 @@ class MainWindow(LabCards, QMainWindow):
 
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
+        self.banner = Banner(root, self.tabs)
         context = TabContext(self.controller, self.lab, show_status=self.statusBar().showMessage,
                              restart=self.restart)
         for entry in TABS:
@@ -215,37 +186,13 @@ class MainWindow(LabCards, QMainWindow):
         self.presenter_button.toggled.connect(self.set_presenter)
         self.theme_button.clicked.connect(self.toggle_theme)
         self.export_button.clicked.connect(self.choose_export_folder)
-        self.banner_button.clicked.connect(self.restart_node)
+        self.banner.button.clicked.connect(self.restart_node)
         self.language_picker.activated.connect(self.on_language_picked)
 
     # --- banner ------------------------------------------------------------------------------
-    def _show_banner(self, message: str, error: bool, percent: int = 100) -> None:
-        self.banner.setProperty("error", error)
-        self.banner_label.setText(message)
-        self.banner_progress.setVisible(not error and percent < 100)
-        self.banner_progress.setRange(0, 0 if percent < 0 else 100)
-        self.banner_progress.setValue(max(percent, 0))
-        self.banner_button.setVisible(error and self.controller.node is not None)
-        self._restyle(self.banner)
-        self.banner.show()
-        self._place_banner()
-
-    def _place_banner(self) -> None:
-        """Over the top of the tab pages, centred, as wide as fits; it never moves other widgets."""
-        if not self.banner.isVisible():
-            return
-        root = self.centralWidget()
-        width = min(root.width() - 28, 1100)
-        layout = self.banner.layout()
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
-        top = self.tabs.geometry().top() + self.tabs.tabBar().height() + 6  # under the tab names
-        self.banner.setGeometry((root.width() - width) // 2, top, width,
-                                max(height, self.banner.sizeHint().height()))
-        self.banner.raise_()
-
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._place_banner()
+        self.banner.place()
 
     # --- slots -----------------------------------------------------------------------------
     def on_problem(self, message: str) -> None:
@@ -253,29 +200,29 @@ class MainWindow(LabCards, QMainWindow):
             self.statusBar().showMessage(message, 8000)
 
     def on_compile_progress(self, message: str, percent: int) -> None:
-        if self.banner.property("error") and self.banner.isVisible():
+        if self.banner.is_error and self.banner.isVisible():
             return  # an error (node stopped) stays until it is dealt with
-        self._show_banner(message, error=False, percent=percent)
+        self.banner.show_message(message, error=False, percent=percent)
         if percent >= 100:
-            self.banner_timer.start()  # one timer, restarted: a stale one must not hide an error
+            self.banner.timer.start()  # one timer, restarted: a stale one must not hide an error
         else:
-            self.banner_timer.stop()
+            self.banner.timer.stop()
 
     def on_node_ready(self, url: str) -> None:
         self.node_state = "running"
         self._lab_dirty = True
-        if self.banner.property("error"):
+        if self.banner.is_error:
             self.banner.hide()
         self.refresh_cards()
 
     def on_node_failed(self, message: str) -> None:
-        self.banner_timer.stop()
+        self.banner.timer.stop()
         if self.node_state == "running":
             self.chain.mark_outage(time.monotonic() - self.t0)
         self.node_state = "stopped"
         self._lab_dirty = True
         self.statusBar().clearMessage()  # a passing "retrying" note from before the stop is stale now
-        self._show_banner(f"⚠  {message}", error=True)
+        self.banner.show_message(f"⚠  {message}", error=True, can_restart=self.controller.node is not None)
         self.refresh_cards()
 
     def restart_node(self) -> None:
@@ -425,11 +372,6 @@ class MainWindow(LabCards, QMainWindow):
         else:
             self.setMaximumSize(16_777_215, 16_777_215)  # QWIDGETSIZE_MAX: full screen may fill it
             self.showFullScreen()
-
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
 
     def redraw(self) -> None:
         for page in self.pages.values():
