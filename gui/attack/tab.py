@@ -9,7 +9,7 @@ from engine.economy.attack_cost import lab_attack_cost
 from engine.economy.lab_mapping import LabClock
 from gui.attack.service import AttackService, RaceStatus
 from gui.widgets.charts import Chart
-from gui.formats import cores_text, hashrate_text, percent, usd
+from gui.formats import btc_amount, cores_text, hashrate_text, percent, usd
 from gui.i18n import integer, num, tr
 from gui.qt import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                     QPushButton, QSpinBox, QSplitter, Qt, QVBoxLayout, QWidget)
@@ -115,7 +115,7 @@ class AttackPanel(Tab, QWidget):
         self.message.setStyleSheet("")
         self.message.setText(tr("Paid {amount} BTC to the merchant (transaction {txid}). Mining the private "
                                 "branch with the same coins sent back to you…").format(
-            amount=f"{payment.amount_sat / 1e8:.8f}", txid=payment.txid[:16] + "…"))
+            amount=btc_amount(payment.amount_sat), txid=payment.txid[:16] + "…"))
 
     def on_failed(self, message: str) -> None:
         self._set_running(self.service.running)

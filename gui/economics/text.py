@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 from engine.economy.scenarios import PARAMETERS
-from gui.formats import MINUS
+from gui.formats import MINUS, difficulty_value
 from gui.i18n import locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
@@ -216,7 +216,7 @@ def ratio_text(ratio: float | None) -> str:
 
 
 def difficulty_text(difficulty: float) -> str:
-    return f"{num(difficulty / 1e12, 1)} T" if difficulty >= 1e11 else locale().toString(float(difficulty), "g", 4)
+    return f"{num(difficulty / 1e12, 1)} T" if difficulty >= 1e11 else difficulty_value(difficulty)
 
 
 def compression_text(clock) -> str:

@@ -31,7 +31,6 @@ REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
 
 
-
 class MainWindow(LabCards, QMainWindow):
     def __init__(self, controller: LabController):
         super().__init__()
@@ -51,7 +50,7 @@ class MainWindow(LabCards, QMainWindow):
         self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
         self.blocks_accepted = 0  # of those, the ones on the chain the window shows
         self._lab_dirty = False  # the lab state moved since the last redraw
-        self.restart_requested = False  # set when the window closes to reopen (a new language)
+        self.restart_requested = False  # set when the window closes to reopen (a new language or chain)
         self._build()
         self._wire()
         self.apply_theme()

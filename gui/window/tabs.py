@@ -17,6 +17,8 @@ through the window's LabState (`ctx.lab`):
   (the Attack tab's cost in the world's money). The Economics tab publishes both.
 - `lab.request_mark(ChartMark)` -> `lab.mark_requested`: a vertical mark on the chain's
   difficulty chart (the lesson's retargets and halvings); the Chain tab draws it.
+The window itself feeds the Chain tab the blocks and hashrate it receives (its own slots), so the
+cards, the status bar and the charts count the same blocks.
 """
 from __future__ import annotations
 
