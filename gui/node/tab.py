@@ -12,6 +12,8 @@ from gui.window.tabs import Tab, TabContext
 class NodeTab(Tab, QWidget):
     """Redrawn from the lab state's snapshot whenever it changes; the log from the controller."""
 
+    scrolls = False  # the log takes the room left and scrolls itself
+
     def __init__(self, ctx: TabContext, parent=None):
         super().__init__(parent)
         self.controller, self.lab = ctx.controller, ctx.lab

@@ -151,7 +151,8 @@ class MainWindow(LabCards, QMainWindow):
 
     def add_tab(self, name: str, page: Tab, title: str) -> None:
         """A tab whose page scrolls rather than make the window taller than a 720-line projector,
-        unless the tab says otherwise (the Chain tab shrinks its charts instead)."""
+        unless the tab says otherwise (the Chain tab shrinks its charts instead, the Node tab's log
+        scrolls itself)."""
         self.pages[name] = page
         if page.scrolls:
             scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)

@@ -3,7 +3,7 @@ one list the window installs its tabs from, in order.
 
 A tab lives in its own folder (gui/<name>/tab.py) with a `build(ctx: TabContext) -> Tab`
 function. A Tab is a QWidget that also derives from `Tab` (below): `scrolls` (whether the window
-wraps it in a scroll area; only the Chain tab shrinks its charts instead), and the hooks
+wraps it in a scroll area; the Chain and Node tabs fit the room instead), and the hooks
 `apply_theme(look)`, `redraw()` (the window's 500 ms timer), `export(folder) -> list[Path]`
 (the header's Export…) and `shutdown()` (the window closes), all no-ops unless the tab needs them.
 Adding a tab = one folder + one line in TABS.
