@@ -60,8 +60,8 @@ def run_events(seconds: float) -> None:
 
 
 def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, list[float]]:
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QApplication, QSettings, QTimer
 
     QApplication.instance() or QApplication([])
@@ -89,8 +89,9 @@ def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, l
 
 
 def redraw_hour(repeats: int = 20) -> tuple[float, float]:
-    from gui.controller import BlockRow, LabController
-    from gui.main_window import MainWindow
+    from gui.chain.service import BlockRow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QApplication, QSettings
 
     app = QApplication.instance() or QApplication([])

@@ -19,7 +19,7 @@ log = logging.getLogger("regtest.rpc")
 
 COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
 # What a class login may call by default: the miner (engine/mining/miner.py: getblocktemplate,
-# submitblock, getbestblockhash) and the window's poller (gui/controller.py ChainPoller:
+# submitblock, getbestblockhash) and the window's poller (gui/chain/service.py ChainPoller:
 # getblockchaininfo, getnetworkhashps, uptime, getblockhash, getblockheader), plus cheap reads.
 # stop, generatetoaddress and getblock (large replies) stay with the cookie.
 MINING_WHITELIST = frozenset({
