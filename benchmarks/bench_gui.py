@@ -60,9 +60,9 @@ def run_events(seconds: float) -> None:
 
 
 def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, list[float]]:
+    from gui.qt import QApplication, QSettings, QTimer
     from gui.window.controller import LabController
     from gui.window.main_window import MainWindow
-    from gui.qt import QApplication, QSettings, QTimer
 
     QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
@@ -90,9 +90,9 @@ def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, l
 
 def redraw_hour(repeats: int = 20) -> tuple[float, float]:
     from gui.chain.service import BlockRow
+    from gui.qt import QApplication, QSettings
     from gui.window.controller import LabController
     from gui.window.main_window import MainWindow
-    from gui.qt import QApplication, QSettings
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
