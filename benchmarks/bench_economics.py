@@ -17,8 +17,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.economy import economics as econ  # noqa: E402
 from engine.ai.jobs import AIJobRunner, BillingRate, InferenceJobSpec, InferenceKernel, Ledger, make_weights  # noqa: E402
+from engine.economy import economics as econ  # noqa: E402
 
 SWEEP_BUDGET_MS = 50.0
 OVERHEAD_BUDGET = 0.02

@@ -60,9 +60,9 @@ def run_events(seconds: float) -> None:
 
 
 def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, list[float]]:
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
     from gui.qt import QApplication, QSettings, QTimer
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
 
     QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
@@ -89,9 +89,10 @@ def app_run(seconds: float, tmp: Path, lab_hashrate_hs: float) -> tuple[float, l
 
 
 def redraw_hour(repeats: int = 20) -> tuple[float, float]:
-    from gui.controller import BlockRow, LabController
-    from gui.main_window import MainWindow
+    from gui.chain.service import BlockRow
     from gui.qt import QApplication, QSettings
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

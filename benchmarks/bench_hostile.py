@@ -17,10 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import NodeProcess  # noqa: E402
-from hostile_clients import (Flood, SlowConnections, latencies_ms, peak_rss_mb, percentile,  # noqa: E402
-                             raise_fd_limit, raw_post, rss_mb)
+from hostile_clients import (  # noqa: E402
+    Flood,
+    SlowConnections,
+    latencies_ms,
+    peak_rss_mb,
+    percentile,
+    raise_fd_limit,
+    raw_post,
+    rss_mb,
+)
 
-from regtest.rpc.auth import make_rpcauth  # noqa: E402
+from engine.primitives.rpcauth import make_rpcauth  # noqa: E402
 
 CLASS_PASSWORD = "correct horse battery"
 SAMPLES = 200

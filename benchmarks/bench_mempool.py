@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from blockmaker import make_block  # noqa: E402
-from regtest.chainparams import REGTEST  # noqa: E402
-from engine.primitives.subsidy import block_subsidy_sat  # noqa: E402
 from txmaker import ALICE, BOB, GBT, LocalNode, outputs_of, spend  # noqa: E402
+
+from engine.primitives.subsidy import block_subsidy_sat  # noqa: E402
+from regtest.chainparams import REGTEST  # noqa: E402
 
 
 def timed(fn):

@@ -24,8 +24,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    from gui.chain_tab import ChainTab
-    from gui.controller import BlockRow
+    from gui.chain.service import BlockRow
+    from gui.chain.tab import ChainTab
 
     tab = ChainTab(2)
     tab.resize(1300, 600)

@@ -12,8 +12,9 @@ import http.client
 import random
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import bitcoin.rpc

@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(QT_LIBS_HINT.format(error=exc), file=sys.stderr)
         return 2
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Mine-to-Compute Lab")
@@ -228,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def self_test(args) -> int:
     """Start the node and the miner offscreen, wait for a block this miner found, exit 0."""
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QApplication, QSettings, QTimer
 
     app = QApplication.instance()

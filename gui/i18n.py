@@ -162,11 +162,6 @@ def integer(value: int) -> str:
     return locale().toString(int(value))
 
 
-def usd(value: float, decimals: int = 0) -> str:
-    """$1,234.5 in English, 1 234,5 $ in French."""
-    return locale().toCurrencyString(float(value), "$", decimals)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m gui.i18n", description=__doc__.splitlines()[0])
     p.add_argument("command", choices=["update", "build"])

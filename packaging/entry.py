@@ -30,7 +30,7 @@ NUMBA_PREFIX = "numba-"
 def _ensure_std_streams() -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115  (open for the process's life)
 
 
 def _kernels_fingerprint() -> str:

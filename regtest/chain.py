@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bitcoin.core import CBlock, b2lx
@@ -18,8 +19,14 @@ from .chainparams import ChainParams, genesis_block
 from .storage import BlockStore, StoredHeader
 from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
 from .utxo import UtxoSet
-from .validation import (MUTATED_REASONS, BlockInvalid, PrevContext, check_block,
-                         contextual_check_block, contextual_check_header)
+from .validation import (
+    MUTATED_REASONS,
+    BlockInvalid,
+    PrevContext,
+    check_block,
+    contextual_check_block,
+    contextual_check_header,
+)
 
 log = logging.getLogger("regtest.chain")
 
@@ -29,7 +36,7 @@ class BlockIndex:
     """chain.h CBlockIndex: one known, valid block and its place in the tree."""
 
     hash: bytes
-    prev: "BlockIndex | None"
+    prev: BlockIndex | None
     height: int
     version: int
     merkle: bytes
@@ -61,7 +68,7 @@ class Chain:
         self.index: dict[bytes, BlockIndex] = {}
         self.active: list[BlockIndex] = []
         self.invalid: dict[bytes, str] = {}  # Core's BLOCK_FAILED_VALID, kept for this run
-        self.on_block_connected = None  # callback(BlockIndex), e.g. the node's log line
+        self.on_block_connected: Callable[[BlockIndex], None] | None = None  # e.g. the node's log line
         self.utxo = UtxoSet()
         self.undo: dict[bytes, BlockUndo] = {}  # active blocks' undo data (rev*.dat in Core)
         self.tx_index: dict[bytes, bytes] = {}  # txid -> hash of the active block holding it
@@ -105,14 +112,13 @@ class Chain:
         """The most-work block not descending from an invalid one (first stored wins ties)."""
         best = None
         for e in self.index.values():
-            if best is None or e.chainwork > best.chainwork or \
-                    (e.chainwork == best.chainwork and e.seq < best.seq):
-                if not self._descends_from_invalid(e):
-                    best = e
+            if (best is None or e.chainwork > best.chainwork
+                    or (e.chainwork == best.chainwork and e.seq < best.seq)) and not self._descends_from_invalid(e):
+                best = e
         return best
 
     def _descends_from_invalid(self, entry: BlockIndex) -> bool:
-        walk = entry
+        walk: BlockIndex | None = entry
         while walk is not None and not self.is_active(walk):
             if walk.hash in self.invalid:
                 return True
@@ -167,6 +173,7 @@ class Chain:
         walk = new_tip
         while not self.is_active(walk):
             branch.append(walk)
+            assert walk.prev is not None  # the genesis block is always active
             walk = walk.prev
         fork = walk
         old_branch = self.active[fork.height + 1:]
@@ -217,6 +224,7 @@ class Chain:
             return self.active[height]
         walk = entry
         while walk.height > height:
+            assert walk.prev is not None  # only the genesis block (height 0) has none
             walk = walk.prev
         return walk
 

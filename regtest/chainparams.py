@@ -65,7 +65,7 @@ class ChainParams(ConsensusParams):
         return d
 
     @classmethod
-    def from_json(cls, d: dict) -> "ChainParams":
+    def from_json(cls, d: dict) -> ChainParams:
         d = dict(d)
         d["pow_limit"] = int(d["pow_limit"], 16)
         d["start_bits"] = int(d["start_bits"], 16)

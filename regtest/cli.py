@@ -16,10 +16,8 @@ from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
 
 from .chainparams import PACES
 from .node import Node, NodeError, default_datadir
-from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
-                         DEFAULT_SERVER_TIMEOUT_S)
+from .rpc.server import DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE, DEFAULT_SERVER_TIMEOUT_S
 from .storage import StorageError
-
 
 # Secrets come through the environment (readable only by the user, unlike the command line).
 OLD_PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"  # the node's name for it until issue 17; still read

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from bitcoin.core import CTransaction, b2lx
 
 from . import policy
-from .tx_validation import (MEMPOOL_HEIGHT, Coin, TxInvalid, check_tx_inputs, script_error_text,
-                            sequence_locks_ok, tx_sigop_cost, verify_scripts, _btc)
+from .tx_validation import (
+    MEMPOOL_HEIGHT,
+    Coin,
+    TxInvalid,
+    _btc,
+    check_tx_inputs,
+    script_error_text,
+    sequence_locks_ok,
+    tx_sigop_cost,
+    verify_scripts,
+)
 from .validation import LOCKTIME_THRESHOLD, SEQUENCE_FINAL, BlockInvalid, check_transaction
 
 MAX_BIP125_RBF_SEQUENCE = 0xFFFFFFFD  # util/rbf.h
@@ -126,8 +135,9 @@ class Mempool:
         weight = self._context_free_checks(tx, len(raw))
         with self.lock:
             coins = [self.coin((i.prevout.hash, i.prevout.n)) for i in tx.vin]
-        if None not in coins:  # warm the script cache off the lock; failures are found below
-            verify_scripts(tx, coins, self.chain.script_cache, raw)
+        known = [coin for coin in coins if coin is not None]
+        if len(known) == len(coins):  # warm the script cache off the lock; failures are found below
+            verify_scripts(tx, known, self.chain.script_cache, raw)
         with self.lock:
             return self._accept_locked(tx, raw, test_only, max_fee_sat, bypass_limits=False,
                                        weight=weight)
@@ -338,7 +348,7 @@ class Mempool:
                 size = sum(self.entries[t].vsize for t in members)
                 return members, fee, size
 
-            heap = []
+            heap: list[tuple[float, int, bytes, int, int]] = []  # (-feerate, entry order, txid, fee, size)
             for txid in self.entries:
                 _, fee, size = package(txid)
                 heapq.heappush(heap, (-fee / size, self.entries[txid].sequence, txid, fee, size))

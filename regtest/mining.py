@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from bitcoin.core import CBlock, CTransaction, b2lx
 
@@ -13,6 +14,9 @@ from engine.primitives.subsidy import block_subsidy_sat
 from .chain import BlockIndex, Chain
 from .chainparams import MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT
 from .validation import default_witness_commitment
+
+if TYPE_CHECKING:
+    from .mempool import MempoolEntry
 
 # versionbits.h VERSIONBITS_TOP_BITS: what ComputeBlockVersion returns with no deployment signalling.
 BLOCK_VERSION = 0x20000000
@@ -47,8 +51,9 @@ def template_transactions(chain: Chain) -> tuple[list[dict], int, bytes]:
     cached = _template_cache.get(id(chain))
     if cached is not None and cached[0] == key:
         return cached[1]
-    entries = pool.block_entries(MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT,
+    entries: list[MempoolEntry] = pool.block_entries(MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT,
                                  MAX_BLOCK_SIGOPS_COST - COINBASE_SIGOPS_COST) if pool is not None else []
+    result: tuple[list[dict], int, bytes]
     if not entries:
         result = [], 0, coinbase_only_commitment()
     else:

@@ -8,7 +8,9 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 from engine.primitives.pow import difficulty_from_bits, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
@@ -17,8 +19,13 @@ from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
 from .rpc.auth import COOKIE_USER, Auth, AuthConfigError
 from .rpc.methods.table import RPCMethods
-from .rpc.server import (DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE,
-                         DEFAULT_SERVER_TIMEOUT_S, RPCServer)
+from .rpc.server import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_RPC_THREADS,
+    DEFAULT_RPC_WORKQUEUE,
+    DEFAULT_SERVER_TIMEOUT_S,
+    RPCServer,
+)
 from .storage import BlockStore
 
 log = logging.getLogger("regtest.node")
@@ -78,7 +85,7 @@ class _DataDirLock:
     """Core's .lock: one node per data directory."""
 
     def __init__(self, path: Path):
-        self.file = open(path, "a+b")
+        self.file = open(path, "a+b")  # noqa: SIM115  (held, and so locked, until release())
         try:
             if sys.platform == "win32":
                 import msvcrt
@@ -95,12 +102,28 @@ class _DataDirLock:
         self.file.close()
 
 
+class _LabOptions(TypedDict):
+    """--chain lab's options as given (None: the default, or measured)."""
+    hashrate: float | None
+    halving_interval: int | None
+    target_spacing_s: int | None
+    retarget_interval: int | None
+
+
+class _ServerOptions(TypedDict):
+    """RPCServer's keyword arguments from -rpcthreads, -rpcworkqueue, -rpcservertimeout, -rpcmaxconnections."""
+    threads: int
+    workqueue: int
+    timeout_s: float
+    max_connections: int
+
+
 class Node:
     def __init__(self, datadir: Path | None = None, chain: str = "lab", rpcport: int | None = None,
                  rpcbind: str = "127.0.0.1", rpcuser: str | None = None,
                  rpcpassword: str | None = None, lab_hashrate_hs: float | None = None,
                  halving_interval: int | None = None, target_spacing_s: int | None = None,
-                 retarget_interval: int | None = None, clock=time.time,
+                 retarget_interval: int | None = None, clock: Callable[[], float] = time.time,
                  rpcauth: tuple[str, ...] = (), rpcwhitelist: tuple[str, ...] = (),
                  rpcthreads: int = DEFAULT_RPC_THREADS, rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
                  rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
@@ -133,14 +156,14 @@ class Node:
         self.rpcbind = rpcbind
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
         self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
-        self.server_options = dict(threads=rpcthreads, workqueue=rpcworkqueue,
-                                   timeout_s=rpcservertimeout_s, max_connections=rpcmaxconnections)
+        self.server_options: _ServerOptions = {"threads": rpcthreads, "workqueue": rpcworkqueue,
+                                               "timeout_s": rpcservertimeout_s, "max_connections": rpcmaxconnections}
         try:
             self._make_auth("")  # a bad -rpcauth or -rpcwhitelist is a start-up error
         except AuthConfigError as exc:
             raise NodeError(str(exc)) from None
-        self.lab_options = dict(hashrate=lab_hashrate_hs, halving_interval=halving_interval,
-                                target_spacing_s=target_spacing_s, retarget_interval=retarget_interval)
+        self.lab_options: _LabOptions = {"hashrate": lab_hashrate_hs, "halving_interval": halving_interval,
+                                         "target_spacing_s": target_spacing_s, "retarget_interval": retarget_interval}
         self.clock = clock
         self.requested_port = rpcport
         self.stopped = threading.Event()
@@ -157,7 +180,8 @@ class Node:
         hashrate = o["hashrate"] or measure_machine_hashrate_hs()
         probe = lab_params(1)
         start_bits = start_bits_for(hashrate, spacing, probe.pow_limit)
-        kwargs = {k: o[k] for k in ("halving_interval", "target_spacing_s", "retarget_interval") if o[k]}
+        kwargs = {k: v for k, v in (("halving_interval", o["halving_interval"]), ("target_spacing_s", o["target_spacing_s"]),
+                                    ("retarget_interval", o["retarget_interval"])) if v}
         params = lab_params(start_bits, **kwargs)
         log.info("created lab chain: hashrate %.3g H/s -> start bits %08x (difficulty %.6g)",
                  hashrate, start_bits, difficulty_from_bits(start_bits))
@@ -197,7 +221,7 @@ class Node:
         cookie = secrets.token_hex(32)
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
-        options = dict(self.server_options)
+        options = self.server_options.copy()
         options["max_connections"] = _raise_fd_limit(options["max_connections"])
         try:
             self.server = RPCServer(self.rpcbind, port, self._make_auth(cookie), self.methods, **options)
@@ -217,6 +241,7 @@ class Node:
     def _make_auth(self, cookie: str) -> Auth:
         auth = Auth(cookie)
         if self.rpcuser:
+            assert self.rpcpassword is not None  # __init__: -rpcuser and -rpcpassword go together
             auth.add_password(self.rpcuser, self.rpcpassword)
         for spec in self.rpcauth:
             auth.add_rpcauth(spec)
@@ -226,10 +251,12 @@ class Node:
 
     @property
     def rpc_port(self) -> int:
+        assert self.server is not None, "the node has not started"
         return self.server.port
 
     def _log_tip(self, e: BlockIndex) -> None:
         """validation.cpp UpdateTipLog: one line per connected block."""
+        assert self.chain is not None  # the chain calls this back
         subsidy = block_subsidy_sat(e.height, self.chain.params) / 1e8
         log.info("UpdateTip: new best=%s height=%d bits=%08x difficulty=%.6g subsidy=%.8f date='%s'",
                  e.hash_hex, e.height, e.bits, difficulty_from_bits(e.bits), subsidy,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from bitcoin.core import CTransaction
 from bitcoin.core.script import CScript, CScriptInvalidError
 
-from .tx_validation import (Coin, TxInvalid, is_p2sh, last_push, script_sigops,
-                            witness_program)
+from .tx_validation import Coin, TxInvalid, is_p2sh, last_push, script_sigops, witness_program
 
 MAX_STANDARD_TX_WEIGHT = 400_000  # policy/policy.h
 MIN_STANDARD_TX_NONWITNESS_SIZE = 65  # policy/policy.h
@@ -157,6 +156,6 @@ def check_inputs_standard(tx: CTransaction, coins: list[Coin]) -> None:
         elif version == 1 and len(prog) == 32 and not p2sh:
             if len(stack) >= 2 and stack[-1][:1] == b"\x50":
                 raise TxInvalid("bad-witness-nonstandard", "annex")  # BIP341 annex: not relayed
-            if len(stack) >= 2 and stack[-1][:1] and (stack[-1][0] & 0xFE) == 0xC0:
-                if any(len(x) > MAX_STANDARD_TAPSCRIPT_STACK_ITEM_SIZE for x in stack[:-2]):
-                    raise TxInvalid("bad-witness-nonstandard")
+            if (len(stack) >= 2 and stack[-1][:1] and (stack[-1][0] & 0xFE) == 0xC0
+                    and any(len(x) > MAX_STANDARD_TAPSCRIPT_STACK_ITEM_SIZE for x in stack[:-2])):
+                raise TxInvalid("bad-witness-nonstandard")

@@ -83,6 +83,7 @@ class BlockStore:
                 (block_hash, height, raw[:80], n_tx, len(raw), stripped_size, weight, raw))
             if commit:
                 self.db.execute("COMMIT")
+            assert cur.lastrowid is not None  # set by the INSERT
             return cur.lastrowid
         except sqlite3.Error as exc:
             if self.db.in_transaction:

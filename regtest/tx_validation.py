@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import collections
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import pbk
-from pbk.script import PrecomputedTransactionData
 from bitcoin.core import CBlock, CTransaction, Hash160
-from bitcoin.core.script import (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
-                                  OP_CHECKSIGVERIFY, CScript, CScriptInvalidError)
+from bitcoin.core.script import (
+    OP_CHECKMULTISIG,
+    OP_CHECKMULTISIGVERIFY,
+    OP_CHECKSIG,
+    OP_CHECKSIGVERIFY,
+    CScript,
+    CScriptInvalidError,
+)
+from pbk.script import PrecomputedTransactionData
 
 from .chainparams import MAX_BLOCK_SIGOPS_COST, WITNESS_SCALE_FACTOR
 from .validation import MAX_MONEY_SAT, BlockInvalid

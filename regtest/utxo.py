@@ -16,7 +16,7 @@ Outpoint = tuple[bytes, int]  # (txid in internal byte order, output index)
 class UtxoSet:
     """Outpoint -> Coin. Not thread-safe by itself: the chain lock guards it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.coins: dict[Outpoint, Coin] = {}
 
     def get(self, outpoint: Outpoint) -> Coin | None:

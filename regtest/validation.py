@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bitcoin.core import CBlock, CTransaction
-from bitcoin.core.script import (OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
-                                  OP_CHECKSIGVERIFY, CScript, CScriptInvalidError)
+from bitcoin.core.script import (
+    OP_CHECKMULTISIG,
+    OP_CHECKMULTISIGVERIFY,
+    OP_CHECKSIG,
+    OP_CHECKSIGVERIFY,
+    CScript,
+    CScriptInvalidError,
+)
 
 from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
 from engine.primitives.hashes import sha256d
-from engine.primitives.merkle import (MINIMUM_WITNESS_COMMITMENT, WITNESS_COMMITMENT_HEADER, merkle_root,
-                                      witness_commitment_script)
+from engine.primitives.merkle import (
+    MINIMUM_WITNESS_COMMITMENT,
+    WITNESS_COMMITMENT_HEADER,
+    merkle_root,
+    witness_commitment_script,
+)
 from engine.primitives.merkle import witness_merkle_root as witness_merkle_root_of
 from engine.primitives.pow import target_from_bits
 

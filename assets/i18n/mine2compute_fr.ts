@@ -1081,10 +1081,6 @@ Source : {source}</translation>
         <translation>Quitter</translation>
     </message>
     <message>
-        <source>The economics panel is not available in this build.</source>
-        <translation>Le panneau d&apos;économie n&apos;est pas disponible dans cette version.</translation>
-    </message>
-    <message>
         <source>Starting…</source>
         <translation>Démarrage…</translation>
     </message>
@@ -2113,29 +2109,6 @@ Source : {source}</translation>
     <message>
         <source>Class pool open on port {port}</source>
         <translation>Pool de la classe ouvert sur le port {port}</translation>
-    </message>
-</context>
-<context>
-    <name>i18n</name>
-    <message>
-        <source>Chain</source>
-        <translation>Chaîne</translation>
-    </message>
-    <message>
-        <source>Economics</source>
-        <translation>Économie</translation>
-    </message>
-    <message>
-        <source>Node</source>
-        <translation>Nœud</translation>
-    </message>
-    <message>
-        <source>Class</source>
-        <translation>Classe</translation>
-    </message>
-    <message>
-        <source>Lesson</source>
-        <translation>Leçon</translation>
     </message>
 </context>
 </TS>

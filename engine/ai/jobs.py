@@ -24,8 +24,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -71,7 +71,7 @@ class BillingRate:
 
     @classmethod
     def for_site(cls, *, ai_revenue_usd_per_mw_it_hour: float, mw_it_per_slot: float, slot_gflop_s: float,
-                 sla_availability: float = 0.99982, sla_penalty_multiplier: float = 10.0) -> "BillingRate":
+                 sla_availability: float = 0.99982, sla_penalty_multiplier: float = 10.0) -> BillingRate:
         """Price work so that one slot running flat out earns what `mw_it_per_slot` of the site's AI earns."""
         rate = econ._param("ai_revenue_usd_per_mw_it_hour", ai_revenue_usd_per_mw_it_hour, low=0)
         mw = econ._param("mw_it_per_slot", mw_it_per_slot, low=0)
@@ -366,7 +366,7 @@ class AIJobRunner:
             thread.join(timeout_s)
         self._blas_limit.restore_original_limits()
 
-    def __enter__(self) -> "AIJobRunner":
+    def __enter__(self) -> AIJobRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:

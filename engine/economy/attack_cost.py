@@ -6,8 +6,9 @@ price plus power; both by `economics`' attack-cost functions. Pure, no Qt, no RP
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from engine.economy import economics as econ
 

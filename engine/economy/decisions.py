@@ -6,8 +6,9 @@ Profits are per MW of facility power per year, steady state (the AI hall once bu
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -110,7 +111,7 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     halving_month = int(np.ceil(to_halving)) if 0 < to_halving <= months else None
     subsidy = np.where(t - 0.5 >= to_halving, values["subsidy_btc"] / 2.0, values["subsidy_btc"])
 
-    args = {k: values[k] for k in _SITE_ARGS}
+    args: dict[str, Any] = {k: values[k] for k in _SITE_ARGS}  # site_pnl takes scalars or arrays
     args.update(difficulty=difficulty, btc_price_usd=price, subsidy_btc=subsidy)
     mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
     ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)

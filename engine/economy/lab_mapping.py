@@ -11,8 +11,9 @@ Lab halvings are real halvings (the next ones expected around 2028, 2032, ...).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from engine.economy import economics as econ
 from engine.primitives.params import ConsensusParams
@@ -76,7 +77,7 @@ class LabClock:
                 raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
 
     @classmethod
-    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "LabClock":
+    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> LabClock:
         """From getblockchaininfo's `consensus` dict; a node without one is taken as Core's regtest."""
         params = ConsensusParams.from_consensus(consensus)
         return cls(float(params.target_spacing_s), params.retarget_interval, params.halving_interval,
@@ -125,7 +126,7 @@ class LabChain:
         econ._param("start_difficulty", self.start_difficulty, low=0, low_open=True)
 
     @classmethod
-    def from_blockchaininfo(cls, info: Mapping[str, Any], block1_difficulty: float | None = None) -> "LabChain":
+    def from_blockchaininfo(cls, info: Mapping[str, Any], block1_difficulty: float | None = None) -> LabChain:
         """From getblockchaininfo; raises ValueError when the start difficulty is not known yet."""
         start = start_difficulty_of(info, block1_difficulty)
         if start is None:

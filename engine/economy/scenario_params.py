@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+
 @dataclass(frozen=True)
 class ParameterSpec:
     """One user-editable model parameter: its default, sane range, unit and where the default comes from."""

@@ -3,7 +3,8 @@ the scenario's values, in the lab's world (engine.lesson.figures).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from engine.lesson.figures import hashprice_usd, lab_world_values, mining_vs_ai
 from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker
@@ -18,6 +19,7 @@ def answer_key(tracker: LessonTracker, values: Mapping[str, float] | None,
                   "factor": e.data["factor"]} for e in tracker.of_kind(RETARGET)]
     halvings = []
     for e in tracker.of_kind(HALVING):
+        assert e.height is not None  # a halving event is at a height (LessonTracker.on_block)
         row = {"height": e.height, "before_btc": e.data["before_btc"], "after_btc": e.data["after_btc"],
                "real_year": e.data["real_year"], "hashprice_before": None, "hashprice_after": None}
         before, after = tracker.blocks.get(e.height - 1), tracker.blocks.get(e.height)

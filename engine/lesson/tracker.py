@@ -7,8 +7,9 @@ waits for arrives while it is the current step; the teacher can also step by han
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from engine.lesson.figures import halving_real_year, mining_vs_ai
 
@@ -136,10 +137,10 @@ class LessonTracker:
         pindexLast - pindexFirst, one interval short), compared with interval * spacing."""
         if h == self.retarget_interval:
             return None  # the lab skips the first window, which starts at the 2011 genesis (engine/primitives/pow.py)
-        first, last, before, new = (self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1),
-                                    self.blocks.get(h - 1), self.blocks.get(h))
-        if first is None or last is None or new is None or before.difficulty <= 0:
+        first, last, new = self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1), self.blocks.get(h)
+        if first is None or last is None or new is None or last.difficulty <= 0:
             return None
+        before = last  # the difficulty before the retarget: the window's last block's
         span_s = max(last.time - first.time, 0)
         return {"window_s": float(span_s), "mean_interval_s": span_s / self.retarget_interval,
                 "target_s": self.target_spacing_s, "factor": new.difficulty / before.difficulty,

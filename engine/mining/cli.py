@@ -5,17 +5,26 @@ import time
 
 LAUNCH_S = time.perf_counter()  # taken before Numba loads: "first hash after launch" counts imports too
 
-import argparse
-import os
-import signal
-import sys
-import threading
+import argparse  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
 
-from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
-                                  MinerStats, NewJob, PoolMessage, ShareResult)
-from engine.mining.miner import Miner
-from engine.mining.refusals import MiningRefused
-from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # the node reads the same one
+from engine.mining.events import (  # noqa: E402
+    BlockFound,
+    BlockResult,
+    ConnectionProblem,
+    ConnectionRestored,
+    KernelProgress,
+    MinerStats,
+    NewJob,
+    PoolMessage,
+    ShareResult,
+)
+from engine.mining.miner import Miner  # noqa: E402
+from engine.mining.refusals import MiningRefused  # noqa: E402
+from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV  # noqa: E402  (the node reads the same one)
 
 POOL_PASSWORD_ENV = "MINE2COMPUTE_POOL_PASSWORD"
 
@@ -65,6 +74,7 @@ def mine_main(argv: list[str]) -> int:
         try:
             source = StratumSource(args.url, args.user or "", args.password if args.password is not None
                                    else os.environ.get(POOL_PASSWORD_ENV, ""))
+            where = source.url
         except ValueError as exc:
             print(f"mine2compute mine: {exc}", file=sys.stderr)
             return 2
@@ -72,6 +82,7 @@ def mine_main(argv: list[str]) -> int:
         password = args.rpc_password if args.rpc_password is not None else os.environ.get(PASSWORD_ENV)
         try:
             rpc = RPCClient(args.rpc_url, cookie_file=args.rpc_cookie, user=args.rpc_user, password=password)
+            where = rpc.url
         except ValueError as exc:
             print(f"mine2compute mine: {exc}", file=sys.stderr)
             return 2
@@ -127,7 +138,7 @@ def mine_main(argv: list[str]) -> int:
 
     miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event, source=source)
     previous = signal.signal(signal.SIGINT, lambda *_: done.set()) if threading.current_thread() is threading.main_thread() else None
-    say(f"mining on {source.url if source else rpc.url} with {args.threads} thread(s)"
+    say(f"mining on {where} with {args.threads} thread(s)"
         + (f" as worker {source.user!r}" if source else ""))
     start_s = time.perf_counter()
     miner.start()
@@ -223,11 +234,11 @@ def bench_main(argv: list[str]) -> int:
 NOISE = 0.05  # best-of figures on a quiet machine differ by a few percent from run to run
 
 
-def _verdict(chosen: str, speeds_hs: dict, threads: int) -> str:
+def _verdict(chosen: str, speeds_hs: dict[str, float], threads: int) -> str:
     """Whether the app's kernel is the fastest measured now, within noise."""
     if chosen not in speeds_hs:
         return f"the app's kernel ({chosen}) was not measured in this run"
-    best = max(speeds_hs, key=speeds_hs.get)
+    best = max(speeds_hs, key=speeds_hs.__getitem__)
     ratio = speeds_hs[chosen] / speeds_hs[best]
     if best == chosen or ratio >= 1 - NOISE:
         return (f"the app's kernel {chosen} is the fastest measured on {threads} thread(s)"

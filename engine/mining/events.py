@@ -23,8 +23,8 @@ the caller's (a GUI adapter re-emits them as Qt signals).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
 from engine.mining.refusals import MiningRefused
 
@@ -38,7 +38,7 @@ class KernelProgress:
 
 @dataclass(frozen=True)
 class NewJob:
-    height: int
+    height: int | None  # None: a pool's coinbase that does not show it
     previous_block_hash: str
     target: int
     transactions: int
@@ -47,7 +47,7 @@ class NewJob:
 
 @dataclass(frozen=True)
 class BlockFound:
-    height: int
+    height: int | None  # as NewJob (a pool's block found says 0 there)
     block_hash: str
     nonce: int
     worker: int
@@ -55,7 +55,7 @@ class BlockFound:
 
 @dataclass(frozen=True)
 class BlockResult:
-    height: int
+    height: int | None  # as NewJob (only a node's blocks get results today, and those know it)
     block_hash: str
     status: str  # "accepted" | "rejected" | "stale"
     reason: str | None
@@ -107,6 +107,6 @@ class MinerStats:
     first_hash_s: float | None               # start() to the first finished chunk
 
 
-MinerEvent = Union[KernelProgress, NewJob, BlockFound, BlockResult, ConnectionProblem,
-                   ConnectionRestored, MiningRefused, ShareResult, PoolMessage, MinerStats]
+MinerEvent = (KernelProgress | NewJob | BlockFound | BlockResult | ConnectionProblem
+              | ConnectionRestored | MiningRefused | ShareResult | PoolMessage | MinerStats)
 Listener = Callable[[MinerEvent], None]

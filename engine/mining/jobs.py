@@ -12,10 +12,20 @@ from __future__ import annotations
 import hashlib
 import struct
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bitcoin.core import COutPoint, CMutableTransaction, CScriptWitness, CTransaction, CTxIn, CTxInWitness, \
-    CTxOut, CTxWitness
+from bitcoin.core import (
+    CMutableTransaction,
+    COutPoint,
+    CScriptWitness,
+    CTransaction,
+    CTxIn,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+)
 from bitcoin.core.script import OP_0, OP_TRUE, CScript
 from bitcoin.core.serialize import VarIntSerializer
 
@@ -24,6 +34,9 @@ from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
 from engine.primitives.hashes import sha256d
 from engine.primitives.merkle import WITNESS_RESERVED_VALUE, merkle_root, witness_commitment_script
 from engine.primitives.pow import bits_to_target
+
+if TYPE_CHECKING:
+    import numpy as np
 
 COINBASE_TAG = b"/mine2compute/"
 EXTRANONCE_SIZE = 8
@@ -64,7 +77,7 @@ class BlockTemplate:
         return any(rule.lstrip("!") == "segwit" for rule in self.rules)
 
     @classmethod
-    def from_rpc(cls, result: dict) -> "BlockTemplate":
+    def from_rpc(cls, result: dict) -> BlockTemplate:
         txs = tuple(TemplateTx(bytes.fromhex(t["data"]), bytes.fromhex(t["txid"])[::-1],
                                bytes.fromhex(t.get("hash", t["txid"]))[::-1])
                     for t in result.get("transactions", []))
@@ -120,18 +133,37 @@ def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: by
     return CTransaction.from_tx(tx)
 
 
+class MinerWork(Protocol):
+    """What the Miner reads of a source's work (BlockTemplate from a node,
+    engine.mining.stratum_client.StratumWork from a pool)."""
+
+    @property
+    def height(self) -> int | None: ...  # None: a pool's coinbase that does not show it
+
+    @property
+    def previous_block_hash(self) -> str: ...
+
+    @property
+    def transactions(self) -> Sequence[Any]: ...
+
+    @property
+    def target(self) -> int: ...
+
+    def time_in_bounds(self, now_s: float | None = None) -> bool: ...
+
+
 class HeaderWork:
     """What the miner's workers need from any job (solo or Stratum): the 76 header bytes before
     the nonce and the target; subclasses are dataclasses with `template` and `header76`."""
 
-    template: object
+    template: MinerWork
     header76: bytes
 
     @property
     def target(self) -> int:
         return self.template.target
 
-    def params(self):
+    def params(self) -> np.ndarray:
         """Kernel parameters (midstate and header tail) for this header."""
         return job_params(self.header76 + bytes(4))
 

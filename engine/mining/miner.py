@@ -16,15 +16,26 @@ electricity) whose `message` says what to do.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
-                                  Listener, MinerEvent, MinerStats, NewJob)
-from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork
+from engine.mining.events import (
+    BlockFound,
+    BlockResult,
+    ConnectionProblem,
+    ConnectionRestored,
+    KernelProgress,
+    Listener,
+    MinerEvent,
+    MinerStats,
+    NewJob,
+)
+from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork, MinerWork
 from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
 from engine.mining.meter import HashrateMeter
 from engine.mining.node_source import NodeSource
@@ -46,20 +57,23 @@ class Miner:
     extranonce (2**32 in real use; tests make it small).
     """
 
-    def __init__(self, rpc: RPCClient, payout_script: bytes | None = None, *,
+    def __init__(self, rpc: RPCClient | None, payout_script: bytes | None = None, *,
                  max_slots: int | None = None, slots: int | None = None,
                  kernel: str | None = None, quick_start: bool = True,
                  on_event: Listener | None = None, chunk_s: float = 0.05,
                  poll_interval_s: float = 0.5, longpoll: bool = True,
                  stats_interval_s: float = 1.0, hashrate_window_s: float = 5.0,
                  refresh_interval_s: float = 30.0, nonces_per_header: int = NONCE_SPACE,
-                 source: JobSource | None = None):
+                 source: JobSource[Any] | None = None):
         self.rpc = rpc
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
-        # the node behind `rpc` unless another source is given (a pool: engine.mining.stratum_client)
-        self.source: JobSource = source if source is not None else NodeSource(
-            rpc, self.payout_script, longpoll=longpoll, poll_interval_s=poll_interval_s,
-            refresh_interval_s=refresh_interval_s)
+        # the node behind `rpc` unless another source is given (a pool: engine.mining.stratum_client,
+        # and `rpc` None)
+        if source is None:
+            assert rpc is not None, "a Miner needs a node's RPCClient or another source"
+            source = NodeSource(rpc, self.payout_script, longpoll=longpoll, poll_interval_s=poll_interval_s,
+                                refresh_interval_s=refresh_interval_s)
+        self.source: JobSource[Any] = source
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
         # None until measured: the kernel thread then times every kernel on this CPU (once, cached)
@@ -74,7 +88,7 @@ class Miner:
         self._stop = threading.Event()
         self._paused = False
         self._kernel: Kernel | None = None
-        self._template: Any = None  # what the source published (a BlockTemplate from a node)
+        self._template: MinerWork | None = None  # what the source published (a BlockTemplate from a node)
         self._template_id = 0
         self._solved_template_id = -1
         self._threads: list[threading.Thread] = []
@@ -130,12 +144,13 @@ class Miner:
     def running(self) -> bool:
         return bool(self._threads) and not self._stop.is_set()
 
-    def start(self) -> "Miner":
+    def start(self) -> Miner:
         if self._threads:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
-        targets = [("kernels", self._kernel_loop), *self.source.loops(self), ("stats", self._stats_loop)]
-        targets += [(f"worker-{i}", lambda i=i: self._worker_loop(i)) for i in range(self.max_slots)]
+        targets: list[tuple[str, Callable[[], None]]] = [
+            ("kernels", self._kernel_loop), *self.source.loops(self), ("stats", self._stats_loop)]
+        targets += [(f"worker-{i}", functools.partial(self._worker_loop, i)) for i in range(self.max_slots)]
         for name, target in targets:
             thread = threading.Thread(target=target, name=f"miner-{name}", daemon=True)
             self._threads.append(thread)
@@ -153,7 +168,7 @@ class Miner:
             if thread.name not in ("miner-templates", "miner-kernels"):
                 thread.join(max(0.0, deadline_s - time.monotonic()))
 
-    def __enter__(self) -> "Miner":
+    def __enter__(self) -> Miner:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -186,7 +201,7 @@ class Miner:
         return self._stop
 
     @property
-    def work(self) -> Any:
+    def work(self) -> MinerWork | None:
         """The work published last (None before the first, or while withdrawn)."""
         return self._template
 
@@ -296,7 +311,7 @@ class Miner:
         return choose_kernel(self.max_slots, measure=measure, on_progress=progress).name
 
     # work ----------------------------------------------------------------------------
-    def publish(self, template, reason: str, force: bool = False) -> bool:
+    def publish(self, template: MinerWork, reason: str, force: bool = False) -> bool:
         """Make `template` the work unless it changes nothing (or `force`); True if it did."""
         with self._changed:
             self._templates_answered += 1
@@ -372,23 +387,29 @@ class Miner:
                 continue
             self._worker_active[index] = True
             kernel = self._kernel
+            assert kernel is not None  # _may_mine checked it, and a kernel once set is never unset
             if lanes_out is None:
                 lanes_out = kernel.new_lanes_buffer()
             template_id = self._template_id
             if job is None or template_id != job_template_id or nonce >= self.nonces_per_header:
                 # a new template, or the nonce space is exhausted: new extranonce, new merkle root
+                work = self._template
+                if work is None:  # withdrawn (a pool lost) since _may_mine: wait for new work
+                    continue
                 jobs_built += 1
-                job = self.source.make_job(self._template, index, jobs_built)
+                job = self.source.make_job(work, index, jobs_built)
                 params = job.params()
                 job_template_id = template_id
                 nonce = 0
             end = min(nonce + chunk, self.nonces_per_header)
             t0 = time.perf_counter()
+            assert params is not None  # set with job
             found, hashes = kernel.search(params, job.header76, job.target, nonce, end, lanes_out)
             t1 = time.perf_counter()
             self._worker_hashes[index] += hashes
             self._meters[index].add(t1, hashes, t1 - t0)
             if self._first_hash_s is None:
+                assert self._start_s is not None  # set by start() before any worker runs
                 self._first_hash_s = t1 - self._start_s
             # size chunks so each call takes ~chunk_s: slots/pause/new jobs apply within that
             if hashes == end - nonce and t1 > t0:

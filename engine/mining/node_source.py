@@ -6,7 +6,8 @@ import logging
 import os
 import queue
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockJob, BlockTemplate, make_job, submit_outcome
 from engine.rpc import RPCClient, RPCConnectionError, RPCError, RPCStopped
@@ -39,10 +40,10 @@ class NodeSource:
         self.refresh_interval_s = refresh_interval_s
         self._salt = os.urandom(EXTRANONCE_SIZE - 5)  # two miners paying to one address never share work
         self._submit_queue: queue.Queue = queue.Queue()
-        self._miner: "Miner | None" = None
+        self._miner: Miner | None = None
 
     # ------------------------------------------------------------------ JobSource
-    def loops(self, miner: "Miner") -> list[tuple[str, Callable[[], None]]]:
+    def loops(self, miner: Miner) -> list[tuple[str, Callable[[], None]]]:
         self._miner = miner
         return [("templates", self._template_loop), ("submit", self._submit_loop)]
 
@@ -53,31 +54,37 @@ class NodeSource:
     def submit(self, job: BlockJob, nonce: int, worker: int) -> None:
         self._submit_queue.put((job, nonce, worker))
 
+    @property
+    def _bound(self) -> Miner:
+        """The Miner whose threads run this source's loops (set by `loops`, before any runs)."""
+        assert self._miner is not None, "NodeSource used before Miner.start() called loops()"
+        return self._miner
+
     # ------------------------------------------------------------------ RPC
     def _rpc(self, method: str, *params, timeout_s: float | None = None):
         """An RPC that retries with back-off on connection loss; raises RPCStopped on stop."""
-        result = self.rpc.call_retrying(method, *params, stop=self._miner.stopping, on_retry=self._report_retry,
+        result = self.rpc.call_retrying(method, *params, stop=self._bound.stopping, on_retry=self._report_retry,
                                         timeout_s=timeout_s)
-        self._miner.set_connected(True)
+        self._bound.set_connected(True)
         return result
 
     def _report_retry(self, error: RPCError, delay_s: float) -> None:
-        if self._miner.stopping.is_set():
+        if self._bound.stopping.is_set():
             return
-        self._miner.set_connected(False, f"{error}", delay_s)
+        self._bound.set_connected(False, f"{error}", delay_s)
 
     def _publish(self, raw: dict, reason: str) -> bool:
         """Make `raw` the current template unless it changes nothing; True if it did."""
-        return self._miner.publish(BlockTemplate.from_rpc(raw), reason)
+        return self._bound.publish(BlockTemplate.from_rpc(raw), reason)
 
     # ------------------------------------------------------------------ templates
     def _template_loop(self) -> None:
-        miner = self._miner
+        miner = self._bound
         use_longpoll = self.longpoll
         last_refresh_s = time.monotonic()
         while not miner.stopping.is_set():
             try:
-                template = miner.work
+                template = cast(BlockTemplate | None, miner.work)  # this source publishes BlockTemplates only
                 if template is None:
                     self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "start")
                     last_refresh_s = time.monotonic()
@@ -95,10 +102,10 @@ class NodeSource:
                         log.info("longpoll not usable (%s); polling instead", exc)
                         use_longpoll = False
                         continue
-                    if not miner.stopping.is_set() and not self._publish(raw, "refresh"):
-                        # a node that answers longpolls at once with nothing new must not be hammered
-                        if miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s))):
-                            return
+                    # a node that answers longpolls at once with nothing new must not be hammered
+                    if (not miner.stopping.is_set() and not self._publish(raw, "refresh")
+                            and miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s)))):
+                        return
                 else:
                     if miner.stopping.wait(self.poll_interval_s):
                         return
@@ -116,7 +123,7 @@ class NodeSource:
 
     # ------------------------------------------------------------------ submission
     def _submit_loop(self) -> None:
-        miner = self._miner
+        miner = self._bound
         while not miner.stopping.is_set():
             try:
                 job, nonce, worker = self._submit_queue.get(timeout=0.1)

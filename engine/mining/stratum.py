@@ -80,7 +80,7 @@ class Notify:
     clean: bool
 
     @classmethod
-    def from_params(cls, params) -> "Notify":
+    def from_params(cls, params) -> Notify:
         if not isinstance(params, list) or len(params) < 9:
             raise ValueError("mining.notify needs 9 params")
         job_id, prevhash, coinb1, coinb2, branch, version, bits, ntime, clean = params[:9]

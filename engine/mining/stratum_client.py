@@ -18,8 +18,9 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from engine.mining.events import BlockFound, PoolMessage, ShareResult
@@ -27,6 +28,9 @@ from engine.mining.jobs import HeaderWork
 from engine.mining.stratum import Notify
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import bits_to_target, target_for_difficulty
+
+if TYPE_CHECKING:
+    from engine.mining.miner import Miner
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +124,7 @@ class StratumSource:
         self.reasons: dict[str, int] = {}
 
     # ------------------------------------------------------------------ JobSource
-    def loops(self, miner) -> list[tuple[str, Callable[[], None]]]:
+    def loops(self, miner: Miner) -> list[tuple[str, Callable[[], None]]]:
         return [("templates", lambda: self.run(miner))]
 
     def make_job(self, work: StratumWork, worker: int, n: int) -> StratumJob:
@@ -146,9 +150,9 @@ class StratumSource:
             self._miner.emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
 
     # ------------------------------------------------------------------ connection thread
-    _miner = None
+    _miner: Miner | None = None
 
-    def run(self, miner) -> None:
+    def run(self, miner: Miner) -> None:
         self._miner = miner
         delay_s = 0.5
         while not miner.stopping.is_set():
@@ -198,11 +202,13 @@ class StratumSource:
             except OSError:  # the reader notices and reconnects
                 pass
 
-    def _read_loop(self, miner) -> None:
+    def _read_loop(self, miner: Miner) -> None:
+        sock = self._sock
+        assert sock is not None  # _connect just set it; only this thread (run) closes it
         while not miner.stopping.is_set():
             try:
-                chunk = self._sock.recv(65536)
-            except socket.timeout:
+                chunk = sock.recv(65536)
+            except TimeoutError:
                 continue
             if not chunk:
                 return
@@ -215,11 +221,11 @@ class StratumSource:
                 if line.strip():
                     self._handle(miner, json.loads(line))
 
-    def _handle(self, miner, message: dict) -> None:
+    def _handle(self, miner: Miner, message: dict) -> None:
         method, msg_id = message.get("method"), message.get("id")
         if method == "mining.notify":
-            self._notify = Notify.from_params(message.get("params"))
-            self._publish(miner, "new tip" if self._notify.clean else "new job")
+            notify = self._notify = Notify.from_params(message.get("params"))
+            self._publish(miner, notify, "new tip" if notify.clean else "new job")
         elif method == "mining.set_difficulty":
             value = (message.get("params") or [None])[0]
             if isinstance(value, (int, float)) and value > 0:
@@ -242,16 +248,16 @@ class StratumSource:
             sent_s, job_id, difficulty = self._pending.pop(msg_id)
             accepted = message.get("result") is True
             error = message.get("error")
-            reason = None if accepted else (error[1] if isinstance(error, list) and len(error) > 1 else str(error))
+            reason: str | None = None
             if accepted:
                 self.accepted += 1
             else:
+                reason = error[1] if isinstance(error, list) and len(error) > 1 else str(error)
                 self.rejected += 1
                 self.reasons[reason] = self.reasons.get(reason, 0) + 1
             miner.emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
 
-    def _publish(self, miner, reason: str) -> None:
-        notify = self._notify
+    def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
         work = StratumWork(notify, self._extranonce1, self._extranonce2_size, self._difficulty,
                            height_from_coinb1(notify.coinb1))
         miner.publish(work, reason, force=True)

@@ -38,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT
-    from engine.primitives.script import script_for_address
     from engine.pool import server
+    from engine.primitives.script import script_for_address
     from engine.rpc import RPCClient
 
     def fail(message: str) -> int:
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
             say(f"block {event.height} {event.block_hash} {event.status}{reason} by {event.worker}"
                 f" t={event.answered_s:.6f}")
         elif isinstance(event, server.PoolNode):
-            say(("node reachable again" if event.ok else f"node unreachable: {event.message}; workers told"))
+            say("node reachable again" if event.ok else f"node unreachable: {event.message}; workers told")
         elif isinstance(event, server.PoolWork) and event.clean:
             say(f"new work: height {event.height} sent to {event.clients} client(s) t={event.sent_s:.6f}")
 

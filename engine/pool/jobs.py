@@ -46,13 +46,13 @@ class PoolJob:
     submitted: set = field(default_factory=set, repr=False)
 
     @classmethod
-    def from_template(cls, template: BlockTemplate, payout_script: bytes) -> "PoolJob":
+    def from_template(cls, template: BlockTemplate, payout_script: bytes) -> PoolJob:
         coinb1, coinb2 = split_coinbase(template, payout_script)
         branch = tuple(merkle_branch([t.txid for t in template.transactions]))
         return cls(f"{next(_job_ids):x}", template, payout_script, coinb1, coinb2, branch,
                    template.header_time(), time.monotonic())
 
-    def clone(self) -> "PoolJob":
+    def clone(self) -> PoolJob:
         """The same work under a new id (sent with a new difficulty: the id says which applies).
         It shares the original's submitted set: one header sent under both ids is a duplicate."""
         return dataclasses.replace(self, job_id=f"{next(_job_ids):x}")

@@ -22,13 +22,13 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
+from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
 from engine.pool.jobs import PoolJob, ShareRefused, block_hex
 from engine.pool.stats import PoolStats
-from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import difficulty_for_target, target_for_difficulty
 from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
@@ -85,7 +85,7 @@ class PoolWork:
 
 
 class Session:
-    def __init__(self, pool: "Pool", writer: asyncio.StreamWriter, extranonce1: bytes):
+    def __init__(self, pool: Pool, writer: asyncio.StreamWriter, extranonce1: bytes):
         self.pool, self.writer, self.extranonce1 = pool, writer, extranonce1
         self.peer = writer.get_extra_info("peername")
         self.subscribed = False
@@ -172,7 +172,7 @@ class Pool:
         self._refresh_now = threading.Event()
 
     # ------------------------------------------------------------------ life cycle
-    def start(self) -> "Pool":
+    def start(self) -> Pool:
         # A full collection walks every object the process holds (numba, numpy, Qt in the
         # window): 90-145 ms measured with the loop stalled, about once a minute under load.
         # What is alive now (imports, the window) is moved out of the collector's sight, so
@@ -201,7 +201,7 @@ class Pool:
                                                   limit=MAX_LINE_BYTES, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
-        self._housekeeper = self._loop.create_task(self._housekeeping())
+        self._housekeeper = self._started_loop.create_task(self._housekeeping())
 
     def stop(self) -> None:
         self._stop.set()
@@ -273,10 +273,17 @@ class Pool:
                 self._refresh_now.wait(self.poll_interval_s)
                 self._refresh_now.clear()
 
+    @property
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop start() made (the template thread and the sessions run only after it)."""
+        assert self._loop is not None, "the pool was never started"
+        return self._loop
+
     def _call_soon(self, callback, *args) -> None:
-        if not self._loop.is_closed():
+        loop = self._started_loop
+        if not loop.is_closed():
             try:
-                self._loop.call_soon_threadsafe(callback, *args)
+                loop.call_soon_threadsafe(callback, *args)
             except RuntimeError:  # the loop closed meanwhile
                 pass
 
@@ -286,7 +293,7 @@ class Pool:
             self.stats.node_ok = True
             self._emit(PoolNode(True, "node reachable again"))
         clean = current is None or current.template.previous_block_hash != template.previous_block_hash
-        if not clean and current.template.transactions == template.transactions \
+        if not clean and current is not None and current.template.transactions == template.transactions \
                 and time.monotonic() - current.created_s < REFRESH_S:
             return
         job = PoolJob.from_template(template, self.payout_script)
@@ -490,7 +497,7 @@ class Pool:
     def _configure(self, session: Session, msg_id, params) -> None:
         extensions = params[0] if params and isinstance(params[0], list) else []
         options = params[1] if len(params) > 1 and isinstance(params[1], dict) else {}
-        result = {}
+        result: dict[str, bool | str] = {}
         for extension in extensions:
             if extension == "version-rolling":  # BIP310
                 try:
@@ -541,8 +548,8 @@ class Pool:
         session.reply(msg_id, True)
         if value <= job.template.target:
             extranonce2 = bytes.fromhex(params[2])
-            self._loop.run_in_executor(self._submitter, self._submit_block, name, job, session.extranonce1,
-                                       extranonce2, header)
+            self._started_loop.run_in_executor(self._submitter, self._submit_block, name, job, session.extranonce1,
+                                               extranonce2, header)
         self._vardiff(session, time.monotonic())
 
     _METHODS = {

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 HASHES_PER_DIFF1 = 2 ** 32
@@ -98,7 +99,7 @@ class _Worker:
         self.windows = tuple(_Window(span_s) for span_s in WINDOWS_S)
         self.accepted = self.rejected = self.stale = self.blocks = 0
         self.work = 0.0
-        self.reasons: Counter = Counter()
+        self.reasons: Counter[str] = Counter()
         self.difficulty = 0.0
 
     def rate_hs(self, now_s: float, window_s: float) -> float:
@@ -108,7 +109,7 @@ class _Worker:
         return float(window.units) * (HASHES_PER_DIFF1 / WORK_UNITS) / span_s
 
 
-def split_reward(reward_sat: int, work: dict) -> dict:
+def split_reward(reward_sat: int, work: dict[str, float]) -> dict[str, int]:
     """Split `reward_sat` in proportion to `work` (worker -> difficulty); remainders to the largest."""
     total = sum(work.values())
     if total <= 0:
@@ -116,18 +117,18 @@ def split_reward(reward_sat: int, work: dict) -> dict:
     paid = {name: int(reward_sat * w // total) for name, w in work.items()}
     rest = reward_sat - sum(paid.values())
     if rest and paid:
-        paid[max(work, key=work.get)] += rest
+        paid[max(work, key=work.__getitem__)] += rest
     return paid
 
 
 class PoolStats:
     """Thread-safe tallies; the pool's event loop writes, the window's timer reads snapshots."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._lock = threading.Lock()
         self._workers: dict[str, _Worker] = {}
-        self._round: Counter = Counter()        # worker -> difficulty since the last block
+        self._round: defaultdict[str, float] = defaultdict(float)  # worker -> difficulty since the last block
         self._recent: deque[tuple[str, float]] = deque()
         self._recent_units = 0  # their work in WORK_UNITS (exact)
         self.block_difficulty: float | None = None  # the pool sets it from each template
@@ -193,7 +194,8 @@ class PoolStats:
             if status == "accepted":
                 self._worker(finder).blocks += 1
                 proportional = split_reward(reward_sat, dict(self._round))
-                window, taken = PPLNS_FACTOR * block_difficulty, Counter()
+                window = PPLNS_FACTOR * block_difficulty
+                taken: defaultdict[str, float] = defaultdict(float)
                 total = 0.0
                 for name, difficulty in reversed(self._recent):
                     if total >= window:

@@ -3,8 +3,9 @@ regtest's values as defaults, and their reading from getblockchaininfo's `consen
 (our node's extension: a node without it is taken as Core's regtest)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 # kernel/chainparams.cpp CRegTestParams: powLimit 7fff...ff as nBits 0x207fffff expands it.
 REGTEST_POW_LIMIT = 0x7FFFFF << 232
@@ -36,7 +37,7 @@ class ConsensusParams:
         return self.target_spacing_s * self.retarget_interval
 
     @classmethod
-    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> "ConsensusParams":
+    def from_consensus(cls, consensus: Mapping[str, Any] | None) -> ConsensusParams:
         """From getblockchaininfo's `consensus` (our node's extension); Core's regtest when absent."""
         c = consensus or {}
         default = cls()

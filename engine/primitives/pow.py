@@ -2,7 +2,7 @@
 (pow.cpp CalculateNextWorkRequired / GetNextWorkRequired), lab chains included."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from engine.primitives.params import ConsensusParams
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bitcoin.core import CTransaction, b2lx
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.kernels import QUICK_KERNEL, NONCE_SPACE, chosen_kernel_name, get_kernel, job_params
+from engine.mining.kernels import NONCE_SPACE, QUICK_KERNEL, chosen_kernel_name, get_kernel, job_params
 from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
 from engine.primitives.params import ConsensusParams
 from engine.primitives.pow import next_work_required
@@ -66,10 +66,11 @@ class PrivateFork:
         self._lock = threading.Lock()
 
     @classmethod
-    def start(cls, rpc, payout_script: bytes) -> "PrivateFork":
+    def start(cls, rpc, payout_script: bytes) -> PrivateFork:
         info = rpc.call("getblockchaininfo")
         tip = rpc.call("getblockheader", info["bestblockhash"])
-        times, header = [], tip
+        times: list[int] = []
+        header = tip
         while len(times) < MEDIAN_TIME_SPAN:
             times.insert(0, header["time"])
             if "previousblockhash" not in header:

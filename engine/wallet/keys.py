@@ -43,7 +43,7 @@ class ExtKey:
     child_number: int = 0
 
     @classmethod
-    def from_seed(cls, seed: bytes) -> "ExtKey":
+    def from_seed(cls, seed: bytes) -> ExtKey:
         digest = hmac.new(b"Bitcoin seed", seed, hashlib.sha512).digest()
         return cls(digest[:32], digest[32:])
 
@@ -55,7 +55,7 @@ class ExtKey:
     def fingerprint(self) -> bytes:
         return hash160(self.pubkey)[:4]
 
-    def child(self, index: int) -> "ExtKey":
+    def child(self, index: int) -> ExtKey:
         """BIP32 CKDpriv."""
         if index & HARDENED:
             data = b"\x00" + self.secret + index.to_bytes(4, "big")
@@ -68,7 +68,7 @@ class ExtKey:
             raise ValueError(f"BIP32 child {index} is invalid")
         return ExtKey(key.to_bytes(32, "big"), digest[32:], self.depth + 1, self.fingerprint, index)
 
-    def derive(self, path: str) -> "ExtKey":
+    def derive(self, path: str) -> ExtKey:
         """`path` like "m/84h/1h/0h/0/5" ("'" or "h" for hardened)."""
         key = self
         for part in path.split("/")[1:] if path.startswith("m") else path.split("/"):
@@ -118,7 +118,7 @@ class Keychain:
         self._cache: dict[tuple[int, int], WalletKey] = {}
 
     @classmethod
-    def generate(cls, hrp: str = "bcrt") -> "Keychain":
+    def generate(cls, hrp: str = "bcrt") -> Keychain:
         """A new phrase from os.urandom (12 words, 128 bits of entropy)."""
         return cls(Mnemonic("english").to_mnemonic(os.urandom(16)), hrp)
 

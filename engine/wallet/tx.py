@@ -8,10 +8,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bitcoin.core import (CMutableTransaction, CMutableTxIn, COutPoint, CTransaction, CTxInWitness, CTxOut,
-                          CTxWitness, lx)
-from bitcoin.core.script import (OP_CHECKSIG, OP_DUP, OP_EQUALVERIFY, OP_HASH160, SIGHASH_ALL,
-                                  SIGVERSION_WITNESS_V0, CScript, CScriptWitness, SignatureHash)
+from bitcoin.core import (
+    CMutableTransaction,
+    CMutableTxIn,
+    COutPoint,
+    CTransaction,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+    lx,
+)
+from bitcoin.core.script import (
+    OP_CHECKSIG,
+    OP_DUP,
+    OP_EQUALVERIFY,
+    OP_HASH160,
+    SIGHASH_ALL,
+    SIGVERSION_WITNESS_V0,
+    CScript,
+    CScriptWitness,
+    SignatureHash,
+)
 
 from engine.wallet.keys import WalletKey
 

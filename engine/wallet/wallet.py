@@ -23,7 +23,7 @@ from engine.primitives.params import ConsensusParams
 from engine.primitives.script import script_for_address
 from engine.primitives.subsidy import COIN, block_subsidy_sat
 from engine.rpc import RPCError
-from engine.wallet.keys import Keychain, KeyFileError, create_key_file, mark_backup_shown, read_key_file
+from engine.wallet.keys import Keychain, KeyFileError, WalletKey, create_key_file, mark_backup_shown, read_key_file
 from engine.wallet.reasons import explain_rpc_error
 from engine.wallet.tx import Coin, SendError, format_btc, select_coins, sign_p2wpkh
 
@@ -103,7 +103,7 @@ class Wallet:
         self._state = self._load_state()
 
     @classmethod
-    def open(cls, folder: Path, hrp: str = "bcrt") -> "Wallet":
+    def open(cls, folder: Path, hrp: str = "bcrt") -> Wallet:
         """The wallet in `folder`, created (a new BIP39 phrase) if there is none yet."""
         folder = Path(folder)
         key_file = folder / KEY_FILE
@@ -143,7 +143,7 @@ class Wallet:
         mark_backup_shown(key_file)
         return self.keychain.phrase, self.keychain.descriptors()
 
-    def _keys(self) -> dict[bytes, object]:
+    def _keys(self) -> dict[bytes, WalletKey]:
         nxt = self._state["next"]
         return {k.script: k for branch in (0, 1)
                 for k in (self.keychain.key(branch, i) for i in range(max(nxt[branch], 1) + GAP_LIMIT))}
@@ -302,7 +302,7 @@ class Wallet:
             return -1  # neither in the mempool nor in the chain: double-spent, dropped or reorged out
         return int(found.get("confirmations", 0))
 
-    def _mark_used(self, key) -> bool:
+    def _mark_used(self, key: WalletKey) -> bool:
         branch, index = (int(p) for p in key.path.split("/")[-2:])
         if index + 1 > self._state["next"][branch]:
             self._state["next"][branch] = index + 1
@@ -316,9 +316,9 @@ class Wallet:
         if not address:
             raise SendError("Enter the address to pay.")
         lowered = address.lower()
-        if self.keychain.hrp == "bcrt" and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2"):
-            if not lowered.startswith("bcrt1") and address[:1] not in "mn2":
-                raise SendError(f"{address} is an address of another network; this lab chain uses bcrt1… addresses.")
+        if (self.keychain.hrp == "bcrt" and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2")
+                and not lowered.startswith("bcrt1") and address[:1] not in "mn2"):
+            raise SendError(f"{address} is an address of another network; this lab chain uses bcrt1… addresses.")
         try:
             return bytes(script_for_address(address))
         except ValueError as exc:

@@ -1,34 +1,36 @@
-"""The Economics tab: scenario picker, parameters, the site's view, the network's view and the
-decisions view, fed by `MainWindow.lab_state()` (see gui.economics.figures for the mapping).
+"""The Economics tab's panel: scenario picker, cards, the site's view, the network's view and the
+decisions view (the parameter form is form.py), fed the live lab's snapshot (gui.economics.figures
+maps it onto the world).
 
-The panel only displays `engine` figures; it never calls RPC or kernels and polls nothing. The
-controller feeds it `on_lab_state(state)`; the panel emits `values_changed(dict)` so the controller
-can price the AI runner's work with the scenario the class is looking at.
+The panel only displays `engine` figures; it never calls RPC or kernels and polls nothing. tab.py
+feeds it `on_lab_state(state)`; the panel emits `values_changed(dict)` (the controller prices the AI
+runner's work with the scenario the class is looking at) and `figures_changed`.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from engine.economy.lab_mapping import start_difficulty_of
-from engine.economy.scenario_params import PARAMETERS, check_parameter
 from engine.economy.scenarios import Scenario, ScenarioSet, load_scenarios
 from gui.economics.export import export_panel, figure_rows
-from gui.economics.figures import LabView, compute_figures, site_mw_of
-from gui.economics.text import GROUPS, MINUS, TIPS, compression_text, difficulty_text, money, parameter_label, signed_money
+from gui.economics.form import ParameterForm
+from gui.economics.figures import LabView, compute_figures
+from gui.economics.text import TIPS, difficulty_text, live_text
+from gui.formats import money, signed_money
 from gui.i18n import current_language, locale, num, tr
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
 from gui.economics.widgets import ParameterSpinBox
-from gui.qt import (QT_TRANSLATE_NOOP, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from gui.qt import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                     QSplitter, Qt, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
-from gui.theme import DARK, Theme, font_pt
-from gui.widgets import card_row
+from gui.window.tabs import Look, Tab
+from gui.window.theme import DARK, Theme, font_pt
+from gui.widgets.card import card_row
 
 DEFAULT_SCENARIO = "corsicana-split"  # a 1 GW site split between mining and AI: maps onto cores
 
 
-class EconomicsPanel(QWidget):
+class EconomicsPanel(ParameterForm, Tab, QWidget):
     """Scenario picker, editable parameters, and the figures: hashprice, revenue per kWh, the
     site's P&L split, the hashrate exodus and the cost of a 51% attack.
 
@@ -38,6 +40,7 @@ class EconomicsPanel(QWidget):
     """
 
     values_changed = Signal(dict)
+    figures_changed = Signal(object)  # the figures shown, after each recomputation
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -145,43 +148,7 @@ class EconomicsPanel(QWidget):
         for w in (heading, self.summary_label, self.explanation_label):
             s.addWidget(w)
         v.addWidget(story)
-
-        params = QFrame(objectName="card")
-        params.setToolTip(tr(TIPS["params"]))
-        p = QVBoxLayout(params)
-        p.setContentsMargins(14, 10, 14, 12)
-        p.setSpacing(6)
-        p.addWidget(QLabel(tr("Parameters"), objectName="cardTitle"))
-        self._refused_timer = QTimer(self, singleShot=True, interval=10_000, timeout=self.refused_label.hide)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(0, 1)
-        row = 0
-        placed = {n for _, names in GROUPS for n in names}
-        groups = list(GROUPS) + [(QT_TRANSLATE_NOOP("", "More"), tuple(n for n in PARAMETERS if n not in placed))]
-        for title, names in groups:
-            names = tuple(n for n in names if n in PARAMETERS)
-            if not names:
-                continue
-            group_label = QLabel(tr(title), objectName="econGroup")
-            grid.addWidget(group_label, row, 0, 1, 2)
-            row += 1
-            for name in names:
-                spec = PARAMETERS[name]
-                label = QLabel(parameter_label(name))
-                label.setWordWrap(True)
-                spin = ParameterSpinBox(name)
-                spin.setMinimumWidth(150)
-                spin.valueChanged.connect(lambda shown, n=name: self._on_edit(n, shown))
-                spin.refused.connect(self._show_refusal)
-                grid.addWidget(label, row, 0)
-                grid.addWidget(spin, row, 1)
-                self.spins[name] = spin
-                self.param_labels[name] = label
-                row += 1
-        p.addLayout(grid)
-        v.addWidget(params)
+        v.addWidget(self._build_parameters())
         v.addStretch(1)
         area = self._scroll(content)
         area.setMinimumWidth(300)
@@ -285,109 +252,9 @@ class EconomicsPanel(QWidget):
         self._refresh()
         self._emit_values()
 
-    def _fill_spins(self) -> None:
-        values = self.current_values()
-        for name, spin in self.spins.items():
-            spin.blockSignals(True)
-            spin.setValue(spin.display.to_shown(values[name]))
-            spin.blockSignals(False)
-        self._sync_slider(values["share_leaving"])
-        self._mark_edited()
-
-    def _mark_edited(self) -> None:
-        if self.scenario is None:
-            return
-        for name, label in self.param_labels.items():
-            edited = name in self.overrides
-            label.setProperty("edited", edited)
-            label.style().unpolish(label)
-            label.style().polish(label)
-            spec, spin = PARAMETERS[name], self.spins[name]
-            source = self.scenario.parameters[name].source
-            preset = spin.display.to_shown(self.scenario.parameters[name].value)
-            d = spin.display
-            tip = tr("{name}: allowed {range}.\nSource: {source}").format(
-                name=parameter_label(name), range=spin.range_text(), source=source)
-            if edited:
-                tip += "\n" + tr("You changed it; the preset says {value}.").format(
-                    value=f"{d.prefix}{num(preset, d.decimals)}{tr(d.suffix)}")
-            label.setToolTip(tip)
-            spin.setToolTip(tip)
-        self.reset_button.setEnabled(bool(self.overrides))
-
-    def current_values(self) -> dict[str, float]:
-        """The scenario's parameter values with the user's edits (empty without a scenario)."""
-        return self.scenario.values(self.overrides) if self.scenario else {}
-
-    def values(self) -> dict[str, float]:
-        """What `values_changed` carries: the current values plus `site_mw` for the lab mapping."""
-        values = self.current_values()
-        if values:
-            values["site_mw"] = site_mw_of(values)
-        return values
-
     @property
     def ai_mode(self) -> str:
         return self.scenario.ai_mode if self.scenario else "colocation"
-
-    # --- edits ----------------------------------------------------------------------------------
-    def _on_edit(self, name: str, shown: float) -> None:
-        if self.scenario is None:
-            return
-        spin = self.spins[name]
-        try:
-            value = check_parameter(name, spin.display.to_model(shown))
-        except ValueError:
-            self._show_refusal(spin.why_refused(spin.textFromValue(shown)))
-            spin.blockSignals(True)
-            spin.setValue(spin.display.to_shown(self.current_values()[name]))
-            spin.blockSignals(False)
-            return
-        previous = dict(self.overrides)
-        preset = self.scenario.parameters[name].value
-        if math.isclose(value, preset, rel_tol=1e-9, abs_tol=1e-15):
-            self.overrides.pop(name, None)
-        else:
-            self.overrides[name] = value
-        if not self._refresh():  # a combination the model rejects: undo it
-            self.overrides = previous
-            spin.blockSignals(True)
-            spin.setValue(spin.display.to_shown(self.current_values()[name]))
-            spin.blockSignals(False)
-            self._refresh()
-            return
-        self.refused_label.hide()
-        if name == "share_leaving":
-            self._sync_slider(value)
-        self._mark_edited()
-        self._emit_values()
-
-    def set_parameter(self, name: str, value: float) -> None:
-        """Set one parameter in model units, as if typed (refused with a message if out of range)."""
-        spin = self.spins[name]
-        try:
-            check_parameter(name, value)
-        except ValueError:
-            self._show_refusal(spin.why_refused(f"{spin.display.to_shown(value):g}"))
-            return
-        spin.setValue(spin.display.to_shown(value))
-
-    def _on_slider(self, percent: int) -> None:
-        self.exodus_value.setText(f"{percent}%")
-        spin = self.spins["share_leaving"]
-        if abs(spin.value() - percent) > 1e-9:
-            spin.setValue(percent)  # -> _on_edit
-
-    def _sync_slider(self, share: float) -> None:
-        self.exodus_slider.blockSignals(True)
-        self.exodus_slider.setValue(int(round(share * 100)))
-        self.exodus_slider.blockSignals(False)
-        self.exodus_value.setText(tr("{n}%").format(n=round(share * 100)))
-
-    def _show_refusal(self, message: str) -> None:
-        self.refused_label.setText(f"⚠  {message}")
-        self.refused_label.show()
-        self._refused_timer.start()
 
     def _show_message(self, message: str) -> None:
         self.live_label.setText(message)
@@ -447,6 +314,7 @@ class EconomicsPanel(QWidget):
             self._show_refusal(tr("The model cannot use these numbers: {error}").format(error=exc))
             return False
         self.figures = figures
+        self.figures_changed.emit(figures)
         self._show(figures)
         return True
 
@@ -499,47 +367,16 @@ class EconomicsPanel(QWidget):
         self._show_live()
 
     def _show_live(self) -> None:
-        lab, fig = self.lab, self.figures
-        if lab is None:
-            self.live_label.setText(tr("Preset figures: the lab has not reported yet. Once it runs, its chain "
-                                       "stands for the Bitcoin network and your site lives inside it."))
-            return
-        if not self.follow_box.isChecked():
-            self.live_label.setText(tr("Preset figures: following the lab is switched off."))
-            return
-        if fig is None or fig["lab"] is None:
-            return
-        chain, w, side = lab.chain, fig["world"], fig["lab"]
-        halvings = int(fig["lab_halvings"])
-        years = ", ".join(str(y) for y in side["halving_years_passed"])
-        low, high = side["luck_ratio_range"]
-        head = tr("● The lab chain is the network in miniature ({compression}). Height {height}: ").format(
-            compression=compression_text(chain.clock), height=num(chain.height))
-        if halvings:
-            head += tr("%n halving(s) so far (the {years} halving(s); subsidy {subsidy} BTC)", "", halvings).format(
-                years=years, subsidy=locale().toString(w['subsidy_btc'], "g", 6))
-        else:
-            head += tr("next halving ({year}) in %n block(s)", "", chain.blocks_to_next_halving).format(
-                year=side['next_halving_year'])
-        parts = [head, tr("difficulty ×{ratio} since the chain's start (luck alone: ×{low}–{high}, ±{sigma}% "
-                          "per retarget)").format(ratio=num(fig['lab_difficulty_ratio'], 2), low=num(low, 2),
-                                                  high=num(high, 2), sigma=num(side['luck_sigma'] * 100))]
-        who = (tr("everyone converting like us") if self.site_box.isChecked()
-               else tr("the rest of the industry; your site keeps its own split"))
-        split = tr("{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the "
-                   "world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%").format(
-            mining=lab.mining_slots, total=lab.total_cores, ai=lab.ai_slots, who=who, site=num(fig['site_mw']),
-            share=num(fig['site_share_of_world'] * 100, 1), mining_mw=num(w['mining_mw']), ai_mw=num(w['ai_mw']),
-            change=("+" if fig['site_difficulty_change'] >= 0 else "") + num(fig['site_difficulty_change'] * 100, 1)
-        ).replace("-", MINUS)
-        text = " · ".join(parts) + ".  " + split
-        if lab.ai_availability is not None and lab.ai_slots:
-            text += tr("; the AI hall's measured uptime {uptime}%").format(uptime=num(lab.ai_availability * 100, 3))
-        self.live_label.setText(text + ".")
+        text = live_text(self.lab, self.figures, self.follow_box.isChecked(), self.site_box.isChecked())
+        if text is not None:
+            self.live_label.setText(text)
 
     # --- appearance -------------------------------------------------------------------------------
+    def apply_theme(self, look: Look) -> None:
+        self.set_theme(look.theme, look.presenter)
+
     def set_theme(self, theme: Theme, presenter: bool) -> None:
-        """Colours and font sizes; the app's stylesheet (gui.theme.stylesheet) does the rest."""
+        """Colours and font sizes; the app's stylesheet (gui.window.theme.stylesheet) does the rest."""
         self.theme, self.presenter = theme, presenter
         base = font_pt(presenter)
         self.setStyleSheet(f"""

@@ -1,11 +1,13 @@
 """Words and number formats of the Economics tab: tooltips a teacher can read, parameter groups,
-how each parameter is shown in its spin box, and money/ratio/difficulty formatting."""
+how each parameter is shown in its spin box, and ratio/difficulty/time-compression words (money
+and the other quantities: gui/formats.py)."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
 from engine.economy.scenario_params import PARAMETERS
+from gui.formats import MINUS, difficulty_value
 from gui.i18n import locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
@@ -205,37 +207,6 @@ def display_for(name: str) -> Display:
     return DISPLAY.get(name) or Display(1, 3, "", f" {spec.unit}" if spec.unit else "", 1)
 
 
-# --- formatting -------------------------------------------------------------------------------
-MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
-
-
-def money(value: float, cents: bool = False) -> str:
-    """$1.35M, $160k, $35.10 (cents=True), with a true minus sign."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    sign = MINUS if value < 0 else ""
-    v = abs(value)
-    # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
-    after = _symbol_after()
-    for size, suffix in ((1e12, tr("T", "money: trillion")), (1e9, tr("B", "money: billion")),
-                         (1e6, tr("M", "money: million")), (1e4, tr("k", "money: thousand"))):
-        if v >= size * 0.9995:
-            amount = num(v / size, 0 if size == 1e4 else 2)
-            if size == 1e4:
-                amount, suffix = num(v / 1e3, 0), tr("k", "money: thousand")
-            return f"{sign}{amount}\u00a0{suffix}$" if after else f"{sign}${amount}{suffix}"
-    return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
-
-
-def _symbol_after() -> bool:
-    """Whether the locale writes the currency after the amount (French: 1 234 $)."""
-    return locale().toCurrencyString(1.0, "$").endswith("$")
-
-
-def signed_money(value: float) -> str:
-    return ("+" if value >= 0 else "") + money(value)
-
-
 def ratio_text(ratio: float | None) -> str:
     if ratio is None or not math.isfinite(ratio):
         return "–"
@@ -245,7 +216,7 @@ def ratio_text(ratio: float | None) -> str:
 
 
 def difficulty_text(difficulty: float) -> str:
-    return f"{num(difficulty / 1e12, 1)} T" if difficulty >= 1e11 else locale().toString(float(difficulty), "g", 4)
+    return f"{num(difficulty / 1e12, 1)} T" if difficulty >= 1e11 else difficulty_value(difficulty)
 
 
 def compression_text(clock) -> str:
@@ -257,6 +228,39 @@ def compression_text(clock) -> str:
         s=num(clock.block_spacing_s), retarget=retarget, blocks=num(clock.halving_interval_blocks), real=num(210000))
 
 
-def minutes_text(seconds: float) -> str:
-    return tr("{n} min").format(n=num(seconds / 60, 1))
-
+def live_text(lab, fig, following: bool, site_follows: bool) -> str | None:
+    """The live line above the figures: what the lab chain stands for now (None: leave it as it is)."""
+    if lab is None:
+        return tr("Preset figures: the lab has not reported yet. Once it runs, its chain "
+                  "stands for the Bitcoin network and your site lives inside it.")
+    if not following:
+        return tr("Preset figures: following the lab is switched off.")
+    if fig is None or fig["lab"] is None:
+        return None
+    chain, w, side = lab.chain, fig["world"], fig["lab"]
+    halvings = int(fig["lab_halvings"])
+    years = ", ".join(str(y) for y in side["halving_years_passed"])
+    low, high = side["luck_ratio_range"]
+    head = tr("● The lab chain is the network in miniature ({compression}). Height {height}: ").format(
+        compression=compression_text(chain.clock), height=num(chain.height))
+    if halvings:
+        head += tr("%n halving(s) so far (the {years} halving(s); subsidy {subsidy} BTC)", "", halvings).format(
+            years=years, subsidy=locale().toString(w['subsidy_btc'], "g", 6))
+    else:
+        head += tr("next halving ({year}) in %n block(s)", "", chain.blocks_to_next_halving).format(
+            year=side['next_halving_year'])
+    parts = [head, tr("difficulty ×{ratio} since the chain's start (luck alone: ×{low}–{high}, ±{sigma}% "
+                      "per retarget)").format(ratio=num(fig['lab_difficulty_ratio'], 2), low=num(low, 2),
+                                              high=num(high, 2), sigma=num(side['luck_sigma'] * 100))]
+    who = (tr("everyone converting like us") if site_follows
+           else tr("the rest of the industry; your site keeps its own split"))
+    split = tr("{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the "
+               "world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%").format(
+        mining=lab.mining_slots, total=lab.total_cores, ai=lab.ai_slots, who=who, site=num(fig['site_mw']),
+        share=num(fig['site_share_of_world'] * 100, 1), mining_mw=num(w['mining_mw']), ai_mw=num(w['ai_mw']),
+        change=("+" if fig['site_difficulty_change'] >= 0 else "") + num(fig['site_difficulty_change'] * 100, 1)
+    ).replace("-", MINUS)
+    text = " · ".join(parts) + ".  " + split
+    if lab.ai_availability is not None and lab.ai_slots:
+        text += tr("; the AI hall's measured uptime {uptime}%").format(uptime=num(lab.ai_availability * 100, 3))
+    return text + "."

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS
-from gui.charts import PALETTE, Chart
-from gui.economics.text import MINUS, TIPS, difficulty_text, minutes_text, money, ratio_text
+from gui.widgets.charts import PALETTE, Chart
+from gui.economics.text import TIPS, difficulty_text, ratio_text
+from gui.formats import MINUS, minutes_text, money
 from gui.economics.widgets import BarChart
 from gui.i18n import num, tr
 from gui.qt import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget,

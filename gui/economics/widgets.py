@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS, ParameterSpec
-from gui.charts import Chart
+from gui.widgets.charts import Chart
 from gui.economics.text import display_for, parameter_label
 from gui.i18n import num, tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
-from gui.theme import DARK, font_pt
+from gui.window.theme import DARK, font_pt
 
 # --- widgets ----------------------------------------------------------------------------------
 class ParameterSpinBox(QDoubleSpinBox):

@@ -9,15 +9,17 @@ import hmac
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth  # noqa: F401  (tests and tools make lines)
+from engine.primitives.rpcauth import make_rpcauth as make_rpcauth  # re-exported: tests/test_hostile.py imports it here
+from engine.primitives.rpcauth import parse_rpcauth
 
 log = logging.getLogger("regtest.rpc")
 
 COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
 # What a class login may call by default: the miner (engine/mining/miner.py: getblocktemplate,
-# submitblock, getbestblockhash) and the window's poller (gui/controller.py ChainPoller:
+# submitblock, getbestblockhash) and the window's poller (gui/chain/service.py ChainPoller:
 # getblockchaininfo, getnetworkhashps, uptime, getblockhash, getblockheader), plus cheap reads.
 # stop, generatetoaddress and getblock (large replies) stay with the cookie.
 MINING_WHITELIST = frozenset({
@@ -47,6 +49,7 @@ class _Login:
         if self.password is not None:
             return hmac.compare_digest(password, self.password)
         # httprpc.cpp CheckUserAuthorized: HMAC-SHA256 keyed with the salt, compared in constant time.
+        assert self.salt is not None and self.digest is not None  # an -rpcauth login has both
         return hmac.compare_digest(hmac.new(self.salt, password, hashlib.sha256).hexdigest(), self.digest)
 
 
@@ -59,7 +62,7 @@ class Auth:
     whitelists: dict[str, frozenset[str]] = field(default_factory=dict)
     failures_per_s: float = FAILED_LOGINS_PER_S
     burst: int = FAILED_LOGIN_BURST
-    clock: object = time.monotonic
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self):
         self._cookie_login = _Login(COOKIE_USER, password=self.cookie.encode())

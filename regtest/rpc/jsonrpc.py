@@ -7,8 +7,13 @@ import json
 import logging
 from http import HTTPStatus
 
-from engine.primitives.rpc_errors import (RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND,
-                                          RPC_MISC_ERROR, RPC_PARSE_ERROR)
+from engine.primitives.rpc_errors import (
+    RPC_INTERNAL_ERROR,
+    RPC_INVALID_REQUEST,
+    RPC_METHOD_NOT_FOUND,
+    RPC_MISC_ERROR,
+    RPC_PARSE_ERROR,
+)
 
 from .auth import COOKIE_USER, Auth
 from .errors import RPCError
@@ -44,7 +49,7 @@ class JSONRPC:
         self.dispatch = dispatch
         self._warn = warn
 
-    def handle_body(self, user: str, body: bytes | list) -> tuple[int, bytes, str]:
+    def handle_body(self, user: str, body: bytes | list[bytes]) -> tuple[int, bytes, str]:
         """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type).
         `body` may come as the last item of a list, which is emptied so the bytes die once parsed."""
         reply: dict | None

@@ -214,7 +214,7 @@ def test_a_miner_without_a_measured_choice_measures_then_mines_the_fastest(monke
 def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_cores(qapp, tmp_path, monkeypatch):
     """`_calibrate_then_launch` asks the one sizing measurement for the miner's core count and
     starts the node with that figure; progress reaches the banner, ending at 100%."""
-    from gui.controller import LabController
+    from gui.window.controller import LabController
     from gui.qt import QSettings
 
     asked = []

@@ -12,8 +12,10 @@ from tests.helpers.windows import attached_window
 from engine.rpc import RPCClient
 from engine.wallet.odds import attacker_success_probability, catch_up_probability
 from engine.wallet.wallet import Wallet
-from gui.attack_panel import AttackPanel, percent
-from gui.attack_service import AttackService, RaceStatus
+from gui.attack.tab import AttackPanel
+from gui.formats import percent
+from gui.attack.service import AttackService, RaceStatus
+from gui.window.tabs import LabState, TabContext
 
 from tests.helpers import ROOT
 SHOTS = ROOT / "screenshots"
@@ -35,12 +37,12 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
     controller, window = attached_window(tmp_path / "a", regtest_node)
     teacher = Wallet.open(tmp_path / "teacher")
     rpc = RPCClient(regtest_node.url, cookie_file=regtest_node.cookie_file)
-    panel = window.attack_panel
+    panel = window.tab("attack")
     try:
         regtest_node.rpc("generatetoaddress", 101, controller.wallet.wallet.mining_address)
         with qtbot.waitSignal(controller.node_ready, timeout=10_000):
             controller.start()
-        qtbot.waitUntil(lambda: window.wallet_tab.last_state and window.wallet_tab.last_state.confirmed_sat > 0,
+        qtbot.waitUntil(lambda: window.tab("wallet").last_state and window.tab("wallet").last_state.confirmed_sat > 0,
                         timeout=TIMEOUT_MS)
         window.tabs.setCurrentWidget(panel)
         panel.merchant.setText(teacher.receive_address())
@@ -86,17 +88,13 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
 
 def test_minority_odds_and_world_cost_shown_for_the_live_numbers(qapp, qtbot, tmp_path):
     """No node: a status with q = 0.3 is shown with odds.py's numbers and the 'usually fails' line."""
-    class Window:
-        info = {"consensus": {"pow_target_spacing": 5}}
-        economics = None
-        last_allocation = None
+    class controller:
+        total_cores = 4
+        wallet = None
+        miner = None
 
-        class controller:
-            total_cores = 4
-            wallet = None
-            miner = None
-
-    panel = AttackPanel(AttackService(Window.controller), Window())
+    lab = LabState(lambda: {"chain_info": {"consensus": {"pow_target_spacing": 5}}, "ai_slots": 0})
+    panel = AttackPanel(AttackService(controller), TabContext(controller, lab))
     qtbot.addWidget(panel)
     status = RaceStatus(fork_height=200, private_blocks=1, public_blocks=3, cores=2, attacker_hs=3e6,
                         honest_hs=7e6, network_hs_at_start=1e7, confirmations_wanted=2, payment_confirmations=2,

@@ -8,9 +8,9 @@ import pytest
 from engine.pool.server import Pool
 from engine.rpc import RPCClient
 from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
-from gui.controller import LabController
+from gui.window.controller import LabController
 from gui.qt import QSettings
-from gui.settings_dialog import SHARE_USER, NodeSettingsDialog
+from gui.window.settings_dialog import SHARE_USER, NodeSettingsDialog
 
 PASSWORD = "satoshi21"
 
@@ -54,11 +54,11 @@ def test_settings_dialog_keeps_only_a_salted_hash(qapp, tmp_path):
 def test_an_old_plaintext_class_password_is_converted(qapp, tmp_path):
     settings = settings_at(tmp_path, **{"node/share": True, "node/share_password": PASSWORD})
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)
-    line = controller.class_rpcauth()
+    line = controller.classroom.rpcauth()
     settings.sync()
     assert rpcauth_matches(line, PASSWORD)
     assert settings.value("node/share_password", "") == "" and PASSWORD not in (tmp_path / "settings.ini").read_text()
-    assert controller.class_rpcauth() == line  # stable once converted
+    assert controller.classroom.rpcauth() == line  # stable once converted
 
 
 def test_the_class_pool_checks_passwords_against_the_hash():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.pool.stats import PoolStats
-from gui.class_tab import ClassTab, JoinClassDialog
+from gui.classroom.tab import ClassTab, JoinClassDialog
 from gui.qt import QSettings
 
 
@@ -64,9 +64,9 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
     import socket
 
     from engine.primitives.rpcauth import make_rpcauth
-    from gui.class_tab import POOL_PORT
-    from gui.controller import LabController
-    from gui.settings_dialog import SHARE_USER
+    from gui.classroom.tab import POOL_PORT
+    from gui.window.controller import LabController
+    from gui.window.settings_dialog import SHARE_USER
     from tests.helpers.stratum_sim import SimMiner
 
     node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
@@ -84,9 +84,9 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
     except OSError:
         pass
     try:
-        with qtbot.waitSignal(controller.class_stats, timeout=5000) as first:
+        with qtbot.waitSignal(controller.classroom.stats, timeout=5000) as first:
             controller._connect(node.url, str(node.cookie_file), None, None)
-        pool = controller.pool
+        pool = controller.classroom.pool
         assert pool is not None and first.args[0].port == pool.port
         assert POOL_PORT < pool.port < POOL_PORT + 10 or pool.port > 1024
         assert f"Class pool open on port {pool.port}" in statuses
@@ -99,26 +99,26 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
 
         def alice_seen(snapshot) -> bool:
             return any(row.name == "alice" and row.connected and row.accepted == 1 for row in snapshot.workers)
-        qtbot.waitSignal(controller.class_stats, timeout=5000, check_params_cb=alice_seen).wait()
+        qtbot.waitSignal(controller.classroom.stats, timeout=5000, check_params_cb=alice_seen).wait()
         for sim in (wrong, student):
             sim.close()
         port = pool.port
         controller.shutdown()
-        assert controller.pool is None
+        assert controller.classroom.pool is None
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
     finally:
         blocker_sock.close()
-        if controller.pool is not None:
-            controller.pool.stop()
+        if controller.classroom.pool is not None:
+            controller.classroom.pool.stop()
 
 
 def test_a_node_not_shared_opens_no_pool(qtbot, tmp_path, node_factory, monkeypatch):
-    from gui.controller import LabController
+    from gui.window.controller import LabController
     node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)
     monkeypatch.setattr(controller, "_start_engine", lambda: None)
     controller._connect(node.url, str(node.cookie_file), None, None)
-    assert controller.pool is None
+    assert controller.classroom.pool is None
     controller.shutdown()

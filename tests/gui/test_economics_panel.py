@@ -14,9 +14,10 @@ from engine.economy import economics as econ
 from engine.ai.jobs import AIReport
 from engine.economy.report import scenario_report
 from engine.economy.scenarios import preset_dir
-from gui.economics_panel import EconomicsPanel, money
+from gui.economics.panel import EconomicsPanel
+from gui.formats import money
 from gui.qt import QImage, Qt
-from gui.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet
+from gui.window.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet
 
 from tests.helpers import ROOT
 SHOTS = ROOT / "screenshots"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gui.controller import LabController
-from gui.main_window import MainWindow
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QImage, QProcess, QSettings
 
 from tests.helpers import ROOT
@@ -37,12 +37,12 @@ def lab_window(qapp, tmp_path_factory):
 
 def test_blocks_appear_in_the_table(lab_window, qtbot):
     controller, window = lab_window
-    qtbot.waitUntil(lambda: window.table.rowCount() >= 3, timeout=TIMEOUT_MS)
-    assert window.rows[-1].height >= 2
+    qtbot.waitUntil(lambda: window.tab("chain").table.rowCount() >= 3, timeout=TIMEOUT_MS)
+    assert window.tab("chain").rows[-1].height >= 2
     assert window.blocks_accepted >= 1 or controller.miner.stats().blocks_accepted >= 1
     assert window.node_chip.text().startswith("● lab")
     window.tabs.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: window.hashrate_chart.series["total"][0].size >= 3, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.tab("chain").hashrate_chart.series["total"][0].size >= 3, timeout=TIMEOUT_MS)
     window.redraw()
     SHOTS.mkdir(exist_ok=True)
     assert window.grab().save(str(SHOTS / "chain.png"))
@@ -54,11 +54,11 @@ def test_moving_capacity_to_ai_changes_workers_and_hashrate(lab_window, qtbot):
     window.capacity_slider.setValue(1)
     qtbot.waitUntil(lambda: controller.miner.slots == total - 1, timeout=2000)
     qtbot.waitUntil(lambda: controller.ai.busy_workers == 1, timeout=2000)
-    points_before = window.hashrate_chart.series["total"][0].size
+    points_before = window.tab("chain").hashrate_chart.series["total"][0].size
     with qtbot.waitSignal(controller.ai_report, timeout=5000):
         pass
     qtbot.waitUntil(lambda: window.last_stats.active_workers <= total - 1, timeout=3000)
-    qtbot.waitUntil(lambda: window.hashrate_chart.series["total"][0].size > points_before, timeout=5000)
+    qtbot.waitUntil(lambda: window.tab("chain").hashrate_chart.series["total"][0].size > points_before, timeout=5000)
     assert window.ai_value.text().endswith("GFLOP/s") and not window.ai_value.text().startswith("0.0")
     assert "AI: 1 core" in window.ai_label.text()
     window.capacity_slider.setValue(0)
@@ -84,7 +84,7 @@ def test_export_writes_png_and_csv(lab_window, tmp_path):
         assert not QImage(str(p)).isNull() and QImage(str(p)).width() >= 800
     with open(tmp_path / "export" / "blocks.csv") as f:
         rows = list(csv.DictReader(f))
-    assert rows and int(rows[-1]["height"]) == window.rows[-1].height
+    assert rows and int(rows[-1]["height"]) == window.tab("chain").rows[-1].height
     assert all(len(r["hash"]) == 64 for r in rows)
     with open(tmp_path / "export" / "hashrate.csv") as f:
         assert len(list(csv.reader(f))) > 1
@@ -111,25 +111,25 @@ def test_node_crash_is_shown_and_restart_works(lab_window, qtbot):
     controller, window = lab_window
     with qtbot.waitSignal(controller.node_failed, timeout=10_000):
         controller.node.proc.kill()
-    assert window.banner.isVisible() and window.banner_button.isVisible()
-    assert "stopped unexpectedly" in window.banner_label.text()
+    assert window.banner.isVisible() and window.banner.button.isVisible()
+    assert "stopped unexpectedly" in window.banner.label.text()
     assert window.hashrate_value.text() == "stopped"
-    height_before = window.rows[-1].height
+    height_before = window.tab("chain").rows[-1].height
     found_before = window.blocks_accepted
     ai = controller.ai
     with qtbot.waitSignal(controller.node_ready, timeout=30_000):
-        window.banner_button.click()
-    qtbot.waitUntil(lambda: window.rows[-1].height > height_before, timeout=TIMEOUT_MS)
+        window.banner.button.click()
+    qtbot.waitUntil(lambda: window.tab("chain").rows[-1].height > height_before, timeout=TIMEOUT_MS)
     # The charts carry on cleanly: every height once, in order; the tallies carry on too.
     window.redraw()
-    for chart, series in ((window.chain.difficulty_chart, "difficulty"), (window.chain.interval_chart, "interval")):
+    for chart, series in ((window.tab("chain").difficulty_chart, "difficulty"), (window.tab("chain").interval_chart, "interval")):
         x, _ = chart.series[series][0].view()
         assert all(a < b for a, b in zip(x, x[1:])), series
-    assert [r.height for r in window.rows] == list(range(window.rows[0].height, window.rows[-1].height + 1))
+    assert [r.height for r in window.tab("chain").rows] == list(range(window.tab("chain").rows[0].height, window.tab("chain").rows[-1].height + 1))
     assert window.blocks_accepted >= found_before and controller.ai is ai
     # The Node tab shows each line the node wrote once, across the restart.
-    qtbot.waitUntil(lambda: f"height={height_before + 1} " in window.node_log.toPlainText(), timeout=10_000)
-    tips = [l for l in window.node_log.toPlainText().splitlines() if "UpdateTip" in l]
+    qtbot.waitUntil(lambda: f"height={height_before + 1} " in window.tab("node").node_log.toPlainText(), timeout=10_000)
+    tips = [l for l in window.tab("node").node_log.toPlainText().splitlines() if "UpdateTip" in l]
     assert len(tips) == len(set(tips)) >= height_before + 1
 
 
@@ -176,7 +176,7 @@ def test_rpc_port_in_use_is_shown_with_what_to_do(qapp, qtbot, tmp_path):
             with qtbot.waitSignal(controller.node_failed, timeout=30_000) as blocker:
                 controller.start()
             assert "Unable to bind RPC" in blocker.args[0] and "--rpcport" in blocker.args[0]
-            assert window.banner.isVisible() and "Unable to bind RPC" in window.banner_label.text()
+            assert window.banner.isVisible() and "Unable to bind RPC" in window.banner.label.text()
         finally:
             window.close()
 
@@ -200,7 +200,7 @@ def test_sharing_with_the_class_listens_with_a_password(qapp, qtbot, tmp_path):
         wrong = bitcoin.rpc.RawProxy(service_url=f"http://class:wrong@127.0.0.1:{port}")
         with pytest.raises(Exception):
             wrong.getblockcount()
-        qtbot.waitUntil(lambda: "Shared with the class" in window.node_details.text(), timeout=10_000)
-        assert f":{port}" in window.node_details.text()
+        qtbot.waitUntil(lambda: "Shared with the class" in window.tab("node").node_details.text(), timeout=10_000)
+        assert f":{port}" in window.tab("node").node_details.text()
     finally:
         window.close()

@@ -60,20 +60,20 @@ def french(qapp):
 
 
 def test_numbers_and_money_follow_the_language(french):
-    from gui.economics.text import money
+    from gui.formats import money, usd
     assert i18n.num(1234.5, 1) == "1\u202f234,5"
-    assert i18n.usd(1234.5, 1) == "1\u202f234,5\u00a0$"
+    assert usd(1234.5, 1) == "1\u202f234,5\u00a0$"
     assert money(1.35e6) == "1,35\u00a0M$"
     i18n.install("en")
-    assert (i18n.num(1234.5, 1), i18n.usd(1234.5, 1), money(1.35e6)) == ("1,234.5", "$1,234.5", "$1.35M")
+    assert (i18n.num(1234.5, 1), usd(1234.5, 1), money(1.35e6)) == ("1,234.5", "$1,234.5", "$1.35M")
     assert i18n.tr("%Ln block(s)", "", 1) == "1 block" and i18n.tr("%Ln block(s)", "", 1024) == "1,024 blocks"
 
 
 def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QSettings
-    from gui.settings_dialog import NodeSettingsDialog
+    from gui.window.settings_dialog import NodeSettingsDialog
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     window = MainWindow(controller)
@@ -91,7 +91,7 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
             words = english_words(text or "")
             if words:
                 found.append((where, sorted(words), text[:90]))
-    panel = window.economics
+    panel = window.tab("economics")
     for i in range(panel.picker.count()):  # every preset's read-aloud texts, not only the one shown
         panel.picker.setCurrentIndex(i)
         for label in (panel.summary_label, panel.explanation_label):

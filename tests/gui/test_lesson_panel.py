@@ -14,7 +14,8 @@ import pytest
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
 from engine.economy.economics import block_subsidy_btc
-from gui.controller import BlockRow, LabController
+from gui.chain.service import BlockRow
+from gui.window.controller import LabController
 from gui.qt import QSettings
 
 from tests.helpers import ROOT
@@ -42,7 +43,7 @@ def report(penalty):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     w = MainWindow(controller)
@@ -54,7 +55,7 @@ def window(qtbot, tmp_path):
 
 
 def test_the_lesson_follows_the_runs_events(window):
-    lesson, c = window.lesson, window.controller
+    lesson, c = window.tab("lesson"), window.controller
     assert any(window.tabs.tabText(i) == "Lesson" for i in range(window.tabs.count()))
     assert "1" in lesson.step_number.text() and lesson.step_title.text() == "A real Bitcoin chain on this computer"
     chain = rows(100, lambda h: 3 if h <= 49 else 9)
@@ -70,7 +71,7 @@ def test_the_lesson_follows_the_runs_events(window):
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
     assert any("halving at 48: 50 -> 25 BTC (in the real world: 2028)" in f for f in feed)
     assert any(f.startswith("after the exodus (cores moved to AI at 49)") for f in feed)
-    marks = [i for i in window.chain.difficulty_chart.plot_item.items if type(i).__name__ == "InfiniteLine"]
+    marks = [i for i in window.tab("chain").difficulty_chart.plot_item.items if type(i).__name__ == "InfiniteLine"]
     assert {round(m.value()) for m in marks} >= {48, 72, 96}
     assert lesson.sla_box.isHidden()
     c.ai_report.emit(report(0.0))
@@ -81,7 +82,7 @@ def test_the_lesson_follows_the_runs_events(window):
 
 
 def test_steps_by_hand_and_presenter(window):
-    lesson = window.lesson
+    lesson = window.tab("lesson")
     lesson.next_button.click()
     assert lesson.tracker.step.key == "retarget" and lesson.previous_button.isEnabled()
     lesson.previous_button.click()
@@ -92,7 +93,7 @@ def test_steps_by_hand_and_presenter(window):
 
 
 def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     own = tmp_path / "data" / "lab"
     own.mkdir(parents=True)
@@ -110,7 +111,7 @@ def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
     assert (own / "chainparams.json").exists()
     window = MainWindow(again)
     qtbot.addWidget(window)
-    assert window.lesson.leave_button.isVisibleTo(window.lesson)  # a way back to the user's own chain
+    assert window.tab("lesson").leave_button.isVisibleTo(window.tab("lesson"))  # a way back to the user's own chain
     again.leave_lesson()
     back = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     back._launch = launched.append
@@ -120,8 +121,8 @@ def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) is not installed")
 def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
-    from gui.worksheet import write_worksheet
-    lesson = window.lesson
+    from gui.lesson.worksheet import write_worksheet
+    lesson = window.tab("lesson")
     window.controller.blocks.emit(rows(60), False)
     out = write_worksheet(tmp_path / "w.pdf", lesson.tracker, lesson.values_source(), lesson.start_difficulty)
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
@@ -163,7 +164,7 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
     from tests.helpers.visible_text import english_words, visible_texts
 
     from gui import i18n
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
     assert i18n.install("fr") == "fr"
     try:
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
@@ -177,7 +178,7 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         controller.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
         controller.blocks.emit(chain[50:], False)
         controller.ai_report.emit(report(432.1))
-        lesson = window.lesson
+        lesson = window.tab("lesson")
         feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
         assert any("ajustement à 48" in f and "×1,74" in f for f in feed), feed
         assert any("division par deux à 48 : 50 -> 25 BTC (dans le monde réel : 2028)" in f for f in feed), feed

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from engine.mining.refusals import MiningRefused, refusal_message
-from gui.controller import LabController
-from gui.main_window import MainWindow
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QSettings
 
 
@@ -18,7 +18,7 @@ def test_mining_refused_shows_an_error_banner_with_the_reason(qapp, qtbot, tmp_p
             controller._on_miner_event(event)  # as the miner's submit thread delivers it
         assert signal.args == [event.message]
         qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=2000)
-        assert "unexpected-witness" in window.banner_label.text()
-        assert "mining has stopped" in window.banner_label.text()
+        assert "unexpected-witness" in window.banner.label.text()
+        assert "mining has stopped" in window.banner.label.text()
     finally:
         window.close()

@@ -12,10 +12,11 @@ import pytest
 from engine.capacity import Allocation
 from engine.mining.events import BlockResult, MinerStats
 from engine.rpc import RPCClient
-from gui.chain_tab import fmt_block_time
-from gui.charts import PALETTES
-from gui.controller import BlockRow, ChainPoller, LabController
-from gui.main_window import MainWindow
+from gui.chain.tab import fmt_block_time
+from gui.widgets.charts import PALETTES
+from gui.chain.service import BlockRow, ChainPoller
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QImage, QPointF, QRect, QSettings
 
 HALVING = 20
@@ -82,8 +83,8 @@ def test_step_charts_draw_each_value_from_the_height_where_it_takes_effect(qapp,
         difficulties = [chain[h][0] for h in range(1, tip + 1)]
         changes = sum(1 for a, b in zip(difficulties, difficulties[1:]) if a != b)
         assert changes >= 2 and tip >= HALVING + 1  # two retargets and a halving to get right
-        diff_path = plotted_path(window.chain.difficulty_chart, "difficulty")
-        reward_path = plotted_path(window.chain.reward_chart, "subsidy")
+        diff_path = plotted_path(window.tab("chain").difficulty_chart, "difficulty")
+        reward_path = plotted_path(window.tab("chain").reward_chart, "subsidy")
         for h in range(1, tip + 1):
             assert value_drawn_at(diff_path, h) == pytest.approx(chain[h][0], rel=1e-9), f"difficulty at {h}"
             assert value_drawn_at(reward_path, h) == pytest.approx(chain[h][1]), f"reward at {h}"
@@ -112,7 +113,7 @@ def test_exported_charts_show_the_chain_truth(qapp, qtbot, tmp_path, lab_chain_n
     try:
         feed(window, lab_chain_node)
         chain = truth(lab_chain_node)
-        chart = window.charts[chart_name]
+        chart = window.tab("chain").charts[chart_name]
         qtbot.wait(50)
         path = tmp_path / f"{chart_name}.png"
         width_px = 1600
@@ -141,7 +142,7 @@ def test_table_and_csv_dates_and_intervals(qapp, qtbot, tmp_path, lab_chain_node
     window = make_window(tmp_path)
     try:
         feed(window, lab_chain_node)
-        table = window.chain.table
+        table = window.tab("chain").table
         genesis_row = table.rowCount() - 1
         assert table.item(genesis_row, 0).text() == "0"
         assert table.item(genesis_row, 2).text().startswith("2011-02-02")  # regtest genesis, with its date
@@ -208,13 +209,13 @@ def test_chart_axes_have_titles_and_no_ticks_before_data(qapp, tmp_path):
     try:
         units = {"hashrate": ("seconds since start", "MH/s"), "block_interval": ("block height", "seconds"),
                  "difficulty": ("block height", "difficulty"), "block_reward": ("block height · red lines: halvings", "BTC")}
-        for name, chart in window.charts.items():
+        for name, chart in window.tab("chain").charts.items():
             bottom, left = (chart.plot_item.getAxis(a) for a in ("bottom", "left"))
             assert bottom.labelText == units[name][0] and left.labelText == units[name][1], name
             assert not bottom.style["showValues"] and not left.style["showValues"], name
         window.on_blocks([row(1, "aa" * 32), row(2, "bb" * 32)], False)
         window.redraw()
-        assert window.chain.difficulty_chart.plot_item.getAxis("left").style["showValues"]
+        assert window.tab("chain").difficulty_chart.plot_item.getAxis("left").style["showValues"]
     finally:
         window.close()
 
@@ -226,7 +227,7 @@ def colour_distance(a: str, b: str) -> int:
 def test_presenter_and_themes_keep_lines_readable(qapp, tmp_path):
     window = make_window(tmp_path)
     try:
-        chart = window.chain.hashrate_chart
+        chart = window.tab("chain").hashrate_chart
         pen = lambda name: chart.series[name][1].opts["pen"]  # noqa: E731
         normal_width = pen("total").widthF()
         assert normal_width > pen("core 1").widthF()  # the total stands out by width
@@ -264,7 +265,7 @@ def test_window_fits_the_screen_in_every_mode(qapp, qtbot, tmp_path, monkeypatch
         window.presenter_button.setChecked(False)
         qtbot.wait(50)
         assert window.width() <= width and window.height() <= height
-        for widget in (window.export_button, window.chain.reward_chart, window.throttle):
+        for widget in (window.export_button, window.tab("chain").reward_chart, window.throttle):
             corner = widget.mapTo(window, widget.rect().bottomRight())
             assert corner.x() <= window.width() and corner.y() <= window.height(), widget
     finally:
@@ -288,7 +289,7 @@ def test_banners_do_not_move_the_layout(qapp, qtbot, tmp_path, monkeypatch):
         window.on_node_failed("The node stopped unexpectedly (exit code 9).")
         qtbot.wait(50)
         assert [w.geometry() for w in (window.tabs, window.capacity_slider, window.hashrate_value)] == before
-        button = window.banner_button
+        button = window.banner.button
         assert button.isVisible()
         corner = button.mapTo(window, button.rect().bottomRight())
         assert 0 < corner.x() <= window.width() and 0 < corner.y() <= window.height()
@@ -307,17 +308,17 @@ def test_restarted_poller_does_not_draw_blocks_twice(qapp, tmp_path):
         window.on_blocks(first, False)
         window.on_blocks(first[5:] + [row(30, f"{30:064x}")], False)  # a new poller re-sends the recent ones
         window.redraw()
-        x, _ = window.chain.difficulty_chart.series["difficulty"][0].view()
+        x, _ = window.tab("chain").difficulty_chart.series["difficulty"][0].view()
         assert list(x) == sorted(x) and x[-1] == 30
-        ix, _ = window.chain.interval_chart.series["interval"][0].view()
+        ix, _ = window.tab("chain").interval_chart.series["interval"][0].view()
         assert len(ix) == len(set(ix)) == 29  # heights 2..30, each once
-        assert [r.height for r in window.rows] == list(range(31))
+        assert [r.height for r in window.tab("chain").rows] == list(range(31))
         window.on_node_ready("http://127.0.0.1:1")
         window.on_miner_stats(stats())
         window.on_node_failed("The node stopped unexpectedly")
         window.on_node_ready("http://127.0.0.1:1")
         window.on_miner_stats(stats())
-        _, y = window.chain.hashrate_chart.series["total"][0].view()
+        _, y = window.tab("chain").hashrate_chart.series["total"][0].view()
         assert any(math.isnan(v) for v in y)  # the outage is a gap, not a straight line
     finally:
         window.close()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.controller import LabController
-from gui.main_window import MainWindow
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
 from gui.qt import QSettings
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from types import ModuleType
 
 import numpy as np
 
@@ -173,6 +174,7 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
     with _locks[name]:  # one compile per kernel; Numba itself serialises compiles too
         kernel = _kernels.get(name)
         if kernel is None:
+            module: ModuleType
             if name == "scalar":
                 from engine.mining.kernels import scalar as module
             elif name == "shani":

@@ -19,9 +19,9 @@ import os
 import platform
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 log = logging.getLogger("engine.mining.kernels.choice")
 
@@ -236,8 +236,8 @@ def choose_kernel(threads: int | None = None, measure: MeasureFunction | None = 
             choice = cached_choice()
             if choice is not None:
                 return choice
-        elif forced_kernel_name():
-            return KernelChoice(forced_kernel_name(), "forced")
+        elif forced := forced_kernel_name():
+            return KernelChoice(forced, "forced")
         threads = max(1, threads or os.cpu_count() or 1)
         names = list(available_kernels())
         started_s = time.perf_counter()

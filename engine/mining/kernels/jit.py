@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numba
 from numba.core import config as numba_config
@@ -42,8 +42,8 @@ def _configure_cpu_features() -> None:
     """Let LLVM use 512-bit vectors where the CPU has AVX-512 (must run before any compile)."""
     if os.environ.get("NUMBA_CPU_FEATURES") or os.environ.get(PREFER_256_ENV) == "1":
         return
-    if numba_config.CPU_FEATURES is None and has_feature("avx512f"):
-        numba_config.CPU_FEATURES = host_cpu_features() + ",-prefer-256-bit"
+    if numba_config.CPU_FEATURES is None and has_feature("avx512f"):  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        numba_config.CPU_FEATURES = host_cpu_features() + ",-prefer-256-bit"  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 _configure_cpu_features()
@@ -51,7 +51,7 @@ _configure_cpu_features()
 
 def effective_cpu_features() -> str:
     """The feature string kernels are compiled with (what the cache is keyed on)."""
-    return numba_config.CPU_FEATURES or host_cpu_features()
+    return numba_config.CPU_FEATURES or host_cpu_features()  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 def vector_isa() -> str:
@@ -80,7 +80,7 @@ def cache_dir() -> Path:
     return path
 
 
-def kernel_jit(func: Callable) -> "numba.core.dispatcher.Dispatcher":
+def kernel_jit(func: Callable) -> numba.core.dispatcher.Dispatcher:
     """Wrap a scan function with the project's JIT options; compiles lazily, never at import."""
     return numba.njit(nogil=True, cache=True, error_model="numpy", boundscheck=False)(func)
 

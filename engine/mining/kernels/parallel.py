@@ -22,8 +22,9 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import wait as wait_for_connections
-from typing import Callable, Iterable
+from types import ModuleType
 
 from engine.mining.kernels import QUICK_COMPILING, Kernel, ProgressCallback, get_kernel, is_loaded
 
@@ -56,6 +57,7 @@ def max_child_processes() -> int:
 
 def _dispatcher(name: str):
     """The kernel's Numba dispatcher, imported but not compiled (generated source written first)."""
+    module: ModuleType
     if name == "scalar":
         from engine.mining.kernels import scalar as module
     elif name == "shani":
@@ -103,8 +105,8 @@ def _child_main(target: ChildTarget, name: str, settings: dict, conn) -> None:
 
         # The parent's values, not whatever this fresh interpreter derived: the cache key
         # includes the CPU features, and the files must land where the parent looks.
-        numba_config.CACHE_DIR = settings["numba_cache_dir"]
-        numba_config.CPU_FEATURES = settings["cpu_features"]
+        numba_config.CACHE_DIR = settings["numba_cache_dir"]  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        numba_config.CPU_FEATURES = settings["cpu_features"]  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
         conn.send(("ok", *target(name)))
     except BaseException as exc:  # report everything, even SystemExit, then exit
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -118,10 +120,10 @@ def _child_settings() -> dict:
     from engine.mining.kernels.jit import CACHE_ENV, cache_dir
 
     environ = {CACHE_ENV: str(cache_dir())}
-    if numba_config.CACHE_DIR:
-        environ["NUMBA_CACHE_DIR"] = numba_config.CACHE_DIR
-    return {"environ": environ, "numba_cache_dir": numba_config.CACHE_DIR,
-            "cpu_features": numba_config.CPU_FEATURES}
+    if numba_config.CACHE_DIR:  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        environ["NUMBA_CACHE_DIR"] = numba_config.CACHE_DIR  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+    return {"environ": environ, "numba_cache_dir": numba_config.CACHE_DIR,  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+            "cpu_features": numba_config.CPU_FEATURES}  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 # ----------------------------------------------------------------------------- the parent

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.mining.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
-    HEADER_PAD_WORD4, IV, K
+from engine.mining.kernels.common import (
+    DIGEST_LENGTH_BITS,
+    DIGEST_PAD_WORD8,
+    HEADER_LENGTH_BITS,
+    HEADER_PAD_WORD4,
+    IV,
+    K,
+)
 from engine.mining.kernels.jit import kernel_jit
 
 LANES = 1

@@ -14,8 +14,14 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from engine.mining.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
-    HEADER_PAD_WORD4, IV, K
+from engine.mining.kernels.common import (
+    DIGEST_LENGTH_BITS,
+    DIGEST_PAD_WORD8,
+    HEADER_LENGTH_BITS,
+    HEADER_PAD_WORD4,
+    IV,
+    K,
+)
 from engine.mining.kernels.jit import kernel_jit
 
 LANES = 4  # measured on Zen 4: 2 -> 28.5, 3 -> 34.5, 4 -> 35.7, 5 -> 35.6, 8 -> 24 MH/s (spills)

@@ -26,8 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from engine.mining.kernels.common import DIGEST_LENGTH_BITS, DIGEST_PAD_WORD8, HEADER_LENGTH_BITS, \
-    HEADER_PAD_WORD4, IV, K, MASK32
+from engine.mining.kernels.common import (
+    DIGEST_LENGTH_BITS,
+    DIGEST_PAD_WORD8,
+    HEADER_LENGTH_BITS,
+    HEADER_PAD_WORD4,
+    IV,
+    MASK32,
+    K,
+)
 from engine.mining.kernels.jit import cache_dir
 
 GENERATOR_VERSION = 1
@@ -75,7 +82,11 @@ class _Emitter:
     def rot_xor(self, x, r1: int, r2: int, r3: int | None = None, shift: int | None = None):
         if isinstance(x, _Const):
             v = _rotr_const(x.value, r1) ^ _rotr_const(x.value, r2)
-            v ^= _rotr_const(x.value, r3) if r3 is not None else x.value >> shift
+            if r3 is not None:
+                v ^= _rotr_const(x.value, r3)
+            else:
+                assert shift is not None  # sigma0/sigma1: two rotations and a shift
+                v ^= x.value >> shift
             return _Const(v)
         n = x.name
         parts = [f"((({n}) >> {r}) | (({n}) << {32 - r}))" for r in (r1, r2) + ((r3,) if r3 is not None else ())]
@@ -207,6 +218,7 @@ def load_module(lanes: int) -> ModuleType:
     module = sys.modules.get(name)
     if module is None:
         spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None  # a .py path always has a source loader
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)

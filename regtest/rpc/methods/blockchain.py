@@ -11,7 +11,8 @@ from engine.primitives.pow import difficulty_from_bits as difficulty
 from engine.primitives.rpc_errors import RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER
 from engine.primitives.subsidy import block_subsidy_sat
 from regtest.chain import BlockIndex
-from regtest.descriptors import DescriptorError, parse as parse_descriptor
+from regtest.descriptors import DescriptorError
+from regtest.descriptors import parse as parse_descriptor
 from regtest.tx_validation import MEMPOOL_HEIGHT
 
 from ..core_io import amount, script_json, tx_json

@@ -6,8 +6,13 @@ from typing import TYPE_CHECKING
 
 from bitcoin.core import CTransaction, b2lx
 
-from engine.primitives.rpc_errors import (RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER,
-                                          RPC_VERIFY_ALREADY_IN_UTXO_SET, RPC_VERIFY_ERROR, RPC_VERIFY_REJECTED)
+from engine.primitives.rpc_errors import (
+    RPC_INVALID_ADDRESS_OR_KEY,
+    RPC_INVALID_PARAMETER,
+    RPC_VERIFY_ALREADY_IN_UTXO_SET,
+    RPC_VERIFY_ERROR,
+    RPC_VERIFY_REJECTED,
+)
 from regtest.policy import vsize_of
 from regtest.tx_validation import TxInvalid, is_unspendable
 

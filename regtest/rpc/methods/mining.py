@@ -11,8 +11,13 @@ from bitcoin.core.script import CScriptWitness
 from engine.primitives.merkle import WITNESS_RESERVED_VALUE
 from engine.primitives.pow import bits_to_target
 from engine.primitives.pow import difficulty_from_bits as difficulty
-from engine.primitives.rpc_errors import (RPC_CLIENT_NOT_CONNECTED, RPC_DESERIALIZATION_ERROR,
-                                          RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RPC_TYPE_ERROR)
+from engine.primitives.rpc_errors import (
+    RPC_CLIENT_NOT_CONNECTED,
+    RPC_DESERIALIZATION_ERROR,
+    RPC_INVALID_ADDRESS_OR_KEY,
+    RPC_INVALID_PARAMETER,
+    RPC_TYPE_ERROR,
+)
 from engine.primitives.script import AddressError, decode_address
 from regtest.mining import block_template, generate_block, next_block_basics
 from regtest.tx_validation import Coin, verify_scripts
@@ -170,8 +175,9 @@ def _precheck_unlocked(node: RPCMethods, block: CBlock, check_pow: bool = True) 
             coins.setdefault((txid, n), Coin(out.nValue, bytes(out.scriptPubKey), 0, False))
     for tx in block.vtx[1:]:
         spent = [coins.get((i.prevout.hash, i.prevout.n)) for i in tx.vin]
-        if None not in spent:
-            verify_scripts(tx, spent, chain.script_cache)
+        known = [coin for coin in spent if coin is not None]
+        if len(known) == len(spent):
+            verify_scripts(tx, known, chain.script_cache)
 
 
 def _add_default_witness_nonce(block: CBlock) -> CBlock:

@@ -1,32 +1,33 @@
-"""The window's metric cards, its node chip and the Node tab's summary, drawn from one snapshot
-of what the window knows (chain info, miner stats, the core split, the AI report, the node's
-state), so no two figures on screen disagree. A mixin of MainWindow, which owns the labels."""
+"""The window's metric cards and its node chip, drawn from one snapshot of what the window knows
+(chain info, miner stats, the core split, the AI report, the node's state), so no two figures on
+screen disagree. A mixin of MainWindow, which owns the labels."""
 from __future__ import annotations
 
 import time
 
-from gui.i18n import integer, locale, num, tr, usd
+from engine.primitives.subsidy import COIN, subsidy_after_halvings_sat
+from gui.formats import blocks_text, btc_value, cores_text, difficulty_value, fmt_duration, mhs_text, usd
+from gui.i18n import integer, num, tr
 from gui.qt import QT_TRANSLATE_NOOP, Qt
 
+# What each card and the capacity control say to a teacher who hovers over them.
+TIPS = {
+    "hashrate": QT_TRANSLATE_NOOP("", "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
+                "Each hash is one lottery ticket for the next block."),
+    "blocks": QT_TRANSLATE_NOOP("", "Blocks this chain has. A new block comes when someone's hash is below the target."),
+    "difficulty": QT_TRANSLATE_NOOP("", "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
+                  "It is retuned every few blocks so that blocks keep coming at the target pace."),
+    "reward": QT_TRANSLATE_NOOP("", "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
+              "halving interval: on this lab chain every few minutes, on Bitcoin every four years."),
+    "ai": QT_TRANSLATE_NOOP("", "The cores given to AI run real matrix multiplications, like an AI model answering "
+          "requests. GFLOP/s is billions of calculations per second; the bill is what a site of "
+          "this size would earn for the same share of its power."),
+    "capacity": QT_TRANSLATE_NOOP("", "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
+                "hashrate; after the next retarget the difficulty follows."),
+    "throttle": QT_TRANSLATE_NOOP("", "How many of this computer's cores the lab may use at all, so a laptop stays cool."),
+}
+
 NODE_TIP = QT_TRANSLATE_NOOP("", "The node keeps the chain. It runs as its own process and speaks Bitcoin Core's JSON-RPC.")
-
-
-def blocks_text(n: int) -> str:
-    """'1 block', '2 blocks', '1,024 blocks' (French: '1 bloc', '1 024 blocs')."""
-    return tr("%Ln block(s)", "", n)
-
-
-def cores_text(n: int) -> str:
-    return tr("%Ln core(s)", "", n)
-
-
-def fmt_duration(seconds: float) -> str:
-    seconds = int(max(seconds, 0))
-    if seconds < 90:
-        return tr("{n} s").format(n=seconds)
-    if seconds < 5400:
-        return tr("{n} min").format(n=round(seconds / 60))
-    return tr("{h} h {m:02d} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 class LabCards:
@@ -62,35 +63,24 @@ class LabCards:
             self._set_chip(tr("● {chain} · height {height}").format(chain=info['chain'], height=integer(height))
                            + ("" if self.presenter else f" · {self.controller.url or ''}"))
         self.height_value.setText(integer(height))
-        tip_time = info.get("time") or (self.rows[-1].time if self.rows else None)
+        tip_time = info.get("time") or (self.chain.rows[-1].time if self.chain.rows else None)
         if stopped:
             self.height_caption.setText(tr("node stopped: no new blocks"))
         else:
             age = "" if tip_time is None else tr("last block {age} ago · ").format(
                 age=fmt_duration(time.time() - tip_time))
             self.height_caption.setText(age + tr("target every {n} s").format(n=spacing))
-        self.difficulty_value.setText(locale().toString(float(info['difficulty']), "g", 4))
+        self.difficulty_value.setText(difficulty_value(info['difficulty']))
         if consensus.get("pow_no_retargeting"):
             self.difficulty_caption.setText(tr("fixed on regtest (no retargeting)"))
         else:
             self.difficulty_caption.setText(tr("retarget in {blocks}").format(
                 blocks=blocks_text(retarget - height % retarget)))
-        subsidy = float(consensus.get("subsidy", 50 / 2 ** ((height + 1) // halving)))
-        self.reward_value.setText(f"{locale().toString(subsidy, 'g', 8)} BTC")
+        subsidy = subsidy_after_halvings_sat((height + 1) // halving) / COIN  # the next block's reward
+        self.reward_value.setText(f"{btc_value(subsidy)} BTC")
         blocks_left = halving - height % halving
         self.reward_caption.setText(tr("halving in {blocks}").format(blocks=blocks_text(blocks_left)) + (
             "" if self.presenter else f" · ≈ {fmt_duration(blocks_left * spacing)}"))
-        uptime = "–" if info.get("uptime") is None or stopped else fmt_duration(info["uptime"])
-        share = self.controller.class_address()
-        self.node_details.setText(
-            tr("<b>Chain</b> {chain} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> {url} &nbsp; "
-               "<b>Node up</b> {uptime}<br><b>Best block</b> {best}<br><b>Target spacing</b> {spacing} s "
-               "&nbsp; <b>Retarget every</b> {retarget} &nbsp; <b>Halving every</b> {halving} &nbsp; "
-               "<b>Network hashrate</b> {mhs} MH/s").format(
-                chain=info['chain'], height=integer(height), url=self.controller.url, uptime=uptime,
-                best=info['bestblockhash'], spacing=spacing, retarget=blocks_text(retarget),
-                halving=blocks_text(halving), mhs=num(float(info.get('networkhashps') or 0) / 1e6, 2))
-            + (tr("<br><b>Shared with the class:</b> {address}").format(address=share) if share else ""))
 
     def _refresh_hashrate_card(self) -> None:
         s, a = self.last_stats, self.last_allocation
@@ -114,7 +104,7 @@ class LabCards:
         mining = a.mining_slots if a else s.slots
         total = a.total_cores if a else self.controller.total_cores
         ai = tr(" · {n} on AI").format(n=a.ai_slots) if a and a.ai_slots else ""
-        self.hashrate_value.setText(f"{num(s.hashrate_hs / 1e6, 1)} MH/s")
+        self.hashrate_value.setText(mhs_text(s.hashrate_hs))
         self.hashrate_caption.setText(tr("{mining} of {total} mining").format(mining=mining, total=cores_text(total))
                                       + ai + f" · {found} · " + tr("kernel {name}").format(name=s.kernel or '…'))
 

@@ -10,7 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-TABS = ("chain", "economics", "node", "class", "lesson")
+from gui.window.tabs import TABS
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Run the lab offscreen on a fresh lesson chain and save the window.")
     p.add_argument("out", metavar="OUT.png", help="the PNG to write")
     p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the window (default en)")
-    p.add_argument("--tab", choices=TABS, default="chain", help="the tab shown (default chain)")
+    p.add_argument("--tab", choices=[entry.name for entry in TABS], default="chain", help="the tab shown (default chain)")
     p.add_argument("--size", default="1366x768", help="window size WIDTHxHEIGHT (default 1366x768)")
     p.add_argument("--after", type=float, default=60.0, metavar="SECONDS",
                    help="seconds the lab runs before the picture (default 60)")
@@ -63,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
     from gui import i18n
-    from gui.controller import LabController
-    from gui.main_window import MainWindow
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
     from gui.qt import QApplication, QSettings, QTimer
     app = QApplication.instance() or QApplication([sys.argv[0]])
     i18n.install(args.lang)
@@ -73,11 +74,7 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
     settings.setValue("ui/presenter", args.presenter)
     controller = LabController(datadir=tmp / "data", settings=settings, lab_hashrate_hs=args.lab_hashrate)
     window = MainWindow(controller)
-    names = {"chain": i18n.tr("Chain"), "economics": i18n.tr("Economics"), "node": i18n.tr("Node"),
-             "class": i18n.tr("Class"), "lesson": i18n.tr("Lesson")}
-    for i in range(window.tabs.count()):
-        if window.tabs.tabText(i) == names[args.tab]:
-            window.tabs.setCurrentIndex(i)
+    window.tabs.setCurrentIndex([entry.name for entry in TABS].index(args.tab))
     window.show()
     window.setMaximumSize(16_777_215, 16_777_215)  # offscreen's screen is small: the size asked wins
     window.resize(width, height)

@@ -10,22 +10,23 @@ from __future__ import annotations
 from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
 from gui.i18n import current_language, integer, tr
-from gui.lesson_text import event_note, ratio, sla_explanation, step_texts
+from gui.lesson.text import event_note, ratio, sla_explanation, step_texts
 from gui.qt import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                     QPushButton, QSizePolicy, QSplitter, Qt, QVBoxLayout, QWidget, pg)
+from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 FEED_LINES = 60
 MAX_CHART_MARKS = 40
 
 
-class LessonTab(QWidget):
+class LessonTab(Tab, QWidget):
     """Fed by `on_blocks`, `on_allocation`, `on_ai_report`, `on_chain_info`; shows `tracker`."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tracker = t.LessonTracker()
         self.start_difficulty: float | None = None
-        self.values_source = None  # a callable giving the scenario's values (the Economics tab's)
+        self.values_source = None  # a callable giving the scenario's values (the lab state's)
         self.presenter = False
         self._build()
         self.show_step()
@@ -185,7 +186,10 @@ class LessonTab(QWidget):
         self.show_step()
 
     def annotate(self, e) -> None:
-        """Hook for chart marks; install_lesson_tab points it at the difficulty chart."""
+        """Hook for chart marks; build() asks the lab state for a mark on the difficulty chart."""
+
+    def apply_theme(self, look: Look) -> None:
+        self.set_presenter(look.presenter)
 
     # --- presenter mode ------------------------------------------------------------------------
     def set_presenter(self, on: bool) -> None:
@@ -199,61 +203,54 @@ class LessonTab(QWidget):
         self.timeline.parentWidget().setVisible(not on)
 
 
-def install_lesson_tab(window) -> LessonTab:
-    """Add the Lesson tab to the main window and wire it to the window's controller."""
-    controller = window.controller
+def build(ctx: TabContext) -> LessonTab:
+    """The Lesson tab, wired to the controller; the scenario comes from the lab state, and its
+    marks go to the chain's difficulty chart through it."""
+    controller, lab = ctx.controller, ctx.lab
     tab = LessonTab()
-    window.add_tab(tab, tr("Lesson"))
     controller.chain_info.connect(tab.on_chain_info)
     controller.blocks.connect(tab.on_blocks)
     controller.allocation.connect(tab.on_allocation)
     controller.ai_report.connect(tab.on_ai_report)
-    if hasattr(window.economics, "values"):
-        tab.values_source = window.economics.values
+    tab.values_source = lambda: lab.scenario
     tab.previous_button.clicked.connect(tab.go_previous)
     tab.next_button.clicked.connect(tab.go_next)
-    window.presenter_button.toggled.connect(tab.set_presenter)
-    tab.set_presenter(window.presenter)
-    marks: list = []
-    chart = window.chain.difficulty_chart
+    marks = [0]
 
     def annotate(e) -> None:
-        if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or len(marks) >= MAX_CHART_MARKS:
+        if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or marks[0] >= MAX_CHART_MARKS:
             return
-        text = ratio(e.data["factor"]) if e.kind == t.RETARGET else tr("halving")
-        line = pg.InfiniteLine(pos=e.height, angle=90, pen=pg.mkPen("#e0a030" if e.kind == t.HALVING else "#888888",
-                                                                    width=1, style=Qt.PenStyle.DotLine),
-                               label=text, labelOpts={"position": 0.9 if e.kind == t.RETARGET else 0.75,
-                                                      "color": "#e0a030" if e.kind == t.HALVING else "#aaaaaa"})
-        chart.plot_item.addItem(line)
-        marks.append(line)
+        halving = e.kind == t.HALVING
+        lab.request_mark(ChartMark(e.height, tr("halving") if halving else ratio(e.data["factor"]),
+                                   colour="#e0a030" if halving else "#888888",
+                                   label_colour="#e0a030" if halving else "#aaaaaa",
+                                   position=0.75 if halving else 0.9))
+        marks[0] += 1
     tab.annotate = annotate
 
     def new_lesson() -> None:
-        answer = QMessageBox.question(window, tr("New lesson"), tr(
+        answer = QMessageBox.question(tab, tr("New lesson"), tr(
             "Start a fresh lesson chain? The lab restarts on a new chain in its own folder, sized to this "
             "computer first (about a minute). Your current chain is kept on disk."))
         if answer == QMessageBox.StandardButton.Yes:
             controller.new_lesson()
-            window.restart_requested = True
-            window.close()
+            ctx.restart()
 
     def worksheet() -> None:
-        from gui.worksheet import write_worksheet
-        path, _ = QFileDialog.getSaveFileName(window, tr("Save the worksheet"), tr("worksheet.pdf"), "PDF (*.pdf)")
+        from gui.lesson.worksheet import write_worksheet
+        path, _ = QFileDialog.getSaveFileName(tab, tr("Save the worksheet"), tr("worksheet.pdf"), "PDF (*.pdf)")
         if not path:
             return
         try:
             write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None,
                             tab.start_difficulty)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(window, tr("Worksheet not saved"), str(exc))
+            QMessageBox.warning(tab, tr("Worksheet not saved"), str(exc))
             return
-        window.statusBar().showMessage(tr("Worksheet saved to {path}").format(path=path), 8000)
+        ctx.show_status(tr("Worksheet saved to {path}").format(path=path), 8000)
     def leave() -> None:
         controller.leave_lesson()
-        window.restart_requested = True
-        window.close()
+        ctx.restart()
     tab.leave_button.setVisible(controller.lesson)
     tab.leave_button.clicked.connect(leave)
     tab.new_lesson_button.clicked.connect(new_lesson)

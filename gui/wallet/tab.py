@@ -8,18 +8,16 @@ import time
 import segno
 
 from engine.wallet.wallet import WalletState
+from gui.formats import btc_amount
 from gui.i18n import tr
 from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QApplication, QCheckBox, QColor, QDialog, QDialogButtonBox,
                     QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QImage, QLabel, QLineEdit,
                     QPixmap, QPlainTextEdit, QPushButton, QSplitter, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from gui.window.tabs import Tab, TabContext
 
 HISTORY_ROWS = 200  # newest first; a lab chain mines a block every 5 s
 QR_SCALE = 3
 
-
-
-def btc(sat: int) -> str:
-    return f"{sat / 1e8:.8f}"
 
 
 def qr_image(text: str, scale: int = QR_SCALE) -> QImage:
@@ -59,7 +57,7 @@ class BackupDialog(QDialog):
         self.resize(640, 260)
 
 
-class WalletTab(QWidget):
+class WalletTab(Tab, QWidget):
     COLUMNS = (QT_TRANSLATE_NOOP("", "When"), QT_TRANSLATE_NOOP("", "What"), QT_TRANSLATE_NOOP("", "Amount (BTC)"),
                QT_TRANSLATE_NOOP("", "Confirmations"), QT_TRANSLATE_NOOP("", "Fee (BTC)"),
                QT_TRANSLATE_NOOP("", "Address"))
@@ -154,8 +152,8 @@ class WalletTab(QWidget):
             "<b style='font-size:15pt'>{confirmed} BTC</b> confirmed ({coins} coins) &nbsp;·&nbsp; "
             "{unconfirmed} unconfirmed &nbsp;·&nbsp; {immature} immature &nbsp;·&nbsp; "
             "fees earned <b>{fees}</b> in {blocks} blocks mined").format(
-            confirmed=btc(state.confirmed_sat), coins=len(state.coins), unconfirmed=btc(state.unconfirmed_sat),
-            immature=btc(state.immature_sat), fees=btc(state.fees_earned_sat), blocks=state.blocks_mined))
+            confirmed=btc_amount(state.confirmed_sat), coins=len(state.coins), unconfirmed=btc_amount(state.unconfirmed_sat),
+            immature=btc_amount(state.immature_sat), fees=btc_amount(state.fees_earned_sat), blocks=state.blocks_mined))
         if self.address.text() != state.receive_address:
             self.address.setText(state.receive_address)
             self.qr.setPixmap(QPixmap.fromImage(qr_image(state.receive_address)))
@@ -173,8 +171,8 @@ class WalletTab(QWidget):
                 if e.fee_sat:
                     what += tr(" (+fees)")
             sign = "-" if e.kind == "sent" else "+"
-            cells = (time.strftime("%H:%M:%S", time.localtime(e.time)), what, sign + btc(e.amount_sat),
-                     confirmations_text(e.confirmations), btc(e.fee_sat) if e.fee_sat else "", e.address)
+            cells = (time.strftime("%H:%M:%S", time.localtime(e.time)), what, sign + btc_amount(e.amount_sat),
+                     confirmations_text(e.confirmations), btc_amount(e.fee_sat) if e.fee_sat else "", e.address)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(e.txid)
@@ -192,7 +190,7 @@ class WalletTab(QWidget):
         self.send_button.setEnabled(True)
         self.send_status.setStyleSheet("color: #27ae60")
         self.send_status.setText(tr("Sent {amount} BTC, fee {fee} BTC. Transaction {txid}").format(
-            amount=btc(payment.amount_sat), fee=btc(payment.fee_sat), txid=payment.txid))
+            amount=btc_amount(payment.amount_sat), fee=btc_amount(payment.fee_sat), txid=payment.txid))
         self.amount.clear()
 
     def on_failed(self, message: str) -> None:
@@ -208,8 +206,6 @@ class WalletTab(QWidget):
             self.backup_dialog.show()
 
 
-def install_wallet_tab(window) -> WalletTab:
-    """Add the Wallet tab to the main window, fed by its controller's wallet."""
-    tab = WalletTab(window.controller.wallet)
-    window.add_tab(tab, tr("Wallet"))
-    return tab
+def build(ctx: TabContext) -> WalletTab:
+    """The Wallet tab, fed by the controller's wallet service."""
+    return WalletTab(ctx.controller.wallet)

@@ -10,12 +10,14 @@ import csv
 import time
 from pathlib import Path
 
-from gui.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
-from gui.controller import BlockRow
-from gui.i18n import integer, locale, tr
+from gui.widgets.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
+from gui.chain.service import BlockRow
+from gui.formats import btc_value, difficulty_value, fmt_block_time
+from gui.i18n import integer, tr
 from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QGridLayout, QHeaderView, Qt,
                     QTableWidget, QTableWidgetItem,
                     QWidget, pg)
+from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 TABLE_ROWS = 200
 MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts keep every point)
@@ -33,18 +35,11 @@ TIPS = {
 }
 
 
-def fmt_block_time(unix_s: int, now_s: float | None = None) -> str:
-    """A block's time: the clock time for today's blocks, with the date for older ones (the
-    regtest genesis is from 2011)."""
-    local = time.localtime(unix_s)
-    today = time.localtime(time.time() if now_s is None else now_s)
-    if local[:3] == today[:3]:
-        return time.strftime("%H:%M:%S", local)
-    return time.strftime("%Y-%m-%d %H:%M", local)  # ISO dates read the same in every language
+class ChainTab(Tab, QWidget):
+    """Charts and table of the chain; fed by `add_blocks` and `add_hashrate` (the window's
+    slots), drawn by `redraw`."""
 
-
-class ChainTab(QWidget):
-    """Charts and table of the chain; fed by `add_blocks` and `add_hashrate`, drawn by `redraw`."""
+    scrolls = False  # the charts shrink to fit instead
 
     def __init__(self, total_cores: int, parent=None):
         super().__init__(parent)
@@ -198,7 +193,7 @@ class ChainTab(QWidget):
         for i, r in enumerate(recent):
             interval = "" if r.interval_s is None else f"{r.interval_s} s"
             values = [integer(r.height), f"{r.hash[:12]}…", fmt_block_time(r.time, now_s),
-                      locale().toString(r.difficulty, "g", 4), locale().toString(r.subsidy_btc, "g", 8), interval]
+                      difficulty_value(r.difficulty), btc_value(r.subsidy_btc), interval]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if j == 1:
@@ -211,6 +206,15 @@ class ChainTab(QWidget):
     def redraw(self) -> None:
         for chart in self.charts.values():
             chart.redraw()
+
+    def add_mark(self, mark: ChartMark) -> None:
+        """A labelled vertical line on the difficulty chart (the lesson's retargets and halvings)."""
+        line = pg.InfiniteLine(pos=mark.height, angle=90, pen=pg.mkPen(mark.colour, width=1, style=Qt.PenStyle.DotLine),
+                               label=mark.text, labelOpts={"position": mark.position, "color": mark.label_colour})
+        self.difficulty_chart.plot_item.addItem(line)
+
+    def apply_theme(self, look: Look) -> None:
+        self.set_theme(look.theme_name, look.theme.chart_bg, look.theme.text, look.font_pt, look.presenter)
 
     def set_theme(self, theme_name: str, background: str, foreground: str, font_pt: int,
                   presenter: bool) -> None:
@@ -252,3 +256,10 @@ class ChainTab(QWidget):
                 w.writerow([f"{x:.2f}", f"{total:.0f}", *[f"{v:.0f}" for v in per]])
         written.append(path)
         return written
+
+
+def build(ctx: TabContext) -> ChainTab:
+    """The Chain tab; it also draws the marks other tabs ask for on the lab state."""
+    tab = ChainTab(ctx.controller.total_cores)
+    ctx.lab.mark_requested.connect(tab.add_mark)
+    return tab

@@ -7,32 +7,27 @@ blocks (luck), who dropped or left, and each block's reward split proportionally
 """
 from __future__ import annotations
 
+from gui.formats import btc_short, hashrate_text
+from gui.classroom.service import POOL_PORT
 from gui.i18n import tr
 from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout,
                     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, Qt,
                     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from gui.window.tabs import Tab, TabContext
 
-SATS_PER_BTC = 100_000_000
-POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ClassTab", text)
 
 
-def format_hs(value: float) -> str:
-    for unit, scale in (("GH/s", 1e9), ("MH/s", 1e6), ("kH/s", 1e3)):
-        if value >= scale:
-            return f"{value / scale:.2f} {unit}"
-    return f"{value:.0f} H/s"
-
-
-def format_split(split: dict) -> str:
-    return ", ".join(f"{name} {sats / SATS_PER_BTC:.4f}" for name, sats in
+def split_text(split: dict) -> str:
+    """A block's reward split, largest part first: 'ada 0.2500, bob 0.0625'."""
+    return ", ".join(f"{name} {btc_short(sats)}" for name, sats in
                      sorted(split.items(), key=lambda item: -item[1])) or "—"
 
 
-class ClassTab(QWidget):
+class ClassTab(Tab, QWidget):
     WORKER_COLUMNS = (QT_TRANSLATE_NOOP("", "Student"), QT_TRANSLATE_NOOP("", "Status"), QT_TRANSLATE_NOOP("", "1 s"), QT_TRANSLATE_NOOP("", "10 s"), QT_TRANSLATE_NOOP("", "1 min"), QT_TRANSLATE_NOOP("", "Difficulty"), QT_TRANSLATE_NOOP("", "Accepted"), QT_TRANSLATE_NOOP("", "Rejected"),
                       QT_TRANSLATE_NOOP("", "Stale"), QT_TRANSLATE_NOOP("", "Blocks"), QT_TRANSLATE_NOOP("", "Share of work"), QT_TRANSLATE_NOOP("", "Share of blocks"))
     BLOCK_COLUMNS = (QT_TRANSLATE_NOOP("", "Height"), QT_TRANSLATE_NOOP("", "Found by"), QT_TRANSLATE_NOOP("", "Node said"), QT_TRANSLATE_NOOP("", "Reward (BTC)"), QT_TRANSLATE_NOOP("", "Proportional (BTC)"), QT_TRANSLATE_NOOP("", "PPLNS (BTC)"))
@@ -96,14 +91,14 @@ class ClassTab(QWidget):
         self.summary.setText(self.tr("Class pool on port {port}: {clients} connection(s), {workers} student(s), "
                                      "{rate} in the last minute, working on block {height}, {node}.").format(
             port=snapshot.port, clients=snapshot.clients, workers=len(snapshot.workers),
-            rate=format_hs(snapshot.total_hashrate_hs.get(60.0, 0.0)),
+            rate=hashrate_text(snapshot.total_hashrate_hs.get(60.0, 0.0), 2),
             height=snapshot.height if snapshot.height is not None else "—", node=node))
         statuses = {"mining": self.tr("mining"), "dropped": self.tr("dropped (AI?)"), "left": self.tr("left")}
         self.workers.setRowCount(len(snapshot.workers))
         for r, w in enumerate(snapshot.workers):
             refused = ", ".join(f"{reason} {n}" for reason, n in sorted(w.reasons.items()))
-            cells = (w.name, statuses.get(w.status, w.status), format_hs(w.hashrate_hs[1.0]),
-                     format_hs(w.hashrate_hs[10.0]), format_hs(w.hashrate_hs[60.0]), f"{w.difficulty:.3g}",
+            cells = (w.name, statuses.get(w.status, w.status), hashrate_text(w.hashrate_hs[1.0], 2),
+                     hashrate_text(w.hashrate_hs[10.0], 2), hashrate_text(w.hashrate_hs[60.0], 2), f"{w.difficulty:.3g}",
                      str(w.accepted), str(w.rejected), str(w.stale), str(w.blocks),
                      f"{w.work_share:.1%}", f"{w.block_share:.1%}")
             for c, text in enumerate(cells):
@@ -115,19 +110,18 @@ class ClassTab(QWidget):
         self.blocks.setRowCount(len(blocks))
         for r, b in enumerate(blocks):
             said = b.status + (f" ({b.reason})" if b.reason else "")
-            cells = (str(b.height), b.finder, said, f"{b.reward_sat / SATS_PER_BTC:.4f}",
-                     format_split(b.proportional), format_split(b.pplns))
+            cells = (str(b.height), b.finder, said, btc_short(b.reward_sat),
+                     split_text(b.proportional), split_text(b.pplns))
             for c, text in enumerate(cells):
                 self.blocks.setItem(r, c, QTableWidgetItem(text))
 
 
-def install_class_tab(window) -> ClassTab:
-    """Add the Class tab to the main window and wire it to the window's controller."""
-    controller = window.controller
+def build(ctx: TabContext) -> ClassTab:
+    """The Class tab, fed by the controller's class pool service."""
+    controller, classroom = ctx.controller, ctx.controller.classroom
     tab = ClassTab()
-    window.add_tab(tab, tr("Class"))
-    controller.class_stats.connect(tab.on_snapshot)
-    joined = controller.joined_class()
+    classroom.stats.connect(tab.on_snapshot)
+    joined = classroom.joined()
     tab.leave_button.setVisible(bool(joined))
     if joined:
         tab.summary.setText(tr("You mine in {name}'s class as '{me}' through the pool at {host}:{port}; "
@@ -135,14 +129,14 @@ def install_class_tab(window) -> ClassTab:
             name=joined["host"], me=joined["name"], host=joined["host"], port=joined["port"]))
 
     def join() -> None:
-        if JoinClassDialog(controller.settings, window).exec():
-            QMessageBox.information(window, tr("Class joined"),
+        if JoinClassDialog(controller.settings, tab).exec():
+            QMessageBox.information(tab, tr("Class joined"),
                                     tr("The lab mines in the class from its next start."))
 
     def leave() -> None:
         controller.settings.setValue("class/joined", False)
         controller.settings.setValue("node/mode", "embedded")
-        QMessageBox.information(window, tr("Class left"),
+        QMessageBox.information(tab, tr("Class left"),
                                 tr("The lab mines on its own chain again from its next start."))
     tab.join_button.clicked.connect(join)
     tab.leave_button.clicked.connect(leave)
@@ -187,7 +181,7 @@ class JoinClassDialog(QDialog):
         if not self.password.text():
             self.error.setText(self.tr("Type the class password the teacher gave"))
             return
-        from gui.settings_dialog import SHARE_USER
+        from gui.window.settings_dialog import SHARE_USER
         s = self.settings
         s.setValue("class/joined", True)
         s.setValue("class/host", host)

@@ -1,50 +1,34 @@
-"""The one controller: owns the node process, the miner, the AI runner and the capacity
-allocator, and turns their state into Qt signals. Widgets observe it and never call RPC or
-kernels themselves. Engine callbacks arrive on engine threads; emitting a signal from there
-queues the slot onto the GUI thread (Electrum's QtEventListener pattern).
-"""
+"""The one controller: owns the node process, the miner, the AI runner, the capacity allocator,
+the wallet service and the class pool's service (gui/classroom/service.py), and turns their state
+into Qt signals; the ChainPoller (gui/chain/service.py) reads the chain once a second. Widgets
+observe it and never call RPC or kernels themselves. Engine callbacks arrive on engine threads;
+emitting a signal from there queues the slot onto the GUI thread (Electrum's QtEventListener
+pattern)."""
 from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ai.jobs import AIJobRunner, ai_billing_for_lab, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
-from engine.economy.economics import block_subsidy_btc
 from engine.economy.lab_mapping import LabMapping
 from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress, MinerStats
 from engine.mining.miner import Miner
 from engine.mining.refusals import MiningRefused
 from engine.rpc import RPCClient, RPCError
-from engine.primitives.rpcauth import make_rpcauth
 from gui.i18n import tr
-from gui.node_process import BitcoindProcess, NodeProcess
+from gui.window.node_process import BitcoindProcess, NodeProcess
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
-from gui.settings_dialog import SHARE_USER
-from gui.wallet_service import WalletService
+from gui.wallet.service import WalletService
+from gui.chain.service import ChainPoller
+from gui.classroom.service import ClassroomService
 
 log = logging.getLogger(__name__)
 
-POLL_INTERVAL_S = 1.0
 LEASE_NOTICE_S = 30.0  # lab time for an AI lease to end after its cores are taken back
-RECENT_BLOCKS = 2000  # headers kept for the charts and the table
-
-
-@dataclass(frozen=True)
-class BlockRow:
-    """One block as the window shows it, read from its header."""
-    height: int
-    hash: str
-    time: int
-    bits: str
-    difficulty: float
-    subsidy_btc: float
-    interval_s: int | None  # seconds since the previous block
 
 
 class KernelProgressText:
@@ -82,67 +66,6 @@ def default_datadir() -> Path:
     return Path(location or Path.home() / ".mine2compute")
 
 
-class ChainPoller(threading.Thread):
-    """Polls the node once a second on its own thread with its own RPC proxy."""
-
-    def __init__(self, rpc: RPCClient, emit_info, emit_blocks, emit_error):
-        super().__init__(name="chain-poller", daemon=True)
-        self.rpc = rpc
-        self.emit_info, self.emit_blocks, self.emit_error = emit_info, emit_blocks, emit_error
-        self.stop_event = threading.Event()
-        self.known_height = -1
-        self.last_hash: str | None = None
-        self.prev_time: int | None = None
-
-    def run(self) -> None:
-        while not self.stop_event.is_set():
-            try:
-                self.poll_once()
-            except RPCError as exc:
-                self.emit_error(str(exc))
-            except Exception as exc:  # never let the poller die silently
-                log.exception("chain poll failed")
-                self.emit_error(str(exc))
-            self.stop_event.wait(POLL_INTERVAL_S)
-
-    def poll_once(self) -> None:
-        info = self.rpc.call("getblockchaininfo")
-        for key, method, args in (("networkhashps", "getnetworkhashps", (24,)), ("uptime", "uptime", ())):
-            try:
-                info[key] = self.rpc.call(method, *args)
-            except RPCError:  # an attached node may not have every method
-                info[key] = None
-        self.emit_info(info)
-        height, best = info["blocks"], info["bestblockhash"]
-        if best == self.last_hash:
-            return
-        halving = (info.get("consensus") or {}).get("subsidy_halving_interval", 150)
-        start = max(0, height - RECENT_BLOCKS + 1)
-        if self.known_height >= 0 and self.known_height < height:
-            # Only the new blocks, unless a reorg replaced what we showed.
-            header = self.rpc.call("getblockheader", self.rpc.call("getblockhash", self.known_height))
-            if header["hash"] == self.last_hash:
-                start = self.known_height + 1
-        rows = []
-        prev_time = None
-        if start > 0:
-            prev_time = self.rpc.call("getblockheader", self.rpc.call("getblockhash", start - 1))["time"]
-        block_hash = self.rpc.call("getblockhash", start)
-        for h in range(start, height + 1):
-            header = self.rpc.call("getblockheader", block_hash)
-            rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
-                                 float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
-                                 # block 1's interval would reach back to the 2011 genesis
-                                 header["time"] - prev_time if prev_time is not None and h > 1 else None))
-            prev_time = header["time"]
-            block_hash = header.get("nextblockhash")
-            if block_hash is None:
-                break
-        replaced = start <= self.known_height
-        self.known_height, self.last_hash = rows[-1].height if rows else height, best
-        self.emit_blocks(rows, replaced)
-
-
 class LabController(QObject):
     """Starts and stops everything; every slow step runs off the GUI thread."""
 
@@ -158,7 +81,6 @@ class LabController(QObject):
     allocation = Signal(object)  # Allocation after every capacity change
     problem = Signal(str)  # a passing problem (connection lost, retrying)
     node_log = Signal(str)  # each line the node process writes
-    class_stats = Signal(object)  # engine.pool.stats.PoolSnapshot every second while the class pool runs
     _launch_requested = Signal(tuple)
 
     def __init__(self, datadir: Path | None = None, settings: QSettings | None = None,
@@ -188,9 +110,9 @@ class LabController(QObject):
         self.scenario_values: dict | None = None
         saved = int(self.settings.value("ui/throttle", self.total_cores))
         self._throttle_cores = min(max(saved, 1), self.total_cores)  # remembered by the window
-        self._class_address: str | None = None
-        self.pool = None  # engine.pool.server.Pool while the node is shared with the class
-        self._pool_timer = QTimer(self, interval=1000, timeout=self._emit_class_stats)
+        self.classroom = ClassroomService(self.settings, parent=self)  # the class pool, the class joined
+        self.classroom.status.connect(self.status)
+        self.classroom.problem.connect(self.problem)
         self._ai_slots = 0
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
@@ -264,13 +186,13 @@ class LabController(QObject):
         if self.lesson:
             extra_args = (*extra_args, "--pace", "lesson")
         rpcauth = None
-        if self.sharing:
+        if self.classroom.sharing:
             # The class needs a fixed address: the chain's usual port unless one is set, and a
             # password login besides the cookie (the node refuses a LAN bind without one), given
             # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
             extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
-            rpcauth = self.class_rpcauth()
+            rpcauth = self.classroom.rpcauth()
         node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
         env = QProcessEnvironment.systemEnvironment()
         env.remove(RPCAUTH_ENV)  # never pass on a login this window did not choose
@@ -291,36 +213,6 @@ class LabController(QObject):
         """Back to the user's own chain from the next start (the lesson's chain stays on disk)."""
         self.settings.remove("lesson/datadir")
         self.settings.sync()
-
-    def class_rpcauth(self) -> str | None:
-        """The class login as Core's salted rpcauth line, the only form the settings keep: a
-        class password saved in clear by an older version is turned into one and removed."""
-        s = self.settings
-        password = s.value("node/share_password", "")
-        if password:
-            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
-            s.remove("node/share_password")
-        return s.value("node/share_rpcauth", "") or None
-
-    @property
-    def sharing(self) -> bool:
-        """Whether the embedded node listens on the network for the class."""
-        return (self.settings.value("node/mode", "embedded") == "embedded"
-                and bool(self.settings.value("node/share", False, type=bool)))
-
-    def class_address(self) -> str | None:
-        """What students type into their Node settings to attach, when sharing."""
-        return self._class_address if self.sharing else None
-
-    def _find_class_address(self, port: str) -> None:
-        """Runs on a thread: resolving this computer's name may wait on the network."""
-        host = socket.gethostname()
-        try:
-            address = socket.gethostbyname(host)
-        except OSError:
-            address = None
-        shown = host if not address or address.startswith("127.") else f"{address} ({host})"
-        self._class_address = f"http://{shown}:{port}  user '{SHARE_USER}' and the class password"
 
     def _launch(self, node: NodeProcess) -> None:
         if self._shutting_down:
@@ -346,50 +238,20 @@ class LabController(QObject):
         if self._shutting_down:  # a node that came up while the window was closing
             return
         self.url = url
-        if self.sharing:
+        if self.classroom.sharing:
             port = url.rsplit(":", 1)[1]
-            self._in_thread("class-address", lambda: self._find_class_address(port))
+            self._in_thread("class-address", lambda: self.classroom.find_address(port))
         self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
-        if self.sharing and self.pool is None:
-            self._start_pool(url, cookie)
+        if self.classroom.sharing and self.classroom.pool is None:
+            self.classroom.start_pool(url, cookie)
         self.node_ready.emit(url)
         self.status.emit(tr("Node ready at {url}").format(url=url))
         self.wallet.set_rpc(self.rpc)
         self._start_engine()
 
-    def _start_pool(self, url: str, cookie: str | None) -> None:
-        """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
-        from engine.pool.server import Pool
-        from gui.class_tab import POOL_PORT
-        rpcauth = self.class_rpcauth()
-        for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
-            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, rpcauth=rpcauth)
-            try:
-                self.pool = pool.start()
-                break
-            except OSError:
-                continue
-        else:
-            self.problem.emit(self.tr("The class pool could not open a port"))
-            return
-        self.status.emit(self.tr("Class pool open on port {port}").format(port=self.pool.port))
-        self._pool_timer.start()
-
-    def _emit_class_stats(self) -> None:
-        if self.pool is not None:
-            self.class_stats.emit(self.pool.stats.snapshot())
-
-    def joined_class(self) -> dict | None:
-        """The class this window mines in through the teacher's pool (Join a class), if any."""
-        s = self.settings
-        if not s.value("class/joined", False, type=bool) or s.value("node/mode", "embedded") != "attach":
-            return None
-        return {"host": s.value("class/host", ""), "port": int(s.value("class/pool_port", 3333)),
-                "name": s.value("class/name", ""), "password": s.value("class/password", "")}
-
     def _start_engine(self) -> None:
         source = None
-        joined = self.joined_class()
+        joined = self.classroom.joined()
         if joined:
             from engine.mining.stratum_client import StratumSource
             try:
@@ -504,10 +366,7 @@ class LabController(QObject):
 
     def _stop_engine(self) -> None:
         self._stop_mining()
-        self._pool_timer.stop()
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool = None
+        self.classroom.stop_pool()
         if self.ai:
             self.ai.close()
             self.ai = None

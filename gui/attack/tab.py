@@ -7,36 +7,22 @@ from __future__ import annotations
 
 from engine.economy.attack_cost import lab_attack_cost
 from engine.economy.lab_mapping import LabClock
-from gui.attack_service import AttackService, RaceStatus
-from gui.charts import PALETTES, Chart
-from gui.i18n import integer, num, tr, usd
+from gui.attack.service import AttackService, RaceStatus
+from gui.widgets.charts import Chart
+from gui.formats import btc_amount, cores_text, hashrate_text, percent, usd
+from gui.i18n import integer, num, tr
 from gui.qt import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                     QPushButton, QSpinBox, QSplitter, Qt, QVBoxLayout, QWidget)
-from gui.theme import PRESENTER_DARK, THEMES, font_pt
+from gui.window.tabs import Look, Tab, TabContext
 
 RED, GREEN = "#c0392b", "#27ae60"
 
 
-def rate_text(hs: float) -> str:
-    """Hashes per second with an SI prefix: 12.3 MH/s."""
-    for factor, unit in ((1e18, "EH/s"), (1e15, "PH/s"), (1e12, "TH/s"), (1e9, "GH/s"), (1e6, "MH/s"), (1e3, "kH/s")):
-        if hs >= factor:
-            return f"{num(hs / factor, 1)} {unit}"
-    return f"{num(hs, 0)} H/s"
-
-
-def cores_text(n: int) -> str:
-    return tr("%Ln core(s)", "", n)
-
-
-def percent(p: float) -> str:
-    return f"{num(100 * p, 2 if p < 0.1 else 1)} %"
-
-
-class AttackPanel(QWidget):
-    def __init__(self, service: AttackService, window, parent=None):
+class AttackPanel(Tab, QWidget):
+    def __init__(self, service: AttackService, ctx: TabContext, parent=None):
         super().__init__(parent)
-        self.service, self.window = service, window
+        self.service, self.lab = service, ctx.lab
+        self.total_cores = ctx.controller.total_cores
         self.shown: RaceStatus | None = None  # the status on screen now
         outer = QHBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -51,7 +37,7 @@ class AttackPanel(QWidget):
         self.confirmations = QSpinBox(minimum=0, maximum=20, value=2)
         self.confirmations.setToolTip(tr("How many blocks the merchant waits before handing over the goods "
                                          "(z in Nakamoto's formula). The branch is released only after that."))
-        cores = window.controller.total_cores
+        cores = self.total_cores
         self.cores = QSpinBox(minimum=1, maximum=cores, value=cores)
         self.cores.setToolTip(tr("This window's public mining pauses; these cores mine the private branch"))
         self.auto_release = QCheckBox(tr("Release as soon as it is longer"), checked=True)
@@ -129,7 +115,7 @@ class AttackPanel(QWidget):
         self.message.setStyleSheet("")
         self.message.setText(tr("Paid {amount} BTC to the merchant (transaction {txid}). Mining the private "
                                 "branch with the same coins sent back to you…").format(
-            amount=f"{payment.amount_sat / 1e8:.8f}", txid=payment.txid[:16] + "…"))
+            amount=btc_amount(payment.amount_sat), txid=payment.txid[:16] + "…"))
 
     def on_failed(self, message: str) -> None:
         self._set_running(self.service.running)
@@ -157,7 +143,7 @@ class AttackPanel(QWidget):
             "Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with "
             "<b>P = {p}</b>. From here ({deficit} blocks behind) the private branch gets ahead with "
             "<b>{catch_up}</b>. {verdict}").format(
-            q=percent(q), cores=cores_text(s.cores), attacker=rate_text(s.attacker_hs), honest=rate_text(s.honest_hs),
+            q=percent(q), cores=cores_text(s.cores), attacker=hashrate_text(s.attacker_hs), honest=hashrate_text(s.honest_hs),
             z=s.confirmations_wanted, p=percent(s.success_probability), deficit=max(0, -s.lead),
             catch_up=percent(s.catch_up_probability), verdict=verdict))
         self.cost.setText(self.cost_text(s))
@@ -182,36 +168,33 @@ class AttackPanel(QWidget):
         lab = tr("<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes: {q} of the chain's "
                  "hashrate (the chain did {network} by getnetworkhashps before the fork).").format(
             cores=cores_text(s.cores), seconds=num(s.elapsed_s, 0), hashes=integer(s.hashes), q=percent(s.attacker_share),
-            network=rate_text(s.network_hs_at_start))
-        figures = getattr(getattr(self.window, "economics", None), "figures", None)
+            network=hashrate_text(s.network_hs_at_start))
+        figures = self.lab.figures  # the Economics tab's, published on the lab state
         if not figures or s.attacker_share >= 1.0:
             return lab
-        clock = LabClock.from_consensus((self.window.info or {}).get("consensus"))
+        state = self.lab.snapshot()
+        clock = LabClock.from_consensus((state.get("chain_info") or {}).get("consensus"))
         cost = lab_attack_cost(s.attacker_share, s.elapsed_s, clock.block_spacing_s, figures["world"])
-        allocation = getattr(self.window, "last_allocation", None)
-        ai = allocation.ai_slots if allocation else 0
+        ai = state.get("ai_slots", 0)
         return lab + "<br>" + tr(
             "<b>In the world</b> (the Economics tab's scenario): your share is {attacker}; for {hours} h of world "
             "time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the "
             "honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: "
             "the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.").format(
-            attacker=rate_text(cost.attacker_world_h_s), hours=num(cost.world_hours, 1), rental=usd(cost.rental_usd),
-            hardware=usd(cost.hardware_usd), honest=rate_text(cost.honest_world_h_s),
+            attacker=hashrate_text(cost.attacker_world_h_s), hours=num(cost.world_hours, 1), rental=usd(cost.rental_usd),
+            hardware=usd(cost.hardware_usd), honest=hashrate_text(cost.honest_world_h_s),
             rent_hour=usd(cost.majority_rental_usd_per_hour), buy=usd(cost.majority_hardware_usd), ai=ai,
-            total=self.window.controller.total_cores)
+            total=self.total_cores)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        w = self.window
-        name = getattr(w, "theme_name", "dark")
-        theme = PRESENTER_DARK if getattr(w, "presenter", False) and name == "dark" else THEMES[name]
-        self.chart.set_theme(theme.chart_bg, theme.text, font_pt(getattr(w, "presenter", False)),
-                             PALETTES["light" if name == "light" else "dark"])
-        super().showEvent(event)
+    def apply_theme(self, look: Look) -> None:
+        self.chart.set_theme(look.theme.chart_bg, look.theme.text, look.font_pt, look.palette)
+
+    def shutdown(self) -> None:
+        self.service.stop()
 
 
-def install_attack_panel(window) -> AttackPanel:
-    """Add the Attack tab to the main window; its service stops with the window."""
-    panel = AttackPanel(AttackService(window.controller), window)
+def build(ctx: TabContext) -> AttackPanel:
+    """The Attack tab with its own AttackService; the service stops with the window."""
+    panel = AttackPanel(AttackService(ctx.controller), ctx)
     panel.service.setParent(panel)
-    window.add_tab(panel, tr("Attack (51%)"))
     return panel

@@ -1,7 +1,9 @@
-"""The lab window: live chain and miner, the capacity control, economics, and the node.
+"""The lab window: header, metric cards, the capacity slider, and the tabs, installed from
+gui/window/tabs.TABS one way (pages scroll but the Chain tab's); a floating banner that never
+moves the layout; export. Bounded by the screen's available area (`fit_to_screen`).
 
 Widgets only observe the controller's signals and call its few methods; charts redraw on a
-timer. Every metric has a tooltip a teacher can read out.
+500 ms timer. Every metric has a tooltip a teacher can read out.
 """
 from __future__ import annotations
 
@@ -11,36 +13,22 @@ from pathlib import Path
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
 from engine.mining.events import BlockResult, MinerStats
-from gui.chain_tab import ChainTab
-from gui.charts import PALETTES
-from gui.controller import LabController
+from gui.widgets.charts import PALETTES
+from gui.window.controller import LabController
 from gui.i18n import LANGUAGES, current_language, integer, tr
-from gui.lab_cards import LabCards, cores_text
-from gui.qt import (QT_TRANSLATE_NOOP, QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
-                    QKeySequence, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar,
+from gui.formats import cores_text
+from gui.window.banner import Banner
+from gui.window.cards import TIPS, LabCards
+from gui.qt import (QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
+                    QKeySequence, QLabel, QMainWindow, QMessageBox,
                     QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
                     QVBoxLayout, QWidget)
-from gui.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
-from gui.widgets import card_row, reserve_lines
+from gui.window.tabs import TABS, LabState, Look, Tab, TabContext
+from gui.window.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
+from gui.widgets.card import card_row, reserve_lines
 
 REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
-
-TIPS = {
-    "hashrate": QT_TRANSLATE_NOOP("", "How many SHA-256d hashes this laptop tries per second, in millions (MH/s). "
-                "Each hash is one lottery ticket for the next block."),
-    "blocks": QT_TRANSLATE_NOOP("", "Blocks this chain has. A new block comes when someone's hash is below the target."),
-    "difficulty": QT_TRANSLATE_NOOP("", "How hard it is to find a block, as a multiple of Bitcoin's easiest difficulty. "
-                  "It is retuned every few blocks so that blocks keep coming at the target pace."),
-    "reward": QT_TRANSLATE_NOOP("", "New bitcoins paid to whoever finds the next block (the subsidy). It halves every "
-              "halving interval: on this lab chain every few minutes, on Bitcoin every four years."),
-    "ai": QT_TRANSLATE_NOOP("", "The cores given to AI run real matrix multiplications, like an AI model answering "
-          "requests. GFLOP/s is billions of calculations per second; the bill is what a site of "
-          "this size would earn for the same share of its power."),
-    "capacity": QT_TRANSLATE_NOOP("", "Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower "
-                "hashrate; after the next retarget the difficulty follows."),
-    "throttle": QT_TRANSLATE_NOOP("", "How many of this computer's cores the lab may use at all, so a laptop stays cool."),
-}
 
 
 class MainWindow(LabCards, QMainWindow):
@@ -49,6 +37,8 @@ class MainWindow(LabCards, QMainWindow):
         self.controller = controller
         self.setWindowTitle(tr("Mine-to-Compute Lab"))
         self.t0 = time.monotonic()
+        self.lab = LabState(self.lab_state, parent=self)  # what tabs share (gui/window/tabs.py)
+        self.pages: dict[str, Tab] = {}  # TABS' name -> the tab
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
         self.info: dict = {}
@@ -59,8 +49,8 @@ class MainWindow(LabCards, QMainWindow):
         self.node_state = "starting"  # "starting" | "running" | "stopped"
         self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
         self.blocks_accepted = 0  # of those, the ones on the chain the window shows
-        self._economics_dirty = False
-        self.restart_requested = False  # set when the window closes to reopen (a new language)
+        self._lab_dirty = False  # the lab state moved since the last redraw
+        self.restart_requested = False  # set when the window closes to reopen (a new language or chain)
         self._build()
         self._wire()
         self.apply_theme()
@@ -108,22 +98,6 @@ class MainWindow(LabCards, QMainWindow):
         self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
-        # The banner floats over the top of the tabs instead of taking a place in the layout, so
-        # nothing under the user's mouse moves when it comes and goes.
-        self.banner = QFrame(root, objectName="banner")
-        b = QHBoxLayout(self.banner)
-        b.setContentsMargins(16, 8, 16, 8)
-        self.banner_label = QLabel("")
-        self.banner_label.setWordWrap(True)
-        self.banner_progress = QProgressBar(maximumWidth=220)
-        self.banner_button = QPushButton(tr("Restart node"), objectName="primary")
-        self.banner_button.hide()
-        b.addWidget(self.banner_label, 1)
-        b.addWidget(self.banner_progress)
-        b.addWidget(self.banner_button)
-        self.banner.hide()
-        self.banner_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.banner.hide)
-
         cards, labels = card_row([(tr("Hashrate"), tr(TIPS["hashrate"])), (tr("Blocks"), tr(TIPS["blocks"])),
                                   (tr("Difficulty"), tr(TIPS["difficulty"])),
                                   (tr("Block reward"), tr(TIPS["reward"])), (tr("AI jobs"), tr(TIPS["ai"]))])
@@ -160,78 +134,37 @@ class MainWindow(LabCards, QMainWindow):
 
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
-        self.chain = ChainTab(self.controller.total_cores)
-        self.tabs.addTab(self.chain, tr("Chain"))
-        self.economics = self._build_economics_tab()
-        self.add_tab(self.economics, tr("Economics"))
-        self.tabs.addTab(self._build_node_tab(), tr("Node"))
-        from gui.class_tab import install_class_tab
-        self.class_tab = install_class_tab(self)  # the class pool's workers and payouts, Join a class
-        from gui.wallet_tab import install_wallet_tab
-        self.wallet_tab = install_wallet_tab(self)  # balance, receive, send, history
-        from gui.attack_panel import install_attack_panel
-        self.attack_panel = install_attack_panel(self)  # the 51% double-spend, live
-        from gui.lesson_panel import install_lesson_tab
-        self.lesson = install_lesson_tab(self)  # guided steps, event feed, timeline, New lesson, Worksheet
+        self.banner = Banner(root, self.tabs)
+        context = TabContext(self.controller, self.lab, show_status=self.statusBar().showMessage,
+                             restart=self.restart)
+        for entry in TABS:
+            self.add_tab(entry.name, entry.build(context), entry.shown_title)
+        self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
         self.addActions([full, quit_action])
 
-    # The chain tab's parts, under the names the rest of the window and the tests use.
-    @property
-    def rows(self):
-        return self.chain.rows
+    def tab(self, name: str) -> Tab:
+        """The tab installed under `name` (TABS: chain, economics, node, class, wallet, attack, lesson)."""
+        return self.pages[name]
 
-    @property
-    def charts(self) -> dict:
-        return self.chain.charts
+    def add_tab(self, name: str, page: Tab, title: str) -> None:
+        """A tab whose page scrolls rather than make the window taller than a 720-line projector,
+        unless the tab says otherwise (the Chain tab shrinks its charts instead, the Node tab's log
+        scrolls itself)."""
+        self.pages[name] = page
+        if page.scrolls:
+            scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, title)
+        else:
+            self.tabs.addTab(page, title)
 
-    @property
-    def table(self):
-        return self.chain.table
-
-    @property
-    def hashrate_chart(self):
-        return self.chain.hashrate_chart
-
-    def add_tab(self, page: QWidget, title: str) -> None:
-        """A tab whose page scrolls rather than make the window taller than a 720-line projector
-        (the Chain tab alone shrinks its charts instead)."""
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        self.tabs.addTab(scroll, title)
-
-    def _build_economics_tab(self) -> QWidget:
-        try:
-            from gui.economics_panel import EconomicsPanel
-        except ImportError:
-            panel = QLabel(tr("The economics panel is not available in this build."))
-            panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return panel
-        panel = EconomicsPanel()
-        panel.values_changed.connect(self.controller.set_scenario_values)
-        return panel
-
-    def _build_node_tab(self) -> QWidget:
-        tab = QWidget()
-        v = QVBoxLayout(tab)
-        self.node_details = QLabel(tr("Starting…"))
-        self.node_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.node_details.setWordWrap(True)
-        v.addWidget(self.node_details)
-        row = QHBoxLayout()
-        self.settings_button = QPushButton(tr("Node settings…"))
-        self.settings_button.setToolTip(tr("Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
-                                           "running node (a teacher's, over the network)."))
-        row.addWidget(self.settings_button)
-        row.addStretch(1)
-        v.addLayout(row)
-        self.node_log = QPlainTextEdit(readOnly=True)
-        self.node_log.setMaximumBlockCount(1000)
-        self.node_log.setToolTip(tr("What the node writes: one line per block, reorgs, start and stop."))
-        v.addWidget(self.node_log, 1)
-        return tab
+    def restart(self) -> None:
+        """Close the window to reopen it (a new language, a new chain): app.main sees restart_requested."""
+        self.restart_requested = True
+        self.close()
 
     # --- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -240,7 +173,6 @@ class MainWindow(LabCards, QMainWindow):
         c.problem.connect(self.on_problem)
         c.compile_progress.connect(self.on_compile_progress)
         c.node_ready.connect(self.on_node_ready)
-        c.node_log.connect(self.node_log.appendPlainText)
         c.node_failed.connect(self.on_node_failed)
         c.chain_info.connect(self.on_chain_info)
         c.blocks.connect(self.on_blocks)
@@ -254,38 +186,13 @@ class MainWindow(LabCards, QMainWindow):
         self.presenter_button.toggled.connect(self.set_presenter)
         self.theme_button.clicked.connect(self.toggle_theme)
         self.export_button.clicked.connect(self.choose_export_folder)
-        self.banner_button.clicked.connect(self.restart_node)
-        self.settings_button.clicked.connect(self.open_settings)
+        self.banner.button.clicked.connect(self.restart_node)
         self.language_picker.activated.connect(self.on_language_picked)
 
     # --- banner ------------------------------------------------------------------------------
-    def _show_banner(self, message: str, error: bool, percent: int = 100) -> None:
-        self.banner.setProperty("error", error)
-        self.banner_label.setText(message)
-        self.banner_progress.setVisible(not error and percent < 100)
-        self.banner_progress.setRange(0, 0 if percent < 0 else 100)
-        self.banner_progress.setValue(max(percent, 0))
-        self.banner_button.setVisible(error and self.controller.node is not None)
-        self._restyle(self.banner)
-        self.banner.show()
-        self._place_banner()
-
-    def _place_banner(self) -> None:
-        """Over the top of the tab pages, centred, as wide as fits; it never moves other widgets."""
-        if not self.banner.isVisible():
-            return
-        root = self.centralWidget()
-        width = min(root.width() - 28, 1100)
-        layout = self.banner.layout()
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
-        top = self.tabs.geometry().top() + self.tabs.tabBar().height() + 6  # under the tab names
-        self.banner.setGeometry((root.width() - width) // 2, top, width,
-                                max(height, self.banner.sizeHint().height()))
-        self.banner.raise_()
-
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._place_banner()
+        self.banner.place()
 
     # --- slots -----------------------------------------------------------------------------
     def on_problem(self, message: str) -> None:
@@ -293,32 +200,35 @@ class MainWindow(LabCards, QMainWindow):
             self.statusBar().showMessage(message, 8000)
 
     def on_compile_progress(self, message: str, percent: int) -> None:
-        if self.banner.property("error") and self.banner.isVisible():
+        if self.banner.is_error and self.banner.isVisible():
             return  # an error (node stopped) stays until it is dealt with
-        self._show_banner(message, error=False, percent=percent)
+        self.banner.show_message(message, error=False, percent=percent)
         if percent >= 100:
-            self.banner_timer.start()  # one timer, restarted: a stale one must not hide an error
+            self.banner.timer.start()  # one timer, restarted: a stale one must not hide an error
         else:
-            self.banner_timer.stop()
+            self.banner.timer.stop()
 
     def on_node_ready(self, url: str) -> None:
         self.node_state = "running"
-        if self.banner.property("error"):
+        self._lab_dirty = True
+        if self.banner.is_error:
             self.banner.hide()
         self.refresh_cards()
 
     def on_node_failed(self, message: str) -> None:
-        self.banner_timer.stop()
+        self.banner.timer.stop()
         if self.node_state == "running":
             self.chain.mark_outage(time.monotonic() - self.t0)
         self.node_state = "stopped"
+        self._lab_dirty = True
         self.statusBar().clearMessage()  # a passing "retrying" note from before the stop is stale now
-        self._show_banner(f"⚠  {message}", error=True)
+        self.banner.show_message(f"⚠  {message}", error=True, can_restart=self.controller.node is not None)
         self.refresh_cards()
 
     def restart_node(self) -> None:
         self.banner.hide()
         self.node_state = "starting"
+        self._lab_dirty = True
         self.refresh_cards()
         self.controller.restart_node()
 
@@ -329,7 +239,7 @@ class MainWindow(LabCards, QMainWindow):
         consensus = info.get("consensus") or {}
         self.chain.set_consensus(consensus.get("pow_target_spacing", 600),
                                  consensus.get("subsidy_halving_interval", 150))
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.refresh_cards()
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
@@ -356,20 +266,20 @@ class MainWindow(LabCards, QMainWindow):
     def on_block_result(self, result: BlockResult) -> None:
         if result.status == "accepted":
             self.own_hashes.add(result.block_hash)
-            if self.rows and any(r.hash == result.block_hash for r in self.rows[-8:]):
-                self._count_own([r for r in self.rows[-8:] if r.hash == result.block_hash])
+            if self.chain.rows and any(r.hash == result.block_hash for r in self.chain.rows[-8:]):
+                self._count_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
             self.statusBar().showMessage(tr("Block {height} rejected: {reason}").format(
                 height=integer(result.height), reason=result.reason), 8000)
 
     def on_ai_report(self, r: AIReport) -> None:
         self.last_ai_report = r
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.refresh_cards()
 
     def on_allocation(self, a: Allocation) -> None:
         self.last_allocation = a
-        self._economics_dirty = True
+        self._lab_dirty = True
         self.mining_label.setText(tr("Mining: {cores}").format(cores=cores_text(a.mining_slots)))
         self.ai_label.setText(tr("AI: {cores}").format(cores=cores_text(a.ai_slots)))
         if self.capacity_slider.value() != a.ai_slots and not self.capacity_slider.isSliderDown():
@@ -418,10 +328,9 @@ class MainWindow(LabCards, QMainWindow):
         self.node_chip.ensurePolished()
         widest = tr("● {chain} · height {height}").format(chain="regtest", height=integer(888888)) + ("" if self.presenter else " · http://127.0.0.1:18449")
         self.node_chip.setFixedWidth(self.node_chip.fontMetrics().horizontalAdvance(widest) + 28)
-        self.chain.set_theme(self.theme_name, theme.chart_bg, theme.text, font_pt(self.presenter),
-                             self.presenter)
-        if hasattr(self.economics, "set_theme"):
-            self.economics.set_theme(theme, self.presenter)
+        look = Look(self.theme_name, theme, palette, self.presenter, font_pt(self.presenter))
+        for page in self.pages.values():
+            page.apply_theme(look)
         self.refresh_cards()
         self.fit_to_screen()
 
@@ -464,26 +373,22 @@ class MainWindow(LabCards, QMainWindow):
             self.setMaximumSize(16_777_215, 16_777_215)  # QWIDGETSIZE_MAX: full screen may fill it
             self.showFullScreen()
 
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-
     def redraw(self) -> None:
-        self.chain.redraw()
+        for page in self.pages.values():
+            page.redraw()
         self.refresh_cards()
-        if self._economics_dirty and self.info and hasattr(self.economics, "on_lab_state"):
-            self._economics_dirty = False
-            self.economics.on_lab_state(self.lab_state())
+        if self._lab_dirty and self.info:
+            self._lab_dirty = False
+            self.lab.changed.emit(self.lab_state())
 
     def lab_state(self) -> dict:
-        """What the economics panel needs from the live lab, in one dict."""
+        """The live lab in one dict, for the tabs (LabState.snapshot)."""
         a = self.last_allocation
         return {"chain_info": self.info, "start_info": self.start_info or self.info,
                 "mining_slots": a.mining_slots if a else self.controller.total_cores,
                 "ai_slots": a.ai_slots if a else 0, "total_cores": self.controller.total_cores,
                 "hashrate_hs": self.last_stats.hashrate_hs if self.last_stats else 0.0,
-                "ai_report": self.last_ai_report}
+                "ai_report": self.last_ai_report, "node_state": self.node_state}
 
     # --- export ----------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
@@ -498,19 +403,13 @@ class MainWindow(LabCards, QMainWindow):
             self.statusBar().showMessage(tr("Exported %n file(s) to {folder}", "", len(written)).format(folder=folder), 8000)
 
     def export_all(self, folder: Path) -> list[Path]:
-        """Every chart as PNG, blocks and hashrate as CSV (and the economics panel's, if any)."""
+        """Every tab's export (the chain's charts as PNG, blocks and hashrate as CSV, the economics
+        charts and figures), in the tabs' order."""
         folder.mkdir(parents=True, exist_ok=True)
-        written = self.chain.export(folder)
-        if hasattr(self.economics, "export"):
-            written += self.economics.export(folder)
+        written: list[Path] = []
+        for page in self.pages.values():
+            written += page.export(folder)
         return written
-
-    def open_settings(self) -> None:
-        from gui.settings_dialog import NodeSettingsDialog
-        dialog = NodeSettingsDialog(self.controller.settings, self)
-        if dialog.exec():
-            QMessageBox.information(self, tr("Node settings saved"),
-                                    tr("The new node settings apply the next time the lab starts."))
 
     def on_language_picked(self, index: int) -> None:
         """Remember the language; the window restarts in it (every string, number and chart is
@@ -520,13 +419,13 @@ class MainWindow(LabCards, QMainWindow):
             return
         self.controller.settings.setValue("ui/language", lang)
         self.controller.settings.sync()
-        self.restart_requested = True
-        self.close()
+        self.restart()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.redraw_timer.stop()
         self.statusBar().showMessage(tr("Stopping the miner and the node…"))
         QApplication.processEvents()
-        self.attack_panel.service.stop()
+        for page in self.pages.values():
+            page.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)

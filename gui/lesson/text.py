@@ -3,7 +3,8 @@ the question for the class, and the "what just happened" notes built from an eve
 from __future__ import annotations
 
 from engine.lesson import tracker as t
-from gui.i18n import integer, locale, num, tr, usd
+from gui.formats import btc_value, usd
+from gui.i18n import integer, locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
 # key -> (title, what to do, what to watch, question for the class)
@@ -75,8 +76,8 @@ def event_note(e: t.LessonEvent) -> str:
         return note
     if e.kind == t.HALVING:
         return tr("halving at {height}: {before} -> {after} BTC (in the real world: {year})").format(
-            height=integer(e.height), before=locale().toString(d["before_btc"], "g", 8),
-            after=locale().toString(d["after_btc"], "g", 8), year=d["real_year"])
+            height=integer(e.height), before=btc_value(d["before_btc"]),
+            after=btc_value(d["after_btc"]), year=d["real_year"])
     if e.kind == t.AI_MOVED:
         return tr("{ai} of {total} cores moved to AI at block {height}").format(
             ai=d["ai_slots"], total=d["total_cores"], height=integer(e.height or 0))

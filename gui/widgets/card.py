@@ -1,4 +1,5 @@
-"""Small widgets both tabs use: the metric card (title, big value, caption, tooltip)."""
+"""The metric card (title, big value, caption, tooltip) the window and the Economics tab use, and
+the label that shrinks its font to fit."""
 from __future__ import annotations
 
 from gui.qt import QFrame, QHBoxLayout, QLabel, QPainter, QPalette, QSizePolicy, Qt, QVBoxLayout

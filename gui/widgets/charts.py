@@ -1,4 +1,6 @@
-"""Live charts: preallocated series that grow by doubling, redrawn on a timer, not per event
+"""Live charts: `Chart` (titled axes with units, no tick values before data, per-theme palettes
+`PALETTES`, wider lines in presenter mode) and `LiveSeries` (preallocated buffers that grow by
+doubling, clip-to-view, peak downsampling, NaN gaps), redrawn on a timer, not per event
 (pyqtgraph's scrolling-plot example)."""
 from __future__ import annotations
 

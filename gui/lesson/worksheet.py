@@ -10,8 +10,9 @@ from typing import Any, Mapping
 
 from engine.lesson import tracker as t
 from engine.lesson.answers import answer_key
-from gui.i18n import integer, locale, num, tr, usd
-from gui.lesson_text import ratio, step_texts
+from gui.formats import btc_value, usd
+from gui.i18n import integer, locale, num, tr
+from gui.lesson.text import ratio, step_texts
 from gui.qt import QMarginsF, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 DPI = 300
@@ -72,7 +73,7 @@ def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None,
         text = tr("After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per "
                   "day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would "
                   "match AI at {price} per BTC (the crossover).").format(
-            n=now["halvings"], subsidy=locale().toString(now["subsidy_btc"], "g", 8),
+            n=now["halvings"], subsidy=btc_value(now["subsidy_btc"]),
             hashprice=_money(now["hashprice_usd_per_ph_day"]), btc=usd(now["btc_price_usd"], 0),
             mining=usd(now["mining_usd_per_mw_year"], 0), ai=usd(now["ai_usd_per_mw_year"], 0),
             price=usd(price, 0) if price else "–")

@@ -1,0 +1,1 @@
+"""The Class tab (tab.py) and the class pool's service (service.py)."""

@@ -1,0 +1,96 @@
+"""The class pool's service: when the embedded node is shared with the class, the teacher's window
+opens a Stratum pool in front of it (port 3333 or the next free one) and emits its
+engine.pool.stats snapshot every second; a student's window that joined a class mines through
+the teacher's pool. Owned by the LabController; the Class tab observes it."""
+from __future__ import annotations
+
+import socket
+
+from engine.rpc import RPCClient
+from engine.primitives.rpcauth import make_rpcauth
+from gui.qt import QCoreApplication, QObject, QTimer, Signal
+from gui.window.settings_dialog import SHARE_USER
+
+POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
+
+
+class ClassroomService(QObject):
+    """The class pool (teacher) and the class joined (student), read from the settings."""
+
+    stats = Signal(object)  # engine.pool.stats.PoolSnapshot every second while the pool runs
+    status = Signal(str)
+    problem = Signal(str)
+
+    def __init__(self, settings, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.pool = None  # engine.pool.server.Pool while the node is shared with the class
+        self._address: str | None = None
+        self._timer = QTimer(self, interval=1000, timeout=self._emit_stats)
+
+    def rpcauth(self) -> str | None:
+        """The class login as Core's salted rpcauth line, the only form the settings keep: a
+        class password saved in clear by an older version is turned into one and removed."""
+        s = self.settings
+        password = s.value("node/share_password", "")
+        if password:
+            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
+            s.remove("node/share_password")
+        return s.value("node/share_rpcauth", "") or None
+
+    @property
+    def sharing(self) -> bool:
+        """Whether the embedded node listens on the network for the class."""
+        return (self.settings.value("node/mode", "embedded") == "embedded"
+                and bool(self.settings.value("node/share", False, type=bool)))
+
+    def address(self) -> str | None:
+        """What students type into their Node settings to attach, when sharing."""
+        return self._address if self.sharing else None
+
+    def find_address(self, port: str) -> None:
+        """Runs on a thread: resolving this computer's name may wait on the network."""
+        host = socket.gethostname()
+        try:
+            address = socket.gethostbyname(host)
+        except OSError:
+            address = None
+        shown = host if not address or address.startswith("127.") else f"{address} ({host})"
+        self._address = f"http://{shown}:{port}  user '{SHARE_USER}' and the class password"
+
+    def start_pool(self, url: str, cookie: str | None) -> None:
+        """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
+        from engine.pool.server import Pool
+        rpcauth = self.rpcauth()
+        for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
+            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, rpcauth=rpcauth)
+            try:
+                self.pool = pool.start()
+                break
+            except OSError:
+                continue
+        else:
+            # Translated in the controller's context, where these lines were written first.
+            self.problem.emit(QCoreApplication.translate("LabController", "The class pool could not open a port"))
+            return
+        self.status.emit(QCoreApplication.translate("LabController", "Class pool open on port {port}").format(
+            port=self.pool.port))
+        self._timer.start()
+
+    def _emit_stats(self) -> None:
+        if self.pool is not None:
+            self.stats.emit(self.pool.stats.snapshot())
+
+    def stop_pool(self) -> None:
+        self._timer.stop()
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool = None
+
+    def joined(self) -> dict | None:
+        """The class this window mines in through the teacher's pool (Join a class), if any."""
+        s = self.settings
+        if not s.value("class/joined", False, type=bool) or s.value("node/mode", "embedded") != "attach":
+            return None
+        return {"host": s.value("class/host", ""), "port": int(s.value("class/pool_port", POOL_PORT)),
+                "name": s.value("class/name", ""), "password": s.value("class/password", "")}

@@ -1,0 +1,122 @@
+"""How the window writes its quantities: hashrates, BTC, money, cores, blocks, times and durations,
+in the language shown (gui/i18n's QLocale helpers). Every tab formats through here, so one
+quantity reads the same on every tab."""
+from __future__ import annotations
+
+import math
+import time
+
+from gui.i18n import locale, num, tr
+
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
+SATS_PER_BTC = 100_000_000
+
+
+# --- hashrate ---------------------------------------------------------------------------------------
+def hashrate_text(hs: float, decimals: int = 1) -> str:
+    """Hashes per second with an SI prefix: 12.3 MH/s (12,3 MH/s in French)."""
+    for factor, unit in ((1e18, "EH/s"), (1e15, "PH/s"), (1e12, "TH/s"), (1e9, "GH/s"), (1e6, "MH/s"), (1e3, "kH/s")):
+        if hs >= factor:
+            return f"{num(hs / factor, decimals)} {unit}"
+    return f"{num(hs, 0)} H/s"
+
+
+def mhs_text(hs: float, decimals: int = 1) -> str:
+    """Always in MH/s, the unit the lab's cards and charts use: 3.4 MH/s."""
+    return f"{num(hs / 1e6, decimals)} MH/s"
+
+
+# --- counts -----------------------------------------------------------------------------------------
+def cores_text(n: int) -> str:
+    """'1 core', '4 cores' (French: '1 cœur', '4 cœurs')."""
+    return tr("%Ln core(s)", "", n)
+
+
+def blocks_text(n: int) -> str:
+    """'1 block', '2 blocks', '1,024 blocks' (French: '1 bloc', '1 024 blocs')."""
+    return tr("%Ln block(s)", "", n)
+
+
+def percent(p: float) -> str:
+    """A probability or share: 0.5 -> '50.0 %', 0.03 -> '3.00 %'."""
+    return f"{num(100 * p, 2 if p < 0.1 else 1)} %"
+
+
+# --- bitcoin ------------------------------------------------------------------------------------------
+def btc_amount(sat: int) -> str:
+    """An amount of satoshis in BTC, to the satoshi: 10.00000000."""
+    return f"{sat / SATS_PER_BTC:.8f}"
+
+
+def btc_short(sat: int) -> str:
+    """An amount of satoshis in BTC, rounded for a table: 0.3125."""
+    return f"{sat / SATS_PER_BTC:.4f}"
+
+
+def btc_value(btc: float) -> str:
+    """A BTC value as the node reports it (the subsidy), shortest form: 3.125, 0.78125."""
+    return locale().toString(float(btc), "g", 8)
+
+
+def difficulty_value(difficulty: float) -> str:
+    """A chain's difficulty, 4 significant digits."""
+    return locale().toString(float(difficulty), "g", 4)
+
+
+# --- money --------------------------------------------------------------------------------------------
+def usd(value: float, decimals: int = 0) -> str:
+    """$1,234.5 in English, 1 234,5 $ in French."""
+    return locale().toCurrencyString(float(value), "$", decimals)
+
+
+def money(value: float, cents: bool = False) -> str:
+    """$1.35M, $160k, $35.10 (cents=True), with a true minus sign."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    sign = MINUS if value < 0 else ""
+    v = abs(value)
+    # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
+    after = _symbol_after()
+    for size, suffix in ((1e12, tr("T", "money: trillion")), (1e9, tr("B", "money: billion")),
+                         (1e6, tr("M", "money: million")), (1e4, tr("k", "money: thousand"))):
+        if v >= size * 0.9995:
+            amount = num(v / size, 0 if size == 1e4 else 2)
+            if size == 1e4:
+                amount, suffix = num(v / 1e3, 0), tr("k", "money: thousand")
+            return f"{sign}{amount}\u00a0{suffix}$" if after else f"{sign}${amount}{suffix}"
+    return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
+
+
+def _symbol_after() -> bool:
+    """Whether the locale writes the currency after the amount (French: 1 234 $)."""
+    return locale().toCurrencyString(1.0, "$").endswith("$")
+
+
+def signed_money(value: float) -> str:
+    return ("+" if value >= 0 else "") + money(value)
+
+
+# --- times ----------------------------------------------------------------------------------------------
+def fmt_duration(seconds: float) -> str:
+    """A duration rounded as a clock on the wall reads it: 42 s, 12 min, 2 h 05 min."""
+    seconds = int(max(seconds, 0))
+    if seconds < 90:
+        return tr("{n} s").format(n=seconds)
+    if seconds < 5400:
+        return tr("{n} min").format(n=round(seconds / 60))
+    return tr("{h} h {m:02d} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
+
+
+def minutes_text(seconds: float) -> str:
+    """A duration in minutes to a tenth: 2.5 min."""
+    return tr("{n} min").format(n=num(seconds / 60, 1))
+
+
+def fmt_block_time(unix_s: int, now_s: float | None = None) -> str:
+    """A block's time: the clock time for today's blocks, with the date for older ones (the
+    regtest genesis is from 2011)."""
+    local = time.localtime(unix_s)
+    today = time.localtime(time.time() if now_s is None else now_s)
+    if local[:3] == today[:3]:
+        return time.strftime("%H:%M:%S", local)
+    return time.strftime("%Y-%m-%d %H:%M", local)  # ISO dates read the same in every language

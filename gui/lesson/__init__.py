@@ -1,0 +1,1 @@
+"""The Lesson tab (tab.py), its words (text.py) and the PDF worksheet (worksheet.py)."""

@@ -1,0 +1,1 @@
+"""The Node tab: the node's summary, its settings and its log."""
