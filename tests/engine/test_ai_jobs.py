@@ -18,20 +18,11 @@ from engine.capacity import CapacityConsumer
 from engine.ai.jobs import ai_billing_for_lab
 from engine.economy.lab_mapping import LabMapping
 from engine.economy.scenario_params import PARAMETERS
+from tests.helpers.waiting import wait_until
 
 SMALL = InferenceJobSpec(batch_tokens=16, hidden_width=128, layers=4)
 # Layers of ~1 ms, so a pull almost always lands mid-job.
 MEDIUM = InferenceJobSpec(batch_tokens=32, hidden_width=512, layers=12)
-
-
-def wait_until(condition, timeout_s: float = 2.0) -> float:
-    """Poll `condition` until true; returns the seconds it took (fails the test on timeout)."""
-    start = time.perf_counter()
-    while not condition():
-        if time.perf_counter() - start > timeout_s:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.001)
-    return time.perf_counter() - start
 
 
 def blas_threads() -> list[int]:
@@ -87,9 +78,9 @@ def test_bill_matches_the_work_done(runner):
     rate = BillingRate(usd_per_gflop=0.37)
     r = runner(2, job=SMALL, billing=rate)
     r.set_slots(2)
-    wait_until(lambda: r.snapshot().jobs_done >= 50)
+    assert wait_until(lambda: r.snapshot().jobs_done >= 50)
     r.set_slots(0)
-    wait_until(lambda: r.busy_workers == 0)
+    assert wait_until(lambda: r.busy_workers == 0)
     report = r.snapshot()
     assert report.gflop_done == pytest.approx(report.jobs_done * SMALL.flops / 1e9, rel=1e-12)
     assert report.billed_usd == pytest.approx(report.gflop_done * rate.usd_per_gflop, rel=1e-9)
@@ -107,13 +98,13 @@ SLOT_CHANGE_S = 0.3
 def test_set_slots_takes_effect_within_100_ms(runner):
     r = runner(2, job=MEDIUM)
     r.set_slots(2)
-    assert wait_until(lambda: r.busy_workers == 2) < SLOT_CHANGE_S
+    assert wait_until(lambda: r.busy_workers == 2, timeout_s=SLOT_CHANGE_S, interval_s=0.001)
     r.set_slots(1)
-    assert wait_until(lambda: r.busy_workers == 1) < SLOT_CHANGE_S
+    assert wait_until(lambda: r.busy_workers == 1, timeout_s=SLOT_CHANGE_S, interval_s=0.001)
     r.set_slots(0)
-    assert wait_until(lambda: r.busy_workers == 0) < SLOT_CHANGE_S
+    assert wait_until(lambda: r.busy_workers == 0, timeout_s=SLOT_CHANGE_S, interval_s=0.001)
     r.set_slots(2)
-    assert wait_until(lambda: r.busy_workers == 2) < SLOT_CHANGE_S
+    assert wait_until(lambda: r.busy_workers == 2, timeout_s=SLOT_CHANGE_S, interval_s=0.001)
 
 
 def test_pulling_capacity_mid_job_is_downtime_with_a_penalty(runner):
@@ -121,14 +112,14 @@ def test_pulling_capacity_mid_job_is_downtime_with_a_penalty(runner):
     r = runner(2, job=MEDIUM, billing=BillingRate(1.0, sla_availability=0.99982, sla_penalty_multiplier=10),
                on_interrupt=events.append)
     r.set_slots(2)
-    wait_until(lambda: r.snapshot().jobs_done >= 4)
+    assert wait_until(lambda: r.snapshot().jobs_done >= 4)
     for _ in range(5):  # a pull between two jobs is not an interruption; try until one lands mid-job
         r.set_slots(1)
-        wait_until(lambda: r.busy_workers == 1)
+        assert wait_until(lambda: r.busy_workers == 1)
         if events:
             break
         r.set_slots(2)
-        wait_until(lambda: r.busy_workers == 2)
+        assert wait_until(lambda: r.busy_workers == 2)
         time.sleep(0.01)
     assert events and events[0].slot == 1 and 0 < events[0].layers_done < MEDIUM.layers
     time.sleep(0.1)
@@ -169,7 +160,7 @@ def test_reports_arrive_by_callback_and_close_stops_everything(runner):
     reports: list[AIReport] = []
     r = runner(2, job=SMALL, on_report=reports.append, report_interval_s=0.02)
     r.set_slots(1)
-    wait_until(lambda: len(reports) >= 3 and reports[-1].jobs_done > 0)
+    assert wait_until(lambda: len(reports) >= 3 and reports[-1].jobs_done > 0)
     assert all(isinstance(x, AIReport) for x in reports)
     assert reports[-1].gflop_s > 0 and reports[-1].slots == 1
     r.close()
@@ -185,9 +176,9 @@ def test_a_failing_callback_does_not_stop_the_runner(runner, caplog):
         raise RuntimeError("listener bug")
     r = runner(1, job=SMALL, on_report=broken, report_interval_s=0.02)
     r.set_slots(1)
-    wait_until(lambda: "on_report callback failed" in caplog.text)
+    assert wait_until(lambda: "on_report callback failed" in caplog.text)
     jobs = r.snapshot().jobs_done
-    wait_until(lambda: r.snapshot().jobs_done > jobs)
+    assert wait_until(lambda: r.snapshot().jobs_done > jobs)
 
 
 def test_billing_for_the_site_pays_a_full_speed_slot_its_share():

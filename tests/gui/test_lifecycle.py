@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.helpers import ROOT
+from tests.helpers.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="finds the node's process in /proc")
@@ -49,15 +50,6 @@ def child_node_pid(app_pid: int, datadir: Path) -> int | None:
         if str(datadir).encode() in cmdline and _parent(int(entry.name)) == app_pid:
             return int(entry.name)
     return None
-
-
-def wait_until(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return bool(predicate())
 
 
 @contextlib.contextmanager
