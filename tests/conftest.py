@@ -1,108 +1,85 @@
-"""Shared fixtures. Qt runs offscreen in every test (no display on CI).
+"""Shared fixtures and the markers. Qt runs offscreen in every test (no display on CI).
+
+Layout: tests/engine/, tests/regtest/ and tests/gui/ mirror the packages they test; tests/ itself
+holds the project-wide checks (layering, docs); tests/helpers/ is what several modules share
+(`from tests.helpers.<module> import ...`).
+
+Markers (registered in pyproject.toml, applied here so they cannot be forgotten):
+  node  the test starts a node process (`python -m regtest`): added to every test whose fixtures
+        are marked @starts_node_process (node_factory, so regtest_node and lab_node too, and the
+        modules' own node fixtures); tests that start a node in their body are marked by hand,
+        and a node started (NodeProcess, `-m regtest`, `-m gui.cli node`) by a test without the
+        marker fails that test, saying so.
+  gui   the test needs a QApplication or a window: added to every test under tests/gui/ and to
+        every test using `qtbot` or `qapp`.
+  slow  long benchmarks and soak tests, left out of the default run.
+
+    python -m pytest                                          # everything but slow (README, CI)
+    python -m pytest -m "not node and not gui and not slow"   # the quick tier, under a minute
+    python -m pytest tests/engine                             # one folder
+    python -m pytest -m slow                                  # the slow ones
 
 `node_factory` starts real node processes (`python -m regtest`) the way the GUI launches them;
-`regtest_node` is one such node on Bitcoin Core's regtest chain, stopped after the test.
+`regtest_node` is one such node on Bitcoin Core's regtest chain, `lab_node` one on the lab chain;
+each is stopped after the test.
 """
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import node as node_helpers
+from tests.helpers.node import NodeProcess, launches_a_node, starts_node_process
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parent.parent
+GUI_DIR = Path(__file__).resolve().parent / "gui"
+GUI_FIXTURES = {"qtbot", "qapp"}
 
 
-class NodeProcess:
-    """A node subprocess; `rpc(method, *params)` calls it with python-bitcoinlib's client."""
+def uses_a_node_fixture(item) -> bool:
+    """Whether a fixture the test uses, directly or through others, is marked @starts_node_process."""
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(getattr(defs[-1].func, "starts_node_process", False)
+                                    for defs in info.name2fixturedefs.values() if defs)
 
-    def __init__(self, datadir: Path, chain: str = "regtest", rpcport: int = 0,
-                 extra_args: tuple[str, ...] = ()):
-        self.datadir = Path(datadir)
-        self.chain = chain
-        self.requested_port = rpcport
-        self.extra_args = tuple(extra_args)
-        self.proc: subprocess.Popen | None = None
-        self.log: list[str] = []
-        self.port: int | None = None
-        self._proxy = None
 
-    @property
-    def cookie_file(self) -> Path:
-        return self.datadir / self.chain / ".cookie"
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if GUI_DIR in Path(item.path).resolve().parents or set(getattr(item, "fixturenames", ())) & GUI_FIXTURES:
+            item.add_marker(pytest.mark.gui)
+        if uses_a_node_fixture(item):
+            item.add_marker(pytest.mark.node)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 60) -> "NodeProcess":
-        cmd = [sys.executable, "-m", "regtest", "--chain", self.chain, "--datadir",
-               str(self.datadir), "--rpcport", str(self.requested_port), *self.extra_args]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        ready = threading.Event()
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # before the test's fixtures (module-scoped ones included) are set up
+    node_helpers.node_processes_allowed = item.get_closest_marker("node") is not None
 
-        def drain():
-            for line in self.proc.stdout:
-                self.log.append(line.rstrip("\n"))
-                m = re.search(r"RPC listening on [^ ]+:(\d+)", line)
-                if m:
-                    self.port = int(m.group(1))
-                    ready.set()
-            ready.set()
 
-        self._drain = threading.Thread(target=drain, daemon=True)
-        self._drain.start()
-        if not ready.wait(timeout_s) or self.port is None:
-            self.kill()
-            raise RuntimeError("node did not start:\n" + "\n".join(self.log))
-        self._proxy = None
-        return self
+def pytest_runtest_teardown(item):
+    node_helpers.node_processes_allowed = item.get_closest_marker("node") is not None
 
-    def proxy(self):
-        import bitcoin.rpc
-        cookie = self.cookie_file.read_text()
-        return bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{self.port}", timeout=120)
 
-    def rpc(self, method: str, *params):
-        if self._proxy is None:
-            self._proxy = self.proxy()
-        return self._proxy._call(method, *params)
+_popen_init = subprocess.Popen.__init__
 
-    def stop(self, timeout_s: float = 30) -> int:
-        if self.proc is None or self.proc.poll() is not None:
-            self._close_output()
-            return self.proc.returncode if self.proc else 0
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise
-        self._close_output()
-        return code
 
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, as in a power cut or a crash."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-        self._close_output()
+def _popen_init_checking_for_nodes(self, args, *rest, **kwargs):
+    argv = [os.fspath(a) for a in args] if isinstance(args, (list, tuple)) else str(args).split()
+    if launches_a_node(argv):
+        node_helpers.require_node_marker(" ".join(argv[1:4]))
+    _popen_init(self, args, *rest, **kwargs)
 
-    def _close_output(self) -> None:
-        if self.proc and self.proc.stdout and not self.proc.stdout.closed:
-            self._drain.join(10)  # the process is gone, so its output ends
-            self.proc.stdout.close()
+
+subprocess.Popen.__init__ = _popen_init_checking_for_nodes
 
 
 @pytest.fixture
+@starts_node_process
 def node_factory(tmp_path):
     nodes: list[NodeProcess] = []
 
@@ -124,3 +101,10 @@ def node_factory(tmp_path):
 def regtest_node(node_factory):
     """A started node on Bitcoin Core's regtest chain."""
     return node_factory("regtest").start()
+
+
+@pytest.fixture
+def lab_node(node_factory):
+    """A started node on the lab chain sized for 1 GH/s (difficulty ~1): the tests' shares at low
+    difficulty are never blocks by chance."""
+    return node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()

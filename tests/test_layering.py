@@ -12,7 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 CONTRACT_IDS = {"top-layers", "core-without-qt", "pure-primitives", "engine-subjects", "node-imports"}
 
 

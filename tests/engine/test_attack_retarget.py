@@ -1,0 +1,77 @@
+"""The private branch crosses lab-chain retargets: pow.cpp GetNextWorkRequired (engine/primitives/pow.py),
+fed the consensus parameters getblockchaininfo reports, agrees with the node's own chain, block by block
+on a real lab chain, and a branch mined through two retargets is accepted whole when released."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from engine.primitives.params import ConsensusParams
+from engine.primitives.pow import next_work_required, target_to_bits
+from engine.rpc import RPCClient
+from engine.wallet.attack import PrivateFork
+from engine.wallet.wallet import Wallet
+from regtest.chainparams import REGTEST, lab_params
+
+INTERVAL = 4
+
+
+@pytest.fixture
+def retarget_lab_node(node_factory):
+    return node_factory("lab", extra_args=("--lab-hashrate", "1000", "--retarget-interval", str(INTERVAL))).start()
+
+
+def headers(rpc) -> list[dict]:
+    return [rpc.call("getblockheader", rpc.call("getblockhash", h)) for h in range(rpc.call("getblockcount") + 1)]
+
+
+def engine_bits(chain: list[dict], height: int, consensus: dict) -> int:
+    prev = chain[height - 1]
+    return next_work_required(height, int(prev["bits"], 16), prev["time"], chain[height]["time"],
+                              lambda h: chain[h]["time"], ConsensusParams.from_consensus(consensus))
+
+
+def test_engine_rule_matches_the_node_on_a_real_lab_chain(retarget_lab_node, tmp_path):
+    rpc = RPCClient(retarget_lab_node.url, cookie_file=retarget_lab_node.cookie_file)
+    rpc.call("generatetoaddress", 3 * INTERVAL + 1, Wallet.open(tmp_path / "w").mining_address)
+    chain = headers(rpc)
+    consensus = rpc.call("getblockchaininfo")["consensus"]
+    bits = [int(h["bits"], 16) for h in chain]
+    assert len(set(bits[1:])) >= 3  # the retargets at 8 and 12 moved the difficulty (fast blocks: 4x)
+    assert [engine_bits(chain, h, consensus) for h in range(1, len(chain))] == bits[1:]
+
+
+def test_engine_rule_matches_the_node_on_random_parents():
+    rng = random.Random(7)
+    for params in (lab_params(0x1F00FFFF, retarget_interval=INTERVAL), lab_params(0x207FFFFF), REGTEST):
+        consensus = {"difficulty_adjustment_interval": params.retarget_interval,
+                     "pow_target_spacing": params.target_spacing_s, "pow_limit": f"{params.pow_limit:064x}",
+                     "pow_no_retargeting": params.no_retargeting,
+                     "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
+                     "start_bits": f"{params.start_bits:08x}"}
+        for _ in range(2000):
+            height = rng.randrange(1, 6 * params.retarget_interval)
+            prev_bits = target_to_bits(rng.randrange(1, params.pow_limit >> rng.randrange(0, 40)))
+            prev_time = rng.randrange(10**9, 2 * 10**9)
+            block_time = prev_time + rng.randrange(-100, 4 * params.target_spacing_s)
+            first_time = prev_time - rng.randrange(0, 10 * params.target_timespan_s)
+            ours = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time,
+                                      ConsensusParams.from_consensus(consensus))
+            node = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time, params,
+                                      lambda: prev_bits)
+            assert ours == node, (params.name, height)
+
+
+def test_private_branch_mined_through_two_retargets_is_accepted(retarget_lab_node, tmp_path):
+    rpc = RPCClient(retarget_lab_node.url, cookie_file=retarget_lab_node.cookie_file)
+    attacker = Wallet.open(tmp_path / "attacker")
+    rpc.call("generatetoaddress", 3 * INTERVAL + 1, attacker.mining_address)  # tip 13
+    fork = PrivateFork.start(rpc, attacker.mining_script)
+    for _ in range(2 * INTERVAL):  # heights 14..21: retargets at 16 (looks back to public 12) and 20
+        fork.mine_block(threads=2)
+    assert fork.tip_height == 21 and fork.hashes > 0 and fork.hashrate_hs > 0
+    assert fork.release(rpc) == [None] * (2 * INTERVAL)  # BIP22: every block accepted, none bad-diffbits
+    assert rpc.call("getbestblockhash") == fork.blocks[-1][0]
+    assert int(rpc.call("getblockheader", fork.blocks[-1][0])["bits"], 16) != int(
+        rpc.call("getblockheader", rpc.call("getblockhash", 13))["bits"], 16)

@@ -1,0 +1,175 @@
+"""The first launch compiles the slow kernels in parallel child processes ("spawn"), then loads
+them from Numba's cache; a child that cannot start, raises, dies or hangs only means its kernel
+compiles in this process instead, with the reason in the progress."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+
+from engine.mining.kernels import QUICK_COMPILING, get_kernel, parallel
+from engine.mining.sha256d import find_nonce_hashlib
+from gui.window.controller import KernelProgressText
+from tests.helpers import ROOT
+
+# Run in a fresh interpreter with empty caches: this test process has its kernels loaded already.
+# Children compile "scalar" (and "shani" where the CPU has it, two at once): quick enough for a test.
+SCRIPT = r'''
+import json, os, sys, tempfile, time
+os.environ["NUMBA_CACHE_DIR"] = sys.argv[2] + "/numba"
+os.environ["MINE2COMPUTE_CACHE_DIR"] = sys.argv[2] + "/kernels"
+os.environ.pop("MINE2COMPUTE_COMPILE_PROCESSES", None)
+sys.path.insert(0, sys.argv[3])
+
+
+def raising(name):
+    raise RuntimeError("boom in the child")
+
+
+def dying(name):
+    os._exit(3)
+
+
+def hanging(name):
+    time.sleep(120)
+
+
+if __name__ == "__main__":
+    import multiprocessing
+    from engine.mining.kernels import available_kernels, is_loaded, parallel
+
+    mode = sys.argv[1]
+    names = [n for n in ("scalar", "shani") if n in available_kernels() and (mode == "ok" or n == "scalar")]
+    events, at_loading = [], {}
+
+    def progress(name, stage, seconds):
+        events.append([name, stage])
+        if stage == "loading":  # the child is done; this process has not touched the kernel yet
+            dispatcher = parallel._dispatcher(name)
+            at_loading[name] = {"loaded_here": is_loaded(name), "cached": parallel.is_cached(name),
+                                "cache_files": len(os.listdir(dispatcher.stats.cache_path)),
+                                "child_compile_s": seconds}
+
+    target = {"ok": parallel.compile_here, "raise": raising, "die": dying, "hang": hanging}[mode]
+    kernels = parallel.prepare_kernels(names, progress, in_children=names, processes=2,
+                                       timeout_s=3.0 if mode == "hang" else 300.0, target=target)
+    print(json.dumps({
+        "names": names, "events": events, "at_loading": at_loading,
+        "kernels": {k.name: {"from_cache": k.from_cache, "hits": len(k.scan.stats.cache_hits),
+                             "misses": len(k.scan.stats.cache_misses),
+                             "nonce": k.find(bytes(range(80)), 1 << 250, 0, 4096)} for k in kernels},
+        "children_left": len(multiprocessing.active_children()),
+    }))
+'''
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """One fresh interpreter per mode, run at once (each needs ~1 core for a few seconds)."""
+    folder = tmp_path_factory.mktemp("parallel")
+    script = folder / "compile_in_children.py"
+    script.write_text(SCRIPT)
+    procs = {mode: subprocess.Popen([sys.executable, str(script), mode, str(folder / mode), str(ROOT)],
+                                    cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for mode in ("ok", "raise", "die", "hang")}
+    results = {}
+    for mode, proc in procs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, f"{mode}: {err}"
+        results[mode] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+def expected_nonce() -> int | None:
+    return find_nonce_hashlib(bytes(range(80)), 1 << 250, 0, 4096)
+
+
+def test_children_compile_into_the_cache_and_this_process_loads_from_it(runs):
+    run = runs["ok"]
+    for name in run["names"]:
+        state = run["at_loading"][name]
+        # When the child reports back, its kernel is in the on-disk cache and not yet loaded here
+        assert state == {**state, "loaded_here": False, "cached": True} and state["cache_files"] >= 2
+        assert state["child_compile_s"] > 0
+        kernel = run["kernels"][name]
+        assert kernel["from_cache"] and kernel["hits"] == 1 and kernel["misses"] == 0  # a load, not a compile
+        assert kernel["nonce"] == expected_nonce()
+        stages = [stage for kernel_name, stage in run["events"] if kernel_name == name]
+        assert stages == ["compiling", "loading", "ready"]
+    assert run["children_left"] == 0
+
+
+@pytest.mark.parametrize("mode, reason", [("raise", "RuntimeError: boom in the child"),
+                                          ("die", "the child process died (exit code 3)"),
+                                          ("hang", "the child process ran past 3 s")])
+def test_a_failing_child_falls_back_to_compiling_here_with_the_reason(runs, mode, reason):
+    run = runs[mode]
+    for name in run["names"]:
+        stages = [stage for kernel_name, stage in run["events"] if kernel_name == name]
+        assert stages == ["compiling", f"fallback: {reason}", "ready"]
+        kernel = run["kernels"][name]
+        assert not kernel["from_cache"] and kernel["misses"] == 1  # compiled here
+        assert kernel["nonce"] == expected_nonce()
+    assert run["children_left"] == 0  # the hung child was killed
+
+
+class NoProcesses:
+    """A multiprocessing context where starting a process fails (a sandbox, no executable)."""
+
+    Pipe = staticmethod(multiprocessing.get_context("spawn").Pipe)
+
+    class Process:
+        def __init__(self, **_kwargs):
+            pass
+
+        def start(self):
+            raise OSError("spawning is not permitted here")
+
+
+def test_a_child_that_cannot_start_falls_back(monkeypatch):
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: NoProcesses())
+    stages = []
+    kernels = parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)),
+                                       in_children=["scalar"], processes=2)
+    assert kernels == [get_kernel("scalar")]
+    assert stages[:2] == [("scalar", "compiling"), ("scalar", "fallback: could not start a child process "
+                                                               "(OSError: spawning is not permitted here)")]
+
+
+def test_only_slow_uncached_kernels_go_to_children_and_never_more_than_cores(monkeypatch):
+    monkeypatch.setattr(parallel, "is_cached", lambda name: name == "lanes16")
+    monkeypatch.setattr(parallel, "is_loaded", lambda name: False)
+    assert parallel.slow_uncached(["scalar", "lanes8", "lanes16", "shani"]) == ["lanes8"]
+    assert not QUICK_COMPILING & {"lanes8", "lanes16"}
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "8")
+    assert parallel.max_child_processes() == 2
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "0")
+    assert parallel.max_child_processes() == 0
+
+
+def test_no_children_when_fewer_than_two_could_run(monkeypatch):
+    """One core, $MINE2COMPUTE_COMPILE_PROCESSES=0 or one slow kernel: compile here as before."""
+    monkeypatch.setattr(parallel.multiprocessing, "get_context",
+                        lambda _method: pytest.fail("a child process was started"))
+    monkeypatch.setattr(parallel, "slow_uncached", lambda names: ["scalar"])
+    assert parallel.prepare_kernels(["scalar"]) == [get_kernel("scalar")]
+    monkeypatch.setattr(parallel, "slow_uncached", lambda names: ["scalar", "scalar2"])
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "0")
+    assert parallel.prepare_kernels(["scalar"]) == [get_kernel("scalar")]
+
+
+def test_the_window_names_kernels_compiling_at_once_and_keeps_a_fallback_reason():
+    text = KernelProgressText()
+    assert text("lanes8", "compiling", 0) == "Compiling the lanes8 kernel (once; up to ~15 s)…"
+    assert text("lanes16", "compiling", 0) == "Compiling the lanes8, lanes16 kernels at once (once; ~15 s)…"
+    assert text("lanes8", "fallback: the child process died (exit code -9)", 0) == (
+        "Compiling the lanes8 kernel in this process instead (the child process died (exit code -9))…"
+        "; still compiling lanes16…")
+    assert text("lanes16", "loading", 12.4) == (
+        "Kernel lanes16 compiled in 12 s; loading it; still compiling lanes8 (in this process: "
+        "the child process died (exit code -9))…")
+    assert text("lanes8", "ready", 13.0) == "Kernel lanes8 ready"

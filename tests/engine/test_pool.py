@@ -1,0 +1,258 @@
+"""The Stratum pool (engine/pool) against a real node process: wire formats, share checks with
+their reasons, blocks through submitblock, hostile clients, reconnects and a node that goes away."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from engine.mining.jobs import BlockTemplate, make_job
+from engine.pool.jobs import PoolJob, block_hex
+from engine.pool.server import Pool
+from engine.mining.stratum import Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
+from engine.primitives.hashes import sha256d
+from engine.primitives.merkle import merkle_branch, root_from_branch
+from engine.rpc import RPCClient
+from tests.helpers.stratum_sim import SimMiner
+
+TINY = 2.0 ** -30  # share target ~2**254: a share every few hashes, found with hashlib
+
+
+def _template(node) -> BlockTemplate:
+    return BlockTemplate.from_rpc(node.rpc("getblocktemplate", {"rules": ["segwit"]}))
+
+
+def _pool(node, **kwargs) -> Pool:
+    kwargs.setdefault("password", "CLASS")
+    kwargs.setdefault("start_difficulty", TINY)
+    kwargs.setdefault("min_difficulty", TINY)
+    kwargs.setdefault("shares_per_s", 1e6)  # vardiff out of the way unless a test wants it
+    return Pool(RPCClient(node.url, cookie_file=node.cookie_file), port=0, **kwargs).start()
+
+
+def test_notify_fields_rebuild_the_solo_miners_block(regtest_node):
+    """prevhash word order, coinb1/coinb2 and the merkle branch give exactly make_job's header."""
+    template = _template(regtest_node)
+    payout = bytes.fromhex("0014" + "11" * 20)
+    job = PoolJob.from_template(template, payout)
+    notify = Notify.from_params(job.notify_params(True))
+    extranonce1, extranonce2 = bytes.fromhex("01020304"), bytes.fromhex("0a0b0c0d")
+    solo = make_job(template, payout, extranonce1 + extranonce2, ntime=job.ntime)
+    assert notify.header76(extranonce1, extranonce2) == solo.header76
+    assert prevhash_from_stratum(prevhash_to_stratum(template.previous_block_hash)) == \
+        bytes.fromhex(template.previous_block_hash)[::-1]
+    # cpuminer's reading: each 4-byte word of the notify prevhash is byte-swapped
+    words = bytes.fromhex(prevhash_to_stratum(template.previous_block_hash))
+    assert b"".join(words[i:i + 4][::-1] for i in range(0, 32, 4)) == bytes.fromhex(template.previous_block_hash)[::-1]
+    coinb1, coinb2 = split_coinbase(template, payout)
+    assert sha256d(coinb1 + extranonce1 + extranonce2 + coinb2) == solo.coinbase.GetTxid()
+    header = solo.header(7)
+    assert block_hex(job, extranonce1, extranonce2, header) == solo.block_hex(7)
+
+
+@pytest.mark.parametrize("count", range(0, 9))
+def test_merkle_branch_gives_the_merkle_root(count):
+    from engine.primitives.merkle import merkle_root
+    txids = [sha256d(bytes([i])) for i in range(count)]
+    coinbase = sha256d(b"coinbase")
+    assert root_from_branch(coinbase, merkle_branch(txids)) == merkle_root([coinbase] + txids)[0]
+
+
+def test_share_checks_and_reasons(lab_node):
+    pool = _pool(lab_node)
+    try:
+        sim = SimMiner(pool.port)
+        subscribe = sim.call("mining.subscribe", ["sim/1"])["result"]
+        assert subscribe[0][1][0] == "mining.notify" and len(bytes.fromhex(subscribe[1])) == 4 and subscribe[2] == 4
+        sim.extranonce1, sim.extranonce2_size = bytes.fromhex(subscribe[1]), subscribe[2]
+        refused = sim.call("mining.authorize", ["alice", "wrong"])
+        assert refused["result"] is False and refused["error"][0] == 24
+        assert sim.call("mining.submit", ["alice", "1", "00000000", "00000000", "00000000"])["error"][0] == 24
+        assert sim.call("mining.authorize", ["alice", "CLASS"])["result"] is True
+        notify = sim.wait_notify()
+        assert sim.difficulty == pytest.approx(TINY) and notify.clean
+        en2, nonce, _ = sim.solve()
+        assert sim.submit("alice", notify, en2, nonce) == {"id": sim.next_id - 1, "result": True, "error": None}
+        assert sim.submit("alice", notify, en2, nonce)["error"][:2] == [22, "duplicate"]
+        bad_en2, bad_nonce, _ = sim.solve(easier_than=(1 << 256) - (1 << 250))  # a hash above the share target
+        assert sim.submit("alice", notify, bad_en2, bad_nonce)["error"][:2] == [23, "low-difficulty"]
+        assert sim.call("mining.submit", ["alice", "nope", en2.hex(), f"{notify.ntime:08x}", "00000000"])["error"][:2] \
+            == [21, "unknown-job"]
+        en2, nonce, _ = sim.solve()
+        assert sim.submit("alice", notify, en2, nonce, notify.ntime + 3 * 3600)["error"][1] == "time-too-new"
+        assert sim.submit("alice", notify, en2, nonce, 1000)["error"][1] == "time-too-old"
+        assert sim.call("mining.submit", ["alice", notify.job_id, "zz", "00", "00"])["error"][1] == "bad-extranonce2"
+        # BIP310: the pool grants bits inside its mask; a share rolling others is refused
+        configured = sim.call("mining.configure", [["version-rolling"], {"version-rolling.mask": "ffffffff"}])
+        assert configured["result"] == {"version-rolling": True, "version-rolling.mask": "1fffe000"}
+        en2, nonce, _ = sim.solve()
+        assert sim.submit("alice", notify, en2, nonce, None, "00000001")["error"][1] == "bad-version-bits"
+        rolled = (notify.version & ~0x1FFFE000) | 0x00002000
+        header76 = notify.header76(sim.extranonce1, en2, version=rolled)
+        good = next(n for n in range(10 ** 6) if int.from_bytes(sha256d(header76 + n.to_bytes(4, "little")), "little")
+                    <= (1 << 254))
+        assert sim.submit("alice", notify, en2, good, None, "00002000")["result"] is True
+        assert sim.call("mining.extranonce.subscribe", [])["result"] is True
+        # the tally the Class tab shows
+        row = next(r for r in pool.stats.snapshot().workers if r.name == "alice")
+        assert (row.accepted, row.rejected, row.stale) == (2, 6, 1)
+        assert row.reasons["duplicate"] == 1 and row.reasons["low-difficulty"] == 1 and row.reasons["unknown-job"] == 1
+        assert row.hashrate_hs[60.0] > 0
+        sim.close()
+    finally:
+        pool.stop()
+
+
+def test_blocks_found_through_the_pool_reach_the_chain(regtest_node):
+    """On regtest every share meets the block target: the pool builds the block and submitblock takes it."""
+    events = []
+    pool = _pool(regtest_node, on_event=events.append)
+    try:
+        sim = SimMiner(pool.port)
+        sim.join("bob")
+        notify = sim.notifies[-1]
+        en2, nonce, _ = sim.solve()
+        assert sim.submit("bob", notify, en2, nonce)["result"] is True
+        expected = sha256d(notify.header76(sim.extranonce1, en2) + nonce.to_bytes(4, "little"))[::-1].hex()
+        clean = sim.wait_notify()  # the new tip reaches the miner as clean work
+        assert clean.clean and clean.prevhash == prevhash_to_stratum(expected)
+        assert regtest_node.rpc("getbestblockhash") == expected
+        assert any(getattr(e, "block_hash", None) == expected and e.status == "accepted" for e in events)
+        # a share on the old tip is now stale
+        en2, nonce, _ = sim.solve(notify)
+        assert sim.submit("bob", notify, en2, nonce)["error"][:2] == [21, "stale-prevblk"]
+        snap = pool.stats.snapshot()
+        assert snap.blocks[-1].finder == "bob" and snap.blocks[-1].proportional == {"bob": snap.blocks[-1].reward_sat}
+        sim.close()
+    finally:
+        pool.stop()
+
+
+def test_hostile_clients_get_errors_or_closed_and_others_carry_on(lab_node):
+    pool = _pool(lab_node)
+    try:
+        good = SimMiner(pool.port)
+        good.join("carol")
+        garbage = SimMiner(pool.port)
+        garbage.send_raw(b"{not json\n")
+        assert garbage.read()["error"][1].startswith("parse error")
+        garbage.send_raw(b"[1, 2]\n")
+        assert "not a JSON object" in garbage.read()["error"][1]
+        assert "unknown method" in garbage.call("mining.steal", [])["error"][1]
+        huge = SimMiner(pool.port)
+        try:
+            huge.send_raw(b'{"id": 1, "method": "mining.subscribe", "params": ["' + b"x" * (1 << 20) + b'"]}\n')
+        except OSError:
+            pass  # the pool may close before all of it is sent
+        assert huge.closed()
+        flood = SimMiner(pool.port)
+        try:
+            flood.send_raw(b'{"id": 1, "method": "mining.extranonce.subscribe", "params": []}\n' * 5000)
+        except OSError:
+            pass
+        deadline = time.monotonic() + 5
+        replies = 0
+        while time.monotonic() < deadline:
+            if flood.read() is None:
+                break
+            replies += 1
+        assert replies < 5000  # cut off before answering every one
+        en2, nonce, _ = good.solve()
+        assert good.submit("carol", good.notifies[-1], en2, nonce)["result"] is True
+        for sim in (good, garbage, huge, flood):
+            sim.close()
+        assert pool._threads[0].is_alive()
+    finally:
+        pool.stop()
+
+
+def test_a_reconnecting_worker_keeps_its_stats(lab_node):
+    pool = _pool(lab_node)
+    try:
+        for _ in range(2):
+            sim = SimMiner(pool.port)
+            sim.join("dave")
+            en2, nonce, _ = sim.solve()
+            assert sim.submit("dave", sim.notifies[-1], en2, nonce)["result"] is True
+            sim.close()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            rows = [r for r in pool.stats.snapshot().workers if r.name == "dave"]
+            if rows and rows[0].connected == 0:
+                break
+            time.sleep(0.05)
+        assert len(rows) == 1 and rows[0].accepted == 2 and rows[0].status == "left"
+    finally:
+        pool.stop()
+
+
+def test_node_gone_workers_told_then_resume(node_factory, tmp_path):
+    node = node_factory("lab", datadir=tmp_path / "n", extra_args=("--lab-hashrate", "1e9")).start()
+    port = node.port
+    pool = _pool(node)
+    try:
+        sim = SimMiner(pool.port)
+        sim.join("erin")
+        node.kill()
+        messages = []
+        while (message := sim.read(15)) is not None:
+            messages.append(message)
+        assert any(m.get("method") == "client.show_message" and "unreachable" in m["params"][0] for m in messages)
+        refused = SimMiner(pool.port)
+        assert refused.call("mining.subscribe", [])["error"][1].startswith("the class's node is unreachable")
+        node2 = node_factory("lab", datadir=tmp_path / "n", rpcport=port).start()
+        deadline = time.monotonic() + 20
+        while not pool.stats.snapshot().node_ok and time.monotonic() < deadline:
+            time.sleep(0.1)
+        back = SimMiner(pool.port)
+        back.join("erin")
+        en2, nonce, _ = back.solve()
+        assert back.submit("erin", back.notifies[-1], en2, nonce)["result"] is True
+        assert node2.rpc("getblockcount") == 0
+        for s in (sim, refused, back):
+            s.close()
+    finally:
+        pool.stop()
+
+
+def test_vardiff_aims_at_a_few_shares_per_second(lab_node):
+    pool = _pool(lab_node, shares_per_s=4.0)
+    try:
+        sim = SimMiner(pool.port)
+        sim.join("fay")
+        start_difficulty = sim.difficulty
+        for _ in range(60):  # far too many shares at once: the difficulty must rise
+            en2, nonce, _ = sim.solve()
+            sim.submit("fay", sim.notifies[-1], en2, nonce)
+        assert sim.difficulty > 4 * start_difficulty
+        # the raised difficulty comes with work under a new job id: shares on it count at it
+        assert sim.notifies[-1].job_id != sim.notifies[0].job_id
+        sim.close()
+    finally:
+        pool.stop()
+
+
+def test_our_miner_mines_through_the_pool(lab_node):
+    from engine.mining.miner import Miner
+    from engine.mining.events import ShareResult
+    from engine.mining.stratum_client import StratumSource
+    pool = _pool(lab_node, start_difficulty=1e-4, shares_per_s=4.0)
+    results = []
+    got = threading.Event()
+
+    def on_event(event):
+        if isinstance(event, ShareResult):
+            results.append(event)
+            if sum(r.accepted for r in results) >= 5:
+                got.set()
+    miner = Miner(None, max_slots=1, on_event=on_event,
+                  source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "gus", "CLASS"))
+    try:
+        miner.start()
+        assert got.wait(60), results
+        row = next(r for r in pool.stats.snapshot().workers if r.name == "gus")
+        assert row.accepted >= 5 and row.hashrate_hs[60.0] > 0
+    finally:
+        miner.stop()
+        pool.stop()

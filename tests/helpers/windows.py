@@ -1,0 +1,31 @@
+"""Main windows for the GUI tests that need more than one."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from gui.window.controller import LabController
+from gui.window.main_window import MainWindow
+from gui.qt import QSettings
+
+
+def attached_window(folder: Path, node) -> tuple[LabController, MainWindow]:
+    """A shown main window whose node settings attach it to `node` (a NodeProcess), in `folder`."""
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    for key, value in {"node/mode": "attach", "node/url": node.url, "node/cookie": str(node.cookie_file),
+                       "ui/throttle": 1}.items():
+        settings.setValue(key, value)
+    controller = LabController(datadir=folder / "data", settings=settings)
+    window = MainWindow(controller)
+    window.show()
+    return controller, window
+
+
+def window_with_settings(tmp_path: Path, **settings_values) -> tuple[LabController, MainWindow]:
+    """A shown main window (not started) with these settings and a 2 MH/s lab chain, in `tmp_path`."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for key, value in settings_values.items():
+        settings.setValue(key, value)
+    controller = LabController(datadir=tmp_path / "data", settings=settings, lab_hashrate_hs=2e6)
+    window = MainWindow(controller)
+    window.show()
+    return controller, window
