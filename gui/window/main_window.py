@@ -23,7 +23,7 @@ from gui.qt import (QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiA
                     QKeySequence, QLabel, QMainWindow, QMessageBox,
                     QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
                     QVBoxLayout, QWidget)
-from gui.window.tabs import TABS, LabState, Look, Tab, TabContext
+from gui.window.tabs import TABS, LabState, Look, Tab, TabContext, weak_call
 from gui.window.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
 from gui.widgets.card import card_row, reserve_lines
 
@@ -37,7 +37,7 @@ class MainWindow(LabCards, QMainWindow):
         self.controller = controller
         self.setWindowTitle(tr("Mine-to-Compute Lab"))
         self.t0 = time.monotonic()
-        self.lab = LabState(self.lab_state, parent=self)  # what tabs share (gui/window/tabs.py)
+        self.lab = LabState(weak_call(self.lab_state, {}), parent=self)  # what tabs share (gui/window/tabs.py)
         self.pages: dict[str, Tab] = {}  # TABS' name -> the tab
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
@@ -136,7 +136,7 @@ class MainWindow(LabCards, QMainWindow):
         outer.addWidget(self.tabs, 1)
         self.banner = Banner(root, self.tabs)
         context = TabContext(self.controller, self.lab, show_status=self.statusBar().showMessage,
-                             restart=self.restart)
+                             restart=weak_call(self.restart))
         for entry in TABS:
             self.add_tab(entry.name, entry.build(context), entry.shown_title)
         self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives

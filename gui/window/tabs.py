@@ -23,6 +23,7 @@ cards, the status bar and the charts count the same blocks.
 from __future__ import annotations
 
 import importlib
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -111,6 +112,19 @@ class LabState(QObject):
 
     def request_mark(self, mark: ChartMark) -> None:
         self.mark_requested.emit(mark)
+
+
+def weak_call(method: Callable[..., Any], default: Any = None) -> Callable[..., Any]:
+    """`method` (a bound method of the window) called through a weak reference: what the window
+    owns (its lab state, the tabs' context) must not keep the window alive once it is closed, or
+    every closed window (a language switch, a new lesson, each GUI test) stays in memory and is
+    restyled at every theme change."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = ref()
+        return default if bound is None else bound(*args, **kwargs)
+    return call
 
 
 def _no_status(message: str, timeout_ms: int = 0) -> None:
