@@ -5,6 +5,7 @@
 
 Run: .venv/bin/python benchmarks/bench_economics.py   (exit status 1 if a goal is missed)
 """
+
 from __future__ import annotations
 
 import statistics
@@ -23,8 +24,13 @@ from engine.economy import economics as econ  # noqa: E402
 SWEEP_BUDGET_MS = 50.0
 OVERHEAD_BUDGET = 0.02
 
-SITE = dict(difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025, efficiency_j_per_th=17.5,
-            power_price_usd_per_kwh=0.045)
+SITE = dict(
+    difficulty=150e12,
+    subsidy_btc=3.125,
+    fees_btc_per_block=0.025,
+    efficiency_j_per_th=17.5,
+    power_price_usd_per_kwh=0.045,
+)
 
 
 def best_of(func, repeats: int) -> float:
@@ -58,11 +64,15 @@ def bench_sweep() -> bool:
     sample = 1000
     loop_s = best_of(lambda: loop(sample), 3) * points / sample
     ok = vector_s * 1e3 < SWEEP_BUDGET_MS
-    print(f"site P&L sweep, {points:,} points: {vector_s * 1e3:.2f} ms "
-          f"(budget {SWEEP_BUDGET_MS:.0f} ms, {vector_s * 1e3 / SWEEP_BUDGET_MS:.3f} of it) "
-          f"{'PASS' if ok else 'MISS'}")
-    print(f"  baseline, one point at a time: {loop_s * 1e3:,.0f} ms for the same points "
-          f"-> vectorised is {loop_s / vector_s:,.0f}x faster")
+    print(
+        f"site P&L sweep, {points:,} points: {vector_s * 1e3:.2f} ms "
+        f"(budget {SWEEP_BUDGET_MS:.0f} ms, {vector_s * 1e3 / SWEEP_BUDGET_MS:.3f} of it) "
+        f"{'PASS' if ok else 'MISS'}"
+    )
+    print(
+        f"  baseline, one point at a time: {loop_s * 1e3:,.0f} ms for the same points "
+        f"-> vectorised is {loop_s / vector_s:,.0f}x faster"
+    )
     return ok
 
 
@@ -88,19 +98,25 @@ def bench_ai_overhead() -> bool:
     record_s = (time.perf_counter() - start) / calls
     # The worker's between-layer check, `index < runner._target`, once per layer.
     with AIJobRunner(1, job=job) as idle_runner:
+
         def keep_going(index=0, runner=idle_runner):
             return index < runner._target
 
         def checks():
             for _ in range(job.layers * 1000):
                 keep_going()
+
         per_layer_check_s = best_of(checks, 5) / 1000
     direct = (record_s + per_layer_check_s + 2e-7) / job_s  # + two perf_counter() calls
     ok = direct < OVERHEAD_BUDGET
-    print(f"AI job ({job.batch_tokens}x{job.hidden_width}, {job.layers} layers, {job.flops / 1e6:.0f} MFLOP): "
-          f"{job_s * 1e3:.2f} ms on one core = {job.flops / job_s / 1e9:.1f} GFLOP/s (bare kernel baseline)")
-    print(f"  accounting per job: {record_s * 1e6:.2f} us books + {per_layer_check_s * 1e6:.2f} us slot checks "
-          f"= {direct * 100:.3f}% of a job (budget {OVERHEAD_BUDGET * 100:.0f}%) {'PASS' if ok else 'MISS'}")
+    print(
+        f"AI job ({job.batch_tokens}x{job.hidden_width}, {job.layers} layers, {job.flops / 1e6:.0f} MFLOP): "
+        f"{job_s * 1e3:.2f} ms on one core = {job.flops / job_s / 1e9:.1f} GFLOP/s (bare kernel baseline)"
+    )
+    print(
+        f"  accounting per job: {record_s * 1e6:.2f} us books + {per_layer_check_s * 1e6:.2f} us slot checks "
+        f"= {direct * 100:.3f}% of a job (budget {OVERHEAD_BUDGET * 100:.0f}%) {'PASS' if ok else 'MISS'}"
+    )
 
     # End to end: the runner on one slot against the bare kernel, interleaved to share the noise.
     def bare_rate(seconds: float) -> float:
@@ -125,8 +141,10 @@ def bench_ai_overhead() -> bool:
         bare = bare_rate(0.5)
         ratios.append(runner_rate(0.5) / bare)
     overhead = 1 - statistics.median(ratios)
-    print(f"  end to end (noisy on a shared machine): runner/bare throughput {statistics.median(ratios):.3f} "
-          f"(median of {len(ratios)}: {', '.join(f'{r:.3f}' for r in ratios)}) -> overhead {overhead * 100:+.1f}%")
+    print(
+        f"  end to end (noisy on a shared machine): runner/bare throughput {statistics.median(ratios):.3f} "
+        f"(median of {len(ratios)}: {', '.join(f'{r:.3f}' for r in ratios)}) -> overhead {overhead * 100:+.1f}%"
+    )
     return ok
 
 

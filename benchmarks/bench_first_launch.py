@@ -18,6 +18,7 @@
 
 Other processes on the machine slow the miner and lengthen blocks; the load average is printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,12 +41,19 @@ MEAN_OF = 24  # the first retarget window
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--blocks", type=int, default=30,
-                   help="blocks to mine (default 30; under 24 only the time to the first blocks is printed)")
+    p.add_argument(
+        "--blocks",
+        type=int,
+        default=30,
+        help="blocks to mine (default 30; under 24 only the time to the first blocks is printed)",
+    )
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="miner threads (default: all cores)")
     p.add_argument("--warm", action="store_true", help="keep the compiled kernels; forget only the choice")
-    p.add_argument("--in-process", action="store_true",
-                   help="compile every kernel in this process, one after the other (the baseline)")
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="compile every kernel in this process, one after the other (the baseline)",
+    )
     args = p.parse_args()
     if args.blocks < 1 or args.threads < 1:
         p.error("--blocks and --threads must be at least 1")
@@ -62,8 +70,19 @@ def cpu_seconds() -> tuple[float, float]:
 
 
 def start_node(datadir: Path, hashrate_hs: float, env: dict) -> tuple[subprocess.Popen, int, list]:
-    cmd = [sys.executable, "-m", "regtest", "--chain", "lab", "--datadir", str(datadir), "--rpcport", "0",
-           "--lab-hashrate", f"{hashrate_hs:.0f}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "regtest",
+        "--chain",
+        "lab",
+        "--datadir",
+        str(datadir),
+        "--rpcport",
+        "0",
+        "--lab-hashrate",
+        f"{hashrate_hs:.0f}",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log: list[str] = []
     port: list[int] = []
@@ -100,8 +119,10 @@ def main() -> int:
 
     if args.warm:
         kernel_choice.choice_file = lambda: tmp / kernel_choice.CHOICE_FILE
-    print(f"{os.cpu_count()} CPUs, kernels {', '.join(available_kernels())}; {args.threads} miner threads; "
-          f"load average before: {os.getloadavg()[0]:.2f}; kernel cache {'warm' if args.warm else 'cold'}")
+    print(
+        f"{os.cpu_count()} CPUs, kernels {', '.join(available_kernels())}; {args.threads} miner threads; "
+        f"load average before: {os.getloadavg()[0]:.2f}; kernel cache {'warm' if args.warm else 'cold'}"
+    )
 
     # 1. the window's calibration
     t0 = time.perf_counter()
@@ -126,16 +147,22 @@ def main() -> int:
     print(f"kernels this process loaded from the cache (compiled by a child): {', '.join(from_cache) or 'none'}")
     how = "in this process, one after the other" if args.in_process else "slow ones in parallel child processes"
     (self_0, children_0), (self_1, children_1) = compile_cpu_s[0], compile_cpu_s[-1]
-    print(f"compile phase {max(compiled_s, default=0.0):.1f} s ({how}; CPU: this process "
-          f"{self_1 - self_0:.1f} s, child processes {children_1 - children_0:.1f} s); "
-          f"calibration {calibration_s:.1f} s: {choice.describe()}")
+    print(
+        f"compile phase {max(compiled_s, default=0.0):.1f} s ({how}; CPU: this process "
+        f"{self_1 - self_0:.1f} s, child processes {children_1 - children_0:.1f} s); "
+        f"calibration {calibration_s:.1f} s: {choice.describe()}"
+    )
     fastest_name = max(choice.speeds_hs, key=choice.speeds_hs.get)
-    print(f"kernel chosen {kernel} ({choice.speeds_hs[kernel] / 1e6:.1f} MH/s) vs fastest measured "
-          f"{fastest_name} ({choice.speeds_hs[fastest_name] / 1e6:.1f} MH/s)")
+    print(
+        f"kernel chosen {kernel} ({choice.speeds_hs[kernel] / 1e6:.1f} MH/s) vs fastest measured "
+        f"{fastest_name} ({choice.speeds_hs[fastest_name] / 1e6:.1f} MH/s)"
+    )
     flag_kernel = "shani" if has_sha_extensions() else ("lanes16" if has_feature("avx512f") else "lanes8")
     old_hs = get_kernel(flag_kernel).measure_hs(0.5, args.threads)
-    print(f"lab chain sized with {sized_hs / 1e6:.2f} MH/s ({kernel}, {args.threads} threads); before this "
-          f"change: {flag_kernel} by CPU flags, one 0.5 s window: {old_hs / 1e6:.2f} MH/s")
+    print(
+        f"lab chain sized with {sized_hs / 1e6:.2f} MH/s ({kernel}, {args.threads} threads); before this "
+        f"change: {flag_kernel} by CPU flags, one 0.5 s window: {old_hs / 1e6:.2f} MH/s"
+    )
 
     # 2. the embedded node, as the window starts it
     from engine.mining.events import BlockResult, NewJob
@@ -174,26 +201,34 @@ def main() -> int:
         print(f"only {len(accepted)} blocks accepted; node log tail:\n" + "\n".join(node_log[-10:]))
         return 1
     times = [first_job_s[0]] + [accepted[h] for h in range(1, len(accepted) + 1)]
-    print(f"\nstart to first block {accepted[1] - t0:.1f} s (compile phase {max(compiled_s, default=0.0):.1f} s, "
-          f"calibration {calibration_s:.1f} s, node start to first job {first_job_s[0] - t0 - calibration_s:.1f} s, "
-          f"first interval {accepted[1] - first_job_s[0]:.1f} s)")
+    print(
+        f"\nstart to first block {accepted[1] - t0:.1f} s (compile phase {max(compiled_s, default=0.0):.1f} s, "
+        f"calibration {calibration_s:.1f} s, node start to first job {first_job_s[0] - t0 - calibration_s:.1f} s, "
+        f"first interval {accepted[1] - first_job_s[0]:.1f} s)"
+    )
     intervals = [b - a for a, b in zip(times, times[1:])]
     if len(intervals) < MEAN_OF:
         return 0
     mean_s = statistics.fmean(intervals[:MEAN_OF])
     sigma_s = TARGET_SPACING_S / math.sqrt(MEAN_OF)
     real_hs = stats.hashes / max(stats.elapsed_s, 1e-9)
-    print(f"blocks 1-{MEAN_OF}: mean interval {mean_s:.2f} s against {TARGET_SPACING_S:.0f} s "
-          f"({mean_s / TARGET_SPACING_S - 1:+.0%}; luck band +-{sigma_s:.2f} s at 1 sigma, "
-          f"z = {(mean_s - TARGET_SPACING_S) / sigma_s:+.1f})")
+    print(
+        f"blocks 1-{MEAN_OF}: mean interval {mean_s:.2f} s against {TARGET_SPACING_S:.0f} s "
+        f"({mean_s / TARGET_SPACING_S - 1:+.0%}; luck band +-{sigma_s:.2f} s at 1 sigma, "
+        f"z = {(mean_s - TARGET_SPACING_S) / sigma_s:+.1f})"
+    )
     if len(intervals) > MEAN_OF:
-        print(f"blocks {MEAN_OF + 1}-{len(intervals)}: mean {statistics.fmean(intervals[MEAN_OF:]):.2f} s "
-              f"(difficulty {headers[0]['difficulty']:.4g} at block 1, {headers[-1]['difficulty']:.4g} at block {len(headers)};"
-              f" the lab chain's first retarget is at block 48)")
-    print(f"miner: {real_hs / 1e6:.2f} MH/s average over {stats.elapsed_s:.0f} s with {stats.kernel} "
-          f"= {real_hs / sized_hs:.0%} of the sizing figure (expected interval from it "
-          f"{TARGET_SPACING_S * sized_hs / real_hs:.2f} s); intervals "
-          + " ".join(f"{i:.1f}" for i in intervals[:MEAN_OF]))
+        print(
+            f"blocks {MEAN_OF + 1}-{len(intervals)}: mean {statistics.fmean(intervals[MEAN_OF:]):.2f} s "
+            f"(difficulty {headers[0]['difficulty']:.4g} at block 1, {headers[-1]['difficulty']:.4g} at block {len(headers)};"
+            f" the lab chain's first retarget is at block 48)"
+        )
+    print(
+        f"miner: {real_hs / 1e6:.2f} MH/s average over {stats.elapsed_s:.0f} s with {stats.kernel} "
+        f"= {real_hs / sized_hs:.0%} of the sizing figure (expected interval from it "
+        f"{TARGET_SPACING_S * sized_hs / real_hs:.2f} s); intervals "
+        + " ".join(f"{i:.1f}" for i in intervals[:MEAN_OF])
+    )
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes slow the miner and lengthen blocks)")
     return 0
 

@@ -4,6 +4,7 @@ peak RSS after the largest requests one client can send. Loopback only, bounded 
 
     .venv/bin/python benchmarks/bench_hostile.py
 """
+
 from __future__ import annotations
 
 import json
@@ -48,28 +49,38 @@ def main() -> int:
             idle = latencies_ms(port, cookie, SAMPLES)
             base_rss = rss_mb(pid)
             student = f"class:{CLASS_PASSWORD}"
-            batch = json.dumps([{"method": "getblockheader", "params": [node.rpc("getbestblockhash")], "id": i}
-                                for i in range(1000)])
+            batch = json.dumps(
+                [{"method": "getblockheader", "params": [node.rpc("getbestblockhash")], "id": i} for i in range(1000)]
+            )
             t0 = time.monotonic()
-            with SlowConnections(port, 1000, every_s=0.5) as slow, \
-                    Flood(port, batch, student, threads=4, max_s=60) as work, \
-                    Flood(port, '{"method":"getblockcount"}', "class:guess", threads=8, max_s=60) as guesses:
+            with (
+                SlowConnections(port, 1000, every_s=0.5) as slow,
+                Flood(port, batch, student, threads=4, max_s=60) as work,
+                Flood(port, '{"method":"getblockcount"}', "class:guess", threads=8, max_s=60) as guesses,
+            ):
                 time.sleep(1)
                 attacked = latencies_ms(port, cookie, SAMPLES)
             attack_s = time.monotonic() - t0
             print(f"latency idle        p50 {percentile(idle, 50):6.2f} ms  p99 {percentile(idle, 99):6.2f} ms")
-            print(f"latency under attack p50 {percentile(attacked, 50):6.2f} ms  p99 {percentile(attacked, 99):6.2f} ms "
-                  f"(1,000 slow connections, 4 batch floods of 1,000 calls, 8 password guessers; {attack_s:.0f} s)")
-            print(f"ratio attack/idle   p50 {percentile(attacked, 50) / percentile(idle, 50):6.2f}x  "
-                  f"p99 {percentile(attacked, 99) / percentile(idle, 99):6.2f}x")
-            print(f"slow connections closed by the node: {slow.closed_by_server}; flood answers {work.statuses}; "
-                  f"guesses answered {guesses.statuses}")
+            print(
+                f"latency under attack p50 {percentile(attacked, 50):6.2f} ms  p99 {percentile(attacked, 99):6.2f} ms "
+                f"(1,000 slow connections, 4 batch floods of 1,000 calls, 8 password guessers; {attack_s:.0f} s)"
+            )
+            print(
+                f"ratio attack/idle   p50 {percentile(attacked, 50) / percentile(idle, 50):6.2f}x  "
+                f"p99 {percentile(attacked, 99) / percentile(idle, 99):6.2f}x"
+            )
+            print(
+                f"slow connections closed by the node: {slow.closed_by_server}; flood answers {work.statuses}; "
+                f"guesses answered {guesses.statuses}"
+            )
             big = {
                 "32 MiB batch of zeros": b"[" + b"0," * (16 * 1024 * 1024 - 2) + b"0]",
                 "30 MB submitblock hex": json.dumps({"method": "submitblock", "params": ["00" * 15_000_000]}).encode(),
                 "32 MB string parameter": json.dumps({"method": "getblockhash", "params": ["a" * 32_000_000]}).encode(),
-                "1,000-call batch of getblock": json.dumps([{"method": "getblock", "params": [node.rpc("getbestblockhash"), 2], "id": i}
-                                                          for i in range(1000)]).encode(),
+                "1,000-call batch of getblock": json.dumps(
+                    [{"method": "getblock", "params": [node.rpc("getbestblockhash"), 2], "id": i} for i in range(1000)]
+                ).encode(),
             }
             for name, body in big.items():
                 t1 = time.perf_counter()
@@ -77,8 +88,10 @@ def main() -> int:
                     status, data = raw_post(port, body, cookie, timeout_s=60)
                 except OSError as exc:  # the node answered early (413) and closed while we sent
                     status, data = 0, repr(exc).encode()
-                print(f"{name:30s} -> HTTP {status} {data[:70]!r} in {(time.perf_counter() - t1) * 1000:.0f} ms; "
-                      f"peak RSS so far {peak_rss_mb(pid):.0f} MB")
+                print(
+                    f"{name:30s} -> HTTP {status} {data[:70]!r} in {(time.perf_counter() - t1) * 1000:.0f} ms; "
+                    f"peak RSS so far {peak_rss_mb(pid):.0f} MB"
+                )
             print(f"node RSS at rest {base_rss:.0f} MB, peak {peak_rss_mb(pid):.0f} MB")
         finally:
             node.stop()

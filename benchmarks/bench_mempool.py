@@ -12,6 +12,7 @@
    branch's second block.
 4. reopen: rebuilding the UTXO set from the stored blocks (every script verified again).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,39 +49,53 @@ def main() -> None:
         fanout = spend([coin], [(ALICE.p2wpkh, (coin.value - 100_000) // n)] * n)
         node.send(fanout)
         node.mine()
-        payments = [spend([u], [(BOB.p2wpkh, u.value - 500)]).serialize().hex()
-                    for u in outputs_of(fanout, ALICE)]
+        payments = [spend([u], [(BOB.p2wpkh, u.value - 500)]).serialize().hex() for u in outputs_of(fanout, ALICE)]
         _, decode_s = timed(lambda: [node("decoderawtransaction", h) for h in payments])
         _, send_s = timed(lambda: [node("sendrawtransaction", h) for h in payments])
         assert len(node("getrawmempool")) == n
-        print(f"1. sendrawtransaction: {n / send_s:,.0f} tx/s accepted ({send_s * 1e3 / n:.2f} ms each);"
-              f" decoderawtransaction alone {n / decode_s:,.0f} tx/s")
+        print(
+            f"1. sendrawtransaction: {n / send_s:,.0f} tx/s accepted ({send_s * 1e3 / n:.2f} ms each);"
+            f" decoderawtransaction alone {n / decode_s:,.0f} tx/s"
+        )
         template, gbt_s = timed(lambda: node("getblocktemplate", GBT))
         assert len(template["transactions"]) == n
         _, cached_s = timed(lambda: node("getblocktemplate", GBT))
         fork = node.chain.tip
         (block_hash,), mine_s = timed(lambda: node.mine())
         assert node("getrawmempool") == []
-        print(f"2. getblocktemplate with {n} txs: {gbt_s * 1e3:.0f} ms (cached: {cached_s * 1e3:.1f} ms);"
-              f" generatetoaddress mining them: {mine_s * 1e3:.0f} ms")
+        print(
+            f"2. getblocktemplate with {n} txs: {gbt_s * 1e3:.0f} ms (cached: {cached_s * 1e3:.1f} ms);"
+            f" generatetoaddress mining them: {mine_s * 1e3:.0f} ms"
+        )
         blocks = []
         prev = fork
         for i in range(2):
             height = prev.height + 1
-            blocks.append(make_block(prev.hash, height, prev.mtp + 1 + i, prev.bits,
-                                     block_subsidy_sat(height, REGTEST), extranonce=10 + i))
-            prev = type("P", (), {"hash": blocks[-1].GetHash(), "height": height, "mtp": prev.mtp,
-                                  "bits": prev.bits})
+            blocks.append(
+                make_block(
+                    prev.hash,
+                    height,
+                    prev.mtp + 1 + i,
+                    prev.bits,
+                    block_subsidy_sat(height, REGTEST),
+                    extranonce=10 + i,
+                )
+            )
+            prev = type("P", (), {"hash": blocks[-1].GetHash(), "height": height, "mtp": prev.mtp, "bits": prev.bits})
         assert node("submitblock", blocks[0].serialize().hex()) == "inconclusive"
         _, reorg_s = timed(lambda: node("submitblock", blocks[1].serialize().hex()))
         assert node("getbestblockhash") == blocks[1].GetHash()[::-1].hex()
         assert len(node("getrawmempool")) == n
-        print(f"3. reorg (disconnect a {n}-tx block, connect 2 blocks, {n} txs back to the mempool):"
-              f" {reorg_s * 1e3:.0f} ms")
+        print(
+            f"3. reorg (disconnect a {n}-tx block, connect 2 blocks, {n} txs back to the mempool):"
+            f" {reorg_s * 1e3:.0f} ms"
+        )
         node.chain.store.close()
         reopened, reopen_s = timed(lambda: LocalNode(Path(tmp) / "node"))
-        print(f"4. reopen: UTXO set of {len(reopened.chain.utxo):,} coins rebuilt from"
-              f" {reopened.chain.height() + 1} stored blocks in {reopen_s * 1e3:.0f} ms")
+        print(
+            f"4. reopen: UTXO set of {len(reopened.chain.utxo):,} coins rebuilt from"
+            f" {reopened.chain.height() + 1} stored blocks in {reopen_s * 1e3:.0f} ms"
+        )
         assert block_hash
 
 

@@ -9,6 +9,7 @@ times, and the first hash with a cold cache. Other busy processes on the machine
 number; the load average is printed so a noisy run shows, and each figure is the best of
 `--repeat` short runs taken in turn (noise only ever lowers a hashrate).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,9 @@ print(json.dumps(result))
 
 def run_cold(mode: str, arg: str, cache: Path) -> dict:
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache / "numba"), MINE2COMPUTE_CACHE_DIR=str(cache / "kernels"))
-    out = subprocess.run([sys.executable, "-c", COLD_SCRIPT, mode, arg], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", COLD_SCRIPT, mode, arg], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     if out.returncode:
         raise RuntimeError(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -117,9 +119,11 @@ def main() -> int:
             first = run_cold("first-hash", "", Path(tmp))
         for name in KERNEL_NAMES:
             print(f"{name:<10} cold compile {cold[name]:6.2f} s   load from cache {warm[name]:5.2f} s")
-        print(f"first hash with a cold cache: {first['first_hash_s']:.2f} s after Miner.start(), "
-              f"{first['first_hash_s'] + first['start_offset_s']:.2f} s after interpreter start "
-              f"(goal < 3 s)\n")
+        print(
+            f"first hash with a cold cache: {first['first_hash_s']:.2f} s after Miner.start(), "
+            f"{first['first_hash_s'] + first['start_offset_s']:.2f} s after interpreter start "
+            f"(goal < 3 s)\n"
+        )
 
     seconds = args.seconds / args.repeat
     best_of: dict[str, float] = {}
@@ -140,15 +144,21 @@ def main() -> int:
     print(f"{'hashlib loop':<10} {base_hs / 1e6:7.2f} MH/s (1 thread, the baseline)")
     for name in KERNEL_NAMES:
         one_hs, many_hs = best_of[f"{name}/1"], best_of[f"{name}/n"]
-        print(f"{name:<10} {one_hs / 1e6:7.2f} MH/s 1 thread = {one_hs / base_hs:5.1f}x hashlib;  "
-              f"{many_hs / 1e6:7.2f} MH/s {args.threads} threads = {many_hs / one_hs:4.2f}x")
+        print(
+            f"{name:<10} {one_hs / 1e6:7.2f} MH/s 1 thread = {one_hs / base_hs:5.1f}x hashlib;  "
+            f"{many_hs / 1e6:7.2f} MH/s {args.threads} threads = {many_hs / one_hs:4.2f}x"
+        )
     print(_verdict(best, {name: best_of[f"{name}/n"] for name in KERNEL_NAMES}, args.threads))
     one_hs, many_hs = best_of[f"{best}/1"], best_of[f"{best}/n"]
     loop_one_hs, loop_many_hs = best_of["miner/1"], best_of["miner/n"]
-    print(f"\nminer loop ({best}): {loop_one_hs / 1e6:.2f} MH/s 1 thread (loss {1 - loop_one_hs / one_hs:+.1%}), "
-          f"{loop_many_hs / 1e6:.2f} MH/s {args.threads} threads (loss {1 - loop_many_hs / many_hs:+.1%}); goal < 3%")
-    print(f"\ngoals: {one_hs / 1e6:.1f} MH/s per core (>= 25), {one_hs / base_hs:.1f}x hashlib (>= 25), "
-          f"{many_hs / one_hs:.2f}x on {args.threads} threads (>= 1.9)")
+    print(
+        f"\nminer loop ({best}): {loop_one_hs / 1e6:.2f} MH/s 1 thread (loss {1 - loop_one_hs / one_hs:+.1%}), "
+        f"{loop_many_hs / 1e6:.2f} MH/s {args.threads} threads (loss {1 - loop_many_hs / many_hs:+.1%}); goal < 3%"
+    )
+    print(
+        f"\ngoals: {one_hs / 1e6:.1f} MH/s per core (>= 25), {one_hs / base_hs:.1f}x hashlib (>= 25), "
+        f"{many_hs / one_hs:.2f}x on {args.threads} threads (>= 1.9)"
+    )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

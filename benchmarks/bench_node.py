@@ -9,6 +9,7 @@
 3. reopen a chain of --reopen-blocks blocks: time to rebuild the block index and best chain,
    against reading the same header rows alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,10 +79,12 @@ def bench_validate_store(n_blocks: int) -> None:
         full_s = time.perf_counter() - t0
         chain.store.close()
     rate = n_blocks / full_s
-    print(f"validate+store: {rate:,.0f} blocks/s ({n_blocks} blocks, one fsynced commit each); "
-          f"bare fsynced insert {n_blocks / floor_s:,.0f} blocks/s; validation costs "
-          f"{full_s / floor_s:.2f}x the storage floor; goal >= 500 blocks/s: "
-          f"{'met' if rate >= 500 else 'MISSED'} ({rate / 500:.1f}x)")
+    print(
+        f"validate+store: {rate:,.0f} blocks/s ({n_blocks} blocks, one fsynced commit each); "
+        f"bare fsynced insert {n_blocks / floor_s:,.0f} blocks/s; validation costs "
+        f"{full_s / floor_s:.2f}x the storage floor; goal >= 500 blocks/s: "
+        f"{'met' if rate >= 500 else 'MISSED'} ({rate / 500:.1f}x)"
+    )
 
 
 def bench_getblocktemplate(calls: int = 1000) -> None:
@@ -90,8 +93,7 @@ def bench_getblocktemplate(calls: int = 1000) -> None:
         node.start()
         try:
             node.methods("generatetoaddress", [10, "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"])
-            proxy = bitcoin.rpc.RawProxy(
-                service_url=f"http://{node.cookie_file.read_text()}@127.0.0.1:{node.rpc_port}")
+            proxy = bitcoin.rpc.RawProxy(service_url=f"http://{node.cookie_file.read_text()}@127.0.0.1:{node.rpc_port}")
 
             def timed(fn):
                 samples = []
@@ -106,9 +108,11 @@ def bench_getblocktemplate(calls: int = 1000) -> None:
             gbt_med, gbt_p99 = timed(lambda: proxy.getblocktemplate({"rules": ["segwit"]}))
         finally:
             node.shutdown()
-    print(f"getblocktemplate: median {gbt_med:.2f} ms, p99 {gbt_p99:.2f} ms over HTTP; getblockcount "
-          f"median {floor_med:.2f} ms (p99 {floor_p99:.2f}); ratio {gbt_med / floor_med:.2f}x; "
-          f"goal median < 5 ms: {'met' if gbt_med < 5 else 'MISSED'}")
+    print(
+        f"getblocktemplate: median {gbt_med:.2f} ms, p99 {gbt_p99:.2f} ms over HTTP; getblockcount "
+        f"median {floor_med:.2f} ms (p99 {floor_p99:.2f}); ratio {gbt_med / floor_med:.2f}x; "
+        f"goal median < 5 ms: {'met' if gbt_med < 5 else 'MISSED'}"
+    )
 
 
 def bench_reopen(n_blocks: int, cache_dir: Path) -> None:
@@ -131,8 +135,10 @@ def bench_reopen(n_blocks: int, cache_dir: Path) -> None:
     open_s = time.perf_counter() - t0
     height = chain.height()
     chain.store.close()
-    print(f"reopen: {height:,}-block chain in {open_s:.2f} s; reading the header rows alone "
-          f"{rows_s:.2f} s ({open_s / rows_s:.1f}x); goal < 3 s: {'met' if open_s < 3 else 'MISSED'}")
+    print(
+        f"reopen: {height:,}-block chain in {open_s:.2f} s; reading the header rows alone "
+        f"{rows_s:.2f} s ({open_s / rows_s:.1f}x); goal < 3 s: {'met' if open_s < 3 else 'MISSED'}"
+    )
 
 
 def main() -> int:

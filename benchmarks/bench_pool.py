@@ -8,6 +8,7 @@ shares and blocks lost (goal 0), and the pool's RSS over the run (goal: flat).
 
     .venv/bin/python benchmarks/bench_pool.py --seconds 600 --clients 50
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +34,7 @@ from engine.primitives.pow import target_for_difficulty  # noqa: E402
 from engine.rpc import RPCClient  # noqa: E402
 
 WARMUP_S = 10.0  # the miner's first seconds (kernel load, vardiff settling) are reported apart
-SIM_DIFFICULTY = 2.0 ** -24  # ~256 hashlib hashes per share: 50 clients cost the bench little CPU
+SIM_DIFFICULTY = 2.0**-24  # ~256 hashlib hashes per share: 50 clients cost the bench little CPU
 
 
 def _start(cmd: list[str], pattern: str, timeout_s: float = 60) -> tuple[subprocess.Popen, re.Match, list[str]]:
@@ -49,6 +50,7 @@ def _start(cmd: list[str], pattern: str, timeout_s: float = 60) -> tuple[subproc
                 found.append(m)
                 ready.set()
         ready.set()
+
     threading.Thread(target=drain, daemon=True).start()
     if not ready.wait(timeout_s) or not found:
         proc.kill()
@@ -117,13 +119,21 @@ class Sim:
             self.counter += 1
             en2 = self.counter.to_bytes(4, "big")
             header76 = n.header76(self.extranonce1, en2)
-            nonce = next(i for i in range(1 << 20)
-                         if int.from_bytes(sha256d(header76 + i.to_bytes(4, "little")), "little") <= target)
+            nonce = next(
+                i
+                for i in range(1 << 20)
+                if int.from_bytes(sha256d(header76 + i.to_bytes(4, "little")), "little") <= target
+            )
             self.next_id += 1
             self.stats["sent"] += 1
             self.pending[self.next_id] = time.monotonic()
-            self.send({"id": self.next_id, "method": "mining.submit",
-                       "params": [self.name, n.job_id, en2.hex(), f"{n.ntime:08x}", f"{nonce:08x}"]})
+            self.send(
+                {
+                    "id": self.next_id,
+                    "method": "mining.submit",
+                    "params": [self.name, n.job_id, en2.hex(), f"{n.ntime:08x}", f"{nonce:08x}"],
+                }
+            )
         await asyncio.sleep(2.0)  # the last answers
         self.stats["unanswered"] += len(self.pending)
         loop.remove_reader(self.sock.fileno())
@@ -190,23 +200,86 @@ def main() -> int:
     p.add_argument("--shares-per-s", type=float, default=4.0, help="per simulated client")
     p.add_argument("--lab-hashrate", type=float, default=3e7, help="sizes the lab chain's difficulty")
     p.add_argument("--miner-threads", type=int, default=1)
-    p.add_argument("--stats-interval", type=float, default=1.0,
-                   help="the pool's snapshot period (the Class tab takes one a second)")
+    p.add_argument(
+        "--stats-interval",
+        type=float,
+        default=1.0,
+        help="the pool's snapshot period (the Class tab takes one a second)",
+    )
     args = p.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
-        node, m, _ = _start([py, "-m", "regtest", "--chain", "lab", "--datadir", tmp, "--rpcport", "0",
-                             "--lab-hashrate", str(args.lab_hashrate)], r"RPC listening on [^ ]+:(\d+)")
+        node, m, _ = _start(
+            [
+                py,
+                "-m",
+                "regtest",
+                "--chain",
+                "lab",
+                "--datadir",
+                tmp,
+                "--rpcport",
+                "0",
+                "--lab-hashrate",
+                str(args.lab_hashrate),
+            ],
+            r"RPC listening on [^ ]+:(\d+)",
+        )
         url, cookie = f"http://127.0.0.1:{m.group(1)}", f"{tmp}/lab/.cookie"
-        pool, m, pool_lines = _start([py, "-m", "gui.cli", "pool", "--rpc-url", url, "--rpc-cookie", cookie,
-                                      "--port", "0", "--password", "CLASS", "--min-difficulty", str(SIM_DIFFICULTY),
-                                      "--stats-interval", str(args.stats_interval)], r"listening on [^ ]+:(\d+)")
+        pool, m, pool_lines = _start(
+            [
+                py,
+                "-m",
+                "gui.cli",
+                "pool",
+                "--rpc-url",
+                url,
+                "--rpc-cookie",
+                cookie,
+                "--port",
+                "0",
+                "--password",
+                "CLASS",
+                "--min-difficulty",
+                str(SIM_DIFFICULTY),
+                "--stats-interval",
+                str(args.stats_interval),
+            ],
+            r"listening on [^ ]+:(\d+)",
+        )
         port = int(m.group(1))
-        miner = subprocess.Popen([py, "-m", "gui.cli", "mine", "--url", f"stratum+tcp://127.0.0.1:{port}",
-                                  "--user", "real", "--password", "CLASS", "--threads", str(args.miner_threads),
-                                  "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stats = {"sent": 0, "accepted": 0, "refused": 0, "unanswered": 0, "closed": 0, "latency": [],
-                 "read_latency": [], "clean": {}, "reasons": {}, "warmup": []}
+        miner = subprocess.Popen(
+            [
+                py,
+                "-m",
+                "gui.cli",
+                "mine",
+                "--url",
+                f"stratum+tcp://127.0.0.1:{port}",
+                "--user",
+                "real",
+                "--password",
+                "CLASS",
+                "--threads",
+                str(args.miner_threads),
+                "--quiet",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        stats = {
+            "sent": 0,
+            "accepted": 0,
+            "refused": 0,
+            "unanswered": 0,
+            "closed": 0,
+            "latency": [],
+            "read_latency": [],
+            "clean": {},
+            "reasons": {},
+            "warmup": [],
+        }
         rss: list[tuple[float, int]] = []
         start = stats["start"] = time.monotonic()
 
@@ -214,12 +287,14 @@ def main() -> int:
             while time.monotonic() - start < args.seconds:
                 rss.append((time.monotonic() - start, _rss_kb(pool.pid)))
                 time.sleep(10)
+
         threading.Thread(target=sample, daemon=True).start()
         stop_at = start + args.seconds
         sims = [Sim(i, port, 1 / args.shares_per_s, stats) for i in range(args.clients)]
 
         async def everyone() -> None:
             await asyncio.gather(*(s.run(stop_at) for s in sims))
+
         cpu: list[float] = []
 
         async def measured() -> None:
@@ -230,6 +305,7 @@ def main() -> int:
 
         async def both() -> None:
             await asyncio.gather(everyone(), measured())
+
         try:
             asyncio.run(both())
         finally:
@@ -238,11 +314,13 @@ def main() -> int:
             pool.terminate()
             pool.wait(10)
         time.sleep(0.5)  # the drain thread reads the pool's last lines
-        blocks = [re.search(r"block (\d+) ([0-9a-f]{64}) accepted by (\S+) t=([\d.]+)", line)
-                  for line in pool_lines]
+        blocks = [re.search(r"block (\d+) ([0-9a-f]{64}) accepted by (\S+) t=([\d.]+)", line) for line in pool_lines]
         blocks = [b for b in blocks if b]
-        final = {m.group(1): int(m.group(2)) for line in pool_lines
-                 if (m := re.match(r"final (\S+): .* accepted (\d+) ", line))}
+        final = {
+            m.group(1): int(m.group(2))
+            for line in pool_lines
+            if (m := re.match(r"final (\S+): .* accepted (\d+) ", line))
+        }
         miscounted = [s.name for s in sims if final.get(s.name) != s.accepted]
         rpc = RPCClient(url, cookie_file=cookie)
         missing = [b.group(2) for b in blocks if not _has_block(rpc, b.group(2))]
@@ -254,31 +332,52 @@ def main() -> int:
         node.terminate()
         node.wait(30)
     lat, read = stats["latency"], stats["read_latency"]
-    print(f"{args.clients} simulated clients x {args.shares_per_s}/s + our miner ({args.miner_threads} thread) "
-          f"for {args.seconds:.0f} s; pool snapshot every {args.stats_interval:g} s")
-    print(f"shares: sent {stats['sent']}, accepted {stats['accepted']}, refused {stats['refused']} "
-          f"{stats['reasons']}, unanswered {stats['unanswered']} (lost), connections closed {stats['closed']};"
-          f" pool's final tally differs for {len(miscounted)} client(s) {miscounted[:5]}")
-    print(f"share-submit latency at the client's socket: p50 {pct(lat, 0.5) * 1e3:.2f} ms,"
-          f" p90 {pct(lat, 0.9) * 1e3:.2f} ms, p99 {pct(lat, 0.99) * 1e3:.2f} ms, max {max(lat, default=0) * 1e3:.1f} ms"
-          f" (goal p99 < 20 ms); first {WARMUP_S:.0f} s: p99 {pct(stats['warmup'], 0.99) * 1e3:.1f} ms")
-    print(f"  as read by this process's loop: p50 {pct(read, 0.5) * 1e3:.2f} ms, p90 {pct(read, 0.9) * 1e3:.2f} ms,"
-          f" p99 {pct(read, 0.99) * 1e3:.2f} ms")
+    print(
+        f"{args.clients} simulated clients x {args.shares_per_s}/s + our miner ({args.miner_threads} thread) "
+        f"for {args.seconds:.0f} s; pool snapshot every {args.stats_interval:g} s"
+    )
+    print(
+        f"shares: sent {stats['sent']}, accepted {stats['accepted']}, refused {stats['refused']} "
+        f"{stats['reasons']}, unanswered {stats['unanswered']} (lost), connections closed {stats['closed']};"
+        f" pool's final tally differs for {len(miscounted)} client(s) {miscounted[:5]}"
+    )
+    print(
+        f"share-submit latency at the client's socket: p50 {pct(lat, 0.5) * 1e3:.2f} ms,"
+        f" p90 {pct(lat, 0.9) * 1e3:.2f} ms, p99 {pct(lat, 0.99) * 1e3:.2f} ms, max {max(lat, default=0) * 1e3:.1f} ms"
+        f" (goal p99 < 20 ms); first {WARMUP_S:.0f} s: p99 {pct(stats['warmup'], 0.99) * 1e3:.1f} ms"
+    )
+    print(
+        f"  as read by this process's loop: p50 {pct(read, 0.5) * 1e3:.2f} ms, p90 {pct(read, 0.9) * 1e3:.2f} ms,"
+        f" p99 {pct(read, 0.99) * 1e3:.2f} ms"
+    )
     if len(cpu) == 2 and lat:
-        print(f"pool CPU after the first {WARMUP_S:.0f} s: {cpu[1] - cpu[0]:.1f} s,"
-              f" {(cpu[1] - cpu[0]) / len(lat) * 1e6:.0f} us per share answered (its whole process)")
-    print(f"blocks accepted by the pool: {len(blocks)} ({', '.join(sorted({b.group(3) for b in blocks}))}),"
-          f" missing from the node: {len(missing)}")
-    print(f"notify latency to all {args.clients} clients after a block: p50 {pct(notify_s, 0.5) * 1e3:.1f} ms,"
-          f" p99 {pct(notify_s, 0.99) * 1e3:.1f} ms over {len(notify_s)} blocks (goal p99 < 100 ms)")
+        print(
+            f"pool CPU after the first {WARMUP_S:.0f} s: {cpu[1] - cpu[0]:.1f} s,"
+            f" {(cpu[1] - cpu[0]) / len(lat) * 1e6:.0f} us per share answered (its whole process)"
+        )
+    print(
+        f"blocks accepted by the pool: {len(blocks)} ({', '.join(sorted({b.group(3) for b in blocks}))}),"
+        f" missing from the node: {len(missing)}"
+    )
+    print(
+        f"notify latency to all {args.clients} clients after a block: p50 {pct(notify_s, 0.5) * 1e3:.1f} ms,"
+        f" p99 {pct(notify_s, 0.99) * 1e3:.1f} ms over {len(notify_s)} blocks (goal p99 < 100 ms)"
+    )
     if rss:
         third = args.seconds / 3
         parts = [[kb for t, kb in rss if lo <= t < lo + third] or [rss[-1][1]] for lo in (0, third, 2 * third)]
-        print("pool RSS: " + ", ".join(f"{name} {max(kbs) / 1024:.1f} MiB" for name, kbs in
-                                       zip(("start", "middle", "end"), parts))
-              + f" (peak {max(kb for _, kb in rss) / 1024:.1f} MiB, {len(rss)} samples)")
-    ok = (stats["unanswered"] == 0 and not missing and not miscounted and pct(lat, 0.99) < 0.020
-          and (not notify_s or pct(notify_s, 0.99) < 0.100))
+        print(
+            "pool RSS: "
+            + ", ".join(f"{name} {max(kbs) / 1024:.1f} MiB" for name, kbs in zip(("start", "middle", "end"), parts))
+            + f" (peak {max(kb for _, kb in rss) / 1024:.1f} MiB, {len(rss)} samples)"
+        )
+    ok = (
+        stats["unanswered"] == 0
+        and not missing
+        and not miscounted
+        and pct(lat, 0.99) < 0.020
+        and (not notify_s or pct(notify_s, 0.99) < 0.100)
+    )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -5,6 +5,7 @@ GUI thread (seconds per fill kept the window from reacting to SIGTERM for over a
 
     .venv/bin/python benchmarks/bench_table.py [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -5,6 +5,7 @@ together never hold more than `total_cores`. It always shrinks one side before g
 so the cores are never oversubscribed, even for a moment. Mining is the flexible load: when the
 total shrinks (throttle, pause) mining gives up cores first, because AI downtime costs a penalty.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,6 +37,7 @@ class CapacityConsumer(Protocol):
 @dataclass(frozen=True)
 class Allocation:
     """How the cores are split right now."""
+
     mining_slots: int
     ai_slots: int
     total_cores: int
@@ -57,8 +59,15 @@ class CapacityAllocator:
     `on_change(allocation)` callbacks run on the calling thread after each change.
     """
 
-    def __init__(self, miner: CapacityConsumer, ai: CapacityConsumer, total_cores: int, *,
-                 ai_slots: int = 0, on_change: Callable[[Allocation], None] | None = None):
+    def __init__(
+        self,
+        miner: CapacityConsumer,
+        ai: CapacityConsumer,
+        total_cores: int,
+        *,
+        ai_slots: int = 0,
+        on_change: Callable[[Allocation], None] | None = None,
+    ):
         for name, consumer in (("miner", miner), ("ai", ai)):
             if not isinstance(consumer, CapacityConsumer):
                 raise TypeError(f"{name} must have max_slots, slots and set_slots(n)")
@@ -102,8 +111,10 @@ class CapacityAllocator:
             mining_slots = _whole("mining_slots", mining_slots, 0, self._miner.max_slots)
             ai_slots = _whole("ai_slots", ai_slots, 0, self._ai.max_slots)
             if mining_slots + ai_slots > self._total:
-                raise ValueError(f"mining_slots + ai_slots must be at most total_cores ({self._total}), "
-                                 f"got {mining_slots} + {ai_slots}")
+                raise ValueError(
+                    f"mining_slots + ai_slots must be at most total_cores ({self._total}), "
+                    f"got {mining_slots} + {ai_slots}"
+                )
             return self._apply(mining_slots, ai_slots)
 
     def move_to_ai(self, cores: int = 1) -> Allocation:

@@ -5,6 +5,7 @@ credentials from a `.cookie` file (re-read on every reconnect: a restarted node 
 one) or user/password, errors mapped to `RPCError` subclasses carrying Bitcoin Core's codes,
 and `call_retrying` for loops that must survive a node going away.
 """
+
 from __future__ import annotations
 
 import base64
@@ -54,16 +55,20 @@ class RPCAuthError(RPCConnectionError):
 
 
 # What a request on a connection the server already closed fails with.
-_STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, http.client.CannotSendRequest,
-                            http.client.BadStatusLine, BrokenPipeError, ConnectionResetError)
+_STALE_CONNECTION_ERRORS = (
+    http.client.RemoteDisconnected,
+    http.client.CannotSendRequest,
+    http.client.BadStatusLine,
+    BrokenPipeError,
+    ConnectionResetError,
+)
 
 
 class RPCStopped(Exception):
     """`call_retrying` gave up because its stop event was set."""
 
 
-def _auth_from(url: str, cookie_file: Path | None, user: str | None,
-               password: str | None) -> tuple[str, str | None]:
+def _auth_from(url: str, cookie_file: Path | None, user: str | None, password: str | None) -> tuple[str, str | None]:
     """Split credentials out of `url`; returns (url without credentials, "user:password")."""
     parts = urlsplit(url if "://" in url else "http://" + url)
     if parts.scheme != "http":
@@ -85,8 +90,14 @@ def _auth_from(url: str, cookie_file: Path | None, user: str | None,
 class RPCClient:
     """Calls one node's JSON-RPC; safe to share between threads (each gets its own proxy)."""
 
-    def __init__(self, url: str, cookie_file: str | Path | None = None, user: str | None = None,
-                 password: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S):
+    def __init__(
+        self,
+        url: str,
+        cookie_file: str | Path | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ):
         self.cookie_file = Path(cookie_file) if cookie_file is not None else None
         self.url, self._authpair = _auth_from(url, self.cookie_file, user, password)
         self.timeout_s = timeout_s
@@ -112,8 +123,7 @@ class RPCClient:
             proxy = bitcoin.rpc.Proxy(service_url=self.url, timeout=timeout_s)
             # Set the Basic auth header ourselves: bitcoinlib takes credentials only from the
             # URL and does not unquote them, which breaks passwords containing "/", "@" or "#".
-            proxy._BaseProxy__auth_header = (
-                b"Basic " + base64.b64encode(authpair.encode()) if authpair else None)
+            proxy._BaseProxy__auth_header = b"Basic " + base64.b64encode(authpair.encode()) if authpair else None
             proxies[timeout_s] = proxy
         return proxy
 
@@ -157,10 +167,16 @@ class RPCClient:
             self._drop_proxy(timeout_s)
             raise RPCConnectionError(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
-    def call_retrying(self, method: str, *params: Any, stop: threading.Event | None = None,
-                      on_retry: Callable[[RPCError, float], None] | None = None,
-                      timeout_s: float | None = None, first_delay_s: float = 0.25,
-                      max_delay_s: float = 8.0) -> Any:
+    def call_retrying(
+        self,
+        method: str,
+        *params: Any,
+        stop: threading.Event | None = None,
+        on_retry: Callable[[RPCError, float], None] | None = None,
+        timeout_s: float | None = None,
+        first_delay_s: float = 0.25,
+        max_delay_s: float = 8.0,
+    ) -> Any:
         """`call` until it succeeds, backing off on connection loss and transient node errors.
 
         Non-transient RPC errors (bad parameters, unknown method) are raised at once.

@@ -1,4 +1,5 @@
 """`mine2compute` with no subcommand: the lab window (or `--self-test`, headless)."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,31 +14,54 @@ import threading
 import time
 from pathlib import Path
 
-QT_LIBS_HINT = ("Qt could not load its system libraries ({error}).\n"
-                "On Debian/Ubuntu: sudo apt-get install libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3")
+QT_LIBS_HINT = (
+    "Qt could not load its system libraries ({error}).\n"
+    "On Debian/Ubuntu: sudo apt-get install libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mine2compute", description="Mine-to-Compute Lab: the window.")
     p.add_argument("--datadir", type=Path, default=None, help="where the node keeps its chains")
-    p.add_argument("--chain", choices=["lab", "regtest"], default=None,
-                   help="embedded node's chain for this run (default: from the settings, lab)")
-    p.add_argument("--lang", choices=["en", "fr"], default=None,
-                   help="language of the window (remembered; default: the last one chosen, else the system's)")
-    p.add_argument("--self-test", action="store_true",
-                   help="headless check: start the node and the miner offscreen, mine a block, exit 0")
+    p.add_argument(
+        "--chain",
+        choices=["lab", "regtest"],
+        default=None,
+        help="embedded node's chain for this run (default: from the settings, lab)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=["en", "fr"],
+        default=None,
+        help="language of the window (remembered; default: the last one chosen, else the system's)",
+    )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="headless check: start the node and the miner offscreen, mine a block, exit 0",
+    )
     p.add_argument("--timeout", type=float, default=300, help="self-test time limit in seconds")
-    p.add_argument("--screenshot", type=Path, default=None,
-                   help="save a PNG of the window after --screenshot-after seconds, then quit")
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        help="save a PNG of the window after --screenshot-after seconds, then quit",
+    )
     p.add_argument("--screenshot-after", type=float, default=20)
     return p
 
 
 def _display_problem() -> str | None:
-    if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        return ("No display found. Run the lab on a desktop session, or headless with "
-                "QT_QPA_PLATFORM=offscreen (e.g. for `mine2compute --self-test`).")
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "No display found. Run the lab on a desktop session, or headless with "
+            "QT_QPA_PLATFORM=offscreen (e.g. for `mine2compute --self-test`)."
+        )
     return None
 
 
@@ -106,16 +130,16 @@ def _xcb_problem() -> str | None:
         return None
     debian = " ".join(dict.fromkeys(deb for _, deb, _ in missing))
     fedora = " ".join(dict.fromkeys(rpm for _, _, rpm in missing))
-    return ("The lab window needs X11 libraries that are not installed: "
-            + ", ".join(so for so, _, _ in missing) + ".\n"
-            "Without them Qt stops with \"Could not load the Qt platform plugin xcb\". Install them:\n"
-            f"  Debian/Ubuntu: sudo apt-get install {debian}\n"
-            f"  Fedora:        sudo dnf install {fedora}\n"
-            "(`mine2compute --self-test` and the `node`, `mine`, `bench` commands need no display.)")
+    return (
+        "The lab window needs X11 libraries that are not installed: " + ", ".join(so for so, _, _ in missing) + ".\n"
+        'Without them Qt stops with "Could not load the Qt platform plugin xcb". Install them:\n'
+        f"  Debian/Ubuntu: sudo apt-get install {debian}\n"
+        f"  Fedora:        sudo dnf install {fedora}\n"
+        "(`mine2compute --self-test` and the `node`, `mine`, `bench` commands need no display.)"
+    )
 
 
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP")
-                     if hasattr(signal, name))
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 
 
 def quit_on_signals(on_signal):
@@ -191,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings.setValue("ui/language", args.lang)
     from gui import i18n
+
     i18n.install(i18n.chosen_language(settings))
     controller = LabController(datadir=args.datadir, settings=settings)
     window = MainWindow(controller)
@@ -214,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         def shoot():
             window.grab().save(str(args.screenshot))
             window.close()
+
         QTimer.singleShot(int(args.screenshot_after * 1000), shoot)
     try:
         code = app.exec()
@@ -221,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         restore_signals()
     if window.restart_requested:  # a new language: the lab opens again in it
         from gui.qt import QProcess
+
         frozen = getattr(sys, "frozen", False)
         QProcess.startDetached(sys.executable, sys.argv[1:] if frozen else sys.argv)
     return code
@@ -228,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def self_test(args) -> int:
     """Start the node and the miner offscreen, wait for a block this miner found, exit 0."""
+    from gui.qt import QApplication, QSettings, QTimer
     from gui.window.controller import LabController
     from gui.window.main_window import MainWindow
-    from gui.qt import QApplication, QSettings, QTimer
 
     app = QApplication.instance()
     tmp = tempfile.TemporaryDirectory(prefix="mine2compute-selftest-")
@@ -244,8 +271,7 @@ def self_test(args) -> int:
 
     def on_result(result):
         if result.status == "accepted":
-            outcome.update(code=0, message=f"block {result.height} mined and accepted in "
-                                           f"{time.monotonic() - t0:.1f} s")
+            outcome.update(code=0, message=f"block {result.height} mined and accepted in {time.monotonic() - t0:.1f} s")
             app.quit()
 
     def on_failed(message):

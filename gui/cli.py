@@ -3,6 +3,7 @@
 Each layer owns its subcommands; this table only dispatches, importing a layer when it is used,
 so `mine2compute node` never loads Qt and `mine2compute` (the window) starts fast.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -19,9 +20,11 @@ SUBCOMMANDS = {
 }
 GUI = ("gui.app", "main")
 
-USAGE = "usage: mine2compute [SUBCOMMAND] [options]\n\nWith no subcommand, opens the lab window.\n\nsubcommands:\n" + "".join(
-    f"  {name:<10}{help_text}\n" for name, (_, _, help_text) in SUBCOMMANDS.items()
-) + "\nRun 'mine2compute SUBCOMMAND --help' for a subcommand's options."
+USAGE = (
+    "usage: mine2compute [SUBCOMMAND] [options]\n\nWith no subcommand, opens the lab window.\n\nsubcommands:\n"
+    + "".join(f"  {name:<10}{help_text}\n" for name, (_, _, help_text) in SUBCOMMANDS.items())
+    + "\nRun 'mine2compute SUBCOMMAND --help' for a subcommand's options."
+)
 
 
 def main(argv: list[str] | None = None) -> int:

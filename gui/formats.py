@@ -1,6 +1,7 @@
 """How the window writes its quantities: hashrates, BTC, money, cores, blocks, times and durations,
 in the language shown (gui/i18n's QLocale helpers). Every tab formats through here, so one
 quantity reads the same on every tab."""
+
 from __future__ import annotations
 
 import math
@@ -77,8 +78,12 @@ def money(value: float, cents: bool = False) -> str:
     v = abs(value)
     # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
     after = _symbol_after()
-    for size, suffix in ((1e12, tr("T", "money: trillion")), (1e9, tr("B", "money: billion")),
-                         (1e6, tr("M", "money: million")), (1e4, tr("k", "money: thousand"))):
+    for size, suffix in (
+        (1e12, tr("T", "money: trillion")),
+        (1e9, tr("B", "money: billion")),
+        (1e6, tr("M", "money: million")),
+        (1e4, tr("k", "money: thousand")),
+    ):
         if v >= size * 0.9995:
             amount = num(v / size, 0 if size == 1e4 else 2)
             if size == 1e4:

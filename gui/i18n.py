@@ -6,6 +6,7 @@ built at import), `.ts` sources in assets/i18n/ kept by `pyside6-lupdate`, `.qm`
 `python -m gui.i18n build [--out DIR]` writes the .qm files (packaging/build.py ships them). In a
 source tree without .qm files, they are built at first use into the user's cache folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "assets" / "i18n"
 APP = "mine2compute"
 LANGUAGES = {"en": "English", "fr": "Français"}  # each language's name in itself, for the picker
-_LOCALES = {"en": (QLocale.Language.English, QLocale.Country.UnitedStates),
-            "fr": (QLocale.Language.French, QLocale.Country.France)}
+_LOCALES = {
+    "en": (QLocale.Language.English, QLocale.Country.UnitedStates),
+    "fr": (QLocale.Language.French, QLocale.Country.France),
+}
 _installed: list[QTranslator] = []
 _current = ["en"]
 
@@ -57,6 +60,7 @@ def ts_files() -> list[Path]:
 def _tool(name: str) -> str:
     """lupdate/lrelease as shipped inside the PySide6 wheel (pyside6-lupdate/-lrelease wrap them)."""
     import PySide6
+
     exe = Path(PySide6.__file__).parent / (name + (".exe" if sys.platform == "win32" else ""))
     if exe.exists():
         return str(exe)
@@ -83,14 +87,19 @@ def update(ts: list[Path] | None = None, extra: tuple[str, ...] = ()) -> str:
     out = []
     for path in ts or ts_files():
         plural_only = ("-pluralonly",) if path.name.endswith("_en.ts") else ()
-        done = subprocess.run([_tool("lupdate"), "-locations", "none", "-no-obsolete", *plural_only, *extra,
-                               *sources, "-ts", str(path)], check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [_tool("lupdate"), "-locations", "none", "-no-obsolete", *plural_only, *extra, *sources, "-ts", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         out.append(done.stdout + done.stderr)
     return "\n".join(out)
 
 
 def _cache_dir() -> Path:
     import platformdirs
+
     return Path(platformdirs.user_cache_dir(APP, appauthor=False)) / "i18n"
 
 
@@ -111,8 +120,9 @@ def qm_file(lang: str) -> Path | None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_suffix(f".{os.getpid()}.tmp")
-            subprocess.run([_tool("lrelease"), "-silent", str(ts), "-qm", str(partial)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [_tool("lrelease"), "-silent", str(ts), "-qm", str(partial)], check=True, capture_output=True
+            )
             os.replace(partial, cached)  # whole, even with another process building it too
         except (OSError, subprocess.CalledProcessError):
             return None
@@ -138,8 +148,9 @@ def install(lang: str) -> str:
         app.installTranslator(translator)
         _installed.append(translator)
     qt_base = QTranslator(app)
-    if lang != "en" and qt_base.load(QLocale(_LOCALES[lang][0]), "qtbase", "_",
-                                     QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if lang != "en" and qt_base.load(
+        QLocale(_LOCALES[lang][0]), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(qt_base)
         _installed.append(qt_base)
     QLocale.setDefault(QLocale(*_LOCALES[lang]))

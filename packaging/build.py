@@ -6,6 +6,7 @@ environment if they are missing or at other versions, then runs PyInstaller on
 packaging/mine2compute.spec for the current OS. Options: `--clean` (drop PyInstaller's cache in
 build/ first), `--skip-install` (never call pip).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,20 +53,29 @@ def _installed(name: str) -> str | None:
 
 def ensure_tools() -> None:
     """pip-install `.[packaging]` unless the pins and the app's dependencies are all present."""
-    wrong = [f"{n}=={v} (have {_installed(n) or 'none'})" for n, v in _pins().items()
-             if _installed(n) != v]
+    wrong = [f"{n}=={v} (have {_installed(n) or 'none'})" for n, v in _pins().items() if _installed(n) != v]
     missing = [n for n in _runtime_requirements() if _installed(n) is None]
     if not wrong and not missing:
         return
     print(f"build: installing .[packaging] ({', '.join(wrong + missing)})", flush=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", f"{ROOT}[packaging]"],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", f"{ROOT}[packaging]"], check=True)
 
 
 def build(clean: bool = False) -> Path:
     """Run PyInstaller; returns the app folder."""
-    cmd = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(DIST), "--workpath", str(WORK)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(SPEC),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(WORK),
+    ]
     if clean:
         cmd.append("--clean")
     start = time.monotonic()

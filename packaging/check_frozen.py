@@ -16,6 +16,7 @@ temporary folder), so it measures a first launch, then a second one:
    file rewritten);
 5. warm start to window shown: `--screenshot` with no delay, timed until the PNG exists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,12 +53,21 @@ def step(message: str) -> None:
 
 def user_env(home: Path) -> dict[str, str]:
     """A fresh user: empty home, caches, data and settings; Qt offscreen."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("NUMBA_", "MINE2COMPUTE_", "XDG_")) and k not in ("PYTHONPATH", "PYTHONHOME")}
-    env.update(HOME=str(home), USERPROFILE=str(home), APPDATA=str(home / "AppData" / "Roaming"),
-               LOCALAPPDATA=str(home / "AppData" / "Local"), XDG_CACHE_HOME=str(home / ".cache"),
-               XDG_DATA_HOME=str(home / ".local" / "share"), XDG_CONFIG_HOME=str(home / ".config"),
-               QT_QPA_PLATFORM="offscreen")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NUMBA_", "MINE2COMPUTE_", "XDG_")) and k not in ("PYTHONPATH", "PYTHONHOME")
+    }
+    env.update(
+        HOME=str(home),
+        USERPROFILE=str(home),
+        APPDATA=str(home / "AppData" / "Roaming"),
+        LOCALAPPDATA=str(home / "AppData" / "Local"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        QT_QPA_PLATFORM="offscreen",
+    )
     return env
 
 
@@ -95,21 +105,33 @@ def generated_kernel_cache(env: dict[str, str], home: Path) -> None:
         m = re.search(r"compile/load ([0-9.]+) s( \(cache load\))?", out)
         times.append(m.group(1) if m else "?")
         if attempt == "first" and usable_cores() >= 2 and not (m and m.group(2)):
-            fail("the first `bench` compiled lanes8 in the app's own process, not in a child process "
-                 "(spawned children do not work in the frozen app?)", out)
+            fail(
+                "the first `bench` compiled lanes8 in the app's own process, not in a child process "
+                "(spawned children do not work in the frozen app?)",
+                out,
+            )
         if attempt == "second":
             rewritten = sorted(n for n, t in before.items() if numba_cache_files(home).get(n) != t)
             if rewritten:
-                fail("`bench` compiled the generated lanes8 kernel again instead of loading Numba's "
-                     "cache: " + ", ".join(rewritten), out)
-    step(f"bench ok: generated lanes8 kernel compiled in a child process and loaded in {times[0]} s, "
-         f"loaded from cache in {times[1]} s at the second run")
+                fail(
+                    "`bench` compiled the generated lanes8 kernel again instead of loading Numba's "
+                    "cache: " + ", ".join(rewritten),
+                    out,
+                )
+    step(
+        f"bench ok: generated lanes8 kernel compiled in a child process and loaded in {times[0]} s, "
+        f"loaded from cache in {times[1]} s at the second run"
+    )
 
 
 def node_and_miner(env: dict[str, str], datadir: Path) -> None:
-    node = subprocess.Popen([str(EXE), "node", "--chain", "regtest", "--datadir", str(datadir),
-                             "--rpcport", "0"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    node = subprocess.Popen(
+        [str(EXE), "node", "--chain", "regtest", "--datadir", str(datadir), "--rpcport", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     port: list[str] = []
     ready = threading.Event()
@@ -122,12 +144,25 @@ def node_and_miner(env: dict[str, str], datadir: Path) -> None:
                 port.append(m.group(1))
                 ready.set()
         ready.set()
+
     threading.Thread(target=read, daemon=True).start()
     try:
         if not ready.wait(60) or not port:
             fail("`mine2compute node` did not report its RPC port", "".join(lines))
-        out = run(["mine", "--rpc-url", f"http://127.0.0.1:{port[0]}", "--rpc-cookie",
-                   str(datadir / "regtest" / ".cookie"), "--blocks", "2", "--quiet"], env, timeout=300)
+        out = run(
+            [
+                "mine",
+                "--rpc-url",
+                f"http://127.0.0.1:{port[0]}",
+                "--rpc-cookie",
+                str(datadir / "regtest" / ".cookie"),
+                "--blocks",
+                "2",
+                "--quiet",
+            ],
+            env,
+            timeout=300,
+        )
         if out.count("accepted") < 2:
             fail("`mine2compute mine --blocks 2` did not get 2 blocks accepted", out)
     finally:
@@ -145,8 +180,13 @@ def node_and_miner(env: dict[str, str], datadir: Path) -> None:
 def self_test(env: dict[str, str], label: str) -> float:
     """Run --self-test; returns seconds from launch to the mined block."""
     start = time.monotonic()
-    proc = subprocess.Popen([str(EXE), "--self-test", "--timeout", "240"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "--self-test", "--timeout", "240"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output, first_block_s = [], None
     for line in proc.stdout:
         output.append(line)
@@ -158,8 +198,10 @@ def self_test(env: dict[str, str], label: str) -> float:
         fail(f"frozen --self-test ({label}) FAILED with exit code {code}", text)
     if "in this process instead" in text:  # a kernel's child process failed (the reason is in the text)
         fail(f"frozen --self-test ({label}): a kernel compile fell back from its child process", text)
-    step(f"self-test ({label}) ok: launch to first block {first_block_s:.1f} s, "
-         f"process done in {time.monotonic() - start:.1f} s")
+    step(
+        f"self-test ({label}) ok: launch to first block {first_block_s:.1f} s, "
+        f"process done in {time.monotonic() - start:.1f} s"
+    )
     return first_block_s
 
 
@@ -173,8 +215,13 @@ def numba_cache_files(home: Path) -> dict[str, float]:
 def window_shown(env: dict[str, str], shot: Path) -> float:
     """Seconds from launch until the window has been shown and painted (its PNG is written)."""
     start = time.monotonic()
-    proc = subprocess.Popen([str(EXE), "--screenshot", str(shot), "--screenshot-after", "0"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "--screenshot", str(shot), "--screenshot-after", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     shown_s = None
     while proc.poll() is None and time.monotonic() - start < 120:
         if shown_s is None and shot.exists() and shot.stat().st_size > 0:
@@ -229,14 +276,17 @@ def main(argv: list[str] | None = None) -> int:
         after = numba_cache_files(home)
         rewritten = sorted(name for name, mtime in compiled.items() if after.get(name) != mtime)
         if rewritten:
-            fail("the second launch compiled the kernels again instead of loading Numba's cache: "
-                 + ", ".join(rewritten))
+            fail(
+                "the second launch compiled the kernels again instead of loading Numba's cache: " + ", ".join(rewritten)
+            )
         step(f"kernel cache ok: {len(compiled)} cache files from the first launch loaded, not rewritten")
         shown = min(window_shown(env, home / f"window{i}.png") for i in range(3))
         verdict = "within" if shown < WINDOW_GOAL_S else "OVER"
         step(f"warm start to window shown: {shown:.2f} s (best of 3; {verdict} the {WINDOW_GOAL_S:.0f} s goal)")
-        step(f"ok in {time.monotonic() - start:.0f} s: size {bundle_size() / 2**20:.0f} MiB, "
-             f"cold start to first block {cold_s:.1f} s, warm {warm_s:.1f} s, window {shown:.2f} s")
+        step(
+            f"ok in {time.monotonic() - start:.0f} s: size {bundle_size() / 2**20:.0f} MiB, "
+            f"cold start to first block {cold_s:.1f} s, warm {warm_s:.1f} s, window {shown:.2f} s"
+        )
         return 0
     except (CheckFailed, subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
         print(f"check: FAILED: {exc}", flush=True)

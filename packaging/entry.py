@@ -13,6 +13,7 @@ Order matters:
 4. Dispatch exactly like the source tree's `mine2compute` (window, `node`, `mine`, `bench`,
    `scenario`); the window starts the node as `[sys.executable, "node"]`, i.e. this same entry.
 """
+
 import multiprocessing
 
 multiprocessing.freeze_support()

@@ -1,6 +1,7 @@
 """The chain state: an in-memory block index over the block store, the active chain, the UTXO
 set with undo data and a transaction index for it, and block acceptance with reorgs to the
 chain with the most work (Bitcoin Core validation.cpp)."""
+
 from __future__ import annotations
 
 import logging
@@ -84,9 +85,14 @@ class Chain:
         if not headers:
             genesis = genesis_block()
             raw = genesis.serialize()
-            self.store.add_block(genesis.GetHash(), 0, raw, len(genesis.vtx),
-                                 len(genesis.serialize({"include_witness": False})),
-                                 genesis.GetWeight())
+            self.store.add_block(
+                genesis.GetHash(),
+                0,
+                raw,
+                len(genesis.vtx),
+                len(genesis.serialize({"include_witness": False})),
+                genesis.GetWeight(),
+            )
             headers = self.store.load_headers()
         for h in headers:
             prev = self.index.get(h.prev) if h.height > 0 else None
@@ -112,8 +118,9 @@ class Chain:
         """The most-work block not descending from an invalid one (first stored wins ties)."""
         best = None
         for e in self.index.values():
-            if (best is None or e.chainwork > best.chainwork
-                    or (e.chainwork == best.chainwork and e.seq < best.seq)) and not self._descends_from_invalid(e):
+            if (
+                best is None or e.chainwork > best.chainwork or (e.chainwork == best.chainwork and e.seq < best.seq)
+            ) and not self._descends_from_invalid(e):
                 best = e
         return best
 
@@ -126,11 +133,22 @@ class Chain:
         return False
 
     def _make_index(self, h: StoredHeader, prev: BlockIndex | None) -> BlockIndex:
-        entry = BlockIndex(hash=h.hash, prev=prev, height=h.height, version=h.version,
-                           merkle=h.merkle, time=h.time, bits=h.bits, nonce=h.nonce,
-                           chainwork=(prev.chainwork if prev else 0) + block_work(h.bits),
-                           seq=h.seq, n_tx=h.n_tx, size=h.size, stripped_size=h.stripped_size,
-                           weight=h.weight)
+        entry = BlockIndex(
+            hash=h.hash,
+            prev=prev,
+            height=h.height,
+            version=h.version,
+            merkle=h.merkle,
+            time=h.time,
+            bits=h.bits,
+            nonce=h.nonce,
+            chainwork=(prev.chainwork if prev else 0) + block_work(h.bits),
+            seq=h.seq,
+            n_tx=h.n_tx,
+            size=h.size,
+            stripped_size=h.stripped_size,
+            weight=h.weight,
+        )
         times = [entry.time]
         walk = prev
         while walk is not None and len(times) < 11:
@@ -145,8 +163,14 @@ class Chain:
     def _check_transactions(self, block: CBlock, prev: BlockIndex) -> BlockUndo:
         """ConnectBlock's transaction checks for `block` on `prev`, the active tip."""
         return connect_block_transactions(
-            block, prev.height + 1, self.utxo.coins, block_subsidy_sat(prev.height + 1, self.params),
-            lambda h: self.ancestor(prev, h).mtp, prev.mtp, self.script_cache)
+            block,
+            prev.height + 1,
+            self.utxo.coins,
+            block_subsidy_sat(prev.height + 1, self.params),
+            lambda h: self.ancestor(prev, h).mtp,
+            prev.mtp,
+            self.script_cache,
+        )
 
     def _connect_tip(self, entry: BlockIndex, block: CBlock, undo: BlockUndo) -> None:
         self.utxo.connect(block, entry.height)
@@ -176,7 +200,7 @@ class Chain:
             assert walk.prev is not None  # the genesis block is always active
             walk = walk.prev
         fork = walk
-        old_branch = self.active[fork.height + 1:]
+        old_branch = self.active[fork.height + 1 :]
         disconnected = [self._disconnect_tip() for _ in old_branch]
         connected: list[tuple[BlockIndex, CBlock]] = []
         for entry in reversed(branch):
@@ -184,8 +208,7 @@ class Chain:
             try:
                 undo = self._check_transactions(block, self.tip)
             except BlockInvalid as exc:
-                log.warning("block %s at height %d failed to connect: %s", entry.hash_hex,
-                            entry.height, exc.reason)
+                log.warning("block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason)
                 self.invalid[entry.hash] = exc.reason
                 for _ in connected:
                     self._disconnect_tip()
@@ -197,11 +220,14 @@ class Chain:
             self._connect_tip(entry, block, undo)
             connected.append((entry, block))
         if disconnected:
-            log.info("reorg: disconnected %d block(s) back to height %d, new tip %s",
-                     len(disconnected), fork.height, new_tip.hash_hex)
+            log.info(
+                "reorg: disconnected %d block(s) back to height %d, new tip %s",
+                len(disconnected),
+                fork.height,
+                new_tip.hash_hex,
+            )
         if self.mempool is not None:
-            self.mempool.update_for_tip_change(list(reversed(disconnected)),
-                                               [block for _, block in connected])
+            self.mempool.update_for_tip_change(list(reversed(disconnected)), [block for _, block in connected])
         self.tip_changed.notify_all()
         for entry, _ in connected:
             if self.on_block_connected:
@@ -230,21 +256,31 @@ class Chain:
 
     def next_bits(self, prev: BlockIndex, block_time: int) -> int:
         """pow.cpp GetNextWorkRequired for a block on top of `prev`."""
+
         def walk_back_bits() -> int:
             # pow.cpp: the last block that is not a min-difficulty special, or a retarget block.
             limit_bits = target_to_bits(self.params.pow_limit)
             walk = prev
-            while walk.prev is not None and walk.height % self.params.retarget_interval != 0 \
-                    and walk.bits == limit_bits:
+            while (
+                walk.prev is not None and walk.height % self.params.retarget_interval != 0 and walk.bits == limit_bits
+            ):
                 walk = walk.prev
             return walk.bits
 
-        return next_work_required(prev.height + 1, prev.bits, prev.time, block_time,
-                                  lambda h: self.ancestor(prev, h).time, self.params, walk_back_bits)
+        return next_work_required(
+            prev.height + 1,
+            prev.bits,
+            prev.time,
+            block_time,
+            lambda h: self.ancestor(prev, h).time,
+            self.params,
+            walk_back_bits,
+        )
 
     def prev_context(self, prev: BlockIndex, block_time: int) -> PrevContext:
-        return PrevContext(height=prev.height, median_time_past=prev.mtp,
-                           expected_bits=self.next_bits(prev, block_time))
+        return PrevContext(
+            height=prev.height, median_time_past=prev.mtp, expected_bits=self.next_bits(prev, block_time)
+        )
 
     # --- accepting blocks ------------------------------------------------------------------
     def process_block(self, block: CBlock, commit: bool = True) -> tuple[str, BlockIndex | None]:
@@ -315,11 +351,22 @@ class Chain:
         raw = block.serialize()
         stripped = len(block.serialize({"include_witness": False}))
         weight = stripped * 3 + len(raw)
-        seq = self.store.add_block(block_hash, prev.height + 1, raw, len(block.vtx), stripped,
-                                   weight, commit=commit)
-        header = StoredHeader(seq, block_hash, prev.height + 1, block.nVersion, block.hashPrevBlock,
-                              block.hashMerkleRoot, block.nTime, block.nBits, block.nNonce,
-                              len(block.vtx), len(raw), stripped, weight)
+        seq = self.store.add_block(block_hash, prev.height + 1, raw, len(block.vtx), stripped, weight, commit=commit)
+        header = StoredHeader(
+            seq,
+            block_hash,
+            prev.height + 1,
+            block.nVersion,
+            block.hashPrevBlock,
+            block.hashMerkleRoot,
+            block.nTime,
+            block.nBits,
+            block.nNonce,
+            len(block.vtx),
+            len(raw),
+            stripped,
+            weight,
+        )
         entry = self._make_index(header, prev)
         self.index[block_hash] = entry
         return entry, undo

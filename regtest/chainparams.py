@@ -4,6 +4,7 @@
 block it accepts a real `bitcoind -regtest` accepts too. `lab` is regtest plus real difficulty
 retargeting on a short clock, so a class watches difficulty follow hashrate within minutes.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,9 +46,15 @@ PACES = {
 def genesis_block() -> CBlock:
     """Regtest's genesis: mainnet's genesis transaction with regtest's header fields."""
     main = CoreMainParams.GENESIS_BLOCK
-    return CBlock(nVersion=1, hashPrevBlock=b"\x00" * 32, hashMerkleRoot=main.hashMerkleRoot,
-                  nTime=REGTEST_GENESIS_TIME, nBits=REGTEST_GENESIS_BITS,
-                  nNonce=REGTEST_GENESIS_NONCE, vtx=main.vtx)
+    return CBlock(
+        nVersion=1,
+        hashPrevBlock=b"\x00" * 32,
+        hashMerkleRoot=main.hashMerkleRoot,
+        nTime=REGTEST_GENESIS_TIME,
+        nBits=REGTEST_GENESIS_BITS,
+        nNonce=REGTEST_GENESIS_NONCE,
+        vtx=main.vtx,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,24 +82,34 @@ class ChainParams(ConsensusParams):
 REGTEST = ChainParams(name="regtest")
 
 
-def lab_params(start_bits: int, halving_interval: int = LAB_HALVING_INTERVAL,
-               target_spacing_s: int = LAB_TARGET_SPACING_S,
-               retarget_interval: int = LAB_RETARGET_INTERVAL) -> ChainParams:
+def lab_params(
+    start_bits: int,
+    halving_interval: int = LAB_HALVING_INTERVAL,
+    target_spacing_s: int = LAB_TARGET_SPACING_S,
+    retarget_interval: int = LAB_RETARGET_INTERVAL,
+) -> ChainParams:
     """The classroom chain: regtest plus Core's retarget rule on a short clock."""
-    for name, value in (("halving_interval", halving_interval),
-                        ("target_spacing_s", target_spacing_s),
-                        ("retarget_interval", retarget_interval)):
+    for name, value in (
+        ("halving_interval", halving_interval),
+        ("target_spacing_s", target_spacing_s),
+        ("retarget_interval", retarget_interval),
+    ):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive whole number, got {value!r}")
     if retarget_interval < 2:
         raise ValueError("retarget_interval must be at least 2 blocks")
-    return ChainParams(name="lab", halving_interval=halving_interval,
-                       target_spacing_s=target_spacing_s, retarget_interval=retarget_interval,
-                       no_retargeting=False,
-                       # A slow lab block must not fall back to the pow limit: that rule would
-                       # let a burst of instant blocks through, which is not Bitcoin's behaviour.
-                       allow_min_difficulty_blocks=False,
-                       start_bits=start_bits, default_rpc_port=18449)
+    return ChainParams(
+        name="lab",
+        halving_interval=halving_interval,
+        target_spacing_s=target_spacing_s,
+        retarget_interval=retarget_interval,
+        no_retargeting=False,
+        # A slow lab block must not fall back to the pow limit: that rule would
+        # let a burst of instant blocks through, which is not Bitcoin's behaviour.
+        allow_min_difficulty_blocks=False,
+        start_bits=start_bits,
+        default_rpc_port=18449,
+    )
 
 
 PARAMS_FILE = "chainparams.json"

@@ -2,6 +2,7 @@
 
 Options follow Bitcoin Core's spelling; `-datadir=DIR` and `--datadir DIR` both work.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,54 +28,131 @@ RPCAUTH_ENV = "MINE2COMPUTE_RPCAUTH"
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mine2compute node",
-        description="Run the Mine-to-Compute Lab regtest node (Bitcoin Core compatible JSON-RPC).")
-    p.add_argument("--chain", "-chain", choices=["lab", "regtest"], default="lab",
-                   help="lab (default): regtest plus real difficulty retargeting on a short clock; "
-                        "regtest: exactly Bitcoin Core's regtest")
-    p.add_argument("-regtest", dest="chain", action="store_const", const="regtest",
-                   help="same as --chain regtest")
-    p.add_argument("--datadir", "-datadir", type=Path, default=None,
-                   help=f"data directory (default {default_datadir()}); the chain lives in DIR/<chain>/")
-    p.add_argument("--rpcport", "-rpcport", type=int, default=None,
-                   help="RPC port (default 18449 for lab, 18443 for regtest as in Core; 0 picks a free one)")
-    p.add_argument("--rpcbind", "-rpcbind", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1); others need -rpcuser/-rpcpassword")
+        description="Run the Mine-to-Compute Lab regtest node (Bitcoin Core compatible JSON-RPC).",
+    )
+    p.add_argument(
+        "--chain",
+        "-chain",
+        choices=["lab", "regtest"],
+        default="lab",
+        help="lab (default): regtest plus real difficulty retargeting on a short clock; "
+        "regtest: exactly Bitcoin Core's regtest",
+    )
+    p.add_argument("-regtest", dest="chain", action="store_const", const="regtest", help="same as --chain regtest")
+    p.add_argument(
+        "--datadir",
+        "-datadir",
+        type=Path,
+        default=None,
+        help=f"data directory (default {default_datadir()}); the chain lives in DIR/<chain>/",
+    )
+    p.add_argument(
+        "--rpcport",
+        "-rpcport",
+        type=int,
+        default=None,
+        help="RPC port (default 18449 for lab, 18443 for regtest as in Core; 0 picks a free one)",
+    )
+    p.add_argument(
+        "--rpcbind",
+        "-rpcbind",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1); others need -rpcuser/-rpcpassword",
+    )
     p.add_argument("--rpcuser", "-rpcuser", default=None, help="user name for RPC besides the cookie")
-    p.add_argument("--rpcpassword", "-rpcpassword", default=None,
-                   help=f"password for -rpcuser (visible in the process list: prefer ${PASSWORD_ENV} or -rpcauth)")
-    p.add_argument("--rpcauth", "-rpcauth", action="append", default=[], metavar="USER:SALT$HASH",
-                   help="a login stored as a salted HMAC-SHA256 (Bitcoin Core's share/rpcauth/rpcauth.py "
-                        f"format); repeatable; also read from ${RPCAUTH_ENV} (one per line)")
-    p.add_argument("--rpcwhitelist", "-rpcwhitelist", action="append", default=[], metavar="USER:METHODS",
-                   help="the calls USER may make (comma separated); password logins without one may "
-                        "make only the calls mining needs; the cookie may call everything")
-    p.add_argument("--rpcthreads", "-rpcthreads", type=int, default=DEFAULT_RPC_THREADS,
-                   help=f"worker threads per lane (default {DEFAULT_RPC_THREADS}, as Core)")
-    p.add_argument("--rpcworkqueue", "-rpcworkqueue", type=int, default=DEFAULT_RPC_WORKQUEUE,
-                   help=f"requests waiting per lane before 503 (default {DEFAULT_RPC_WORKQUEUE}, as Core)")
-    p.add_argument("--rpcservertimeout", "-rpcservertimeout", type=float, default=DEFAULT_SERVER_TIMEOUT_S,
-                   help=f"seconds a request may take to arrive (default {DEFAULT_SERVER_TIMEOUT_S}, as Core)")
-    p.add_argument("--rpcmaxconnections", type=int, default=DEFAULT_MAX_CONNECTIONS,
-                   help=f"open RPC connections (default {DEFAULT_MAX_CONNECTIONS}); past it the oldest "
-                        "unfinished request is dropped")
+    p.add_argument(
+        "--rpcpassword",
+        "-rpcpassword",
+        default=None,
+        help=f"password for -rpcuser (visible in the process list: prefer ${PASSWORD_ENV} or -rpcauth)",
+    )
+    p.add_argument(
+        "--rpcauth",
+        "-rpcauth",
+        action="append",
+        default=[],
+        metavar="USER:SALT$HASH",
+        help="a login stored as a salted HMAC-SHA256 (Bitcoin Core's share/rpcauth/rpcauth.py "
+        f"format); repeatable; also read from ${RPCAUTH_ENV} (one per line)",
+    )
+    p.add_argument(
+        "--rpcwhitelist",
+        "-rpcwhitelist",
+        action="append",
+        default=[],
+        metavar="USER:METHODS",
+        help="the calls USER may make (comma separated); password logins without one may "
+        "make only the calls mining needs; the cookie may call everything",
+    )
+    p.add_argument(
+        "--rpcthreads",
+        "-rpcthreads",
+        type=int,
+        default=DEFAULT_RPC_THREADS,
+        help=f"worker threads per lane (default {DEFAULT_RPC_THREADS}, as Core)",
+    )
+    p.add_argument(
+        "--rpcworkqueue",
+        "-rpcworkqueue",
+        type=int,
+        default=DEFAULT_RPC_WORKQUEUE,
+        help=f"requests waiting per lane before 503 (default {DEFAULT_RPC_WORKQUEUE}, as Core)",
+    )
+    p.add_argument(
+        "--rpcservertimeout",
+        "-rpcservertimeout",
+        type=float,
+        default=DEFAULT_SERVER_TIMEOUT_S,
+        help=f"seconds a request may take to arrive (default {DEFAULT_SERVER_TIMEOUT_S}, as Core)",
+    )
+    p.add_argument(
+        "--rpcmaxconnections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        help=f"open RPC connections (default {DEFAULT_MAX_CONNECTIONS}); past it the oldest "
+        "unfinished request is dropped",
+    )
     lab = p.add_argument_group("lab chain (used when a new lab chain is created)")
-    lab.add_argument("--lab-hashrate", type=float, default=None, metavar="H/S",
-                     help="hashrate the starting difficulty is matched to (default: measured)")
-    lab.add_argument("--pace", choices=sorted(PACES), default=None,
-                     help="classic: a halving every 150 blocks (as regtest); lesson: every 60 blocks "
-                          "at 5 s with a retarget every 24, so a 30-minute class sees at least 4 "
-                          "halvings and 8 retargets. A lesson chain lives in its own folder "
-                          "(DATADIR/lesson/ by default), so the classic chain is never touched")
-    lab.add_argument("--halving-interval", type=int, default=None, metavar="BLOCKS",
-                     help="blocks between subsidy halvings (default 150, as regtest)")
-    lab.add_argument("--target-spacing", type=int, default=None, metavar="SECONDS",
-                     help="target time between blocks (default 5)")
-    lab.add_argument("--retarget-interval", type=int, default=None, metavar="BLOCKS",
-                     help="blocks between difficulty retargets (default 24)")
+    lab.add_argument(
+        "--lab-hashrate",
+        type=float,
+        default=None,
+        metavar="H/S",
+        help="hashrate the starting difficulty is matched to (default: measured)",
+    )
+    lab.add_argument(
+        "--pace",
+        choices=sorted(PACES),
+        default=None,
+        help="classic: a halving every 150 blocks (as regtest); lesson: every 60 blocks "
+        "at 5 s with a retarget every 24, so a 30-minute class sees at least 4 "
+        "halvings and 8 retargets. A lesson chain lives in its own folder "
+        "(DATADIR/lesson/ by default), so the classic chain is never touched",
+    )
+    lab.add_argument(
+        "--halving-interval",
+        type=int,
+        default=None,
+        metavar="BLOCKS",
+        help="blocks between subsidy halvings (default 150, as regtest)",
+    )
+    lab.add_argument(
+        "--target-spacing", type=int, default=None, metavar="SECONDS", help="target time between blocks (default 5)"
+    )
+    lab.add_argument(
+        "--retarget-interval",
+        type=int,
+        default=None,
+        metavar="BLOCKS",
+        help="blocks between difficulty retargets (default 24)",
+    )
     p.add_argument("--debug", action="store_true", help="log every RPC request")
-    p.add_argument("--exit-with-parent", action="store_true",
-                   help="shut down cleanly when standard input closes, i.e. when the program that "
-                        "started the node (and holds the other end of the pipe) is gone")
+    p.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="shut down cleanly when standard input closes, i.e. when the program that "
+        "started the node (and holds the other end of the pipe) is gone",
+    )
     return p
 
 
@@ -104,9 +182,12 @@ def watch_stdin_for_eof(on_eof) -> threading.Thread | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
-                        format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ",
-                        stream=sys.stdout)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO,
+        format="%(asctime)s %(message)s",
+        datefmt="%Y-%m-%dT%H:%M:%SZ",
+        stream=sys.stdout,
+    )
     logging.Formatter.converter = __import__("time").gmtime
     password = args.rpcpassword
     if password is None and args.rpcuser is not None:
@@ -116,8 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             password = os.environ[OLD_PASSWORD_ENV]
     elif password:
         logging.getLogger("regtest.node").warning(
-            "--rpcpassword on the command line is visible to every user of this computer; "
-            "prefer $%s or --rpcauth", PASSWORD_ENV)
+            "--rpcpassword on the command line is visible to every user of this computer; prefer $%s or --rpcauth",
+            PASSWORD_ENV,
+        )
     rpcauth = [*args.rpcauth, *os.environ.get(RPCAUTH_ENV, "").split()]
     if args.pace is not None:
         if args.chain != "lab":
@@ -130,13 +212,24 @@ def main(argv: list[str] | None = None) -> int:
         if args.pace == "lesson" and args.datadir is None:
             args.datadir = default_datadir() / "lesson"
     try:
-        node = Node(datadir=args.datadir, chain=args.chain, rpcport=args.rpcport,
-                    rpcbind=args.rpcbind, rpcuser=args.rpcuser, rpcpassword=password,
-                    lab_hashrate_hs=args.lab_hashrate, halving_interval=args.halving_interval,
-                    target_spacing_s=args.target_spacing, retarget_interval=args.retarget_interval,
-                    rpcauth=tuple(rpcauth), rpcwhitelist=tuple(args.rpcwhitelist),
-                    rpcthreads=args.rpcthreads, rpcworkqueue=args.rpcworkqueue,
-                    rpcservertimeout_s=args.rpcservertimeout, rpcmaxconnections=args.rpcmaxconnections)
+        node = Node(
+            datadir=args.datadir,
+            chain=args.chain,
+            rpcport=args.rpcport,
+            rpcbind=args.rpcbind,
+            rpcuser=args.rpcuser,
+            rpcpassword=password,
+            lab_hashrate_hs=args.lab_hashrate,
+            halving_interval=args.halving_interval,
+            target_spacing_s=args.target_spacing,
+            retarget_interval=args.retarget_interval,
+            rpcauth=tuple(rpcauth),
+            rpcwhitelist=tuple(args.rpcwhitelist),
+            rpcthreads=args.rpcthreads,
+            rpcworkqueue=args.rpcworkqueue,
+            rpcservertimeout_s=args.rpcservertimeout,
+            rpcmaxconnections=args.rpcmaxconnections,
+        )
         # Clean shutdown on SIGINT/SIGTERM, as bitcoind does; set before the node starts, so a
         # signal right after "RPC listening" still flushes and removes the cookie.
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -146,13 +239,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     if args.exit_with_parent:
+
         def parent_gone():
             logging.getLogger("regtest.node").info(
-                "standard input closed: the program that started this node is gone; shutting down")
+                "standard input closed: the program that started this node is gone; shutting down"
+            )
             node.request_stop()
+
         if watch_stdin_for_eof(parent_gone) is None:
             logging.getLogger("regtest.node").warning(
-                "--exit-with-parent: this process has no standard input to watch; ignored")
+                "--exit-with-parent: this process has no standard input to watch; ignored"
+            )
     try:
         node.wait()
     finally:

@@ -1,5 +1,6 @@
 """The output descriptors scantxoutset reads: `addr(ADDRESS)` and `raw(HEX)`, with the
 checksum of BIP380 (script/descriptor.cpp DescriptorChecksum), optional on input as in Core."""
+
 from __future__ import annotations
 
 from engine.primitives.descriptors import descriptor_checksum, is_descriptor_char

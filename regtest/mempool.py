@@ -4,6 +4,7 @@ replacement (RBF) as Bitcoin Core 28+ does it (full RBF), in Core's order and wi
 txmempool.cpp). It shares the chain lock (Core's cs_main and pool.cs), and the chain tells it
 of every tip change (removeForBlock, MaybeUpdateMempoolForReorg).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -70,8 +71,13 @@ def _fee_rate_text(fee: int, vsize: int) -> str:
 
 
 class Mempool:
-    def __init__(self, chain, min_relay_fee_sat_per_kvb: int = policy.DEFAULT_MIN_RELAY_FEE_SAT_PER_KVB,
-                 full_rbf: bool = True, clock=time.time):
+    def __init__(
+        self,
+        chain,
+        min_relay_fee_sat_per_kvb: int = policy.DEFAULT_MIN_RELAY_FEE_SAT_PER_KVB,
+        full_rbf: bool = True,
+        clock=time.time,
+    ):
         self.chain = chain
         self.lock = chain.lock
         self.min_relay_fee = min_relay_fee_sat_per_kvb
@@ -139,8 +145,7 @@ class Mempool:
         if len(known) == len(coins):  # warm the script cache off the lock; failures are found below
             verify_scripts(tx, known, self.chain.script_cache, raw)
         with self.lock:
-            return self._accept_locked(tx, raw, test_only, max_fee_sat, bypass_limits=False,
-                                       weight=weight)
+            return self._accept_locked(tx, raw, test_only, max_fee_sat, bypass_limits=False, weight=weight)
 
     def _context_free_checks(self, tx: CTransaction, size: int) -> int:
         try:
@@ -156,16 +161,26 @@ class Mempool:
             raise TxInvalid("tx-size-small")
         return weight
 
-    def _accept_locked(self, tx: CTransaction, raw: bytes, test_only: bool, max_fee_sat: int | None,
-                       bypass_limits: bool, weight: int | None = None) -> AcceptResult:
+    def _accept_locked(
+        self,
+        tx: CTransaction,
+        raw: bytes,
+        test_only: bool,
+        max_fee_sat: int | None,
+        bypass_limits: bool,
+        weight: int | None = None,
+    ) -> AcceptResult:
         chain = self.chain
         tip = chain.tip
         txid, wtxid = tx.GetTxid(), tx.GetHash()
         if weight is None:
             weight = self._context_free_checks(tx, len(raw))
         # CheckFinalTxAtTip: the next block's height, the tip's median time past.
-        if tx.nLockTime and tx.nLockTime >= (tip.height + 1 if tx.nLockTime < LOCKTIME_THRESHOLD else tip.mtp) \
-                and not all(i.nSequence == SEQUENCE_FINAL for i in tx.vin):
+        if (
+            tx.nLockTime
+            and tx.nLockTime >= (tip.height + 1 if tx.nLockTime < LOCKTIME_THRESHOLD else tip.mtp)
+            and not all(i.nSequence == SEQUENCE_FINAL for i in tx.vin)
+        ):
             raise TxInvalid("non-final", "non-final transaction")
         if wtxid in self.by_wtxid:
             raise TxInvalid("txn-already-in-mempool")
@@ -204,8 +219,9 @@ class Mempool:
         self._check_limits(ancestors, vsize, txid)
         for ancestor in ancestors:
             if ancestor in conflicts:
-                raise TxInvalid("bad-txns-spends-conflicting-tx",
-                                f"{b2lx(txid)} spends conflicting transaction {b2lx(ancestor)}")
+                raise TxInvalid(
+                    "bad-txns-spends-conflicting-tx", f"{b2lx(txid)} spends conflicting transaction {b2lx(ancestor)}"
+                )
         all_conflicts = self._replacement_checks(tx, txid, fee, vsize, conflicts) if conflicts else set()
         failed = verify_scripts(tx, coins, self.chain.script_cache, raw)
         if failed is not None:
@@ -218,8 +234,20 @@ class Mempool:
             return result
         for conflict in all_conflicts:
             self._remove_one(conflict)
-        entry = MempoolEntry(tx, raw, txid, wtxid, fee, weight, vsize, sigop_cost, int(self.clock()),
-                             tip.height, next(self._sequence), parents)
+        entry = MempoolEntry(
+            tx,
+            raw,
+            txid,
+            wtxid,
+            fee,
+            weight,
+            vsize,
+            sigop_cost,
+            int(self.clock()),
+            tip.height,
+            next(self._sequence),
+            parents,
+        )
         self.entries[txid] = entry
         self.by_wtxid[wtxid] = txid
         for parent in parents:
@@ -232,47 +260,60 @@ class Mempool:
     def _check_limits(self, ancestors: set[bytes], vsize: int, txid: bytes) -> None:
         """txmempool.cpp CalculateAncestorsAndCheckLimits (Core's default 25 / 101 kvB)."""
         if len(ancestors) + 1 > policy.DEFAULT_ANCESTOR_LIMIT:
-            raise TxInvalid("too-long-mempool-chain",
-                            f"too many unconfirmed ancestors [limit: {policy.DEFAULT_ANCESTOR_LIMIT}]")
+            raise TxInvalid(
+                "too-long-mempool-chain", f"too many unconfirmed ancestors [limit: {policy.DEFAULT_ANCESTOR_LIMIT}]"
+            )
         if sum(self.entries[a].vsize for a in ancestors) + vsize > policy.DEFAULT_ANCESTOR_SIZE_LIMIT_VB:
             raise TxInvalid("too-long-mempool-chain", "exceeds ancestor size limit")
         for ancestor in ancestors:
             if len(self.descendants(ancestor)) + 1 > policy.DEFAULT_DESCENDANT_LIMIT:
-                raise TxInvalid("too-long-mempool-chain",
-                                f"too many descendants for tx {b2lx(ancestor)} [limit: {policy.DEFAULT_DESCENDANT_LIMIT}]")
+                raise TxInvalid(
+                    "too-long-mempool-chain",
+                    f"too many descendants for tx {b2lx(ancestor)} [limit: {policy.DEFAULT_DESCENDANT_LIMIT}]",
+                )
 
-    def _replacement_checks(self, tx: CTransaction, txid: bytes, fee: int, vsize: int,
-                            conflicts: set[bytes]) -> set[bytes]:
+    def _replacement_checks(
+        self, tx: CTransaction, txid: bytes, fee: int, vsize: int, conflicts: set[bytes]
+    ) -> set[bytes]:
         """validation.cpp MemPoolAccept::ReplacementChecks with policy/rbf.cpp's rules, in
         Core 28's order: feerate over each direct conflict (#6), at most 100 evicted (#5), no
         new unconfirmed input (#2), more fees in total (#3) paying for its own relay (#4)."""
         for c in conflicts:
             old = self.entries[c]
             if fee * old.vsize <= old.fee * vsize:
-                raise TxInvalid("insufficient fee",
-                                f"rejecting replacement {b2lx(txid)}; new feerate {_fee_rate_text(fee, vsize)}"
-                                f" <= old feerate {_fee_rate_text(old.fee, old.vsize)}")
+                raise TxInvalid(
+                    "insufficient fee",
+                    f"rejecting replacement {b2lx(txid)}; new feerate {_fee_rate_text(fee, vsize)}"
+                    f" <= old feerate {_fee_rate_text(old.fee, old.vsize)}",
+                )
         count = sum(len(self.descendants(c)) for c in conflicts)
         if count > policy.MAX_BIP125_REPLACEMENT_CANDIDATES:
-            raise TxInvalid("too many potential replacements",
-                            f"rejecting replacement {b2lx(txid)}; too many potential replacements"
-                            f" ({count} > {policy.MAX_BIP125_REPLACEMENT_CANDIDATES})")
+            raise TxInvalid(
+                "too many potential replacements",
+                f"rejecting replacement {b2lx(txid)}; too many potential replacements"
+                f" ({count} > {policy.MAX_BIP125_REPLACEMENT_CANDIDATES})",
+            )
         all_conflicts = set().union(*(self.descendants(c) for c in conflicts))
         parents_of_conflicts = {i.prevout.hash for c in conflicts for i in self.entries[c].tx.vin}
         for j, txin in enumerate(tx.vin):
             if txin.prevout.hash not in parents_of_conflicts and txin.prevout.hash in self.entries:
-                raise TxInvalid("replacement-adds-unconfirmed",
-                                f"replacement {b2lx(txid)} adds unconfirmed input, idx {j}")
+                raise TxInvalid(
+                    "replacement-adds-unconfirmed", f"replacement {b2lx(txid)} adds unconfirmed input, idx {j}"
+                )
         conflicting_fees = sum(self.entries[c].fee for c in all_conflicts)
         if fee < conflicting_fees:
-            raise TxInvalid("insufficient fee",
-                            f"rejecting replacement {b2lx(txid)}, less fees than conflicting txs;"
-                            f" {_btc(fee)} < {_btc(conflicting_fees)}")
+            raise TxInvalid(
+                "insufficient fee",
+                f"rejecting replacement {b2lx(txid)}, less fees than conflicting txs;"
+                f" {_btc(fee)} < {_btc(conflicting_fees)}",
+            )
         needed = policy.fee_for(self.incremental_relay_fee, vsize)
         if fee - conflicting_fees < needed:
-            raise TxInvalid("insufficient fee",
-                            f"rejecting replacement {b2lx(txid)}, not enough additional fees to relay;"
-                            f" {_btc(fee - conflicting_fees)} < {_btc(needed)}")
+            raise TxInvalid(
+                "insufficient fee",
+                f"rejecting replacement {b2lx(txid)}, not enough additional fees to relay;"
+                f" {_btc(fee - conflicting_fees)} < {_btc(needed)}",
+            )
         return all_conflicts
 
     # --- removal ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Block templates (BIP22/23 getblocktemplate) and the node's own generatetoaddress miner."""
+
 from __future__ import annotations
 
 import functools
@@ -51,16 +52,28 @@ def template_transactions(chain: Chain) -> tuple[list[dict], int, bytes]:
     cached = _template_cache.get(id(chain))
     if cached is not None and cached[0] == key:
         return cached[1]
-    entries: list[MempoolEntry] = pool.block_entries(MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT,
-                                 MAX_BLOCK_SIGOPS_COST - COINBASE_SIGOPS_COST) if pool is not None else []
+    entries: list[MempoolEntry] = (
+        pool.block_entries(MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT, MAX_BLOCK_SIGOPS_COST - COINBASE_SIGOPS_COST)
+        if pool is not None
+        else []
+    )
     result: tuple[list[dict], int, bytes]
     if not entries:
         result = [], 0, coinbase_only_commitment()
     else:
         position = {e.txid: i + 1 for i, e in enumerate(entries)}  # BIP22 depends: 1-based
-        txs = [{"data": e.raw.hex(), "txid": b2lx(e.txid), "hash": b2lx(e.wtxid),
+        txs = [
+            {
+                "data": e.raw.hex(),
+                "txid": b2lx(e.txid),
+                "hash": b2lx(e.wtxid),
                 "depends": sorted(position[p] for p in e.parents if p in position),
-                "fee": e.fee, "sigops": e.sigop_cost, "weight": e.weight} for e in entries]
+                "fee": e.fee,
+                "sigops": e.sigop_cost,
+                "weight": e.weight,
+            }
+            for e in entries
+        ]
         commitment = default_witness_commitment(CBlock(vtx=[CTransaction()] + [e.tx for e in entries]))
         result = txs, sum(e.fee for e in entries), commitment
     _template_cache[id(chain)] = (key, result)
@@ -108,8 +121,9 @@ def generate_block(chain: Chain, script_pubkey: bytes, max_tries: int) -> tuple[
     template = BlockTemplate.from_rpc(block_template(chain, 0))
     extranonce = 0
     while max_tries > 0:
-        job = make_job(template, script_pubkey, extranonce.to_bytes(EXTRANONCE_SIZE, "little"),
-                       ntime=template.curtime)  # the node's clock, not the wall clock
+        job = make_job(
+            template, script_pubkey, extranonce.to_bytes(EXTRANONCE_SIZE, "little"), ntime=template.curtime
+        )  # the node's clock, not the wall clock
         count = min(max_tries, 1 << 32)
         nonce = find_nonce(job.header(0), template.target, 0, count)
         if nonce is not None:

@@ -1,5 +1,6 @@
 """The embedded node: a data directory, a chain, cookie auth and the RPC server, started and
 stopped as one unit. `mine2compute node` (regtest/cli.py) runs it as its own process."""
+
 from __future__ import annotations
 
 import logging
@@ -39,6 +40,7 @@ class NodeError(Exception):
 
 def default_datadir() -> Path:
     import platformdirs
+
     return Path(platformdirs.user_data_dir("mine2compute", appauthor=False))
 
 
@@ -53,6 +55,7 @@ def measure_machine_hashrate_hs() -> float:
     """All cores' hashrate with the kernel the miner will use (the one measured fastest here),
     after compiling and a warm-up, to size the lab chain's first difficulty."""
     from engine.mining.kernels.choice import measure_hashrate_hs
+
     threads = os.cpu_count() or 1
     kernel, hashrate_hs = measure_hashrate_hs(threads)
     log.info("measured %.3g H/s with the %s kernel on %d threads", hashrate_hs, kernel, threads)
@@ -89,14 +92,18 @@ class _DataDirLock:
         try:
             if sys.platform == "win32":
                 import msvcrt
+
                 msvcrt.locking(self.file.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl
+
                 fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             self.file.close()
-            raise NodeError(f"Cannot obtain a lock on data directory {path.parent}. "
-                            "Another node is probably already running with it.") from None
+            raise NodeError(
+                f"Cannot obtain a lock on data directory {path.parent}. "
+                "Another node is probably already running with it."
+            ) from None
 
     def release(self) -> None:
         self.file.close()
@@ -104,6 +111,7 @@ class _DataDirLock:
 
 class _LabOptions(TypedDict):
     """--chain lab's options as given (None: the default, or measured)."""
+
     hashrate: float | None
     halving_interval: int | None
     target_spacing_s: int | None
@@ -112,6 +120,7 @@ class _LabOptions(TypedDict):
 
 class _ServerOptions(TypedDict):
     """RPCServer's keyword arguments from -rpcthreads, -rpcworkqueue, -rpcservertimeout, -rpcmaxconnections."""
+
     threads: int
     workqueue: int
     timeout_s: float
@@ -119,15 +128,26 @@ class _ServerOptions(TypedDict):
 
 
 class Node:
-    def __init__(self, datadir: Path | None = None, chain: str = "lab", rpcport: int | None = None,
-                 rpcbind: str = "127.0.0.1", rpcuser: str | None = None,
-                 rpcpassword: str | None = None, lab_hashrate_hs: float | None = None,
-                 halving_interval: int | None = None, target_spacing_s: int | None = None,
-                 retarget_interval: int | None = None, clock: Callable[[], float] = time.time,
-                 rpcauth: tuple[str, ...] = (), rpcwhitelist: tuple[str, ...] = (),
-                 rpcthreads: int = DEFAULT_RPC_THREADS, rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
-                 rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
-                 rpcmaxconnections: int = DEFAULT_MAX_CONNECTIONS):
+    def __init__(
+        self,
+        datadir: Path | None = None,
+        chain: str = "lab",
+        rpcport: int | None = None,
+        rpcbind: str = "127.0.0.1",
+        rpcuser: str | None = None,
+        rpcpassword: str | None = None,
+        lab_hashrate_hs: float | None = None,
+        halving_interval: int | None = None,
+        target_spacing_s: int | None = None,
+        retarget_interval: int | None = None,
+        clock: Callable[[], float] = time.time,
+        rpcauth: tuple[str, ...] = (),
+        rpcwhitelist: tuple[str, ...] = (),
+        rpcthreads: int = DEFAULT_RPC_THREADS,
+        rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
+        rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
+        rpcmaxconnections: int = DEFAULT_MAX_CONNECTIONS,
+    ):
         if chain not in ("lab", "regtest"):
             raise NodeError(f"unknown chain {chain!r}: use lab or regtest")
         if (rpcuser is None) != (rpcpassword is None):
@@ -135,20 +155,24 @@ class Node:
         if rpcpassword == "":
             # init.cpp: an empty -rpcpassword means cookie-only login.
             if rpcbind not in LOOPBACK:
-                raise NodeError(f"an empty -rpcpassword means cookie-only login (as in Bitcoin Core), "
-                                f"so binding RPC to {rpcbind} would let no one in: set a password "
-                                "(or -rpcauth), or bind to 127.0.0.1")
+                raise NodeError(
+                    f"an empty -rpcpassword means cookie-only login (as in Bitcoin Core), "
+                    f"so binding RPC to {rpcbind} would let no one in: set a password "
+                    "(or -rpcauth), or bind to 127.0.0.1"
+                )
             log.warning("empty -rpcpassword: -rpcuser %s ignored, cookie login only", rpcuser)
             rpcuser = rpcpassword = None
         if rpcbind not in LOOPBACK and rpcuser is None and not rpcauth:
-            raise NodeError(f"binding RPC to {rpcbind} exposes the node beyond this computer: "
-                            "set -rpcauth (or -rpcuser and -rpcpassword) too")
+            raise NodeError(
+                f"binding RPC to {rpcbind} exposes the node beyond this computer: "
+                "set -rpcauth (or -rpcuser and -rpcpassword) too"
+            )
         if min(rpcthreads, rpcworkqueue, rpcservertimeout_s, rpcmaxconnections) <= 0:
-            raise NodeError("-rpcthreads, -rpcworkqueue, -rpcservertimeout and -rpcmaxconnections "
-                            "must be positive")
+            raise NodeError("-rpcthreads, -rpcworkqueue, -rpcservertimeout and -rpcmaxconnections must be positive")
 
-        if chain == "regtest" and any(v is not None for v in (lab_hashrate_hs, halving_interval,
-                                                              target_spacing_s, retarget_interval)):
+        if chain == "regtest" and any(
+            v is not None for v in (lab_hashrate_hs, halving_interval, target_spacing_s, retarget_interval)
+        ):
             raise NodeError("regtest follows Bitcoin Core exactly; lab options apply to --chain lab")
         self.chain_name = chain
         self.datadir = Path(datadir) if datadir else default_datadir()
@@ -156,14 +180,22 @@ class Node:
         self.rpcbind = rpcbind
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
         self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
-        self.server_options: _ServerOptions = {"threads": rpcthreads, "workqueue": rpcworkqueue,
-                                               "timeout_s": rpcservertimeout_s, "max_connections": rpcmaxconnections}
+        self.server_options: _ServerOptions = {
+            "threads": rpcthreads,
+            "workqueue": rpcworkqueue,
+            "timeout_s": rpcservertimeout_s,
+            "max_connections": rpcmaxconnections,
+        }
         try:
             self._make_auth("")  # a bad -rpcauth or -rpcwhitelist is a start-up error
         except AuthConfigError as exc:
             raise NodeError(str(exc)) from None
-        self.lab_options: _LabOptions = {"hashrate": lab_hashrate_hs, "halving_interval": halving_interval,
-                                         "target_spacing_s": target_spacing_s, "retarget_interval": retarget_interval}
+        self.lab_options: _LabOptions = {
+            "hashrate": lab_hashrate_hs,
+            "halving_interval": halving_interval,
+            "target_spacing_s": target_spacing_s,
+            "retarget_interval": retarget_interval,
+        }
         self.clock = clock
         self.requested_port = rpcport
         self.stopped = threading.Event()
@@ -180,11 +212,22 @@ class Node:
         hashrate = o["hashrate"] or measure_machine_hashrate_hs()
         probe = lab_params(1)
         start_bits = start_bits_for(hashrate, spacing, probe.pow_limit)
-        kwargs = {k: v for k, v in (("halving_interval", o["halving_interval"]), ("target_spacing_s", o["target_spacing_s"]),
-                                    ("retarget_interval", o["retarget_interval"])) if v}
+        kwargs = {
+            k: v
+            for k, v in (
+                ("halving_interval", o["halving_interval"]),
+                ("target_spacing_s", o["target_spacing_s"]),
+                ("retarget_interval", o["retarget_interval"]),
+            )
+            if v
+        }
         params = lab_params(start_bits, **kwargs)
-        log.info("created lab chain: hashrate %.3g H/s -> start bits %08x (difficulty %.6g)",
-                 hashrate, start_bits, difficulty_from_bits(start_bits))
+        log.info(
+            "created lab chain: hashrate %.3g H/s -> start bits %08x (difficulty %.6g)",
+            hashrate,
+            start_bits,
+            difficulty_from_bits(start_bits),
+        )
         return params
 
     def start(self) -> None:
@@ -194,8 +237,9 @@ class Node:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
-            raise NodeError(f"data directory {self.chain_dir} is not writable ({exc.strerror}); "
-                            "choose another with --datadir") from None
+            raise NodeError(
+                f"data directory {self.chain_dir} is not writable ({exc.strerror}); choose another with --datadir"
+            ) from None
         self._lock = _DataDirLock(self.chain_dir / ".lock")
         try:
             self._start_locked()
@@ -205,19 +249,22 @@ class Node:
 
     def _start_locked(self) -> None:
         params = load_or_create(self.chain_dir, self._create_params)
-        asked = {"halving_interval": self.lab_options["halving_interval"],
-                 "target_spacing_s": self.lab_options["target_spacing_s"],
-                 "retarget_interval": self.lab_options["retarget_interval"]}
+        asked = {
+            "halving_interval": self.lab_options["halving_interval"],
+            "target_spacing_s": self.lab_options["target_spacing_s"],
+            "retarget_interval": self.lab_options["retarget_interval"],
+        }
         differ = {k: v for k, v in asked.items() if v is not None and getattr(params, k) != v}
         if differ:  # parameters are fixed when a chain is created; the user's chain is never replaced
-            log.warning("this chain was created with %s; %s ignored (use another --datadir for a new chain)",
-                        ", ".join(f"{k}={getattr(params, k)}" for k in differ),
-                        ", ".join(f"{k}={v}" for k, v in differ.items()))
+            log.warning(
+                "this chain was created with %s; %s ignored (use another --datadir for a new chain)",
+                ", ".join(f"{k}={getattr(params, k)}" for k in differ),
+                ", ".join(f"{k}={v}" for k, v in differ.items()),
+            )
         store = BlockStore(self.chain_dir / "blocks.sqlite")
         self.chain = Chain(store, params, clock=self.clock)
         self.chain.on_block_connected = self._log_tip
-        log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(),
-                 self.chain.tip.hash_hex)
+        log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(), self.chain.tip.hash_hex)
         cookie = secrets.token_hex(32)
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
@@ -227,8 +274,10 @@ class Node:
             self.server = RPCServer(self.rpcbind, port, self._make_auth(cookie), self.methods, **options)
         except OSError as exc:
             store.close()
-            raise NodeError(f"Unable to bind RPC on {self.rpcbind}:{port} ({exc.strerror}). "
-                            "Is another node running? Choose another port with --rpcport.") from None
+            raise NodeError(
+                f"Unable to bind RPC on {self.rpcbind}:{port} ({exc.strerror}). "
+                "Is another node running? Choose another port with --rpcport."
+            ) from None
         # httprpc.cpp GenerateAuthCookie: written only once the server can answer, mode 0600.
         tmp = self.cookie_file.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -258,9 +307,15 @@ class Node:
         """validation.cpp UpdateTipLog: one line per connected block."""
         assert self.chain is not None  # the chain calls this back
         subsidy = block_subsidy_sat(e.height, self.chain.params) / 1e8
-        log.info("UpdateTip: new best=%s height=%d bits=%08x difficulty=%.6g subsidy=%.8f date='%s'",
-                 e.hash_hex, e.height, e.bits, difficulty_from_bits(e.bits), subsidy,
-                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(e.time)))
+        log.info(
+            "UpdateTip: new best=%s height=%d bits=%08x difficulty=%.6g subsidy=%.8f date='%s'",
+            e.hash_hex,
+            e.height,
+            e.bits,
+            difficulty_from_bits(e.bits),
+            subsidy,
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(e.time)),
+        )
 
     def request_stop(self) -> None:
         self.stopped.set()

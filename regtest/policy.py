@@ -1,5 +1,6 @@
 """Relay policy: what the mempool accepts beyond consensus (Bitcoin Core policy/policy.cpp,
 policy/feerate.cpp), with Core's reject reasons. Defaults are Core 29's."""
+
 from __future__ import annotations
 
 from bitcoin.core import CTransaction
@@ -81,7 +82,11 @@ def _is_bare_multisig(spk: bytes) -> bool:
         return False
     m, n = ops[0][0], ops[-2][0]
     keys = ops[1:-2]
-    return 0x51 <= m <= n <= 0x53 and len(keys) == n - 0x50 and all(d is not None and len(d) in (33, 65) for _o, d, _i in keys)
+    return (
+        0x51 <= m <= n <= 0x53
+        and len(keys) == n - 0x50
+        and all(d is not None and len(d) in (33, 65) for _o, d, _i in keys)
+    )
 
 
 def dust_threshold(spk: bytes) -> int:
@@ -137,8 +142,7 @@ def check_inputs_standard(tx: CTransaction, coins: list[Coin]) -> None:
     if tx.wit.is_null():
         return
     for i, (txin, coin) in enumerate(zip(tx.vin, coins)):
-        stack = ([bytes(x) for x in tx.wit.vtxinwit[i].scriptWitness.stack]
-                 if i < len(tx.wit.vtxinwit) else [])
+        stack = [bytes(x) for x in tx.wit.vtxinwit[i].scriptWitness.stack] if i < len(tx.wit.vtxinwit) else []
         if not stack:
             continue
         spk, p2sh = coin.script_pubkey, False
@@ -149,13 +153,19 @@ def check_inputs_standard(tx: CTransaction, coins: list[Coin]) -> None:
             raise TxInvalid("bad-witness-nonstandard", "witness on a non-witness input")
         version, prog = program
         if version == 0 and len(prog) == 32:
-            if len(stack[-1]) > MAX_STANDARD_P2WSH_SCRIPT_SIZE or \
-                    len(stack) - 1 > MAX_STANDARD_P2WSH_STACK_ITEMS or \
-                    any(len(x) > MAX_STANDARD_P2WSH_STACK_ITEM_SIZE for x in stack[:-1]):
+            if (
+                len(stack[-1]) > MAX_STANDARD_P2WSH_SCRIPT_SIZE
+                or len(stack) - 1 > MAX_STANDARD_P2WSH_STACK_ITEMS
+                or any(len(x) > MAX_STANDARD_P2WSH_STACK_ITEM_SIZE for x in stack[:-1])
+            ):
                 raise TxInvalid("bad-witness-nonstandard")
         elif version == 1 and len(prog) == 32 and not p2sh:
             if len(stack) >= 2 and stack[-1][:1] == b"\x50":
                 raise TxInvalid("bad-witness-nonstandard", "annex")  # BIP341 annex: not relayed
-            if (len(stack) >= 2 and stack[-1][:1] and (stack[-1][0] & 0xFE) == 0xC0
-                    and any(len(x) > MAX_STANDARD_TAPSCRIPT_STACK_ITEM_SIZE for x in stack[:-2])):
+            if (
+                len(stack) >= 2
+                and stack[-1][:1]
+                and (stack[-1][0] & 0xFE) == 0xC0
+                and any(len(x) > MAX_STANDARD_TAPSCRIPT_STACK_ITEM_SIZE for x in stack[:-2])
+            ):
                 raise TxInvalid("bad-witness-nonstandard")

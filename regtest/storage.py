@@ -4,6 +4,7 @@ A block is committed (and fsynced) before submitblock answers, so an acknowledge
 kill -9. The best chain is not stored: it is derived from the blocks on open (most work wins,
 first seen breaks ties), so there is no second record that a crash could leave inconsistent.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -63,16 +64,28 @@ class BlockStore:
     def load_headers(self) -> list[StoredHeader]:
         """Every stored block's header fields, in arrival order."""
         rows = self.db.execute(
-            "SELECT seq, hash, height, header, n_tx, size, stripped_size, weight FROM blocks ORDER BY seq")
+            "SELECT seq, hash, height, header, n_tx, size, stripped_size, weight FROM blocks ORDER BY seq"
+        )
         out = []
         for seq, block_hash, height, header, n_tx, size, stripped, weight in rows:
             version, prev, merkle, time_, bits, nonce = HEADER.unpack(header)
-            out.append(StoredHeader(seq, block_hash, height, version, prev, merkle, time_, bits,
-                                    nonce, n_tx, size, stripped, weight))
+            out.append(
+                StoredHeader(
+                    seq, block_hash, height, version, prev, merkle, time_, bits, nonce, n_tx, size, stripped, weight
+                )
+            )
         return out
 
-    def add_block(self, block_hash: bytes, height: int, raw: bytes, n_tx: int,
-                  stripped_size: int, weight: int, commit: bool = True) -> int:
+    def add_block(
+        self,
+        block_hash: bytes,
+        height: int,
+        raw: bytes,
+        n_tx: int,
+        stripped_size: int,
+        weight: int,
+        commit: bool = True,
+    ) -> int:
         """Store a block durably; returns its arrival sequence number."""
         try:
             if commit:
@@ -80,7 +93,8 @@ class BlockStore:
             cur = self.db.execute(
                 "INSERT INTO blocks (hash, height, header, n_tx, size, stripped_size, weight, raw)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (block_hash, height, raw[:80], n_tx, len(raw), stripped_size, weight, raw))
+                (block_hash, height, raw[:80], n_tx, len(raw), stripped_size, weight, raw),
+            )
             if commit:
                 self.db.execute("COMMIT")
             assert cur.lastrowid is not None  # set by the INSERT

@@ -5,6 +5,7 @@ cost, and script verification by Bitcoin Core's own interpreter: libbitcoinkerne
 py-bitcoinkernel (`btck_script_pubkey_verify` with every spent output, so taproot is checked
 too). `connect_block_transactions` is the transaction half of validation.cpp ConnectBlock.
 """
+
 from __future__ import annotations
 
 import collections
@@ -123,8 +124,9 @@ def _witness_sigops(version: int, program: bytes, stack: list[bytes]) -> int:
 
 def tx_sigop_cost(tx: CTransaction, coins: list[Coin]) -> int:
     """tx_verify.cpp GetTransactionSigOpCost (P2SH and witness flags on, as on regtest)."""
-    legacy = sum(script_sigops(bytes(i.scriptSig), False) for i in tx.vin) + \
-        sum(script_sigops(bytes(o.scriptPubKey), False) for o in tx.vout)
+    legacy = sum(script_sigops(bytes(i.scriptSig), False) for i in tx.vin) + sum(
+        script_sigops(bytes(o.scriptPubKey), False) for o in tx.vout
+    )
     cost = legacy * WITNESS_SCALE_FACTOR
     if tx.is_coinbase():
         return cost
@@ -135,8 +137,7 @@ def tx_sigop_cost(tx: CTransaction, coins: list[Coin]) -> int:
             redeem = last_push(script_sig)
             if redeem is not None:
                 cost += script_sigops(redeem, accurate=True) * WITNESS_SCALE_FACTOR
-        stack = ([bytes(x) for x in tx.wit.vtxinwit[i].scriptWitness.stack]
-                 if i < len(tx.wit.vtxinwit) else [])
+        stack = [bytes(x) for x in tx.wit.vtxinwit[i].scriptWitness.stack] if i < len(tx.wit.vtxinwit) else []
         program = witness_program(spk) or (witness_program(redeem) if redeem else None)
         if program:
             cost += _witness_sigops(program[0], program[1], stack)
@@ -150,15 +151,15 @@ def check_tx_inputs(tx: CTransaction, coins: list[Coin], spend_height: int) -> i
     total_in = 0
     for coin in coins:
         if coin.coinbase and spend_height - coin.height < COINBASE_MATURITY:
-            raise TxInvalid("bad-txns-premature-spend-of-coinbase",
-                            f"tried to spend coinbase at depth {spend_height - coin.height}")
+            raise TxInvalid(
+                "bad-txns-premature-spend-of-coinbase", f"tried to spend coinbase at depth {spend_height - coin.height}"
+            )
         total_in += coin.value
         if not money_range(coin.value) or not money_range(total_in):
             raise TxInvalid("bad-txns-inputvalues-outofrange")
     value_out = sum(o.nValue for o in tx.vout)
     if total_in < value_out:
-        raise TxInvalid("bad-txns-in-belowout",
-                        f"value in ({_btc(total_in)}) < value out ({_btc(value_out)})")
+        raise TxInvalid("bad-txns-in-belowout", f"value in ({_btc(total_in)}) < value out ({_btc(value_out)})")
     fee = total_in - value_out
     if not money_range(fee):
         raise TxInvalid("bad-txns-fee-outofrange")
@@ -172,8 +173,9 @@ def _btc(sat: int) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def sequence_locks_ok(tx: CTransaction, coins: list[Coin], block_height: int,
-                      mtp_at: Callable[[int], int], prev_mtp: int) -> bool:
+def sequence_locks_ok(
+    tx: CTransaction, coins: list[Coin], block_height: int, mtp_at: Callable[[int], int], prev_mtp: int
+) -> bool:
     """tx_verify.cpp CalculateSequenceLocks + EvaluateSequenceLocks (BIP68, active from height
     1 on regtest) for a transaction in a block at `block_height` whose parent has `prev_mtp`;
     `mtp_at(h)` is the median time past of the ancestor at height h."""
@@ -187,8 +189,7 @@ def sequence_locks_ok(tx: CTransaction, coins: list[Coin], block_height: int,
         coin_height = block_height if coin.height == MEMPOOL_HEIGHT else coin.height
         if seq & SEQUENCE_LOCKTIME_TYPE_FLAG:
             coin_time = mtp_at(max(coin_height - 1, 0))
-            min_time = max(min_time, coin_time + ((seq & SEQUENCE_LOCKTIME_MASK)
-                                                   << SEQUENCE_LOCKTIME_GRANULARITY) - 1)
+            min_time = max(min_time, coin_time + ((seq & SEQUENCE_LOCKTIME_MASK) << SEQUENCE_LOCKTIME_GRANULARITY) - 1)
         else:
             min_height = max(min_height, coin_height + (seq & SEQUENCE_LOCKTIME_MASK) - 1)
     return not (min_height >= block_height or min_time >= prev_mtp)
@@ -222,8 +223,7 @@ def script_error_text(tx: CTransaction, index: int, coin: Coin, standard: bool) 
     spends (script/script_error.cpp): a wrong key is EQUALVERIFY, a wrong ECDSA signature is
     NULLFAIL under the mempool's flags, a wrong Schnorr signature SCHNORR_SIG."""
     spk = coin.script_pubkey
-    stack = ([bytes(x) for x in tx.wit.vtxinwit[index].scriptWitness.stack]
-             if index < len(tx.wit.vtxinwit) else [])
+    stack = [bytes(x) for x in tx.wit.vtxinwit[index].scriptWitness.stack] if index < len(tx.wit.vtxinwit) else []
     program = witness_program(spk)
     if program == (1, program and program[1]) and len(spk) == 34 and len(stack) == 1:
         return "Invalid Schnorr signature"
@@ -245,8 +245,9 @@ def script_error_text(tx: CTransaction, index: int, coin: Coin, standard: bool) 
     return "Script evaluated without error but finished with a false/empty top stack element"
 
 
-def verify_scripts(tx: CTransaction, coins: list[Coin], cache: ScriptCache | None = None,
-                   raw: bytes | None = None) -> int | None:
+def verify_scripts(
+    tx: CTransaction, coins: list[Coin], cache: ScriptCache | None = None, raw: bytes | None = None
+) -> int | None:
     """Every input's script by Core's interpreter; returns the first failing input, or None."""
     wtxid = tx.GetHash()
     if cache is not None and wtxid in cache:
@@ -277,9 +278,15 @@ class BlockUndo:
     sigop_cost: int
 
 
-def connect_block_transactions(block: CBlock, height: int, coins: Mapping[tuple[bytes, int], Coin],
-                               subsidy: int, mtp_at: Callable[[int], int], prev_mtp: int,
-                               cache: ScriptCache | None = None) -> BlockUndo:
+def connect_block_transactions(
+    block: CBlock,
+    height: int,
+    coins: Mapping[tuple[bytes, int], Coin],
+    subsidy: int,
+    mtp_at: Callable[[int], int],
+    prev_mtp: int,
+    cache: ScriptCache | None = None,
+) -> BlockUndo:
     """Check every transaction of `block` against `coins` (the UTXO set at its parent) as
     ConnectBlock does, without changing anything; returns what connecting it spends.
 
@@ -306,8 +313,10 @@ def connect_block_transactions(block: CBlock, height: int, coins: Mapping[tuple[
                 if coin is None and op not in spent_set:
                     coin = coins.get(op)
                 if coin is None or op in spent_set:
-                    raise BlockInvalid("bad-txns-inputs-missingorspent",
-                                       f"CheckTxInputs: inputs missing/spent in transaction {txid[::-1].hex()}")
+                    raise BlockInvalid(
+                        "bad-txns-inputs-missingorspent",
+                        f"CheckTxInputs: inputs missing/spent in transaction {txid[::-1].hex()}",
+                    )
                 tx_coins.append(coin)
             try:
                 fees += check_tx_inputs(tx, tx_coins, height)
@@ -324,8 +333,7 @@ def connect_block_transactions(block: CBlock, height: int, coins: Mapping[tuple[
             failed = verify_scripts(tx, tx_coins, cache)
             if failed is not None:
                 text = script_error_text(tx, failed, tx_coins[failed], standard=False)
-                raise BlockInvalid(f"block-script-verify-flag-failed ({text})",
-                                   f"input {failed} of {txid[::-1].hex()}")
+                raise BlockInvalid(f"block-script-verify-flag-failed ({text})", f"input {failed} of {txid[::-1].hex()}")
             for txin, coin in zip(tx.vin, tx_coins):
                 op = (txin.prevout.hash, txin.prevout.n)
                 created.pop(op, None)

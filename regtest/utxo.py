@@ -4,6 +4,7 @@ It lives in memory and is derived from the stored blocks when the node opens (th
 chain is replayed), so it can never disagree with the blocks a crash left on disk: the
 blocks stay the only record (see storage.py).
 """
+
 from __future__ import annotations
 
 from bitcoin.core import CBlock

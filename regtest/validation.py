@@ -4,6 +4,7 @@ Core's ProcessNewBlock runs CheckBlock (context-free), then AcceptBlockHeader (p
 ContextualCheckBlockHeader), ContextualCheckBlock, and ConnectBlock. Each failure raises
 `BlockInvalid` carrying Core's reject reason, which submitblock returns as its BIP22 result.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,15 @@ MAX_MONEY_SAT = 21_000_000 * 100_000_000  # consensus/amount.h MAX_MONEY
 LOCKTIME_THRESHOLD = 500_000_000  # script/script.h: below is a height, above a time
 SEQUENCE_FINAL = 0xFFFFFFFF
 # BlockValidationResult::BLOCK_MUTATED reasons: the header may still be good with another body.
-MUTATED_REASONS = frozenset({"bad-txnmrklroot", "bad-txns-duplicate", "bad-witness-nonce-size",
-                             "bad-witness-merkle-match", "unexpected-witness"})
+MUTATED_REASONS = frozenset(
+    {
+        "bad-txnmrklroot",
+        "bad-txns-duplicate",
+        "bad-witness-nonce-size",
+        "bad-witness-merkle-match",
+        "unexpected-witness",
+    }
+)
 
 
 class BlockInvalid(Exception):
@@ -89,8 +97,9 @@ def _script_sigops(script: bytes) -> int:
 
 def _legacy_sigops(block: CBlock) -> int:
     """validation.cpp GetLegacySigOpCount summed over the block (inaccurate counting)."""
-    return sum(_script_sigops(bytes(txin.scriptSig)) for tx in block.vtx for txin in tx.vin) + \
-        sum(_script_sigops(bytes(txout.scriptPubKey)) for tx in block.vtx for txout in tx.vout)
+    return sum(_script_sigops(bytes(txin.scriptSig)) for tx in block.vtx for txin in tx.vin) + sum(
+        _script_sigops(bytes(txout.scriptPubKey)) for tx in block.vtx for txout in tx.vout
+    )
 
 
 def check_transaction(tx: CTransaction) -> None:
@@ -132,8 +141,11 @@ def check_block(block: CBlock, params: ChainParams, check_pow: bool = True) -> N
     if mutated:
         raise BlockInvalid("bad-txns-duplicate", "duplicate transaction")
     stripped_size = len(block.serialize({"include_witness": False}))
-    if (not block.vtx or len(block.vtx) * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT
-            or stripped_size * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT):
+    if (
+        not block.vtx
+        or len(block.vtx) * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT
+        or stripped_size * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT
+    ):
         raise BlockInvalid("bad-blk-length", "size limits failed")
     if not block.vtx[0].is_coinbase():
         raise BlockInvalid("bad-cb-missing", "first tx is not coinbase")
@@ -165,8 +177,7 @@ def contextual_check_header(block: CBlock, prev: PrevContext, now: int) -> None:
     # Regtest activates BIP34, BIP66 and BIP65 at height 1 (CRegTestParams BIP34Height etc.),
     # so every block after genesis needs nVersion >= 4.
     if block.nVersion < 4:
-        raise BlockInvalid(f"bad-version(0x{block.nVersion & 0xFFFFFFFF:08x})",
-                           "rejected nVersion block")
+        raise BlockInvalid(f"bad-version(0x{block.nVersion & 0xFFFFFFFF:08x})", "rejected nVersion block")
 
 
 def _is_final(tx: CTransaction, height: int, cutoff_time: int) -> bool:

@@ -23,6 +23,7 @@ Markers (registered in pyproject.toml, applied here so they cannot be forgotten)
 `regtest_node` is one such node on Bitcoin Core's regtest chain, `lab_node` one on the lab chain;
 each is stopped after the test.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,9 @@ GUI_FIXTURES = {"qtbot", "qapp"}
 def uses_a_node_fixture(item) -> bool:
     """Whether a fixture the test uses, directly or through others, is marked @starts_node_process."""
     info = getattr(item, "_fixtureinfo", None)
-    return info is not None and any(getattr(defs[-1].func, "starts_node_process", False)
-                                    for defs in info.name2fixturedefs.values() if defs)
+    return info is not None and any(
+        getattr(defs[-1].func, "starts_node_process", False) for defs in info.name2fixturedefs.values() if defs
+    )
 
 
 def pytest_collection_modifyitems(config, items):

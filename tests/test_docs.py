@@ -1,6 +1,7 @@
 """The docs hold together: the README's quick-start test command is the one CI runs, the README
 stays short, and every relative link and image in README.md and docs/ points at a file (and
 heading) that exists."""
+
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -8,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.helpers import ROOT
+
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 README_MAX_BYTES = 8192
@@ -51,8 +53,11 @@ def anchors(page: Path) -> set[str]:
 def test_ci_runs_the_readme_test_command():
     """The one pytest line of .ci/run (whatever lint steps come before or after it) is, verbatim,
     the README's test command."""
-    ci_lines = [line.strip() for line in (ROOT / ".ci/run").read_text().splitlines()
-                if line.strip() and not line.strip().startswith("#")]
+    ci_lines = [
+        line.strip()
+        for line in (ROOT / ".ci/run").read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     pytest_lines = [line for line in ci_lines if "-m pytest" in line]
     assert len(pytest_lines) == 1, pytest_lines
     assert pytest_lines[0] in README.read_text()
@@ -82,9 +87,12 @@ def test_the_link_checker_sees_links_and_headings(tmp_path):
     """The checks above cannot pass vacuously: links in prose are found, links in code are not,
     and headings get GitHub's ids."""
     page = tmp_path / "page.md"
-    page.write_text("# Title: the `node` (RPC)\n\n## Title: the node (RPC)\n\n"
-                    "See [a](other.md#x) and ![img](../assets/a.png \"t\"), not `[b](c.md)`.\n\n"
-                    "```\n[d](e.md)\n```\n", encoding="utf-8")
+    page.write_text(
+        "# Title: the `node` (RPC)\n\n## Title: the node (RPC)\n\n"
+        'See [a](other.md#x) and ![img](../assets/a.png "t"), not `[b](c.md)`.\n\n'
+        "```\n[d](e.md)\n```\n",
+        encoding="utf-8",
+    )
     assert links(page) == ["other.md#x", "../assets/a.png"]
     assert anchors(page) == {"title-the-node-rpc", "title-the-node-rpc-1"}
     assert github_anchor("check_frozen") == "check_frozen"

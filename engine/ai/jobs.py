@@ -18,6 +18,7 @@ the GUI re-emits them as Qt signals):
 - `on_interrupt(JobInterrupted)` when a job is cut short because its slot was pulled.
 `snapshot()` returns the same AIReport on demand.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,6 +42,7 @@ LATENCY_WINDOW_JOBS = 4096
 @dataclass(frozen=True)
 class InferenceJobSpec:
     """Shape of one simulated inference request: `batch_tokens` x `hidden_width` through `layers` layers."""
+
     batch_tokens: int = 64
     hidden_width: int = 768
     layers: int = 6
@@ -60,6 +62,7 @@ class InferenceJobSpec:
 @dataclass(frozen=True)
 class BillingRate:
     """What the AI tenant pays for work, and the uptime it was promised."""
+
     usd_per_gflop: float
     sla_availability: float = 0.99982
     sla_penalty_multiplier: float = 10.0
@@ -70,8 +73,15 @@ class BillingRate:
         econ._param("sla_penalty_multiplier", self.sla_penalty_multiplier, low=0)
 
     @classmethod
-    def for_site(cls, *, ai_revenue_usd_per_mw_it_hour: float, mw_it_per_slot: float, slot_gflop_s: float,
-                 sla_availability: float = 0.99982, sla_penalty_multiplier: float = 10.0) -> BillingRate:
+    def for_site(
+        cls,
+        *,
+        ai_revenue_usd_per_mw_it_hour: float,
+        mw_it_per_slot: float,
+        slot_gflop_s: float,
+        sla_availability: float = 0.99982,
+        sla_penalty_multiplier: float = 10.0,
+    ) -> BillingRate:
         """Price work so that one slot running flat out earns what `mw_it_per_slot` of the site's AI earns."""
         rate = econ._param("ai_revenue_usd_per_mw_it_hour", ai_revenue_usd_per_mw_it_hour, low=0)
         mw = econ._param("mw_it_per_slot", mw_it_per_slot, low=0)
@@ -79,18 +89,23 @@ class BillingRate:
         return cls(float(rate * mw / (speed * 3600.0)), sla_availability, sla_penalty_multiplier)
 
 
-def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float,
-                       ai_mode: str = "colocation") -> BillingRate:
+def ai_billing_for_lab(
+    values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float, ai_mode: str = "colocation"
+) -> BillingRate:
     """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
     return BillingRate.for_site(
         ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
-        mw_it_per_slot=mapping.mw_per_core / values["pue"], slot_gflop_s=slot_gflop_s,
-        sla_availability=values["sla_availability"], sla_penalty_multiplier=values["sla_penalty_multiplier"])
+        mw_it_per_slot=mapping.mw_per_core / values["pue"],
+        slot_gflop_s=slot_gflop_s,
+        sla_availability=values["sla_availability"],
+        sla_penalty_multiplier=values["sla_penalty_multiplier"],
+    )
 
 
 @dataclass(frozen=True)
 class AIReport:
     """What the AI runner has delivered and earned since it started (or since `reset_accounting`)."""
+
     elapsed_s: float
     slots: int
     contracted_slots: int
@@ -99,9 +114,9 @@ class AIReport:
     jobs_interrupted: int
     gflop_done: float
     gflop_lost: float
-    gflop_s: float            # over the last few seconds
-    gflop_s_per_slot: float   # one core's speed: work per busy second
-    latency_ms_mean: float    # recent requests
+    gflop_s: float  # over the last few seconds
+    gflop_s_per_slot: float  # one core's speed: work per busy second
+    latency_ms_mean: float  # recent requests
     latency_ms_p95: float
     billed_usd: float
     contracted_slot_s: float
@@ -115,6 +130,7 @@ class AIReport:
 @dataclass(frozen=True)
 class JobInterrupted:
     """A request cut short because its slot was taken away: its work is lost and not billed."""
+
     slot: int
     at_s: float
     layers_done: int
@@ -195,19 +211,28 @@ class Ledger:
             recent = self._finished_at >= now - span
             availability = 1.0 - self.downtime_slot_s / self.contracted_slot_s if self.contracted_slot_s > 0 else 1.0
             availability = min(1.0, max(0.0, availability))
-            penalty = econ.sla_penalty_usd(self.billed_usd, availability, self.billing.sla_availability,
-                                           self.billing.sla_penalty_multiplier)
+            penalty = econ.sla_penalty_usd(
+                self.billed_usd, availability, self.billing.sla_availability, self.billing.sla_penalty_multiplier
+            )
             return AIReport(
-                elapsed_s=now - self._start, slots=slots, contracted_slots=self._contracted,
-                busy_workers=busy_workers, jobs_done=self.jobs_done, jobs_interrupted=self.jobs_interrupted,
-                gflop_done=self.flops_done / 1e9, gflop_lost=self.flops_lost / 1e9,
+                elapsed_s=now - self._start,
+                slots=slots,
+                contracted_slots=self._contracted,
+                busy_workers=busy_workers,
+                jobs_done=self.jobs_done,
+                jobs_interrupted=self.jobs_interrupted,
+                gflop_done=self.flops_done / 1e9,
+                gflop_lost=self.flops_lost / 1e9,
                 gflop_s=float(self._finished_flops[recent].sum()) / 1e9 / span,
                 gflop_s_per_slot=self.flops_done / 1e9 / self.busy_s if self.busy_s > 0 else 0.0,
                 latency_ms_mean=float(latencies.mean()) * 1e3 if n else 0.0,
                 latency_ms_p95=float(np.percentile(latencies, 95)) * 1e3 if n else 0.0,
-                billed_usd=self.billed_usd, contracted_slot_s=self.contracted_slot_s,
-                downtime_slot_s=self.downtime_slot_s, availability=availability,
-                sla_availability=self.billing.sla_availability, sla_penalty_usd=penalty,
+                billed_usd=self.billed_usd,
+                contracted_slot_s=self.contracted_slot_s,
+                downtime_slot_s=self.downtime_slot_s,
+                availability=availability,
+                sla_availability=self.billing.sla_availability,
+                sla_penalty_usd=penalty,
                 net_usd=self.billed_usd - penalty,
             )
 
@@ -240,8 +265,9 @@ def make_weights(job: InferenceJobSpec, seed: int = 0) -> list[np.ndarray]:
     """He-initialised layer weights, so activations stay O(1) through the ReLU stack."""
     rng = np.random.default_rng(seed)
     scale = np.float32(np.sqrt(2.0 / job.hidden_width))
-    return [rng.standard_normal((job.hidden_width, job.hidden_width), dtype=np.float32) * scale
-            for _ in range(job.layers)]
+    return [
+        rng.standard_normal((job.hidden_width, job.hidden_width), dtype=np.float32) * scale for _ in range(job.layers)
+    ]
 
 
 def measure_slot_gflop_s(job: InferenceJobSpec = InferenceJobSpec(), duration_s: float = 0.3) -> float:
@@ -266,11 +292,17 @@ class AIJobRunner:
     Call `close()` (or use it as a context manager) to stop the workers.
     """
 
-    def __init__(self, max_slots: int | None = None, *, job: InferenceJobSpec = InferenceJobSpec(),
-                 billing: BillingRate | None = None,
-                 on_report: Callable[[AIReport], None] | None = None,
-                 on_interrupt: Callable[[JobInterrupted], None] | None = None,
-                 report_interval_s: float = 1.0, seed: int = 0):
+    def __init__(
+        self,
+        max_slots: int | None = None,
+        *,
+        job: InferenceJobSpec = InferenceJobSpec(),
+        billing: BillingRate | None = None,
+        on_report: Callable[[AIReport], None] | None = None,
+        on_interrupt: Callable[[JobInterrupted], None] | None = None,
+        report_interval_s: float = 1.0,
+        seed: int = 0,
+    ):
         max_slots = (os.cpu_count() or 1) if max_slots is None else max_slots
         if isinstance(max_slots, bool) or not isinstance(max_slots, int) or not 1 <= max_slots <= 1024:
             raise ValueError(f"max_slots must be a whole number in [1, 1024], got {max_slots!r}")
@@ -333,7 +365,9 @@ class AIJobRunner:
         It cannot go below the slots currently granted.
         """
         if isinstance(n, bool) or not isinstance(n, int) or not self._target <= n <= self._max_slots:
-            raise ValueError(f"contracted_slots must be a whole number in [{self._target}, {self._max_slots}], got {n!r}")
+            raise ValueError(
+                f"contracted_slots must be a whole number in [{self._target}, {self._max_slots}], got {n!r}"
+            )
         with self._cond:
             self._contracted = n
             self.ledger.set_capacity(self._target, n)

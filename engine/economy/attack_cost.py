@@ -4,6 +4,7 @@ Economics tab sees it (the scenario's network moved by the lab's difficulty, les
 to AI). Renting is priced at hashprice plus a premium (the crypto51 method), buying at the ASIC
 price plus power; both by `economics`' attack-cost functions. Pure, no Qt, no RPC.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,8 +26,9 @@ class LabAttackCost:
     majority_hardware_usd: float  # buying as much, plus a day of power
 
 
-def lab_attack_cost(attacker_share: float, lab_seconds: float, lab_block_spacing_s: float,
-                    world: Mapping[str, Any]) -> LabAttackCost:
+def lab_attack_cost(
+    attacker_share: float, lab_seconds: float, lab_block_spacing_s: float, world: Mapping[str, Any]
+) -> LabAttackCost:
     """`world`: a scenario's values as the Economics tab computes them (difficulty, subsidy_btc,
     fees_btc_per_block, btc_price_usd, rental_premium, share_leaving, asic_price_usd_per_th,
     efficiency_j_per_th, power_price_usd_per_kwh)."""
@@ -37,13 +39,20 @@ def lab_attack_cost(attacker_share: float, lab_seconds: float, lab_block_spacing
     honest = float(econ.network_hashrate_h_s(world["difficulty"])) * (1.0 - leaving)
     attacker = honest * q / (1.0 - q)
     hours = seconds * econ.TARGET_BLOCK_SPACING_S / spacing / 3600.0
-    rental_price = float(econ.hashprice_usd_per_ph_day(world["difficulty"], world["subsidy_btc"],
-                                                       world["fees_btc_per_block"], world["btc_price_usd"]))
+    rental_price = float(
+        econ.hashprice_usd_per_ph_day(
+            world["difficulty"], world["subsidy_btc"], world["fees_btc_per_block"], world["btc_price_usd"]
+        )
+    )
     rental_price *= 1.0 + float(world["rental_premium"])
     machines = (world["asic_price_usd_per_th"], world["efficiency_j_per_th"], world["power_price_usd_per_kwh"])
     return LabAttackCost(
-        attacker_share=q, attacker_world_h_s=attacker, honest_world_h_s=honest, world_hours=hours,
+        attacker_share=q,
+        attacker_world_h_s=attacker,
+        honest_world_h_s=honest,
+        world_hours=hours,
         rental_usd=float(econ.attack_cost_rental_usd_per_hour(attacker, rental_price)) * hours,
         hardware_usd=float(econ.attack_cost_hardware_usd(attacker, *machines, attack_hours=hours)),
         majority_rental_usd_per_hour=float(econ.attack_cost_rental_usd_per_hour(honest, rental_price)),
-        majority_hardware_usd=float(econ.attack_cost_hardware_usd(honest, *machines)))
+        majority_hardware_usd=float(econ.attack_cost_hardware_usd(honest, *machines)),
+    )

@@ -4,6 +4,7 @@ crossover marked), and a 6-60 month horizon for "keep mining" versus "convert to
 Pure functions of a scenario's parameter values (`Scenario.values()`); NumPy-vectorised; no Qt.
 Profits are per MW of facility power per year, steady state (the AI hall once built).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,13 +15,34 @@ import numpy as np
 
 from engine.economy import economics as econ
 
-_SITE_ARGS = ("difficulty", "subsidy_btc", "fees_btc_per_block", "btc_price_usd", "efficiency_j_per_th",
-              "power_price_usd_per_kwh", "mining_capex_usd_per_mw", "mining_amortisation_years",
-              "asic_price_usd_per_th", "asic_life_years", "mining_uptime", "curtailment_credit_usd_per_mwh", "pue",
-              "ai_shell_capex_usd_per_mw_it", "ai_shell_amortisation_years", "lease_usd_per_mw_it_year",
-              "lease_operating_margin", "gpu_capex_usd_per_mw_it", "gpu_amortisation_years",
-              "gpu_price_usd_per_gpu_hour", "power_per_gpu_kw", "gpu_utilisation", "gpu_other_opex_fraction",
-              "ai_availability", "sla_availability", "sla_penalty_multiplier")
+_SITE_ARGS = (
+    "difficulty",
+    "subsidy_btc",
+    "fees_btc_per_block",
+    "btc_price_usd",
+    "efficiency_j_per_th",
+    "power_price_usd_per_kwh",
+    "mining_capex_usd_per_mw",
+    "mining_amortisation_years",
+    "asic_price_usd_per_th",
+    "asic_life_years",
+    "mining_uptime",
+    "curtailment_credit_usd_per_mwh",
+    "pue",
+    "ai_shell_capex_usd_per_mw_it",
+    "ai_shell_amortisation_years",
+    "lease_usd_per_mw_it_year",
+    "lease_operating_margin",
+    "gpu_capex_usd_per_mw_it",
+    "gpu_amortisation_years",
+    "gpu_price_usd_per_gpu_hour",
+    "power_per_gpu_kw",
+    "gpu_utilisation",
+    "gpu_other_opex_fraction",
+    "ai_availability",
+    "sla_availability",
+    "sla_penalty_multiplier",
+)
 
 
 def _one_mw(values: Mapping[str, float], ai_mode: str, **changes: Any) -> tuple[Any, Any]:
@@ -29,8 +51,10 @@ def _one_mw(values: Mapping[str, float], ai_mode: str, **changes: Any) -> tuple[
     args.update(changes)
     mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
     ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
-    return (np.asarray(mining.mining_profit_usd_per_day) * econ.DAYS_PER_YEAR,
-            np.asarray(ai.ai_profit_usd_per_day) * econ.DAYS_PER_YEAR)
+    return (
+        np.asarray(mining.mining_profit_usd_per_day) * econ.DAYS_PER_YEAR,
+        np.asarray(ai.ai_profit_usd_per_day) * econ.DAYS_PER_YEAR,
+    )
 
 
 def _crossover(x: np.ndarray, mining: np.ndarray, ai: np.ndarray) -> float | None:
@@ -46,6 +70,7 @@ def _crossover(x: np.ndarray, mining: np.ndarray, ai: np.ndarray) -> float | Non
 @dataclass(frozen=True)
 class Sweep:
     """Mining and AI profit per MW-year across `x` (BTC price or power price), and where they cross."""
+
     name: str
     x: np.ndarray
     mining_usd_per_mw_year: np.ndarray
@@ -53,8 +78,7 @@ class Sweep:
     crossover: float | None  # the x at which mining earns what AI earns (may lie outside the range)
 
 
-def btc_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation",
-                    prices_usd: Any = None) -> Sweep:
+def btc_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation", prices_usd: Any = None) -> Sweep:
     """Mining vs AI per MW-year for BTC prices (default $20k-$300k); mining rises with the price."""
     prices = np.asarray(prices_usd if prices_usd is not None else np.linspace(20_000, 300_000, 57), dtype=float)
     mining, ai = _one_mw(values, ai_mode, btc_price_usd=prices)
@@ -62,12 +86,14 @@ def btc_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation",
     return Sweep("btc_price_usd", prices, mining, ai, _crossover(prices, mining, ai))
 
 
-def power_price_sweep(values: Mapping[str, float], ai_mode: str = "colocation",
-                      prices_usd_per_kwh: Any = None) -> Sweep:
+def power_price_sweep(
+    values: Mapping[str, float], ai_mode: str = "colocation", prices_usd_per_kwh: Any = None
+) -> Sweep:
     """Mining vs AI per MW-year for power prices (default 0-15 c/kWh). A colocation tenant pays its
     own power, so the lease's line is flat; a GPU cloud pays the site's power and falls too."""
-    prices = np.asarray(prices_usd_per_kwh if prices_usd_per_kwh is not None else np.linspace(0.0, 0.15, 61),
-                        dtype=float)
+    prices = np.asarray(
+        prices_usd_per_kwh if prices_usd_per_kwh is not None else np.linspace(0.0, 0.15, 61), dtype=float
+    )
     mining, ai = _one_mw(values, ai_mode, power_price_usd_per_kwh=prices)
     ai = np.broadcast_to(ai, prices.shape).astype(float)
     return Sweep("power_price_usd_per_kwh", prices, mining, ai, _crossover(prices, mining, ai))
@@ -82,6 +108,7 @@ class Horizon:
     halving at the real next halving. Convert: build the AI shell now (per MW of IT load), earn
     nothing for `conversion_months`, then the AI hall's monthly cash. Both discounted monthly.
     """
+
     months: np.ndarray  # 1..horizon
     difficulty: np.ndarray
     btc_price_usd: np.ndarray
@@ -116,10 +143,16 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
     ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
     days = econ.DAYS_PER_YEAR / 12.0
-    mining_month = (np.asarray(mining.mining_revenue_usd_per_day) + np.asarray(mining.mining_curtailment_credit_usd_per_day)
-                    - np.asarray(mining.mining_power_cost_usd_per_day)) * days
-    ai_running = (np.asarray(ai.ai_revenue_usd_per_day) - np.asarray(ai.ai_sla_penalty_usd_per_day)
-                  - np.asarray(ai.ai_opex_usd_per_day)) * days
+    mining_month = (
+        np.asarray(mining.mining_revenue_usd_per_day)
+        + np.asarray(mining.mining_curtailment_credit_usd_per_day)
+        - np.asarray(mining.mining_power_cost_usd_per_day)
+    ) * days
+    ai_running = (
+        np.asarray(ai.ai_revenue_usd_per_day)
+        - np.asarray(ai.ai_sla_penalty_usd_per_day)
+        - np.asarray(ai.ai_opex_usd_per_day)
+    ) * days
     ai_month = np.where(t > values["conversion_months"], np.broadcast_to(ai_running, t.shape), 0.0)
     mining_capex = float(np.asarray(mining.mining_machines_capex_usd).flat[0])
     ai_capex = float(np.asarray(ai.ai_capex_usd).flat[0])
@@ -131,6 +164,18 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
         hit = np.flatnonzero(cash >= 0)
         return int(t[hit[0]]) if hit.size else None
 
-    return Horizon(t, difficulty, price, subsidy, mining_capex, ai_capex, mining_cash, ai_cash,
-                   float(np.sum(mining_month * discount) - mining_capex), float(np.sum(ai_month * discount) - ai_capex),
-                   payback(mining_cash), payback(ai_cash), halving_month)
+    return Horizon(
+        t,
+        difficulty,
+        price,
+        subsidy,
+        mining_capex,
+        ai_capex,
+        mining_cash,
+        ai_cash,
+        float(np.sum(mining_month * discount) - mining_capex),
+        float(np.sum(ai_month * discount) - ai_capex),
+        payback(mining_cash),
+        payback(ai_cash),
+        halving_month,
+    )

@@ -5,6 +5,7 @@ returns a float for all-scalar input and an ndarray otherwise, and raises ValueE
 parameter when an input is out of its range. Units are in the names: `_btc`, `_usd`, `_s`, `_mw`,
 `_kwh`, `_j_per_th`, `_ph_s` (PH/s), `_per_day`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -42,12 +43,18 @@ def _out(value: np.ndarray) -> Any:
 
 def _fields_as_dict(result: Any) -> dict[str, Any]:
     """A result dataclass as field name -> value (floats, or lists for a sweep), ready for JSON."""
-    return {f.name: (v.tolist() if isinstance(v := getattr(result, f.name), np.ndarray) else v)
-            for f in fields(result)}
+    return {f.name: (v.tolist() if isinstance(v := getattr(result, f.name), np.ndarray) else v) for f in fields(result)}
 
 
-def _param(name: str, value: Any, *, low: float | None = None, high: float | None = None,
-           low_open: bool = False, high_open: bool = False) -> np.ndarray:
+def _param(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> np.ndarray:
     """Convert `value` to a float array and check it lies in its range, naming `name` if not."""
     try:
         array = np.asarray(value, dtype=np.float64)
@@ -70,6 +77,7 @@ def _param(name: str, value: Any, *, low: float | None = None, high: float | Non
 
 # --- network ------------------------------------------------------------------------------------
 
+
 def network_hashrate_h_s(difficulty: Any) -> Any:
     """Network hashrate implied by a difficulty: H = D * 2^48 / 65535 / 600 hashes per second."""
     d = _param("difficulty", difficulty, low=0, low_open=True)
@@ -88,6 +96,7 @@ def difficulty_for_hashrate(hashrate_h_s: Any) -> Any:
 
 
 # --- subsidy and halvings -----------------------------------------------------------------------
+
 
 def block_subsidy_btc(height: Any, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS) -> Any:
     """Block subsidy at `height`, as validation.cpp GetBlockSubsidy: 50 BTC >> (height // interval).
@@ -112,11 +121,14 @@ def subsidy_after_halvings_btc(halvings: Any) -> Any:
 
 
 # The primitive rule over arrays (engine.primitives stays free of NumPy).
-_subsidy_after_halvings_sat = np.vectorize(lambda n: subsidy_rules.subsidy_after_halvings_sat(int(n)), otypes=[np.int64])
+_subsidy_after_halvings_sat = np.vectorize(
+    lambda n: subsidy_rules.subsidy_after_halvings_sat(int(n)), otypes=[np.int64]
+)
 
 
-def halving_schedule(count: int = 8, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS
-                     ) -> list[tuple[int, int, float]]:
+def halving_schedule(
+    count: int = 8, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS
+) -> list[tuple[int, int, float]]:
     """The first `count` eras as (halvings, first height, subsidy BTC): (0, 0, 50.0), (1, 210000, 25.0), ..."""
     if not isinstance(count, (int, np.integer)) or not 1 <= count <= MAX_HALVINGS + 1:
         raise ValueError(f"count must be a whole number in [1, {MAX_HALVINGS + 1}], got {count!r}")
@@ -133,6 +145,7 @@ def blocks_until_halving(height: Any, halving_interval_blocks: int = HALVING_INT
 
 # --- hashprice and mining costs -----------------------------------------------------------------
 
+
 def hashprice_btc_per_ph_day(difficulty: Any, subsidy_btc: Any, fees_btc_per_block: Any) -> Any:
     """BTC earned per PH/s per day: 86400 * 1e15 * (S + F) / (D * 2^32)."""
     d = _param("difficulty", difficulty, low=0, low_open=True)
@@ -141,8 +154,7 @@ def hashprice_btc_per_ph_day(difficulty: Any, subsidy_btc: Any, fees_btc_per_blo
     return _out(SECONDS_PER_DAY * 1e15 * (s + f) / (d * HASHES_PER_DIFFICULTY))
 
 
-def hashprice_usd_per_ph_day(difficulty: Any, subsidy_btc: Any, fees_btc_per_block: Any,
-                             btc_price_usd: Any) -> Any:
+def hashprice_usd_per_ph_day(difficulty: Any, subsidy_btc: Any, fees_btc_per_block: Any, btc_price_usd: Any) -> Any:
     """USD earned per PH/s per day: the BTC hashprice times the BTC price."""
     p = _param("btc_price_usd", btc_price_usd, low=0)
     return _out(np.asarray(hashprice_btc_per_ph_day(difficulty, subsidy_btc, fees_btc_per_block)) * p)
@@ -162,14 +174,16 @@ def breakeven_power_price_usd_per_kwh(hashprice_usd_per_ph_day_: Any, efficiency
     return _out(hp / (24.0 * e))
 
 
-def energy_cost_usd_per_btc(efficiency_j_per_th: Any, power_price_usd_per_kwh: Any,
-                            hashprice_btc_per_ph_day_: Any) -> Any:
+def energy_cost_usd_per_btc(
+    efficiency_j_per_th: Any, power_price_usd_per_kwh: Any, hashprice_btc_per_ph_day_: Any
+) -> Any:
     """Power spent to mine one BTC: 24 * E * p / HP_btc."""
     hp = _param("hashprice_btc_per_ph_day", hashprice_btc_per_ph_day_, low=0, low_open=True)
     return _out(np.asarray(hashcost_usd_per_ph_day(efficiency_j_per_th, power_price_usd_per_kwh)) / hp)
 
 
 # --- revenue per kWh: mining versus AI ----------------------------------------------------------
+
 
 def mining_revenue_usd_per_kwh(hashprice_usd_per_ph_day_: Any, efficiency_j_per_th: Any) -> Any:
     """Mining revenue per kWh burnt: HP_usd / (24 * E) (~$0.084 for an S21 at the Nov-2025 low).
@@ -191,8 +205,9 @@ def colocation_revenue_usd_per_kwh(lease_usd_per_mw_year: Any, pue: Any = 1.0) -
     return _out(lease / HOURS_PER_YEAR / 1000.0 / pue_)
 
 
-def gpu_cloud_revenue_usd_per_kwh(gpu_price_usd_per_gpu_hour: Any, power_per_gpu_kw: Any = 1.275,
-                                  gpu_utilisation: Any = 1.0, pue: Any = 1.0) -> Any:
+def gpu_cloud_revenue_usd_per_kwh(
+    gpu_price_usd_per_gpu_hour: Any, power_per_gpu_kw: Any = 1.275, gpu_utilisation: Any = 1.0, pue: Any = 1.0
+) -> Any:
     """GPU cloud revenue per kWh: GPUs per MW of IT * price * utilisation / 1000 / PUE.
 
     Per kWh of IT load with `pue` = 1, per grid kWh with the hall's PUE.
@@ -207,8 +222,8 @@ def gpu_cloud_revenue_usd_per_kwh(gpu_price_usd_per_gpu_hour: Any, power_per_gpu
 
 # --- uptime -------------------------------------------------------------------------------------
 
-def sla_penalty_usd(revenue_usd: Any, availability: Any, sla_availability: Any,
-                    penalty_multiplier: Any) -> Any:
+
+def sla_penalty_usd(revenue_usd: Any, availability: Any, sla_availability: Any, penalty_multiplier: Any) -> Any:
     """Service credit owed for missing the SLA, capped at the revenue.
 
     Every hour below the promised availability refunds `penalty_multiplier` hours of revenue:
@@ -223,6 +238,7 @@ def sla_penalty_usd(revenue_usd: Any, availability: Any, sla_availability: Any,
 
 # --- the site -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SitePnl:
     """A site's daily P&L split between mining MW and AI MW (USD per day; arrays in a sweep).
@@ -231,6 +247,7 @@ class SitePnl:
     Yearly figures are daily * 365 (steady state); `ai_online_fraction_year_one` says how much of
     the first year the AI hall earns, after `conversion_months` of building.
     """
+
     mining_hashrate_ph_s: Any
     ai_it_mw: Any
     ai_shell_capex_usd: Any
@@ -265,20 +282,39 @@ class SitePnl:
 AI_MODES = ("colocation", "gpu_cloud")
 
 
-def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
-             fees_btc_per_block: Any, btc_price_usd: Any, efficiency_j_per_th: Any,
-             power_price_usd_per_kwh: Any, ai_mode: str = "colocation",
-             mining_capex_usd_per_mw: Any = 0.5e6, mining_amortisation_years: Any = 10.0,
-             asic_price_usd_per_th: Any = 0.0, asic_life_years: Any = 4.0,
-             mining_uptime: Any = 1.0, curtailment_credit_usd_per_mwh: Any = 0.0,
-             pue: Any = 1.3, ai_shell_capex_usd_per_mw_it: Any = 9.5e6,
-             ai_shell_amortisation_years: Any = 15.0,
-             lease_usd_per_mw_it_year: Any = 1.85e6, lease_operating_margin: Any = 0.85,
-             gpu_capex_usd_per_mw_it: Any = 29e6, gpu_amortisation_years: Any = 5.0,
-             gpu_price_usd_per_gpu_hour: Any = 2.2, power_per_gpu_kw: Any = 1.275,
-             gpu_utilisation: Any = 0.7, gpu_other_opex_fraction: Any = 0.1,
-             ai_availability: Any = 1.0, sla_availability: Any = 0.99982,
-             sla_penalty_multiplier: Any = 10.0, conversion_months: Any = 0.0) -> SitePnl:
+def site_pnl(
+    *,
+    mining_mw: Any,
+    ai_mw: Any,
+    difficulty: Any,
+    subsidy_btc: Any,
+    fees_btc_per_block: Any,
+    btc_price_usd: Any,
+    efficiency_j_per_th: Any,
+    power_price_usd_per_kwh: Any,
+    ai_mode: str = "colocation",
+    mining_capex_usd_per_mw: Any = 0.5e6,
+    mining_amortisation_years: Any = 10.0,
+    asic_price_usd_per_th: Any = 0.0,
+    asic_life_years: Any = 4.0,
+    mining_uptime: Any = 1.0,
+    curtailment_credit_usd_per_mwh: Any = 0.0,
+    pue: Any = 1.3,
+    ai_shell_capex_usd_per_mw_it: Any = 9.5e6,
+    ai_shell_amortisation_years: Any = 15.0,
+    lease_usd_per_mw_it_year: Any = 1.85e6,
+    lease_operating_margin: Any = 0.85,
+    gpu_capex_usd_per_mw_it: Any = 29e6,
+    gpu_amortisation_years: Any = 5.0,
+    gpu_price_usd_per_gpu_hour: Any = 2.2,
+    power_per_gpu_kw: Any = 1.275,
+    gpu_utilisation: Any = 0.7,
+    gpu_other_opex_fraction: Any = 0.1,
+    ai_availability: Any = 1.0,
+    sla_availability: Any = 0.99982,
+    sla_penalty_multiplier: Any = 10.0,
+    conversion_months: Any = 0.0,
+) -> SitePnl:
     """Daily P&L of a site with `mining_mw` of ASICs and `ai_mw` (facility MW) converted to AI.
 
     Mining: hashrate = MW / efficiency, revenue = hashrate * hashprice * uptime; while curtailed it
@@ -314,8 +350,7 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
     availability = _param("ai_availability", ai_availability, low=0, high=1)
     months = _param("conversion_months", conversion_months, low=0, high=120)
 
-    hashprice = np.asarray(hashprice_usd_per_ph_day(difficulty, subsidy_btc, fees_btc_per_block,
-                                                    btc_price_usd))
+    hashprice = np.asarray(hashprice_usd_per_ph_day(difficulty, subsidy_btc, fees_btc_per_block, btc_price_usd))
     # MW * 1e6 W / (J/TH) = TH/s; / 1000 = PH/s.
     hashrate_ph_s = mining_mw_ * 1e6 / e / 1000.0
     mining_revenue = hashrate_ph_s * hashprice * uptime
@@ -336,8 +371,12 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
         ai_capex_day = shell_capex_day
         gpu_capex_total = np.zeros_like(it_mw)
     else:
-        gross = it_mw * 1000.0 * 24.0 * np.asarray(
-            gpu_cloud_revenue_usd_per_kwh(gpu_price_usd_per_gpu_hour, power_per_gpu_kw, gpu_utilisation))
+        gross = (
+            it_mw
+            * 1000.0
+            * 24.0
+            * np.asarray(gpu_cloud_revenue_usd_per_kwh(gpu_price_usd_per_gpu_hour, power_per_gpu_kw, gpu_utilisation))
+        )
         ai_revenue = gross * availability
         ai_opex = ai_mw_ * 1000.0 * 24.0 * availability * power_price + ai_revenue * gpu_other
         ai_capex_day = shell_capex_day + it_mw * gpu_capex / (gpu_years * DAYS_PER_YEAR)
@@ -354,31 +393,44 @@ def site_pnl(*, mining_mw: Any, ai_mw: Any, difficulty: Any, subsidy_btc: Any,
     profit_year_one = mining_profit * DAYS_PER_YEAR + ai_year_one
 
     return SitePnl(
-        mining_hashrate_ph_s=_out(hashrate_ph_s), ai_it_mw=_out(it_mw),
-        ai_shell_capex_usd=_out(it_mw * shell_capex), ai_gpu_capex_usd=_out(gpu_capex_total * np.ones_like(it_mw)),
+        mining_hashrate_ph_s=_out(hashrate_ph_s),
+        ai_it_mw=_out(it_mw),
+        ai_shell_capex_usd=_out(it_mw * shell_capex),
+        ai_gpu_capex_usd=_out(gpu_capex_total * np.ones_like(it_mw)),
         ai_capex_usd=_out(it_mw * shell_capex + gpu_capex_total),
         mining_revenue_usd_per_day=_out(mining_revenue),
         mining_curtailment_credit_usd_per_day=_out(mining_credit),
-        mining_power_cost_usd_per_day=_out(mining_power), mining_capex_usd_per_day=_out(mining_capex_day),
+        mining_power_cost_usd_per_day=_out(mining_power),
+        mining_capex_usd_per_day=_out(mining_capex_day),
         mining_site_capex_usd_per_day=_out(site_capex_day * np.ones_like(mining_capex_day)),
         mining_machines_capex_usd_per_day=_out(machines_capex_day * np.ones_like(mining_capex_day)),
         mining_machines_capex_usd=_out(machines_capex * np.ones_like(mining_capex_day)),
         mining_profit_usd_per_day=_out(mining_profit),
-        ai_revenue_usd_per_day=_out(ai_revenue), ai_sla_penalty_usd_per_day=_out(ai_penalty),
-        ai_opex_usd_per_day=_out(ai_opex), ai_capex_usd_per_day=_out(ai_capex_day),
+        ai_revenue_usd_per_day=_out(ai_revenue),
+        ai_sla_penalty_usd_per_day=_out(ai_penalty),
+        ai_opex_usd_per_day=_out(ai_opex),
+        ai_capex_usd_per_day=_out(ai_capex_day),
         ai_profit_usd_per_day=_out(ai_profit),
-        revenue_usd_per_day=_out(revenue), cost_usd_per_day=_out(cost), profit_usd_per_day=_out(profit),
+        revenue_usd_per_day=_out(revenue),
+        cost_usd_per_day=_out(cost),
+        profit_usd_per_day=_out(profit),
         mining_revenue_usd_per_year=_out(mining_revenue * DAYS_PER_YEAR),
         ai_revenue_usd_per_year=_out(ai_revenue * DAYS_PER_YEAR),
         profit_usd_per_year=_out(profit * DAYS_PER_YEAR),
-        ai_online_fraction_year_one=_out(online), profit_usd_year_one=_out(profit_year_one),
+        ai_online_fraction_year_one=_out(online),
+        profit_usd_year_one=_out(profit_year_one),
     )
 
 
 # --- difficulty retarget and hashrate exodus ----------------------------------------------------
 
-def next_target(old_target: int, actual_timespan_s: int, target_timespan_s: int = TARGET_TIMESPAN_S,
-                pow_limit: int = POW_LIMIT_MAINNET) -> int:
+
+def next_target(
+    old_target: int,
+    actual_timespan_s: int,
+    target_timespan_s: int = TARGET_TIMESPAN_S,
+    pow_limit: int = POW_LIMIT_MAINNET,
+) -> int:
     """New target, integer-exact as pow.cpp CalculateNextWorkRequired (engine.primitives.pow's
     rule; this checks the inputs first and names the bad one)."""
     if not isinstance(old_target, int) or not 0 < old_target <= pow_limit:
@@ -390,8 +442,9 @@ def next_target(old_target: int, actual_timespan_s: int, target_timespan_s: int 
     return pow_rules.calculate_next_target(old_target, actual_timespan_s, target_timespan_s, pow_limit)
 
 
-def retarget_difficulty(old_difficulty: Any, actual_timespan_s: Any,
-                        target_timespan_s: Any = TARGET_TIMESPAN_S, min_difficulty: Any = 1.0) -> Any:
+def retarget_difficulty(
+    old_difficulty: Any, actual_timespan_s: Any, target_timespan_s: Any = TARGET_TIMESPAN_S, min_difficulty: Any = 1.0
+) -> Any:
     """New difficulty after a retarget (the float view of `next_target`): D * T / clamp(actual, T/4, 4T).
 
     So difficulty moves at most 4x either way per retarget (engine.primitives.pow.MAX_RETARGET_FACTOR),
@@ -408,6 +461,7 @@ def retarget_difficulty(old_difficulty: Any, actual_timespan_s: Any,
 @dataclass(frozen=True)
 class Exodus:
     """What happens when a share of the hashrate switches off (USD figures per PH/s per day)."""
+
     block_time_s_until_retarget: Any
     blocks_until_retarget: Any
     hours_until_retarget: Any
@@ -422,10 +476,17 @@ class Exodus:
         return _fields_as_dict(self)
 
 
-def hashrate_exodus(*, share_leaving: Any, difficulty: Any, subsidy_btc: Any, fees_btc_per_block: Any,
-                    btc_price_usd: Any, blocks_into_period: Any = 0,
-                    interval_blocks: int = RETARGET_INTERVAL_BLOCKS,
-                    spacing_s: float = TARGET_BLOCK_SPACING_S) -> Exodus:
+def hashrate_exodus(
+    *,
+    share_leaving: Any,
+    difficulty: Any,
+    subsidy_btc: Any,
+    fees_btc_per_block: Any,
+    btc_price_usd: Any,
+    blocks_into_period: Any = 0,
+    interval_blocks: int = RETARGET_INTERVAL_BLOCKS,
+    spacing_s: float = TARGET_BLOCK_SPACING_S,
+) -> Exodus:
     """A share `x` of hashrate leaves `blocks_into_period` blocks after the last retarget.
 
     Blocks take spacing / (1 - x) until the retarget; the retarget (4x clamp) then lowers the
@@ -437,7 +498,9 @@ def hashrate_exodus(*, share_leaving: Any, difficulty: Any, subsidy_btc: Any, fe
     k = _param("blocks_into_period", blocks_into_period, low=0)
     interval = _param("interval_blocks", interval_blocks, low=1)
     if np.any(k >= interval):
-        raise ValueError(f"blocks_into_period must be below interval_blocks ({interval_blocks}), got {blocks_into_period!r}")
+        raise ValueError(
+            f"blocks_into_period must be below interval_blocks ({interval_blocks}), got {blocks_into_period!r}"
+        )
     spacing = _param("spacing_s", spacing_s, low=0, low_open=True)
     slow_spacing = spacing / (1.0 - x)
     remaining = interval - k
@@ -446,15 +509,20 @@ def hashrate_exodus(*, share_leaving: Any, difficulty: Any, subsidy_btc: Any, fe
     before = np.asarray(hashprice_usd_per_ph_day(d, subsidy_btc, fees_btc_per_block, btc_price_usd))
     after = np.asarray(hashprice_usd_per_ph_day(new_d, subsidy_btc, fees_btc_per_block, btc_price_usd))
     return Exodus(
-        block_time_s_until_retarget=_out(slow_spacing), blocks_until_retarget=_out(remaining),
-        hours_until_retarget=_out(remaining * slow_spacing / 3600.0), new_difficulty=_out(new_d),
-        difficulty_change=_out(new_d / d - 1.0), hashprice_usd_per_ph_day_before=_out(before),
-        hashprice_usd_per_ph_day_until_retarget=_out(before), hashprice_usd_per_ph_day_after=_out(after),
+        block_time_s_until_retarget=_out(slow_spacing),
+        blocks_until_retarget=_out(remaining),
+        hours_until_retarget=_out(remaining * slow_spacing / 3600.0),
+        new_difficulty=_out(new_d),
+        difficulty_change=_out(new_d / d - 1.0),
+        hashprice_usd_per_ph_day_before=_out(before),
+        hashprice_usd_per_ph_day_until_retarget=_out(before),
+        hashprice_usd_per_ph_day_after=_out(after),
         network_hashrate_eh_s_after=_out(np.asarray(network_hashrate_eh_s(d)) * (1.0 - x)),
     )
 
 
 # --- cost of a 51% attack -----------------------------------------------------------------------
+
 
 def attack_cost_rental_usd_per_hour(network_hashrate_h_s_: Any, rental_price_usd_per_ph_day: Any) -> Any:
     """Renting as much hashrate as the honest network for one hour (the crypto51 method).
@@ -466,9 +534,13 @@ def attack_cost_rental_usd_per_hour(network_hashrate_h_s_: Any, rental_price_usd
     return _out(h / 1e15 * price / 24.0)
 
 
-def attack_cost_hardware_usd(network_hashrate_h_s_: Any, asic_price_usd_per_th: Any,
-                             efficiency_j_per_th: Any, power_price_usd_per_kwh: Any,
-                             attack_hours: Any = 24.0) -> Any:
+def attack_cost_hardware_usd(
+    network_hashrate_h_s_: Any,
+    asic_price_usd_per_th: Any,
+    efficiency_j_per_th: Any,
+    power_price_usd_per_kwh: Any,
+    attack_hours: Any = 24.0,
+) -> Any:
     """Buying machines matching the honest hashrate, plus their power for `attack_hours`."""
     h = _param("network_hashrate_h_s", network_hashrate_h_s_, low=0)
     asic = _param("asic_price_usd_per_th", asic_price_usd_per_th, low=0)
@@ -478,8 +550,9 @@ def attack_cost_hardware_usd(network_hashrate_h_s_: Any, asic_price_usd_per_th: 
     return _out(th * asic + power * hours / 24.0)
 
 
-def attack_rental_usd_per_day_after_retarget(subsidy_btc: Any, fees_btc_per_block: Any, btc_price_usd: Any,
-                                             rental_premium: Any = 0.1) -> Any:
+def attack_rental_usd_per_day_after_retarget(
+    subsidy_btc: Any, fees_btc_per_block: Any, btc_price_usd: Any, rental_premium: Any = 0.1
+) -> Any:
     """Renting the honest network's hashrate for a day at hashprice plus a premium, once difficulty
     has retargeted: (1 + premium) * 144 * (S + F) * P.
 
@@ -496,6 +569,7 @@ def attack_rental_usd_per_day_after_retarget(subsidy_btc: Any, fees_btc_per_bloc
 
 
 # --- luck -----------------------------------------------------------------------------------------
+
 
 def retarget_luck_sigma(interval_blocks: Any) -> Any:
     """Relative spread (1 sigma) of a retarget window's length from luck alone: 1 / sqrt(N).

@@ -8,6 +8,7 @@ world's. A site (e.g. Corsicana, ~4% of the world) has a fixed size in MW and J/
 mining/AI split moves world difficulty only by its own share of the world's hashrate.
 Lab halvings are real halvings (the next ones expected around 2028, 2032, ...).
 """
+
 from __future__ import annotations
 
 import math
@@ -38,6 +39,7 @@ YEARS_PER_HALVING = 4
 @dataclass(frozen=True)
 class LabMapping:
     """The laptop's `total_cores` stand for the site's `site_mw` (facility MW, mining plus AI)."""
+
     site_mw: float
     total_cores: int
 
@@ -56,14 +58,17 @@ class LabMapping:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
         if mining_slots + ai_slots > self.total_cores:
-            raise ValueError(f"mining_slots + ai_slots must be at most total_cores ({self.total_cores}), "
-                             f"got {mining_slots} + {ai_slots}")
+            raise ValueError(
+                f"mining_slots + ai_slots must be at most total_cores ({self.total_cores}), "
+                f"got {mining_slots} + {ai_slots}"
+            )
         return mining_slots * self.mw_per_core, ai_slots * self.mw_per_core
 
 
 @dataclass(frozen=True)
 class LabClock:
     """The lab chain's time compression, read from getblockchaininfo's `consensus` (our extension)."""
+
     block_spacing_s: float
     retarget_interval_blocks: int
     halving_interval_blocks: int
@@ -80,8 +85,9 @@ class LabClock:
     def from_consensus(cls, consensus: Mapping[str, Any] | None) -> LabClock:
         """From getblockchaininfo's `consensus` dict; a node without one is taken as Core's regtest."""
         params = ConsensusParams.from_consensus(consensus)
-        return cls(float(params.target_spacing_s), params.retarget_interval, params.halving_interval,
-                   not params.no_retargeting)
+        return cls(
+            float(params.target_spacing_s), params.retarget_interval, params.halving_interval, not params.no_retargeting
+        )
 
     @property
     def speedup(self) -> float:
@@ -94,10 +100,15 @@ class LabClock:
 
     def compression_text(self) -> str:
         """'a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2016, a lab halving = 150 blocks for 210,000'."""
-        retarget = (f"a lab retarget = {self.retarget_interval_blocks} blocks for {econ.RETARGET_INTERVAL_BLOCKS:,}"
-                    if self.retargets else "no retargets on this chain")
-        return (f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget}, a lab halving = "
-                f"{self.halving_interval_blocks:,} blocks for {econ.HALVING_INTERVAL_MAINNET_BLOCKS:,}")
+        retarget = (
+            f"a lab retarget = {self.retarget_interval_blocks} blocks for {econ.RETARGET_INTERVAL_BLOCKS:,}"
+            if self.retargets
+            else "no retargets on this chain"
+        )
+        return (
+            f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget}, a lab halving = "
+            f"{self.halving_interval_blocks:,} blocks for {econ.HALVING_INTERVAL_MAINNET_BLOCKS:,}"
+        )
 
 
 def start_difficulty_of(info: Mapping[str, Any], block1_difficulty: float | None = None) -> float | None:
@@ -114,6 +125,7 @@ def start_difficulty_of(info: Mapping[str, Any], block1_difficulty: float | None
 @dataclass(frozen=True)
 class LabChain:
     """The lab chain read as the Bitcoin network: its height, difficulty and start difficulty."""
+
     height: int
     difficulty: float
     start_difficulty: float
@@ -131,7 +143,9 @@ class LabChain:
         start = start_difficulty_of(info, block1_difficulty)
         if start is None:
             raise ValueError("the chain's start difficulty is not known yet (no block 1)")
-        return cls(int(info["blocks"]), float(info["difficulty"]), start, LabClock.from_consensus(info.get("consensus")))
+        return cls(
+            int(info["blocks"]), float(info["difficulty"]), start, LabClock.from_consensus(info.get("consensus"))
+        )
 
     @property
     def difficulty_ratio(self) -> float:
@@ -166,19 +180,28 @@ def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str,
     econ._param("subsidy_btc", subsidy_btc, low=0, high=50)
     econ._param("difficulty", difficulty, low=0, low_open=True)
     sats = subsidy_after_halvings_sat(lab.halvings, int(round(subsidy_btc * econ.SATS_PER_BTC)))
-    return {"subsidy_btc": sats / econ.SATS_PER_BTC, "difficulty": difficulty * lab.difficulty_ratio,
-            "lab_halvings": float(lab.halvings), "lab_difficulty_ratio": lab.difficulty_ratio}
+    return {
+        "subsidy_btc": sats / econ.SATS_PER_BTC,
+        "difficulty": difficulty * lab.difficulty_ratio,
+        "lab_halvings": float(lab.halvings),
+        "lab_difficulty_ratio": lab.difficulty_ratio,
+    }
 
 
 def site_share_of_world(mining_mw: float, efficiency_j_per_th: float, difficulty: float) -> float:
     """The site's mining hashrate as a share of the world's (1 GW at 20.5 J/TH and 150 T: ~4.5%)."""
-    site_h_s = econ._param("mining_mw", mining_mw, low=0) * 1e6 / econ._param(
-        "efficiency_j_per_th", efficiency_j_per_th, low=0, low_open=True) * 1e12
+    site_h_s = (
+        econ._param("mining_mw", mining_mw, low=0)
+        * 1e6
+        / econ._param("efficiency_j_per_th", efficiency_j_per_th, low=0, low_open=True)
+        * 1e12
+    )
     return float(site_h_s / econ.network_hashrate_h_s(difficulty))
 
 
-def difficulty_after_site_change(difficulty: float, efficiency_j_per_th: float, mining_mw_before: float,
-                                 mining_mw_after: float) -> float:
+def difficulty_after_site_change(
+    difficulty: float, efficiency_j_per_th: float, mining_mw_before: float, mining_mw_after: float
+) -> float:
     """World difficulty once the retarget has seen one site go from `before` to `after` MW of
     mining: only that site's hashrate moves (never its share of the laptop's cores)."""
     world_h_s = econ.network_hashrate_h_s(difficulty)
@@ -191,7 +214,12 @@ def ai_revenue_usd_per_mw_it_hour(values: Mapping[str, float], ai_mode: str = "c
     if ai_mode == "colocation":
         return float(econ.colocation_revenue_usd_per_kwh(values["lease_usd_per_mw_it_year"])) * 1000.0
     if ai_mode == "gpu_cloud":
-        return float(econ.gpu_cloud_revenue_usd_per_kwh(values["gpu_price_usd_per_gpu_hour"],
-                                                        values["power_per_gpu_kw"], values["gpu_utilisation"])) * 1000.0
+        return (
+            float(
+                econ.gpu_cloud_revenue_usd_per_kwh(
+                    values["gpu_price_usd_per_gpu_hour"], values["power_per_gpu_kw"], values["gpu_utilisation"]
+                )
+            )
+            * 1000.0
+        )
     raise ValueError(f"ai_mode must be one of {econ.AI_MODES}, got {ai_mode!r}")
-

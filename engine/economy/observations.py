@@ -4,6 +4,7 @@ recomputed from that day's difficulty, subsidy, fees and BTC price.
 `check_observations()` -> one `ObservationCheck` per published figure (USD and, where printed,
 BTC hashprice); `format_checks()` is what `mine2compute scenario --check` prints.
 """
+
 from __future__ import annotations
 
 import sys
@@ -71,8 +72,16 @@ def check_observations(path: Path | str | None = None) -> list[ObservationCheck]
         hp_btc = econ.hashprice_btc_per_ph_day(difficulty, subsidy, fees)
         for metric, model in (("hashprice_usd_per_ph_day", hp_btc * price), ("hashprice_btc_per_ph_day", hp_btc)):
             if metric in row:
-                checks.append(ObservationCheck(str(row["date"]), metric, _number(row, metric, where), float(model),
-                                               str(row["source"]), str(row.get("url", ""))))
+                checks.append(
+                    ObservationCheck(
+                        str(row["date"]),
+                        metric,
+                        _number(row, metric, where),
+                        float(model),
+                        str(row["source"]),
+                        str(row.get("url", "")),
+                    )
+                )
     return checks
 
 
@@ -81,9 +90,13 @@ def format_checks(checks: list[ObservationCheck]) -> str:
     for c in checks:
         unit = "$" if c.metric.endswith("usd_per_ph_day") else "BTC "
         fmt = ",.2f" if unit == "$" else ".8f"
-        lines.append(f"  {c.date}  published {unit}{c.published:{fmt}}  model {unit}{c.model:{fmt}}  "
-                     f"error {c.error * 100:+.1f}%  {'ok' if c.ok else 'OFF'}")
+        lines.append(
+            f"  {c.date}  published {unit}{c.published:{fmt}}  model {unit}{c.model:{fmt}}  "
+            f"error {c.error * 100:+.1f}%  {'ok' if c.ok else 'OFF'}"
+        )
     bad = sum(not c.ok for c in checks)
-    lines.append(f"{len(checks)} observations, {len({c.date for c in checks})} dates: "
-                 + ("all within tolerance" if not bad else f"{bad} outside tolerance"))
+    lines.append(
+        f"{len(checks)} observations, {len({c.date for c in checks})} dates: "
+        + ("all within tolerance" if not bad else f"{bad} outside tolerance")
+    )
     return "\n".join(lines)

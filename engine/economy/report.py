@@ -1,6 +1,7 @@
 """The report on a scenario: `scenario_report()`, everything the model says about a preset as a
 JSON-ready dict (what the GUI's economics panel shows and `mine2compute scenario --json` prints),
 `attack_figures()` for the 51% attack's cost, and `format_report()`, the same as plain text."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -33,11 +34,14 @@ def _machine(values: dict[str, float], efficiency_j_per_th: float) -> dict[str, 
         "hashcost_usd_per_ph_day": hashcost,
         "margin_usd_per_ph_day": network["hashprice_usd_per_ph_day"] - hashcost,
         "breakeven_power_price_usd_per_kwh": econ.breakeven_power_price_usd_per_kwh(
-            network["hashprice_usd_per_ph_day"], efficiency_j_per_th),
+            network["hashprice_usd_per_ph_day"], efficiency_j_per_th
+        ),
         "energy_cost_usd_per_btc": econ.energy_cost_usd_per_btc(
-            efficiency_j_per_th, values["power_price_usd_per_kwh"], network["hashprice_btc_per_ph_day"]),
-        "revenue_usd_per_kwh": econ.mining_revenue_usd_per_kwh(network["hashprice_usd_per_ph_day"],
-                                                               efficiency_j_per_th),
+            efficiency_j_per_th, values["power_price_usd_per_kwh"], network["hashprice_btc_per_ph_day"]
+        ),
+        "revenue_usd_per_kwh": econ.mining_revenue_usd_per_kwh(
+            network["hashprice_usd_per_ph_day"], efficiency_j_per_th
+        ),
     }
 
 
@@ -55,14 +59,16 @@ def attack_figures(values: dict[str, float], share_left: float = 0.0) -> dict[st
     network = _network(values)
     hashrate = econ.network_hashrate_h_s(values["difficulty"]) * (1.0 - share_left)
     rental_price = network["hashprice_usd_per_ph_day"] * (1.0 + values["rental_premium"])
-    after_day = econ.attack_rental_usd_per_day_after_retarget(values["subsidy_btc"], values["fees_btc_per_block"],
-                                                              values["btc_price_usd"], values["rental_premium"])
+    after_day = econ.attack_rental_usd_per_day_after_retarget(
+        values["subsidy_btc"], values["fees_btc_per_block"], values["btc_price_usd"], values["rental_premium"]
+    )
     return {
         "network_hashrate_eh_s": hashrate / 1e18,
         "rental_usd_per_hour": econ.attack_cost_rental_usd_per_hour(hashrate, rental_price),
         "rental_usd_per_hour_after_retarget": after_day / 24.0,
-        "hardware_usd": econ.attack_cost_hardware_usd(hashrate, values["asic_price_usd_per_th"],
-                                                      values["efficiency_j_per_th"], values["power_price_usd_per_kwh"]),
+        "hardware_usd": econ.attack_cost_hardware_usd(
+            hashrate, values["asic_price_usd_per_th"], values["efficiency_j_per_th"], values["power_price_usd_per_kwh"]
+        ),
     }
 
 
@@ -76,8 +82,9 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
     mining = _machine(values, values["efficiency_j_per_th"])
     # One basis for all three: per kWh drawn from the grid (the AI hall's PUE applied).
     colocation = econ.colocation_revenue_usd_per_kwh(values["lease_usd_per_mw_it_year"], values["pue"])
-    gpu_cloud = econ.gpu_cloud_revenue_usd_per_kwh(values["gpu_price_usd_per_gpu_hour"], values["power_per_gpu_kw"],
-                                                   values["gpu_utilisation"], values["pue"])
+    gpu_cloud = econ.gpu_cloud_revenue_usd_per_kwh(
+        values["gpu_price_usd_per_gpu_hour"], values["power_per_gpu_kw"], values["gpu_utilisation"], values["pue"]
+    )
     other_mode = next(m for m in econ.AI_MODES if m != scenario.ai_mode)
     report: dict[str, Any] = {
         "name": scenario.name,
@@ -87,10 +94,14 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
         "origin": scenario.origin,
         "path": str(scenario.path),
         "ai_mode": scenario.ai_mode,
-        "parameters": {name: {"value": values[name], "unit": PARAMETERS[name].unit,
-                              "source": scenario.parameters[name].source if name not in (overrides or {})
-                              else "set for this run"}
-                       for name in PARAMETERS},
+        "parameters": {
+            name: {
+                "value": values[name],
+                "unit": PARAMETERS[name].unit,
+                "source": scenario.parameters[name].source if name not in (overrides or {}) else "set for this run",
+            }
+            for name in PARAMETERS
+        },
         "network": network,
         "mining": mining,
         "machines": {m.name: _machine(values, m.efficiency_j_per_th.value) for m in scenario.machines},
@@ -100,7 +111,9 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
             "mining_usd": mining["revenue_usd_per_kwh"],
             "colocation_usd": colocation,
             "gpu_cloud_usd": gpu_cloud,
-            "colocation_vs_mining": colocation / mining["revenue_usd_per_kwh"] if mining["revenue_usd_per_kwh"] else None,
+            "colocation_vs_mining": colocation / mining["revenue_usd_per_kwh"]
+            if mining["revenue_usd_per_kwh"]
+            else None,
             "gpu_cloud_vs_mining": gpu_cloud / mining["revenue_usd_per_kwh"] if mining["revenue_usd_per_kwh"] else None,
         },
         "site": _site(values, scenario.ai_mode),
@@ -111,29 +124,46 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
     for vname, variant in scenario.variants.items():
         vvalues = dict(values)
         vvalues.update({k: fig.value for k, fig in variant.overrides.items()})
-        report["variants"][vname] = {"label": variant.label,
-                                     "changes": {k: fig.value for k, fig in variant.overrides.items()},
-                                     **_network(vvalues),
-                                     "mining": _machine(vvalues, vvalues["efficiency_j_per_th"]),
-                                     "site": _site(vvalues, scenario.ai_mode)}
+        report["variants"][vname] = {
+            "label": variant.label,
+            "changes": {k: fig.value for k, fig in variant.overrides.items()},
+            **_network(vvalues),
+            "mining": _machine(vvalues, vvalues["efficiency_j_per_th"]),
+            "site": _site(vvalues, scenario.ai_mode),
+        }
     if values["share_leaving"] > 0:
-        exodus = econ.hashrate_exodus(share_leaving=values["share_leaving"], difficulty=values["difficulty"],
-                                      subsidy_btc=values["subsidy_btc"], fees_btc_per_block=values["fees_btc_per_block"],
-                                      btc_price_usd=values["btc_price_usd"])
-        report["exodus"] = {"share_leaving": values["share_leaving"], **exodus.as_dict(),
-                            "block_time_min_until_retarget": exodus.block_time_s_until_retarget / 60.0,
-                            "attack_after": _attack(values, values["share_leaving"])}
-        report["exodus"]["attack_hardware_change"] = (report["exodus"]["attack_after"]["hardware_usd"]
-                                                      / report["attack"]["hardware_usd"] - 1.0)
+        exodus = econ.hashrate_exodus(
+            share_leaving=values["share_leaving"],
+            difficulty=values["difficulty"],
+            subsidy_btc=values["subsidy_btc"],
+            fees_btc_per_block=values["fees_btc_per_block"],
+            btc_price_usd=values["btc_price_usd"],
+        )
+        report["exodus"] = {
+            "share_leaving": values["share_leaving"],
+            **exodus.as_dict(),
+            "block_time_min_until_retarget": exodus.block_time_s_until_retarget / 60.0,
+            "attack_after": _attack(values, values["share_leaving"]),
+        }
+        report["exodus"]["attack_hardware_change"] = (
+            report["exodus"]["attack_after"]["hardware_usd"] / report["attack"]["hardware_usd"] - 1.0
+        )
     report["published"] = []
     for item in scenario.published:
         try:
             model: float | None = _lookup(report, item.metric)
         except (KeyError, IndexError, TypeError):
             model = None  # load_scenario rejects such a file; kept None here for the message
-        report["published"].append({"metric": item.metric, "published": item.value, "model": model,
-                                    "deviation": model / item.value - 1.0 if item.value and model is not None else None,
-                                    "tolerance": item.tolerance, "source": item.source})
+        report["published"].append(
+            {
+                "metric": item.metric,
+                "published": item.value,
+                "model": model,
+                "deviation": model / item.value - 1.0 if item.value and model is not None else None,
+                "tolerance": item.tolerance,
+                "source": item.source,
+            }
+        )
     return report
 
 
@@ -147,6 +177,7 @@ def _lookup(report: dict[str, Any], metric: str) -> float:
 
 
 # --- text output --------------------------------------------------------------------------------
+
 
 def _money(value: float) -> str:
     sign = "-" if value < 0 else ""
@@ -164,69 +195,98 @@ def _per_ph(value: float) -> str:
 def format_report(report: dict[str, Any]) -> str:
     """A plain-text report a teacher can read from the terminal."""
     import textwrap
+
     n, m, r, s = report["network"], report["mining"], report["revenue_per_kwh"], report["site"]
     p = report["parameters"]
-    lines = [report["title"], "=" * len(report["title"]), textwrap.fill(report["summary"], 96), "",
-             *textwrap.wrap(report["explanation"], 96), "",
-             "Network",
-             f"  difficulty {n['difficulty'] / 1e12:,.2f} T, hashrate {n['network_hashrate_eh_s']:,.0f} EH/s, "
-             f"subsidy {n['subsidy_btc']:g} BTC + fees {p['fees_btc_per_block']['value']:g} BTC, "
-             f"BTC ${p['btc_price_usd']['value']:,.0f}",
-             f"  hashprice ${n['hashprice_usd_per_ph_day']:,.2f} per PH/s per day "
-             f"({n['hashprice_btc_per_ph_day'] * 1e8:,.0f} sats)", "",
-             f"Mining at {m['efficiency_j_per_th']:g} J/TH and ${p['power_price_usd_per_kwh']['value']:g}/kWh",
-             f"  power cost {_per_ph(m['hashcost_usd_per_ph_day'])}, margin {_per_ph(m['margin_usd_per_ph_day'])}, "
-             f"break-even power ${m['breakeven_power_price_usd_per_kwh']:.3f}/kWh, "
-             f"power per BTC mined {_money(m['energy_cost_usd_per_btc'])}"]
+    lines = [
+        report["title"],
+        "=" * len(report["title"]),
+        textwrap.fill(report["summary"], 96),
+        "",
+        *textwrap.wrap(report["explanation"], 96),
+        "",
+        "Network",
+        f"  difficulty {n['difficulty'] / 1e12:,.2f} T, hashrate {n['network_hashrate_eh_s']:,.0f} EH/s, "
+        f"subsidy {n['subsidy_btc']:g} BTC + fees {p['fees_btc_per_block']['value']:g} BTC, "
+        f"BTC ${p['btc_price_usd']['value']:,.0f}",
+        f"  hashprice ${n['hashprice_usd_per_ph_day']:,.2f} per PH/s per day "
+        f"({n['hashprice_btc_per_ph_day'] * 1e8:,.0f} sats)",
+        "",
+        f"Mining at {m['efficiency_j_per_th']:g} J/TH and ${p['power_price_usd_per_kwh']['value']:g}/kWh",
+        f"  power cost {_per_ph(m['hashcost_usd_per_ph_day'])}, margin {_per_ph(m['margin_usd_per_ph_day'])}, "
+        f"break-even power ${m['breakeven_power_price_usd_per_kwh']:.3f}/kWh, "
+        f"power per BTC mined {_money(m['energy_cost_usd_per_btc'])}",
+    ]
     for name, machine in report["machines"].items():
         verdict = "earns" if machine["margin_usd_per_ph_day"] >= 0 else "LOSES"
-        lines.append(f"  {name} ({machine['efficiency_j_per_th']:g} J/TH): power ${machine['hashcost_usd_per_ph_day']:,.2f}/PH/day, "
-                     f"{verdict} ${abs(machine['margin_usd_per_ph_day']):,.2f}/PH/day")
-    lines += ["", f"Revenue {r['basis']}",
-              f"  mining ${r['mining_usd']:.3f}, colocation lease ${r['colocation_usd']:.3f} "
-              f"({r['colocation_vs_mining'] or 0:.1f}x), GPU cloud ${r['gpu_cloud_usd']:.2f} ({r['gpu_cloud_vs_mining'] or 0:.1f}x)"]
+        lines.append(
+            f"  {name} ({machine['efficiency_j_per_th']:g} J/TH): power ${machine['hashcost_usd_per_ph_day']:,.2f}/PH/day, "
+            f"{verdict} ${abs(machine['margin_usd_per_ph_day']):,.2f}/PH/day"
+        )
+    lines += [
+        "",
+        f"Revenue {r['basis']}",
+        f"  mining ${r['mining_usd']:.3f}, colocation lease ${r['colocation_usd']:.3f} "
+        f"({r['colocation_vs_mining'] or 0:.1f}x), GPU cloud ${r['gpu_cloud_usd']:.2f} ({r['gpu_cloud_vs_mining'] or 0:.1f}x)",
+    ]
     for vname, v in report["variants"].items():
         if vname == next(iter(report["variants"])):
             lines += ["", "Variants"]
-        lines.append(f"  {v['label']}: hashprice ${v['hashprice_usd_per_ph_day']:,.2f}/PH/day, "
-                     f"mining margin {_per_ph(v['mining']['margin_usd_per_ph_day'])}")
-    for label, site in (("Site", s), ("Same site, AI as " + report["site_other_ai_mode"]["ai_mode"].replace("_", " "),
-                                       report["site_other_ai_mode"])):
+        lines.append(
+            f"  {v['label']}: hashprice ${v['hashprice_usd_per_ph_day']:,.2f}/PH/day, "
+            f"mining margin {_per_ph(v['mining']['margin_usd_per_ph_day'])}"
+        )
+    for label, site in (
+        ("Site", s),
+        ("Same site, AI as " + report["site_other_ai_mode"]["ai_mode"].replace("_", " "), report["site_other_ai_mode"]),
+    ):
         mode = report["ai_mode"] if site is s else site["ai_mode"]
-        lines += ["", f"{label} ({p['mining_mw']['value']:g} MW mining, {p['ai_mw']['value']:g} MW AI = "
-                      f"{site['ai_it_mw']:,.0f} MW IT, {mode.replace('_', ' ')})",
-                  f"  mining: revenue {_money(site['mining_revenue_usd_per_day'] * 365)}/yr, "
-                  f"profit {_money(site['mining_profit_usd_per_day'] * 365)}/yr ({site['mining_hashrate_ph_s']:,.0f} PH/s)",
-                  ]
+        lines += [
+            "",
+            f"{label} ({p['mining_mw']['value']:g} MW mining, {p['ai_mw']['value']:g} MW AI = "
+            f"{site['ai_it_mw']:,.0f} MW IT, {mode.replace('_', ' ')})",
+            f"  mining: revenue {_money(site['mining_revenue_usd_per_day'] * 365)}/yr, "
+            f"profit {_money(site['mining_profit_usd_per_day'] * 365)}/yr ({site['mining_hashrate_ph_s']:,.0f} PH/s)",
+        ]
         if p["ai_mw"]["value"] == 0:
             lines.append(f"  total profit {_money(site['profit_usd_per_year'])}/yr")
             break
-        lines += [f"  AI: revenue {_money(site['ai_revenue_usd_per_day'] * 365)}/yr, "
-                  f"profit {_money(site['ai_profit_usd_per_day'] * 365)}/yr, capex {_money(site['ai_capex_usd'])}",
-                  f"  total profit {_money(site['profit_usd_per_year'])}/yr once converted; year one "
-                  f"{_money(site['profit_usd_year_one'])} (the AI hall earns for "
-                  f"{site['ai_online_fraction_year_one'] * 12:.0f} of its first 12 months: "
-                  f"conversion takes {p['conversion_months']['value']:g})"]
+        lines += [
+            f"  AI: revenue {_money(site['ai_revenue_usd_per_day'] * 365)}/yr, "
+            f"profit {_money(site['ai_profit_usd_per_day'] * 365)}/yr, capex {_money(site['ai_capex_usd'])}",
+            f"  total profit {_money(site['profit_usd_per_year'])}/yr once converted; year one "
+            f"{_money(site['profit_usd_year_one'])} (the AI hall earns for "
+            f"{site['ai_online_fraction_year_one'] * 12:.0f} of its first 12 months: "
+            f"conversion takes {p['conversion_months']['value']:g})",
+        ]
     a = report["attack"]
-    lines += ["", "Cost of a 51% attack",
-              f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {_money(a['rental_usd_per_hour'])} per hour "
-              "(no market rents a majority of Bitcoin's hashrate: a bound, not a price); "
-              f"buying it: {_money(a['hardware_usd'])} (machines plus a day of power)"]
+    lines += [
+        "",
+        "Cost of a 51% attack",
+        f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {_money(a['rental_usd_per_hour'])} per hour "
+        "(no market rents a majority of Bitcoin's hashrate: a bound, not a price); "
+        f"buying it: {_money(a['hardware_usd'])} (machines plus a day of power)",
+    ]
     if "exodus" in report:
         x = report["exodus"]
-        lines += ["", f"Exodus: {x['share_leaving'] * 100:g}% of the hashrate leaves",
-                  f"  blocks take {x['block_time_min_until_retarget']:.1f} min for {x['blocks_until_retarget']:,.0f} blocks "
-                  f"({x['hours_until_retarget'] / 24:.1f} days), then difficulty changes {x['difficulty_change'] * 100:+.1f}% "
-                  f"to {x['new_difficulty'] / 1e12:,.1f} T",
-                  f"  survivors' hashprice ${x['hashprice_usd_per_ph_day_before']:,.2f} -> ${x['hashprice_usd_per_ph_day_after']:,.2f}",
-                  f"  attack hardware cost {_money(a['hardware_usd'])} -> {_money(x['attack_after']['hardware_usd'])} "
-                  f"({x['attack_hardware_change'] * 100:+.0f}%); renting: "
-                  f"{_money(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
-                  f"{_money(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)"]
+        lines += [
+            "",
+            f"Exodus: {x['share_leaving'] * 100:g}% of the hashrate leaves",
+            f"  blocks take {x['block_time_min_until_retarget']:.1f} min for {x['blocks_until_retarget']:,.0f} blocks "
+            f"({x['hours_until_retarget'] / 24:.1f} days), then difficulty changes {x['difficulty_change'] * 100:+.1f}% "
+            f"to {x['new_difficulty'] / 1e12:,.1f} T",
+            f"  survivors' hashprice ${x['hashprice_usd_per_ph_day_before']:,.2f} -> ${x['hashprice_usd_per_ph_day_after']:,.2f}",
+            f"  attack hardware cost {_money(a['hardware_usd'])} -> {_money(x['attack_after']['hardware_usd'])} "
+            f"({x['attack_hardware_change'] * 100:+.0f}%); renting: "
+            f"{_money(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
+            f"{_money(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)",
+        ]
     if report["published"]:
         lines += ["", "Published figures, checked"]
         for item in report["published"]:
             ok = "ok" if abs(item["deviation"]) <= item["tolerance"] else "OFF"
-            lines.append(f"  {item['metric']}: published {item['published']:g}, model {item['model']:.4g} "
-                         f"({item['deviation'] * 100:+.1f}%, {ok}) - {item['source']}")
+            lines.append(
+                f"  {item['metric']}: published {item['published']:g}, model {item['model']:.4g} "
+                f"({item['deviation'] * 100:+.1f}%, {ok}) - {item['source']}"
+            )
     return "\n".join(lines)

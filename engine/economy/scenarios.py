@@ -5,6 +5,7 @@ A preset sets model parameters (each with its source; `PARAMETERS` in scenario_p
 defaults and ranges), optional variants (e.g. before/after a halving), machines to compare, and
 the published figures it should reproduce (checked against its report, report.py, at load time).
 """
+
 from __future__ import annotations
 
 import os
@@ -34,6 +35,7 @@ class ScenarioError(ValueError):
 @dataclass(frozen=True)
 class Figure:
     """A number with its unit and where it comes from."""
+
     value: float
     source: str
 
@@ -47,6 +49,7 @@ class Machine:
 @dataclass(frozen=True)
 class Published:
     """A published figure the scenario should reproduce: `metric` is a dotted path into the report."""
+
     metric: str
     value: float
     tolerance: float
@@ -67,6 +70,7 @@ TEXT_LANGUAGES = ("fr",)
 @dataclass(frozen=True)
 class Scenario:
     """A loaded preset. `parameters` is complete: defaults filled in for what the file leaves out."""
+
     name: str
     title: str
     order: int
@@ -95,6 +99,7 @@ class Scenario:
 
 # --- folders and loading ------------------------------------------------------------------------
 
+
 def preset_dir() -> Path:
     """assets/scenarios/ next to the packages (or inside a PyInstaller bundle)."""
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
@@ -107,6 +112,7 @@ def user_dir() -> Path:
     if env:
         return Path(env)
     import platformdirs
+
     return Path(platformdirs.user_data_dir("mine2compute", appauthor=False)) / "scenarios"
 
 
@@ -150,15 +156,28 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
 
-    known = {*TRANSLATED, *(f"{f}_{lang}" for f in TRANSLATED for lang in TEXT_LANGUAGES), "order", "ai_mode", "parameters", "variants", "machines", "published"}
+    known = {
+        *TRANSLATED,
+        *(f"{f}_{lang}" for f in TRANSLATED for lang in TEXT_LANGUAGES),
+        "order",
+        "ai_mode",
+        "parameters",
+        "variants",
+        "machines",
+        "published",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise ScenarioError(path, unknown[0], "unknown field")
     title = _text(path, data, "title")
     summary = _text(path, data, "summary")
     explanation = _text(path, data, "explanation")
-    translations = {f"{f}_{lang}": _text(path, data, f"{f}_{lang}") for f in TRANSLATED for lang in TEXT_LANGUAGES
-                    if f"{f}_{lang}" in data}
+    translations = {
+        f"{f}_{lang}": _text(path, data, f"{f}_{lang}")
+        for f in TRANSLATED
+        for lang in TEXT_LANGUAGES
+        if f"{f}_{lang}" in data
+    }
     order = data.get("order", 100)
     if isinstance(order, bool) or not isinstance(order, int):
         raise ScenarioError(path, "order", "must be a whole number")
@@ -204,8 +223,12 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
             raise ScenarioError(path, f"machines[{i}].name", "each machine needs a name")
         if "efficiency_j_per_th" not in raw:
             raise ScenarioError(path, f"machines[{i}].efficiency_j_per_th", "missing")
-        machines.append(Machine(raw["name"], _figure(path, f"machines[{i}].efficiency_j_per_th",
-                                                     raw["efficiency_j_per_th"], require_source)))
+        machines.append(
+            Machine(
+                raw["name"],
+                _figure(path, f"machines[{i}].efficiency_j_per_th", raw["efficiency_j_per_th"], require_source),
+            )
+        )
 
     published = []
     raw_published = data.get("published", [])
@@ -223,8 +246,21 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
             raise ScenarioError(path, f"{where}.tolerance", "must be a fraction in (0, 1)")
         published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"]))
 
-    scenario = Scenario(path.stem, title, order, summary, explanation, path, origin, parameters, ai_mode,
-                        variants, tuple(machines), tuple(published), translations)
+    scenario = Scenario(
+        path.stem,
+        title,
+        order,
+        summary,
+        explanation,
+        path,
+        origin,
+        parameters,
+        ai_mode,
+        variants,
+        tuple(machines),
+        tuple(published),
+        translations,
+    )
     try:
         report = scenario_report(scenario)
     except ValueError as exc:  # a combination the model rejects, e.g. no subsidy and no fees
@@ -239,6 +275,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
 @dataclass
 class ScenarioSet:
     """All presets that loaded, by name (user copies replace presets of the same name), and the errors."""
+
     scenarios: dict[str, Scenario]
     errors: list[ScenarioError]
 

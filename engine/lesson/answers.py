@@ -1,6 +1,7 @@
 """The numbers of the worksheet's answer key, from this run's events (engine.lesson.tracker) and
 the scenario's values, in the lab's world (engine.lesson.figures).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,29 +11,50 @@ from engine.lesson.figures import hashprice_usd, lab_world_values, mining_vs_ai
 from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker
 
 
-def answer_key(tracker: LessonTracker, values: Mapping[str, float] | None,
-               start_difficulty: float | None) -> dict[str, Any]:
+def answer_key(
+    tracker: LessonTracker, values: Mapping[str, float] | None, start_difficulty: float | None
+) -> dict[str, Any]:
     """Everything the worksheet's key needs: retargets (height, mean interval, factor), halvings
     (height, subsidy before/after, real year, hashprice before/after in the lab's world), the
     crossover price at the tip, and the SLA penalty if one was paid."""
-    retargets = [{"height": e.height, "mean_interval_s": e.data["mean_interval_s"], "target_s": e.data["target_s"],
-                  "factor": e.data["factor"]} for e in tracker.of_kind(RETARGET)]
+    retargets = [
+        {
+            "height": e.height,
+            "mean_interval_s": e.data["mean_interval_s"],
+            "target_s": e.data["target_s"],
+            "factor": e.data["factor"],
+        }
+        for e in tracker.of_kind(RETARGET)
+    ]
     halvings = []
     for e in tracker.of_kind(HALVING):
         assert e.height is not None  # a halving event is at a height (LessonTracker.on_block)
-        row = {"height": e.height, "before_btc": e.data["before_btc"], "after_btc": e.data["after_btc"],
-               "real_year": e.data["real_year"], "hashprice_before": None, "hashprice_after": None}
+        row = {
+            "height": e.height,
+            "before_btc": e.data["before_btc"],
+            "after_btc": e.data["after_btc"],
+            "real_year": e.data["real_year"],
+            "hashprice_before": None,
+            "hashprice_after": None,
+        }
         before, after = tracker.blocks.get(e.height - 1), tracker.blocks.get(e.height)
         if values is not None and start_difficulty and before is not None and after is not None:
-            row["hashprice_before"] = hashprice_usd(lab_world_values(
-                values, e.height - 1, before.difficulty, start_difficulty, tracker.halving_interval))
-            row["hashprice_after"] = hashprice_usd(lab_world_values(
-                values, e.height, after.difficulty, start_difficulty, tracker.halving_interval))
+            row["hashprice_before"] = hashprice_usd(
+                lab_world_values(values, e.height - 1, before.difficulty, start_difficulty, tracker.halving_interval)
+            )
+            row["hashprice_after"] = hashprice_usd(
+                lab_world_values(values, e.height, after.difficulty, start_difficulty, tracker.halving_interval)
+            )
         halvings.append(row)
     now = None
     tip = tracker.tip
     if values is not None and start_difficulty and tip is not None:
         now = mining_vs_ai(values, tip, tracker.blocks[tip].difficulty, start_difficulty, tracker.halving_interval)
     sla = tracker.first(SLA_PENALTY)
-    return {"retargets": retargets, "halvings": halvings, "now": now, "sla": sla.data if sla else None,
-            "blocks": tip or 0}
+    return {
+        "retargets": retargets,
+        "halvings": halvings,
+        "now": now,
+        "sla": sla.data if sla else None,
+        "blocks": tip or 0,
+    }

@@ -5,6 +5,7 @@ The lab chain is the network in miniature (engine.economy.lab_mapping): its k-th
 real world's k-th halving from today's 3.125 BTC (2028, 2032, ...), and its difficulty, as a ratio
 to its own start, scales the world's.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -27,32 +28,50 @@ def halving_real_year(lab_halvings: int) -> int:
     return halving_year(TODAY_SUBSIDY_BTC, lab_halvings)
 
 
-def lab_world_values(values: Mapping[str, float], height: int, difficulty: float, start_difficulty: float,
-                     halving_interval: int) -> dict[str, float]:
+def lab_world_values(
+    values: Mapping[str, float], height: int, difficulty: float, start_difficulty: float, halving_interval: int
+) -> dict[str, float]:
     """The scenario's values moved to the lab's world at `height`: subsidy halved once per lab
     halving (in satoshis, as GetBlockSubsidy), difficulty scaled by the lab's ratio to its start."""
     if not start_difficulty > 0 or not difficulty > 0:
         raise ValueError("difficulty and start_difficulty must be > 0")
     halvings = height // halving_interval
     sats = subsidy_after_halvings_sat(halvings, int(round(float(values["subsidy_btc"]) * econ.SATS_PER_BTC)))
-    return dict(values, subsidy_btc=sats / econ.SATS_PER_BTC,
-                difficulty=float(values["difficulty"]) * difficulty / start_difficulty)
+    return dict(
+        values,
+        subsidy_btc=sats / econ.SATS_PER_BTC,
+        difficulty=float(values["difficulty"]) * difficulty / start_difficulty,
+    )
 
 
 def hashprice_usd(world: Mapping[str, float]) -> float:
-    return float(econ.hashprice_usd_per_ph_day(world["difficulty"], world["subsidy_btc"],
-                                               world["fees_btc_per_block"], world["btc_price_usd"]))
+    return float(
+        econ.hashprice_usd_per_ph_day(
+            world["difficulty"], world["subsidy_btc"], world["fees_btc_per_block"], world["btc_price_usd"]
+        )
+    )
 
 
-def mining_vs_ai(values: Mapping[str, float], height: int, difficulty: float, start_difficulty: float,
-                 halving_interval: int, ai_mode: str = "colocation") -> dict[str, Any]:
+def mining_vs_ai(
+    values: Mapping[str, float],
+    height: int,
+    difficulty: float,
+    start_difficulty: float,
+    halving_interval: int,
+    ai_mode: str = "colocation",
+) -> dict[str, Any]:
     """Mining and AI profit per MW-year in the lab's world at `height`, its hashprice, and the BTC
     price at which mining would match AI (engine.economy.decisions' crossover; None if never)."""
     world = lab_world_values(values, height, difficulty, start_difficulty, halving_interval)
     price = float(world["btc_price_usd"])
     at_price = decisions.btc_price_sweep(world, ai_mode, prices_usd=np.array([price, price * 2]))
-    return {"height": height, "halvings": height // halving_interval, "subsidy_btc": world["subsidy_btc"],
-            "hashprice_usd_per_ph_day": hashprice_usd(world), "btc_price_usd": price,
-            "mining_usd_per_mw_year": float(at_price.mining_usd_per_mw_year[0]),
-            "ai_usd_per_mw_year": float(at_price.ai_usd_per_mw_year[0]),
-            "crossover_btc_price_usd": at_price.crossover}
+    return {
+        "height": height,
+        "halvings": height // halving_interval,
+        "subsidy_btc": world["subsidy_btc"],
+        "hashprice_usd_per_ph_day": hashprice_usd(world),
+        "btc_price_usd": price,
+        "mining_usd_per_mw_year": float(at_price.mining_usd_per_mw_year[0]),
+        "ai_usd_per_mw_year": float(at_price.ai_usd_per_mw_year[0]),
+        "crossover_btc_price_usd": at_price.crossover,
+    }

@@ -1,5 +1,6 @@
 """Real events beside the lab's: Bitcoin's halvings and the mining-to-AI conversions, each with a
 source (assets/lesson/timeline.toml)."""
+
 from __future__ import annotations
 
 import tomllib

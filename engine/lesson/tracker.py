@@ -5,6 +5,7 @@ Events carry this run's numbers; the window words them ("retarget at 48: the las
 2.7 s on average against 5 s, so the difficulty rose x1.85"). A step advances when the event it
 waits for arrives while it is the current step; the teacher can also step by hand.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -14,12 +15,20 @@ from typing import Any
 from engine.lesson.figures import halving_real_year, mining_vs_ai
 
 FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVER = (
-    "first_block", "retarget", "ai_moved", "exodus_retarget", "halving", "sla_penalty", "crossover")
+    "first_block",
+    "retarget",
+    "ai_moved",
+    "exodus_retarget",
+    "halving",
+    "sla_penalty",
+    "crossover",
+)
 
 
 @dataclass(frozen=True)
 class Step:
     """One step of the lesson; its words live in the window (translated), keyed by `key`."""
+
     key: str
     waits_for: str | None  # the event kind that completes it; None: the teacher moves on by hand
 
@@ -121,15 +130,30 @@ class LessonTracker:
                 if retarget is not None:
                     self._emit(LessonEvent(RETARGET, h, retarget), out)
                     if self.move_height is not None and h - self.move_height > self.retarget_interval // 2:
-                        self._emit(LessonEvent(EXODUS_RETARGET, None, dict(retarget, height=h,
-                                                                           moved_at=self.move_height,
-                                                                           ai_slots=self.ai_slots)), out)
+                        self._emit(
+                            LessonEvent(
+                                EXODUS_RETARGET,
+                                None,
+                                dict(retarget, height=h, moved_at=self.move_height, ai_slots=self.ai_slots),
+                            ),
+                            out,
+                        )
             prev = self.blocks.get(h - 1)
             if h > 0 and prev is not None and float(r.subsidy_btc) < prev.subsidy_btc:
                 halvings = h // self.halving_interval
-                self._emit(LessonEvent(HALVING, h, {"before_btc": prev.subsidy_btc, "after_btc": float(r.subsidy_btc),
-                                                    "halvings": halvings,
-                                                    "real_year": halving_real_year(halvings)}), out)
+                self._emit(
+                    LessonEvent(
+                        HALVING,
+                        h,
+                        {
+                            "before_btc": prev.subsidy_btc,
+                            "after_btc": float(r.subsidy_btc),
+                            "halvings": halvings,
+                            "real_year": halving_real_year(halvings),
+                        },
+                    ),
+                    out,
+                )
         return out
 
     def _retarget(self, h: int) -> dict[str, float] | None:
@@ -142,17 +166,24 @@ class LessonTracker:
             return None
         before = last  # the difficulty before the retarget: the window's last block's
         span_s = max(last.time - first.time, 0)
-        return {"window_s": float(span_s), "mean_interval_s": span_s / self.retarget_interval,
-                "target_s": self.target_spacing_s, "factor": new.difficulty / before.difficulty,
-                "difficulty_before": before.difficulty, "difficulty_after": new.difficulty}
+        return {
+            "window_s": float(span_s),
+            "mean_interval_s": span_s / self.retarget_interval,
+            "target_s": self.target_spacing_s,
+            "factor": new.difficulty / before.difficulty,
+            "difficulty_before": before.difficulty,
+            "difficulty_after": new.difficulty,
+        }
 
     def on_allocation(self, ai_slots: int, total_cores: int) -> list[LessonEvent]:
         out: list[LessonEvent] = []
         self.ai_slots = int(ai_slots)
         if ai_slots > 0 and self.move_height is None:
             self.move_height = self.tip or 0
-            self._emit(LessonEvent(AI_MOVED, self.move_height, {"ai_slots": int(ai_slots),
-                                                                "total_cores": int(total_cores)}), out)
+            self._emit(
+                LessonEvent(AI_MOVED, self.move_height, {"ai_slots": int(ai_slots), "total_cores": int(total_cores)}),
+                out,
+            )
         return out
 
     def on_ai_report(self, report: Any) -> list[LessonEvent]:
@@ -160,11 +191,22 @@ class LessonTracker:
         out: list[LessonEvent] = []
         penalty = float(report.sla_penalty_usd)
         if penalty > 0 and self._penalty_usd == 0:
-            self._emit(LessonEvent(SLA_PENALTY, self.tip, {
-                "sla_availability": float(report.sla_availability), "availability": float(report.availability),
-                "downtime_slot_s": float(report.downtime_slot_s), "contracted_slot_s": float(report.contracted_slot_s),
-                "penalty_usd": penalty, "billed_usd": float(report.billed_usd),
-                "jobs_interrupted": int(report.jobs_interrupted)}), out)
+            self._emit(
+                LessonEvent(
+                    SLA_PENALTY,
+                    self.tip,
+                    {
+                        "sla_availability": float(report.sla_availability),
+                        "availability": float(report.availability),
+                        "downtime_slot_s": float(report.downtime_slot_s),
+                        "contracted_slot_s": float(report.contracted_slot_s),
+                        "penalty_usd": penalty,
+                        "billed_usd": float(report.billed_usd),
+                        "jobs_interrupted": int(report.jobs_interrupted),
+                    },
+                ),
+                out,
+            )
         self._penalty_usd = max(self._penalty_usd, penalty)
         return out
 
@@ -184,6 +226,7 @@ class LessonTracker:
             return out
         was_ahead, was_paying = self._start_economics
         if (was_ahead and mining < ai) or (was_paying and mining < 0):
-            self._emit(LessonEvent(CROSSOVER, tip, dict(figures, against="ai" if was_ahead and mining < ai
-                                                         else "zero")), out)
+            self._emit(
+                LessonEvent(CROSSOVER, tip, dict(figures, against="ai" if was_ahead and mining < ai else "zero")), out
+            )
         return out

@@ -1,4 +1,5 @@
 """`mine2compute mine` and `mine2compute bench`: the miner and the kernel benchmark from a terminal."""
+
 from __future__ import annotations
 
 import time
@@ -33,7 +34,8 @@ def _mine_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mine2compute mine",
         description="Mine on any Bitcoin Core compatible node (our embedded node, bitcoind -regtest, ...) "
-                    "over JSON-RPC getblocktemplate/submitblock.")
+        "over JSON-RPC getblocktemplate/submitblock.",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--rpc-url", help="node RPC URL, e.g. http://127.0.0.1:18443")
     where.add_argument("--url", metavar="stratum+tcp://HOST:3333", help="mine through a Stratum pool (a class)")
@@ -48,8 +50,11 @@ def _mine_parser() -> argparse.ArgumentParser:
     stop = p.add_mutually_exclusive_group()
     stop.add_argument("--blocks", type=int, help="stop after this many accepted blocks")
     stop.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
-    p.add_argument("--kernel", choices=("scalar", "lanes8", "lanes16", "shani"),
-                   help="force a kernel (default: the fastest for this CPU)")
+    p.add_argument(
+        "--kernel",
+        choices=("scalar", "lanes8", "lanes16", "shani"),
+        help="force a kernel (default: the fastest for this CPU)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only blocks and the summary")
     return p
 
@@ -71,9 +76,13 @@ def mine_main(argv: list[str]) -> int:
     source = rpc = None
     if args.url:
         from engine.mining.stratum_client import StratumSource
+
         try:
-            source = StratumSource(args.url, args.user or "", args.password if args.password is not None
-                                   else os.environ.get(POOL_PASSWORD_ENV, ""))
+            source = StratumSource(
+                args.url,
+                args.user or "",
+                args.password if args.password is not None else os.environ.get(POOL_PASSWORD_ENV, ""),
+            )
             where = source.url
         except ValueError as exc:
             print(f"mine2compute mine: {exc}", file=sys.stderr)
@@ -116,17 +125,26 @@ def mine_main(argv: list[str]) -> int:
             return
         elif isinstance(event, MinerStats):
             rates = " ".join(f"{r / 1e6:.2f}" for r in event.worker_hashrates_hs)
-            say(f"{event.elapsed_s:7.1f}s  {event.hashrate_hs / 1e6:7.2f} MH/s  [{rates}]  kernel {event.kernel}"
+            say(
+                f"{event.elapsed_s:7.1f}s  {event.hashrate_hs / 1e6:7.2f} MH/s  [{rates}]  kernel {event.kernel}"
                 f"  height {event.height}  accepted {event.blocks_accepted}  stale {event.blocks_stale}"
-                f"  rejected {event.blocks_rejected}")
+                f"  rejected {event.blocks_rejected}"
+            )
         elif isinstance(event, KernelProgress):
-            say(f"kernel {event.kernel}: {event.stage}" + (f" ({event.seconds:.1f} s)" if event.stage != "compiling" else ""))
+            say(
+                f"kernel {event.kernel}: {event.stage}"
+                + (f" ({event.seconds:.1f} s)" if event.stage != "compiling" else "")
+            )
         elif isinstance(event, BlockFound):
             say(f"found block {event.height} nonce {event.nonce} (worker {event.worker})")
         elif isinstance(event, NewJob):
-            if event.reason in ("start", "new tip", "new transactions") and not (args.blocks and event.reason == "new tip"):
-                say(f"new job: height {event.height} on {event.previous_block_hash[:16]}… ({event.reason},"
-                    f" {event.transactions} txs)")
+            if event.reason in ("start", "new tip", "new transactions") and not (
+                args.blocks and event.reason == "new tip"
+            ):
+                say(
+                    f"new job: height {event.height} on {event.previous_block_hash[:16]}… ({event.reason},"
+                    f" {event.transactions} txs)"
+                )
         elif isinstance(event, ConnectionProblem):
             say(f"node unreachable: {event.message}; retrying in {event.retry_in_s:.1f} s")
         elif isinstance(event, ConnectionRestored):
@@ -137,9 +155,12 @@ def mine_main(argv: list[str]) -> int:
             say(f"pool says: {event.text}")
 
     miner = Miner(rpc, payout, max_slots=args.threads, kernel=args.kernel, on_event=on_event, source=source)
-    previous = signal.signal(signal.SIGINT, lambda *_: done.set()) if threading.current_thread() is threading.main_thread() else None
-    say(f"mining on {where} with {args.threads} thread(s)"
-        + (f" as worker {source.user!r}" if source else ""))
+    previous = (
+        signal.signal(signal.SIGINT, lambda *_: done.set())
+        if threading.current_thread() is threading.main_thread()
+        else None
+    )
+    say(f"mining on {where} with {args.threads} thread(s)" + (f" as worker {source.user!r}" if source else ""))
     start_s = time.perf_counter()
     miner.start()
     try:
@@ -152,12 +173,16 @@ def mine_main(argv: list[str]) -> int:
     first = "never"
     if s.first_hash_s is not None:
         first = f"{s.first_hash_s:.2f} s ({s.first_hash_s + start_s - LAUNCH_S:.2f} s after launch)"
-    say(f"done: {s.hashes} hashes in {s.elapsed_s:.1f} s ({s.hashes / max(s.elapsed_s, 1e-9) / 1e6:.2f} MH/s average),"
+    say(
+        f"done: {s.hashes} hashes in {s.elapsed_s:.1f} s ({s.hashes / max(s.elapsed_s, 1e-9) / 1e6:.2f} MH/s average),"
         f" blocks found {s.blocks_found}, accepted {s.blocks_accepted}, stale {s.blocks_stale},"
-        f" rejected {s.blocks_rejected}; first hash after {first}; kernel {s.kernel}")
+        f" rejected {s.blocks_rejected}; first hash after {first}; kernel {s.kernel}"
+    )
     if source is not None:
-        say(f"shares: accepted {source.accepted}, refused {source.rejected}"
-            + (f" ({', '.join(f'{r} {n}' for r, n in source.reasons.items())})" if source.reasons else ""))
+        say(
+            f"shares: accepted {source.accepted}, refused {source.rejected}"
+            + (f" ({', '.join(f'{r} {n}' for r, n in source.reasons.items())})" if source.reasons else "")
+        )
     return 1 if miner.refused is not None else 0
 
 
@@ -177,16 +202,24 @@ def hashlib_hs(seconds: float) -> float:
 
 
 def bench_main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="mine2compute bench",
-                                description="Measure the hashlib baseline and every SHA-256d kernel, "
-                                            "single- and multi-threaded, in one run.")
+    p = argparse.ArgumentParser(
+        prog="mine2compute bench",
+        description="Measure the hashlib baseline and every SHA-256d kernel, single- and multi-threaded, in one run.",
+    )
     p.add_argument("--seconds", type=float, default=2.0, help="seconds per figure (default 2)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads for the multi-threaded runs")
-    p.add_argument("--repeat", type=int, default=3,
-                   help="take the best of this many interleaved runs per figure (outside load only lowers them)")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="take the best of this many interleaved runs per figure (outside load only lowers them)",
+    )
     p.add_argument("--kernels", help="comma-separated kernels to measure (default: all this CPU runs)")
-    p.add_argument("--remeasure", action="store_true",
-                   help="time every kernel again and save the app's choice (as a first launch does)")
+    p.add_argument(
+        "--remeasure",
+        action="store_true",
+        help="time every kernel again and save the app's choice (as a first launch does)",
+    )
     args = p.parse_args(argv)
     from engine.mining.kernels import available_kernels, vector_isa
     from engine.mining.kernels.choice import choose_kernel
@@ -201,8 +234,7 @@ def bench_main(argv: list[str]) -> int:
         print("mine2compute bench: --threads and --repeat must be at least 1", file=sys.stderr)
         return 2
     sha = "SHA-NI, " if "shani" in available_kernels() else ""
-    print(f"instruction set: {sha}{vector_isa()}; {os.cpu_count()} CPUs; "
-          f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"instruction set: {sha}{vector_isa()}; {os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
     try:
         choice = choose_kernel(os.cpu_count() or 1, refresh=args.remeasure)
     except ValueError as exc:  # a bad $MINE2COMPUTE_KERNEL
@@ -223,9 +255,11 @@ def bench_main(argv: list[str]) -> int:
     print(f"{'hashlib (baseline)':<22}{base_hs / 1e6:8.2f} MH/s  1 thread")
     for kernel in kernels:
         one, many = one_hs[kernel.name], many_hs[kernel.name] if args.threads > 1 else one_hs[kernel.name]
-        print(f"{kernel.name:<22}{one / 1e6:8.2f} MH/s  1 thread  ({one / base_hs:5.1f}x hashlib)   "
-              f"{many / 1e6:8.2f} MH/s  {args.threads} threads ({many / one:4.2f}x)   "
-              f"compile/load {kernel.compile_s:.1f} s{' (cache load)' if kernel.from_cache else ''}")
+        print(
+            f"{kernel.name:<22}{one / 1e6:8.2f} MH/s  1 thread  ({one / base_hs:5.1f}x hashlib)   "
+            f"{many / 1e6:8.2f} MH/s  {args.threads} threads ({many / one:4.2f}x)   "
+            f"compile/load {kernel.compile_s:.1f} s{' (cache load)' if kernel.from_cache else ''}"
+        )
     print(_verdict(choice.name, many_hs if args.threads > 1 else one_hs, args.threads))
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine lower the numbers)")
     return 0
@@ -241,7 +275,10 @@ def _verdict(chosen: str, speeds_hs: dict[str, float], threads: int) -> str:
     best = max(speeds_hs, key=speeds_hs.__getitem__)
     ratio = speeds_hs[chosen] / speeds_hs[best]
     if best == chosen or ratio >= 1 - NOISE:
-        return (f"the app's kernel {chosen} is the fastest measured on {threads} thread(s)"
-                + ("" if best == chosen else f" within noise ({ratio:.0%} of {best})"))
-    return (f"the app's kernel {chosen} runs at {ratio:.0%} of {best} here: if this holds on a quiet "
-            f"machine, run `mine2compute bench --remeasure` to choose again")
+        return f"the app's kernel {chosen} is the fastest measured on {threads} thread(s)" + (
+            "" if best == chosen else f" within noise ({ratio:.0%} of {best})"
+        )
+    return (
+        f"the app's kernel {chosen} runs at {ratio:.0%} of {best} here: if this holds on a quiet "
+        f"machine, run `mine2compute bench --remeasure` to choose again"
+    )

@@ -21,6 +21,7 @@ the caller's (a GUI adapter re-emits them as Qt signals).
 - MinerStats: every `stats_interval_s`, counters (exact hashes, blocks) and hashrates
   (per worker and total, moving average over `hashrate_window_s`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -75,6 +76,7 @@ class ConnectionRestored:
 @dataclass(frozen=True)
 class ShareResult:
     """The pool's answer to one share: accepted, or refused with its reason (duplicate, stale, ...)."""
+
     job_id: str
     accepted: bool
     reason: str | None
@@ -85,28 +87,39 @@ class ShareResult:
 @dataclass(frozen=True)
 class PoolMessage:
     """client.show_message from the pool (e.g. its node is unreachable)."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class MinerStats:
     elapsed_s: float
-    hashes: int                              # exact count of nonces hashed
-    hashrate_hs: float                       # total, moving average
-    worker_hashrates_hs: tuple[float, ...]   # per worker (index = worker), moving average
+    hashes: int  # exact count of nonces hashed
+    hashrate_hs: float  # total, moving average
+    worker_hashrates_hs: tuple[float, ...]  # per worker (index = worker), moving average
     blocks_found: int
     blocks_accepted: int
     blocks_rejected: int
     blocks_stale: int
-    slots: int                               # granted by set_slots
-    active_workers: int                      # hashing now (0 while paused or without a job)
+    slots: int  # granted by set_slots
+    active_workers: int  # hashing now (0 while paused or without a job)
     paused: bool
-    kernel: str | None                       # the kernel workers use now
-    height: int | None                       # height of the block being mined
+    kernel: str | None  # the kernel workers use now
+    height: int | None  # height of the block being mined
     connected: bool
-    first_hash_s: float | None               # start() to the first finished chunk
+    first_hash_s: float | None  # start() to the first finished chunk
 
 
-MinerEvent = (KernelProgress | NewJob | BlockFound | BlockResult | ConnectionProblem
-              | ConnectionRestored | MiningRefused | ShareResult | PoolMessage | MinerStats)
+MinerEvent = (
+    KernelProgress
+    | NewJob
+    | BlockFound
+    | BlockResult
+    | ConnectionProblem
+    | ConnectionRestored
+    | MiningRefused
+    | ShareResult
+    | PoolMessage
+    | MinerStats
+)
 Listener = Callable[[MinerEvent], None]

@@ -7,6 +7,7 @@ The coinbase carries the BIP34 height, our extranonce and tag, pays the template
 but refuses any witness as `unexpected-witness`, so the commitment alone is no sign of segwit. Serialization is python-bitcoinlib's; the template's transactions are copied into
 the block byte for byte.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,7 +49,7 @@ DEFAULT_PAYOUT_SCRIPT = CScript([OP_0, hashlib.sha256(bytes(CScript([OP_TRUE])))
 @dataclass(frozen=True)
 class TemplateTx:
     data: bytes
-    txid: bytes   # internal byte order
+    txid: bytes  # internal byte order
     wtxid: bytes  # internal byte order
 
 
@@ -78,9 +79,12 @@ class BlockTemplate:
 
     @classmethod
     def from_rpc(cls, result: dict) -> BlockTemplate:
-        txs = tuple(TemplateTx(bytes.fromhex(t["data"]), bytes.fromhex(t["txid"])[::-1],
-                               bytes.fromhex(t.get("hash", t["txid"]))[::-1])
-                    for t in result.get("transactions", []))
+        txs = tuple(
+            TemplateTx(
+                bytes.fromhex(t["data"]), bytes.fromhex(t["txid"])[::-1], bytes.fromhex(t.get("hash", t["txid"]))[::-1]
+            )
+            for t in result.get("transactions", [])
+        )
         bits = int(result["bits"], 16)
         target = int(result["target"], 16) if "target" in result else bits_to_target(bits)[0]
         commitment = result.get("default_witness_commitment")
@@ -88,12 +92,20 @@ class BlockTemplate:
         if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
             raise ValueError(f"getblocktemplate 'rules' must be a list of strings, got {rules!r}")
         return cls(
-            height=int(result["height"]), version=int(result["version"]),
-            previous_block_hash=result["previousblockhash"], bits=bits, target=target,
-            curtime=int(result["curtime"]), mintime=int(result.get("mintime", 0)),
-            coinbase_value=int(result["coinbasevalue"]), transactions=txs,
+            height=int(result["height"]),
+            version=int(result["version"]),
+            previous_block_hash=result["previousblockhash"],
+            bits=bits,
+            target=target,
+            curtime=int(result["curtime"]),
+            mintime=int(result.get("mintime", 0)),
+            coinbase_value=int(result["coinbasevalue"]),
+            transactions=txs,
             default_witness_commitment=bytes.fromhex(commitment) if commitment else None,
-            longpollid=result.get("longpollid"), rules=tuple(rules), raw=result)
+            longpollid=result.get("longpollid"),
+            rules=tuple(rules),
+            raw=result,
+        )
 
     def time_in_bounds(self, now_s: float | None = None) -> bool:
         """Whether some header time is both >= mintime and within Core's two-hour future limit.
@@ -128,8 +140,13 @@ def build_coinbase(template: BlockTemplate, payout_script: bytes, extranonce: by
     if commitment is not None:
         outputs.append(CTxOut(0, CScript(commitment)))
         witness = CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))])
-    tx = CMutableTransaction([CTxIn(COutPoint(), coinbase_script_sig(template.height, extranonce), 0xFFFFFFFF)],
-                             outputs, nLockTime=0, nVersion=2, witness=witness)
+    tx = CMutableTransaction(
+        [CTxIn(COutPoint(), coinbase_script_sig(template.height, extranonce), 0xFFFFFFFF)],
+        outputs,
+        nLockTime=0,
+        nVersion=2,
+        witness=witness,
+    )
     return CTransaction.from_tx(tx)
 
 
@@ -193,15 +210,18 @@ class BlockJob(HeaderWork):
         return self.block_bytes(nonce).hex()
 
 
-def make_job(template: BlockTemplate, payout_script: bytes, extranonce: bytes,
-             ntime: int | None = None) -> BlockJob:
+def make_job(template: BlockTemplate, payout_script: bytes, extranonce: bytes, ntime: int | None = None) -> BlockJob:
     if len(extranonce) != EXTRANONCE_SIZE:
         raise ValueError(f"extranonce is {EXTRANONCE_SIZE} bytes, got {len(extranonce)}")
     coinbase = build_coinbase(template, payout_script, extranonce)
     root, _ = merkle_root([coinbase.GetTxid()] + [t.txid for t in template.transactions])
     ntime = template.header_time() if ntime is None else ntime
-    header76 = (struct.pack("<i", template.version) + bytes.fromhex(template.previous_block_hash)[::-1]
-                + root + struct.pack("<II", ntime, template.bits))
+    header76 = (
+        struct.pack("<i", template.version)
+        + bytes.fromhex(template.previous_block_hash)[::-1]
+        + root
+        + struct.pack("<II", ntime, template.bits)
+    )
     return BlockJob(template, extranonce, ntime, coinbase, root, header76)
 
 

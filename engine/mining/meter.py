@@ -1,4 +1,5 @@
 """A worker's hashrate as a moving average over the last few seconds (the Miner keeps one per worker)."""
+
 from __future__ import annotations
 
 from collections import deque

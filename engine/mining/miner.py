@@ -14,6 +14,7 @@ REFUSALS_BEFORE_STOP blocks in a row for the same reason, each built on its curr
 mining stops with a MiningRefused event (a block the node will never take is not worth the
 electricity) whose `message` says what to do.
 """
+
 from __future__ import annotations
 
 import functools
@@ -57,22 +58,38 @@ class Miner:
     extranonce (2**32 in real use; tests make it small).
     """
 
-    def __init__(self, rpc: RPCClient | None, payout_script: bytes | None = None, *,
-                 max_slots: int | None = None, slots: int | None = None,
-                 kernel: str | None = None, quick_start: bool = True,
-                 on_event: Listener | None = None, chunk_s: float = 0.05,
-                 poll_interval_s: float = 0.5, longpoll: bool = True,
-                 stats_interval_s: float = 1.0, hashrate_window_s: float = 5.0,
-                 refresh_interval_s: float = 30.0, nonces_per_header: int = NONCE_SPACE,
-                 source: JobSource[Any] | None = None):
+    def __init__(
+        self,
+        rpc: RPCClient | None,
+        payout_script: bytes | None = None,
+        *,
+        max_slots: int | None = None,
+        slots: int | None = None,
+        kernel: str | None = None,
+        quick_start: bool = True,
+        on_event: Listener | None = None,
+        chunk_s: float = 0.05,
+        poll_interval_s: float = 0.5,
+        longpoll: bool = True,
+        stats_interval_s: float = 1.0,
+        hashrate_window_s: float = 5.0,
+        refresh_interval_s: float = 30.0,
+        nonces_per_header: int = NONCE_SPACE,
+        source: JobSource[Any] | None = None,
+    ):
         self.rpc = rpc
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
         # the node behind `rpc` unless another source is given (a pool: engine.mining.stratum_client,
         # and `rpc` None)
         if source is None:
             assert rpc is not None, "a Miner needs a node's RPCClient or another source"
-            source = NodeSource(rpc, self.payout_script, longpoll=longpoll, poll_interval_s=poll_interval_s,
-                                refresh_interval_s=refresh_interval_s)
+            source = NodeSource(
+                rpc,
+                self.payout_script,
+                longpoll=longpoll,
+                poll_interval_s=poll_interval_s,
+                refresh_interval_s=refresh_interval_s,
+            )
         self.source: JobSource[Any] = source
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
@@ -149,7 +166,10 @@ class Miner:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
         targets: list[tuple[str, Callable[[], None]]] = [
-            ("kernels", self._kernel_loop), *self.source.loops(self), ("stats", self._stats_loop)]
+            ("kernels", self._kernel_loop),
+            *self.source.loops(self),
+            ("stats", self._stats_loop),
+        ]
         targets += [(f"worker-{i}", functools.partial(self._worker_loop, i)) for i in range(self.max_slots)]
         for name, target in targets:
             thread = threading.Thread(target=target, name=f"miner-{name}", daemon=True)
@@ -181,12 +201,21 @@ class Miner:
         kernel = self._kernel
         return MinerStats(
             elapsed_s=now_s - self._start_s if self._start_s else 0.0,
-            hashes=sum(self._worker_hashes), hashrate_hs=sum(rates), worker_hashrates_hs=rates,
-            blocks_found=self._found, blocks_accepted=self._accepted,
-            blocks_rejected=self._rejected, blocks_stale=self._stale,
-            slots=self._slots, active_workers=sum(self._worker_active), paused=self._paused,
-            kernel=kernel.name if kernel else None, height=template.height if template else None,
-            connected=self._connected, first_hash_s=self._first_hash_s)
+            hashes=sum(self._worker_hashes),
+            hashrate_hs=sum(rates),
+            worker_hashrates_hs=rates,
+            blocks_found=self._found,
+            blocks_accepted=self._accepted,
+            blocks_rejected=self._rejected,
+            blocks_stale=self._stale,
+            slots=self._slots,
+            active_workers=sum(self._worker_active),
+            paused=self._paused,
+            kernel=kernel.name if kernel else None,
+            height=template.height if template else None,
+            connected=self._connected,
+            first_hash_s=self._first_hash_s,
+        )
 
     # ------------------------------------------------------------------ internals
     def _check_slots(self, n: int) -> int:
@@ -251,8 +280,11 @@ class Miner:
         """The block found on `job` did not make our tip: if its work is still current, hash it
         again rather than idle."""
         with self._changed:
-            if self._solved_template_id == self._template_id and self._template is not None \
-                    and self._template.previous_block_hash == job.template.previous_block_hash:
+            if (
+                self._solved_template_id == self._template_id
+                and self._template is not None
+                and self._template.previous_block_hash == job.template.previous_block_hash
+            ):
                 self._solved_template_id = -1
                 self._changed.notify_all()
 
@@ -318,21 +350,28 @@ class Miner:
             current = self._template
             # a template that changes nothing must not restart the workers (or, after we
             # solved this one, set them mining a sibling of our own block)
-            same = (not force and current is not None
-                    and current.previous_block_hash == template.previous_block_hash
-                    and current.transactions == template.transactions)
+            same = (
+                not force
+                and current is not None
+                and current.previous_block_hash == template.previous_block_hash
+                and current.transactions == template.transactions
+            )
             if same:
                 return False
-            if current is not None and current.previous_block_hash != template.previous_block_hash \
-                    and reason == "refresh":
+            if (
+                current is not None
+                and current.previous_block_hash != template.previous_block_hash
+                and reason == "refresh"
+            ):
                 reason = "new tip"
             elif current is not None and reason == "refresh":
                 reason = "new transactions"
             self._template = template
             self._template_id += 1
             self._changed.notify_all()
-        self.emit(NewJob(template.height, template.previous_block_hash, template.target,
-                          len(template.transactions), reason))
+        self.emit(
+            NewJob(template.height, template.previous_block_hash, template.target, len(template.transactions), reason)
+        )
         return True
 
     def withdraw(self) -> None:
@@ -347,8 +386,11 @@ class Miner:
         a MiningRefused event and return True."""
         with self._changed:
             current, answered = self._template, self._templates_answered
-        on_current = (current is not None and job.template.previous_block_hash == current.previous_block_hash
-                      and job.template.transactions == current.transactions)
+        on_current = (
+            current is not None
+            and job.template.previous_block_hash == current.previous_block_hash
+            and job.template.transactions == current.transactions
+        )
         refused = self._refusals.add(status, reason, on_current, answered)
         if refused is None:
             return False
@@ -363,13 +405,18 @@ class Miner:
     # workers -------------------------------------------------------------------------
     def _may_mine(self, index: int) -> bool:
         template = self._template
-        return (not self._stop.is_set() and not self._paused and index < self._slots
-                and self._kernel is not None and template is not None
-                and self._solved_template_id != self._template_id
-                and time.monotonic() >= self._resume_at_s
-                # regtest at full speed pushes the median time past toward the node's two-hour
-                # future limit: then wait for the clock rather than build refused headers
-                and template.time_in_bounds())
+        return (
+            not self._stop.is_set()
+            and not self._paused
+            and index < self._slots
+            and self._kernel is not None
+            and template is not None
+            and self._solved_template_id != self._template_id
+            and time.monotonic() >= self._resume_at_s
+            # regtest at full speed pushes the median time past toward the node's two-hour
+            # future limit: then wait for the clock rather than build refused headers
+            and template.time_in_bounds()
+        )
 
     def _worker_loop(self, index: int) -> None:
         job: HeaderWork | None = None

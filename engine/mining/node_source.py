@@ -1,5 +1,6 @@
 """The Miner's work from a Core-compatible node over JSON-RPC: getblocktemplate (longpoll, else
 polling getbestblockhash), our coinbase and extranonce per header, submitblock with BIP22 answers."""
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,15 @@ class NodeSource:
 
     shares = False
 
-    def __init__(self, rpc: RPCClient, payout_script: bytes, *, longpoll: bool = True,
-                 poll_interval_s: float = 0.5, refresh_interval_s: float = 30.0):
+    def __init__(
+        self,
+        rpc: RPCClient,
+        payout_script: bytes,
+        *,
+        longpoll: bool = True,
+        poll_interval_s: float = 0.5,
+        refresh_interval_s: float = 30.0,
+    ):
         self.rpc = rpc
         self.payout_script = bytes(payout_script)
         self.longpoll = longpoll
@@ -63,8 +71,9 @@ class NodeSource:
     # ------------------------------------------------------------------ RPC
     def _rpc(self, method: str, *params, timeout_s: float | None = None):
         """An RPC that retries with back-off on connection loss; raises RPCStopped on stop."""
-        result = self.rpc.call_retrying(method, *params, stop=self._bound.stopping, on_retry=self._report_retry,
-                                        timeout_s=timeout_s)
+        result = self.rpc.call_retrying(
+            method, *params, stop=self._bound.stopping, on_retry=self._report_retry, timeout_s=timeout_s
+        )
         self._bound.set_connected(True)
         return result
 
@@ -91,8 +100,11 @@ class NodeSource:
                 elif use_longpoll and template.longpollid:
                     asked_s = time.monotonic()
                     try:
-                        raw = self.rpc.call("getblocktemplate", dict(GBT_REQUEST, longpollid=template.longpollid),
-                                            timeout_s=LONGPOLL_TIMEOUT_S)
+                        raw = self.rpc.call(
+                            "getblocktemplate",
+                            dict(GBT_REQUEST, longpollid=template.longpollid),
+                            timeout_s=LONGPOLL_TIMEOUT_S,
+                        )
                     except RPCConnectionError:
                         # a longpoll timing out is normal; a dead node shows in the plain call
                         raw = self._rpc("getblocktemplate", GBT_REQUEST)
@@ -103,15 +115,20 @@ class NodeSource:
                         use_longpoll = False
                         continue
                     # a node that answers longpolls at once with nothing new must not be hammered
-                    if (not miner.stopping.is_set() and not self._publish(raw, "refresh")
-                            and miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s)))):
+                    if (
+                        not miner.stopping.is_set()
+                        and not self._publish(raw, "refresh")
+                        and miner.stopping.wait(max(0.0, self.poll_interval_s - (time.monotonic() - asked_s)))
+                    ):
                         return
                 else:
                     if miner.stopping.wait(self.poll_interval_s):
                         return
                     best = self._rpc("getbestblockhash")
-                    if best != template.previous_block_hash or \
-                            time.monotonic() - last_refresh_s >= self.refresh_interval_s:
+                    if (
+                        best != template.previous_block_hash
+                        or time.monotonic() - last_refresh_s >= self.refresh_interval_s
+                    ):
                         self._publish(self._rpc("getblocktemplate", GBT_REQUEST), "refresh")
                         last_refresh_s = time.monotonic()
             except RPCStopped:

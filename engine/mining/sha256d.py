@@ -6,6 +6,7 @@ A nonce wins when the header's hash, read as a little-endian 256-bit integer, is
 (Bitcoin Core pow.cpp CheckProofOfWork). The Numba kernels (engine.mining.kernels) plug in behind
 `find_nonce`; callers never see them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,9 @@ NONCE_SPACE = 1 << 32
 HASHLIB_FIRST_NONCES = 256  # easy targets (regtest: 1 in 2) are met long before
 
 
-def find_nonce_hashlib(header80: bytes, target: int, nonce_start: int = 0,
-                       nonce_count: int = NONCE_SPACE) -> int | None:
+def find_nonce_hashlib(
+    header80: bytes, target: int, nonce_start: int = 0, nonce_count: int = NONCE_SPACE
+) -> int | None:
     """`find_nonce` with hashlib only: the reference and the benchmarks' baseline."""
     if len(header80) != 80:
         raise ValueError(f"a block header is 80 bytes, got {len(header80)}")
@@ -32,8 +34,7 @@ def find_nonce_hashlib(header80: bytes, target: int, nonce_start: int = 0,
     return None
 
 
-def find_nonce(header80: bytes, target: int, nonce_start: int = 0,
-               nonce_count: int = NONCE_SPACE) -> int | None:
+def find_nonce(header80: bytes, target: int, nonce_start: int = 0, nonce_count: int = NONCE_SPACE) -> int | None:
     """First nonce in [nonce_start, nonce_start + nonce_count) whose header hash is <= target.
 
     `header80` is a full 80-byte header; its nonce field (bytes 76..80) is ignored.

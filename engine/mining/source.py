@@ -1,6 +1,7 @@
 """The one interface between the Miner and where its work comes from: a node
 (engine.mining.node_source.NodeSource: getblocktemplate, longpoll, submitblock) or a pool
 (engine.mining.stratum_client.StratumSource: mining.notify, mining.submit)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -12,6 +12,7 @@ cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
 - share target = diff-1 target / difficulty, diff-1 = 0x00000000FFFF0000...0 (Core's
   GetDifficulty divides by the same 0xFFFF * 2**208).
 """
+
 from __future__ import annotations
 
 import struct
@@ -36,14 +37,14 @@ def hash_difficulty(header80: bytes) -> tuple[int, float]:
 
 def prevhash_to_stratum(previous_block_hash: str) -> str:
     """Display hex -> mining.notify prevhash (8 words in reverse order, each kept big-endian)."""
-    words = [previous_block_hash[i:i + 8] for i in range(0, 64, 8)]
+    words = [previous_block_hash[i : i + 8] for i in range(0, 64, 8)]
     return "".join(reversed(words))
 
 
 def prevhash_from_stratum(prevhash: str) -> bytes:
     """mining.notify prevhash -> the 32 header bytes (internal order)."""
     raw = bytes.fromhex(prevhash)
-    return b"".join(raw[i:i + 4][::-1] for i in range(0, 32, 4))
+    return b"".join(raw[i : i + 4][::-1] for i in range(0, 32, 4))
 
 
 def split_coinbase(template: BlockTemplate, payout_script: bytes) -> tuple[bytes, bytes]:
@@ -54,7 +55,7 @@ def split_coinbase(template: BlockTemplate, payout_script: bytes) -> tuple[bytes
     at = raw.find(marker)
     if at < 0 or raw.find(marker, at + 1) >= 0:
         raise ValueError("extranonce marker not found once in the coinbase")
-    return raw[:at], raw[at + EXTRANONCE_SIZE:]
+    return raw[:at], raw[at + EXTRANONCE_SIZE :]
 
 
 def header80(version: int, prev_internal: bytes, root: bytes, ntime: int, bits: int, nonce: int) -> bytes:
@@ -84,20 +85,38 @@ class Notify:
         if not isinstance(params, list) or len(params) < 9:
             raise ValueError("mining.notify needs 9 params")
         job_id, prevhash, coinb1, coinb2, branch, version, bits, ntime, clean = params[:9]
-        if not all(isinstance(v, str) for v in (job_id, prevhash, coinb1, coinb2, version, bits, ntime)) \
-                or len(prevhash) != 64 or not isinstance(branch, list) \
-                or not all(isinstance(b, str) and len(b) == 64 for b in branch):
+        if (
+            not all(isinstance(v, str) for v in (job_id, prevhash, coinb1, coinb2, version, bits, ntime))
+            or len(prevhash) != 64
+            or not isinstance(branch, list)
+            or not all(isinstance(b, str) and len(b) == 64 for b in branch)
+        ):
             raise ValueError("mining.notify: malformed params")
-        return cls(job_id, prevhash, bytes.fromhex(coinb1), bytes.fromhex(coinb2),
-                   tuple(bytes.fromhex(b) for b in branch), int(version, 16), int(bits, 16),
-                   int(ntime, 16), bool(clean))
+        return cls(
+            job_id,
+            prevhash,
+            bytes.fromhex(coinb1),
+            bytes.fromhex(coinb2),
+            tuple(bytes.fromhex(b) for b in branch),
+            int(version, 16),
+            int(bits, 16),
+            int(ntime, 16),
+            bool(clean),
+        )
 
-    def header76(self, extranonce1: bytes, extranonce2: bytes, version: int | None = None,
-                 ntime: int | None = None) -> bytes:
+    def header76(
+        self, extranonce1: bytes, extranonce2: bytes, version: int | None = None, ntime: int | None = None
+    ) -> bytes:
         coinbase = self.coinb1 + extranonce1 + extranonce2 + self.coinb2
         root = root_from_branch(sha256d(coinbase), list(self.branch))
-        return header80(self.version if version is None else version, prevhash_from_stratum(self.prevhash),
-                        root, self.ntime if ntime is None else ntime, self.bits, 0)[:76]
+        return header80(
+            self.version if version is None else version,
+            prevhash_from_stratum(self.prevhash),
+            root,
+            self.ntime if ntime is None else ntime,
+            self.bits,
+            0,
+        )[:76]
 
 
 def check_merkle(template: BlockTemplate, coinbase_txid: bytes) -> bytes:

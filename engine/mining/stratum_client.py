@@ -11,6 +11,7 @@ share target, and sends each share with mining.submit. The pool's difficulty app
 next job (cpuminer util.c stratum_notify takes next_diff there). A lost connection withdraws
 the work (no stale hashing) and reconnects with back-off.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,13 +62,14 @@ def height_from_coinb1(coinb1: bytes) -> int | None:
     if 0x51 <= op <= 0x60:  # OP_1..OP_16
         return op - 0x50
     if 1 <= op <= 8 and len(script) > op:
-        return int.from_bytes(script[1:1 + op], "little")
+        return int.from_bytes(script[1 : 1 + op], "little")
     return None
 
 
 @dataclass(frozen=True)
 class StratumWork:
     """One mining.notify at one difficulty, shaped like the BlockTemplate fields the miner reads."""
+
     notify: Notify
     extranonce1: bytes
     extranonce2_size: int
@@ -104,8 +106,9 @@ class StratumSource:
 
     shares = True
 
-    def __init__(self, url: str, user: str, password: str = "", *, connect_timeout_s: float = 10.0,
-                 max_retry_s: float = 5.0):
+    def __init__(
+        self, url: str, user: str, password: str = "", *, connect_timeout_s: float = 10.0, max_retry_s: float = 5.0
+    ):
         self.host, self.port = parse_stratum_url(url)
         self.url = f"stratum+tcp://{self.host}:{self.port}"
         if not user or not user.strip():
@@ -142,9 +145,19 @@ class StratumSource:
             self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty)
             if len(self._pending) > 10_000:  # answers that never came: forget the oldest
                 self._pending.pop(next(iter(self._pending)))
-        self._send({"id": msg_id, "method": "mining.submit",
-                    "params": [self.user, work.notify.job_id, job.extranonce2.hex(),
-                               f"{work.notify.ntime:08x}", f"{nonce:08x}"]})
+        self._send(
+            {
+                "id": msg_id,
+                "method": "mining.submit",
+                "params": [
+                    self.user,
+                    work.notify.job_id,
+                    job.extranonce2.hex(),
+                    f"{work.notify.ntime:08x}",
+                    f"{nonce:08x}",
+                ],
+            }
+        )
         value = int.from_bytes(sha256d(job.header(nonce)), "little")
         if value <= work.block_target and self._miner is not None:
             self._miner.emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
@@ -242,8 +255,10 @@ class StratumSource:
         elif method is None and msg_id == 2:
             if message.get("result") is not True:
                 error = message.get("error")
-                raise ValueError(f"the pool refused worker {self.user!r}: "
-                                 f"{error[1] if isinstance(error, list) and len(error) > 1 else error}")
+                raise ValueError(
+                    f"the pool refused worker {self.user!r}: "
+                    f"{error[1] if isinstance(error, list) and len(error) > 1 else error}"
+                )
         elif method is None and isinstance(msg_id, int) and msg_id in self._pending:
             sent_s, job_id, difficulty = self._pending.pop(msg_id)
             accepted = message.get("result") is True
@@ -258,7 +273,7 @@ class StratumSource:
             miner.emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
-        work = StratumWork(notify, self._extranonce1, self._extranonce2_size, self._difficulty,
-                           height_from_coinb1(notify.coinb1))
+        work = StratumWork(
+            notify, self._extranonce1, self._extranonce2_size, self._difficulty, height_from_coinb1(notify.coinb1)
+        )
         miner.publish(work, reason, force=True)
-

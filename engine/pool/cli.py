@@ -1,4 +1,5 @@
 """`mine2compute pool`: the class's Stratum v1 pool in front of any Core-compatible node."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,23 +16,31 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mine2compute pool",
         description="Run a Stratum v1 pool (cpuminer, NerdMiner, Bitaxe, our miner) that takes its work from "
-                    "a Bitcoin Core compatible node over JSON-RPC and submits the blocks its miners find.")
+        "a Bitcoin Core compatible node over JSON-RPC and submits the blocks its miners find.",
+    )
     p.add_argument("--rpc-url", required=True, help="node RPC URL, e.g. http://127.0.0.1:18449")
     auth = p.add_mutually_exclusive_group()
     auth.add_argument("--rpc-cookie", metavar="FILE", help="cookie file, e.g. DATADIR/lab/.cookie")
     auth.add_argument("--rpc-user", metavar="USER", help="rpcuser (with --rpc-password or $" + PASSWORD_ENV + ")")
     p.add_argument("--rpc-password", metavar="PASSWORD", help="rpcpassword (prefer $" + PASSWORD_ENV + ")")
-    p.add_argument("--bind", default="127.0.0.1",
-                   help="address to listen on (default loopback; 0.0.0.0 for the class's network)")
+    p.add_argument(
+        "--bind", default="127.0.0.1", help="address to listen on (default loopback; 0.0.0.0 for the class's network)"
+    )
     p.add_argument("--port", type=int, default=3333, help="Stratum port (default 3333; 0 picks a free one)")
-    p.add_argument("--password", metavar="CLASS",
-                   help="the class password miners give (prefer $" + POOL_PASSWORD_ENV + ")")
+    p.add_argument(
+        "--password", metavar="CLASS", help="the class password miners give (prefer $" + POOL_PASSWORD_ENV + ")"
+    )
     p.add_argument("--address", help="pay block rewards to this address (default: anyone-can-spend P2WSH(OP_TRUE))")
     p.add_argument("--start-difficulty", type=float, default=None, help="share difficulty before vardiff")
     p.add_argument("--min-difficulty", type=float, default=None, help="lowest share difficulty vardiff may set")
     p.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
-    p.add_argument("--stats-interval", type=float, default=10.0, metavar="S",
-                   help="print each worker's hashrate this often (0: never)")
+    p.add_argument(
+        "--stats-interval",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="print each worker's hashrate this often (0: never)",
+    )
     return p
 
 
@@ -73,8 +82,10 @@ def main(argv: list[str]) -> int:
     def on_event(event) -> None:
         if isinstance(event, server.PoolBlock):
             reason = f" ({event.reason})" if event.reason else ""
-            say(f"block {event.height} {event.block_hash} {event.status}{reason} by {event.worker}"
-                f" t={event.answered_s:.6f}")
+            say(
+                f"block {event.height} {event.block_hash} {event.status}{reason} by {event.worker}"
+                f" t={event.answered_s:.6f}"
+            )
         elif isinstance(event, server.PoolNode):
             say("node reachable again" if event.ok else f"node unreachable: {event.message}; workers told")
         elif isinstance(event, server.PoolWork) and event.clean:
@@ -82,18 +93,21 @@ def main(argv: list[str]) -> int:
 
     def report(prefix: str) -> None:
         for row in pool.stats.snapshot().workers:
-            say(f"{prefix} {row.name}: {row.hashrate_hs[60.0] / 1e6:.3f} MH/s (1 min)"
+            say(
+                f"{prefix} {row.name}: {row.hashrate_hs[60.0] / 1e6:.3f} MH/s (1 min)"
                 f" {row.hashrate_hs[10.0] / 1e6:.3f} MH/s (10 s) accepted {row.accepted}"
                 f" rejected {row.rejected} stale {row.stale} blocks {row.blocks} diff {row.difficulty:.3g}"
-                f" {row.status}")
+                f" {row.status}"
+            )
 
     options = {}
     if args.start_difficulty is not None:
         options["start_difficulty"] = args.start_difficulty
     if args.min_difficulty is not None:
         options["min_difficulty"] = args.min_difficulty
-    pool = server.Pool(rpc, payout, host=args.bind, port=args.port, password=class_password,
-                       on_event=on_event, **options)
+    pool = server.Pool(
+        rpc, payout, host=args.bind, port=args.port, password=class_password, on_event=on_event, **options
+    )
     try:
         pool.start()
     except OSError as exc:

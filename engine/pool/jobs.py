@@ -5,6 +5,7 @@ its 8-byte extranonce being extranonce1 + extranonce2), so a share that meets th
 becomes a block exactly as the solo miner's would (segwit commitment only when the template's
 rules include segwit).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,8 +50,16 @@ class PoolJob:
     def from_template(cls, template: BlockTemplate, payout_script: bytes) -> PoolJob:
         coinb1, coinb2 = split_coinbase(template, payout_script)
         branch = tuple(merkle_branch([t.txid for t in template.transactions]))
-        return cls(f"{next(_job_ids):x}", template, payout_script, coinb1, coinb2, branch,
-                   template.header_time(), time.monotonic())
+        return cls(
+            f"{next(_job_ids):x}",
+            template,
+            payout_script,
+            coinb1,
+            coinb2,
+            branch,
+            template.header_time(),
+            time.monotonic(),
+        )
 
     def clone(self) -> PoolJob:
         """The same work under a new id (sent with a new difficulty: the id says which applies).
@@ -66,12 +75,29 @@ class PoolJob:
 
     def notify_params(self, clean: bool) -> list:
         t = self.template
-        return [self.job_id, prevhash_to_stratum(t.previous_block_hash), self.coinb1.hex(), self.coinb2.hex(),
-                [b.hex() for b in self.branch], f"{t.version & 0xFFFFFFFF:08x}", f"{t.bits:08x}",
-                f"{self.ntime:08x}", clean]
+        return [
+            self.job_id,
+            prevhash_to_stratum(t.previous_block_hash),
+            self.coinb1.hex(),
+            self.coinb2.hex(),
+            [b.hex() for b in self.branch],
+            f"{t.version & 0xFFFFFFFF:08x}",
+            f"{t.bits:08x}",
+            f"{self.ntime:08x}",
+            clean,
+        ]
 
-    def check(self, extranonce1: bytes, extranonce2_hex, ntime_hex, nonce_hex, version_bits_hex,
-              version_mask: int, share_target: int, now_s: float | None = None) -> tuple[bytes, int, int]:
+    def check(
+        self,
+        extranonce1: bytes,
+        extranonce2_hex,
+        ntime_hex,
+        nonce_hex,
+        version_bits_hex,
+        version_mask: int,
+        share_target: int,
+        now_s: float | None = None,
+    ) -> tuple[bytes, int, int]:
         """Check one mining.submit; returns (header80, hash as an integer, version) or raises ShareRefused."""
         extranonce2 = _hex(extranonce2_hex, EXTRANONCE2_SIZE, "extranonce2")
         ntime = int.from_bytes(_hex(ntime_hex, 4, "ntime"), "big")
@@ -96,8 +122,9 @@ class PoolJob:
             raise ShareRefused("duplicate", 22)
         coinbase = self.coinb1 + extranonce1 + extranonce2 + self.coinb2
         root = root_from_branch(sha256d(coinbase), list(self.branch))
-        header = header80(version, bytes.fromhex(self.template.previous_block_hash)[::-1], root, ntime,
-                          self.template.bits, nonce)
+        header = header80(
+            version, bytes.fromhex(self.template.previous_block_hash)[::-1], root, ntime, self.template.bits, nonce
+        )
         value = int.from_bytes(sha256d(header), "little")
         if value > share_target and value > self.template.target:
             raise ShareRefused("low-difficulty", 23)  # Core says "high-hash" for a block

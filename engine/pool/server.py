@@ -10,6 +10,7 @@ costs no thread and stalls nobody: lines are bounded, floods and full send buffe
 connection only); a template thread longpolls getblocktemplate; found blocks go to the node
 from a small executor. Message formats as ckpool's stratifier.c and pooler's cpuminer expect.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,21 +39,21 @@ log = logging.getLogger(__name__)
 
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
-MAX_LINE_BYTES = 16 * 1024        # a submit is ~200 bytes; anything near this is not a miner
+MAX_LINE_BYTES = 16 * 1024  # a submit is ~200 bytes; anything near this is not a miner
 MAX_SEND_BUFFER_BYTES = 512 * 1024  # a client that stops reading is dropped, not waited for
 MAX_CLIENTS = 2000
-MESSAGES_PER_S = 200.0            # flood bound per connection (token bucket)
+MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket)
 MESSAGE_BURST = 400
 MAX_BAD_MESSAGES = 20
 MAX_FAILED_LOGINS = 3
-SUBSCRIBE_TIMEOUT_S = 30.0        # a connection that never subscribes is closed
+SUBSCRIBE_TIMEOUT_S = 30.0  # a connection that never subscribes is closed
 IDLE_TIMEOUT_S = 600.0
 JOBS_KEPT = 64
-REFRESH_S = 30.0                  # new (not clean) job with the template's fresh time/transactions
+REFRESH_S = 30.0  # new (not clean) job with the template's fresh time/transactions
 START_DIFFICULTY = 1e-4
-MIN_DIFFICULTY = 2.0 ** -20
-MAX_DIFFICULTY = 2.0 ** 40
-SHARES_PER_S = 4.0                # vardiff aim: a few shares a second per connection
+MIN_DIFFICULTY = 2.0**-20
+MAX_DIFFICULTY = 2.0**40
+SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
 RETARGET_S = 3.0
 NAME_MAX = 64
 
@@ -60,6 +61,7 @@ NAME_MAX = 64
 @dataclass(frozen=True)
 class PoolBlock:
     """A share met the block target and went to the node: status "accepted" / "rejected" / "stale"."""
+
     worker: str
     height: int
     block_hash: str
@@ -71,6 +73,7 @@ class PoolBlock:
 @dataclass(frozen=True)
 class PoolNode:
     """The node went away (ok False: every worker was told and disconnected) or came back."""
+
     ok: bool
     message: str
 
@@ -78,6 +81,7 @@ class PoolNode:
 @dataclass(frozen=True)
 class PoolWork:
     """New work sent to every client; clean when the tip moved."""
+
     height: int
     clean: bool
     sent_s: float
@@ -142,12 +146,22 @@ def _line(obj) -> bytes:
 class Pool:
     """Stratum v1 server in front of one node; `start()` binds (OSError if the port is taken)."""
 
-    def __init__(self, rpc: RPCClient, payout_script: bytes | None = None, *, host: str = "127.0.0.1",
-                 port: int = 3333, password: str = "", rpcauth: str | None = None,
-                 start_difficulty: float = START_DIFFICULTY,
-                 min_difficulty: float = MIN_DIFFICULTY, shares_per_s: float = SHARES_PER_S,
-                 longpoll: bool = True, poll_interval_s: float = 0.5,
-                 on_event: Callable[[object], None] | None = None):
+    def __init__(
+        self,
+        rpc: RPCClient,
+        payout_script: bytes | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3333,
+        password: str = "",
+        rpcauth: str | None = None,
+        start_difficulty: float = START_DIFFICULTY,
+        min_difficulty: float = MIN_DIFFICULTY,
+        shares_per_s: float = SHARES_PER_S,
+        longpoll: bool = True,
+        poll_interval_s: float = 0.5,
+        on_event: Callable[[object], None] | None = None,
+    ):
         self.rpc = rpc
         self.payout_script = bytes(payout_script if payout_script is not None else DEFAULT_PAYOUT_SCRIPT)
         self.host, self.requested_port, self.password = host, port, password
@@ -197,8 +211,9 @@ class Pool:
         return self
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._serve, self.host, self.requested_port,
-                                                  limit=MAX_LINE_BYTES, reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._serve, self.host, self.requested_port, limit=MAX_LINE_BYTES, reuse_address=True
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
         self._housekeeper = self._started_loop.create_task(self._housekeeping())
@@ -214,6 +229,7 @@ class Pool:
             for session in list(self._sessions):
                 session.close()
             await asyncio.sleep(0)
+
         if self._loop is None:  # never started
             self._submitter.shutdown(wait=False)
             return
@@ -245,8 +261,9 @@ class Pool:
             asked_s = time.monotonic()
             try:
                 if longpollid and use_longpoll:
-                    raw = self.rpc.call("getblocktemplate", dict(GBT_REQUEST, longpollid=longpollid),
-                                        timeout_s=LONGPOLL_TIMEOUT_S)
+                    raw = self.rpc.call(
+                        "getblocktemplate", dict(GBT_REQUEST, longpollid=longpollid), timeout_s=LONGPOLL_TIMEOUT_S
+                    )
                 else:
                     raw = self.rpc.call("getblocktemplate", GBT_REQUEST)
                 template = BlockTemplate.from_rpc(raw)
@@ -259,7 +276,7 @@ class Pool:
                 longpollid = None
                 if failures >= 2:  # one dropped keep-alive connection is not a node gone
                     self._call_soon(self._node_lost, str(exc))
-                self._stop.wait(min(0.25 * 2 ** failures, 5.0))
+                self._stop.wait(min(0.25 * 2**failures, 5.0))
                 continue
             except (ValueError, KeyError, TypeError) as exc:  # a template we cannot use
                 self._call_soon(self._node_lost, f"unusable getblocktemplate answer: {exc}")
@@ -293,8 +310,12 @@ class Pool:
             self.stats.node_ok = True
             self._emit(PoolNode(True, "node reachable again"))
         clean = current is None or current.template.previous_block_hash != template.previous_block_hash
-        if not clean and current is not None and current.template.transactions == template.transactions \
-                and time.monotonic() - current.created_s < REFRESH_S:
+        if (
+            not clean
+            and current is not None
+            and current.template.transactions == template.transactions
+            and time.monotonic() - current.created_s < REFRESH_S
+        ):
             return
         job = PoolJob.from_template(template, self.payout_script)
         if clean:
@@ -536,8 +557,15 @@ class Pool:
         difficulty = session.job_difficulty.get(job.job_id, session.difficulty)
         version_bits = params[5] if len(params) > 5 else None
         try:
-            header, value, _ = job.check(session.extranonce1, params[2], params[3], params[4], version_bits,
-                                         session.version_mask, target_for_difficulty(difficulty))
+            header, value, _ = job.check(
+                session.extranonce1,
+                params[2],
+                params[3],
+                params[4],
+                version_bits,
+                session.version_mask,
+                target_for_difficulty(difficulty),
+            )
         except ShareRefused as refused:
             self.stats.share(name, difficulty, "stale" if refused.stale else "rejected", refused.reason)
             session.reply(msg_id, False, [refused.code, refused.reason, None])
@@ -548,28 +576,39 @@ class Pool:
         session.reply(msg_id, True)
         if value <= job.template.target:
             extranonce2 = bytes.fromhex(params[2])
-            self._started_loop.run_in_executor(self._submitter, self._submit_block, name, job, session.extranonce1,
-                                               extranonce2, header)
+            self._started_loop.run_in_executor(
+                self._submitter, self._submit_block, name, job, session.extranonce1, extranonce2, header
+            )
         self._vardiff(session, time.monotonic())
 
     _METHODS = {
-        "mining.subscribe": _subscribe, "mining.authorize": _authorize, "mining.configure": _configure,
-        "mining.extranonce.subscribe": _extranonce_subscribe, "mining.suggest_difficulty": _suggest_difficulty,
+        "mining.subscribe": _subscribe,
+        "mining.authorize": _authorize,
+        "mining.configure": _configure,
+        "mining.extranonce.subscribe": _extranonce_subscribe,
+        "mining.suggest_difficulty": _suggest_difficulty,
         "mining.submit": _submit,
     }
 
     # ------------------------------------------------------------------ blocks (executor threads)
-    def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes,
-                      header: bytes) -> None:
+    def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes, header: bytes) -> None:
         block_hash = sha256d(header)[::-1].hex()
         try:
-            result = self.rpc.call_retrying("submitblock", block_hex(job, extranonce1, extranonce2, header),
-                                            stop=self._stop, max_delay_s=2.0)
+            result = self.rpc.call_retrying(
+                "submitblock", block_hex(job, extranonce1, extranonce2, header), stop=self._stop, max_delay_s=2.0
+            )
         except Exception as exc:  # RPCStopped, a non-transient RPC error, a block we could not build
             result = f"submit failed: {exc}"
         status, reason = submit_outcome(result)
         template = job.template
-        self.stats.block(name, template.height, block_hash, status, reason, template.coinbase_value,
-                         difficulty_for_target(template.target))
+        self.stats.block(
+            name,
+            template.height,
+            block_hash,
+            status,
+            reason,
+            template.coinbase_value,
+            difficulty_for_target(template.target),
+        )
         self._emit(PoolBlock(name, template.height, block_hash, status, reason, time.monotonic()))
         self._refresh_now.set()  # a poller takes the new tip at once

@@ -7,6 +7,7 @@ per diff-1 share), summed over a window. Everything here is bounded: shares olde
 longest window are dropped; the PPLNS window keeps the last shares worth `PPLNS_KEEP` times
 what a block at the current difficulty needs (at most `PPLNS_MAX_SHARES` shares).
 """
+
 from __future__ import annotations
 
 import threading
@@ -15,7 +16,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-HASHES_PER_DIFF1 = 2 ** 32
+HASHES_PER_DIFF1 = 2**32
 WINDOWS_S = (1.0, 10.0, 60.0)
 PPLNS_FACTOR = 2.0  # PPLNS pays the last shares worth 2x the block's difficulty (a common N)
 PPLNS_MAX_SHARES = 200_000
@@ -27,17 +28,17 @@ DROP_RATIO = 0.5  # 10 s hashrate under half the 1 min one: the student moved co
 @dataclass(frozen=True)
 class WorkerRow:
     name: str
-    connected: int                 # open connections authorised as this worker
-    hashrate_hs: dict              # window seconds -> H/s from accepted shares
-    difficulty: float              # the last share difficulty assigned
+    connected: int  # open connections authorised as this worker
+    hashrate_hs: dict  # window seconds -> H/s from accepted shares
+    difficulty: float  # the last share difficulty assigned
     accepted: int
     rejected: int
     stale: int
-    reasons: dict                  # reason -> count of rejected/stale shares
+    reasons: dict  # reason -> count of rejected/stale shares
     blocks: int
-    work_share: float              # this worker's part of all accepted work (difficulty), 0..1
-    block_share: float             # its part of the class's blocks, 0..1
-    status: str                    # "mining" | "dropped" (hashrate falling) | "left" (disconnected)
+    work_share: float  # this worker's part of all accepted work (difficulty), 0..1
+    block_share: float  # its part of the class's blocks, 0..1
+    status: str  # "mining" | "dropped" (hashrate falling) | "left" (disconnected)
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,11 @@ class BlockRow:
     height: int
     block_hash: str
     finder: str
-    status: str                    # "accepted" | "rejected" | "stale" (the node's BIP22 answer)
+    status: str  # "accepted" | "rejected" | "stale" (the node's BIP22 answer)
     reason: str | None
     reward_sat: int
-    proportional: dict             # worker -> satoshis: the round's shares since the last block
-    pplns: dict                    # worker -> satoshis: the last N shares, rounds ignored
+    proportional: dict  # worker -> satoshis: the round's shares since the last block
+    pplns: dict  # worker -> satoshis: the last N shares, rounds ignored
     found_s: float
 
 
@@ -68,6 +69,7 @@ class _Window:
     """Accepted work over the last `span_s` seconds as a running sum, so a snapshot costs the
     same with 10 shares or 10,000 (the window's timer must not hold the pool's loop). Work is
     kept in integer units of 2**-128 difficulty: sums and removals are exact, nothing drifts."""
+
     __slots__ = ("span_s", "shares", "units")
 
     def __init__(self, span_s: float):
@@ -88,7 +90,7 @@ class _Window:
             self.units -= shares.popleft()[1]
 
 
-WORK_UNITS = 2 ** 128  # units per difficulty 1 (exact for any difficulty above 2**-75)
+WORK_UNITS = 2**128  # units per difficulty 1 (exact for any difficulty above 2**-75)
 
 
 class _Worker:
@@ -179,15 +181,22 @@ class PoolStats:
         recent = self._recent
         recent.append((name, difficulty))
         self._recent_units += units
-        keep = (PPLNS_KEEP * PPLNS_FACTOR * self.block_difficulty * WORK_UNITS
-                if self.block_difficulty else None)
+        keep = PPLNS_KEEP * PPLNS_FACTOR * self.block_difficulty * WORK_UNITS if self.block_difficulty else None
         while len(recent) > PPLNS_MAX_SHARES or (
-                keep is not None and len(recent) > 1
-                and self._recent_units - int(recent[0][1] * WORK_UNITS) >= keep):
+            keep is not None and len(recent) > 1 and self._recent_units - int(recent[0][1] * WORK_UNITS) >= keep
+        ):
             self._recent_units -= int(recent.popleft()[1] * WORK_UNITS)
 
-    def block(self, finder: str, height: int, block_hash: str, status: str, reason: str | None,
-              reward_sat: int, block_difficulty: float) -> None:
+    def block(
+        self,
+        finder: str,
+        height: int,
+        block_hash: str,
+        status: str,
+        reason: str | None,
+        reward_sat: int,
+        block_difficulty: float,
+    ) -> None:
         """A block a worker found, with the node's answer; accepted blocks close the round."""
         with self._lock:
             proportional, pplns = {}, {}
@@ -204,8 +213,9 @@ class PoolStats:
                     total += difficulty
                 pplns = split_reward(reward_sat, dict(taken))
                 self._round.clear()
-            self._blocks.append(BlockRow(height, block_hash, finder, status, reason, reward_sat,
-                                         proportional, pplns, self._clock()))
+            self._blocks.append(
+                BlockRow(height, block_hash, finder, status, reason, reward_sat, proportional, pplns, self._clock())
+            )
 
     def snapshot(self) -> PoolSnapshot:
         now_s = self._clock()
@@ -222,11 +232,24 @@ class PoolStats:
                     status = "dropped"
                 else:
                     status = "mining"
-                rows.append(WorkerRow(
-                    w.name, w.connected, rates, w.difficulty, w.accepted, w.rejected, w.stale,
-                    dict(w.reasons), w.blocks, w.work / total_work if total_work else 0.0,
-                    w.blocks / total_blocks if total_blocks else 0.0, status))
+                rows.append(
+                    WorkerRow(
+                        w.name,
+                        w.connected,
+                        rates,
+                        w.difficulty,
+                        w.accepted,
+                        w.rejected,
+                        w.stale,
+                        dict(w.reasons),
+                        w.blocks,
+                        w.work / total_work if total_work else 0.0,
+                        w.blocks / total_blocks if total_blocks else 0.0,
+                        status,
+                    )
+                )
             rows.sort(key=lambda r: r.name.lower())
             totals = {window: sum(r.hashrate_hs[window] for r in rows) for window in WINDOWS_S}
-            return PoolSnapshot(tuple(rows), tuple(self._blocks), totals, self.node_ok,
-                                self.height, self.port, self.clients)
+            return PoolSnapshot(
+                tuple(rows), tuple(self._blocks), totals, self.node_ok, self.height, self.port, self.clients
+            )

@@ -1,4 +1,5 @@
 """Time rules of the chain (chain.h): the median time past and how far ahead a header may be."""
+
 from __future__ import annotations
 
 MAX_FUTURE_BLOCK_TIME_S = 2 * 60 * 60  # chain.h MAX_FUTURE_BLOCK_TIME: two hours

@@ -1,5 +1,6 @@
 """Merkle trees of txids (consensus/merkle.cpp): the root with Core's CVE-2012-2459 mutation flag,
 a leaf's branch and the root from a branch (Stratum), and the BIP141 witness commitment."""
+
 from __future__ import annotations
 
 from engine.primitives.hashes import sha256d

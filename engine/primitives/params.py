@@ -1,6 +1,7 @@
 """The consensus parameters the rules read (Core consensus/params.h Consensus::Params), with
 regtest's values as defaults, and their reading from getblockchaininfo's `consensus` object
 (our node's extension: a node without it is taken as Core's regtest)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -47,6 +48,8 @@ class ConsensusParams:
             target_spacing_s=int(c.get("pow_target_spacing", default.target_spacing_s)),
             retarget_interval=int(c.get("difficulty_adjustment_interval", default.retarget_interval)),
             no_retargeting=bool(c.get("pow_no_retargeting", default.no_retargeting)),
-            allow_min_difficulty_blocks=bool(c.get("pow_allow_min_difficulty_blocks",
-                                                   default.allow_min_difficulty_blocks)),
-            start_bits=int(str(c["start_bits"]), 16) if c.get("start_bits") else default.start_bits)
+            allow_min_difficulty_blocks=bool(
+                c.get("pow_allow_min_difficulty_blocks", default.allow_min_difficulty_blocks)
+            ),
+            start_bits=int(str(c["start_bits"]), 16) if c.get("start_bits") else default.start_bits,
+        )

@@ -1,5 +1,6 @@
 """Proof of work: compact nBits <-> target, work, difficulty, and the retarget
 (pow.cpp CalculateNextWorkRequired / GetNextWorkRequired), lab chains included."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -85,28 +86,34 @@ def difficulty_for_target(target: int) -> float:
     return DIFF1_TARGET / max(target, 1)
 
 
-def calculate_next_target(old_target: int, actual_timespan_s: int, target_timespan_s: int,
-                          pow_limit: int) -> int:
+def calculate_next_target(old_target: int, actual_timespan_s: int, target_timespan_s: int, pow_limit: int) -> int:
     """pow.cpp CalculateNextWorkRequired's arithmetic: clamp the measured timespan to
     [T/4, 4T], scale the target by actual / T, cap at the pow limit."""
-    timespan = min(max(actual_timespan_s, target_timespan_s // MAX_RETARGET_FACTOR),
-                   target_timespan_s * MAX_RETARGET_FACTOR)
+    timespan = min(
+        max(actual_timespan_s, target_timespan_s // MAX_RETARGET_FACTOR), target_timespan_s * MAX_RETARGET_FACTOR
+    )
     return min(old_target * timespan // target_timespan_s, pow_limit)
 
 
-def calculate_next_work_required(last_bits: int, last_time: int, first_time: int,
-                                 params: ConsensusParams) -> int:
+def calculate_next_work_required(last_bits: int, last_time: int, first_time: int, params: ConsensusParams) -> int:
     """pow.cpp CalculateNextWorkRequired: nBits after a retarget window."""
     if params.no_retargeting:
         return last_bits
     target, _, _ = bits_to_target(last_bits)
-    return target_to_bits(calculate_next_target(target, last_time - first_time, params.target_timespan_s,
-                                                params.pow_limit))
+    return target_to_bits(
+        calculate_next_target(target, last_time - first_time, params.target_timespan_s, params.pow_limit)
+    )
 
 
-def next_work_required(height: int, prev_bits: int, prev_time: int, block_time: int,
-                       ancestor_time: Callable[[int], int], params: ConsensusParams,
-                       walk_back_bits: Callable[[], int] | None = None) -> int:
+def next_work_required(
+    height: int,
+    prev_bits: int,
+    prev_time: int,
+    block_time: int,
+    ancestor_time: Callable[[int], int],
+    params: ConsensusParams,
+    walk_back_bits: Callable[[], int] | None = None,
+) -> int:
     """pow.cpp GetNextWorkRequired for a block at `height` on top of a previous block.
 
     `ancestor_time(h)` gives the time of the ancestor at height h on the same branch (asked only at

@@ -1,5 +1,6 @@
 """Bitcoin Core's JSON-RPC error codes (rpc/protocol.h RPCErrorCode): one list for the node's
 server (regtest.rpc_errors.RPCError) and the engine's client (engine.rpc)."""
+
 from __future__ import annotations
 
 # Standard JSON-RPC 2.0 errors

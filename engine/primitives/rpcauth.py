@@ -2,6 +2,7 @@
 password is stored and handed on only as a salted hash: the node checks it (-rpcauth), and so
 does the class pool. Also the one environment variable our commands (node, miner, pool) read a
 plain RPC password from, so the setting has one name everywhere."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ mainnet, test chains (testnet, signet) and regtest, with validateaddress's error
 python-bitcoinlib's address classes read its global SelectParams(); library code must not depend
 on that, so this decodes with its base58 and bech32 primitives and each chain's prefixes.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -18,6 +19,7 @@ BECH32M_CONST = 0x2BC830A3  # BIP350: witness v1+ addresses use bech32m
 
 class AddressFormat(NamedTuple):
     """A chain's address prefixes (kernel/chainparams.cpp base58Prefixes and bech32_hrp)."""
+
     hrp: str
     pubkey_version: int
     script_version: int
@@ -42,7 +44,7 @@ def _decode_bech32(address: str, hrps: tuple[str, ...]) -> tuple[int, bytes]:
     pos = address.rfind("1")
     if pos < 1 or pos + 7 > len(address) or len(address) > 90:
         raise AddressError("Invalid Bech32 address data size")
-    hrp, data_part = address[:pos], address[pos + 1:]
+    hrp, data_part = address[:pos], address[pos + 1 :]
     if hrp not in hrps:
         raise AddressError(f"Invalid or unsupported prefix for Segwit (Bech32) address (expected {hrps[0]}, got {hrp})")
     if any(c not in BECH32_CHARSET for c in data_part):
@@ -55,8 +57,11 @@ def _decode_bech32(address: str, hrps: tuple[str, ...]) -> tuple[int, bytes]:
     if version > 16:
         raise AddressError("Invalid Bech32 address witness version")
     if (version == 0) != (const == BECH32_CONST):
-        raise AddressError("Version 0 witness address must use Bech32 checksum" if version == 0
-                           else "Version 1+ witness address must use Bech32m checksum")
+        raise AddressError(
+            "Version 0 witness address must use Bech32 checksum"
+            if version == 0
+            else "Version 1+ witness address must use Bech32m checksum"
+        )
     program = convertbits(program5, 5, 8, False)
     if program is None or not 2 <= len(program) <= 40:
         raise AddressError("Invalid Bech32 address program size")
@@ -75,9 +80,15 @@ def decode_address(address: str, formats: tuple[AddressFormat, ...] = (REGTEST,)
         version, program = _decode_bech32(address, hrps)
         op = 0x00 if version == 0 else 0x50 + version  # OP_0, or OP_1..OP_16
         spk = bytes([op, len(program)]) + program
-        return {"isvalid": True, "address": address.lower(), "scriptPubKey": spk.hex(),
-                "isscript": version == 0 and len(program) == 32, "iswitness": True,
-                "witness_version": version, "witness_program": program.hex()}
+        return {
+            "isvalid": True,
+            "address": address.lower(),
+            "scriptPubKey": spk.hex(),
+            "isscript": version == 0 and len(program) == 32,
+            "iswitness": True,
+            "witness_version": version,
+            "witness_program": program.hex(),
+        }
     try:
         data = base58.CBase58Data(address)
     except (base58.Base58Error, ValueError, IndexError) as exc:
@@ -93,8 +104,7 @@ def decode_address(address: str, formats: tuple[AddressFormat, ...] = (REGTEST,)
         isscript = True
     else:
         raise AddressError("Invalid or unsupported Base58-encoded address.")
-    return {"isvalid": True, "address": address, "scriptPubKey": spk.hex(), "isscript": isscript,
-            "iswitness": False}
+    return {"isvalid": True, "address": address, "scriptPubKey": spk.hex(), "isscript": isscript, "iswitness": False}
 
 
 def script_for_address(address: str) -> bytes:

@@ -1,4 +1,5 @@
 """The block subsidy (validation.cpp GetBlockSubsidy): 50 BTC halved every interval, in satoshis."""
+
 from __future__ import annotations
 
 from engine.primitives.params import ConsensusParams

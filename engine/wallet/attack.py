@@ -9,6 +9,7 @@ against any Core-compatible node; the node reorganises to the branch with the mo
     fork.mine_block(); fork.mine_block()                # private, nothing published
     fork.status(rpc)  -> lengths of both branches; fork.release(rpc) when ahead
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,16 @@ class ForkStatus:
 class PrivateFork:
     """A branch built on this machine from the public tip at `start`; thread-safe."""
 
-    def __init__(self, fork_height: int, fork_hash: str, bits: int, times: list[int], consensus: dict,
-                 payout_script: bytes, window_times: dict[int, int] | None = None):
+    def __init__(
+        self,
+        fork_height: int,
+        fork_hash: str,
+        bits: int,
+        times: list[int],
+        consensus: dict,
+        payout_script: bytes,
+        window_times: dict[int, int] | None = None,
+    ):
         self.fork_height, self.fork_hash = fork_height, fork_hash
         self.bits = bits  # the private tip's
         self.times = list(times)  # header times of the last blocks, oldest first
@@ -84,8 +93,9 @@ class PrivateFork:
             first = (tip["height"] // interval + 1) * interval - interval
             if first > 0:
                 window_times[first] = rpc.call("getblockheader", rpc.call("getblockhash", first))["time"]
-        return cls(tip["height"], tip["hash"], int(tip["bits"], 16), times, consensus,
-                   bytes(payout_script), window_times)
+        return cls(
+            tip["height"], tip["hash"], int(tip["bits"], 16), times, consensus, bytes(payout_script), window_times
+        )
 
     @property
     def tip_height(self) -> int:
@@ -98,24 +108,37 @@ class PrivateFork:
     def _bits_for(self, height: int, block_time: int) -> int:
         def ancestor_time(h: int) -> int:
             if h not in self.window_times:
-                raise AttackError(f"the retarget at height {height} needs block {h}'s time, which this "
-                                  "branch did not keep")
+                raise AttackError(
+                    f"the retarget at height {height} needs block {h}'s time, which this branch did not keep"
+                )
             return self.window_times[h]
+
         return next_work_required(height, self.bits, self.times[-1], block_time, ancestor_time, self.params)
 
     def template(self, now_s: int | None = None) -> BlockTemplate:
         """The next private block's template, as getblocktemplate would give it on our tip."""
         import time as _time
+
         height = self.tip_height + 1
-        txs = [{"data": tx.serialize().hex(), "txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash())}
-               for tx, _ in self.pending]
+        txs = [
+            {"data": tx.serialize().hex(), "txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash())}
+            for tx, _ in self.pending
+        ]
         median = median_time_past(self.times)
         now = max(int(_time.time() if now_s is None else now_s), median + 1)
-        return BlockTemplate.from_rpc({
-            "height": height, "version": BLOCK_VERSION, "previousblockhash": self.blocks[-1][0] if self.blocks
-            else self.fork_hash, "bits": f"{self._bits_for(height, now):08x}", "curtime": now,
-            "mintime": median + 1, "coinbasevalue": block_subsidy_sat(height, self.params) + sum(f for _, f in self.pending),
-            "transactions": txs, "rules": ["csv", "!segwit", "taproot"]})
+        return BlockTemplate.from_rpc(
+            {
+                "height": height,
+                "version": BLOCK_VERSION,
+                "previousblockhash": self.blocks[-1][0] if self.blocks else self.fork_hash,
+                "bits": f"{self._bits_for(height, now):08x}",
+                "curtime": now,
+                "mintime": median + 1,
+                "coinbasevalue": block_subsidy_sat(height, self.params) + sum(f for _, f in self.pending),
+                "transactions": txs,
+                "rules": ["csv", "!segwit", "taproot"],
+            }
+        )
 
     def mine_block(self, stop: threading.Event | None = None, threads: int = 1, kernel_name: str | None = None) -> str:
         """Hash until the next private block is found (held here, not published); its hash.
@@ -142,8 +165,9 @@ class PrivateFork:
                         job = make_job(template, self.payout_script, os.urandom(8))
                         header = job.header(0)
                         params, start = job_params(header), 0
-                    nonce, hashes = kernel.search(params, header[:76], template.target, start,
-                                                  start + SCAN_CHUNK, lanes)
+                    nonce, hashes = kernel.search(
+                        params, header[:76], template.target, start, start + SCAN_CHUNK, lanes
+                    )
                     with count_lock:
                         self.hashes += hashes
                         if nonce is not None and not found:
@@ -152,8 +176,9 @@ class PrivateFork:
                     start += SCAN_CHUNK
 
             began = time.perf_counter()
-            workers = [threading.Thread(target=work, name=f"private-branch-{i}", daemon=True)
-                       for i in range(max(1, threads))]
+            workers = [
+                threading.Thread(target=work, name=f"private-branch-{i}", daemon=True) for i in range(max(1, threads))
+            ]
             for w in workers:
                 w.start()
             for w in workers:

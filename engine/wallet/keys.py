@@ -4,6 +4,7 @@ the key file kept in the participant's data folder (mode 0600; keys never leave 
 BIP39 is trezor's `mnemonic` package; the BIP32 arithmetic is written here on coincurve
 (libsecp256k1) because the `bip32` package pins an older coincurve than the tests use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,6 +37,7 @@ class KeyFileError(Exception):
 @dataclass(frozen=True)
 class ExtKey:
     """A BIP32 extended private key."""
+
     secret: bytes  # 32 bytes
     chain_code: bytes
     depth: int = 0
@@ -78,14 +80,22 @@ class ExtKey:
 
     def serialize(self, version: bytes = TPRV_VERSION) -> str:
         """Base58check xprv/tprv (BIP32 serialization format)."""
-        raw = (version + bytes([self.depth]) + self.parent_fingerprint + self.child_number.to_bytes(4, "big")
-               + self.chain_code + b"\x00" + self.secret)
+        raw = (
+            version
+            + bytes([self.depth])
+            + self.parent_fingerprint
+            + self.child_number.to_bytes(4, "big")
+            + self.chain_code
+            + b"\x00"
+            + self.secret
+        )
         return base58.encode(raw + sha256d(raw)[:4])
 
 
 @dataclass(frozen=True)
 class WalletKey:
     """One derived key of the wallet and its P2WPKH output."""
+
     path: str
     secret: bytes
     pubkey: bytes
@@ -165,8 +175,9 @@ def read_key_file(path: Path) -> dict:
     except OSError as exc:
         raise KeyFileError(f"cannot read the wallet's key file {path}: {exc.strerror}") from exc
     except ValueError as exc:
-        raise KeyFileError(f"the wallet's key file {path} is damaged ({exc}); restore it from "
-                           "your backup phrase") from exc
+        raise KeyFileError(
+            f"the wallet's key file {path} is damaged ({exc}); restore it from your backup phrase"
+        ) from exc
 
 
 def mark_backup_shown(path: Path) -> None:

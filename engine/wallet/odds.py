@@ -3,6 +3,7 @@
 An attacker with a share `q` of the hashrate (the honest nodes have p = 1 - q) tries to replace
 a payment the merchant accepted after `z` confirmations. Pure functions, no Qt, no RPC.
 """
+
 from __future__ import annotations
 
 import math

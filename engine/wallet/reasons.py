@@ -1,5 +1,6 @@
 """Bitcoin Core's reject reasons in words a student can act on (Core validation.cpp,
 policy/policy.cpp and rpc/mempool.cpp name them; the node's README lists ours)."""
+
 from __future__ import annotations
 
 from engine.rpc import RPCError
@@ -9,12 +10,12 @@ REASONS: dict[str, str] = {
     "min relay fee not met": "The fee rate is below the node's minimum relay fee (1 sat/vB): raise the fee rate.",
     "mempool min fee not met": "The node's mempool is full: raise the fee rate.",
     "insufficient fee": "These coins are already being spent by another unconfirmed payment; replacing "
-                        "it needs a higher fee rate than it paid.",
+    "it needs a higher fee rate than it paid.",
     "txn-mempool-conflict": "These coins are already being spent by another unconfirmed payment.",
     "bad-txns-inputs-missingorspent": "Some of these coins are already spent or unknown to the node: "
-                                      "wait for the wallet to refresh and try again.",
+    "wait for the wallet to refresh and try again.",
     "missing-inputs": "Some of these coins are already spent or unknown to the node: wait for the "
-                      "wallet to refresh and try again.",
+    "wallet to refresh and try again.",
     "bad-txns-premature-spend-of-coinbase": "Mined coins can be spent only after 100 confirmations.",
     "dust": "An output is too small to be worth spending (dust): send more, or less change.",
     "max-fee-exceeded": "The fee is above the node's safety limit (0.1 BTC/kvB): lower the fee rate.",

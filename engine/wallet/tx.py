@@ -3,6 +3,7 @@
 Serialization and the BIP143 signature hash are python-bitcoinlib's; signatures are
 libsecp256k1's through coincurve (low-S, RFC6979 nonces).
 """
+
 from __future__ import annotations
 
 import math
@@ -50,6 +51,7 @@ class SendError(Exception):
 @dataclass(frozen=True)
 class Coin:
     """An output the wallet can spend."""
+
     txid: str  # display hex, as RPC shows it
     vout: int
     value_sat: int
@@ -78,8 +80,9 @@ class Selection:
     vsize: int
 
 
-def select_coins(coins: list[Coin], amount_sat: int, payee_script: bytes, fee_rate_sat_vb: float,
-                 change_script: bytes) -> Selection:
+def select_coins(
+    coins: list[Coin], amount_sat: int, payee_script: bytes, fee_rate_sat_vb: float, change_script: bytes
+) -> Selection:
     """Largest coins first until amount + fee is covered; change unless it would be dust."""
     if amount_sat <= 0:
         raise SendError("The amount must be more than zero.")
@@ -98,23 +101,27 @@ def select_coins(coins: list[Coin], amount_sat: int, payee_script: bytes, fee_ra
             return Selection(tuple(chosen), total - amount_sat, 0, vsize)
     fee = math.ceil(estimate_vsize(max(1, len(chosen)), [payee_script, change_script]) * fee_rate_sat_vb)
     have = sum(c.value_sat for c in coins)
-    raise SendError(f"Not enough spendable coins: {format_btc(amount_sat)} BTC plus about "
-                    f"{format_btc(fee)} BTC fee needed, {format_btc(have)} BTC spendable "
-                    "(coins mined less than 100 blocks ago are not spendable yet).")
+    raise SendError(
+        f"Not enough spendable coins: {format_btc(amount_sat)} BTC plus about "
+        f"{format_btc(fee)} BTC fee needed, {format_btc(have)} BTC spendable "
+        "(coins mined less than 100 blocks ago are not spendable yet)."
+    )
 
 
 def sign_p2wpkh(inputs: list[Coin], outputs: list[tuple[bytes, int]], locktime: int = 0) -> CTransaction:
     """A version 2 transaction spending P2WPKH `inputs` to `outputs` (script, satoshis), each
     input signed SIGHASH_ALL over BIP143's digest."""
-    tx = CMutableTransaction([CMutableTxIn(COutPoint(lx(c.txid), c.vout), nSequence=RBF_SEQUENCE) for c in inputs],
-                             [CTxOut(value, CScript(script)) for script, value in outputs],
-                             nLockTime=locktime, nVersion=2)
+    tx = CMutableTransaction(
+        [CMutableTxIn(COutPoint(lx(c.txid), c.vout), nSequence=RBF_SEQUENCE) for c in inputs],
+        [CTxOut(value, CScript(script)) for script, value in outputs],
+        nLockTime=locktime,
+        nVersion=2,
+    )
     witnesses = []
     for i, coin in enumerate(inputs):
         # BIP143: P2WPKH signs the P2PKH script of its key hash as scriptCode
         script_code = CScript([OP_DUP, OP_HASH160, coin.script[2:], OP_EQUALVERIFY, OP_CHECKSIG])
-        digest = SignatureHash(script_code, tx, i, SIGHASH_ALL, amount=coin.value_sat,
-                               sigversion=SIGVERSION_WITNESS_V0)
+        digest = SignatureHash(script_code, tx, i, SIGHASH_ALL, amount=coin.value_sat, sigversion=SIGVERSION_WITNESS_V0)
         signature = coin.key.private_key.sign(digest, hasher=None) + bytes([SIGHASH_ALL])
         witnesses.append(CTxInWitness(CScriptWitness([signature, coin.key.pubkey])))
     tx.wit = CTxWitness(witnesses)

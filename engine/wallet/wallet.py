@@ -7,6 +7,7 @@ mempool), payments signed here and sent with sendrawtransaction.
     state = wallet.refresh(rpc)              # balances, coins, history (safe from any thread)
     wallet.pay(rpc, "bcrt1q...", 10_000_000, fee_rate_sat_vb=2)
 """
+
 from __future__ import annotations
 
 import json
@@ -145,14 +146,21 @@ class Wallet:
 
     def _keys(self) -> dict[bytes, WalletKey]:
         nxt = self._state["next"]
-        return {k.script: k for branch in (0, 1)
-                for k in (self.keychain.key(branch, i) for i in range(max(nxt[branch], 1) + GAP_LIMIT))}
+        return {
+            k.script: k
+            for branch in (0, 1)
+            for k in (self.keychain.key(branch, i) for i in range(max(nxt[branch], 1) + GAP_LIMIT))
+        }
 
     # --- state file -------------------------------------------------------------------------------
     def _load_state(self) -> dict:
         try:
             state = json.loads((self.folder / STATE_FILE).read_text())
-            if isinstance(state, dict) and isinstance(state.get("next"), list) and isinstance(state.get("chains"), dict):
+            if (
+                isinstance(state, dict)
+                and isinstance(state.get("next"), list)
+                and isinstance(state.get("chains"), dict)
+            ):
                 return state
         except (OSError, ValueError):
             pass  # no history yet, or damaged: coins are found again from the chain
@@ -205,20 +213,39 @@ class Wallet:
             if key is None:
                 continue
             height = int(out["height"])
-            coin = Coin(out["txid"], int(out["vout"]), round(Decimal(str(out["amount"])) * COIN),
-                        script, key, height, bool(out.get("coinbase", False)))
+            coin = Coin(
+                out["txid"],
+                int(out["vout"]),
+                round(Decimal(str(out["amount"])) * COIN),
+                script,
+                key,
+                height,
+                bool(out.get("coinbase", False)),
+            )
             confirmed_txids[coin.txid] = height
             changed |= self._mark_used(key)
             confirmations = tip_height - height + 1
             if coin.coinbase:
                 if coin.txid not in history:
-                    history[coin.txid] = {"kind": "mined", "amount": coin.value_sat,
-                                          "fee": max(0, coin.value_sat - block_subsidy_sat(height, consensus)),
-                                          "address": key.address, "time": time.time(), "height": height}
+                    history[coin.txid] = {
+                        "kind": "mined",
+                        "amount": coin.value_sat,
+                        "fee": max(0, coin.value_sat - block_subsidy_sat(height, consensus)),
+                        "address": key.address,
+                        "time": time.time(),
+                        "height": height,
+                    }
                     changed = True
             elif coin.txid not in history:
-                history[coin.txid] = {"kind": "received", "amount": 0, "fee": 0, "address": key.address,
-                                      "time": time.time(), "height": height, "outs": []}
+                history[coin.txid] = {
+                    "kind": "received",
+                    "amount": 0,
+                    "fee": 0,
+                    "address": key.address,
+                    "time": time.time(),
+                    "height": height,
+                    "outs": [],
+                }
                 changed = True
             entry = history[coin.txid]
             if entry["kind"] == "received" and coin.vout not in entry.setdefault("outs", []):
@@ -240,9 +267,15 @@ class Wallet:
             sent_by_us = history.get(txid, {}).get("kind") == "sent"
             if txid not in history:
                 first = keys[bytes(ours[0][1].scriptPubKey)]
-                history[txid] = {"kind": "received", "amount": sum(o.nValue for _, o in ours), "fee": 0,
-                                 "address": first.address, "time": time.time(), "height": None,
-                                 "outs": [n for n, _ in ours]}
+                history[txid] = {
+                    "kind": "received",
+                    "amount": sum(o.nValue for _, o in ours),
+                    "fee": 0,
+                    "address": first.address,
+                    "time": time.time(),
+                    "height": None,
+                    "outs": [n for n, _ in ours],
+                }
                 changed = True
             for n, out in ours:
                 if (txid, n) in spent_in_mempool:
@@ -270,13 +303,34 @@ class Wallet:
             if entry["kind"] == "mined" and conf > 0:
                 fees_earned += entry["fee"]
                 blocks_mined += 1
-            entries.append(HistoryEntry(txid, entry["kind"], entry["amount"], entry["fee"], entry["address"],
-                                        entry["time"], conf, entry.get("height")))
+            entries.append(
+                HistoryEntry(
+                    txid,
+                    entry["kind"],
+                    entry["amount"],
+                    entry["fee"],
+                    entry["address"],
+                    entry["time"],
+                    conf,
+                    entry.get("height"),
+                )
+            )
         if changed:
             self._save_state()
         entries.sort(key=lambda e: (e.confirmations > 0, -(e.height or 0), -e.time))
-        return WalletState(info["chain"], tip_height, tip_hash, immature, confirmed, unconfirmed, fees_earned,
-                           blocks_mined, self.receive_address(), tuple(spendable), tuple(entries))
+        return WalletState(
+            info["chain"],
+            tip_height,
+            tip_hash,
+            immature,
+            confirmed,
+            unconfirmed,
+            fees_earned,
+            blocks_mined,
+            self.receive_address(),
+            tuple(spendable),
+            tuple(entries),
+        )
 
     @staticmethod
     def _off_chain(rpc, block_hash: str) -> bool:
@@ -285,8 +339,16 @@ class Wallet:
         except RPCError:
             return True  # unknown to this node: read everything again
 
-    def _confirmations(self, rpc, txid: str, entry: dict, tip_height: int, mempool_ids: set,
-                       confirmed_txids: dict[str, int], reorged: bool = False) -> int:
+    def _confirmations(
+        self,
+        rpc,
+        txid: str,
+        entry: dict,
+        tip_height: int,
+        mempool_ids: set,
+        confirmed_txids: dict[str, int],
+        reorged: bool = False,
+    ) -> int:
         if txid in mempool_ids:
             return 0
         if txid in confirmed_txids:
@@ -316,16 +378,27 @@ class Wallet:
         if not address:
             raise SendError("Enter the address to pay.")
         lowered = address.lower()
-        if (self.keychain.hrp == "bcrt" and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2")
-                and not lowered.startswith("bcrt1") and address[:1] not in "mn2"):
+        if (
+            self.keychain.hrp == "bcrt"
+            and (lowered.startswith(("bc1", "tb1")) or address[:1] in "123mn2")
+            and not lowered.startswith("bcrt1")
+            and address[:1] not in "mn2"
+        ):
             raise SendError(f"{address} is an address of another network; this lab chain uses bcrt1… addresses.")
         try:
             return bytes(script_for_address(address))
         except ValueError as exc:
             raise SendError(f"Not a valid address: {exc}") from None
 
-    def prepare(self, state: WalletState, address: str, amount_sat: int, fee_rate_sat_vb: float,
-                coins: tuple[Coin, ...] | None = None, change_index: int | None = None) -> Payment:
+    def prepare(
+        self,
+        state: WalletState,
+        address: str,
+        amount_sat: int,
+        fee_rate_sat_vb: float,
+        coins: tuple[Coin, ...] | None = None,
+        change_index: int | None = None,
+    ) -> Payment:
         """A signed payment from `coins` (default: all spendable), with change to a fresh address."""
         if not 0 < fee_rate_sat_vb <= MAX_FEE_RATE_SAT_VB:
             raise SendError(f"The fee rate must be between 0 and {MAX_FEE_RATE_SAT_VB} sat/vB.")
@@ -333,8 +406,9 @@ class Wallet:
         with self._lock:
             change_index = self._state["next"][1] if change_index is None else change_index
             change_key = self.keychain.key(1, change_index)
-            selection = select_coins(list(state.coins if coins is None else coins), amount_sat, payee,
-                                     fee_rate_sat_vb, change_key.script)
+            selection = select_coins(
+                list(state.coins if coins is None else coins), amount_sat, payee, fee_rate_sat_vb, change_key.script
+            )
             outputs = [(payee, amount_sat)]
             if selection.change_sat:
                 outputs.append((change_key.script, selection.change_sat))
@@ -350,11 +424,17 @@ class Wallet:
         with self._lock:
             book = self._state["chains"].get(self._chain_id) if self._chain_id else None
             if book is not None:
-                book["history"][payment.txid] = {"kind": "sent", "amount": payment.amount_sat,
-                                                 "fee": payment.fee_sat, "address": payment.address,
-                                                 "time": time.time(), "height": None}
-            if any(bytes(o.scriptPubKey) == self.keychain.key(1, self._state["next"][1]).script
-                   for o in payment.tx.vout):
+                book["history"][payment.txid] = {
+                    "kind": "sent",
+                    "amount": payment.amount_sat,
+                    "fee": payment.fee_sat,
+                    "address": payment.address,
+                    "time": time.time(),
+                    "height": None,
+                }
+            if any(
+                bytes(o.scriptPubKey) == self.keychain.key(1, self._state["next"][1]).script for o in payment.tx.vout
+            ):
                 self._state["next"][1] += 1  # that change address is used now
             self._save_state()
         return txid
@@ -368,5 +448,14 @@ class Wallet:
             return payment
 
 
-__all__ = ["Wallet", "WalletState", "HistoryEntry", "Payment", "SendError", "KeyFileError", "parse_btc",
-           "format_btc", "COINBASE_MATURITY"]
+__all__ = [
+    "Wallet",
+    "WalletState",
+    "HistoryEntry",
+    "Payment",
+    "SendError",
+    "KeyFileError",
+    "parse_btc",
+    "format_btc",
+    "COINBASE_MATURITY",
+]

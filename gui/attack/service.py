@@ -2,6 +2,7 @@
 private branch with the miner's kernels on the attacker's cores, one watches the public chain
 twice a second) and re-emits the race as signals. The window's own public mining is paused while
 its cores mine the private branch, as an attacker would move them."""
+
 from __future__ import annotations
 
 import logging
@@ -25,6 +26,7 @@ HASHRATE_WINDOW_BLOCKS = 24  # getnetworkhashps's look-back at the start: one la
 @dataclass(frozen=True)
 class RaceStatus:
     """One look at the race; every number the panel shows."""
+
     fork_height: int
     private_blocks: int
     public_blocks: int  # found by everyone else since the fork
@@ -129,8 +131,9 @@ class AttackService(QObject):
             self.paid.emit(payment)
             total = sum(c.value_sat for c in payment.coins)
             # the same coins, all back to us, for the private branch's first block
-            refund = wallet.prepare(before, wallet.receive_address(), total - max(payment.fee_sat, 200), 1.0,
-                                    coins=payment.coins)
+            refund = wallet.prepare(
+                before, wallet.receive_address(), total - max(payment.fee_sat, 200), 1.0, coins=payment.coins
+            )
             fork.add_transaction(refund.tx, refund.fee_sat)
             self.fork = fork
         except (SendError, AttackError) as exc:
@@ -141,12 +144,24 @@ class AttackService(QObject):
             self.failed.emit(tr("The node cannot be reached: {error}").format(error=exc.message))
             self._resume(miner, was_paused)
             return
-        miner_thread = threading.Thread(target=self._mine, args=(fork, cores), name="attack-private-miner",
-                                        daemon=True)
+        miner_thread = threading.Thread(target=self._mine, args=(fork, cores), name="attack-private-miner", daemon=True)
         miner_thread.start()
         began = time.monotonic()
-        status = RaceStatus(fork.fork_height, 0, 0, cores, 0.0, max(network_hs - own_hs, 0.0), network_hs,
-                            confirmations, 0, 0.0, 0, payment.txid, refund.txid)
+        status = RaceStatus(
+            fork.fork_height,
+            0,
+            0,
+            cores,
+            0.0,
+            max(network_hs - own_hs, 0.0),
+            network_hs,
+            confirmations,
+            0,
+            0.0,
+            0,
+            payment.txid,
+            refund.txid,
+        )
         try:
             while not self._stop.is_set():
                 status = self._look(rpc, fork, status, began, own_hs)
@@ -187,9 +202,16 @@ class AttackService(QObject):
             confirmations = int(rpc.call("getrawtransaction", status.payment_txid, True).get("confirmations", 0))
         except RPCError:
             confirmations = 0
-        return replace(status, private_blocks=len(fork.blocks), public_blocks=public,
-                       attacker_hs=fork.hashrate_hs or own_hs, honest_hs=honest_hs,
-                       payment_confirmations=confirmations, elapsed_s=time.monotonic() - began, hashes=fork.hashes)
+        return replace(
+            status,
+            private_blocks=len(fork.blocks),
+            public_blocks=public,
+            attacker_hs=fork.hashrate_hs or own_hs,
+            honest_hs=honest_hs,
+            payment_confirmations=confirmations,
+            elapsed_s=time.monotonic() - began,
+            hashes=fork.hashes,
+        )
 
     @staticmethod
     def _release_branch(rpc, fork: PrivateFork, status: RaceStatus) -> RaceStatus:
@@ -200,8 +222,13 @@ class AttackService(QObject):
             vanished = "confirmations" not in entry and status.payment_txid not in rpc.call("getrawmempool")
         except RPCError:
             vanished = True  # neither in the chain nor in the mempool: double-spent
-        return replace(status, released=True, reorg_depth=status.public_blocks if won else 0,
-                       payment_vanished=vanished, release_results=tuple(results))
+        return replace(
+            status,
+            released=True,
+            reorg_depth=status.public_blocks if won else 0,
+            payment_vanished=vanished,
+            release_results=tuple(results),
+        )
 
     @staticmethod
     def _resume(miner, was_paused: bool) -> None:

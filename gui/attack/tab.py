@@ -3,16 +3,30 @@ chain, mine a private branch holding a conflicting spend of the same coins with 
 cores, watch both branches race with Nakamoto's odds, and release the branch when it is longer:
 the node reorganises and the payment vanishes. What it cost is shown in lab hashrate and, through
 the Economics tab's scenario, in the world's money. It observes an AttackService."""
+
 from __future__ import annotations
 
 from engine.economy.attack_cost import lab_attack_cost
 from engine.economy.lab_mapping import LabClock
 from gui.attack.service import AttackService, RaceStatus
-from gui.widgets.charts import Chart
 from gui.formats import btc_amount, cores_text, hashrate_text, percent, usd
 from gui.i18n import integer, num, tr
-from gui.qt import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                    QPushButton, QSpinBox, QSplitter, Qt, QVBoxLayout, QWidget)
+from gui.qt import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from gui.widgets.charts import Chart
 from gui.window.tabs import Look, Tab, TabContext
 
 RED, GREEN = "#c0392b", "#27ae60"
@@ -35,8 +49,12 @@ class AttackPanel(Tab, QWidget):
         self.amount = QLineEdit("1", placeholderText="1")
         self.fee_rate = QDoubleSpinBox(decimals=1, minimum=1.0, maximum=1000, value=2.0, suffix=" sat/vB")
         self.confirmations = QSpinBox(minimum=0, maximum=20, value=2)
-        self.confirmations.setToolTip(tr("How many blocks the merchant waits before handing over the goods "
-                                         "(z in Nakamoto's formula). The branch is released only after that."))
+        self.confirmations.setToolTip(
+            tr(
+                "How many blocks the merchant waits before handing over the goods "
+                "(z in Nakamoto's formula). The branch is released only after that."
+            )
+        )
         cores = self.total_cores
         self.cores = QSpinBox(minimum=1, maximum=cores, value=cores)
         self.cores.setToolTip(tr("This window's public mining pauses; these cores mine the private branch"))
@@ -68,8 +86,14 @@ class AttackPanel(Tab, QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.branches = QLabel("–", objectName="attackBranches", textFormat=Qt.TextFormat.RichText, wordWrap=True)
         rl.addWidget(self.branches)
-        self.chart = Chart(tr("The race"), tr("Blocks since the fork on each branch"), legend=True, integer_x=False,
-                           x_label=tr("seconds since the fork"), y_label=tr("blocks since the fork"))
+        self.chart = Chart(
+            tr("The race"),
+            tr("Blocks since the fork on each branch"),
+            legend=True,
+            integer_x=False,
+            x_label=tr("seconds since the fork"),
+            y_label=tr("blocks since the fork"),
+        )
         self.chart.add_series("private", "mining", level=True, label=tr("private branch (yours)"))
         self.chart.add_series("public", "target", level=True, label=tr("public chain"))
         self.chart.setMinimumHeight(130)
@@ -97,8 +121,13 @@ class AttackPanel(Tab, QWidget):
         self.message.setText(tr("Paying the merchant and forking…"))
         self._set_running(True)
         self.service.auto_release = self.auto_release.isChecked()
-        self.service.start(self.merchant.text().strip(), self.amount.text(), self.fee_rate.value(),
-                           self.confirmations.value(), self.cores.value())
+        self.service.start(
+            self.merchant.text().strip(),
+            self.amount.text(),
+            self.fee_rate.value(),
+            self.confirmations.value(),
+            self.cores.value(),
+        )
 
     def give_up(self) -> None:
         self.service.stop()
@@ -113,9 +142,12 @@ class AttackPanel(Tab, QWidget):
     # --- what the service reports ----------------------------------------------------------
     def on_paid(self, payment) -> None:
         self.message.setStyleSheet("")
-        self.message.setText(tr("Paid {amount} BTC to the merchant (transaction {txid}). Mining the private "
-                                "branch with the same coins sent back to you…").format(
-            amount=btc_amount(payment.amount_sat), txid=payment.txid[:16] + "…"))
+        self.message.setText(
+            tr(
+                "Paid {amount} BTC to the merchant (transaction {txid}). Mining the private "
+                "branch with the same coins sent back to you…"
+            ).format(amount=btc_amount(payment.amount_sat), txid=payment.txid[:16] + "…")
+        )
 
     def on_failed(self, message: str) -> None:
         self._set_running(self.service.running)
@@ -128,24 +160,45 @@ class AttackPanel(Tab, QWidget):
         self.chart.append("public", s.elapsed_s, s.public_blocks)
         self.chart.redraw()
         lead = f"+{s.lead}" if s.lead > 0 else str(s.lead)
-        self.branches.setText(tr(
-            "<b>Private branch</b> (yours, unpublished): {private} blocks, height {private_height} &nbsp;·&nbsp; "
-            "<b>Public chain</b>: {public} blocks, height {public_height} &nbsp;·&nbsp; lead <b>{lead}</b> "
-            "&nbsp;·&nbsp; the payment has {conf} of {z} confirmations").format(
-            private=s.private_blocks, private_height=s.fork_height + s.private_blocks, public=s.public_blocks,
-            public_height=s.fork_height + s.public_blocks, lead=lead, conf=s.payment_confirmations,
-            z=s.confirmations_wanted))
+        self.branches.setText(
+            tr(
+                "<b>Private branch</b> (yours, unpublished): {private} blocks, height {private_height} &nbsp;·&nbsp; "
+                "<b>Public chain</b>: {public} blocks, height {public_height} &nbsp;·&nbsp; lead <b>{lead}</b> "
+                "&nbsp;·&nbsp; the payment has {conf} of {z} confirmations"
+            ).format(
+                private=s.private_blocks,
+                private_height=s.fork_height + s.private_blocks,
+                public=s.public_blocks,
+                public_height=s.fork_height + s.public_blocks,
+                lead=lead,
+                conf=s.payment_confirmations,
+                z=s.confirmations_wanted,
+            )
+        )
         q = s.attacker_share
-        verdict = (tr("With more than half the hashrate the attacker always catches up in the end.") if q >= 0.5 else
-                   tr("With less than half the hashrate the attack usually fails: the honest chain pulls away."))
-        self.odds.setText(tr(
-            "Your share of the hashrate <b>q = {q}</b> ({cores}, {attacker} against the others' {honest}). "
-            "Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with "
-            "<b>P = {p}</b>. From here ({deficit} blocks behind) the private branch gets ahead with "
-            "<b>{catch_up}</b>. {verdict}").format(
-            q=percent(q), cores=cores_text(s.cores), attacker=hashrate_text(s.attacker_hs), honest=hashrate_text(s.honest_hs),
-            z=s.confirmations_wanted, p=percent(s.success_probability), deficit=max(0, -s.lead),
-            catch_up=percent(s.catch_up_probability), verdict=verdict))
+        verdict = (
+            tr("With more than half the hashrate the attacker always catches up in the end.")
+            if q >= 0.5
+            else tr("With less than half the hashrate the attack usually fails: the honest chain pulls away.")
+        )
+        self.odds.setText(
+            tr(
+                "Your share of the hashrate <b>q = {q}</b> ({cores}, {attacker} against the others' {honest}). "
+                "Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with "
+                "<b>P = {p}</b>. From here ({deficit} blocks behind) the private branch gets ahead with "
+                "<b>{catch_up}</b>. {verdict}"
+            ).format(
+                q=percent(q),
+                cores=cores_text(s.cores),
+                attacker=hashrate_text(s.attacker_hs),
+                honest=hashrate_text(s.honest_hs),
+                z=s.confirmations_wanted,
+                p=percent(s.success_probability),
+                deficit=max(0, -s.lead),
+                catch_up=percent(s.catch_up_probability),
+                verdict=verdict,
+            )
+        )
         self.cost.setText(self.cost_text(s))
         if s.released:
             self._set_running(False)
@@ -154,21 +207,42 @@ class AttackPanel(Tab, QWidget):
 
     def result_text(self, s: RaceStatus) -> str:
         if s.reorg_depth:
-            vanished = (tr("The merchant's payment <b>vanished</b>: the coins went back to you in the private "
-                           "branch; the merchant's wallet marks it vanished.") if s.payment_vanished else
-                        tr("The merchant's payment is still there."))
-            return f"<span style='color:{RED}'>" + tr(
-                "<b>Released: the node reorganised {depth} blocks deep</b> to your branch ({blocks} blocks). "
-                ).format(depth=s.reorg_depth, blocks=s.private_blocks) + vanished + "</span>"
-        return f"<span style='color:{GREEN}'>" + tr(
-            "<b>Released, but the public chain is as long or longer:</b> the node kept it. The payment stands; "
-            "the attack failed.") + "</span>"
+            vanished = (
+                tr(
+                    "The merchant's payment <b>vanished</b>: the coins went back to you in the private "
+                    "branch; the merchant's wallet marks it vanished."
+                )
+                if s.payment_vanished
+                else tr("The merchant's payment is still there.")
+            )
+            return (
+                f"<span style='color:{RED}'>"
+                + tr(
+                    "<b>Released: the node reorganised {depth} blocks deep</b> to your branch ({blocks} blocks). "
+                ).format(depth=s.reorg_depth, blocks=s.private_blocks)
+                + vanished
+                + "</span>"
+            )
+        return (
+            f"<span style='color:{GREEN}'>"
+            + tr(
+                "<b>Released, but the public chain is as long or longer:</b> the node kept it. The payment stands; "
+                "the attack failed."
+            )
+            + "</span>"
+        )
 
     def cost_text(self, s: RaceStatus) -> str:
-        lab = tr("<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes: {q} of the chain's "
-                 "hashrate (the chain did {network} by getnetworkhashps before the fork).").format(
-            cores=cores_text(s.cores), seconds=num(s.elapsed_s, 0), hashes=integer(s.hashes), q=percent(s.attacker_share),
-            network=hashrate_text(s.network_hs_at_start))
+        lab = tr(
+            "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes: {q} of the chain's "
+            "hashrate (the chain did {network} by getnetworkhashps before the fork)."
+        ).format(
+            cores=cores_text(s.cores),
+            seconds=num(s.elapsed_s, 0),
+            hashes=integer(s.hashes),
+            q=percent(s.attacker_share),
+            network=hashrate_text(s.network_hs_at_start),
+        )
         figures = self.lab.figures  # the Economics tab's, published on the lab state
         if not figures or s.attacker_share >= 1.0:
             return lab
@@ -176,15 +250,26 @@ class AttackPanel(Tab, QWidget):
         clock = LabClock.from_consensus((state.get("chain_info") or {}).get("consensus"))
         cost = lab_attack_cost(s.attacker_share, s.elapsed_s, clock.block_spacing_s, figures["world"])
         ai = state.get("ai_slots", 0)
-        return lab + "<br>" + tr(
-            "<b>In the world</b> (the Economics tab's scenario): your share is {attacker}; for {hours} h of world "
-            "time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the "
-            "honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: "
-            "the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.").format(
-            attacker=hashrate_text(cost.attacker_world_h_s), hours=num(cost.world_hours, 1), rental=usd(cost.rental_usd),
-            hardware=usd(cost.hardware_usd), honest=hashrate_text(cost.honest_world_h_s),
-            rent_hour=usd(cost.majority_rental_usd_per_hour), buy=usd(cost.majority_hardware_usd), ai=ai,
-            total=self.total_cores)
+        return (
+            lab
+            + "<br>"
+            + tr(
+                "<b>In the world</b> (the Economics tab's scenario): your share is {attacker}; for {hours} h of world "
+                "time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the "
+                "honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: "
+                "the fewer cores mine, the smaller the honest hashrate and the cheaper the attack."
+            ).format(
+                attacker=hashrate_text(cost.attacker_world_h_s),
+                hours=num(cost.world_hours, 1),
+                rental=usd(cost.rental_usd),
+                hardware=usd(cost.hardware_usd),
+                honest=hashrate_text(cost.honest_world_h_s),
+                rent_hour=usd(cost.majority_rental_usd_per_hour),
+                buy=usd(cost.majority_hardware_usd),
+                ai=ai,
+                total=self.total_cores,
+            )
+        )
 
     def apply_theme(self, look: Look) -> None:
         self.chart.set_theme(look.theme.chart_bg, look.theme.text, look.font_pt, look.palette)

@@ -1,6 +1,7 @@
 """The chain's worker: `ChainPoller` reads the node once a second on its own thread with its own
 RPC client (chain info, then only the new block headers, or all of them after a reorg) and hands
 the controller `BlockRow`s, one per block as the window shows it."""
+
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,7 @@ RECENT_BLOCKS = 2000  # headers kept for the charts and the table
 @dataclass(frozen=True)
 class BlockRow:
     """One block as the window shows it, read from its header."""
+
     height: int
     hash: str
     time: int
@@ -26,7 +28,6 @@ class BlockRow:
     difficulty: float
     subsidy_btc: float
     interval_s: int | None  # seconds since the previous block
-
 
 
 class ChainPoller(threading.Thread):
@@ -77,10 +78,18 @@ class ChainPoller(threading.Thread):
         block_hash = self.rpc.call("getblockhash", start)
         for h in range(start, height + 1):
             header = self.rpc.call("getblockheader", block_hash)
-            rows.append(BlockRow(h, header["hash"], header["time"], header["bits"],
-                                 float(header["difficulty"]), float(block_subsidy_btc(h, halving)),
-                                 # block 1's interval would reach back to the 2011 genesis
-                                 header["time"] - prev_time if prev_time is not None and h > 1 else None))
+            rows.append(
+                BlockRow(
+                    h,
+                    header["hash"],
+                    header["time"],
+                    header["bits"],
+                    float(header["difficulty"]),
+                    float(block_subsidy_btc(h, halving)),
+                    # block 1's interval would reach back to the 2011 genesis
+                    header["time"] - prev_time if prev_time is not None and h > 1 else None,
+                )
+            )
             prev_time = header["time"]
             block_hash = header.get("nextblockhash")
             if block_hash is None:

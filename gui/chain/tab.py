@@ -4,19 +4,28 @@ Each value is drawn from the height where it takes effect (a retarget's difficul
 that carries it, a halved reward from the halving block), blocks already shown are never drawn
 twice (a new chain poller after a node restart re-sends them), and an outage is a gap.
 """
+
 from __future__ import annotations
 
 import csv
 import time
 from pathlib import Path
 
-from gui.widgets.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
 from gui.chain.service import BlockRow
 from gui.formats import btc_value, difficulty_value, fmt_block_time
 from gui.i18n import integer, tr
-from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QGridLayout, QHeaderView, Qt,
-                    QTableWidget, QTableWidgetItem,
-                    QWidget, pg)
+from gui.qt import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+    pg,
+)
+from gui.widgets.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
 from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 TABLE_ROWS = 200
@@ -24,12 +33,19 @@ MAX_ROWS = 50_000  # blocks kept for the table and the CSV export (the charts ke
 MAX_HALVING_MARKERS = 33  # after 33 halvings the subsidy is zero (validation.cpp GetBlockSubsidy)
 
 TIPS = {
-    "hashrate_chart": QT_TRANSLATE_NOOP("", "Hashrate over time: the total (thick) and each mining core (thin). A gap "
-                      "means the node or the miner was stopped."),
-    "interval_chart": QT_TRANSLATE_NOOP("", "Seconds between blocks. The dashed line is the target spacing; when blocks "
-                      "come faster, the next retarget raises the difficulty."),
-    "difficulty_chart": QT_TRANSLATE_NOOP("", "The difficulty written in each block's header (nBits). It changes only at "
-                        "retarget heights."),
+    "hashrate_chart": QT_TRANSLATE_NOOP(
+        "",
+        "Hashrate over time: the total (thick) and each mining core (thin). A gap "
+        "means the node or the miner was stopped.",
+    ),
+    "interval_chart": QT_TRANSLATE_NOOP(
+        "",
+        "Seconds between blocks. The dashed line is the target spacing; when blocks "
+        "come faster, the next retarget raises the difficulty.",
+    ),
+    "difficulty_chart": QT_TRANSLATE_NOOP(
+        "", "The difficulty written in each block's header (nBits). It changes only at retarget heights."
+    ),
     "reward_chart": QT_TRANSLATE_NOOP("", "Block reward by height. Red lines mark the halvings."),
     "table": QT_TRANSLATE_NOOP("", "The most recent blocks, newest first, read from their headers."),
 }
@@ -58,25 +74,48 @@ class ChainTab(Tab, QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(8)
-        self.hashrate_chart = Chart(tr("Hashrate"), tr(TIPS["hashrate_chart"]), legend=True,
-                                    x_label=tr("seconds since start"), y_label="MH/s")
+        self.hashrate_chart = Chart(
+            tr("Hashrate"), tr(TIPS["hashrate_chart"]), legend=True, x_label=tr("seconds since start"), y_label="MH/s"
+        )
         self.hashrate_chart.add_series("total", "mining", width=3, label=tr("total"))
         for i in range(self.total_cores):
-            self.hashrate_chart.add_series(f"core {i + 1}", f"workers:{i}", width=1.5,
-                                            label=tr("core {n}").format(n=i + 1))
-        self.interval_chart = Chart(tr("Time between blocks"), tr(TIPS["interval_chart"]), legend=True,
-                                    integer_x=True, x_label=tr("block height"), y_label=tr("seconds"))
+            self.hashrate_chart.add_series(
+                f"core {i + 1}", f"workers:{i}", width=1.5, label=tr("core {n}").format(n=i + 1)
+            )
+        self.interval_chart = Chart(
+            tr("Time between blocks"),
+            tr(TIPS["interval_chart"]),
+            legend=True,
+            integer_x=True,
+            x_label=tr("block height"),
+            y_label=tr("seconds"),
+        )
         self.interval_chart.add_series("interval", "mining", width=1.5, label=tr("interval"))
         self.interval_chart.add_series("target", "target", width=2, level=True, dash=True, label=tr("target"))
-        self.difficulty_chart = Chart(tr("Difficulty"), tr(TIPS["difficulty_chart"]), y_from_zero=True,
-                                      integer_x=True, x_label=tr("block height"), y_label=tr("difficulty"))
+        self.difficulty_chart = Chart(
+            tr("Difficulty"),
+            tr(TIPS["difficulty_chart"]),
+            y_from_zero=True,
+            integer_x=True,
+            x_label=tr("block height"),
+            y_label=tr("difficulty"),
+        )
         self.difficulty_chart.add_series("difficulty", "difficulty", width=3, level=True)
-        self.reward_chart = Chart(tr("Block reward"), tr(TIPS["reward_chart"]), y_from_zero=True,
-                                  integer_x=True, x_label=tr("block height · red lines: halvings"),
-                                  y_label="BTC")
+        self.reward_chart = Chart(
+            tr("Block reward"),
+            tr(TIPS["reward_chart"]),
+            y_from_zero=True,
+            integer_x=True,
+            x_label=tr("block height · red lines: halvings"),
+            y_label="BTC",
+        )
         self.reward_chart.add_series("subsidy", "reward", width=3, level=True)
-        self.charts = {"hashrate": self.hashrate_chart, "block_interval": self.interval_chart,
-                       "difficulty": self.difficulty_chart, "block_reward": self.reward_chart}
+        self.charts = {
+            "hashrate": self.hashrate_chart,
+            "block_interval": self.interval_chart,
+            "difficulty": self.difficulty_chart,
+            "block_reward": self.reward_chart,
+        }
         grid.addWidget(self.hashrate_chart, 0, 0)
         grid.addWidget(self.interval_chart, 0, 1)
         grid.addWidget(self.difficulty_chart, 1, 0)
@@ -85,8 +124,9 @@ class ChainTab(Tab, QWidget):
             chart.setMinimumSize(200, 140)
 
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([tr("Height"), tr("Hash"), tr("Time"), tr("Difficulty"), "BTC",
-                                              tr("Interval")])
+        self.table.setHorizontalHeaderLabels(
+            [tr("Height"), tr("Hash"), tr("Time"), tr("Difficulty"), "BTC", tr("Interval")]
+        )
         self.table.setToolTip(tr(TIPS["table"]))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -151,11 +191,18 @@ class ChainTab(Tab, QWidget):
         self.difficulty_chart.append("difficulty", r.height, r.difficulty)
         self.reward_chart.append("subsidy", r.height, r.subsidy_btc)
         halving = self.halving_interval
-        if r.height % halving == 0 and r.height // halving <= MAX_HALVING_MARKERS \
-                and r.height not in self.halving_lines:
-            line = pg.InfiniteLine(pos=r.height, angle=90, pen=self._halving_pen(),
-                                   label=f"{r.height // halving}",  # short: on regtest they crowd
-                                   labelOpts={"color": self.palette["halving"], "position": 0.9})
+        if (
+            r.height % halving == 0
+            and r.height // halving <= MAX_HALVING_MARKERS
+            and r.height not in self.halving_lines
+        ):
+            line = pg.InfiniteLine(
+                pos=r.height,
+                angle=90,
+                pen=self._halving_pen(),
+                label=f"{r.height // halving}",  # short: on regtest they crowd
+                labelOpts={"color": self.palette["halving"], "position": 0.9},
+            )
             self.halving_lines[r.height] = line
             self.reward_chart.plot_item.addItem(line)
 
@@ -192,8 +239,14 @@ class ChainTab(Tab, QWidget):
         now_s = time.time()
         for i, r in enumerate(recent):
             interval = "" if r.interval_s is None else f"{r.interval_s} s"
-            values = [integer(r.height), f"{r.hash[:12]}…", fmt_block_time(r.time, now_s),
-                      difficulty_value(r.difficulty), btc_value(r.subsidy_btc), interval]
+            values = [
+                integer(r.height),
+                f"{r.hash[:12]}…",
+                fmt_block_time(r.time, now_s),
+                difficulty_value(r.difficulty),
+                btc_value(r.subsidy_btc),
+                interval,
+            ]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if j == 1:
@@ -209,15 +262,19 @@ class ChainTab(Tab, QWidget):
 
     def add_mark(self, mark: ChartMark) -> None:
         """A labelled vertical line on the difficulty chart (the lesson's retargets and halvings)."""
-        line = pg.InfiniteLine(pos=mark.height, angle=90, pen=pg.mkPen(mark.colour, width=1, style=Qt.PenStyle.DotLine),
-                               label=mark.text, labelOpts={"position": mark.position, "color": mark.label_colour})
+        line = pg.InfiniteLine(
+            pos=mark.height,
+            angle=90,
+            pen=pg.mkPen(mark.colour, width=1, style=Qt.PenStyle.DotLine),
+            label=mark.text,
+            labelOpts={"position": mark.position, "color": mark.label_colour},
+        )
         self.difficulty_chart.plot_item.addItem(line)
 
     def apply_theme(self, look: Look) -> None:
         self.set_theme(look.theme_name, look.theme.chart_bg, look.theme.text, look.font_pt, look.presenter)
 
-    def set_theme(self, theme_name: str, background: str, foreground: str, font_pt: int,
-                  presenter: bool) -> None:
+    def set_theme(self, theme_name: str, background: str, foreground: str, font_pt: int, presenter: bool) -> None:
         self.palette = PALETTES["light" if theme_name == "light" else "dark"]
         self.presenter = presenter
         scale = PRESENTER_LINE_SCALE if presenter else 1.0
@@ -242,11 +299,20 @@ class ChainTab(Tab, QWidget):
         path = folder / "blocks.csv"
         with open(path, "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["height", "hash", "time_unix", "time_utc", "bits", "difficulty", "subsidy_btc",
-                        "interval_s"])
+            w.writerow(["height", "hash", "time_unix", "time_utc", "bits", "difficulty", "subsidy_btc", "interval_s"])
             for r in self.rows:
-                w.writerow([r.height, r.hash, r.time, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.time)),
-                            r.bits, r.difficulty, r.subsidy_btc, "" if r.interval_s is None else r.interval_s])
+                w.writerow(
+                    [
+                        r.height,
+                        r.hash,
+                        r.time,
+                        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.time)),
+                        r.bits,
+                        r.difficulty,
+                        r.subsidy_btc,
+                        "" if r.interval_s is None else r.interval_s,
+                    ]
+                )
         written.append(path)
         path = folder / "hashrate.csv"
         with open(path, "w", newline="") as f:

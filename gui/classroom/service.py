@@ -2,12 +2,13 @@
 opens a Stratum pool in front of it (port 3333 or the next free one) and emits its
 engine.pool.stats snapshot every second; a student's window that joined a class mines through
 the teacher's pool. Owned by the LabController; the Class tab observes it."""
+
 from __future__ import annotations
 
 import socket
 
-from engine.rpc import RPCClient
 from engine.primitives.rpcauth import make_rpcauth
+from engine.rpc import RPCClient
 from gui.qt import QCoreApplication, QObject, QTimer, Signal
 from gui.window.settings_dialog import SHARE_USER
 
@@ -41,8 +42,9 @@ class ClassroomService(QObject):
     @property
     def sharing(self) -> bool:
         """Whether the embedded node listens on the network for the class."""
-        return (self.settings.value("node/mode", "embedded") == "embedded"
-                and bool(self.settings.value("node/share", False, type=bool)))
+        return self.settings.value("node/mode", "embedded") == "embedded" and bool(
+            self.settings.value("node/share", False, type=bool)
+        )
 
     def address(self) -> str | None:
         """What students type into their Node settings to attach, when sharing."""
@@ -61,6 +63,7 @@ class ClassroomService(QObject):
     def start_pool(self, url: str, cookie: str | None) -> None:
         """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
         from engine.pool.server import Pool
+
         rpcauth = self.rpcauth()
         for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
             pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, rpcauth=rpcauth)
@@ -73,8 +76,9 @@ class ClassroomService(QObject):
             # Translated in the controller's context, where these lines were written first.
             self.problem.emit(QCoreApplication.translate("LabController", "The class pool could not open a port"))
             return
-        self.status.emit(QCoreApplication.translate("LabController", "Class pool open on port {port}").format(
-            port=self.pool.port))
+        self.status.emit(
+            QCoreApplication.translate("LabController", "Class pool open on port {port}").format(port=self.pool.port)
+        )
         self._timer.start()
 
     def _emit_stats(self) -> None:
@@ -92,5 +96,9 @@ class ClassroomService(QObject):
         s = self.settings
         if not s.value("class/joined", False, type=bool) or s.value("node/mode", "embedded") != "attach":
             return None
-        return {"host": s.value("class/host", ""), "port": int(s.value("class/pool_port", POOL_PORT)),
-                "name": s.value("class/name", ""), "password": s.value("class/password", "")}
+        return {
+            "host": s.value("class/host", ""),
+            "port": int(s.value("class/pool_port", POOL_PORT)),
+            "name": s.value("class/name", ""),
+            "password": s.value("class/password", ""),
+        }

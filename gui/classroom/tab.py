@@ -5,16 +5,33 @@ controller emits one a second): each worker's hashrate from its shares over 1 s,
 1 min, its share tallies and blocks, its part of the class's work against its part of the
 blocks (luck), who dropped or left, and each block's reward split proportionally and by PPLNS.
 """
+
 from __future__ import annotations
 
-from gui.formats import btc_short, hashrate_text
 from gui.classroom.service import POOL_PORT
+from gui.formats import btc_short, hashrate_text
 from gui.i18n import tr
-from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout,
-                    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, Qt,
-                    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from gui.qt import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemView,
+    QCoreApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from gui.window.tabs import Tab, TabContext
-
 
 
 def _tr(text: str) -> str:
@@ -23,48 +40,79 @@ def _tr(text: str) -> str:
 
 def split_text(split: dict) -> str:
     """A block's reward split, largest part first: 'ada 0.2500, bob 0.0625'."""
-    return ", ".join(f"{name} {btc_short(sats)}" for name, sats in
-                     sorted(split.items(), key=lambda item: -item[1])) or "—"
+    return (
+        ", ".join(f"{name} {btc_short(sats)}" for name, sats in sorted(split.items(), key=lambda item: -item[1])) or "—"
+    )
 
 
 class ClassTab(Tab, QWidget):
-    WORKER_COLUMNS = (QT_TRANSLATE_NOOP("", "Student"), QT_TRANSLATE_NOOP("", "Status"), QT_TRANSLATE_NOOP("", "1 s"), QT_TRANSLATE_NOOP("", "10 s"), QT_TRANSLATE_NOOP("", "1 min"), QT_TRANSLATE_NOOP("", "Difficulty"), QT_TRANSLATE_NOOP("", "Accepted"), QT_TRANSLATE_NOOP("", "Rejected"),
-                      QT_TRANSLATE_NOOP("", "Stale"), QT_TRANSLATE_NOOP("", "Blocks"), QT_TRANSLATE_NOOP("", "Share of work"), QT_TRANSLATE_NOOP("", "Share of blocks"))
-    BLOCK_COLUMNS = (QT_TRANSLATE_NOOP("", "Height"), QT_TRANSLATE_NOOP("", "Found by"), QT_TRANSLATE_NOOP("", "Node said"), QT_TRANSLATE_NOOP("", "Reward (BTC)"), QT_TRANSLATE_NOOP("", "Proportional (BTC)"), QT_TRANSLATE_NOOP("", "PPLNS (BTC)"))
+    WORKER_COLUMNS = (
+        QT_TRANSLATE_NOOP("", "Student"),
+        QT_TRANSLATE_NOOP("", "Status"),
+        QT_TRANSLATE_NOOP("", "1 s"),
+        QT_TRANSLATE_NOOP("", "10 s"),
+        QT_TRANSLATE_NOOP("", "1 min"),
+        QT_TRANSLATE_NOOP("", "Difficulty"),
+        QT_TRANSLATE_NOOP("", "Accepted"),
+        QT_TRANSLATE_NOOP("", "Rejected"),
+        QT_TRANSLATE_NOOP("", "Stale"),
+        QT_TRANSLATE_NOOP("", "Blocks"),
+        QT_TRANSLATE_NOOP("", "Share of work"),
+        QT_TRANSLATE_NOOP("", "Share of blocks"),
+    )
+    BLOCK_COLUMNS = (
+        QT_TRANSLATE_NOOP("", "Height"),
+        QT_TRANSLATE_NOOP("", "Found by"),
+        QT_TRANSLATE_NOOP("", "Node said"),
+        QT_TRANSLATE_NOOP("", "Reward (BTC)"),
+        QT_TRANSLATE_NOOP("", "Proportional (BTC)"),
+        QT_TRANSLATE_NOOP("", "PPLNS (BTC)"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
         v = QVBoxLayout(self)
-        self.summary = QLabel(self.tr("The class pool opens when this node is shared with the class "
-                                      "(Node settings). Students then join with Join a class…, cpuminer, "
-                                      "a NerdMiner or a Bitaxe."))
+        self.summary = QLabel(
+            self.tr(
+                "The class pool opens when this node is shared with the class "
+                "(Node settings). Students then join with Join a class…, cpuminer, "
+                "a NerdMiner or a Bitaxe."
+            )
+        )
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         self.join_button = QPushButton(self.tr("Join a class…"))
-        self.join_button.setToolTip(self.tr("Mine through the teacher's pool with your name, and watch the "
-                                            "teacher's chain."))
+        self.join_button.setToolTip(
+            self.tr("Mine through the teacher's pool with your name, and watch the teacher's chain.")
+        )
         self.leave_button = QPushButton(self.tr("Leave the class"))
         top.addWidget(self.join_button)
         top.addWidget(self.leave_button)
         v.addLayout(top)
         split = QSplitter(Qt.Orientation.Vertical)
         self.workers = self._table([tr(c) for c in self.WORKER_COLUMNS])
-        self.workers.setToolTip(self.tr(
-            "Hashrate from accepted shares: each share of difficulty d stands for d x 2^32 hashes. "
-            "Share of work against share of blocks is luck: over many blocks they meet. "
-            "'dropped': the last 10 s are under half the last minute (cores moved to AI?); "
-            "'left': disconnected (statistics kept for when the student comes back)."))
+        self.workers.setToolTip(
+            self.tr(
+                "Hashrate from accepted shares: each share of difficulty d stands for d x 2^32 hashes. "
+                "Share of work against share of blocks is luck: over many blocks they meet. "
+                "'dropped': the last 10 s are under half the last minute (cores moved to AI?); "
+                "'left': disconnected (statistics kept for when the student comes back)."
+            )
+        )
         split.addWidget(self.workers)
         lower = QWidget()
         lv = QVBoxLayout(lower)
         lv.setContentsMargins(0, 0, 0, 0)
-        self.payout_note = QLabel(self.tr(
-            "Proportional pays each block's reward by the shares since the class's previous block: a "
-            "short round after a long one pays whoever happened to be mining then. PPLNS pays the last N "
-            "shares (work worth twice the block's difficulty) whatever the round, so a student who joins "
-            "just before a lucky block gets little and nobody gains by hopping in and out."))
+        self.payout_note = QLabel(
+            self.tr(
+                "Proportional pays each block's reward by the shares since the class's previous block: a "
+                "short round after a long one pays whoever happened to be mining then. PPLNS pays the last N "
+                "shares (work worth twice the block's difficulty) whatever the round, so a student who joins "
+                "just before a lucky block gets little and nobody gains by hopping in and out."
+            )
+        )
         self.payout_note.setWordWrap(True)
         lv.addWidget(self.payout_note)
         self.blocks = self._table([tr(c) for c in self.BLOCK_COLUMNS])
@@ -88,19 +136,37 @@ class ClassTab(Tab, QWidget):
     def on_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
         node = self.tr("node reachable") if snapshot.node_ok else self.tr("NODE UNREACHABLE: workers told to wait")
-        self.summary.setText(self.tr("Class pool on port {port}: {clients} connection(s), {workers} student(s), "
-                                     "{rate} in the last minute, working on block {height}, {node}.").format(
-            port=snapshot.port, clients=snapshot.clients, workers=len(snapshot.workers),
-            rate=hashrate_text(snapshot.total_hashrate_hs.get(60.0, 0.0), 2),
-            height=snapshot.height if snapshot.height is not None else "—", node=node))
+        self.summary.setText(
+            self.tr(
+                "Class pool on port {port}: {clients} connection(s), {workers} student(s), "
+                "{rate} in the last minute, working on block {height}, {node}."
+            ).format(
+                port=snapshot.port,
+                clients=snapshot.clients,
+                workers=len(snapshot.workers),
+                rate=hashrate_text(snapshot.total_hashrate_hs.get(60.0, 0.0), 2),
+                height=snapshot.height if snapshot.height is not None else "—",
+                node=node,
+            )
+        )
         statuses = {"mining": self.tr("mining"), "dropped": self.tr("dropped (AI?)"), "left": self.tr("left")}
         self.workers.setRowCount(len(snapshot.workers))
         for r, w in enumerate(snapshot.workers):
             refused = ", ".join(f"{reason} {n}" for reason, n in sorted(w.reasons.items()))
-            cells = (w.name, statuses.get(w.status, w.status), hashrate_text(w.hashrate_hs[1.0], 2),
-                     hashrate_text(w.hashrate_hs[10.0], 2), hashrate_text(w.hashrate_hs[60.0], 2), f"{w.difficulty:.3g}",
-                     str(w.accepted), str(w.rejected), str(w.stale), str(w.blocks),
-                     f"{w.work_share:.1%}", f"{w.block_share:.1%}")
+            cells = (
+                w.name,
+                statuses.get(w.status, w.status),
+                hashrate_text(w.hashrate_hs[1.0], 2),
+                hashrate_text(w.hashrate_hs[10.0], 2),
+                hashrate_text(w.hashrate_hs[60.0], 2),
+                f"{w.difficulty:.3g}",
+                str(w.accepted),
+                str(w.rejected),
+                str(w.stale),
+                str(w.blocks),
+                f"{w.work_share:.1%}",
+                f"{w.block_share:.1%}",
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c in (6, 7, 8) and refused:
@@ -110,8 +176,14 @@ class ClassTab(Tab, QWidget):
         self.blocks.setRowCount(len(blocks))
         for r, b in enumerate(blocks):
             said = b.status + (f" ({b.reason})" if b.reason else "")
-            cells = (str(b.height), b.finder, said, btc_short(b.reward_sat),
-                     split_text(b.proportional), split_text(b.pplns))
+            cells = (
+                str(b.height),
+                b.finder,
+                said,
+                btc_short(b.reward_sat),
+                split_text(b.proportional),
+                split_text(b.pplns),
+            )
             for c, text in enumerate(cells):
                 self.blocks.setItem(r, c, QTableWidgetItem(text))
 
@@ -124,20 +196,22 @@ def build(ctx: TabContext) -> ClassTab:
     joined = classroom.joined()
     tab.leave_button.setVisible(bool(joined))
     if joined:
-        tab.summary.setText(tr("You mine in {name}'s class as '{me}' through the pool at {host}:{port}; "
-                                   "the chain views show the teacher's chain.").format(
-            name=joined["host"], me=joined["name"], host=joined["host"], port=joined["port"]))
+        tab.summary.setText(
+            tr(
+                "You mine in {name}'s class as '{me}' through the pool at {host}:{port}; "
+                "the chain views show the teacher's chain."
+            ).format(name=joined["host"], me=joined["name"], host=joined["host"], port=joined["port"])
+        )
 
     def join() -> None:
         if JoinClassDialog(controller.settings, tab).exec():
-            QMessageBox.information(tab, tr("Class joined"),
-                                    tr("The lab mines in the class from its next start."))
+            QMessageBox.information(tab, tr("Class joined"), tr("The lab mines in the class from its next start."))
 
     def leave() -> None:
         controller.settings.setValue("class/joined", False)
         controller.settings.setValue("node/mode", "embedded")
-        QMessageBox.information(tab, tr("Class left"),
-                                tr("The lab mines on its own chain again from its next start."))
+        QMessageBox.information(tab, tr("Class left"), tr("The lab mines on its own chain again from its next start."))
+
     tab.join_button.clicked.connect(join)
     tab.leave_button.clicked.connect(leave)
     return tab
@@ -182,6 +256,7 @@ class JoinClassDialog(QDialog):
             self.error.setText(self.tr("Type the class password the teacher gave"))
             return
         from gui.window.settings_dialog import SHARE_USER
+
         s = self.settings
         s.setValue("class/joined", True)
         s.setValue("class/host", host)

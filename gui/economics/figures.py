@@ -5,18 +5,26 @@ difficulty ratio and halvings give "the world if it shrank like the lab"; "your 
 actor whose own split moves the world only by its share ("the world today"). Both are kept and
 labelled; the site's P&L is shown in the lab's world while following the lab.
 """
+
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from engine.economy import decisions
 from engine.economy import economics as econ
-from engine.economy.lab_mapping import LabChain, LabMapping, difficulty_after_site_change, halving_year, lab_world, \
-    site_share_of_world
+from engine.economy.lab_mapping import (
+    LabChain,
+    LabMapping,
+    difficulty_after_site_change,
+    halving_year,
+    lab_world,
+    site_share_of_world,
+)
 from engine.economy.report import attack_figures
 
 DEFAULT_SITE_MW = 1000.0  # the site the cores stand for when a scenario has no MW at all
@@ -27,6 +35,7 @@ _SITE_PNL_ARGS = frozenset(inspect.signature(econ.site_pnl).parameters) - {"ai_m
 @dataclass(frozen=True)
 class LabView:
     """The parts of the controller's lab state the economics use."""
+
     chain: LabChain
     mining_slots: int
     ai_slots: int
@@ -35,7 +44,7 @@ class LabView:
     ai_availability: float | None
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any], block1_difficulty: float | None = None) -> "LabView":
+    def from_state(cls, state: Mapping[str, Any], block1_difficulty: float | None = None) -> LabView:
         """Raises KeyError/TypeError/ValueError on a state it cannot use (e.g. no start difficulty yet)."""
         chain = LabChain.from_blockchaininfo(state["chain_info"], block1_difficulty)
         mining, ai = int(state["mining_slots"]), int(state["ai_slots"])
@@ -67,18 +76,29 @@ def _pnl(world: Mapping[str, float], ai_mode: str) -> dict[str, Any]:
 
 
 def _per_mw_year(site: Mapping[str, float], world: Mapping[str, float]) -> dict[str, float | None]:
-    return {"mining": site["mining_profit_usd_per_day"] * 365 / world["mining_mw"] if world["mining_mw"] else None,
-            "ai": site["ai_profit_usd_per_day"] * 365 / world["ai_mw"] if world["ai_mw"] else None}
+    return {
+        "mining": site["mining_profit_usd_per_day"] * 365 / world["mining_mw"] if world["mining_mw"] else None,
+        "ai": site["ai_profit_usd_per_day"] * 365 / world["ai_mw"] if world["ai_mw"] else None,
+    }
 
 
-def compute_figures(values: Mapping[str, float], ai_mode: str, lab: LabView | None = None,
-                    follow_slider: bool = True, horizon_months: int = 36) -> dict[str, Any]:
+def compute_figures(
+    values: Mapping[str, float],
+    ai_mode: str,
+    lab: LabView | None = None,
+    follow_slider: bool = True,
+    horizon_months: int = 36,
+) -> dict[str, Any]:
     """Every number the panel shows. Raises ValueError on a combination the model rejects."""
     mining_mw, ai_mw = site_split(values, lab, follow_slider)
     d0, e = values["difficulty"], values["efficiency_j_per_th"]
     # The world today: the scenario's network, moved only by this site's own change of split.
-    today = dict(values, mining_mw=mining_mw, ai_mw=ai_mw,
-                 difficulty=difficulty_after_site_change(d0, e, values["mining_mw"], mining_mw))
+    today = dict(
+        values,
+        mining_mw=mining_mw,
+        ai_mw=ai_mw,
+        difficulty=difficulty_after_site_change(d0, e, values["mining_mw"], mining_mw),
+    )
     if lab is not None and lab.ai_availability is not None:
         today["ai_availability"] = lab.ai_availability
     moved = {"lab_halvings": 0.0, "lab_difficulty_ratio": 1.0}
@@ -88,12 +108,17 @@ def compute_figures(values: Mapping[str, float], ai_mode: str, lab: LabView | No
         moved = lab_world(values["subsidy_btc"], d0, lab.chain)
         world = dict(today, subsidy_btc=moved["subsidy_btc"], difficulty=moved["difficulty"])
         low, high = lab.chain.luck_range()
-        lab_side = {"difficulty": world["difficulty"], "subsidy_btc": world["subsidy_btc"],
-                    "luck_ratio_range": (low, high), "luck_sigma": lab.chain.clock.luck_sigma,
-                    "compression": lab.chain.clock.compression_text(),
-                    "next_halving_year": halving_year(world["subsidy_btc"]) if world["subsidy_btc"] > 0 else None,
-                    "halving_years_passed": [halving_year(values["subsidy_btc"], k + 1)
-                                             for k in range(int(moved["lab_halvings"]))]}
+        lab_side = {
+            "difficulty": world["difficulty"],
+            "subsidy_btc": world["subsidy_btc"],
+            "luck_ratio_range": (low, high),
+            "luck_sigma": lab.chain.clock.luck_sigma,
+            "compression": lab.chain.clock.compression_text(),
+            "next_halving_year": halving_year(world["subsidy_btc"]) if world["subsidy_btc"] > 0 else None,
+            "halving_years_passed": [
+                halving_year(values["subsidy_btc"], k + 1) for k in range(int(moved["lab_halvings"]))
+            ],
+        }
 
     d, s, f, p = world["difficulty"], world["subsidy_btc"], world["fees_btc_per_block"], world["btc_price_usd"]
     power = world["power_price_usd_per_kwh"]
@@ -104,8 +129,9 @@ def compute_figures(values: Mapping[str, float], ai_mode: str, lab: LabView | No
     pue = world["pue"]
     mining_kwh = econ.mining_revenue_usd_per_kwh(hp_usd, e)
     colocation_kwh = econ.colocation_revenue_usd_per_kwh(world["lease_usd_per_mw_it_year"], pue)
-    gpu_kwh = econ.gpu_cloud_revenue_usd_per_kwh(world["gpu_price_usd_per_gpu_hour"], world["power_per_gpu_kw"],
-                                                 world["gpu_utilisation"], pue)
+    gpu_kwh = econ.gpu_cloud_revenue_usd_per_kwh(
+        world["gpu_price_usd_per_gpu_hour"], world["power_per_gpu_kw"], world["gpu_utilisation"], pue
+    )
     site = _pnl(world, ai_mode)
     site_today = _pnl(today, ai_mode) if lab is not None else site
 
@@ -116,27 +142,48 @@ def compute_figures(values: Mapping[str, float], ai_mode: str, lab: LabView | No
     attack_values = dict(world)
 
     return {
-        "world": world, "today": today, "lab": lab_side, "site_mw": site_mw_of(values),
+        "world": world,
+        "today": today,
+        "lab": lab_side,
+        "site_mw": site_mw_of(values),
         "mw_per_core": LabMapping(site_mw_of(values), lab.total_cores).mw_per_core if lab else None,
-        "lab_halvings": moved["lab_halvings"], "lab_difficulty_ratio": moved["lab_difficulty_ratio"],
+        "lab_halvings": moved["lab_halvings"],
+        "lab_difficulty_ratio": moved["lab_difficulty_ratio"],
         "site_share_of_world": site_share_of_world(values["mining_mw"] + values["ai_mw"], e, d0),
         "site_difficulty_change": today["difficulty"] / d0 - 1.0,
-        "network": {"difficulty": d, "subsidy_btc": s, "network_hashrate_eh_s": econ.network_hashrate_eh_s(d),
-                    "hashprice_btc_per_ph_day": hp_btc, "hashprice_usd_per_ph_day": hp_usd,
-                    "hashprice_usd_per_ph_day_world_today": hp_today},
-        "mining": {"hashcost_usd_per_ph_day": hashcost, "margin_usd_per_ph_day": hp_usd - hashcost,
-                   "breakeven_power_price_usd_per_kwh": econ.breakeven_power_price_usd_per_kwh(hp_usd, e)},
-        "revenue_per_kwh": {"basis": f"per grid kWh, AI hall PUE {pue:g}", "mining_usd": mining_kwh,
-                            "colocation_usd": colocation_kwh, "gpu_cloud_usd": gpu_kwh,
-                            "colocation_vs_mining": colocation_kwh / mining_kwh if mining_kwh else None,
-                            "gpu_cloud_vs_mining": gpu_kwh / mining_kwh if mining_kwh else None},
-        "site": site, "site_world_today": site_today,
-        "per_mw_year": _per_mw_year(site, world), "per_mw_year_world_today": _per_mw_year(site_today, today),
+        "network": {
+            "difficulty": d,
+            "subsidy_btc": s,
+            "network_hashrate_eh_s": econ.network_hashrate_eh_s(d),
+            "hashprice_btc_per_ph_day": hp_btc,
+            "hashprice_usd_per_ph_day": hp_usd,
+            "hashprice_usd_per_ph_day_world_today": hp_today,
+        },
+        "mining": {
+            "hashcost_usd_per_ph_day": hashcost,
+            "margin_usd_per_ph_day": hp_usd - hashcost,
+            "breakeven_power_price_usd_per_kwh": econ.breakeven_power_price_usd_per_kwh(hp_usd, e),
+        },
+        "revenue_per_kwh": {
+            "basis": f"per grid kWh, AI hall PUE {pue:g}",
+            "mining_usd": mining_kwh,
+            "colocation_usd": colocation_kwh,
+            "gpu_cloud_usd": gpu_kwh,
+            "colocation_vs_mining": colocation_kwh / mining_kwh if mining_kwh else None,
+            "gpu_cloud_vs_mining": gpu_kwh / mining_kwh if mining_kwh else None,
+        },
+        "site": site,
+        "site_world_today": site_today,
+        "per_mw_year": _per_mw_year(site, world),
+        "per_mw_year_world_today": _per_mw_year(site_today, today),
         "exodus": {"share_leaving": share, **exodus.as_dict()},
-        "exodus_sweep": {"share_leaving": EXODUS_SHARES, "hashprice_usd_per_ph_day_after":
-                         np.asarray(sweep.hashprice_usd_per_ph_day_after),
-                         "block_time_s_until_retarget": np.asarray(sweep.block_time_s_until_retarget)},
-        "attack": attack_figures(attack_values), "attack_after": attack_figures(attack_values, share),
+        "exodus_sweep": {
+            "share_leaving": EXODUS_SHARES,
+            "hashprice_usd_per_ph_day_after": np.asarray(sweep.hashprice_usd_per_ph_day_after),
+            "block_time_s_until_retarget": np.asarray(sweep.block_time_s_until_retarget),
+        },
+        "attack": attack_figures(attack_values),
+        "attack_after": attack_figures(attack_values, share),
         "btc_sweep": decisions.btc_price_sweep(world, ai_mode),
         "power_sweep": decisions.power_price_sweep(world, ai_mode),
         "horizon": decisions.horizon(world, horizon_months, ai_mode),

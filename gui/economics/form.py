@@ -2,13 +2,14 @@
 with its range, source and preset in the tooltip), the user's edits checked against the model
 and undone when refused, and the values they give. A mixin of EconomicsPanel (panel.py), which
 owns the scenario and the figures."""
+
 from __future__ import annotations
 
 import math
 
 from engine.economy.scenario_params import PARAMETERS, check_parameter
-from gui.economics.text import GROUPS, TIPS, parameter_label
 from gui.economics.figures import site_mw_of
+from gui.economics.text import GROUPS, TIPS, parameter_label
 from gui.economics.widgets import ParameterSpinBox
 from gui.i18n import num, tr
 from gui.qt import QT_TRANSLATE_NOOP, QFrame, QGridLayout, QLabel, QTimer, QVBoxLayout
@@ -40,7 +41,6 @@ class ParameterForm:
             grid.addWidget(group_label, row, 0, 1, 2)
             row += 1
             for name in names:
-                spec = PARAMETERS[name]
                 label = QLabel(parameter_label(name))
                 label.setWordWrap(True)
                 spin = ParameterSpinBox(name)
@@ -72,15 +72,17 @@ class ParameterForm:
             label.setProperty("edited", edited)
             label.style().unpolish(label)
             label.style().polish(label)
-            spec, spin = PARAMETERS[name], self.spins[name]
+            spin = self.spins[name]
             source = self.scenario.parameters[name].source
             preset = spin.display.to_shown(self.scenario.parameters[name].value)
             d = spin.display
             tip = tr("{name}: allowed {range}.\nSource: {source}").format(
-                name=parameter_label(name), range=spin.range_text(), source=source)
+                name=parameter_label(name), range=spin.range_text(), source=source
+            )
             if edited:
                 tip += "\n" + tr("You changed it; the preset says {value}.").format(
-                    value=f"{d.prefix}{num(preset, d.decimals)}{tr(d.suffix)}")
+                    value=f"{d.prefix}{num(preset, d.decimals)}{tr(d.suffix)}"
+                )
             label.setToolTip(tip)
             spin.setToolTip(tip)
         self.reset_button.setEnabled(bool(self.overrides))

@@ -6,6 +6,7 @@ The panel only displays `engine` figures; it never calls RPC or kernels and poll
 feeds it `on_lab_state(state)`; the panel emits `values_changed(dict)` (the controller prices the AI
 runner's work with the scenario the class is looking at) and `figures_changed`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,18 +15,33 @@ from typing import Any
 from engine.economy.lab_mapping import start_difficulty_of
 from engine.economy.scenarios import Scenario, ScenarioSet, load_scenarios
 from gui.economics.export import export_panel, figure_rows
-from gui.economics.form import ParameterForm
 from gui.economics.figures import LabView, compute_figures
+from gui.economics.form import ParameterForm
 from gui.economics.text import TIPS, difficulty_text, live_text
-from gui.formats import money, signed_money
-from gui.i18n import current_language, locale, num, tr
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
 from gui.economics.widgets import ParameterSpinBox
-from gui.qt import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                    QSplitter, Qt, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
+from gui.formats import money, signed_money
+from gui.i18n import current_language, locale, num, tr
+from gui.qt import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from gui.widgets.card import card_row
 from gui.window.tabs import Look, Tab
 from gui.window.theme import DARK, Theme, font_pt
-from gui.widgets.card import card_row
 
 DEFAULT_SCENARIO = "corsicana-split"  # a 1 GW site split between mining and AI: maps onto cores
 
@@ -165,12 +181,21 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         self.live_label.setToolTip(tr(TIPS["live"]))
         grid.addWidget(self.live_label, 0, 0, 1, 2)
 
-        cards, labels = card_row([(tr("Hashprice"), tr(TIPS["hashprice"])),
-                                  (tr("Break-even power price"), tr(TIPS["breakeven"])),
-                                  (tr("Site profit per day"), tr(TIPS["profit"])),
-                                  (tr("Bitcoin network"), tr(TIPS["network"]))], spacing=8)
-        ((self.hashprice_value, self.hashprice_caption), (self.breakeven_value, self.breakeven_caption),
-         (self.profit_value, self.profit_caption), (self.network_value, self.network_caption)) = labels
+        cards, labels = card_row(
+            [
+                (tr("Hashprice"), tr(TIPS["hashprice"])),
+                (tr("Break-even power price"), tr(TIPS["breakeven"])),
+                (tr("Site profit per day"), tr(TIPS["profit"])),
+                (tr("Bitcoin network"), tr(TIPS["network"])),
+            ],
+            spacing=8,
+        )
+        (
+            (self.hashprice_value, self.hashprice_caption),
+            (self.breakeven_value, self.breakeven_caption),
+            (self.profit_value, self.profit_caption),
+            (self.network_value, self.network_caption),
+        ) = labels
         grid.addLayout(cards, 1, 0, 1, 2)
 
         self.views = QTabWidget()
@@ -190,10 +215,14 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(2, 1)
-        self.charts = {"economics_revenue_per_kwh": self.revenue_chart, "economics_site_pnl": self.pnl_chart,
-                       "economics_exodus": self.exodus_chart, "economics_btc_sweep": self.decisions_view.btc_chart,
-                       "economics_power_sweep": self.decisions_view.power_chart,
-                       "economics_horizon": self.decisions_view.horizon_chart}
+        self.charts = {
+            "economics_revenue_per_kwh": self.revenue_chart,
+            "economics_site_pnl": self.pnl_chart,
+            "economics_exodus": self.exodus_chart,
+            "economics_btc_sweep": self.decisions_view.btc_chart,
+            "economics_power_sweep": self.decisions_view.power_chart,
+            "economics_horizon": self.decisions_view.horizon_chart,
+        }
         for chart in self.charts.values():
             chart.setMinimumHeight(230)
         self.exodus_slider.valueChanged.connect(self._on_slider)
@@ -276,13 +305,18 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         """The controller's view of the lab (see LabView.from_state); cheap, call it every second."""
         try:
             info = state["chain_info"]
-            if start_difficulty_of(info) is None and int(info.get("blocks", 0)) >= 1 and self._block1_difficulty is None:
+            if (
+                start_difficulty_of(info) is None
+                and int(info.get("blocks", 0)) >= 1
+                and self._block1_difficulty is None
+            ):
                 # A node without our `consensus.start_difficulty`: the first mined block seen stands in for block 1.
                 self._block1_difficulty = float(state.get("block1_difficulty") or info["difficulty"])
             lab = LabView.from_state(state, state.get("block1_difficulty") or self._block1_difficulty)
         except (KeyError, TypeError, ValueError) as exc:
-            self.live_label.setText(tr("The lab's state could not be read ({error}); showing the preset figures.").format(
-                error=exc))
+            self.live_label.setText(
+                tr("The lab's state could not be read ({error}); showing the preset figures.").format(error=exc)
+            )
             return
         previous, self.lab = self.lab, lab
         if previous is not None and self._same_economics(previous, lab):
@@ -292,10 +326,14 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
 
     @staticmethod
     def _same_economics(a: LabView, b: LabView) -> bool:
-        return (a.chain == b.chain and a.mining_slots == b.mining_slots
-                and a.ai_slots == b.ai_slots and a.total_cores == b.total_cores
-                and (a.ai_availability is None) == (b.ai_availability is None)
-                and (a.ai_availability is None or abs(a.ai_availability - b.ai_availability) < 1e-7))
+        return (
+            a.chain == b.chain
+            and a.mining_slots == b.mining_slots
+            and a.ai_slots == b.ai_slots
+            and a.total_cores == b.total_cores
+            and (a.ai_availability is None) == (b.ai_availability is None)
+            and (a.ai_availability is None or abs(a.ai_availability - b.ai_availability) < 1e-7)
+        )
 
     @property
     def following_lab(self) -> bool:
@@ -307,9 +345,13 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         if self.scenario is None:
             return False
         try:
-            figures = compute_figures(self.current_values(), self.ai_mode, self.lab if self.following_lab else None,
-                                      follow_slider=self.site_box.isChecked(),
-                                      horizon_months=self.decisions_view.months_spin.value())
+            figures = compute_figures(
+                self.current_values(),
+                self.ai_mode,
+                self.lab if self.following_lab else None,
+                follow_slider=self.site_box.isChecked(),
+                horizon_months=self.decisions_view.months_spin.value(),
+            )
         except ValueError as exc:
             self._show_refusal(tr("The model cannot use these numbers: {error}").format(error=exc))
             return False
@@ -322,21 +364,32 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         w, net, mining, lab = fig["world"], fig["network"], fig["mining"], fig["lab"]
         hp = net["hashprice_usd_per_ph_day"]
         self.hashprice_value.setText(money(hp, cents=True))
-        caption = tr("per PH/s per day ({sats} sats)").format(sats=num(net['hashprice_btc_per_ph_day'] * 1e8))
+        caption = tr("per PH/s per day ({sats} sats)").format(sats=num(net["hashprice_btc_per_ph_day"] * 1e8))
         if lab is not None:
             caption = tr("world today: {today} / if the network shrank like the lab: {lab}").format(
-                today=money(net['hashprice_usd_per_ph_day_world_today'], cents=True), lab=money(hp, cents=True))
+                today=money(net["hashprice_usd_per_ph_day_world_today"], cents=True), lab=money(hp, cents=True)
+            )
         self.hashprice_caption.setText(caption)
 
-        self.breakeven_value.setText(money(mining['breakeven_power_price_usd_per_kwh'], cents=True)
-                                     .replace(num(mining['breakeven_power_price_usd_per_kwh'], 2),
-                                              num(mining['breakeven_power_price_usd_per_kwh'], 3)) + "/kWh")
+        self.breakeven_value.setText(
+            money(mining["breakeven_power_price_usd_per_kwh"], cents=True).replace(
+                num(mining["breakeven_power_price_usd_per_kwh"], 2), num(mining["breakeven_power_price_usd_per_kwh"], 3)
+            )
+            + "/kWh"
+        )
         margin = mining["margin_usd_per_ph_day"]
-        words = (tr("for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power") if margin >= 0
-                 else tr("for {eff} J/TH machines; at {price} /kWh a PH/s loses {margin} a day after power"))
-        self.breakeven_caption.setText(words.format(
-            eff=num(w['efficiency_j_per_th'], 1), price=f"${num(w['power_price_usd_per_kwh'], 3)}",
-            margin=money(abs(margin), cents=True)))
+        words = (
+            tr("for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power")
+            if margin >= 0
+            else tr("for {eff} J/TH machines; at {price} /kWh a PH/s loses {margin} a day after power")
+        )
+        self.breakeven_caption.setText(
+            words.format(
+                eff=num(w["efficiency_j_per_th"], 1),
+                price=f"${num(w['power_price_usd_per_kwh'], 3)}",
+                margin=money(abs(margin), cents=True),
+            )
+        )
 
         site, per_mw, per_mw_today = fig["site"], fig["per_mw_year"], fig["per_mw_year_world_today"]
         self.profit_value.setText(money(site["profit_usd_per_day"]))
@@ -344,23 +397,35 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         def mw(v: float | None) -> str:
             return "–" if v is None else signed_money(v)
 
-        text = tr("per MW-year: mining {mining}, AI {ai}").format(mining=mw(per_mw['mining']), ai=mw(per_mw['ai']))
+        text = tr("per MW-year: mining {mining}, AI {ai}").format(mining=mw(per_mw["mining"]), ai=mw(per_mw["ai"]))
         if lab is not None:
-            text = tr("per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank "
-                      "like the lab: mining {mining}, AI {ai}").format(
-                mining_today=mw(per_mw_today['mining']), ai_today=mw(per_mw_today['ai']),
-                mining=mw(per_mw['mining']), ai=mw(per_mw['ai']))
+            text = tr(
+                "per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank "
+                "like the lab: mining {mining}, AI {ai}"
+            ).format(
+                mining_today=mw(per_mw_today["mining"]),
+                ai_today=mw(per_mw_today["ai"]),
+                mining=mw(per_mw["mining"]),
+                ai=mw(per_mw["ai"]),
+            )
         if w["ai_mw"] > 0 and site["ai_online_fraction_year_one"] < 1:
-            text += tr("; AI earns after {n} months of building").format(n=num(w['conversion_months']))
+            text += tr("; AI earns after {n} months of building").format(n=num(w["conversion_months"]))
         self.profit_caption.setText(text)
 
         self.network_value.setText(f"{num(net['network_hashrate_eh_s'])} EH/s")
         caption = tr("difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}").format(
-            difficulty=difficulty_text(net['difficulty']), subsidy=locale().toString(net['subsidy_btc'], "g", 6),
-            fees=locale().toString(w['fees_btc_per_block'], "g", 6), price=money(w['btc_price_usd']))
+            difficulty=difficulty_text(net["difficulty"]),
+            subsidy=locale().toString(net["subsidy_btc"], "g", 6),
+            fees=locale().toString(w["fees_btc_per_block"], "g", 6),
+            price=money(w["btc_price_usd"]),
+        )
         if lab is not None:
-            caption = tr("world today {difficulty} / like the lab ").format(
-                difficulty=difficulty_text(fig['today']['difficulty'])) + caption
+            caption = (
+                tr("world today {difficulty} / like the lab ").format(
+                    difficulty=difficulty_text(fig["today"]["difficulty"])
+                )
+                + caption
+            )
         self.network_caption.setText(caption)
         for view in (self.site_view, self.network_view, self.decisions_view):
             view.show_figures(fig)
@@ -380,7 +445,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         self.theme, self.presenter = theme, presenter
         base = font_pt(presenter)
         self.setStyleSheet(f"""
-            QLabel#econError {{ color: {COLORS['error']}; font-weight: 600; }}
+            QLabel#econError {{ color: {COLORS["error"]}; font-weight: 600; }}
             QLabel#econGroup {{ color: {theme.accent}; font-weight: 700; padding-top: 8px; }}
             QLabel#econSummary {{ font-weight: 600; }}
             QLabel#econStrong {{ font-weight: 700; }}
@@ -388,7 +453,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
             QLabel#econFact {{ font-size: {base + 2}pt; font-weight: 700; }}
             QLabel#econBig {{ font-size: {base + 6}pt; font-weight: 700; color: {theme.accent}; }}
             QLabel#econLive {{ background: {theme.panel}; border: 1px solid {theme.border};
-                               border-left: 4px solid {COLORS['colocation']}; border-radius: 8px;
+                               border-left: 4px solid {COLORS["colocation"]}; border-radius: 8px;
                                padding: 6px 10px; }}
             QLabel[edited="true"] {{ color: {theme.accent}; font-weight: 700; }}
             QScrollArea {{ border: none; }}
@@ -400,10 +465,9 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
             # Room for the category names under the bars at every font size.
             chart.plot_item.getAxis("bottom").setHeight(int(base * 3.2))
             # Legend labels take a new colour and size only when their text is set again.
-            for _, label in (chart.legend.items if chart.legend is not None else ()):
+            for _, label in chart.legend.items if chart.legend is not None else ():
                 label.setText(label.text)
-        for caption in (self.hashprice_caption, self.breakeven_caption, self.profit_caption,
-                        self.network_caption):
+        for caption in (self.hashprice_caption, self.breakeven_caption, self.profit_caption, self.network_caption):
             caption.setVisible(not presenter)  # presenter mode keeps what a room reads from the back
         self.splitter.setSizes([340, 1000] if presenter else [400, 1000])
 

@@ -1,6 +1,7 @@
 """The Economics tab as the window installs it: the panel (panel.py) wired to the controller (its
 scenario prices the AI runner's work) and to the lab state (it reads the live lab, and publishes
 its scenario values and figures for the Lesson and Attack tabs)."""
+
 from __future__ import annotations
 
 from gui.economics.panel import EconomicsPanel

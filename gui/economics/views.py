@@ -2,6 +2,7 @@
 the site's day), the network (if miners leave: retarget, survivors, 51% attack) and the decisions
 (BTC-price and power-price sweeps with the crossover marked, and a keep-mining-or-convert horizon).
 Each view builds its widgets and shows a `compute_figures` dict; it holds no state of its own."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,16 +10,21 @@ from typing import Any
 import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS
-from gui.widgets.charts import PALETTE, Chart
 from gui.economics.text import TIPS, difficulty_text, ratio_text
-from gui.formats import MINUS, minutes_text, money
 from gui.economics.widgets import BarChart
+from gui.formats import MINUS, minutes_text, money
 from gui.i18n import num, tr
-from gui.qt import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget,
-                    pg)
+from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
+from gui.widgets.charts import PALETTE, Chart
 
-COLORS = {"mining": PALETTE["mining"], "colocation": PALETTE["ai"], "gpu_cloud": "#118AB2",
-          "before": PALETTE["target"], "marker": PALETTE["halving"], "error": "#EF476F"}
+COLORS = {
+    "mining": PALETTE["mining"],
+    "colocation": PALETTE["ai"],
+    "gpu_cloud": "#118AB2",
+    "before": PALETTE["target"],
+    "marker": PALETTE["halving"],
+    "error": "#EF476F",
+}
 
 
 def _still(chart: Chart) -> None:
@@ -32,10 +38,17 @@ class SiteView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.revenue_chart = BarChart(tr("What a grid kWh earns (USD)"), tr(TIPS["revenue_chart"]),
-                                      [tr("Mining"), tr("AI lease"), tr("GPU cloud")])
-        self.pnl_chart = BarChart(tr("The site's day (million USD)"), tr(TIPS["pnl_chart"]),
-                                  [tr("Revenue"), tr("Costs"), tr("Profit")], legend=True)
+        self.revenue_chart = BarChart(
+            tr("What a grid kWh earns (USD)"),
+            tr(TIPS["revenue_chart"]),
+            [tr("Mining"), tr("AI lease"), tr("GPU cloud")],
+        )
+        self.pnl_chart = BarChart(
+            tr("The site's day (million USD)"),
+            tr(TIPS["pnl_chart"]),
+            [tr("Revenue"), tr("Costs"), tr("Profit")],
+            legend=True,
+        )
         sv = QHBoxLayout(self)
         sv.setContentsMargins(0, 8, 0, 0)
         sv.setSpacing(8)
@@ -48,21 +61,32 @@ class SiteView(QWidget):
         self.revenue_chart.set_bars(
             [("revenue", [COLORS["mining"], COLORS["colocation"], COLORS["gpu_cloud"]], 0.0, 0.6)],
             {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
-            {"revenue": [f"${num(r['mining_usd'], 3)}", f"${num(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
-                         f"${num(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}"]})
+            {
+                "revenue": [
+                    f"${num(r['mining_usd'], 3)}",
+                    f"${num(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
+                    f"${num(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}",
+                ]
+            },
+        )
 
-        mining_side = [site["mining_revenue_usd_per_day"] + site["mining_curtailment_credit_usd_per_day"],
-                       site["mining_power_cost_usd_per_day"] + site["mining_capex_usd_per_day"],
-                       site["mining_profit_usd_per_day"]]
-        ai_side = [site["ai_revenue_usd_per_day"],
-                   site["ai_sla_penalty_usd_per_day"] + site["ai_opex_usd_per_day"] + site["ai_capex_usd_per_day"],
-                   site["ai_profit_usd_per_day"]]
-        mining_name = tr("Mining {mw} MW").format(mw=num(w['mining_mw']))
-        ai_name = tr("AI {mw} MW").format(mw=num(w['ai_mw']))
+        mining_side = [
+            site["mining_revenue_usd_per_day"] + site["mining_curtailment_credit_usd_per_day"],
+            site["mining_power_cost_usd_per_day"] + site["mining_capex_usd_per_day"],
+            site["mining_profit_usd_per_day"],
+        ]
+        ai_side = [
+            site["ai_revenue_usd_per_day"],
+            site["ai_sla_penalty_usd_per_day"] + site["ai_opex_usd_per_day"] + site["ai_capex_usd_per_day"],
+            site["ai_profit_usd_per_day"],
+        ]
+        mining_name = tr("Mining {mw} MW").format(mw=num(w["mining_mw"]))
+        ai_name = tr("AI {mw} MW").format(mw=num(w["ai_mw"]))
         self.pnl_chart.set_bars(
             [("mining", COLORS["mining"], -0.19, 0.36), ("ai", COLORS["colocation"], 0.19, 0.36)],
             {"mining": [v / 1e6 for v in mining_side], "ai": [v / 1e6 for v in ai_side]},
-            {"mining": [money(v) for v in mining_side], "ai": [money(v) for v in ai_side]})
+            {"mining": [money(v) for v in mining_side], "ai": [money(v) for v in ai_side]},
+        )
         self.pnl_chart.rename({"mining": mining_name, "ai": ai_name})
 
 
@@ -77,9 +101,14 @@ class NetworkView(QWidget):
         n.setSpacing(6)
         n.addWidget(QLabel(tr("Network view: if miners leave"), objectName="cardTitle"))
         slider_row = QHBoxLayout()
-        self.exodus_slider = QSlider(Qt.Orientation.Horizontal, minimum=0,
-                                     maximum=int(round(PARAMETERS["share_leaving"].high * 100)),
-                                     pageStep=5, singleStep=1, tickInterval=10)
+        self.exodus_slider = QSlider(
+            Qt.Orientation.Horizontal,
+            minimum=0,
+            maximum=int(round(PARAMETERS["share_leaving"].high * 100)),
+            pageStep=5,
+            singleStep=1,
+            tickInterval=10,
+        )
         self.exodus_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.exodus_slider.setToolTip(tr(TIPS["exodus_slider"]))
         self.exodus_slider.setAccessibleName(tr("Share of hashrate that leaves"))
@@ -97,12 +126,16 @@ class NetworkView(QWidget):
         facts.setHorizontalSpacing(18)
         facts.setVerticalSpacing(10)
         self.network_facts: dict[str, tuple[QLabel, QLabel]] = {}
-        for i, (key, title) in enumerate((("block_time", tr("Block time until the retarget")),
-                                          ("difficulty_after", tr("Difficulty after the retarget")),
-                                          ("survivors", tr("Survivors' hashprice")),
-                                          ("network_after", tr("Network hashrate")),
-                                          ("attack_rental", tr("51% attack: rent, per hour (now → after retarget)")),
-                                          ("attack_hardware", tr("51% attack: buy machines")))):
+        for i, (key, title) in enumerate(
+            (
+                ("block_time", tr("Block time until the retarget")),
+                ("difficulty_after", tr("Difficulty after the retarget")),
+                ("survivors", tr("Survivors' hashprice")),
+                ("network_after", tr("Network hashrate")),
+                ("attack_rental", tr("51% attack: rent, per hour (now → after retarget)")),
+                ("attack_hardware", tr("51% attack: buy machines")),
+            )
+        ):
             cell = QVBoxLayout()
             cell.setSpacing(0)
             name = QLabel(title, objectName="econMuted")
@@ -116,11 +149,15 @@ class NetworkView(QWidget):
         facts.setColumnStretch(1, 1)
         n.addSpacing(4)
         n.addLayout(facts)
-        note = QLabel(tr("Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
-                         "When miners leave it gets easier: those who stay earn more per hash, and an "
-                         "attacker needs less hardware. Renting is cheaper only until the retarget; no "
-                         "market rents a majority of Bitcoin's hashrate, so that figure is a bound."),
-                      objectName="econMuted")
+        note = QLabel(
+            tr(
+                "Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
+                "When miners leave it gets easier: those who stay earn more per hash, and an "
+                "attacker needs less hardware. Renting is cheaper only until the retarget; no "
+                "market rents a majority of Bitcoin's hashrate, so that figure is a bound."
+            ),
+            objectName="econMuted",
+        )
         note.setWordWrap(True)
         n.addSpacing(6)
         n.addWidget(note)
@@ -129,14 +166,17 @@ class NetworkView(QWidget):
         nv.setContentsMargins(0, 8, 0, 0)
         nv.setSpacing(8)
         nv.addWidget(network, 1)
-        self.exodus_chart = Chart(tr("Survivors' hashprice, $/PH/day"),
-                                  tr(TIPS["exodus_chart"]), y_from_zero=True, legend=True)
+        self.exodus_chart = Chart(
+            tr("Survivors' hashprice, $/PH/day"), tr(TIPS["exodus_chart"]), y_from_zero=True, legend=True
+        )
         self.exodus_chart.plot_item.getAxis("bottom").setTicks([[(v, f"{v}%") for v in range(0, 100, 20)]])
         _still(self.exodus_chart)
         self.exodus_before = self.exodus_chart.plot_item.plot(
-            name=tr("before anyone leaves"), pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine))
+            name=tr("before anyone leaves"), pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine)
+        )
         self.exodus_after = self.exodus_chart.plot_item.plot(
-            name=tr("after the retarget"), pen=pg.mkPen(COLORS["mining"], width=3.5))
+            name=tr("after the retarget"), pen=pg.mkPen(COLORS["mining"], width=3.5)
+        )
         # The slider's choice: a line and a dot on the curve (its numbers are in the card beside).
         self.exodus_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
         self.exodus_dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(COLORS["marker"]), pen=pg.mkPen(None))
@@ -152,22 +192,32 @@ class NetworkView(QWidget):
         share = x["share_leaving"]
         facts = self.network_facts
         facts["block_time"][1].setText(
-            tr("{time}, for {days} days").format(time=minutes_text(x['block_time_s_until_retarget']),
-                                                 days=num(x['hours_until_retarget'] / 24)))
+            tr("{time}, for {days} days").format(
+                time=minutes_text(x["block_time_s_until_retarget"]), days=num(x["hours_until_retarget"] / 24)
+            )
+        )
         facts["difficulty_after"][1].setText(
-            f"{difficulty_text(x['new_difficulty'])} ({x['difficulty_change'] * 100:+.0f}%)".replace("-", MINUS))
+            f"{difficulty_text(x['new_difficulty'])} ({x['difficulty_change'] * 100:+.0f}%)".replace("-", MINUS)
+        )
 
         def moved(before: str, after: str) -> str:
             return f"{before} → {after}" if share > 0 else before
 
-        facts["survivors"][1].setText(moved(money(x["hashprice_usd_per_ph_day_before"], cents=True),
-                                            money(x["hashprice_usd_per_ph_day_after"], cents=True)))
-        facts["network_after"][1].setText(moved(num(net['network_hashrate_eh_s']),
-                                                num(x['network_hashrate_eh_s_after'])) + " EH/s")
-        facts["attack_rental"][1].setText(moved(money(after_attack["rental_usd_per_hour"]),
-                                                money(after_attack["rental_usd_per_hour_after_retarget"])))
-        facts["attack_hardware"][1].setText(moved(money(before_attack["hardware_usd"]),
-                                                  money(after_attack["hardware_usd"])))
+        facts["survivors"][1].setText(
+            moved(
+                money(x["hashprice_usd_per_ph_day_before"], cents=True),
+                money(x["hashprice_usd_per_ph_day_after"], cents=True),
+            )
+        )
+        facts["network_after"][1].setText(
+            moved(num(net["network_hashrate_eh_s"]), num(x["network_hashrate_eh_s_after"])) + " EH/s"
+        )
+        facts["attack_rental"][1].setText(
+            moved(money(after_attack["rental_usd_per_hour"]), money(after_attack["rental_usd_per_hour_after_retarget"]))
+        )
+        facts["attack_hardware"][1].setText(
+            moved(money(before_attack["hardware_usd"]), money(after_attack["hardware_usd"]))
+        )
 
         sweep = fig["exodus_sweep"]
         shares_pct = sweep["share_leaving"] * 100
@@ -192,10 +242,16 @@ class DecisionsView(QWidget):
         self.power_chart = self._sweep_chart(tr("$M per MW-year, by power price"), tr(TIPS["power_sweep"]))
         self.horizon_chart = Chart(tr("1 MW: cash, $M"), tr(TIPS["horizon"]), legend=True)
         _still(self.horizon_chart)
-        self.horizon_mining = self.horizon_chart.plot_item.plot(name=tr("keep mining"), pen=pg.mkPen(COLORS["mining"], width=3))
-        self.horizon_ai = self.horizon_chart.plot_item.plot(name=tr("convert to AI"), pen=pg.mkPen(COLORS["colocation"], width=3))
+        self.horizon_mining = self.horizon_chart.plot_item.plot(
+            name=tr("keep mining"), pen=pg.mkPen(COLORS["mining"], width=3)
+        )
+        self.horizon_ai = self.horizon_chart.plot_item.plot(
+            name=tr("convert to AI"), pen=pg.mkPen(COLORS["colocation"], width=3)
+        )
         self.horizon_chart.plot_item.addItem(pg.InfiniteLine(angle=0, pos=0, pen=pg.mkPen(COLORS["before"], width=1)))
-        self.halving_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.halving_line = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen(COLORS["marker"], width=1.5, style=Qt.PenStyle.DashLine)
+        )
         self.horizon_chart.plot_item.addItem(self.halving_line)
         right = QVBoxLayout()
         months_row = QHBoxLayout()
@@ -247,15 +303,28 @@ class DecisionsView(QWidget):
         self._show_sweep(self.power_chart, power.x * 100, power)
         self.btc_chart.plot_item.setLabel("bottom", tr("BTC price, $k"))
         self.power_chart.plot_item.setLabel("bottom", tr("power price, cents/kWh"))
-        btc_words = (tr("mining never matches AI at any BTC price") if btc.crossover is None
-                     else tr("mining matches AI at {price} per BTC").format(price=money(btc.crossover)))
-        power_words = (tr("mining never matches AI at any power price") if power.crossover is None
-                       else tr("mining matches AI at {price} $/kWh").format(price=num(power.crossover, 3)))
-        self.sweep_text.setText(tr(
-            "At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
-            "and site written off over their lives; the AI hall once built.").format(
-                difficulty=difficulty_text(w['difficulty']), power=num(w['power_price_usd_per_kwh'], 3),
-                btc=btc_words, price=money(w['btc_price_usd']), power_words=power_words))
+        btc_words = (
+            tr("mining never matches AI at any BTC price")
+            if btc.crossover is None
+            else tr("mining matches AI at {price} per BTC").format(price=money(btc.crossover))
+        )
+        power_words = (
+            tr("mining never matches AI at any power price")
+            if power.crossover is None
+            else tr("mining matches AI at {price} $/kWh").format(price=num(power.crossover, 3))
+        )
+        self.sweep_text.setText(
+            tr(
+                "At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
+                "and site written off over their lives; the AI hall once built."
+            ).format(
+                difficulty=difficulty_text(w["difficulty"]),
+                power=num(w["power_price_usd_per_kwh"], 3),
+                btc=btc_words,
+                price=money(w["btc_price_usd"]),
+                power_words=power_words,
+            )
+        )
         self.horizon_mining.setData(h.months, h.mining_cash_usd / 1e6)
         self.horizon_ai.setData(h.months, h.ai_cash_usd / 1e6)
         self.halving_line.setVisible(h.halving_month is not None)
@@ -268,12 +337,21 @@ class DecisionsView(QWidget):
         def signed(value: float, decimals: int) -> str:
             return ("+" if value >= 0 else "") + num(value, decimals)
 
-        self.horizon_text.setText(tr(
-            "Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, "
-            "{ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr").format(
-                mining_capex=money(h.mining_capex_usd), mining_payback=payback(h.mining_payback_month),
-                mining_npv=money(h.mining_npv_usd), ai_capex=money(h.ai_capex_usd),
-                ai_payback=payback(h.ai_payback_month), ai_npv=money(h.ai_npv_usd), months=len(h.months),
-                growth=signed(w['difficulty_growth_per_month'] * 100, 1),
-                btc=signed(w['btc_price_change_per_year'] * 100, 0))
-            + (tr(", halving in month {n}").format(n=h.halving_month) if h.halving_month else "") + ").")
+        self.horizon_text.setText(
+            tr(
+                "Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, "
+                "{ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr"
+            ).format(
+                mining_capex=money(h.mining_capex_usd),
+                mining_payback=payback(h.mining_payback_month),
+                mining_npv=money(h.mining_npv_usd),
+                ai_capex=money(h.ai_capex_usd),
+                ai_payback=payback(h.ai_payback_month),
+                ai_npv=money(h.ai_npv_usd),
+                months=len(h.months),
+                growth=signed(w["difficulty_growth_per_month"] * 100, 1),
+                btc=signed(w["btc_price_change_per_year"] * 100, 0),
+            )
+            + (tr(", halving in month {n}").format(n=h.halving_month) if h.halving_month else "")
+            + ")."
+        )

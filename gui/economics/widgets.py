@@ -1,15 +1,17 @@
 """The Economics tab's own widgets: a parameter spin box that refuses out-of-range input with a
 reason, and a labelled bar chart."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS, ParameterSpec
-from gui.widgets.charts import Chart
 from gui.economics.text import display_for, parameter_label
 from gui.i18n import num, tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
+from gui.widgets.charts import Chart
 from gui.window.theme import DARK, font_pt
+
 
 # --- widgets ----------------------------------------------------------------------------------
 class ParameterSpinBox(QDoubleSpinBox):
@@ -37,8 +39,10 @@ class ParameterSpinBox(QDoubleSpinBox):
     def range_text(self, between: str = "") -> str:
         between = between or tr("to")
         d = self.display
-        return (f"{d.prefix}{num(self.minimum(), d.decimals)} {between} {d.prefix}"
-                f"{num(self.maximum(), d.decimals)}{tr(d.suffix)}")
+        return (
+            f"{d.prefix}{num(self.minimum(), d.decimals)} {between} {d.prefix}"
+            f"{num(self.maximum(), d.decimals)}{tr(d.suffix)}"
+        )
 
     def validate(self, text: str, pos: int):  # noqa: D401 - Qt's virtual
         result = super().validate(text, pos)
@@ -63,7 +67,8 @@ class ParameterSpinBox(QDoubleSpinBox):
         if not is_number:
             return tr("{name}: “{text}” is not a number.").format(name=label, text=text.strip())
         return tr("{name} must be between {range}; “{text}” was refused.").format(
-            name=label, range=self.range_text(tr("and")), text=text.strip())
+            name=label, range=self.range_text(tr("and")), text=text.strip()
+        )
 
 
 class BarChart(Chart):
@@ -88,8 +93,12 @@ class BarChart(Chart):
             self.legend.setColumnCount(4)
             self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 4))
 
-    def set_bars(self, series: list[tuple[str, str | list[str], float, float]], values: dict[str, list[float]],
-                 labels: dict[str, list[str]]) -> None:
+    def set_bars(
+        self,
+        series: list[tuple[str, str | list[str], float, float]],
+        values: dict[str, list[float]],
+        labels: dict[str, list[str]],
+    ) -> None:
         """`series`: (name, colour or one per bar, x offset, width); `values`/`labels`: per name, one per category."""
         self.rows = []
         low, high = 0.0, 0.0
@@ -145,4 +154,3 @@ class BarChart(Chart):
         for label in self.labels.values():
             label.setColor(foreground)
             label.setFont(self._font())
-

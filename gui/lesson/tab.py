@@ -5,14 +5,29 @@ beside the lab's, New lesson and Worksheet.
 
 It observes the controller's signals only; the logic is engine.lesson (no Qt).
 """
+
 from __future__ import annotations
 
 from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
 from gui.i18n import current_language, integer, tr
 from gui.lesson.text import event_note, ratio, sla_explanation, step_texts
-from gui.qt import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
-                    QPushButton, QSizePolicy, QSplitter, Qt, QVBoxLayout, QWidget, pg)
+from gui.qt import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    pg,
+)
 from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 FEED_LINES = 60
@@ -53,21 +68,29 @@ class LessonTab(Tab, QWidget):
         nav = QHBoxLayout()
         self.previous_button = QPushButton(tr("◀ Previous"))
         self.next_button = QPushButton(tr("Next ▶"))
-        self.previous_button.setToolTip(tr("Go back one step (the lesson also moves on by itself when its event happens)."))
+        self.previous_button.setToolTip(
+            tr("Go back one step (the lesson also moves on by itself when its event happens).")
+        )
         self.next_button.setToolTip(tr("Go to the next step without waiting for its event."))
         self.new_lesson_button = QPushButton(tr("New lesson…"))
-        self.new_lesson_button.setToolTip(tr("Start a fresh lesson chain (a halving every 48 blocks, a retarget every "
-                                             "24, 5 s a block) in its own folder, sized to this computer. Your own "
-                                             "chain is kept."))
+        self.new_lesson_button.setToolTip(
+            tr(
+                "Start a fresh lesson chain (a halving every 48 blocks, a retarget every "
+                "24, 5 s a block) in its own folder, sized to this computer. Your own "
+                "chain is kept."
+            )
+        )
         self.worksheet_button = QPushButton(tr("Worksheet…"))
-        self.worksheet_button.setToolTip(tr("Save a printable PDF: the lesson's questions and an answer key with this "
-                                            "run's numbers."))
+        self.worksheet_button.setToolTip(
+            tr("Save a printable PDF: the lesson's questions and an answer key with this run's numbers.")
+        )
         for b in (self.previous_button, self.next_button):
             nav.addWidget(b)
         nav.addStretch(1)
         self.leave_button = QPushButton(tr("Back to my chain"))
-        self.leave_button.setToolTip(tr("Leave the lesson chain: the lab restarts on your own chain (the lesson's "
-                                        "chain stays on disk)."))
+        self.leave_button.setToolTip(
+            tr("Leave the lesson chain: the lab restarts on your own chain (the lesson's chain stays on disk).")
+        )
         self.leave_button.hide()
         manage = QHBoxLayout()  # a row of its own: presenter fonts must not widen the window
         for b in (self.leave_button, self.new_lesson_button, self.worksheet_button):
@@ -96,8 +119,12 @@ class LessonTab(Tab, QWidget):
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
         self.timeline.setMinimumHeight(48)
-        self.timeline.setToolTip(tr("Bitcoin's halvings and the mining sites converted to AI, with their sources "
-                                    "(hover an entry); the lab's halvings stand for the coming ones."))
+        self.timeline.setToolTip(
+            tr(
+                "Bitcoin's halvings and the mining sites converted to AI, with their sources "
+                "(hover an entry); the lab's halvings stand for the coming ones."
+            )
+        )
         tl.addWidget(self.timeline, 1)
         self.side.addWidget(time_box)
         for lst in (self.feed, self.timeline):
@@ -118,8 +145,11 @@ class LessonTab(Tab, QWidget):
             item.setToolTip(tr("Source: {source}").format(source=e.source))
             self.timeline.addItem(item)
         for e in self.tracker.of_kind(t.HALVING):
-            item = QListWidgetItem(tr("lab block {height} · halving {n} of the lab, standing for {year}").format(
-                height=integer(e.height), n=e.data["halvings"], year=e.data["real_year"]))
+            item = QListWidgetItem(
+                tr("lab block {height} · halving {n} of the lab, standing for {year}").format(
+                    height=integer(e.height), n=e.data["halvings"], year=e.data["real_year"]
+                )
+            )
             item.setForeground(pg.mkColor("#e0a030"))
             self.timeline.addItem(item)
 
@@ -147,12 +177,15 @@ class LessonTab(Tab, QWidget):
     def on_chain_info(self, info: dict) -> None:
         consensus = info.get("consensus") or {}
         try:
-            self.tracker.set_consensus(int(consensus.get("difficulty_adjustment_interval", 2016)),
-                                       int(consensus.get("subsidy_halving_interval", 150)),
-                                       float(consensus.get("pow_target_spacing", 600)))
+            self.tracker.set_consensus(
+                int(consensus.get("difficulty_adjustment_interval", 2016)),
+                int(consensus.get("subsidy_halving_interval", 150)),
+                float(consensus.get("pow_target_spacing", 600)),
+            )
         except (TypeError, ValueError):
             return
         from engine.economy.lab_mapping import start_difficulty_of
+
         self.start_difficulty = start_difficulty_of(info) or self.start_difficulty
 
     def on_blocks(self, rows: list, _replaced: bool = False) -> None:
@@ -221,39 +254,51 @@ def build(ctx: TabContext) -> LessonTab:
         if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or marks[0] >= MAX_CHART_MARKS:
             return
         halving = e.kind == t.HALVING
-        lab.request_mark(ChartMark(e.height, tr("halving") if halving else ratio(e.data["factor"]),
-                                   colour="#e0a030" if halving else "#888888",
-                                   label_colour="#e0a030" if halving else "#aaaaaa",
-                                   position=0.75 if halving else 0.9))
+        lab.request_mark(
+            ChartMark(
+                e.height,
+                tr("halving") if halving else ratio(e.data["factor"]),
+                colour="#e0a030" if halving else "#888888",
+                label_colour="#e0a030" if halving else "#aaaaaa",
+                position=0.75 if halving else 0.9,
+            )
+        )
         marks[0] += 1
+
     tab.annotate = annotate
 
     def new_lesson() -> None:
-        answer = QMessageBox.question(tab, tr("New lesson"), tr(
-            "Start a fresh lesson chain? The lab restarts on a new chain in its own folder, sized to this "
-            "computer first (about a minute). Your current chain is kept on disk."))
+        answer = QMessageBox.question(
+            tab,
+            tr("New lesson"),
+            tr(
+                "Start a fresh lesson chain? The lab restarts on a new chain in its own folder, sized to this "
+                "computer first (about a minute). Your current chain is kept on disk."
+            ),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             controller.new_lesson()
             ctx.restart()
 
     def worksheet() -> None:
         from gui.lesson.worksheet import write_worksheet
+
         path, _ = QFileDialog.getSaveFileName(tab, tr("Save the worksheet"), tr("worksheet.pdf"), "PDF (*.pdf)")
         if not path:
             return
         try:
-            write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None,
-                            tab.start_difficulty)
+            write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None, tab.start_difficulty)
         except (OSError, ValueError) as exc:
             QMessageBox.warning(tab, tr("Worksheet not saved"), str(exc))
             return
         ctx.show_status(tr("Worksheet saved to {path}").format(path=path), 8000)
+
     def leave() -> None:
         controller.leave_lesson()
         ctx.restart()
+
     tab.leave_button.setVisible(controller.lesson)
     tab.leave_button.clicked.connect(leave)
     tab.new_lesson_button.clicked.connect(new_lesson)
     tab.worksheet_button.clicked.connect(worksheet)
     return tab
-

@@ -1,5 +1,6 @@
 """The lesson's words (translated with tr()): each step's title, what to do, what to watch and
 the question for the class, and the "what just happened" notes built from an event's numbers."""
+
 from __future__ import annotations
 
 from engine.lesson import tracker as t
@@ -11,44 +12,68 @@ from gui.qt import QT_TRANSLATE_NOOP
 STEP_TEXTS = {
     "start": (
         QT_TRANSLATE_NOOP("", "A real Bitcoin chain on this computer"),
-        QT_TRANSLATE_NOOP("", "Let the miner run. Show the Chain tab: each point is a block whose hash fell below the target."),
-        QT_TRANSLATE_NOOP("", "The block count and the time between blocks (the target is a few seconds here, 10 minutes on Bitcoin)."),
-        QT_TRANSLATE_NOOP("", "Why does nobody decide who finds the next block?")),
+        QT_TRANSLATE_NOOP(
+            "", "Let the miner run. Show the Chain tab: each point is a block whose hash fell below the target."
+        ),
+        QT_TRANSLATE_NOOP(
+            "", "The block count and the time between blocks (the target is a few seconds here, 10 minutes on Bitcoin)."
+        ),
+        QT_TRANSLATE_NOOP("", "Why does nobody decide who finds the next block?"),
+    ),
     "retarget": (
         QT_TRANSLATE_NOOP("", "The difficulty follows the hashrate"),
-        QT_TRANSLATE_NOOP("", "Wait for the first retarget. Point at the difficulty chart and the time between blocks."),
-        QT_TRANSLATE_NOOP("", "If blocks came faster than the target, the difficulty rises by the same ratio (at most x4)."),
-        QT_TRANSLATE_NOOP("", "What would happen to Bitcoin if the difficulty never changed while miners kept adding machines?")),
+        QT_TRANSLATE_NOOP(
+            "", "Wait for the first retarget. Point at the difficulty chart and the time between blocks."
+        ),
+        QT_TRANSLATE_NOOP(
+            "", "If blocks came faster than the target, the difficulty rises by the same ratio (at most x4)."
+        ),
+        QT_TRANSLATE_NOOP(
+            "", "What would happen to Bitcoin if the difficulty never changed while miners kept adding machines?"
+        ),
+    ),
     "move_to_ai": (
         QT_TRANSLATE_NOOP("", "Miners convert to AI"),
         QT_TRANSLATE_NOOP("", "Drag the capacity slider: move half of the cores from mining to AI jobs."),
         QT_TRANSLATE_NOOP("", "The hashrate falls at once, blocks come more slowly, the AI card starts billing."),
-        QT_TRANSLATE_NOOP("", "Why would a mining company rent its power to an AI company instead?")),
+        QT_TRANSLATE_NOOP("", "Why would a mining company rent its power to an AI company instead?"),
+    ),
     "exodus": (
         QT_TRANSLATE_NOOP("", "The network adapts to the exodus"),
         QT_TRANSLATE_NOOP("", "Keep the cores on AI and wait for the next retarget."),
-        QT_TRANSLATE_NOOP("", "Blocks were slower than the target, so the difficulty falls: the miners who stay earn more per hash."),
-        QT_TRANSLATE_NOOP("", "Who gains when big miners leave? What becomes cheaper for an attacker?")),
+        QT_TRANSLATE_NOOP(
+            "", "Blocks were slower than the target, so the difficulty falls: the miners who stay earn more per hash."
+        ),
+        QT_TRANSLATE_NOOP("", "Who gains when big miners leave? What becomes cheaper for an attacker?"),
+    ),
     "halving": (
         QT_TRANSLATE_NOOP("", "The halving"),
         QT_TRANSLATE_NOOP("", "Watch the block reward card and the reward chart until the next halving."),
         QT_TRANSLATE_NOOP("", "The reward is cut in half at a fixed height, whatever the miners do."),
-        QT_TRANSLATE_NOOP("", "The halving cuts miners' income in half overnight; what can a miner do about it?")),
+        QT_TRANSLATE_NOOP("", "The halving cuts miners' income in half overnight; what can a miner do about it?"),
+    ),
     "take_back": (
         QT_TRANSLATE_NOOP("", "Taking the AI cores back"),
         QT_TRANSLATE_NOOP("", "Move the slider back to mining while the AI tenant still has a lease."),
-        QT_TRANSLATE_NOOP("", "The AI jobs are cut short, the uptime falls under the promised SLA, and a penalty is charged."),
-        QT_TRANSLATE_NOOP("", "A miner can switch off at will; why can't an AI data centre?")),
+        QT_TRANSLATE_NOOP(
+            "", "The AI jobs are cut short, the uptime falls under the promised SLA, and a penalty is charged."
+        ),
+        QT_TRANSLATE_NOOP("", "A miner can switch off at will; why can't an AI data centre?"),
+    ),
     "crossover": (
         QT_TRANSLATE_NOOP("", "When mining stops paying"),
         QT_TRANSLATE_NOOP("", "Open the Economics tab and follow the site's profit per MW as the lab's halvings come."),
-        QT_TRANSLATE_NOOP("", "After enough halvings, mining earns less per MW than an AI lease, or not even its power bill."),
-        QT_TRANSLATE_NOOP("", "At what bitcoin price would mining earn as much as AI again?")),
+        QT_TRANSLATE_NOOP(
+            "", "After enough halvings, mining earns less per MW than an AI lease, or not even its power bill."
+        ),
+        QT_TRANSLATE_NOOP("", "At what bitcoin price would mining earn as much as AI again?"),
+    ),
     "wrap_up": (
         QT_TRANSLATE_NOOP("", "What we saw"),
         QT_TRANSLATE_NOOP("", "Hand out the worksheet: its answer key holds this run's numbers."),
         QT_TRANSLATE_NOOP("", "The event feed: retargets, halvings, the exodus and the penalty, with their numbers."),
-        QT_TRANSLATE_NOOP("", "Should a miner keep mining, convert to AI, or do both? What would you decide?")),
+        QT_TRANSLATE_NOOP("", "Should a miner keep mining, convert to AI, or do both? What would you decide?"),
+    ),
 }
 
 
@@ -67,23 +92,36 @@ def event_note(e: t.LessonEvent) -> str:
         return tr("first block at height {height}: the chain is alive").format(height=integer(d["height"]))
     if e.kind in (t.RETARGET, t.EXODUS_RETARGET):
         words = tr("rose") if d["factor"] >= 1 else tr("fell")
-        note = tr("retarget at {height}: the last blocks took {mean} s on average against {target} s, so the "
-                  "difficulty {words} {ratio}").format(height=integer(d.get("height", e.height)),
-                                                      mean=num(d["mean_interval_s"], 1), target=num(d["target_s"], 0),
-                                                      words=words, ratio=ratio(d["factor"]))
+        note = tr(
+            "retarget at {height}: the last blocks took {mean} s on average against {target} s, so the "
+            "difficulty {words} {ratio}"
+        ).format(
+            height=integer(d.get("height", e.height)),
+            mean=num(d["mean_interval_s"], 1),
+            target=num(d["target_s"], 0),
+            words=words,
+            ratio=ratio(d["factor"]),
+        )
         if e.kind == t.EXODUS_RETARGET:
             note = tr("after the exodus (cores moved to AI at {moved}): ").format(moved=integer(d["moved_at"])) + note
         return note
     if e.kind == t.HALVING:
         return tr("halving at {height}: {before} -> {after} BTC (in the real world: {year})").format(
-            height=integer(e.height), before=btc_value(d["before_btc"]),
-            after=btc_value(d["after_btc"]), year=d["real_year"])
+            height=integer(e.height),
+            before=btc_value(d["before_btc"]),
+            after=btc_value(d["after_btc"]),
+            year=d["real_year"],
+        )
     if e.kind == t.AI_MOVED:
         return tr("{ai} of {total} cores moved to AI at block {height}").format(
-            ai=d["ai_slots"], total=d["total_cores"], height=integer(e.height or 0))
+            ai=d["ai_slots"], total=d["total_cores"], height=integer(e.height or 0)
+        )
     if e.kind == t.SLA_PENALTY:
         return tr("SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)").format(
-            penalty=usd(d["penalty_usd"], 2), uptime=num(d["availability"] * 100, 3), sla=num(d["sla_availability"] * 100, 3))
+            penalty=usd(d["penalty_usd"], 2),
+            uptime=num(d["availability"] * 100, 3),
+            sla=num(d["sla_availability"] * 100, 3),
+        )
     if e.kind == t.CROSSOVER:
         if d["against"] == "ai":
             head = tr("at block {height} mining earns less per MW than AI").format(height=integer(e.height))
@@ -91,16 +129,25 @@ def event_note(e: t.LessonEvent) -> str:
             head = tr("at block {height} mining no longer pays its costs").format(height=integer(e.height))
         price = d["crossover_btc_price_usd"]
         return head + tr(": {mining} against {ai} per MW-year; mining would match AI at {price} per BTC").format(
-            mining=usd(d["mining_usd_per_mw_year"], 0), ai=usd(d["ai_usd_per_mw_year"], 0),
-            price=usd(price, 0) if price else "–")
+            mining=usd(d["mining_usd_per_mw_year"], 0),
+            ai=usd(d["ai_usd_per_mw_year"], 0),
+            price=usd(price, 0) if price else "–",
+        )
     return e.kind
 
 
 def sla_explanation(d: dict) -> str:
     """The SLA penalty in three parts: what was promised, what was missed, what it cost."""
-    return tr("<b>The AI tenant was promised</b> {sla}% uptime. <b>It got</b> {uptime}%: {down} core-seconds "
-              "of its {contracted} were taken back for mining and {jobs} requests were cut short. "
-              "<b>It cost</b> {penalty} in penalties, against {billed} billed.").format(
-        sla=num(d["sla_availability"] * 100, 3), uptime=num(d["availability"] * 100, 3),
-        down=num(d["downtime_slot_s"], 0), contracted=num(d["contracted_slot_s"], 0),
-        jobs=integer(d["jobs_interrupted"]), penalty=usd(d["penalty_usd"], 2), billed=usd(d["billed_usd"]))
+    return tr(
+        "<b>The AI tenant was promised</b> {sla}% uptime. <b>It got</b> {uptime}%: {down} core-seconds "
+        "of its {contracted} were taken back for mining and {jobs} requests were cut short. "
+        "<b>It cost</b> {penalty} in penalties, against {billed} billed."
+    ).format(
+        sla=num(d["sla_availability"] * 100, 3),
+        uptime=num(d["availability"] * 100, 3),
+        down=num(d["downtime_slot_s"], 0),
+        contracted=num(d["contracted_slot_s"], 0),
+        jobs=integer(d["jobs_interrupted"]),
+        penalty=usd(d["penalty_usd"], 2),
+        billed=usd(d["billed_usd"]),
+    )

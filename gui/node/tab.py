@@ -1,6 +1,7 @@
 """The Node tab: what the node is (chain, height, RPC address, uptime, best block, consensus
 parameters, network hashrate, the address students attach to when shared), Node settings…, and
 the node's own log lines."""
+
 from __future__ import annotations
 
 from gui.formats import blocks_text, fmt_duration
@@ -24,8 +25,12 @@ class NodeTab(Tab, QWidget):
         v.addWidget(self.node_details)
         row = QHBoxLayout()
         self.settings_button = QPushButton(tr("Node settings…"))
-        self.settings_button.setToolTip(tr("Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
-                                           "running node (a teacher's, over the network)."))
+        self.settings_button.setToolTip(
+            tr(
+                "Use the embedded node, Bitcoin Core's bitcoind, or attach to a "
+                "running node (a teacher's, over the network)."
+            )
+        )
         row.addWidget(self.settings_button)
         row.addStretch(1)
         v.addLayout(row)
@@ -49,21 +54,33 @@ class NodeTab(Tab, QWidget):
         uptime = "–" if info.get("uptime") is None or stopped else fmt_duration(info["uptime"])
         share = self.controller.classroom.address()
         self.node_details.setText(
-            tr("<b>Chain</b> {chain} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> {url} &nbsp; "
-               "<b>Node up</b> {uptime}<br><b>Best block</b> {best}<br><b>Target spacing</b> {spacing} s "
-               "&nbsp; <b>Retarget every</b> {retarget} &nbsp; <b>Halving every</b> {halving} &nbsp; "
-               "<b>Network hashrate</b> {mhs} MH/s").format(
-                chain=info['chain'], height=integer(info["blocks"]), url=self.controller.url, uptime=uptime,
-                best=info['bestblockhash'], spacing=spacing, retarget=blocks_text(retarget),
-                halving=blocks_text(halving), mhs=num(float(info.get("networkhashps") or 0) / 1e6, 2))
-            + (tr("<br><b>Shared with the class:</b> {address}").format(address=share) if share else ""))
+            tr(
+                "<b>Chain</b> {chain} &nbsp; <b>Height</b> {height} &nbsp; <b>RPC</b> {url} &nbsp; "
+                "<b>Node up</b> {uptime}<br><b>Best block</b> {best}<br><b>Target spacing</b> {spacing} s "
+                "&nbsp; <b>Retarget every</b> {retarget} &nbsp; <b>Halving every</b> {halving} &nbsp; "
+                "<b>Network hashrate</b> {mhs} MH/s"
+            ).format(
+                chain=info["chain"],
+                height=integer(info["blocks"]),
+                url=self.controller.url,
+                uptime=uptime,
+                best=info["bestblockhash"],
+                spacing=spacing,
+                retarget=blocks_text(retarget),
+                halving=blocks_text(halving),
+                mhs=num(float(info.get("networkhashps") or 0) / 1e6, 2),
+            )
+            + (tr("<br><b>Shared with the class:</b> {address}").format(address=share) if share else "")
+        )
 
     def open_settings(self) -> None:
         from gui.window.settings_dialog import NodeSettingsDialog
+
         dialog = NodeSettingsDialog(self.controller.settings, self)
         if dialog.exec():
-            QMessageBox.information(self, tr("Node settings saved"),
-                                    tr("The new node settings apply the next time the lab starts."))
+            QMessageBox.information(
+                self, tr("Node settings saved"), tr("The new node settings apply the next time the lab starts.")
+            )
 
 
 def build(ctx: TabContext) -> NodeTab:

@@ -1,6 +1,7 @@
 """The wallet's adapter to Qt: refreshes engine.wallet.Wallet on its own thread (every two
 seconds, or at once after a payment) and re-emits what it finds as signals; sends payments
 off the GUI thread. The controller owns one; the Wallet and Attack tabs observe it."""
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,6 @@ from gui.qt import QObject, Signal
 log = logging.getLogger(__name__)
 
 REFRESH_INTERVAL_S = 2.0
-
 
 
 class WalletService(QObject):
@@ -92,6 +92,7 @@ class WalletService(QObject):
             except RPCError as exc:
                 self.failed.emit(tr("The node cannot be reached: {error}").format(error=exc.message))
             self._wake.set()
+
         self._sender = threading.Thread(target=pay, name="wallet-send", daemon=True)
         self._sender.start()
 

@@ -1,6 +1,7 @@
 """The Wallet tab: balance (confirmed, unconfirmed, immature), fees earned by mining, the
 receive address as text and QR code, Send with a fee rate, and the payment history with
 confirmations. It observes the controller's WalletService and never calls RPC itself."""
+
 from __future__ import annotations
 
 import time
@@ -10,14 +11,36 @@ import segno
 from engine.wallet.wallet import WalletState
 from gui.formats import btc_amount
 from gui.i18n import tr
-from gui.qt import (QT_TRANSLATE_NOOP, QAbstractItemView, QApplication, QCheckBox, QColor, QDialog, QDialogButtonBox,
-                    QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QImage, QLabel, QLineEdit,
-                    QPixmap, QPlainTextEdit, QPushButton, QSplitter, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from gui.qt import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QColor,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QImage,
+    QLabel,
+    QLineEdit,
+    QPixmap,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from gui.window.tabs import Tab, TabContext
 
 HISTORY_ROWS = 200  # newest first; a lab chain mines a block every 5 s
 QR_SCALE = 3
-
 
 
 def qr_image(text: str, scale: int = QR_SCALE) -> QImage:
@@ -44,9 +67,13 @@ class BackupDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Wallet backup"))
         layout = QVBoxLayout(self)
-        note = QLabel(tr("Write these 12 words down: they are the only way to get this wallet back. "
-                              "They are shown once. The descriptors below import the same keys into "
-                              "Bitcoin Core (importdescriptors)."))
+        note = QLabel(
+            tr(
+                "Write these 12 words down: they are the only way to get this wallet back. "
+                "They are shown once. The descriptors below import the same keys into "
+                "Bitcoin Core (importdescriptors)."
+            )
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.text = QPlainTextEdit(phrase + "\n\n" + "\n".join(descriptors), readOnly=True)
@@ -58,9 +85,14 @@ class BackupDialog(QDialog):
 
 
 class WalletTab(Tab, QWidget):
-    COLUMNS = (QT_TRANSLATE_NOOP("", "When"), QT_TRANSLATE_NOOP("", "What"), QT_TRANSLATE_NOOP("", "Amount (BTC)"),
-               QT_TRANSLATE_NOOP("", "Confirmations"), QT_TRANSLATE_NOOP("", "Fee (BTC)"),
-               QT_TRANSLATE_NOOP("", "Address"))
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("", "When"),
+        QT_TRANSLATE_NOOP("", "What"),
+        QT_TRANSLATE_NOOP("", "Amount (BTC)"),
+        QT_TRANSLATE_NOOP("", "Confirmations"),
+        QT_TRANSLATE_NOOP("", "Fee (BTC)"),
+        QT_TRANSLATE_NOOP("", "Address"),
+    )
 
     def __init__(self, service, parent=None):
         super().__init__(parent)
@@ -71,10 +103,14 @@ class WalletTab(Tab, QWidget):
         # one line of balances: the tab lives under the window's cards, so it saves height
         self.balances = QLabel("–", objectName="walletBalances")
         self.balances.setTextFormat(Qt.TextFormat.RichText)
-        self.balances.setToolTip(tr("Confirmed: coins in blocks, spendable now. Unconfirmed: payments waiting "
-                                         "in the mempool (incoming and change). Immature: mined coins, spendable "
-                                         "after 100 confirmations. Fees earned: what your blocks collected on top "
-                                         "of the subsidy."))
+        self.balances.setToolTip(
+            tr(
+                "Confirmed: coins in blocks, spendable now. Unconfirmed: payments waiting "
+                "in the mempool (incoming and change). Immature: mined coins, spendable "
+                "after 100 confirmations. Fees earned: what your blocks collected on top "
+                "of the subsidy."
+            )
+        )
         outer.addWidget(self.balances)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -126,8 +162,9 @@ class WalletTab(Tab, QWidget):
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()
         for column in range(len(self.COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 5
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch if column == 5 else QHeaderView.ResizeMode.ResizeToContents
+            )
         right = QWidget()
         hl = QVBoxLayout(right)
         hl.setContentsMargins(0, 0, 0, 0)
@@ -148,12 +185,20 @@ class WalletTab(Tab, QWidget):
 
     def on_state(self, state: WalletState) -> None:
         self.last_state = state
-        self.balances.setText(tr(
-            "<b style='font-size:15pt'>{confirmed} BTC</b> confirmed ({coins} coins) &nbsp;·&nbsp; "
-            "{unconfirmed} unconfirmed &nbsp;·&nbsp; {immature} immature &nbsp;·&nbsp; "
-            "fees earned <b>{fees}</b> in {blocks} blocks mined").format(
-            confirmed=btc_amount(state.confirmed_sat), coins=len(state.coins), unconfirmed=btc_amount(state.unconfirmed_sat),
-            immature=btc_amount(state.immature_sat), fees=btc_amount(state.fees_earned_sat), blocks=state.blocks_mined))
+        self.balances.setText(
+            tr(
+                "<b style='font-size:15pt'>{confirmed} BTC</b> confirmed ({coins} coins) &nbsp;·&nbsp; "
+                "{unconfirmed} unconfirmed &nbsp;·&nbsp; {immature} immature &nbsp;·&nbsp; "
+                "fees earned <b>{fees}</b> in {blocks} blocks mined"
+            ).format(
+                confirmed=btc_amount(state.confirmed_sat),
+                coins=len(state.coins),
+                unconfirmed=btc_amount(state.unconfirmed_sat),
+                immature=btc_amount(state.immature_sat),
+                fees=btc_amount(state.fees_earned_sat),
+                blocks=state.blocks_mined,
+            )
+        )
         if self.address.text() != state.receive_address:
             self.address.setText(state.receive_address)
             self.qr.setPixmap(QPixmap.fromImage(qr_image(state.receive_address)))
@@ -171,8 +216,14 @@ class WalletTab(Tab, QWidget):
                 if e.fee_sat:
                     what += tr(" (+fees)")
             sign = "-" if e.kind == "sent" else "+"
-            cells = (time.strftime("%H:%M:%S", time.localtime(e.time)), what, sign + btc_amount(e.amount_sat),
-                     confirmations_text(e.confirmations), btc_amount(e.fee_sat) if e.fee_sat else "", e.address)
+            cells = (
+                time.strftime("%H:%M:%S", time.localtime(e.time)),
+                what,
+                sign + btc_amount(e.amount_sat),
+                confirmations_text(e.confirmations),
+                btc_amount(e.fee_sat) if e.fee_sat else "",
+                e.address,
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(e.txid)
@@ -189,8 +240,11 @@ class WalletTab(Tab, QWidget):
     def on_sent(self, payment) -> None:
         self.send_button.setEnabled(True)
         self.send_status.setStyleSheet("color: #27ae60")
-        self.send_status.setText(tr("Sent {amount} BTC, fee {fee} BTC. Transaction {txid}").format(
-            amount=btc_amount(payment.amount_sat), fee=btc_amount(payment.fee_sat), txid=payment.txid))
+        self.send_status.setText(
+            tr("Sent {amount} BTC, fee {fee} BTC. Transaction {txid}").format(
+                amount=btc_amount(payment.amount_sat), fee=btc_amount(payment.fee_sat), txid=payment.txid
+            )
+        )
         self.amount.clear()
 
     def on_failed(self, message: str) -> None:

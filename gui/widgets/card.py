@@ -1,5 +1,6 @@
 """The metric card (title, big value, caption, tooltip) the window and the Economics tab use, and
 the label that shrinks its font to fit."""
+
 from __future__ import annotations
 
 from gui.qt import QFrame, QHBoxLayout, QLabel, QPainter, QPalette, QSizePolicy, Qt, QVBoxLayout
@@ -22,8 +23,9 @@ class FitLabel(QLabel):
         font.setPointSizeF(font.pointSizeF() * max(self.MIN_SCALE, room / needed))
         painter.setFont(font)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         self.text())
+        painter.drawText(
+            self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.text()
+        )
         painter.end()
 
     def minimumSizeHint(self):  # noqa: N802 - Qt's name

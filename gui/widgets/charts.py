@@ -2,6 +2,7 @@
 `PALETTES`, wider lines in presenter mode) and `LiveSeries` (preallocated buffers that grow by
 doubling, clip-to-view, peak downsampling, NaN gaps), redrawn on a timer, not per event
 (pyqtgraph's scrolling-plot example)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -90,8 +91,7 @@ class IntegerAxis(pg.AxisItem):
     """An axis of whole numbers (block heights): no ticks between blocks."""
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
-        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
-                  if spacing >= 1]
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size) if spacing >= 1]
         return levels or [(1.0, 0.0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
@@ -101,8 +101,17 @@ class IntegerAxis(pg.AxisItem):
 class Chart(pg.PlotWidget):
     """A titled plot with titled axes whose curves are LiveSeries; call `redraw()` from a timer."""
 
-    def __init__(self, title: str, tooltip: str, y_from_zero: bool = False, legend: bool = False,
-                 integer_x: bool = False, x_label: str = "", y_label: str = "", parent=None):
+    def __init__(
+        self,
+        title: str,
+        tooltip: str,
+        y_from_zero: bool = False,
+        legend: bool = False,
+        integer_x: bool = False,
+        x_label: str = "",
+        y_label: str = "",
+        parent=None,
+    ):
         """Axis labels carry the units ("MH/s", "block height"); pyqtgraph's own unit handling
         is not used, so an SI factor never rescales the numbers behind the reader's back."""
         super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
@@ -127,8 +136,15 @@ class Chart(pg.PlotWidget):
         self._has_data = None  # live charts: tick values appear with the first point, not 0-1 before
         self._dirty = False
 
-    def add_series(self, name: str, color: str, width: float = 2.0, level: bool = False,
-                   dash: bool = False, label: str | None = None) -> LiveSeries:
+    def add_series(
+        self,
+        name: str,
+        color: str,
+        width: float = 2.0,
+        level: bool = False,
+        dash: bool = False,
+        label: str | None = None,
+    ) -> LiveSeries:
         """A curve. `color` is a palette role ("mining", "workers:2") or a literal colour; `label`
         is what the legend shows (the translated name; `name` by default).
 
@@ -136,8 +152,9 @@ class Chart(pg.PlotWidget):
         (stepMode "right"): difficulty and reward apply from the block that carries them.
         """
         series = LiveSeries(level=level)
-        item = pg.PlotDataItem(name=label or name, pen=self._pen(color, width, dash),
-                               stepMode="right" if level else None, connect="finite")
+        item = pg.PlotDataItem(
+            name=label or name, pen=self._pen(color, width, dash), stepMode="right" if level else None, connect="finite"
+        )
         # Clip-to-view and peak downsampling are set on the plot before the item is added.
         self.plot_item.addItem(item)
         self.series[name] = (series, item)
@@ -195,8 +212,9 @@ class Chart(pg.PlotWidget):
             self.plot_item.setYRange(0, top * 1.15, padding=0)
         self._dirty = False
 
-    def set_theme(self, background: str, foreground: str, font_pt: int, palette: dict | None = None,
-                  line_scale: float = 1.0) -> None:
+    def set_theme(
+        self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0
+    ) -> None:
         """Colours, fonts and line widths for a theme (presenter mode: larger fonts and lines)."""
         self.setBackground(background)
         self.palette = palette or self.palette

@@ -1,6 +1,7 @@
 """The window's banner: one line of progress (the first compile) or an error with a Restart node
 button, floating over the top of the tab pages instead of taking a place in the layout, so nothing
 under the user's mouse moves when it comes and goes."""
+
 from __future__ import annotations
 
 from gui.i18n import tr

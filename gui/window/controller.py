@@ -4,6 +4,7 @@ into Qt signals; the ChainPoller (gui/chain/service.py) reads the chain once a s
 observe it and never call RPC or kernels themselves. Engine callbacks arrive on engine threads;
 emitting a signal from there queues the slot onto the GUI thread (Electrum's QtEventListener
 pattern)."""
+
 from __future__ import annotations
 
 import logging
@@ -19,12 +20,12 @@ from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress,
 from engine.mining.miner import Miner
 from engine.mining.refusals import MiningRefused
 from engine.rpc import RPCClient, RPCError
-from gui.i18n import tr
-from gui.window.node_process import BitcoindProcess, NodeProcess
-from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
-from gui.wallet.service import WalletService
 from gui.chain.service import ChainPoller
 from gui.classroom.service import ClassroomService
+from gui.i18n import tr
+from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
+from gui.wallet.service import WalletService
+from gui.window.node_process import BitcoindProcess, NodeProcess
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ class KernelProgressText:
             self.compiling[kernel] = ""
             if len(self.compiling) > 1:
                 return tr("Compiling the {names} kernels at once (once; ~15 s)…").format(
-                    names=", ".join(self.compiling))
+                    names=", ".join(self.compiling)
+                )
             return tr("Compiling the {kernel} kernel (once; up to ~15 s)…").format(kernel=kernel)
         if stage.startswith("fallback: "):
             why = self.compiling[kernel] = stage.removeprefix("fallback: ")
@@ -52,12 +54,17 @@ class KernelProgressText:
         else:
             self.compiling.pop(kernel, None)
             why = ""
-            text = {"loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-                    "ready": tr("Kernel {kernel} ready"),
-                    "timing": tr("Timing the {kernel} kernel…")}.get(stage)
+            text = {
+                "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
+                "ready": tr("Kernel {kernel} ready"),
+                "timing": tr("Timing the {kernel} kernel…"),
+            }.get(stage)
         text = text.format(kernel=kernel, s=seconds, why=why) if text else f"{kernel}: {stage}"
-        others = [tr("{kernel} (in this process: {why})").format(kernel=name, why=reason) if reason else name
-                  for name, reason in self.compiling.items() if name != kernel]
+        others = [
+            tr("{kernel} (in this process: {why})").format(kernel=name, why=reason) if reason else name
+            for name, reason in self.compiling.items()
+            if name != kernel
+        ]
         return tr("{text}; still compiling {names}…").format(text=text, names=", ".join(others)) if others else text
 
 
@@ -83,8 +90,14 @@ class LabController(QObject):
     node_log = Signal(str)  # each line the node process writes
     _launch_requested = Signal(tuple)
 
-    def __init__(self, datadir: Path | None = None, settings: QSettings | None = None,
-                 total_cores: int | None = None, lab_hashrate_hs: float | None = None, parent=None):
+    def __init__(
+        self,
+        datadir: Path | None = None,
+        settings: QSettings | None = None,
+        total_cores: int | None = None,
+        lab_hashrate_hs: float | None = None,
+        parent=None,
+    ):
         """`lab_hashrate_hs` sizes a new lab chain without timing the kernels (tests, demos)."""
         super().__init__(parent)
         self.lab_hashrate_hs = lab_hashrate_hs
@@ -93,8 +106,11 @@ class LabController(QObject):
         self.base_datadir = self.datadir  # lessons live in base_datadir/lessons/, never over the user's chain
         self.lesson = False  # a lesson-pace chain (New lesson), remembered as lesson/datadir
         lesson_dir = self.settings.value("lesson/datadir", "")
-        if (lesson_dir and self.settings.value("node/mode", "embedded") == "embedded"
-                and self.settings.value("node/chain", "lab") == "lab"):
+        if (
+            lesson_dir
+            and self.settings.value("node/mode", "embedded") == "embedded"
+            and self.settings.value("node/chain", "lab") == "lab"
+        ):
             self.datadir, self.lesson = Path(lesson_dir), True
         self.total_cores = total_cores or os.cpu_count() or 1
         self.node: NodeProcess | None = None
@@ -117,8 +133,9 @@ class LabController(QObject):
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
         self._launch_requested.connect(self._launch_embedded)
-        self._lease_timer = QTimer(self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000),
-                                   timeout=self._end_unused_lease)
+        self._lease_timer = QTimer(
+            self, singleShot=True, interval=int(LEASE_NOTICE_S * 1000), timeout=self._end_unused_lease
+        )
         # One key for the user whatever the chain (a lesson chain too): the backup is shown once.
         self.wallet = WalletService(self.base_datadir / "wallet", parent=self)  # the miner's coinbase pays to it
 
@@ -128,9 +145,12 @@ class LabController(QObject):
         mode = self.settings.value("node/mode", "embedded")
         if mode == "attach":
             url = self.settings.value("node/url", "http://127.0.0.1:18443")
-            self._connect(url, self.settings.value("node/cookie", "") or None,
-                          self.settings.value("node/user", "") or None,
-                          self.settings.value("node/password", "") or None)
+            self._connect(
+                url,
+                self.settings.value("node/cookie", "") or None,
+                self.settings.value("node/user", "") or None,
+                self.settings.value("node/password", "") or None,
+            )
         elif mode == "bitcoind":
             self.chain_name = "regtest"
             self._launch(BitcoindProcess(self.datadir / "bitcoind", parent=self))
@@ -154,8 +174,14 @@ class LabController(QObject):
         with it on the miner's thread count (after compiling and a warm-up)."""
         from engine.mining.kernels import available_kernels
         from engine.mining.kernels.choice import measure_hashrate_hs
-        self.compile_progress.emit(tr("Preparing the SHA-256d kernels and sizing the new lab chain to "
-                                      "this computer (the very first launch compiles them)…"), -1)
+
+        self.compile_progress.emit(
+            tr(
+                "Preparing the SHA-256d kernels and sizing the new lab chain to "
+                "this computer (the very first launch compiles them)…"
+            ),
+            -1,
+        )
         t0 = time.perf_counter()
         progress_text = KernelProgressText()
         steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
@@ -165,16 +191,24 @@ class LabController(QObject):
             if stage in ("compiling", "ready", "timing"):
                 done.add((kernel, stage))
             self.compile_progress.emit(progress_text(kernel, stage, seconds), min(99, 100 * len(done) // steps))
+
         try:
             kernel, hashrate = measure_hashrate_hs(self.total_cores, on_progress=progress)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
             log.exception("kernel calibration failed")
-            self.node_failed.emit(tr("Could not prepare the SHA-256d kernels ({error}). Check that the "
-                                     "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.").format(error=exc))
+            self.node_failed.emit(
+                tr(
+                    "Could not prepare the SHA-256d kernels ({error}). Check that the "
+                    "cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar."
+                ).format(error=exc)
+            )
             return
-        self.compile_progress.emit(tr("Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s "
-                                      "on {cores} cores").format(s=time.perf_counter() - t0, kernel=kernel,
-                                                                 mhs=hashrate / 1e6, cores=self.total_cores), 100)
+        self.compile_progress.emit(
+            tr("Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s on {cores} cores").format(
+                s=time.perf_counter() - t0, kernel=kernel, mhs=hashrate / 1e6, cores=self.total_cores
+            ),
+            100,
+        )
         if not self._shutting_down:
             # A queued signal brings the launch back to the GUI thread, where QProcess lives.
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
@@ -182,6 +216,7 @@ class LabController(QObject):
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
         from gui.qt import QProcessEnvironment
         from regtest.cli import RPCAUTH_ENV
+
         port = int(self.settings.value("node/rpcport", 0))
         if self.lesson:
             extra_args = (*extra_args, "--pace", "lesson")
@@ -254,18 +289,30 @@ class LabController(QObject):
         joined = self.classroom.joined()
         if joined:
             from engine.mining.stratum_client import StratumSource
+
             try:
-                source = StratumSource(f"stratum+tcp://{joined['host']}:{joined['port']}", joined["name"],
-                                       joined["password"])
+                source = StratumSource(
+                    f"stratum+tcp://{joined['host']}:{joined['port']}", joined["name"], joined["password"]
+                )
             except ValueError as exc:
                 self.problem.emit(str(exc))
-        self.miner = Miner(self.rpc, self.wallet.mining_script, max_slots=self.total_cores, slots=self.total_cores,
-                           on_event=self._on_miner_event, source=source)
+        self.miner = Miner(
+            self.rpc,
+            self.wallet.mining_script,
+            max_slots=self.total_cores,
+            slots=self.total_cores,
+            on_event=self._on_miner_event,
+            source=source,
+        )
         if self.ai is None:  # kept across node restarts
             self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self._on_ai_report)
-        self.allocator = CapacityAllocator(self.miner, self.ai, self._throttle_cores,
-                                           ai_slots=min(self._ai_slots, self._throttle_cores),
-                                           on_change=self.allocation.emit)
+        self.allocator = CapacityAllocator(
+            self.miner,
+            self.ai,
+            self._throttle_cores,
+            ai_slots=min(self._ai_slots, self._throttle_cores),
+            on_change=self.allocation.emit,
+        )
         self.miner.start()
         self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
         self.poller.start()
@@ -291,19 +338,23 @@ class LabController(QObject):
             self.block_result.emit(event)
         elif isinstance(event, KernelProgress):
             pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
-            words = {"compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
-                     "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-                     "ready": tr("Kernel {kernel} ready"),
-                     "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
-                     "active": tr("Mining with the {kernel} kernel")}
+            words = {
+                "compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
+                "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
+                "ready": tr("Kernel {kernel} ready"),
+                "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
+                "active": tr("Mining with the {kernel} kernel"),
+            }
             text = words.get(event.stage, event.stage)
             if event.stage.startswith("fallback: "):  # its child process failed
                 text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
-            self.compile_progress.emit(text.format(kernel=event.kernel, s=event.seconds or 0,
-                                                   why=event.stage.removeprefix("fallback: ")), pct)
+            self.compile_progress.emit(
+                text.format(kernel=event.kernel, s=event.seconds or 0, why=event.stage.removeprefix("fallback: ")), pct
+            )
         elif isinstance(event, ConnectionProblem):
-            self.problem.emit(tr("Node unreachable ({error}); retrying in {s:.0f} s").format(
-                error=event.message, s=event.retry_in_s))
+            self.problem.emit(
+                tr("Node unreachable ({error}); retrying in {s:.0f} s").format(error=event.message, s=event.retry_in_s)
+            )
         elif isinstance(event, MiningRefused):  # the miner has stopped: an error banner, not a passing note
             self.node_failed.emit(event.message)
 

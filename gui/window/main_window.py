@@ -5,6 +5,7 @@ moves the layout; export. Bounded by the screen's available area (`fit_to_screen
 Widgets only observe the controller's signals and call its few methods; charts redraw on a
 500 ms timer. Every metric has a tooltip a teacher can read out.
 """
+
 from __future__ import annotations
 
 import time
@@ -13,19 +14,38 @@ from pathlib import Path
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
 from engine.mining.events import BlockResult, MinerStats
-from gui.widgets.charts import PALETTES
-from gui.window.controller import LabController
-from gui.i18n import LANGUAGES, current_language, integer, tr
 from gui.formats import cores_text
+from gui.i18n import LANGUAGES, current_language, integer, tr
+from gui.qt import (
+    QAction,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGuiApplication,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSize,
+    QSlider,
+    QSpinBox,
+    Qt,
+    QTabWidget,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from gui.widgets.card import card_row, reserve_lines
+from gui.widgets.charts import PALETTES
 from gui.window.banner import Banner
 from gui.window.cards import TIPS, LabCards
-from gui.qt import (QAction, QApplication, QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout,
-                    QKeySequence, QLabel, QMainWindow, QMessageBox,
-                    QPushButton, QScrollArea, QSize, QSlider, QSpinBox, Qt, QTabWidget, QTimer,
-                    QVBoxLayout, QWidget)
+from gui.window.controller import LabController
 from gui.window.tabs import TABS, LabState, Look, Tab, TabContext, weak_call
 from gui.window.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
-from gui.widgets.card import card_row, reserve_lines
 
 REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
@@ -71,8 +91,10 @@ class MainWindow(LabCards, QMainWindow):
         h.setContentsMargins(16, 10, 16, 10)
         titles = QVBoxLayout()
         titles.addWidget(QLabel(tr("Mine-to-Compute Lab"), objectName="title"))
-        self.subtitle = QLabel(tr("A real Bitcoin chain and miner on this computer — and what happens "
-                                  "when its power goes to AI instead"), objectName="subtitle")
+        self.subtitle = QLabel(
+            tr("A real Bitcoin chain and miner on this computer — and what happens when its power goes to AI instead"),
+            objectName="subtitle",
+        )
         self.subtitle.setWordWrap(True)
         titles.addWidget(self.subtitle)
         h.addLayout(titles, 1)
@@ -98,12 +120,22 @@ class MainWindow(LabCards, QMainWindow):
         self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
-        cards, labels = card_row([(tr("Hashrate"), tr(TIPS["hashrate"])), (tr("Blocks"), tr(TIPS["blocks"])),
-                                  (tr("Difficulty"), tr(TIPS["difficulty"])),
-                                  (tr("Block reward"), tr(TIPS["reward"])), (tr("AI jobs"), tr(TIPS["ai"]))])
-        ((self.hashrate_value, self.hashrate_caption), (self.height_value, self.height_caption),
-         (self.difficulty_value, self.difficulty_caption), (self.reward_value, self.reward_caption),
-         (self.ai_value, self.ai_caption)) = labels
+        cards, labels = card_row(
+            [
+                (tr("Hashrate"), tr(TIPS["hashrate"])),
+                (tr("Blocks"), tr(TIPS["blocks"])),
+                (tr("Difficulty"), tr(TIPS["difficulty"])),
+                (tr("Block reward"), tr(TIPS["reward"])),
+                (tr("AI jobs"), tr(TIPS["ai"])),
+            ]
+        )
+        (
+            (self.hashrate_value, self.hashrate_caption),
+            (self.height_value, self.height_caption),
+            (self.difficulty_value, self.difficulty_caption),
+            (self.reward_value, self.reward_caption),
+            (self.ai_value, self.ai_caption),
+        ) = labels
         outer.addLayout(cards)
 
         cap = QFrame(objectName="capacity")
@@ -113,8 +145,9 @@ class MainWindow(LabCards, QMainWindow):
         self.mining_label = QLabel(tr("Mining: – cores"))
         self.ai_label = QLabel(tr("AI: – cores"))
         total = self.controller.total_cores
-        self.capacity_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=total,
-                                       value=0, pageStep=1, tickInterval=1)
+        self.capacity_slider = QSlider(
+            Qt.Orientation.Horizontal, minimum=0, maximum=total, value=0, pageStep=1, tickInterval=1
+        )
         self.capacity_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.capacity_slider.setToolTip(tr(TIPS["capacity"]))
         self.capacity_slider.setAccessibleName(tr("Cores moved from mining to AI"))
@@ -124,8 +157,9 @@ class MainWindow(LabCards, QMainWindow):
         c.addSpacing(24)
         throttle_label = QLabel(tr("Use"))
         saved = int(self.controller.settings.value("ui/throttle", total))
-        self.throttle = QSpinBox(minimum=1, maximum=total, value=min(max(saved, 1), total),
-                                 suffix=tr(" of %n core(s)", "", total))
+        self.throttle = QSpinBox(
+            minimum=1, maximum=total, value=min(max(saved, 1), total), suffix=tr(" of %n core(s)", "", total)
+        )
         self.throttle.setToolTip(tr(TIPS["throttle"]))
         throttle_label.setToolTip(tr(TIPS["throttle"]))
         c.addWidget(throttle_label)
@@ -135,8 +169,9 @@ class MainWindow(LabCards, QMainWindow):
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
         self.banner = Banner(root, self.tabs)
-        context = TabContext(self.controller, self.lab, show_status=self.statusBar().showMessage,
-                             restart=weak_call(self.restart))
+        context = TabContext(
+            self.controller, self.lab, show_status=self.statusBar().showMessage, restart=weak_call(self.restart)
+        )
         for entry in TABS:
             self.add_tab(entry.name, entry.build(context), entry.shown_title)
         self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives
@@ -237,8 +272,9 @@ class MainWindow(LabCards, QMainWindow):
         if self.start_info is None or self.start_info.get("chain") != info.get("chain"):
             self.start_info = info
         consensus = info.get("consensus") or {}
-        self.chain.set_consensus(consensus.get("pow_target_spacing", 600),
-                                 consensus.get("subsidy_halving_interval", 150))
+        self.chain.set_consensus(
+            consensus.get("pow_target_spacing", 600), consensus.get("subsidy_halving_interval", 150)
+        )
         self._lab_dirty = True
         self.refresh_cards()
 
@@ -253,7 +289,9 @@ class MainWindow(LabCards, QMainWindow):
         for r in rows:
             if r.hash in self.own_hashes:
                 self.blocks_accepted += 1
-                self.statusBar().showMessage(tr("Block {height} found by this laptop!").format(height=integer(r.height)), 5000)
+                self.statusBar().showMessage(
+                    tr("Block {height} found by this laptop!").format(height=integer(r.height)), 5000
+                )
         if rows:
             self.refresh_cards()
 
@@ -269,8 +307,10 @@ class MainWindow(LabCards, QMainWindow):
             if self.chain.rows and any(r.hash == result.block_hash for r in self.chain.rows[-8:]):
                 self._count_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
-            self.statusBar().showMessage(tr("Block {height} rejected: {reason}").format(
-                height=integer(result.height), reason=result.reason), 8000)
+            self.statusBar().showMessage(
+                tr("Block {height} rejected: {reason}").format(height=integer(result.height), reason=result.reason),
+                8000,
+            )
 
     def on_ai_report(self, r: AIReport) -> None:
         self.last_ai_report = r
@@ -313,20 +353,27 @@ class MainWindow(LabCards, QMainWindow):
         app.setStyleSheet(stylesheet(theme, self.presenter))
         for label in (self.mining_label, self.ai_label):
             label.ensurePolished()
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(tr("Mining: {cores}").format(
-                cores=cores_text(88))) + 12)
-        for caption in (self.hashrate_caption, self.height_caption, self.difficulty_caption,
-                        self.reward_caption, self.ai_caption):
+            label.setMinimumWidth(
+                label.fontMetrics().horizontalAdvance(tr("Mining: {cores}").format(cores=cores_text(88))) + 12
+            )
+        for caption in (
+            self.hashrate_caption,
+            self.height_caption,
+            self.difficulty_caption,
+            self.reward_caption,
+            self.ai_caption,
+        ):
             reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts
-        for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value,
-                      self.ai_value):
+        for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value, self.ai_value):
             reserve_lines(value, 1)
         # No taller than a status line: the status bar must not grow the window past a 720-line screen.
         self.language_picker.setStyleSheet("QComboBox { padding: 0px 6px; }")
         self.language_picker.ensurePolished()
         self.language_picker.setFixedHeight(self.language_picker.fontMetrics().height() + 2)
         self.node_chip.ensurePolished()
-        widest = tr("● {chain} · height {height}").format(chain="regtest", height=integer(888888)) + ("" if self.presenter else " · http://127.0.0.1:18449")
+        widest = tr("● {chain} · height {height}").format(chain="regtest", height=integer(888888)) + (
+            "" if self.presenter else " · http://127.0.0.1:18449"
+        )
         self.node_chip.setFixedWidth(self.node_chip.fontMetrics().horizontalAdvance(widest) + 28)
         look = Look(self.theme_name, theme, palette, self.presenter, font_pt(self.presenter))
         for page in self.pages.values():
@@ -348,8 +395,10 @@ class MainWindow(LabCards, QMainWindow):
         extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
         self.setMaximumSize(area.width() - extra_w, area.height() - extra_h)
         if frame.right() > area.right() or frame.bottom() > area.bottom():
-            self.move(max(area.left(), min(frame.left(), area.right() - frame.width())),
-                      max(area.top(), min(frame.top(), area.bottom() - frame.height())))
+            self.move(
+                max(area.left(), min(frame.left(), area.right() - frame.width())),
+                max(area.top(), min(frame.top(), area.bottom() - frame.height())),
+            )
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -384,11 +433,16 @@ class MainWindow(LabCards, QMainWindow):
     def lab_state(self) -> dict:
         """The live lab in one dict, for the tabs (LabState.snapshot)."""
         a = self.last_allocation
-        return {"chain_info": self.info, "start_info": self.start_info or self.info,
-                "mining_slots": a.mining_slots if a else self.controller.total_cores,
-                "ai_slots": a.ai_slots if a else 0, "total_cores": self.controller.total_cores,
-                "hashrate_hs": self.last_stats.hashrate_hs if self.last_stats else 0.0,
-                "ai_report": self.last_ai_report, "node_state": self.node_state}
+        return {
+            "chain_info": self.info,
+            "start_info": self.start_info or self.info,
+            "mining_slots": a.mining_slots if a else self.controller.total_cores,
+            "ai_slots": a.ai_slots if a else 0,
+            "total_cores": self.controller.total_cores,
+            "hashrate_hs": self.last_stats.hashrate_hs if self.last_stats else 0.0,
+            "ai_report": self.last_ai_report,
+            "node_state": self.node_state,
+        }
 
     # --- export ----------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
@@ -397,10 +451,15 @@ class MainWindow(LabCards, QMainWindow):
             try:
                 written = self.export_all(Path(folder))
             except OSError as exc:
-                QMessageBox.warning(self, tr("Export failed"), tr("Could not write to {folder}: {error}").format(
-                    folder=folder, error=exc.strerror))
+                QMessageBox.warning(
+                    self,
+                    tr("Export failed"),
+                    tr("Could not write to {folder}: {error}").format(folder=folder, error=exc.strerror),
+                )
                 return
-            self.statusBar().showMessage(tr("Exported %n file(s) to {folder}", "", len(written)).format(folder=folder), 8000)
+            self.statusBar().showMessage(
+                tr("Exported %n file(s) to {folder}", "", len(written)).format(folder=folder), 8000
+            )
 
     def export_all(self, folder: Path) -> list[Path]:
         """Every tab's export (the chain's charts as PNG, blocks and hashrate as CSV, the economics

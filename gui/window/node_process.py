@@ -1,5 +1,6 @@
 """Launching the node the way one launches bitcoind: a QProcess with a data dir, a cookie and
 RPC on 127.0.0.1. The embedded node (`mine2compute node`) or `bitcoind -regtest` from PATH."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ class NodeProcess(QObject):
     log_line = Signal(str)
     stops_on_stdin_eof = True  # started with --exit-with-parent
 
-    def __init__(self, datadir: Path, chain: str = "lab", rpcport: int = 0,
-                 extra_args: tuple[str, ...] = (), parent=None):
+    def __init__(
+        self, datadir: Path, chain: str = "lab", rpcport: int = 0, extra_args: tuple[str, ...] = (), parent=None
+    ):
         super().__init__(parent)
         self.datadir = Path(datadir)
         self.chain = chain
@@ -55,9 +57,16 @@ class NodeProcess(QObject):
         self.url = None
         # --exit-with-parent: the node stops by itself when this app dies, however it dies,
         # because the stdin pipe QProcess keeps open (ReadWrite) then closes.
-        cmd = node_command() + ["--chain", self.chain, "--datadir", str(self.datadir),
-                                "--rpcport", str(self.rpcport), "--exit-with-parent",
-                                *self.extra_args]
+        cmd = node_command() + [
+            "--chain",
+            self.chain,
+            "--datadir",
+            str(self.datadir),
+            "--rpcport",
+            str(self.rpcport),
+            "--exit-with-parent",
+            *self.extra_args,
+        ]
         self.proc.start(cmd[0], cmd[1:])
 
     def running(self) -> bool:
@@ -93,12 +102,16 @@ class NodeProcess(QObject):
     def _finished(self, code: int, status) -> None:
         if self._stopping:
             return
-        errors = [l for l in self.log if l.startswith("Error:")]
+        errors = [line for line in self.log if line.startswith("Error:")]
         if errors:
-            self.failed.emit(errors[-1][len("Error:"):].strip())
+            self.failed.emit(errors[-1][len("Error:") :].strip())
         else:
-            self.failed.emit(tr("The node stopped unexpectedly (exit code {code}). Its chain is safe "
-                                "on disk; restart it to carry on.").format(code=code))
+            self.failed.emit(
+                tr(
+                    "The node stopped unexpectedly (exit code {code}). Its chain is safe "
+                    "on disk; restart it to carry on."
+                ).format(code=code)
+            )
 
     def _error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -128,8 +141,10 @@ class BitcoindProcess(NodeProcess):
         except FileNotFoundError:
             pass
         # -listen=0: a classroom lab chain needs no peers from the network.
-        self.proc.start(exe, ["-regtest", f"-datadir={self.datadir}", f"-rpcport={port}",
-                              "-printtoconsole", "-server=1", "-listen=0"])
+        self.proc.start(
+            exe,
+            ["-regtest", f"-datadir={self.datadir}", f"-rpcport={port}", "-printtoconsole", "-server=1", "-listen=0"],
+        )
         self._cookie_timer.start()
 
     def _check_cookie(self) -> None:

@@ -1,19 +1,32 @@
 """Which node the lab uses: the embedded one, Bitcoin Core's bitcoind from PATH, or a running
 node attached by URL and credentials (a teacher's node, for a whole class). Kept in QSettings."""
+
 from __future__ import annotations
 
 import shutil
 
 from engine.primitives.rpcauth import make_rpcauth
-
 from gui.i18n import tr
-from gui.qt import (QT_TRANSLATE_NOOP, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                    QLineEdit, QSettings, QSpinBox, QVBoxLayout)
+from gui.qt import (
+    QT_TRANSLATE_NOOP,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSettings,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 SHARE_USER = "class"  # the RPC user students log in with when a teacher shares the node
-MODES = [("embedded", QT_TRANSLATE_NOOP("", "Embedded node (recommended)")),
-         ("bitcoind", QT_TRANSLATE_NOOP("", "Bitcoin Core: bitcoind -regtest from PATH")),
-         ("attach", QT_TRANSLATE_NOOP("", "Attach to a running node (URL + credentials)"))]
+MODES = [
+    ("embedded", QT_TRANSLATE_NOOP("", "Embedded node (recommended)")),
+    ("bitcoind", QT_TRANSLATE_NOOP("", "Bitcoin Core: bitcoind -regtest from PATH")),
+    ("attach", QT_TRANSLATE_NOOP("", "Attach to a running node (URL + credentials)")),
+]
 
 
 class NodeSettingsDialog(QDialog):
@@ -31,22 +44,30 @@ class NodeSettingsDialog(QDialog):
         self.chain.addItem(tr("lab: difficulty follows hashrate (classroom)"), "lab")
         self.chain.addItem(tr("regtest: exactly Bitcoin Core's regtest"), "regtest")
         self.chain.setCurrentIndex(0 if settings.value("node/chain", "lab") == "lab" else 1)
-        self.port = QSpinBox(minimum=0, maximum=65535, value=int(settings.value("node/rpcport", 0)),
-                             specialValueText=tr("any free port"))
+        self.port = QSpinBox(
+            minimum=0, maximum=65535, value=int(settings.value("node/rpcport", 0)), specialValueText=tr("any free port")
+        )
         self.url = QLineEdit(settings.value("node/url", "http://127.0.0.1:18443"))
-        self.cookie = QLineEdit(settings.value("node/cookie", ""), placeholderText=tr("path to .cookie (or user/password)"))
+        self.cookie = QLineEdit(
+            settings.value("node/cookie", ""), placeholderText=tr("path to .cookie (or user/password)")
+        )
         self.user = QLineEdit(settings.value("node/user", ""))
         self.password = QLineEdit(settings.value("node/password", ""), echoMode=QLineEdit.EchoMode.Password)
         self.share = QCheckBox(tr("Share this node with the class (students attach over the network)"))
         self.share.setChecked(bool(settings.value("node/share", False, type=bool)))
         # Only a salted hash of the class password is kept (Core's rpcauth form): the field
         # starts empty, and typing in it sets a new password.
-        self.has_class_password = bool(settings.value("node/share_rpcauth", "")
-                                       or settings.value("node/share_password", ""))
-        self.share_password = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
-                                        placeholderText=(tr("set (kept as a salted hash): type to change it")
-                                                         if self.has_class_password else
-                                                         tr("class password, 8 characters or more")))
+        self.has_class_password = bool(
+            settings.value("node/share_rpcauth", "") or settings.value("node/share_password", "")
+        )
+        self.share_password = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password,
+            placeholderText=(
+                tr("set (kept as a salted hash): type to change it")
+                if self.has_class_password
+                else tr("class password, 8 characters or more")
+            ),
+        )
         form.addRow(tr("Node"), self.mode)
         form.addRow(tr("Chain (embedded)"), self.chain)
         form.addRow(tr("RPC port (embedded)"), self.port)
@@ -57,9 +78,13 @@ class NodeSettingsDialog(QDialog):
         form.addRow(tr("User (attach)"), self.user)
         form.addRow(tr("Password (attach)"), self.password)
         v.addLayout(form)
-        note = QLabel(tr("The class password is kept only as a salted hash (Bitcoin Core's rpcauth); "
-                         "an attach password is kept in this computer's settings file in plain text, "
-                         "as a client needs it: use a class password, not a personal one."))
+        note = QLabel(
+            tr(
+                "The class password is kept only as a salted hash (Bitcoin Core's rpcauth); "
+                "an attach password is kept in this computer's settings file in plain text, "
+                "as a client needs it: use a class password, not a personal one."
+            )
+        )
         note.setWordWrap(True)
         v.addWidget(note)
         if shutil.which("bitcoind") is None:

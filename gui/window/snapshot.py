@@ -1,6 +1,7 @@
 """`mine2compute snapshot`: run the lab offscreen (its own node and miner, on a fresh lesson chain
 in a temporary folder) for a while and save the window as a PNG, for slides, the README's
 screenshots and tests."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,21 +14,38 @@ from pathlib import Path
 from gui.window.tabs import TABS
 
 
-
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mine2compute snapshot",
-                                description="Run the lab offscreen on a fresh lesson chain and save the window.")
+    p = argparse.ArgumentParser(
+        prog="mine2compute snapshot", description="Run the lab offscreen on a fresh lesson chain and save the window."
+    )
     p.add_argument("out", metavar="OUT.png", help="the PNG to write")
     p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the window (default en)")
-    p.add_argument("--tab", choices=[entry.name for entry in TABS], default="chain", help="the tab shown (default chain)")
+    p.add_argument(
+        "--tab", choices=[entry.name for entry in TABS], default="chain", help="the tab shown (default chain)"
+    )
     p.add_argument("--size", default="1366x768", help="window size WIDTHxHEIGHT (default 1366x768)")
-    p.add_argument("--after", type=float, default=60.0, metavar="SECONDS",
-                   help="seconds the lab runs before the picture (default 60)")
+    p.add_argument(
+        "--after",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds the lab runs before the picture (default 60)",
+    )
     p.add_argument("--presenter", action="store_true", help="presenter mode (large fonts)")
-    p.add_argument("--ai-cores", type=int, default=0, metavar="N",
-                   help="cores moved to AI half-way through, as a teacher would (default 0)")
-    p.add_argument("--lab-hashrate", type=float, default=None, metavar="H/S",
-                   help="size the chain with this hashrate instead of timing the kernels (faster; tests)")
+    p.add_argument(
+        "--ai-cores",
+        type=int,
+        default=0,
+        metavar="N",
+        help="cores moved to AI half-way through, as a teacher would (default 0)",
+    )
+    p.add_argument(
+        "--lab-hashrate",
+        type=float,
+        default=None,
+        metavar="H/S",
+        help="size the chain with this hashrate instead of timing the kernels (faster; tests)",
+    )
     return p
 
 
@@ -64,9 +82,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
     from gui import i18n
+    from gui.qt import QApplication, QSettings, QTimer
     from gui.window.controller import LabController
     from gui.window.main_window import MainWindow
-    from gui.qt import QApplication, QSettings, QTimer
+
     app = QApplication.instance() or QApplication([sys.argv[0]])
     i18n.install(args.lang)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
@@ -89,8 +108,10 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
         app.processEvents()
         if window.grab().save(str(out), "PNG"):
             outcome["code"] = 0
-            print(f"saved {out} ({width}x{height}, {args.lang}, tab {args.tab}, after {args.after:g} s, "
-                  f"height {window.info.get('blocks', 0)})")
+            print(
+                f"saved {out} ({width}x{height}, {args.lang}, tab {args.tab}, after {args.after:g} s, "
+                f"height {window.info.get('blocks', 0)})"
+            )
         else:
             print(f"mine2compute snapshot: could not write {out}", file=sys.stderr)
         window.close()

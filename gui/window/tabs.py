@@ -20,13 +20,15 @@ through the window's LabState (`ctx.lab`):
 The window itself feeds the Chain tab the blocks and hashrate it receives (its own slots), so the
 cards, the status bar and the charts count the same blocks.
 """
+
 from __future__ import annotations
 
 import importlib
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from gui.i18n import tr
 from gui.qt import QT_TRANSLATE_NOOP, QObject, Signal
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 class TabEntry:
     """One line of TABS: `name` (snapshot's --tab, MainWindow.tab(name)), the title shown
     (translated at install) and the module whose `build(ctx)` makes the tab."""
+
     name: str
     title: str
     module: str
@@ -66,6 +69,7 @@ TABS: tuple[TabEntry, ...] = (
 @dataclass(frozen=True)
 class Look:
     """The window's appearance, given to every tab's `apply_theme`."""
+
     theme_name: str  # "dark" | "light"
     theme: Theme  # colours and fonts (gui/window/theme.py), the presenter variant when on
     palette: dict  # chart colours (gui/widgets/charts.PALETTES)
@@ -76,6 +80,7 @@ class Look:
 @dataclass(frozen=True)
 class ChartMark:
     """A vertical line at a block height on the chain's difficulty chart, with a short label."""
+
     height: int
     text: str
     colour: str
@@ -124,6 +129,7 @@ def weak_call(method: Callable[..., Any], default: Any = None) -> Callable[..., 
     def call(*args: Any, **kwargs: Any) -> Any:
         bound = ref()
         return default if bound is None else bound(*args, **kwargs)
+
     return call
 
 
@@ -139,6 +145,7 @@ def _no_restart() -> None:
 class TabContext:
     """What a tab is built from: the controller (its signals and few methods, the settings), the
     shared lab state, and the two things a tab asks of the window."""
+
     controller: LabController
     lab: LabState = field(default_factory=LabState)
     show_status: Callable[..., None] = _no_status  # (message, timeout_ms) in the status bar

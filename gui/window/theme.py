@@ -1,4 +1,5 @@
 """Light and dark themes, and presenter mode (large fonts, high contrast) for projectors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,13 +17,37 @@ class Theme:
     chart_bg: str
 
 
-DARK = Theme("dark", window="#0F1419", panel="#1A2129", text="#E6EDF3", muted="#8B98A5",
-             border="#2D3742", accent="#F7931A", chart_bg="#141A21")
-LIGHT = Theme("light", window="#F5F7FA", panel="#FFFFFF", text="#1B2430", muted="#5B6B7B",
-              border="#D5DCE3", accent="#D9730D", chart_bg="#FFFFFF")
+DARK = Theme(
+    "dark",
+    window="#0F1419",
+    panel="#1A2129",
+    text="#E6EDF3",
+    muted="#8B98A5",
+    border="#2D3742",
+    accent="#F7931A",
+    chart_bg="#141A21",
+)
+LIGHT = Theme(
+    "light",
+    window="#F5F7FA",
+    panel="#FFFFFF",
+    text="#1B2430",
+    muted="#5B6B7B",
+    border="#D5DCE3",
+    accent="#D9730D",
+    chart_bg="#FFFFFF",
+)
 # Presenter: pure black and white with the brightest accents, read from the back of a room.
-PRESENTER_DARK = Theme("presenter", window="#000000", panel="#0B0B0B", text="#FFFFFF",
-                       muted="#D0D0D0", border="#5A5A5A", accent="#FFA51F", chart_bg="#000000")
+PRESENTER_DARK = Theme(
+    "presenter",
+    window="#000000",
+    panel="#0B0B0B",
+    text="#FFFFFF",
+    muted="#D0D0D0",
+    border="#5A5A5A",
+    accent="#FFA51F",
+    chart_bg="#000000",
+)
 
 THEMES = {"dark": DARK, "light": LIGHT}
 

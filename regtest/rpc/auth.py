@@ -1,6 +1,7 @@
 """Who may call the node, and what: the cookie, -rpcuser/-rpcpassword, Core's salted -rpcauth
 (share/rpcauth/rpcauth.py format), -rpcwhitelist (password logins default to MINING_WHITELIST),
 and one global limit on failed logins."""
+
 from __future__ import annotations
 
 import base64
@@ -22,13 +23,32 @@ COOKIE_USER = "__cookie__"  # httprpc.cpp: the cookie's user name
 # submitblock, getbestblockhash) and the window's poller (gui/chain/service.py ChainPoller:
 # getblockchaininfo, getnetworkhashps, uptime, getblockhash, getblockheader), plus cheap reads.
 # stop, generatetoaddress and getblock (large replies) stay with the cookie.
-MINING_WHITELIST = frozenset({
-    "getblocktemplate", "submitblock", "getbestblockhash", "getblockchaininfo", "getblockcount",
-    "getblockhash", "getblockheader", "getnetworkhashps", "getmininginfo", "getdifficulty",
-    "uptime", "help",
-    # what a wallet on a class login needs (all bounded: one transaction or scan per call)
-    "sendrawtransaction", "testmempoolaccept", "getrawmempool", "getmempoolinfo", "getmempoolentry",
-    "getrawtransaction", "decoderawtransaction", "gettxout", "scantxoutset"})
+MINING_WHITELIST = frozenset(
+    {
+        "getblocktemplate",
+        "submitblock",
+        "getbestblockhash",
+        "getblockchaininfo",
+        "getblockcount",
+        "getblockhash",
+        "getblockheader",
+        "getnetworkhashps",
+        "getmininginfo",
+        "getdifficulty",
+        "uptime",
+        "help",
+        # what a wallet on a class login needs (all bounded: one transaction or scan per call)
+        "sendrawtransaction",
+        "testmempoolaccept",
+        "getrawmempool",
+        "getmempoolinfo",
+        "getmempoolentry",
+        "getrawtransaction",
+        "decoderawtransaction",
+        "gettxout",
+        "scantxoutset",
+    }
+)
 FAILED_LOGINS_PER_S = 4.0  # across all connections: Core's 4 workers x 250 ms delay allow ~16/s
 FAILED_LOGIN_BURST = 8
 FAILURE_LOG_INTERVAL_S = 10.0
@@ -84,8 +104,9 @@ class Auth:
         try:
             user, salt, digest = parse_rpcauth(spec)
         except ValueError:
-            raise AuthConfigError("Invalid -rpcauth argument: use user:salt$hash as printed by "
-                                  "Bitcoin Core's share/rpcauth/rpcauth.py") from None
+            raise AuthConfigError(
+                "Invalid -rpcauth argument: use user:salt$hash as printed by Bitcoin Core's share/rpcauth/rpcauth.py"
+            ) from None
         self.logins.append(_Login(user, salt=salt.encode(), digest=digest))
 
     def add_whitelist(self, spec: str) -> None:
@@ -143,8 +164,13 @@ class Auth:
     def _maybe_log(self, now: float, peer: str) -> None:
         if now - self._last_log < FAILURE_LOG_INTERVAL_S:
             return
-        log.warning("ThreadRPCServer incorrect password attempt from %s: %d failed and %d refused "
-                    "unchecked since the last report (password checks limited to %.0f/s)",
-                    peer or "?", self._failed_since_log, self._limited_since_log, self.failures_per_s)
+        log.warning(
+            "ThreadRPCServer incorrect password attempt from %s: %d failed and %d refused "
+            "unchecked since the last report (password checks limited to %.0f/s)",
+            peer or "?",
+            self._failed_since_log,
+            self._limited_since_log,
+            self.failures_per_s,
+        )
         self._last_log = now
         self._failed_since_log = self._limited_since_log = 0

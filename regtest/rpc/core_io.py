@@ -1,5 +1,6 @@
 """Blocks, transactions and scripts to and from the RPC's JSON, as Bitcoin Core's core_io.h does it
 (core_read.cpp DecodeHexTx/DecodeHexBlk, core_write.cpp ValueFromAmount, ScriptToUniv, TxToUniv)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -99,24 +100,36 @@ def tx_json(tx, include_hex: bool = True) -> dict:
     """core_write.cpp TxToUniv (without the fee and prevouts of verbosity 2)."""
     vin = []
     for i, txin in enumerate(tx.vin):
-        item: dict[str, Any] = ({"coinbase": bytes(txin.scriptSig).hex()} if tx.is_coinbase()
-                else {"txid": b2lx(txin.prevout.hash), "vout": txin.prevout.n,
-                      "scriptSig": {"asm": script_asm(bytes(txin.scriptSig)),
-                                    "hex": bytes(txin.scriptSig).hex()}})
+        item: dict[str, Any] = (
+            {"coinbase": bytes(txin.scriptSig).hex()}
+            if tx.is_coinbase()
+            else {
+                "txid": b2lx(txin.prevout.hash),
+                "vout": txin.prevout.n,
+                "scriptSig": {"asm": script_asm(bytes(txin.scriptSig)), "hex": bytes(txin.scriptSig).hex()},
+            }
+        )
         if i < len(tx.wit.vtxinwit) and not tx.wit.vtxinwit[i].is_null():
             item["txinwitness"] = [bytes(x).hex() for x in tx.wit.vtxinwit[i].scriptWitness.stack]
         item["sequence"] = txin.nSequence
         vin.append(item)
     vout = []
     for n, out in enumerate(tx.vout):
-        vout.append({"value": amount(out.nValue), "n": n,
-                     "scriptPubKey": script_json(bytes(out.scriptPubKey))})
+        vout.append({"value": amount(out.nValue), "n": n, "scriptPubKey": script_json(bytes(out.scriptPubKey))})
     raw = tx.serialize()
     stripped = len(tx.serialize({"include_witness": False}))
     weight = stripped * 3 + len(raw)
-    result = {"txid": b2lx(tx.GetTxid()), "hash": b2lx(tx.GetHash()), "version": tx.nVersion,
-              "size": len(raw), "vsize": (weight + 3) // 4, "weight": weight,
-              "locktime": tx.nLockTime, "vin": vin, "vout": vout}
+    result = {
+        "txid": b2lx(tx.GetTxid()),
+        "hash": b2lx(tx.GetHash()),
+        "version": tx.nVersion,
+        "size": len(raw),
+        "vsize": (weight + 3) // 4,
+        "weight": weight,
+        "locktime": tx.nLockTime,
+        "vin": vin,
+        "vout": vout,
+    }
     if include_hex:
         result["hex"] = raw.hex()
     return result

@@ -1,5 +1,6 @@
 """The exception the node's RPC methods raise: RPCError, carrying one of Bitcoin Core's error codes
 (the codes themselves: engine.primitives.rpc_errors, rpc/protocol.h RPCErrorCode)."""
+
 from __future__ import annotations
 
 

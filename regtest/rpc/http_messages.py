@@ -1,16 +1,25 @@
 """HTTP/1.x messages for the node's server: request heads parsed strictly (a malformed one is an
 HTTPRequestError the server answers with a 400, never a traceback) and replies built in one buffer."""
+
 from __future__ import annotations
 
 from email.utils import formatdate
 from http import HTTPStatus
 
 
-def http_response(status: int, body: bytes = b"", content_type: str = "application/json",
-                  close: bool = False, extra: dict | None = None) -> bytes:
+def http_response(
+    status: int,
+    body: bytes = b"",
+    content_type: str = "application/json",
+    close: bool = False,
+    extra: dict | None = None,
+) -> bytes:
     """Status line, headers and body in one buffer: one write, so no delayed-ACK stall (Nagle)."""
-    lines = [f"HTTP/1.1 {int(status)} {HTTPStatus(status).phrase}",
-             f"Date: {formatdate(usegmt=True)}", "Server: mine2compute-node"]
+    lines = [
+        f"HTTP/1.1 {int(status)} {HTTPStatus(status).phrase}",
+        f"Date: {formatdate(usegmt=True)}",
+        "Server: mine2compute-node",
+    ]
     if status != HTTPStatus.NO_CONTENT:
         lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
     lines += [f"{k}: {v}" for k, v in (extra or {}).items()]

@@ -1,6 +1,7 @@
 """JSON-RPC 1.x and 2.0 as Bitcoin Core answers it (httprpc.cpp HTTPReq_JSONRPC, rpc/request.cpp):
 one request or a batch, -rpcwhitelist checked per call, each call dispatched to the method table;
 legacy replies carry Core's HTTP statuses, and bounds on batch length, JSON values and reply size."""
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,13 @@ def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
     if v2:
         return {"jsonrpc": "2.0", "error": error, "id": req_id}, HTTPStatus.OK
     # httprpc.cpp JSONErrorReply: legacy clients read the error from the HTTP status too.
-    status = (HTTPStatus.BAD_REQUEST if code == RPC_INVALID_REQUEST
-              else HTTPStatus.NOT_FOUND if code == RPC_METHOD_NOT_FOUND
-              else HTTPStatus.INTERNAL_SERVER_ERROR)
+    status = (
+        HTTPStatus.BAD_REQUEST
+        if code == RPC_INVALID_REQUEST
+        else HTTPStatus.NOT_FOUND
+        if code == RPC_METHOD_NOT_FOUND
+        else HTTPStatus.INTERNAL_SERVER_ERROR
+    )
     return {"result": None, "error": error, "id": req_id}, status
 
 
@@ -56,8 +61,9 @@ class JSONRPC:
         if isinstance(body, list):
             body = body.pop()
         if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:
-            reply, status = _error_reply(None, RPC_INVALID_REQUEST,
-                                         f"Request too large: more than {MAX_JSON_VALUES} JSON values", False)
+            reply, status = _error_reply(
+                None, RPC_INVALID_REQUEST, f"Request too large: more than {MAX_JSON_VALUES} JSON values", False
+            )
             return status, _dump(reply), "application/json"
         try:
             text = body.decode("utf-8")
@@ -80,7 +86,9 @@ class JSONRPC:
                 return HTTPStatus.NO_CONTENT, b"", "application/json"
             data = _dump(reply)
             if len(data) > MAX_REPLY_BYTES:
-                reply, status = _error_reply(request.get("id"), RPC_INTERNAL_ERROR, _too_large(), request.get("jsonrpc") == "2.0")
+                reply, status = _error_reply(
+                    request.get("id"), RPC_INTERNAL_ERROR, _too_large(), request.get("jsonrpc") == "2.0"
+                )
                 data = _dump(reply)
             return status, data, "application/json"
         if isinstance(request, list):
@@ -88,8 +96,9 @@ class JSONRPC:
                 reply, status = _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
                 return status, _dump(reply), "application/json"
             if len(request) > MAX_BATCH:
-                reply, status = _error_reply(None, RPC_INVALID_REQUEST,
-                                             f"Batch too large: at most {MAX_BATCH} requests", False)
+                reply, status = _error_reply(
+                    None, RPC_INVALID_REQUEST, f"Batch too large: at most {MAX_BATCH} requests", False
+                )
                 return status, _dump(reply), "application/json"
             parts, total = [], 2
             for req in request:
@@ -131,8 +140,14 @@ class JSONRPC:
             else:
                 try:
                     result = self.dispatch(method, params)
-                    reply = ({"jsonrpc": "2.0", "result": result, "id": req_id} if v2
-                             else {"result": result, "error": None, "id": req_id}), HTTPStatus.OK
+                    reply = (
+                        (
+                            {"jsonrpc": "2.0", "result": result, "id": req_id}
+                            if v2
+                            else {"result": result, "error": None, "id": req_id}
+                        ),
+                        HTTPStatus.OK,
+                    )
                 except RPCError as exc:
                     reply = _error_reply(req_id, exc.code, exc.message, v2)
                 except Exception as exc:  # a bug in a method must not kill the server

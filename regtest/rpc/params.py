@@ -2,6 +2,7 @@
 RPCHelpMan::HandleRequest, RPCArg::MatchesType, AmountFromValue, ParseHashV; univalue_get.cpp
 getInt; rpc/server.cpp ExecuteCommand, which turns UniValue::type_error into -3 and other
 exceptions into -1), and `Command`, one entry of the method table."""
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ class Param:
 class Command:
     """One RPC as Core's CRPCCommand and RPCHelpMan describe it: its help category, its
     parameters, its help text, and `handler(node, *args)` (node: the table bound to a node)."""
+
     category: str
     params: list[Param]
     help: str
@@ -121,7 +123,7 @@ def bind(spec: list[Param], params, usage) -> list:
                 raise RPCError(RPC_INVALID_PARAMETER, f"Unknown named parameter {key}")
         # rpc/server.cpp transformNamedArguments: positions up to the last one given.
         given = [i for i, p in enumerate(spec) if p.name in params]
-        values = [params.get(p.name) for p in spec[:given[-1] + 1]] if given else []
+        values = [params.get(p.name) for p in spec[: given[-1] + 1]] if given else []
     else:
         values = list(params)
     required = 0

@@ -10,6 +10,7 @@ Every request is bounded: header size and body size as Core, a deadline to arriv
 (-rpcservertimeout), the connections open at once, and the bytes all connections may hold at
 once. Malformed HTTP gets a 400, never a traceback.
 """
+
 from __future__ import annotations
 
 import collections
@@ -45,8 +46,23 @@ _READ_HEAD, _READ_BODY, _BUSY, _WRITE = range(4)
 
 
 class _Conn:
-    __slots__ = ("sock", "peer", "state", "inbuf", "out", "started", "last_io", "keep_alive",
-                 "user", "length", "reserved", "close_after", "events", "trusted", "closed")
+    __slots__ = (
+        "sock",
+        "peer",
+        "state",
+        "inbuf",
+        "out",
+        "started",
+        "last_io",
+        "keep_alive",
+        "user",
+        "length",
+        "reserved",
+        "close_after",
+        "events",
+        "trusted",
+        "closed",
+    )
 
     def __init__(self, sock: socket.socket, peer: str, now: float):
         self.sock, self.peer = sock, peer
@@ -71,17 +87,27 @@ class _Lane:
     def __init__(self, name: str, threads: int, depth: int, work):
         self.name = name
         self.queue: queue.Queue = queue.Queue(maxsize=max(depth, 1))
-        self.threads = [threading.Thread(target=work, args=(self,), name=f"rpc-{name}-{i}", daemon=True)
-                        for i in range(max(threads, 1))]
+        self.threads = [
+            threading.Thread(target=work, args=(self,), name=f"rpc-{name}-{i}", daemon=True)
+            for i in range(max(threads, 1))
+        ]
 
 
 class RPCServer:
     """Owns the listening socket, the event loop and the workers; `dispatch(method, params)`
     does the work and `auth` says who is calling and what they may call."""
 
-    def __init__(self, bind: str, port: int, auth: Auth, dispatch, threads: int = DEFAULT_RPC_THREADS,
-                 workqueue: int = DEFAULT_RPC_WORKQUEUE, timeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
-                 max_connections: int = DEFAULT_MAX_CONNECTIONS):
+    def __init__(
+        self,
+        bind: str,
+        port: int,
+        auth: Auth,
+        dispatch,
+        threads: int = DEFAULT_RPC_THREADS,
+        workqueue: int = DEFAULT_RPC_WORKQUEUE,
+        timeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ):
         self.auth = auth
         self.timeout_s = timeout_s
         self.max_connections = max(max_connections, 2)
@@ -102,8 +128,10 @@ class RPCServer:
         self._last_warning: dict[str, float] = {}
         self._running = False
         self.jsonrpc = JSONRPC(auth, dispatch, self._warn)
-        self.lanes = {"cookie": _Lane("cookie", threads, workqueue, self._work),
-                      "password": _Lane("password", threads, workqueue, self._work)}
+        self.lanes = {
+            "cookie": _Lane("cookie", threads, workqueue, self._work),
+            "password": _Lane("password", threads, workqueue, self._work),
+        }
         self.thread = threading.Thread(target=self._loop, name="rpc-http", daemon=True)
 
     def start(self) -> None:
@@ -287,7 +315,7 @@ class RPCServer:
                     parse_request_line(bytes(buf[:newline]))  # HTTP/0.9 and garbage: 400 now
                 return
             end = min(ends)
-            head_len = end + (4 if buf[end:end + 4] == b"\r\n\r\n" else 2)
+            head_len = end + (4 if buf[end : end + 4] == b"\r\n\r\n" else 2)
             if head_len > MAX_HEADERS_SIZE:
                 raise HTTPRequestError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
             head = bytes(buf[:end])
@@ -295,15 +323,14 @@ class RPCServer:
             if not self._start_request(conn, *parse_head(head)):
                 return
         if conn.state == _READ_BODY and len(conn.inbuf) >= conn.length:
-            body = bytes(memoryview(conn.inbuf)[:conn.length])  # one copy, not two
+            body = bytes(memoryview(conn.inbuf)[: conn.length])  # one copy, not two
             if len(conn.inbuf) == conn.length:
                 conn.inbuf = bytearray()
             else:
-                del conn.inbuf[:conn.length]
+                del conn.inbuf[: conn.length]
             self._enqueue(conn, body)
 
-    def _start_request(self, conn: _Conn, method: str, target: str, version: str,
-                       headers: dict[str, str]) -> bool:
+    def _start_request(self, conn: _Conn, method: str, target: str, version: str, headers: dict[str, str]) -> bool:
         """Checks that need no body (httpserver.cpp http_request_cb, httprpc.cpp HTTPReq_JSONRPC).
         False when the request was answered already."""
         connection = headers.get("connection", "").lower()
@@ -317,8 +344,13 @@ class RPCServer:
         outcome, user = self.auth.check(header, conn.peer)
         if outcome != "ok":
             self.counters["unauthorized"] += 1
-            reply = http_response(HTTPStatus.UNAUTHORIZED, b"", "text/plain", close=True,
-                                  extra={"WWW-Authenticate": 'Basic realm="jsonrpc"'})
+            reply = http_response(
+                HTTPStatus.UNAUTHORIZED,
+                b"",
+                "text/plain",
+                close=True,
+                extra={"WWW-Authenticate": 'Basic realm="jsonrpc"'},
+            )
             conn.state = _BUSY
             self._watch(conn, 0)
             if header:  # the delay holds no thread: the reply waits on the loop's timer heap
@@ -357,11 +389,22 @@ class RPCServer:
         try:
             lane.queue.put_nowait([conn, body])
         except queue.Full:
-            self._warn("queue", "WARNING: request rejected because http work queue depth exceeded, "
-                       "it can be increased with the -rpcworkqueue= setting")
+            self._warn(
+                "queue",
+                "WARNING: request rejected because http work queue depth exceeded, "
+                "it can be increased with the -rpcworkqueue= setting",
+            )
             self._release(conn)
-            self._send(conn, http_response(HTTPStatus.SERVICE_UNAVAILABLE, b"Work queue depth exceeded",
-                                           "text/plain", close=not conn.keep_alive), close=not conn.keep_alive)
+            self._send(
+                conn,
+                http_response(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    b"Work queue depth exceeded",
+                    "text/plain",
+                    close=not conn.keep_alive,
+                ),
+                close=not conn.keep_alive,
+            )
 
     def _release(self, conn: _Conn) -> None:
         self.bytes_in_flight -= conn.reserved

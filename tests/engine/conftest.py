@@ -1,4 +1,5 @@
 """Fixtures of the miner's tests (tests/engine/test_miner.py, test_refusals.py)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The simulated AI runner: real compute, slots that follow set_slots within 100 ms, a bill that
 matches the work done, and downtime against the SLA when capacity is pulled back mid-job."""
+
 from __future__ import annotations
 
 import threading
@@ -11,11 +12,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info
 
-from engine.economy import economics as econ
-from engine.ai.jobs import (AIJobRunner, AIReport, BillingRate, InferenceJobSpec, InferenceKernel, JobInterrupted,
-                            Ledger, make_weights, measure_slot_gflop_s)
+from engine.ai.jobs import (
+    AIJobRunner,
+    AIReport,
+    BillingRate,
+    InferenceJobSpec,
+    InferenceKernel,
+    JobInterrupted,
+    Ledger,
+    ai_billing_for_lab,
+    make_weights,
+    measure_slot_gflop_s,
+)
 from engine.capacity import CapacityConsumer
-from engine.ai.jobs import ai_billing_for_lab
+from engine.economy import economics as econ
 from engine.economy.lab_mapping import LabMapping
 from engine.economy.scenario_params import PARAMETERS
 from tests.helpers.waiting import wait_until
@@ -37,6 +47,7 @@ def runner():
         r = AIJobRunner(*args, **kwargs)
         runners.append(r)
         return r
+
     yield make
     for r in runners:
         r.close()
@@ -109,8 +120,12 @@ def test_set_slots_takes_effect_within_100_ms(runner):
 
 def test_pulling_capacity_mid_job_is_downtime_with_a_penalty(runner):
     events: list[JobInterrupted] = []
-    r = runner(2, job=MEDIUM, billing=BillingRate(1.0, sla_availability=0.99982, sla_penalty_multiplier=10),
-               on_interrupt=events.append)
+    r = runner(
+        2,
+        job=MEDIUM,
+        billing=BillingRate(1.0, sla_availability=0.99982, sla_penalty_multiplier=10),
+        on_interrupt=events.append,
+    )
     r.set_slots(2)
     assert wait_until(lambda: r.snapshot().jobs_done >= 4)
     for _ in range(5):  # a pull between two jobs is not an interruption; try until one lands mid-job
@@ -174,6 +189,7 @@ def test_reports_arrive_by_callback_and_close_stops_everything(runner):
 def test_a_failing_callback_does_not_stop_the_runner(runner, caplog):
     def broken(report):
         raise RuntimeError("listener bug")
+
     r = runner(1, job=SMALL, on_report=broken, report_interval_s=0.02)
     r.set_slots(1)
     assert wait_until(lambda: "on_report callback failed" in caplog.text)
@@ -205,12 +221,15 @@ class FakeClock:
         return self.now
 
 
-operations = st.lists(st.one_of(
-    st.tuples(st.just("job"), st.integers(1, 10**12), st.floats(1e-4, 1.0)),
-    st.tuples(st.just("interrupt"), st.integers(1, 10**12)),
-    st.tuples(st.just("capacity"), st.integers(0, 8), st.integers(0, 8)),
-    st.tuples(st.just("wait"), st.floats(0, 100)),
-), max_size=60)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("job"), st.integers(1, 10**12), st.floats(1e-4, 1.0)),
+        st.tuples(st.just("interrupt"), st.integers(1, 10**12)),
+        st.tuples(st.just("capacity"), st.integers(0, 8), st.integers(0, 8)),
+        st.tuples(st.just("wait"), st.floats(0, 100)),
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=200)

@@ -1,6 +1,7 @@
 """The 51% double-spend between two participants on one node process: the merchant's payment
 confirms on the public chain, a private branch spends the same coins back to the attacker,
 and releasing it when longer reorganises the node and makes the payment vanish."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,9 @@ def test_double_spend_reorg_makes_the_payment_vanish(attack_wallets):
     assert [(e.kind, e.amount_sat, e.confirmations) for e in seen.history] == [("received", 10 * 10**8, 2)]
 
     # the same coins, all back to the attacker, in the private branch
-    refund = attacker.prepare(before, attacker.receive_address(), sum(c.value_sat for c in payment.coins) - 500,
-                              1, coins=payment.coins)
+    refund = attacker.prepare(
+        before, attacker.receive_address(), sum(c.value_sat for c in payment.coins) - 500, 1, coins=payment.coins
+    )
     assert {(c.txid, c.vout) for c in refund.coins} == {(c.txid, c.vout) for c in payment.coins}
     fork.add_transaction(refund.tx, refund.fee_sat)
     for _ in range(2):
@@ -76,8 +78,9 @@ def test_a_reorg_deeper_than_the_wallets_recheck_depth_still_shows_the_payment_v
     payment = attacker.pay(rpc, merchant.receive_address(), parse_btc("10"), 2)
     rpc.call("generatetoaddress", 2, honest.mining_address)
     assert [e.confirmations for e in merchant.refresh(rpc).history] == [2]
-    refund = attacker.prepare(before, attacker.receive_address(), sum(c.value_sat for c in payment.coins) - 500,
-                              1, coins=payment.coins)
+    refund = attacker.prepare(
+        before, attacker.receive_address(), sum(c.value_sat for c in payment.coins) - 500, 1, coins=payment.coins
+    )
     fork.add_transaction(refund.tx, refund.fee_sat)
     for _ in range(RECHECK_BELOW_CONFIRMATIONS + 5):
         fork.mine_block()

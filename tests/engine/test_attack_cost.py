@@ -1,4 +1,5 @@
 """The 51% demo's world cost: the attacker's lab share taken as the same share of the world."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,17 @@ import pytest
 from engine.economy import economics as econ
 from engine.economy.attack_cost import lab_attack_cost
 
-WORLD = dict(difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.02, btc_price_usd=100_000.0,
-             rental_premium=0.1, share_leaving=0.0, asic_price_usd_per_th=25.7, efficiency_j_per_th=20.0,
-             power_price_usd_per_kwh=0.05)
+WORLD = dict(
+    difficulty=150e12,
+    subsidy_btc=3.125,
+    fees_btc_per_block=0.02,
+    btc_price_usd=100_000.0,
+    rental_premium=0.1,
+    share_leaving=0.0,
+    asic_price_usd_per_th=25.7,
+    efficiency_j_per_th=20.0,
+    power_price_usd_per_kwh=0.05,
+)
 
 
 def test_half_the_hashrate_matches_the_honest_world_and_lab_time_maps_to_world_time():

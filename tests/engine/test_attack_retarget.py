@@ -1,6 +1,7 @@
 """The private branch crosses lab-chain retargets: pow.cpp GetNextWorkRequired (engine/primitives/pow.py),
 fed the consensus parameters getblockchaininfo reports, agrees with the node's own chain, block by block
 on a real lab chain, and a branch mined through two retargets is accepted whole when released."""
+
 from __future__ import annotations
 
 import random
@@ -28,8 +29,14 @@ def headers(rpc) -> list[dict]:
 
 def engine_bits(chain: list[dict], height: int, consensus: dict) -> int:
     prev = chain[height - 1]
-    return next_work_required(height, int(prev["bits"], 16), prev["time"], chain[height]["time"],
-                              lambda h: chain[h]["time"], ConsensusParams.from_consensus(consensus))
+    return next_work_required(
+        height,
+        int(prev["bits"], 16),
+        prev["time"],
+        chain[height]["time"],
+        lambda h: chain[h]["time"],
+        ConsensusParams.from_consensus(consensus),
+    )
 
 
 def test_engine_rule_matches_the_node_on_a_real_lab_chain(retarget_lab_node, tmp_path):
@@ -45,21 +52,30 @@ def test_engine_rule_matches_the_node_on_a_real_lab_chain(retarget_lab_node, tmp
 def test_engine_rule_matches_the_node_on_random_parents():
     rng = random.Random(7)
     for params in (lab_params(0x1F00FFFF, retarget_interval=INTERVAL), lab_params(0x207FFFFF), REGTEST):
-        consensus = {"difficulty_adjustment_interval": params.retarget_interval,
-                     "pow_target_spacing": params.target_spacing_s, "pow_limit": f"{params.pow_limit:064x}",
-                     "pow_no_retargeting": params.no_retargeting,
-                     "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
-                     "start_bits": f"{params.start_bits:08x}"}
+        consensus = {
+            "difficulty_adjustment_interval": params.retarget_interval,
+            "pow_target_spacing": params.target_spacing_s,
+            "pow_limit": f"{params.pow_limit:064x}",
+            "pow_no_retargeting": params.no_retargeting,
+            "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
+            "start_bits": f"{params.start_bits:08x}",
+        }
         for _ in range(2000):
             height = rng.randrange(1, 6 * params.retarget_interval)
             prev_bits = target_to_bits(rng.randrange(1, params.pow_limit >> rng.randrange(0, 40)))
             prev_time = rng.randrange(10**9, 2 * 10**9)
             block_time = prev_time + rng.randrange(-100, 4 * params.target_spacing_s)
             first_time = prev_time - rng.randrange(0, 10 * params.target_timespan_s)
-            ours = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time,
-                                      ConsensusParams.from_consensus(consensus))
-            node = next_work_required(height, prev_bits, prev_time, block_time, lambda h: first_time, params,
-                                      lambda: prev_bits)
+
+            def first_time_at(_height: int, first_time: int = first_time) -> int:
+                return first_time
+
+            ours = next_work_required(
+                height, prev_bits, prev_time, block_time, first_time_at, ConsensusParams.from_consensus(consensus)
+            )
+            node = next_work_required(
+                height, prev_bits, prev_time, block_time, first_time_at, params, lambda prev_bits=prev_bits: prev_bits
+            )
             assert ours == node, (params.name, height)
 
 
@@ -74,4 +90,5 @@ def test_private_branch_mined_through_two_retargets_is_accepted(retarget_lab_nod
     assert fork.release(rpc) == [None] * (2 * INTERVAL)  # BIP22: every block accepted, none bad-diffbits
     assert rpc.call("getbestblockhash") == fork.blocks[-1][0]
     assert int(rpc.call("getblockheader", fork.blocks[-1][0])["bits"], 16) != int(
-        rpc.call("getblockheader", rpc.call("getblockhash", 13))["bits"], 16)
+        rpc.call("getblockheader", rpc.call("getblockhash", 13))["bits"], 16
+    )

@@ -14,6 +14,7 @@ are enough (that is how it was run for this test).
 
 Skipped only when node or bcoin is missing; a bcoin that is there but does not start fails.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,10 +56,24 @@ def bcoin(tmp_path):
     script = bcoin_node_script()
     port = free_port()
     proc = subprocess.Popen(
-        ["node", str(script), "--network=regtest", "--memory=true", f"--prefix={tmp_path}",
-         "--listen=false", "--max-outbound=1", "--http-host=127.0.0.1", f"--http-port={port}",
-         f"--api-key={API_KEY}", "--workers=false", "--log-level=warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            "node",
+            str(script),
+            "--network=regtest",
+            "--memory=true",
+            f"--prefix={tmp_path}",
+            "--listen=false",
+            "--max-outbound=1",
+            "--http-host=127.0.0.1",
+            f"--http-port={port}",
+            f"--api-key={API_KEY}",
+            "--workers=false",
+            "--log-level=warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     rpc = RPCClient(url, user="x", password=API_KEY)
     try:
@@ -89,8 +104,9 @@ def test_our_miner_mines_blocks_bcoin_accepts(bcoin, capsys):
     url, rpc = bcoin
     template = rpc.call("getblocktemplate", {"rules": ["segwit"]})
     assert "segwit" not in [rule.lstrip("!") for rule in template["rules"]]  # the case this covers
-    rc = mine_main(["--rpc-url", url, "--rpc-user", "x", "--rpc-password", API_KEY,
-                    "--blocks", "5", "--threads", "1", "--quiet"])
+    rc = mine_main(
+        ["--rpc-url", url, "--rpc-user", "x", "--rpc-password", API_KEY, "--blocks", "5", "--threads", "1", "--quiet"]
+    )
     out = capsys.readouterr().out
     assert rc == 0, out
     assert out.count(" accepted") >= 5 and "rejected" not in out.replace("rejected 0", "")

@@ -1,5 +1,6 @@
 """The allocator moves CPU-core slots between a miner and the AI runner without ever
 oversubscribing the cores, and mining gives way first when the lab is throttled."""
+
 from __future__ import annotations
 
 import time
@@ -36,6 +37,7 @@ class FakeMiner:
 
 class CheckedRunner(AIJobRunner):
     """The real AI runner, checking the same invariant from its side."""
+
     miner: FakeMiner
 
     def set_slots(self, n: int) -> None:
@@ -55,6 +57,7 @@ def miner_ai_allocator():
     def allocator(total=4, **kwargs):
         miner.total = total
         return CapacityAllocator(miner, ai, total, **kwargs)
+
     yield miner, ai, allocator
     ai.close()
 

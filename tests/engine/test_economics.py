@@ -1,5 +1,6 @@
 """The economics model against the published figures of ECONOMICS.md, Bitcoin Core's rules, and
 properties that must hold for any input (hypothesis)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,6 +20,7 @@ def hp_usd(d, s, f, p):
 
 # --- published checks (ECONOMICS.md), to 1% -----------------------------------------------------
 
+
 def test_record_low_hashprice_22_nov_2025():
     assert hp_usd(152.3e12, 3.125, 0.02, 84_500) == pytest.approx(35.10, rel=REL_1PCT)
 
@@ -34,8 +36,9 @@ def test_2024_halving_hashprice_96_to_50():
 
 
 def test_30_percent_exodus_slows_blocks_then_difficulty_drops_30_percent():
-    exodus = econ.hashrate_exodus(share_leaving=0.3, difficulty=150e12, subsidy_btc=3.125,
-                                  fees_btc_per_block=0.025, btc_price_usd=85_000)
+    exodus = econ.hashrate_exodus(
+        share_leaving=0.3, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025, btc_price_usd=85_000
+    )
     assert exodus.block_time_s_until_retarget / 60 == pytest.approx(14.3, rel=REL_1PCT)
     assert exodus.difficulty_change == pytest.approx(-0.30, rel=REL_1PCT)
     assert exodus.new_difficulty == pytest.approx(105e12, rel=1e-9)
@@ -70,17 +73,31 @@ def test_revenue_per_kwh_on_one_basis_grid_kwh_with_pue():
 
 
 def test_capex_site_and_machines_apart_each_with_its_own_life():
-    common = dict(mining_mw=1, ai_mw=0, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                  btc_price_usd=85_000, efficiency_j_per_th=20.5, power_price_usd_per_kwh=0.042)
-    pnl = econ.site_pnl(mining_capex_usd_per_mw=0.5e6, mining_amortisation_years=10, asic_price_usd_per_th=15,
-                        asic_life_years=4, **common)
+    common = dict(
+        mining_mw=1,
+        ai_mw=0,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        btc_price_usd=85_000,
+        efficiency_j_per_th=20.5,
+        power_price_usd_per_kwh=0.042,
+    )
+    pnl = econ.site_pnl(
+        mining_capex_usd_per_mw=0.5e6,
+        mining_amortisation_years=10,
+        asic_price_usd_per_th=15,
+        asic_life_years=4,
+        **common,
+    )
     # 1 MW at 20.5 J/TH is 48,780 TH/s: at $15/TH the machines alone are ~$0.73M, on top of the site.
     assert pnl.mining_machines_capex_usd == pytest.approx(1e6 / 20.5 * 15)
     assert pnl.mining_machines_capex_usd == pytest.approx(0.73e6, rel=REL_1PCT)
     assert pnl.mining_site_capex_usd_per_day == pytest.approx(0.5e6 / 10 / 365)
     assert pnl.mining_machines_capex_usd_per_day == pytest.approx(1e6 / 20.5 * 15 / 4 / 365)
-    assert pnl.mining_capex_usd_per_day == pytest.approx(pnl.mining_site_capex_usd_per_day
-                                                         + pnl.mining_machines_capex_usd_per_day)
+    assert pnl.mining_capex_usd_per_day == pytest.approx(
+        pnl.mining_site_capex_usd_per_day + pnl.mining_machines_capex_usd_per_day
+    )
     # "one halving of life" is 4 years, the default; the site lives longer.
     assert PARAMETERS["asic_life_years"].default == 4
     assert "two halvings" not in PARAMETERS["mining_amortisation_years"].source
@@ -108,8 +125,8 @@ def test_ai_revenue_per_kwh_is_2_to_5x_and_up_to_25x_mining():
     assert 2 <= colocation / mining <= 5
     gpu_low = econ.gpu_cloud_revenue_usd_per_kwh(1.7, 1.275, 0.8)
     gpu_high = econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 1.0)
-    assert 1.0 <= gpu_low and gpu_high <= 2.0
-    assert 11 <= gpu_low / mining and gpu_high / mining <= 25
+    assert gpu_low >= 1.0 and gpu_high <= 2.0
+    assert gpu_low / mining >= 11 and gpu_high / mining <= 25
 
 
 def test_network_hashrate_from_difficulty():
@@ -129,8 +146,17 @@ def test_hashprice_formulas_agree():
 
 
 def test_site_pnl_corsicana_split():
-    pnl = econ.site_pnl(mining_mw=400, ai_mw=600, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                        btc_price_usd=85_000, efficiency_j_per_th=20.5, power_price_usd_per_kwh=0.042, pue=1.3)
+    pnl = econ.site_pnl(
+        mining_mw=400,
+        ai_mw=600,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        btc_price_usd=85_000,
+        efficiency_j_per_th=20.5,
+        power_price_usd_per_kwh=0.042,
+        pue=1.3,
+    )
     assert pnl.ai_it_mw == pytest.approx(460, rel=REL_1PCT)
     assert pnl.ai_capex_usd == pytest.approx(4.4e9, rel=REL_1PCT)
     assert pnl.mining_hashrate_ph_s == pytest.approx(400e6 / 20.5 / 1000)
@@ -139,8 +165,17 @@ def test_site_pnl_corsicana_split():
 
 
 def test_lease_or_gpus_200_mw_it():
-    common = dict(mining_mw=0, ai_mw=260, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                  btc_price_usd=85_000, efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.045, pue=1.3)
+    common = dict(
+        mining_mw=0,
+        ai_mw=260,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        btc_price_usd=85_000,
+        efficiency_j_per_th=17.5,
+        power_price_usd_per_kwh=0.045,
+        pue=1.3,
+    )
     lease = econ.site_pnl(ai_mode="colocation", **common)
     gpus = econ.site_pnl(ai_mode="gpu_cloud", gpu_utilisation=0.63, **common)
     assert lease.ai_revenue_usd_per_year == pytest.approx(370e6, rel=REL_1PCT)
@@ -150,6 +185,7 @@ def test_lease_or_gpus_200_mw_it():
 
 
 # --- Bitcoin Core rules -------------------------------------------------------------------------
+
 
 def test_subsidy_follows_get_block_subsidy():
     assert econ.block_subsidy_btc(0) == 50
@@ -178,8 +214,8 @@ def test_next_target_is_calculate_next_work_required():
     old = 0x00000000000000000003A30C0000000000000000000000000000000000000000
     assert econ.next_target(old, t) == old
     assert econ.next_target(old, t // 2) == old * (t // 2) // t
-    assert econ.next_target(old, 1) == old * (t // 4) // t          # clamped at T/4
-    assert econ.next_target(old, 100 * t) == old * (4 * t) // t     # clamped at 4T
+    assert econ.next_target(old, 1) == old * (t // 4) // t  # clamped at T/4
+    assert econ.next_target(old, 100 * t) == old * (4 * t) // t  # clamped at 4T
     assert econ.next_target(econ.POW_LIMIT_MAINNET, 4 * t) == econ.POW_LIMIT_MAINNET  # capped at the limit
 
 
@@ -189,24 +225,55 @@ def test_retarget_floor_is_difficulty_one():
 
 # --- invalid input names the parameter ----------------------------------------------------------
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: econ.hashprice_usd_per_ph_day(-1, 3.125, 0.02, 85_000), "difficulty"),
-    (lambda: econ.hashprice_usd_per_ph_day(1e12, 60, 0.02, 85_000), "subsidy_btc"),
-    (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, np.nan, 85_000), "fees_btc_per_block"),
-    (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, 0.0, "lots"), "btc_price_usd"),
-    (lambda: econ.hashcost_usd_per_ph_day(0, 0.05), "efficiency_j_per_th"),
-    (lambda: econ.hashcost_usd_per_ph_day(17.5, [0.05, -0.01]), "power_price_usd_per_kwh"),
-    (lambda: econ.block_subsidy_btc(1.5), "height"),
-    (lambda: econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 1.5), "gpu_utilisation"),
-    (lambda: econ.hashrate_exodus(share_leaving=1.0, difficulty=1e12, subsidy_btc=3.125,
-                                  fees_btc_per_block=0, btc_price_usd=1), "share_leaving"),
-    (lambda: econ.site_pnl(mining_mw=1, ai_mw=1, difficulty=1e12, subsidy_btc=3.125, fees_btc_per_block=0,
-                           btc_price_usd=1, efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.05, pue=0.9), "pue"),
-    (lambda: econ.site_pnl(mining_mw=1, ai_mw=1, difficulty=1e12, subsidy_btc=3.125, fees_btc_per_block=0,
-                           btc_price_usd=1, efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.05,
-                           ai_mode="mining"), "ai_mode"),
-    (lambda: econ.next_target(0, 100), "old_target"),
-])
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: econ.hashprice_usd_per_ph_day(-1, 3.125, 0.02, 85_000), "difficulty"),
+        (lambda: econ.hashprice_usd_per_ph_day(1e12, 60, 0.02, 85_000), "subsidy_btc"),
+        (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, np.nan, 85_000), "fees_btc_per_block"),
+        (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, 0.0, "lots"), "btc_price_usd"),
+        (lambda: econ.hashcost_usd_per_ph_day(0, 0.05), "efficiency_j_per_th"),
+        (lambda: econ.hashcost_usd_per_ph_day(17.5, [0.05, -0.01]), "power_price_usd_per_kwh"),
+        (lambda: econ.block_subsidy_btc(1.5), "height"),
+        (lambda: econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 1.5), "gpu_utilisation"),
+        (
+            lambda: econ.hashrate_exodus(
+                share_leaving=1.0, difficulty=1e12, subsidy_btc=3.125, fees_btc_per_block=0, btc_price_usd=1
+            ),
+            "share_leaving",
+        ),
+        (
+            lambda: econ.site_pnl(
+                mining_mw=1,
+                ai_mw=1,
+                difficulty=1e12,
+                subsidy_btc=3.125,
+                fees_btc_per_block=0,
+                btc_price_usd=1,
+                efficiency_j_per_th=17.5,
+                power_price_usd_per_kwh=0.05,
+                pue=0.9,
+            ),
+            "pue",
+        ),
+        (
+            lambda: econ.site_pnl(
+                mining_mw=1,
+                ai_mw=1,
+                difficulty=1e12,
+                subsidy_btc=3.125,
+                fees_btc_per_block=0,
+                btc_price_usd=1,
+                efficiency_j_per_th=17.5,
+                power_price_usd_per_kwh=0.05,
+                ai_mode="mining",
+            ),
+            "ai_mode",
+        ),
+        (lambda: econ.next_target(0, 100), "old_target"),
+    ],
+)
 def test_invalid_input_raises_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -241,7 +308,7 @@ def test_retarget_stays_within_the_4x_clamp(d, actual):
     assert new >= 1.0
 
 
-@given(old=st.integers(1, econ.POW_LIMIT_MAINNET), actual=st.integers(-10**7, 10**9))
+@given(old=st.integers(1, econ.POW_LIMIT_MAINNET), actual=st.integers(-(10**7), 10**9))
 def test_integer_retarget_within_clamp_and_limit(old, actual):
     t = econ.TARGET_TIMESPAN_S
     new = econ.next_target(old, actual)
@@ -250,11 +317,20 @@ def test_integer_retarget_within_clamp_and_limit(old, actual):
 
 
 site_floats = dict(
-    mining_mw=st.floats(0, 2000), ai_mw=st.floats(0, 2000), difficulty=difficulties, subsidy_btc=subsidies,
-    fees_btc_per_block=fees, btc_price_usd=prices, efficiency_j_per_th=st.floats(5, 40),
-    power_price_usd_per_kwh=st.floats(0, 0.2), mining_uptime=st.floats(0, 1),
-    curtailment_credit_usd_per_mwh=st.floats(0, 200), ai_availability=st.floats(0.9, 1),
-    gpu_utilisation=st.floats(0, 1), conversion_months=st.floats(0, 36))
+    mining_mw=st.floats(0, 2000),
+    ai_mw=st.floats(0, 2000),
+    difficulty=difficulties,
+    subsidy_btc=subsidies,
+    fees_btc_per_block=fees,
+    btc_price_usd=prices,
+    efficiency_j_per_th=st.floats(5, 40),
+    power_price_usd_per_kwh=st.floats(0, 0.2),
+    mining_uptime=st.floats(0, 1),
+    curtailment_credit_usd_per_mwh=st.floats(0, 200),
+    ai_availability=st.floats(0.9, 1),
+    gpu_utilisation=st.floats(0, 1),
+    conversion_months=st.floats(0, 36),
+)
 
 
 @settings(max_examples=200)
@@ -268,24 +344,39 @@ def test_site_pnl_adds_up_across_the_split(ai_mode, **kwargs):
     assert pnl.profit_usd_per_day == pytest.approx(mining.profit_usd_per_day + ai.profit_usd_per_day, **tol)
     assert pnl.mining_profit_usd_per_day + pnl.ai_profit_usd_per_day == pytest.approx(pnl.profit_usd_per_day, **tol)
     # ...and on each side, revenue minus costs is profit.
-    assert pnl.mining_revenue_usd_per_day + pnl.mining_curtailment_credit_usd_per_day - pnl.mining_power_cost_usd_per_day \
-        - pnl.mining_capex_usd_per_day == pytest.approx(pnl.mining_profit_usd_per_day, **tol)
-    assert pnl.ai_revenue_usd_per_day - pnl.ai_sla_penalty_usd_per_day - pnl.ai_opex_usd_per_day \
-        - pnl.ai_capex_usd_per_day == pytest.approx(pnl.ai_profit_usd_per_day, **tol)
+    assert (
+        pnl.mining_revenue_usd_per_day
+        + pnl.mining_curtailment_credit_usd_per_day
+        - pnl.mining_power_cost_usd_per_day
+        - pnl.mining_capex_usd_per_day
+        == pytest.approx(pnl.mining_profit_usd_per_day, **tol)
+    )
+    assert (
+        pnl.ai_revenue_usd_per_day - pnl.ai_sla_penalty_usd_per_day - pnl.ai_opex_usd_per_day - pnl.ai_capex_usd_per_day
+        == pytest.approx(pnl.ai_profit_usd_per_day, **tol)
+    )
     assert pnl.revenue_usd_per_day - pnl.cost_usd_per_day == pytest.approx(pnl.profit_usd_per_day, **tol)
     assert pnl.profit_usd_per_year == pytest.approx(365 * pnl.profit_usd_per_day, **tol)
     # Year one loses the AI hall's operating result for the months of conversion.
     operating = (pnl.ai_revenue_usd_per_day - pnl.ai_sla_penalty_usd_per_day - pnl.ai_opex_usd_per_day) * 365
     lost = operating * (1 - pnl.ai_online_fraction_year_one)
     assert pnl.profit_usd_year_one == pytest.approx(pnl.profit_usd_per_year - lost, rel=1e-9, abs=1e-2)
-    assert 0 <= pnl.ai_sla_penalty_usd_per_day <= pnl.ai_revenue_usd_per_day / max(kwargs["ai_availability"], 1e-9) + 1e-6
+    assert (
+        0 <= pnl.ai_sla_penalty_usd_per_day <= pnl.ai_revenue_usd_per_day / max(kwargs["ai_availability"], 1e-9) + 1e-6
+    )
 
 
 def test_site_pnl_sweep_matches_pointwise():
     prices_usd = np.linspace(40_000, 150_000, 7)
     ai_mw = np.linspace(0, 1000, 5)[:, None]
-    common = dict(mining_mw=1000 - ai_mw, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                  efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.045)
+    common = dict(
+        mining_mw=1000 - ai_mw,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        efficiency_j_per_th=17.5,
+        power_price_usd_per_kwh=0.045,
+    )
     sweep = econ.site_pnl(ai_mw=ai_mw, btc_price_usd=prices_usd, **common)
     assert sweep.profit_usd_per_day.shape == (5, 7)
     point = econ.site_pnl(ai_mw=250.0, btc_price_usd=prices_usd[3], **{**common, "mining_mw": 750.0})
@@ -293,8 +384,16 @@ def test_site_pnl_sweep_matches_pointwise():
 
 
 def test_downtime_below_the_sla_costs_a_penalty_and_mining_curtailment_does_not():
-    base = dict(mining_mw=100, ai_mw=100, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                btc_price_usd=85_000, efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.045)
+    base = dict(
+        mining_mw=100,
+        ai_mw=100,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        btc_price_usd=85_000,
+        efficiency_j_per_th=17.5,
+        power_price_usd_per_kwh=0.045,
+    )
     full = econ.site_pnl(**base)
     down = econ.site_pnl(ai_availability=0.999, **base)
     assert full.ai_sla_penalty_usd_per_day == 0
@@ -307,8 +406,16 @@ def test_downtime_below_the_sla_costs_a_penalty_and_mining_curtailment_does_not(
 
 
 def test_conversion_time_delays_ai_income_in_year_one():
-    base = dict(mining_mw=0, ai_mw=130, difficulty=150e12, subsidy_btc=3.125, fees_btc_per_block=0.025,
-                btc_price_usd=85_000, efficiency_j_per_th=17.5, power_price_usd_per_kwh=0.045)
+    base = dict(
+        mining_mw=0,
+        ai_mw=130,
+        difficulty=150e12,
+        subsidy_btc=3.125,
+        fees_btc_per_block=0.025,
+        btc_price_usd=85_000,
+        efficiency_j_per_th=17.5,
+        power_price_usd_per_kwh=0.045,
+    )
     now = econ.site_pnl(conversion_months=0, **base)
     later = econ.site_pnl(conversion_months=6, **base)
     assert later.ai_online_fraction_year_one == 0.5
@@ -320,7 +427,9 @@ def test_conversion_time_delays_ai_income_in_year_one():
 def test_rental_attack_cost_is_the_crypto51_method():
     h = econ.network_hashrate_h_s(150e12)
     assert econ.attack_cost_rental_usd_per_hour(h, 40.0) == pytest.approx(h / 1e15 * 40 / 24)
-    assert econ.attack_cost_rental_usd_per_hour(h * 0.7, 40.0) == pytest.approx(0.7 * econ.attack_cost_rental_usd_per_hour(h, 40.0))
+    assert econ.attack_cost_rental_usd_per_hour(h * 0.7, 40.0) == pytest.approx(
+        0.7 * econ.attack_cost_rental_usd_per_hour(h, 40.0)
+    )
 
 
 def test_exodus_mid_period_and_beyond_the_clamp():

@@ -1,5 +1,6 @@
 """The mining kernel is the fastest *measured* on this CPU, cached per CPU model, features and
 kernel version; $MINE2COMPUTE_KERNEL forces one; a bad cache file is measured again."""
+
 from __future__ import annotations
 
 import json
@@ -105,15 +106,27 @@ def test_the_environment_forces_a_kernel_without_measuring(monkeypatch):
         best_kernel_name()
 
 
-@pytest.mark.parametrize("content", [
-    "{not json", "", "[]", '{"format": 1}', '{"format": 1, "choices": {"a": 1}}', '{"format": 99, "choices": []}',
-    '{"format": 1, "choices": [7, {"key": null}]}',
-    None,  # a record for this CPU naming a kernel that does not exist
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "",
+        "[]",
+        '{"format": 1}',
+        '{"format": 1, "choices": {"a": 1}}',
+        '{"format": 99, "choices": []}',
+        '{"format": 1, "choices": [7, {"key": null}]}',
+        None,  # a record for this CPU naming a kernel that does not exist
+    ],
+)
 def test_a_corrupt_cache_file_is_measured_again_not_a_crash(fresh_choice, content):
     if content is None:
-        content = json.dumps({"format": 1, "choices": [
-            {"key": kc.choice_key(), "name": "warp9", "speeds_hs": {"warp9": 1e12}, "threads": 2}]})
+        content = json.dumps(
+            {
+                "format": 1,
+                "choices": [{"key": kc.choice_key(), "name": "warp9", "speeds_hs": {"warp9": 1e12}, "threads": 2}],
+            }
+        )
     fresh_choice.write_text(content)
     assert chosen_kernel_name() is None
     cpu = FakeCPU(**XEON)
@@ -156,6 +169,7 @@ class SteadyKernel(kernels.Kernel):
             record[0] += nonce_end - nonce_start
             record[1] += time.perf_counter() - t0
             return -1
+
         super().__init__("steady", lanes, scan)
 
     def true_hs(self) -> float:
@@ -177,8 +191,9 @@ def test_measure_hs_counts_each_thread_over_its_own_time():
 def test_sizing_uses_the_chosen_kernel_on_the_miner_threads(monkeypatch):
     kc.choose_kernel(threads=2, measure=FakeCPU(**(XEON | {"scalar": 99.0})))
     seen = []
-    monkeypatch.setattr(kc, "measure_kernel_hs", lambda kernel, threads, windows: seen.append(
-        (kernel.name, threads)) or 5e6)
+    monkeypatch.setattr(
+        kc, "measure_kernel_hs", lambda kernel, threads, windows: seen.append((kernel.name, threads)) or 5e6
+    )
     # just chosen on these threads: the choice's timing windows count too (noise only lowers)
     assert kc.measure_hashrate_hs(2) == ("scalar", 99e6)
     kc.forget_memo()  # a later lab chain: from the cached choice, timed afresh
@@ -214,8 +229,8 @@ def test_a_miner_without_a_measured_choice_measures_then_mines_the_fastest(monke
 def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_cores(qapp, tmp_path, monkeypatch):
     """`_calibrate_then_launch` asks the one sizing measurement for the miner's core count and
     starts the node with that figure; progress reaches the banner, ending at 100%."""
-    from gui.window.controller import LabController
     from gui.qt import QSettings
+    from gui.window.controller import LabController
 
     asked = []
 

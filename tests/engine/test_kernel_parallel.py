@@ -1,6 +1,7 @@
 """The first launch compiles the slow kernels in parallel child processes ("spawn"), then loads
 them from Numba's cache; a child that cannot start, raises, dies or hangs only means its kernel
 compiles in this process instead, with the reason in the progress."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from tests.helpers import ROOT
 
 # Run in a fresh interpreter with empty caches: this test process has its kernels loaded already.
 # Children compile "scalar" (and "shani" where the CPU has it, two at once): quick enough for a test.
-SCRIPT = r'''
+SCRIPT = r"""
 import json, os, sys, tempfile, time
 os.environ["NUMBA_CACHE_DIR"] = sys.argv[2] + "/numba"
 os.environ["MINE2COMPUTE_CACHE_DIR"] = sys.argv[2] + "/kernels"
@@ -63,7 +64,7 @@ if __name__ == "__main__":
                              "nonce": k.find(bytes(range(80)), 1 << 250, 0, 4096)} for k in kernels},
         "children_left": len(multiprocessing.active_children()),
     }))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +73,16 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("parallel")
     script = folder / "compile_in_children.py"
     script.write_text(SCRIPT)
-    procs = {mode: subprocess.Popen([sys.executable, str(script), mode, str(folder / mode), str(ROOT)],
-                                    cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for mode in ("ok", "raise", "die", "hang")}
+    procs = {
+        mode: subprocess.Popen(
+            [sys.executable, str(script), mode, str(folder / mode), str(ROOT)],
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("ok", "raise", "die", "hang")
+    }
     results = {}
     for mode, proc in procs.items():
         out, err = proc.communicate(timeout=300)
@@ -102,9 +110,14 @@ def test_children_compile_into_the_cache_and_this_process_loads_from_it(runs):
     assert run["children_left"] == 0
 
 
-@pytest.mark.parametrize("mode, reason", [("raise", "RuntimeError: boom in the child"),
-                                          ("die", "the child process died (exit code 3)"),
-                                          ("hang", "the child process ran past 3 s")])
+@pytest.mark.parametrize(
+    "mode, reason",
+    [
+        ("raise", "RuntimeError: boom in the child"),
+        ("die", "the child process died (exit code 3)"),
+        ("hang", "the child process ran past 3 s"),
+    ],
+)
 def test_a_failing_child_falls_back_to_compiling_here_with_the_reason(runs, mode, reason):
     run = runs[mode]
     for name in run["names"]:
@@ -132,11 +145,14 @@ class NoProcesses:
 def test_a_child_that_cannot_start_falls_back(monkeypatch):
     monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: NoProcesses())
     stages = []
-    kernels = parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)),
-                                       in_children=["scalar"], processes=2)
+    kernels = parallel.prepare_kernels(
+        ["scalar"], lambda n, s, _t: stages.append((n, s)), in_children=["scalar"], processes=2
+    )
     assert kernels == [get_kernel("scalar")]
-    assert stages[:2] == [("scalar", "compiling"), ("scalar", "fallback: could not start a child process "
-                                                               "(OSError: spawning is not permitted here)")]
+    assert stages[:2] == [
+        ("scalar", "compiling"),
+        ("scalar", "fallback: could not start a child process (OSError: spawning is not permitted here)"),
+    ]
 
 
 def test_only_slow_uncached_kernels_go_to_children_and_never_more_than_cores(monkeypatch):
@@ -153,8 +169,9 @@ def test_only_slow_uncached_kernels_go_to_children_and_never_more_than_cores(mon
 
 def test_no_children_when_fewer_than_two_could_run(monkeypatch):
     """One core, $MINE2COMPUTE_COMPILE_PROCESSES=0 or one slow kernel: compile here as before."""
-    monkeypatch.setattr(parallel.multiprocessing, "get_context",
-                        lambda _method: pytest.fail("a child process was started"))
+    monkeypatch.setattr(
+        parallel.multiprocessing, "get_context", lambda _method: pytest.fail("a child process was started")
+    )
     monkeypatch.setattr(parallel, "slow_uncached", lambda names: ["scalar"])
     assert parallel.prepare_kernels(["scalar"]) == [get_kernel("scalar")]
     monkeypatch.setattr(parallel, "slow_uncached", lambda names: ["scalar", "scalar2"])
@@ -168,8 +185,10 @@ def test_the_window_names_kernels_compiling_at_once_and_keeps_a_fallback_reason(
     assert text("lanes16", "compiling", 0) == "Compiling the lanes8, lanes16 kernels at once (once; ~15 s)…"
     assert text("lanes8", "fallback: the child process died (exit code -9)", 0) == (
         "Compiling the lanes8 kernel in this process instead (the child process died (exit code -9))…"
-        "; still compiling lanes16…")
+        "; still compiling lanes16…"
+    )
     assert text("lanes16", "loading", 12.4) == (
         "Kernel lanes16 compiled in 12 s; loading it; still compiling lanes8 (in this process: "
-        "the child process died (exit code -9))…")
+        "the child process died (exit code -9))…"
+    )
     assert text("lanes8", "ready", 13.0) == "Kernel lanes8 ready"

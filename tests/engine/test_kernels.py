@@ -1,4 +1,5 @@
 """SHA-256d kernels against hashlib: lane words, targets, nonce ranges, real block headers."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,9 +11,16 @@ import numpy as np
 import pytest
 
 from engine.mining import sha256d
-from engine.mining.kernels import KERNEL_NAMES, MAX_LANES, available_kernels, best_kernel_name, get_kernel, job_params, \
-    top_word
-from engine.mining.kernels import unrolled
+from engine.mining.kernels import (
+    KERNEL_NAMES,
+    MAX_LANES,
+    available_kernels,
+    best_kernel_name,
+    get_kernel,
+    job_params,
+    top_word,
+    unrolled,
+)
 from engine.mining.kernels.common import IV, compress, digest_top_word
 from engine.primitives.hashes import sha256d as hashlib_sha256d
 
@@ -26,8 +34,12 @@ def hash_int(header76: bytes, nonce: int) -> int:
 
 def header(version: int, prev_hex: str, merkle_hex: str, time_: int, bits: int, nonce: int) -> bytes:
     # Header fields are little-endian; hashes are shown byte-reversed (Bitcoin Core uint256::GetHex).
-    return (struct.pack("<I", version) + bytes.fromhex(prev_hex)[::-1] + bytes.fromhex(merkle_hex)[::-1]
-            + struct.pack("<III", time_, bits, nonce))
+    return (
+        struct.pack("<I", version)
+        + bytes.fromhex(prev_hex)[::-1]
+        + bytes.fromhex(merkle_hex)[::-1]
+        + struct.pack("<III", time_, bits, nonce)
+    )
 
 
 def bits_to_target(bits: int) -> int:
@@ -38,12 +50,23 @@ def bits_to_target(bits: int) -> int:
 GENESIS_MERKLE = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b"
 # Bitcoin Core kernel/chainparams.cpp CMainParams: genesis time, nonce, bits; block 1 from mainnet.
 KNOWN_BLOCKS = [
-    pytest.param(header(1, "00" * 32, GENESIS_MERKLE, 1231006505, 0x1D00FFFF, 2083236893),
-                 "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f", id="mainnet-genesis"),
-    pytest.param(header(1, "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
-                        "0e3e2357e806b6cdb1f70b54c3a3a17b6714ee1f0e68bebb44a74b1efd512098",
-                        1231469665, 0x1D00FFFF, 2573394689),
-                 "00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048", id="mainnet-block-1"),
+    pytest.param(
+        header(1, "00" * 32, GENESIS_MERKLE, 1231006505, 0x1D00FFFF, 2083236893),
+        "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+        id="mainnet-genesis",
+    ),
+    pytest.param(
+        header(
+            1,
+            "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+            "0e3e2357e806b6cdb1f70b54c3a3a17b6714ee1f0e68bebb44a74b1efd512098",
+            1231469665,
+            0x1D00FFFF,
+            2573394689,
+        ),
+        "00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048",
+        id="mainnet-block-1",
+    ),
 ]
 # Bitcoin Core kernel/chainparams.cpp CRegTestParams: genesis time 1296688602, nonce 2, bits 0x207fffff.
 REGTEST_GENESIS = header(1, "00" * 32, GENESIS_MERKLE, 1296688602, 0x207FFFFF, 2)
@@ -84,7 +107,7 @@ def test_every_lane_word_matches_hashlib_on_random_headers(kernel):
         result = kernel.scan(params, start, start + kernel.lanes, np.uint32(0), lanes_out)
         expected = [hash_int(header80[:76], n) >> 224 for n in range(start, start + kernel.lanes)]
         assert result == -1
-        assert [int(v) for v in lanes_out[:kernel.lanes]] == expected
+        assert [int(v) for v in lanes_out[: kernel.lanes]] == expected
 
 
 def test_digest_top_word_is_the_byte_swapped_last_state_word():
@@ -132,7 +155,9 @@ def test_nonce_range_stops_at_the_end_of_the_nonce_space(kernel):
     # a range ending before a candidate must not return it, even inside one lane block
     start = NONCE_SPACE - 32
     assert kernel.search(params, header80[:76], hash_int(header80[:76], start + 3), start, start + 3)[0] in (
-        [n for n in range(start, start + 3) if hash_int(header80[:76], n) <= hash_int(header80[:76], start + 3)] or [None])
+        [n for n in range(start, start + 3) if hash_int(header80[:76], n) <= hash_int(header80[:76], start + 3)]
+        or [None]
+    )
 
 
 @pytest.mark.parametrize("header80, block_hash", KNOWN_BLOCKS)
@@ -151,9 +176,12 @@ def test_public_find_nonce_matches_the_hashlib_reference():
         header80 = rng.randbytes(80)
         # about 1 in 3000: past the hashlib prefix, so the compiled kernel does the work
         target = (1 << 256) // 3000
-        assert sha256d.find_nonce(header80, target, 10, 20_000) == sha256d.find_nonce_hashlib(header80, target, 10, 20_000)
+        assert sha256d.find_nonce(header80, target, 10, 20_000) == sha256d.find_nonce_hashlib(
+            header80, target, 10, 20_000
+        )
     assert sha256d.find_nonce(REGTEST_GENESIS, bits_to_target(0x207FFFFF)) == sha256d.find_nonce_hashlib(
-        REGTEST_GENESIS, bits_to_target(0x207FFFFF))
+        REGTEST_GENESIS, bits_to_target(0x207FFFFF)
+    )
     assert sha256d.find_nonce(bytes(80), -1, 0, 3000) is None
     with pytest.raises(ValueError):
         sha256d.find_nonce(bytes(79), 1)

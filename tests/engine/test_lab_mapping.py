@@ -1,19 +1,35 @@
 """The lab as the Bitcoin network in miniature, "your site" as a fixed actor inside it: one site's
 split never moves world difficulty by its share of the laptop's cores."""
+
 from __future__ import annotations
 
 import pytest
 
 from engine.economy import decisions
 from engine.economy import economics as econ
-from engine.economy.lab_mapping import (TEACHER_SENTENCES, LabChain, LabClock, LabMapping, difficulty_after_site_change,
-                                difficulty_from_bits, halving_year, lab_world, site_share_of_world,
-                                start_difficulty_of)
+from engine.economy.lab_mapping import (
+    TEACHER_SENTENCES,
+    LabChain,
+    LabClock,
+    LabMapping,
+    difficulty_after_site_change,
+    difficulty_from_bits,
+    halving_year,
+    lab_world,
+    site_share_of_world,
+    start_difficulty_of,
+)
 from engine.economy.scenario_params import PARAMETERS
 from engine.economy.scenarios import load_scenarios, preset_dir
 
-LAB_CONSENSUS = {"pow_target_spacing": 5, "difficulty_adjustment_interval": 24, "subsidy_halving_interval": 150,
-                 "pow_no_retargeting": False, "start_bits": "1f00ffff", "start_difficulty": 2.0}
+LAB_CONSENSUS = {
+    "pow_target_spacing": 5,
+    "difficulty_adjustment_interval": 24,
+    "subsidy_halving_interval": 150,
+    "pow_no_retargeting": False,
+    "start_bits": "1f00ffff",
+    "start_difficulty": 2.0,
+}
 
 
 def info(height: int, difficulty: float, consensus: dict | None = LAB_CONSENSUS) -> dict:
@@ -31,8 +47,9 @@ def test_each_core_is_a_share_of_the_site_for_billing():
 
 def test_time_compression_is_read_from_the_chain_not_hard_coded():
     clock = LabClock.from_consensus(LAB_CONSENSUS)
-    assert clock.compression_text() == ("a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2,016, "
-                                        "a lab halving = 150 blocks for 210,000")
+    assert clock.compression_text() == (
+        "a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2,016, a lab halving = 150 blocks for 210,000"
+    )
     other = LabClock.from_consensus({**LAB_CONSENSUS, "pow_target_spacing": 10, "subsidy_halving_interval": 300})
     assert "10 s" in other.compression_text() and "300 blocks" in other.compression_text()
     assert clock.luck_sigma == pytest.approx(0.204, abs=0.001)

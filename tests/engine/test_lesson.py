@@ -1,5 +1,6 @@
 """The guided lesson's logic (engine/lesson): events from block rows, allocations and AI reports,
 the steps they advance, the answer key and the timeline."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,7 +52,9 @@ def test_halving_event_and_real_year():
     events = tr.on_blocks(chain(100, lambda h: 5))
     halvings = [e for e in events if e.kind == t.HALVING]
     assert [(e.height, e.data["before_btc"], e.data["after_btc"], e.data["real_year"]) for e in halvings] == [
-        (48, 50.0, 25.0, 2028), (96, 25.0, 12.5, 2032)]
+        (48, 50.0, 25.0, 2028),
+        (96, 25.0, 12.5, 2032),
+    ]
     assert halving_real_year(1) == 2028
     with pytest.raises(ValueError, match="lab_halvings"):
         halving_real_year(0)
@@ -119,6 +122,7 @@ def test_sla_penalty_event_carries_the_contract_and_the_cost():
 
 def _values():
     from engine.economy.scenarios import load_scenarios
+
     return load_scenarios().scenarios["halving-2024"].values()
 
 
@@ -163,8 +167,13 @@ def test_bad_consensus_is_refused_clearly():
 
 def test_timeline_has_the_halvings_and_cited_conversions(tmp_path):
     events = load_timeline()
-    assert [e.date for e in events if e.kind == "halving"] == ["2012-11-28", "2016-07-09", "2020-05-11",
-                                                                 "2024-04-20", "2028"]
+    assert [e.date for e in events if e.kind == "halving"] == [
+        "2012-11-28",
+        "2016-07-09",
+        "2020-05-11",
+        "2024-04-20",
+        "2028",
+    ]
     conversions = [e for e in events if e.kind == "conversion"]
     for name in ("Core Scientific", "Riot", "IREN", "Hut 8", "TeraWulf", "Bitfarms", "Cipher"):
         assert any(name in e.what for e in conversions), name

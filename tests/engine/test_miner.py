@@ -1,4 +1,5 @@
 """The miner loop (on an in-process fake node), the RPC client, the CLI, and end to end on our node."""
+
 from __future__ import annotations
 
 import functools
@@ -8,22 +9,25 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from bitcoin.core import CBlock, b2lx
+from bitcoin.core import b2lx
 
 from engine.mining import jobs
-from engine.mining.events import (BlockFound, BlockResult, ConnectionProblem, ConnectionRestored, KernelProgress,
-                                  MinerStats, NewJob)
-from engine.mining.meter import HashrateMeter
-from engine.mining.miner import Miner
-from engine.mining.refusals import MiningRefused
 from engine.mining.cli import bench_main, mine_main
+from engine.mining.events import (
+    BlockFound,
+    BlockResult,
+    ConnectionProblem,
+    ConnectionRestored,
+    KernelProgress,
+    MinerStats,
+    NewJob,
+)
+from engine.mining.meter import HashrateMeter
+from engine.mining.refusals import MiningRefused
 from engine.primitives.rpc_errors import RPC_METHOD_NOT_FOUND
-from engine.primitives.script import script_for_address
 from engine.rpc import RPCAuthError, RPCClient, RPCConnectionError, RPCError, RPCStopped
-
 from tests.helpers import ROOT
 from tests.helpers.fake_node import GENESIS, PAYOUT, FakeNode
 from tests.helpers.waiting import wait_until
@@ -74,8 +78,9 @@ miner.stop()
 
 def test_quick_kernel_mines_first_then_the_slow_compiling_one_takes_over():
     # a fresh interpreter: in this one the 16-lane kernel may already be loaded by other tests
-    out = subprocess.run([sys.executable, "-c", QUICK_FIRST_SCRIPT, str(ROOT)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=180)
+    out = subprocess.run(
+        [sys.executable, "-c", QUICK_FIRST_SCRIPT, str(ROOT)], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["scalar,lanes16", "lanes16", "True"]
 
@@ -154,8 +159,9 @@ def test_stats_events_report_hashrate_per_worker(make_miner):
     node = FakeNode(target=0)
     miner, events = make_miner(node, max_slots=2)
     miner.start()
-    assert wait_until(lambda: any(s.hashrate_hs > 0 and all(r > 0 for r in s.worker_hashrates_hs)
-                                for s in events.of(MinerStats)))
+    assert wait_until(
+        lambda: any(s.hashrate_hs > 0 and all(r > 0 for r in s.worker_hashrates_hs) for s in events.of(MinerStats))
+    )
     s = [s for s in events.of(MinerStats) if s.hashrate_hs > 0][-1]
     assert s.hashrate_hs == pytest.approx(sum(s.worker_hashrates_hs))
     assert s.hashrate_hs < 10 * s.hashes / s.elapsed_s + 1  # a moving average, not a made-up number
@@ -256,7 +262,9 @@ def test_extranonce_rolls_when_the_nonce_space_is_used_up(make_miner):
     for block in node.blocks[:3]:
         assert block.nNonce < 256
         script = block.vtx[0].vin[0].scriptSig
-        extranonces.add(next(op for op in list(script)[1:] if isinstance(op, bytes) and len(op) == jobs.EXTRANONCE_SIZE))
+        extranonces.add(
+            next(op for op in list(script)[1:] if isinstance(op, bytes) and len(op) == jobs.EXTRANONCE_SIZE)
+        )
     assert len(extranonces) == 3
     # ~3000 hashes a block in 256-nonce headers: some blocks needed several extranonces
     assert max(int.from_bytes(e[4:], "little") for e in extranonces) >= 3
@@ -335,8 +343,11 @@ def test_a_kept_alive_connection_the_server_closed_is_reopened_silently():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         client = RPCClient(f"http://127.0.0.1:{server.server_address[1]}", user="u", password="p")
-        assert [client.call(m) for m in ("getblockcount", "getbestblockhash", "getblockcount")] == \
-            ["getblockcount", "getbestblockhash", "getblockcount"]
+        assert [client.call(m) for m in ("getblockcount", "getbestblockhash", "getblockcount")] == [
+            "getblockcount",
+            "getbestblockhash",
+            "getblockcount",
+        ]
     finally:
         server.shutdown()
         server.server_close()
@@ -358,8 +369,10 @@ def test_rpc_against_the_node_cookie_user_password_and_core_error_codes(regtest_
         RPCClient(regtest_node.url, user=user, password="wrong").call("getblockcount")
     # one proxy per thread: concurrent calls from several threads all succeed
     results = []
-    threads = [threading.Thread(target=lambda: results.extend(client.call("getblockcount") for _ in range(20)))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.extend(client.call("getblockcount") for _ in range(20)))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -422,9 +435,20 @@ def test_miner_survives_a_node_restart_with_a_new_cookie(node_factory, tmp_path,
 
 
 def test_mine_command_mines_blocks_and_prints_them(regtest_node, capsys):
-    rc = mine_main(["--rpc-url", regtest_node.url, "--rpc-cookie", str(regtest_node.cookie_file),
-                    "--blocks", "3", "--threads", "1",
-                    "--address", "bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85"])
+    rc = mine_main(
+        [
+            "--rpc-url",
+            regtest_node.url,
+            "--rpc-cookie",
+            str(regtest_node.cookie_file),
+            "--blocks",
+            "3",
+            "--threads",
+            "1",
+            "--address",
+            "bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqseac85",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert out.count(" accepted") >= 3 and "done:" in out
@@ -435,9 +459,27 @@ def test_mine_command_mines_blocks_and_prints_them(regtest_node, capsys):
 def test_first_hash_within_3_s_with_a_cold_cache(regtest_node, tmp_path):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), MINE2COMPUTE_CACHE_DIR=str(tmp_path / "kernels"))
     out = subprocess.run(
-        [sys.executable, "-m", "gui.cli", "mine", "--rpc-url", regtest_node.url, "--rpc-cookie",
-         str(regtest_node.cookie_file), "--blocks", "1", "--threads", "1", "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "gui.cli",
+            "mine",
+            "--rpc-url",
+            regtest_node.url,
+            "--rpc-cookie",
+            str(regtest_node.cookie_file),
+            "--blocks",
+            "1",
+            "--threads",
+            "1",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     after_launch_s = float(out.stdout.split("first hash after ")[1].split("(")[1].split(" s after launch")[0])
     # The quick scalar kernel compiles in ~1 s and mines while the lanes kernels compile behind it
@@ -456,8 +498,8 @@ def test_bench_command_measures_baseline_and_kernels(capsys):
 @pytest.mark.slow
 def test_performance_goals():
     """Issue 3's goals: >= 25 MH/s per core, >= 25x hashlib, >= 1.9x on two threads (needs two idle cores)."""
-    from engine.mining.kernels import best_kernel_name, get_kernel
     from engine.mining.cli import hashlib_hs
+    from engine.mining.kernels import best_kernel_name, get_kernel
 
     kernel = get_kernel(best_kernel_name())
     base_hs = hashlib_hs(2.0)

@@ -1,13 +1,36 @@
 """Nakamoto's double-spend odds against the tables printed in the whitepaper, section 11."""
+
 import pytest
 
 from engine.wallet.odds import attacker_success_probability, catch_up_probability, confirmations_for
 
 # Bitcoin: A Peer-to-Peer Electronic Cash System, section 11, the two tables of P for q and z
-WHITEPAPER_Q_0_1 = [1.0, 0.2045873, 0.0509779, 0.0131722, 0.0034552, 0.0009137, 0.0002428, 0.0000647,
-                    0.0000173, 0.0000046, 0.0000012]
-WHITEPAPER_Q_0_3 = {0: 1.0, 5: 0.1773523, 10: 0.0416605, 15: 0.0101008, 20: 0.0024804, 25: 0.0006132,
-                    30: 0.0001522, 35: 0.0000379, 40: 0.0000095, 45: 0.0000024, 50: 0.0000006}
+WHITEPAPER_Q_0_1 = [
+    1.0,
+    0.2045873,
+    0.0509779,
+    0.0131722,
+    0.0034552,
+    0.0009137,
+    0.0002428,
+    0.0000647,
+    0.0000173,
+    0.0000046,
+    0.0000012,
+]
+WHITEPAPER_Q_0_3 = {
+    0: 1.0,
+    5: 0.1773523,
+    10: 0.0416605,
+    15: 0.0101008,
+    20: 0.0024804,
+    25: 0.0006132,
+    30: 0.0001522,
+    35: 0.0000379,
+    40: 0.0000095,
+    45: 0.0000024,
+    50: 0.0000006,
+}
 # "Solving for P less than 0.1%"
 WHITEPAPER_Z_FOR_0_1_PERCENT = {0.10: 5, 0.15: 8, 0.20: 11, 0.25: 15, 0.30: 24, 0.35: 41, 0.40: 89, 0.45: 340}
 

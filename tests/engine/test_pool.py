@@ -1,5 +1,6 @@
 """The Stratum pool (engine/pool) against a real node process: wire formats, share checks with
 their reasons, blocks through submitblock, hostile clients, reconnects and a node that goes away."""
+
 from __future__ import annotations
 
 import threading
@@ -8,15 +9,15 @@ import time
 import pytest
 
 from engine.mining.jobs import BlockTemplate, make_job
+from engine.mining.stratum import Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
 from engine.pool.jobs import PoolJob, block_hex
 from engine.pool.server import Pool
-from engine.mining.stratum import Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
 from engine.primitives.hashes import sha256d
 from engine.primitives.merkle import merkle_branch, root_from_branch
 from engine.rpc import RPCClient
 from tests.helpers.stratum_sim import SimMiner
 
-TINY = 2.0 ** -30  # share target ~2**254: a share every few hashes, found with hashlib
+TINY = 2.0**-30  # share target ~2**254: a share every few hashes, found with hashlib
 
 
 def _template(node) -> BlockTemplate:
@@ -40,11 +41,15 @@ def test_notify_fields_rebuild_the_solo_miners_block(regtest_node):
     extranonce1, extranonce2 = bytes.fromhex("01020304"), bytes.fromhex("0a0b0c0d")
     solo = make_job(template, payout, extranonce1 + extranonce2, ntime=job.ntime)
     assert notify.header76(extranonce1, extranonce2) == solo.header76
-    assert prevhash_from_stratum(prevhash_to_stratum(template.previous_block_hash)) == \
-        bytes.fromhex(template.previous_block_hash)[::-1]
+    assert (
+        prevhash_from_stratum(prevhash_to_stratum(template.previous_block_hash))
+        == bytes.fromhex(template.previous_block_hash)[::-1]
+    )
     # cpuminer's reading: each 4-byte word of the notify prevhash is byte-swapped
     words = bytes.fromhex(prevhash_to_stratum(template.previous_block_hash))
-    assert b"".join(words[i:i + 4][::-1] for i in range(0, 32, 4)) == bytes.fromhex(template.previous_block_hash)[::-1]
+    assert (
+        b"".join(words[i : i + 4][::-1] for i in range(0, 32, 4)) == bytes.fromhex(template.previous_block_hash)[::-1]
+    )
     coinb1, coinb2 = split_coinbase(template, payout)
     assert sha256d(coinb1 + extranonce1 + extranonce2 + coinb2) == solo.coinbase.GetTxid()
     header = solo.header(7)
@@ -54,6 +59,7 @@ def test_notify_fields_rebuild_the_solo_miners_block(regtest_node):
 @pytest.mark.parametrize("count", range(0, 9))
 def test_merkle_branch_gives_the_merkle_root(count):
     from engine.primitives.merkle import merkle_root
+
     txids = [sha256d(bytes([i])) for i in range(count)]
     coinbase = sha256d(b"coinbase")
     assert root_from_branch(coinbase, merkle_branch(txids)) == merkle_root([coinbase] + txids)[0]
@@ -77,8 +83,9 @@ def test_share_checks_and_reasons(lab_node):
         assert sim.submit("alice", notify, en2, nonce)["error"][:2] == [22, "duplicate"]
         bad_en2, bad_nonce, _ = sim.solve(easier_than=(1 << 256) - (1 << 250))  # a hash above the share target
         assert sim.submit("alice", notify, bad_en2, bad_nonce)["error"][:2] == [23, "low-difficulty"]
-        assert sim.call("mining.submit", ["alice", "nope", en2.hex(), f"{notify.ntime:08x}", "00000000"])["error"][:2] \
-            == [21, "unknown-job"]
+        assert sim.call("mining.submit", ["alice", "nope", en2.hex(), f"{notify.ntime:08x}", "00000000"])["error"][
+            :2
+        ] == [21, "unknown-job"]
         en2, nonce, _ = sim.solve()
         assert sim.submit("alice", notify, en2, nonce, notify.ntime + 3 * 3600)["error"][1] == "time-too-new"
         assert sim.submit("alice", notify, en2, nonce, 1000)["error"][1] == "time-too-old"
@@ -90,8 +97,11 @@ def test_share_checks_and_reasons(lab_node):
         assert sim.submit("alice", notify, en2, nonce, None, "00000001")["error"][1] == "bad-version-bits"
         rolled = (notify.version & ~0x1FFFE000) | 0x00002000
         header76 = notify.header76(sim.extranonce1, en2, version=rolled)
-        good = next(n for n in range(10 ** 6) if int.from_bytes(sha256d(header76 + n.to_bytes(4, "little")), "little")
-                    <= (1 << 254))
+        good = next(
+            n
+            for n in range(10**6)
+            if int.from_bytes(sha256d(header76 + n.to_bytes(4, "little")), "little") <= (1 << 254)
+        )
         assert sim.submit("alice", notify, en2, good, None, "00002000")["result"] is True
         assert sim.call("mining.extranonce.subscribe", [])["result"] is True
         # the tally the Class tab shows
@@ -234,9 +244,10 @@ def test_vardiff_aims_at_a_few_shares_per_second(lab_node):
 
 
 def test_our_miner_mines_through_the_pool(lab_node):
-    from engine.mining.miner import Miner
     from engine.mining.events import ShareResult
+    from engine.mining.miner import Miner
     from engine.mining.stratum_client import StratumSource
+
     pool = _pool(lab_node, start_difficulty=1e-4, shares_per_s=4.0)
     results = []
     got = threading.Event()
@@ -246,8 +257,13 @@ def test_our_miner_mines_through_the_pool(lab_node):
             results.append(event)
             if sum(r.accepted for r in results) >= 5:
                 got.set()
-    miner = Miner(None, max_slots=1, on_event=on_event,
-                  source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "gus", "CLASS"))
+
+    miner = Miner(
+        None,
+        max_slots=1,
+        on_event=on_event,
+        source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "gus", "CLASS"),
+    )
     try:
         miner.start()
         assert got.wait(60), results

@@ -5,6 +5,7 @@ miner counts for itself over the same minutes, and the blocks both find accepted
 Needs a `minerd` (https://github.com/pooler/cpuminer) on PATH or in $MINE2COMPUTE_MINERD; skipped
 without one. Slow (about three minutes): `pytest -m slow tests/test_pool_cpuminer.py`.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,8 @@ from engine.rpc import RPCClient
 
 pytestmark = pytest.mark.slow
 
-WARMUP_S = 20.0   # vardiff settles, cpuminer sizes its scans
-WINDOW_S = 60.0   # the Class tab's 1 min column
+WARMUP_S = 20.0  # vardiff settles, cpuminer sizes its scans
+WINDOW_S = 60.0  # the Class tab's 1 min column
 WINDOWS = 2
 CPUMINER_LINE = re.compile(r"thread (\d+): (\d+) hashes, ([\d.]+) khash/s")
 
@@ -37,9 +38,25 @@ class Cpuminer:
     (it prints one at the end of every scan, so the stamp is when those hashes were done)."""
 
     def __init__(self, path: str, port: int, user: str, password: str):
-        self.proc = subprocess.Popen([path, "-a", "sha256d", "-o", f"stratum+tcp://127.0.0.1:{port}", "-u", user,
-                                      "-p", password, "-t", "1", "--no-longpoll"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [
+                path,
+                "-a",
+                "sha256d",
+                "-o",
+                f"stratum+tcp://127.0.0.1:{port}",
+                "-u",
+                user,
+                "-p",
+                password,
+                "-t",
+                "1",
+                "--no-longpoll",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.scans: list[tuple[float, int, float]] = []  # (arrived, hashes, khash/s)
         self.lines: list[str] = []
         self.thread = threading.Thread(target=self._drain, daemon=True)
@@ -75,12 +92,14 @@ class Cpuminer:
 def test_cpuminer_and_our_miner_hashrates_and_blocks_through_one_pool(node_factory):
     from engine.mining.miner import Miner
     from engine.mining.stratum_client import StratumSource
+
     # a lab chain sized for 15 MH/s (a block every 5 s at that rate): with two single-thread CPU
     # miners (cpuminer at SCHED_IDLE gets little on a busy machine) a block every 5-30 s
     node = node_factory("lab", extra_args=("--lab-hashrate", "1.5e7")).start()
     events: list[object] = []
-    pool = Pool(RPCClient(node.url, cookie_file=node.cookie_file), port=0, password="CLASS",
-                on_event=events.append).start()
+    pool = Pool(
+        RPCClient(node.url, cookie_file=node.cookie_file), port=0, password="CLASS", on_event=events.append
+    ).start()
     cpuminer = Cpuminer(minerd_path(), pool.port, "alice", "CLASS")
     ours = Miner(None, max_slots=1, source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "bob", "CLASS"))
     try:
@@ -94,27 +113,35 @@ def test_cpuminer_and_our_miner_hashrates_and_blocks_through_one_pool(node_facto
             marks.append((time.monotonic(), ours.stats().hashes))
             estimates.append({row.name: row.hashrate_hs[WINDOW_S] for row in snapshot.workers})
         report = []
-        for name, own in (("alice", [cpuminer.hashes_between(a, b) / (b - a)
-                                     for (a, _), (b, _) in zip(marks, marks[1:])]),
-                          ("bob", [(hb - ha) / (b - a) for (a, ha), (b, hb) in zip(marks, marks[1:])])):
+        for name, own in (
+            ("alice", [cpuminer.hashes_between(a, b) / (b - a) for (a, _), (b, _) in zip(marks, marks[1:])]),
+            ("bob", [(hb - ha) / (b - a) for (a, ha), (b, hb) in zip(marks, marks[1:])]),
+        ):
             pool_hs = sum(e.get(name, 0.0) for e in estimates) / WINDOWS
             own_hs = sum(own) / WINDOWS
-            report.append(f"{name}: pool {pool_hs / 1e6:.3f} MH/s, own {own_hs / 1e6:.3f} MH/s"
-                          f" ({pool_hs / own_hs - 1:+.1%}); per minute pool"
-                          f" {[round(e.get(name, 0.0) / 1e6, 3) for e in estimates]} own {[round(o / 1e6, 3) for o in own]}")
-        report.append(f"cpuminer's own khash/s over the windows: {cpuminer.reported_hs(marks[0][0], marks[-1][0]) / 1e3:.0f}")
+            report.append(
+                f"{name}: pool {pool_hs / 1e6:.3f} MH/s, own {own_hs / 1e6:.3f} MH/s"
+                f" ({pool_hs / own_hs - 1:+.1%}); per minute pool"
+                f" {[round(e.get(name, 0.0) / 1e6, 3) for e in estimates]} own {[round(o / 1e6, 3) for o in own]}"
+            )
+        report.append(
+            f"cpuminer's own khash/s over the windows: {cpuminer.reported_hs(marks[0][0], marks[-1][0]) / 1e3:.0f}"
+        )
         print("\n".join(report))
         for name in ("alice", "bob"):
             pool_hs = sum(e.get(name, 0.0) for e in estimates) / WINDOWS
-            own_hs = (cpuminer.hashes_between(marks[0][0], marks[-1][0]) if name == "alice"
-                      else marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
+            own_hs = (
+                cpuminer.hashes_between(marks[0][0], marks[-1][0]) if name == "alice" else marks[-1][1] - marks[0][1]
+            ) / (marks[-1][0] - marks[0][0])
             assert own_hs > 0 and pool_hs == pytest.approx(own_hs, rel=0.15), "\n".join(report)
         rows = {row.name: row for row in pool.stats.snapshot().workers}
         assert rows["alice"].accepted > 100 and rows["bob"].accepted > 100
         # every block either miner found went to the node through the pool and the node took it
         deadline_s = time.monotonic() + 180  # a slow cpuminer on a busy machine may need longer
-        while {e.worker for e in events if isinstance(e, PoolBlock) and e.status == "accepted"} != {"alice", "bob"} \
-                and time.monotonic() < deadline_s:
+        while {e.worker for e in events if isinstance(e, PoolBlock) and e.status == "accepted"} != {
+            "alice",
+            "bob",
+        } and time.monotonic() < deadline_s:
             time.sleep(1.0)
         blocks = [e for e in events if isinstance(e, PoolBlock)]
         accepted = [b for b in blocks if b.status == "accepted"]

@@ -1,6 +1,7 @@
 """The pool's per-worker hashrate (what the Class tab shows) against miners whose rate is known:
 the window sums stay exact, and two throttled hashlib miners through a real pool, with vardiff
 moving both difficulties mid-window, are each estimated within 15% of the hashes they did."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ import time
 
 import pytest
 
+from engine.mining.stratum import Notify
 from engine.pool import server
 from engine.pool.stats import HASHES_PER_DIFF1, WINDOWS_S, PoolStats
-from engine.mining.stratum import Notify
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import target_for_difficulty
 from engine.rpc import RPCClient
@@ -68,7 +69,7 @@ class ThrottledMiner:
         while not self.stop.is_set():
             try:
                 chunk = self.sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -114,9 +115,13 @@ class ThrottledMiner:
             for _ in range(min(owed, 200)):
                 if int.from_bytes(sha256d(header76 + nonce.to_bytes(4, "little")), "little") <= target:
                     next_id += 1
-                    self.send({"id": next_id, "method": "mining.submit",
-                               "params": [self.name, job.job_id, extranonce2.hex(), f"{job.ntime:08x}",
-                                          f"{nonce:08x}"]})
+                    self.send(
+                        {
+                            "id": next_id,
+                            "method": "mining.submit",
+                            "params": [self.name, job.job_id, extranonce2.hex(), f"{job.ntime:08x}", f"{nonce:08x}"],
+                        }
+                    )
                 nonce += 1
                 self.hashes += 1
 
@@ -124,8 +129,10 @@ class ThrottledMiner:
         self.send({"id": 1, "method": "mining.subscribe", "params": ["throttled"]})
         self.send({"id": 2, "method": "mining.authorize", "params": [self.name, "CLASS"]})
         self.sock.settimeout(0.2)
-        self.threads = [threading.Thread(target=self.read_loop, daemon=True),
-                        threading.Thread(target=self.hash_loop, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self.read_loop, daemon=True),
+            threading.Thread(target=self.hash_loop, daemon=True),
+        ]
         for thread in self.threads:
             thread.start()
 
@@ -139,8 +146,14 @@ class ThrottledMiner:
 def test_pool_estimate_within_15pc_of_known_rates_with_vardiff_moving(node_factory):
     # difficulty ~1 (a billion H/s sized chain): no share is a block, so no share goes stale
     node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
-    pool = server.Pool(RPCClient(node.url, cookie_file=node.cookie_file), port=0, password="CLASS",
-                       start_difficulty=2.0 ** -26, min_difficulty=2.0 ** -30, shares_per_s=60.0).start()
+    pool = server.Pool(
+        RPCClient(node.url, cookie_file=node.cookie_file),
+        port=0,
+        password="CLASS",
+        start_difficulty=2.0**-26,
+        min_difficulty=2.0**-30,
+        shares_per_s=60.0,
+    ).start()
     # 2,000 H/s at 64 hashes a share is ~31 shares/s: vardiff halves it; 8,000 H/s doubles it
     miners = [ThrottledMiner(pool.port, "slow", 2000.0), ThrottledMiner(pool.port, "fast", 8000.0)]
     try:
@@ -155,8 +168,13 @@ def test_pool_estimate_within_15pc_of_known_rates_with_vardiff_moving(node_facto
             row = rows[miner.name]
             assert len(miner.difficulties) >= 2, f"vardiff never moved {miner.name}: {miner.difficulties}"
             assert miner.refused == 0 and row.rejected == 0 and row.stale == 0
-            assert row.hashrate_hs[60.0] == pytest.approx(own_hs, rel=0.15), \
-                (miner.name, row.hashrate_hs[60.0], own_hs, row.accepted, sorted(miner.difficulties))
+            assert row.hashrate_hs[60.0] == pytest.approx(own_hs, rel=0.15), (
+                miner.name,
+                row.hashrate_hs[60.0],
+                own_hs,
+                row.accepted,
+                sorted(miner.difficulties),
+            )
     finally:
         for miner in miners:
             miner.close()
@@ -166,8 +184,7 @@ def test_pool_estimate_within_15pc_of_known_rates_with_vardiff_moving(node_facto
 def test_a_connection_that_never_subscribes_is_closed(lab_node, monkeypatch):
     """Idle and silent connections are closed by the pool's housekeeping (no timer per line)."""
     monkeypatch.setattr(server, "SUBSCRIBE_TIMEOUT_S", 0.1)  # closed at the next 1 s housekeeping tick
-    pool = server.Pool(RPCClient(lab_node.url, cookie_file=lab_node.cookie_file),
-                       port=0).start()
+    pool = server.Pool(RPCClient(lab_node.url, cookie_file=lab_node.cookie_file), port=0).start()
     try:
         sock = socket.create_connection(("127.0.0.1", pool.port), timeout=10)
         started_s = time.monotonic()
@@ -197,11 +214,16 @@ class _Session:
 
 def _pool_with_current_job() -> server.Pool:
     from types import SimpleNamespace
-    pool = server.Pool(RPCClient("http://127.0.0.1:1", user="u", password="p"), min_difficulty=2.0 ** -40,
-                       shares_per_s=4.0)
+
+    pool = server.Pool(
+        RPCClient("http://127.0.0.1:1", user="u", password="p"), min_difficulty=2.0**-40, shares_per_s=4.0
+    )
     clones = iter(range(1, 100))
-    pool._current = SimpleNamespace(template=SimpleNamespace(target=1 << 180), stale=False,
-                                    clone=lambda: SimpleNamespace(job_id=f"clone{next(clones)}"))
+    pool._current = SimpleNamespace(
+        template=SimpleNamespace(target=1 << 180),
+        stale=False,
+        clone=lambda: SimpleNamespace(job_id=f"clone{next(clones)}"),
+    )
     return pool
 
 
@@ -241,19 +263,23 @@ def test_the_pplns_window_is_kept_by_work_and_pays_the_same():
     """Memory stays flat: once the block difficulty is known, only the last shares worth
     PPLNS_KEEP x the PPLNS window are kept, and the PPLNS split is what keeping all would give."""
     from engine.pool import stats as stats_module
+
     clock = [0.0]
     kept, everything = PoolStats(clock=lambda: clock[0]), PoolStats(clock=lambda: clock[0])
     kept.block_difficulty = 1.0  # PPLNS pays the last 2.0 of difficulty; 4.0 is kept
     rng = random.Random(7)
     for i in range(50_000):
         clock[0] += 0.005
-        name, difficulty = f"w{i % 7}", 2.0 ** -12 * rng.uniform(0.5, 2)
+        name, difficulty = f"w{i % 7}", 2.0**-12 * rng.uniform(0.5, 2)
         for s in (kept, everything):
             s.share(name, difficulty, "accepted")
     work = sum(d for _, d in kept._recent)
     assert len(kept._recent) < 20_000 < len(everything._recent)
-    assert stats_module.PPLNS_KEEP * stats_module.PPLNS_FACTOR <= work < stats_module.PPLNS_KEEP * \
-        stats_module.PPLNS_FACTOR + 2.0 ** -11
+    assert (
+        stats_module.PPLNS_KEEP * stats_module.PPLNS_FACTOR
+        <= work
+        < stats_module.PPLNS_KEEP * stats_module.PPLNS_FACTOR + 2.0**-11
+    )
     assert kept._recent_units == sum(int(d * stats_module.WORK_UNITS) for _, d in kept._recent)
     for s in (kept, everything):
         s.block("w0", 9, "ab" * 32, "accepted", None, 5_000_000_000, block_difficulty=1.0)
@@ -264,6 +290,7 @@ def test_a_share_sent_again_under_a_vardiff_clone_is_a_duplicate(regtest_node):
     """A clone is the same work under another id (another difficulty): one header must count once."""
     from engine.mining.jobs import BlockTemplate
     from engine.pool.jobs import PoolJob, ShareRefused
+
     template = BlockTemplate.from_rpc(regtest_node.rpc("getblocktemplate", {"rules": ["segwit"]}))
     job = PoolJob.from_template(template, bytes.fromhex("0014" + "11" * 20))
     clone = job.clone()

@@ -1,5 +1,6 @@
 """The miner stops, saying why, when the node keeps refusing its blocks for one reason
 (engine/mining/refusals.py), and mines blocks a node without segwit accepts (bcoin's regtest)."""
+
 from __future__ import annotations
 
 import time
@@ -7,10 +8,9 @@ import time
 import pytest
 from bitcoin.core import CBlock
 
-from engine.mining.events import BlockResult
-from engine.mining.refusals import MiningRefused
 from engine.mining.cli import mine_main
-from engine.mining.refusals import REFUSALS_BEFORE_STOP, RefusalStreak, refusal_message
+from engine.mining.events import BlockResult
+from engine.mining.refusals import REFUSALS_BEFORE_STOP, MiningRefused, RefusalStreak, refusal_message
 from tests.helpers.fake_node import FakeNode
 from tests.helpers.waiting import wait_until
 
@@ -70,7 +70,7 @@ def test_streak_counts_one_reason_on_fresh_current_templates_only():
     assert streak.add("rejected", "bad-txns", True, 1) is None
     assert streak.add("rejected", "bad-txns", True, 1) is None and streak.count == 1  # no new template between
     assert streak.add("rejected", "bad-txns", False, 2) is None and streak.count == 1  # built on old work
-    assert streak.add("rejected", "other", True, 3) is None and streak.count == 1      # another reason
+    assert streak.add("rejected", "other", True, 3) is None and streak.count == 1  # another reason
     assert streak.add("stale", "inconclusive", True, 4) is None and streak.count == 0  # not a refusal
     assert streak.add("rejected", "bad-txns", True, 5) is None
     assert streak.add("rejected", "bad-txns", True, 6) is None and streak.count == 2

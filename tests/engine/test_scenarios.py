@@ -1,5 +1,6 @@
 """Scenario presets: the six of ECONOMICS.md load, cite sources, reproduce their published figures;
 broken files are reported by file and field without hiding the others; the subcommand works."""
+
 from __future__ import annotations
 
 import json
@@ -58,22 +59,32 @@ def test_presets_reproduce_their_published_figures(presets, name):
 
 def test_headline_numbers_from_economics_md(presets):
     """The same checks, by hand, so a changed preset file cannot weaken them."""
-    assert scenario_report(presets["record-low-2025"])["network"]["hashprice_usd_per_ph_day"] == pytest.approx(35.10, rel=0.01)
+    assert scenario_report(presets["record-low-2025"])["network"]["hashprice_usd_per_ph_day"] == pytest.approx(
+        35.10, rel=0.01
+    )
     halving = scenario_report(presets["halving-2024"])["variants"]
     assert halving["before"]["hashprice_usd_per_ph_day"] == pytest.approx(96, rel=0.01)
     assert halving["after"]["hashprice_usd_per_ph_day"] == pytest.approx(50, rel=0.01)
     exodus = scenario_report(presets["hashrate-exodus"])["exodus"]
     assert exodus["block_time_min_until_retarget"] == pytest.approx(14.3, rel=0.01)
     assert exodus["difficulty_change"] == pytest.approx(-0.30, rel=0.01)
-    assert scenario_report(presets["halving-2028"])["network"]["hashprice_usd_per_ph_day"] == pytest.approx(18, rel=0.01)
+    assert scenario_report(presets["halving-2028"])["network"]["hashprice_usd_per_ph_day"] == pytest.approx(
+        18, rel=0.01
+    )
     machines = scenario_report(presets["record-low-2025"])["machines"]
-    assert machines["Antminer S19j Pro"]["margin_usd_per_ph_day"] < 0 < machines["Antminer S21 XP"]["margin_usd_per_ph_day"]
+    assert (
+        machines["Antminer S19j Pro"]["margin_usd_per_ph_day"]
+        < 0
+        < machines["Antminer S21 XP"]["margin_usd_per_ph_day"]
+    )
 
 
 def test_overrides_change_the_report_and_are_range_checked(presets):
     base = scenario_report(presets["record-low-2025"])
     dearer = scenario_report(presets["record-low-2025"], {"btc_price_usd": 2 * 84_500})
-    assert dearer["network"]["hashprice_usd_per_ph_day"] == pytest.approx(2 * base["network"]["hashprice_usd_per_ph_day"])
+    assert dearer["network"]["hashprice_usd_per_ph_day"] == pytest.approx(
+        2 * base["network"]["hashprice_usd_per_ph_day"]
+    )
     assert dearer["parameters"]["btc_price_usd"]["source"] == "set for this run"
     with pytest.raises(ValueError, match="pue"):
         scenario_report(presets["record-low-2025"], {"pue": 0.5})
@@ -87,15 +98,24 @@ def _copy_presets(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("edit, field", [
-    (lambda t: t.replace("value = 152.3e12", "value = -5"), "parameters.difficulty"),
-    (lambda t: t.replace("value = 0.05,", "value = \"cheap\","), "parameters.power_price_usd_per_kwh"),
-    (lambda t: t.replace("[parameters]", "[parameters]\nhashpower = { value = 1, source = \"x\" }"), "parameters.hashpower"),
-    (lambda t: t.replace("title = ", "tittle = "), "tittle"),
-    (lambda t: t.replace('metric = "mining.revenue_usd_per_kwh"', 'metric = "mining.revenue_per_kwh"'), "published[4].metric"),
-    (lambda t: t.replace("value = 30, source", "value = 30, sauce"), "machines[0].efficiency_j_per_th.sauce"),
-    (lambda t: t + "\n[variants.x]\nsubsidy_btc = { value = 99, source = \"y\" }\n", "variants.x.subsidy_btc"),
-])
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda t: t.replace("value = 152.3e12", "value = -5"), "parameters.difficulty"),
+        (lambda t: t.replace("value = 0.05,", 'value = "cheap",'), "parameters.power_price_usd_per_kwh"),
+        (
+            lambda t: t.replace("[parameters]", '[parameters]\nhashpower = { value = 1, source = "x" }'),
+            "parameters.hashpower",
+        ),
+        (lambda t: t.replace("title = ", "tittle = "), "tittle"),
+        (
+            lambda t: t.replace('metric = "mining.revenue_usd_per_kwh"', 'metric = "mining.revenue_per_kwh"'),
+            "published[4].metric",
+        ),
+        (lambda t: t.replace("value = 30, source", "value = 30, sauce"), "machines[0].efficiency_j_per_th.sauce"),
+        (lambda t: t + '\n[variants.x]\nsubsidy_btc = { value = 99, source = "y" }\n', "variants.x.subsidy_btc"),
+    ],
+)
 def test_a_broken_file_names_file_and_field_and_the_rest_still_load(tmp_path, edit, field):
     folder = _copy_presets(tmp_path)
     target = folder / "record-low-2025.toml"
@@ -142,6 +162,7 @@ def test_parameter_specs_are_sane():
 
 # --- the subcommand -----------------------------------------------------------------------------
 
+
 def test_cli_lists_presets(capsys):
     assert cli.main([]) == 0
     out = capsys.readouterr().out
@@ -179,5 +200,6 @@ def test_cli_errors(capsys, user_folder):
 
 def test_dispatcher_routes_the_subcommand(capsys):
     from gui.cli import main as cli_main
+
     assert cli_main(["scenario", "halving-2024"]) == 0
     assert "hashprice $49.55" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The lab wallet: key derivation against the BIPs' vectors, the key file, and balances,
 payments, fees and refusals against a node process over JSON-RPC."""
+
 from __future__ import annotations
 
 import math
@@ -7,10 +8,10 @@ import stat
 
 import pytest
 
-from engine.rpc import RPCClient
 from engine.primitives.descriptors import descriptor_checksum
 from engine.primitives.params import ConsensusParams
 from engine.primitives.subsidy import block_subsidy_sat
+from engine.rpc import RPCClient
 from engine.wallet.keys import XPRV_VERSION, ExtKey, Keychain
 from engine.wallet.reasons import explain
 from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet, parse_btc
@@ -24,8 +25,10 @@ ABANDON = " ".join(["abandon"] * 11 + ["about"])
 def test_bip32_vector_1():
     # BIP32 test vector 1, chain m/0H/1
     key = ExtKey.from_seed(bytes.fromhex("000102030405060708090a0b0c0d0e0f")).derive("m/0h/1")
-    assert key.serialize(XPRV_VERSION) == ("xprv9wTYmMFdV23N2TdNG573QoEsfRrWKQgWeibmLntzniatZvR9BmLnvSxqu53K"
-                                           "w1UmYPxLgboyZQaXwTCg8MSY3H2EU4pWcQDnRnrVA1xe8fs")
+    assert key.serialize(XPRV_VERSION) == (
+        "xprv9wTYmMFdV23N2TdNG573QoEsfRrWKQgWeibmLntzniatZvR9BmLnvSxqu53K"
+        "w1UmYPxLgboyZQaXwTCg8MSY3H2EU4pWcQDnRnrVA1xe8fs"
+    )
 
 
 def test_bip84_vectors():
@@ -104,7 +107,10 @@ def test_balances_payment_fees_and_history(wallets):
 
     rpc.call("generatetoaddress", 1, miner.mining_address)  # the block carries the payment and its fee
     m = miner.refresh(rpc)
-    assert m.fees_earned_sat == payment.fee_sat and m.immature_sat == block_subsidy_sat(102, REGTEST_RULES) + payment.fee_sat
+    assert (
+        m.fees_earned_sat == payment.fee_sat
+        and m.immature_sat == block_subsidy_sat(102, REGTEST_RULES) + payment.fee_sat
+    )
     b = bob.refresh(rpc)
     assert (b.confirmed_sat, b.unconfirmed_sat, b.history[0].confirmations) == (150_000_000, 0, 1)
     # Bob pays back from the coin he received, his change spendable before it confirms

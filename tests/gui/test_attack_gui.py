@@ -2,22 +2,19 @@
 public chain, mines the private branch with the conflicting spend, and releases it when longer;
 the node reorganises and the panel reports the depth and the vanished payment. The odds shown are
 engine/wallet/odds.py's for the live numbers (pytest-qt, offscreen, a real node process)."""
+
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-from tests.helpers.windows import attached_window
 
 from engine.rpc import RPCClient
 from engine.wallet.odds import attacker_success_probability, catch_up_probability
 from engine.wallet.wallet import Wallet
+from gui.attack.service import AttackService, RaceStatus
 from gui.attack.tab import AttackPanel
 from gui.formats import percent
-from gui.attack.service import AttackService, RaceStatus
 from gui.window.tabs import LabState, TabContext
-
 from tests.helpers import ROOT
+from tests.helpers.windows import attached_window
+
 SHOTS = ROOT / "screenshots"
 TIMEOUT_MS = 120_000
 
@@ -42,8 +39,10 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
         regtest_node.rpc("generatetoaddress", 101, controller.wallet.wallet.mining_address)
         with qtbot.waitSignal(controller.node_ready, timeout=10_000):
             controller.start()
-        qtbot.waitUntil(lambda: window.tab("wallet").last_state and window.tab("wallet").last_state.confirmed_sat > 0,
-                        timeout=TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: window.tab("wallet").last_state and window.tab("wallet").last_state.confirmed_sat > 0,
+            timeout=TIMEOUT_MS,
+        )
         window.tabs.setCurrentWidget(panel)
         panel.merchant.setText(teacher.receive_address())
         panel.amount.setText("10")
@@ -61,8 +60,9 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
 
         # the honest chain (the teacher) confirms the payment twice: the merchant hands over the goods
         rpc.call("generatetoaddress", 2, teacher.mining_address)
-        assert [(e.kind, e.confirmations) for e in teacher.refresh(rpc).history
-                if e.kind == "received"] == [("received", 2)]
+        assert [(e.kind, e.confirmations) for e in teacher.refresh(rpc).history if e.kind == "received"] == [
+            ("received", 2)
+        ]
         qtbot.waitUntil(lambda: panel.shown.released, timeout=TIMEOUT_MS)
         final = panel.shown
         shown_odds(panel, final)
@@ -74,8 +74,9 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
         assert f"reorganised {final.reorg_depth} blocks deep" in panel.result.text()
         assert "payment <b>vanished</b>" in panel.result.text() and final.payment_vanished
         # the teacher's wallet marks it: neither in the chain nor in the mempool
-        assert [(e.txid, e.confirmations) for e in teacher.refresh(rpc).history
-                if e.kind == "received"] == [(payment.txid, -1)]
+        assert [(e.txid, e.confirmations) for e in teacher.refresh(rpc).history if e.kind == "received"] == [
+            (payment.txid, -1)
+        ]
         assert "Cost in the lab" in panel.cost.text() and "1 core for" in panel.cost.text()
         qtbot.waitUntil(lambda: not controller.miner.paused, timeout=10_000)  # mining publicly again
         assert panel.start_button.isEnabled() and not panel.release_button.isEnabled()
@@ -88,6 +89,7 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
 
 def test_minority_odds_and_world_cost_shown_for_the_live_numbers(qapp, qtbot, tmp_path):
     """No node: a status with q = 0.3 is shown with odds.py's numbers and the 'usually fails' line."""
+
     class controller:
         total_cores = 4
         wallet = None
@@ -96,9 +98,21 @@ def test_minority_odds_and_world_cost_shown_for_the_live_numbers(qapp, qtbot, tm
     lab = LabState(lambda: {"chain_info": {"consensus": {"pow_target_spacing": 5}}, "ai_slots": 0})
     panel = AttackPanel(AttackService(controller), TabContext(controller, lab))
     qtbot.addWidget(panel)
-    status = RaceStatus(fork_height=200, private_blocks=1, public_blocks=3, cores=2, attacker_hs=3e6,
-                        honest_hs=7e6, network_hs_at_start=1e7, confirmations_wanted=2, payment_confirmations=2,
-                        elapsed_s=30, hashes=9 * 10**7, payment_txid="ab" * 32, refund_txid="cd" * 32)
+    status = RaceStatus(
+        fork_height=200,
+        private_blocks=1,
+        public_blocks=3,
+        cores=2,
+        attacker_hs=3e6,
+        honest_hs=7e6,
+        network_hs_at_start=1e7,
+        confirmations_wanted=2,
+        payment_confirmations=2,
+        elapsed_s=30,
+        hashes=9 * 10**7,
+        payment_txid="ab" * 32,
+        refund_txid="cd" * 32,
+    )
     panel.confirmations.setValue(2)
     panel.on_status(status)
     shown_odds(panel, status)

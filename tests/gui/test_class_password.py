@@ -1,15 +1,16 @@
 """The class password is kept and handed on only as Core's salted rpcauth line: the settings
 dialog stores the hash, an old plaintext setting is converted, and the node and the class pool
 both check passwords against the hash."""
+
 from __future__ import annotations
 
 import pytest
 
 from engine.pool.server import Pool
-from engine.rpc import RPCClient
 from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
-from gui.window.controller import LabController
+from engine.rpc import RPCClient
 from gui.qt import QSettings
+from gui.window.controller import LabController
 from gui.window.settings_dialog import SHARE_USER, NodeSettingsDialog
 
 PASSWORD = "satoshi21"

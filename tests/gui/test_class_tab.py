@@ -1,5 +1,6 @@
 """The Class tab draws a pool snapshot (hashrates, tallies, luck, payouts) and Join a class
 stores what the student's window needs, refusing bad input with a message."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,10 @@ def test_class_tab_shows_workers_blocks_and_both_payouts(qtbot):
     tab = ClassTab()
     qtbot.addWidget(tab)
     tab.on_snapshot(stats.snapshot())
-    rows = {tab.workers.item(r, 0).text(): [tab.workers.item(r, c).text() for c in range(tab.workers.columnCount())]
-            for r in range(tab.workers.rowCount())}
+    rows = {
+        tab.workers.item(r, 0).text(): [tab.workers.item(r, c).text() for c in range(tab.workers.columnCount())]
+        for r in range(tab.workers.rowCount())
+    }
     assert rows["alice"][1] == "mining" and rows["bob"][1] == "left"
     assert rows["bob"][7] == "1" and rows["bob"][9] == "1" and rows["bob"][11] == "50.0%"
     assert rows["alice"][10] == f"{30 / 40:.1%}"  # its part of the accepted work
@@ -99,6 +102,7 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
 
         def alice_seen(snapshot) -> bool:
             return any(row.name == "alice" and row.connected and row.accepted == 1 for row in snapshot.workers)
+
         qtbot.waitSignal(controller.classroom.stats, timeout=5000, check_params_cb=alice_seen).wait()
         for sim in (wrong, student):
             sim.close()
@@ -115,6 +119,7 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
 
 def test_a_node_not_shared_opens_no_pool(qtbot, tmp_path, node_factory, monkeypatch):
     from gui.window.controller import LabController
+
     node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)

@@ -1,5 +1,6 @@
 """The Economics tab on its own (pytest-qt, offscreen, no node): presets, edits, broken files,
 the live lab hook, export, and screenshots of the three looks."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.economy import economics as econ
 from engine.ai.jobs import AIReport
 from engine.economy.report import scenario_report
 from engine.economy.scenarios import preset_dir
@@ -18,8 +18,8 @@ from gui.economics.panel import EconomicsPanel
 from gui.formats import money
 from gui.qt import QImage, Qt
 from gui.window.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet
-
 from tests.helpers import ROOT
+
 SHOTS = ROOT / "screenshots"
 PRESETS = {"halving-2024", "record-low-2025", "corsicana-split", "lease-or-gpus", "hashrate-exodus", "halving-2028"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -55,24 +55,52 @@ def bar(panel: EconomicsPanel, chart: str, series: str, category: str) -> float:
 
 
 def chain_info(height: int, difficulty: float, halving_interval: int = 150) -> dict:
-    return {"chain": "lab", "blocks": height, "difficulty": difficulty,
-            "consensus": {"subsidy_halving_interval": halving_interval, "pow_target_spacing": 5,
-                          "difficulty_adjustment_interval": 24, "pow_no_retargeting": False,
-                          "start_difficulty": 1.0}}
+    return {
+        "chain": "lab",
+        "blocks": height,
+        "difficulty": difficulty,
+        "consensus": {
+            "subsidy_halving_interval": halving_interval,
+            "pow_target_spacing": 5,
+            "difficulty_adjustment_interval": 24,
+            "pow_no_retargeting": False,
+            "start_difficulty": 1.0,
+        },
+    }
 
 
-def lab_state(height: int = 10, difficulty: float = 1.0, mining: int = 2, ai: int = 0, cores: int = 2,
-              start: dict | None = None, report: AIReport | None = None) -> dict:
-    return {"chain_info": chain_info(height, difficulty), "start_info": start or chain_info(10, 1.0),
-            "mining_slots": mining, "ai_slots": ai, "total_cores": cores, "hashrate_hs": 12.5e6,
-            "ai_report": report}
+def lab_state(
+    height: int = 10,
+    difficulty: float = 1.0,
+    mining: int = 2,
+    ai: int = 0,
+    cores: int = 2,
+    start: dict | None = None,
+    report: AIReport | None = None,
+) -> dict:
+    return {
+        "chain_info": chain_info(height, difficulty),
+        "start_info": start or chain_info(10, 1.0),
+        "mining_slots": mining,
+        "ai_slots": ai,
+        "total_cores": cores,
+        "hashrate_hs": 12.5e6,
+        "ai_report": report,
+    }
 
 
 def ai_report(availability: float) -> AIReport:
     names = [f.name for f in dataclasses.fields(AIReport)]
     report = dict.fromkeys(names, 0)
-    report.update(elapsed_s=60.0, slots=1, contracted_slots=1, contracted_slot_s=60.0,
-                  downtime_slot_s=60.0 * (1 - availability), availability=availability, sla_availability=0.99982)
+    report.update(
+        elapsed_s=60.0,
+        slots=1,
+        contracted_slots=1,
+        contracted_slot_s=60.0,
+        downtime_slot_s=60.0 * (1 - availability),
+        availability=availability,
+        sla_availability=0.99982,
+    )
     return AIReport(**report)
 
 
@@ -88,10 +116,13 @@ def test_presets_load_and_picking_another_changes_the_figures(panel):
     report = scenario_report(scenario)
     assert panel.scenario.name == "record-low-2025"
     assert panel.hashprice_value.text() != shown_before
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(report["network"]["hashprice_usd_per_ph_day"], abs=0.005)
+    assert dollars(panel.hashprice_value.text()) == pytest.approx(
+        report["network"]["hashprice_usd_per_ph_day"], abs=0.005
+    )
     assert dollars(panel.hashprice_value.text()) == pytest.approx(35.10, abs=0.005)  # the 22 Nov 2025 low
     assert dollars(panel.breakeven_value.text()) == pytest.approx(
-        report["mining"]["breakeven_power_price_usd_per_kwh"], abs=0.0005)
+        report["mining"]["breakeven_power_price_usd_per_kwh"], abs=0.0005
+    )
     assert panel.explanation_label.text() == scenario.explanation
     for category, key in (("Mining", "mining_usd"), ("AI lease", "colocation_usd"), ("GPU cloud", "gpu_cloud_usd")):
         assert bar(panel, "revenue_chart", "revenue", category) == pytest.approx(report["revenue_per_kwh"][key])
@@ -163,11 +194,13 @@ def test_invalid_input_is_refused_with_a_clear_message(panel, qtbot):
 
 def test_a_broken_user_scenario_shows_its_error_and_the_presets_still_load(qtbot, user_dir):
     (user_dir / "my-lesson.toml").write_text(
-        'title = "My lesson"\nsummary = "s"\nexplanation = "e"\n[parameters]\ndifficulty = -5\n', encoding="utf-8")
+        'title = "My lesson"\nsummary = "s"\nexplanation = "e"\n[parameters]\ndifficulty = -5\n', encoding="utf-8"
+    )
     (user_dir / "not-toml.toml").write_text("title = [unclosed\n", encoding="utf-8")
     copy = (preset_dir() / "halving-2028.toml").read_text(encoding="utf-8")
-    (user_dir / "halving-2028.toml").write_text(copy.replace("The 2028 halving", "My 2028 halving", 1),
-                                                 encoding="utf-8")
+    (user_dir / "halving-2028.toml").write_text(
+        copy.replace("The 2028 halving", "My 2028 halving", 1), encoding="utf-8"
+    )
     panel = EconomicsPanel()
     qtbot.addWidget(panel)
     assert set(panel.scenario_set.names()) == PRESETS
@@ -210,7 +243,9 @@ def test_a_lab_halving_is_a_real_halving_with_its_year(panel):
     panel.on_lab_state(lab_state(height=160))
     values = panel.scenario.values()
     subsidy, fees = values["subsidy_btc"], values["fees_btc_per_block"]
-    assert dollars(panel.hashprice_value.text()) / start == pytest.approx((subsidy / 2 + fees) / (subsidy + fees), rel=1e-3)
+    assert dollars(panel.hashprice_value.text()) / start == pytest.approx(
+        (subsidy / 2 + fees) / (subsidy + fees), rel=1e-3
+    )
     assert "1 halving so far (the 2028 halving; subsidy 1.5625 BTC)" in panel.live_label.text()
     panel.follow_box.setChecked(False)
     assert "switched off" in panel.live_label.text()
@@ -256,9 +291,14 @@ def test_export_writes_png_and_csv(panel, tmp_path):
     panel.on_lab_state(lab_state(height=160, mining=1, ai=1))
     written = panel.export(tmp_path / "export")
     pngs = [p for p in written if p.suffix == ".png"]
-    assert {p.name for p in pngs} == {"economics_revenue_per_kwh.png", "economics_site_pnl.png",
-                                      "economics_exodus.png", "economics_btc_sweep.png",
-                                      "economics_power_sweep.png", "economics_horizon.png"}
+    assert {p.name for p in pngs} == {
+        "economics_revenue_per_kwh.png",
+        "economics_site_pnl.png",
+        "economics_exodus.png",
+        "economics_btc_sweep.png",
+        "economics_power_sweep.png",
+        "economics_horizon.png",
+    }
     for path in pngs:
         assert path.read_bytes()[:8] == PNG_SIGNATURE
         image = QImage(str(path))
@@ -280,8 +320,11 @@ def test_export_writes_png_and_csv(panel, tmp_path):
 @pytest.mark.parametrize("look", ["dark", "light", "presenter"])
 def test_screenshots(qapp, qtbot, user_dir, look):
     """Saved for a person to look at (screenshots/ is gitignored): both views of each look."""
-    theme, presenter, size = {"dark": (DARK, False, (1400, 620)), "light": (LIGHT, False, (1400, 620)),
-                              "presenter": (PRESENTER_DARK, True, (1880, 860))}[look]
+    theme, presenter, size = {
+        "dark": (DARK, False, (1400, 620)),
+        "light": (LIGHT, False, (1400, 620)),
+        "presenter": (PRESENTER_DARK, True, (1880, 860)),
+    }[look]
     qapp.setStyleSheet(stylesheet(theme, presenter))
     try:
         panel = EconomicsPanel()

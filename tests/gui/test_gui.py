@@ -1,20 +1,20 @@
 """The lab window, offscreen, with a real node process and the real miner (pytest-qt)."""
+
 from __future__ import annotations
 
 import csv
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from gui.qt import QImage, QProcess, QSettings
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
-from gui.qt import QImage, QProcess, QSettings
-
 from tests.helpers import ROOT
 from tests.helpers.node import starts_node_process
 from tests.helpers.windows import window_with_settings
+
 SHOTS = ROOT / "screenshots"
 TIMEOUT_MS = 120_000
 
@@ -122,14 +122,19 @@ def test_node_crash_is_shown_and_restart_works(lab_window, qtbot):
     qtbot.waitUntil(lambda: window.tab("chain").rows[-1].height > height_before, timeout=TIMEOUT_MS)
     # The charts carry on cleanly: every height once, in order; the tallies carry on too.
     window.redraw()
-    for chart, series in ((window.tab("chain").difficulty_chart, "difficulty"), (window.tab("chain").interval_chart, "interval")):
+    for chart, series in (
+        (window.tab("chain").difficulty_chart, "difficulty"),
+        (window.tab("chain").interval_chart, "interval"),
+    ):
         x, _ = chart.series[series][0].view()
         assert all(a < b for a, b in zip(x, x[1:])), series
-    assert [r.height for r in window.tab("chain").rows] == list(range(window.tab("chain").rows[0].height, window.tab("chain").rows[-1].height + 1))
+    assert [r.height for r in window.tab("chain").rows] == list(
+        range(window.tab("chain").rows[0].height, window.tab("chain").rows[-1].height + 1)
+    )
     assert window.blocks_accepted >= found_before and controller.ai is ai
     # The Node tab shows each line the node wrote once, across the restart.
     qtbot.waitUntil(lambda: f"height={height_before + 1} " in window.tab("node").node_log.toPlainText(), timeout=10_000)
-    tips = [l for l in window.tab("node").node_log.toPlainText().splitlines() if "UpdateTip" in l]
+    tips = [line for line in window.tab("node").node_log.toPlainText().splitlines() if "UpdateTip" in line]
     assert len(tips) == len(set(tips)) >= height_before + 1
 
 
@@ -143,16 +148,19 @@ def test_shutdown_leaves_no_process_thread_or_window(lab_window, qtbot):
     assert close_s < 3.0, f"closing took {close_s:.1f} s after a node restart"  # was 22 s
     assert node.proc.state() == QProcess.ProcessState.NotRunning
     assert not cookie.exists()
-    lingering = [t.name for t in threading.enumerate()
-                 if t.name.startswith(("miner-worker", "miner-submit", "miner-stats", "ai-worker",
-                                       "chain-poller", "calibrate"))]
+    lingering = [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith(("miner-worker", "miner-submit", "miner-stats", "ai-worker", "chain-poller", "calibrate"))
+    ]
     assert lingering == []
     assert controller.miner is None and controller.ai is None
 
 
 def test_attach_to_a_running_node_by_url_and_cookie(qapp, qtbot, tmp_path, regtest_node):
-    controller, window = window_with_settings(tmp_path, **{"node/mode": "attach", "node/url": regtest_node.url,
-                                                  "node/cookie": str(regtest_node.cookie_file)})
+    controller, window = window_with_settings(
+        tmp_path, **{"node/mode": "attach", "node/url": regtest_node.url, "node/cookie": str(regtest_node.cookie_file)}
+    )
     try:
         start = regtest_node.rpc("getblockcount")
         with qtbot.waitSignal(controller.node_ready, timeout=10_000):
@@ -168,6 +176,7 @@ def test_attach_to_a_running_node_by_url_and_cookie(qapp, qtbot, tmp_path, regte
 @pytest.mark.node
 def test_rpc_port_in_use_is_shown_with_what_to_do(qapp, qtbot, tmp_path):
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
@@ -186,11 +195,13 @@ def test_sharing_with_the_class_listens_with_a_password(qapp, qtbot, tmp_path):
     import socket
 
     import bitcoin.rpc
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller, window = window_with_settings(tmp_path, **{"node/share": True, "node/rpcport": port,
-                                                  "node/share_password": "satoshi21"})
+    controller, window = window_with_settings(
+        tmp_path, **{"node/share": True, "node/rpcport": port, "node/share_password": "satoshi21"}
+    )
     try:
         with qtbot.waitSignal(controller.node_ready, timeout=30_000):
             controller.start()
@@ -198,7 +209,7 @@ def test_sharing_with_the_class_listens_with_a_password(qapp, qtbot, tmp_path):
         student = bitcoin.rpc.RawProxy(service_url=f"http://class:satoshi21@127.0.0.1:{port}")
         assert student.getblockchaininfo()["chain"] == "lab"
         wrong = bitcoin.rpc.RawProxy(service_url=f"http://class:wrong@127.0.0.1:{port}")
-        with pytest.raises(Exception):
+        with pytest.raises(bitcoin.rpc.JSONRPCError, match="401"):
             wrong.getblockcount()
         qtbot.waitUntil(lambda: "Shared with the class" in window.tab("node").node_details.text(), timeout=10_000)
         assert f":{port}" in window.tab("node").node_details.text()

@@ -1,5 +1,6 @@
 """Languages: every .ts entry translated and in sync with the code; the window in French shows no
 English outside an explicit allowlist; numbers and money follow the language."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,8 @@ def test_parameter_labels_and_teacher_sentences_match_the_engine():
     from engine.economy.lab_mapping import TEACHER_SENTENCES
     from engine.economy.scenario_params import PARAMETERS
     from gui.economics.text import PARAMETER_LABELS, TIPS
-    assert PARAMETER_LABELS == {name: spec.label for name, spec in PARAMETERS.items()}
+
+    assert {name: spec.label for name, spec in PARAMETERS.items()} == PARAMETER_LABELS
     assert TIPS["live"] == TEACHER_SENTENCES
 
 
@@ -61,6 +63,7 @@ def french(qapp):
 
 def test_numbers_and_money_follow_the_language(french):
     from gui.formats import money, usd
+
     assert i18n.num(1234.5, 1) == "1\u202f234,5"
     assert usd(1234.5, 1) == "1\u202f234,5\u00a0$"
     assert money(1.35e6) == "1,35\u00a0M$"
@@ -70,17 +73,30 @@ def test_numbers_and_money_follow_the_language(french):
 
 
 def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
+    from gui.qt import QSettings
     from gui.window.controller import LabController
     from gui.window.main_window import MainWindow
-    from gui.qt import QSettings
     from gui.window.settings_dialog import NodeSettingsDialog
+
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     window = MainWindow(controller)
     qtbot.addWidget(window)
-    window.on_chain_info({"chain": "lab", "blocks": 30, "bestblockhash": "00" * 32, "difficulty": 0.03,
-                          "time": 0, "consensus": {"pow_target_spacing": 5, "difficulty_adjustment_interval": 24,
-                                                   "subsidy_halving_interval": 60, "start_difficulty": 0.03}})
+    window.on_chain_info(
+        {
+            "chain": "lab",
+            "blocks": 30,
+            "bestblockhash": "00" * 32,
+            "difficulty": 0.03,
+            "time": 0,
+            "consensus": {
+                "pow_target_spacing": 5,
+                "difficulty_adjustment_interval": 24,
+                "subsidy_halving_interval": 60,
+                "start_difficulty": 0.03,
+            },
+        }
+    )
     window.redraw()
     dialog = NodeSettingsDialog(settings, window)
     qtbot.addWidget(dialog)
@@ -98,4 +114,3 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
             if english_words(label.text()):
                 found.append((panel.picker.itemText(i), sorted(english_words(label.text())), label.text()[:90]))
     assert not found, "\n".join(map(str, found))
-

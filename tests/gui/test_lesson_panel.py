@@ -1,13 +1,13 @@
 """The Lesson tab in the window (steps moved by the controller's signals, the feed with this run's
 numbers, chart marks, the SLA explanation, presenter mode), New lesson, the worksheet PDF and
 `mine2compute snapshot`."""
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -15,12 +15,16 @@ from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
 from engine.economy.economics import block_subsidy_btc
 from gui.chain.service import BlockRow
-from gui.window.controller import LabController
 from gui.qt import QSettings
-
+from gui.window.controller import LabController
 from tests.helpers import ROOT
-CONSENSUS = {"pow_target_spacing": 5, "difficulty_adjustment_interval": 24, "subsidy_halving_interval": 48,
-             "start_difficulty": 1.0}
+
+CONSENSUS = {
+    "pow_target_spacing": 5,
+    "difficulty_adjustment_interval": 24,
+    "subsidy_halving_interval": 48,
+    "start_difficulty": 1.0,
+}
 
 
 def rows(n, seconds=lambda h: 3):
@@ -29,27 +33,52 @@ def rows(n, seconds=lambda h: 3):
         t += seconds(h) if h else 0
         if h > 24 and h % 24 == 0:  # the lab skips the window that starts at genesis
             d = d * 120 / (out[h - 1].time - out[h - 24].time)
-        out.append(BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(block_subsidy_btc(h, 48)),
-                            seconds(h) if h > 1 else None))
+        out.append(
+            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(block_subsidy_btc(h, 48)), seconds(h) if h > 1 else None)
+        )
     return out
 
 
 def report(penalty):
-    return AIReport(elapsed_s=60, slots=0, contracted_slots=1, busy_workers=0, jobs_done=40, jobs_interrupted=2,
-                    gflop_done=10, gflop_lost=1, gflop_s=0, gflop_s_per_slot=1, latency_ms_mean=5, latency_ms_p95=9,
-                    billed_usd=1234.0, contracted_slot_s=60, downtime_slot_s=6, availability=0.9,
-                    sla_availability=0.99999, sla_penalty_usd=penalty, net_usd=1234.0 - penalty)
+    return AIReport(
+        elapsed_s=60,
+        slots=0,
+        contracted_slots=1,
+        busy_workers=0,
+        jobs_done=40,
+        jobs_interrupted=2,
+        gflop_done=10,
+        gflop_lost=1,
+        gflop_s=0,
+        gflop_s_per_slot=1,
+        latency_ms_mean=5,
+        latency_ms_p95=9,
+        billed_usd=1234.0,
+        contracted_slot_s=60,
+        downtime_slot_s=6,
+        availability=0.9,
+        sla_availability=0.99999,
+        sla_penalty_usd=penalty,
+        net_usd=1234.0 - penalty,
+    )
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
     from gui.window.main_window import MainWindow
+
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
     w = MainWindow(controller)
     qtbot.addWidget(w)
-    info = {"chain": "lab", "blocks": 0, "bestblockhash": "00" * 32, "difficulty": 1.0, "time": 0,
-            "consensus": CONSENSUS}
+    info = {
+        "chain": "lab",
+        "blocks": 0,
+        "bestblockhash": "00" * 32,
+        "difficulty": 1.0,
+        "time": 0,
+        "consensus": CONSENSUS,
+    }
     controller.chain_info.emit(info)
     return w
 
@@ -64,8 +93,10 @@ def test_the_lesson_follows_the_runs_events(window):
     c.blocks.emit(chain[26:50], False)
     assert lesson.tracker.step.key == "move_to_ai"
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
-    assert any(f.startswith("retarget at 48: the last blocks took 2.9 s on average against 5 s, so the difficulty "
-                            "rose ×1.74") for f in feed), feed
+    assert any(
+        f.startswith("retarget at 48: the last blocks took 2.9 s on average against 5 s, so the difficulty rose ×1.74")
+        for f in feed
+    ), feed
     c.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
     c.blocks.emit(chain[50:], False)
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
@@ -94,6 +125,7 @@ def test_steps_by_hand_and_presenter(window):
 
 def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
     from gui.window.main_window import MainWindow
+
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     own = tmp_path / "data" / "lab"
     own.mkdir(parents=True)
@@ -122,6 +154,7 @@ def test_new_lesson_uses_a_fresh_folder_at_lesson_pace(qtbot, tmp_path):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) is not installed")
 def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
     from gui.lesson.worksheet import write_worksheet
+
     lesson = window.tab("lesson")
     window.controller.blocks.emit(rows(60), False)
     out = write_worksheet(tmp_path / "w.pdf", lesson.tracker, lesson.values_source(), lesson.start_difficulty)
@@ -136,24 +169,33 @@ def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
 
 
 def _snapshot(*args, timeout=240):
-    return subprocess.run([sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main(sys.argv[1:]))",
-                           "snapshot", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main(sys.argv[1:]))", "snapshot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_snapshot_refuses_bad_input_clearly(tmp_path):
-    for args, words in ((["--size", "big", str(tmp_path / "a.png")], "--size must look like 1366x768"),
-                        (["--after", "-1", str(tmp_path / "a.png")], "--after must be between"),
-                        ([str(tmp_path / "a.jpg")], "OUT must end in .png"),
-                        ([str(tmp_path / "nowhere" / "a.png")], "no such folder")):
+    for args, words in (
+        (["--size", "big", str(tmp_path / "a.png")], "--size must look like 1366x768"),
+        (["--after", "-1", str(tmp_path / "a.png")], "--after must be between"),
+        ([str(tmp_path / "a.jpg")], "OUT must end in .png"),
+        ([str(tmp_path / "nowhere" / "a.png")], "no such folder"),
+    ):
         done = _snapshot(*args)
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
 def test_snapshot_runs_the_lab_and_saves_the_window(tmp_path):
     from gui.qt import QImage
+
     out = tmp_path / "fr.png"
-    done = _snapshot("--lang", "fr", "--tab", "lesson", "--size", "1280x720", "--after", "12",
-                     "--lab-hashrate", "2e6", str(out))
+    done = _snapshot(
+        "--lang", "fr", "--tab", "lesson", "--size", "1280x720", "--after", "12", "--lab-hashrate", "2e6", str(out)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 720)
@@ -161,18 +203,26 @@ def test_snapshot_runs_the_lab_and_saves_the_window(tmp_path):
 
 
 def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
-    from tests.helpers.visible_text import english_words, visible_texts
-
     from gui import i18n
     from gui.window.main_window import MainWindow
+    from tests.helpers.visible_text import english_words, visible_texts
+
     assert i18n.install("fr") == "fr"
     try:
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
         controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
         window = MainWindow(controller)
         qtbot.addWidget(window)
-        controller.chain_info.emit({"chain": "lab", "blocks": 0, "bestblockhash": "00" * 32, "difficulty": 1.0,
-                                    "time": 0, "consensus": CONSENSUS})
+        controller.chain_info.emit(
+            {
+                "chain": "lab",
+                "blocks": 0,
+                "bestblockhash": "00" * 32,
+                "difficulty": 1.0,
+                "time": 0,
+                "consensus": CONSENSUS,
+            }
+        )
         chain = rows(100, lambda h: 3 if h <= 49 else 9)
         controller.blocks.emit(chain[:50], False)
         controller.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
@@ -182,8 +232,12 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
         assert any("ajustement à 48" in f and "×1,74" in f for f in feed), feed
         assert any("division par deux à 48 : 50 -> 25 BTC (dans le monde réel : 2028)" in f for f in feed), feed
-        found = [(where, sorted(w), text[:90]) for where, text in visible_texts(lesson)
-                 for w in [english_words(text or "")] if w]
+        found = [
+            (where, sorted(w), text[:90])
+            for where, text in visible_texts(lesson)
+            for w in [english_words(text or "")]
+            if w
+        ]
         assert not found, found
     finally:
         i18n.install("en")

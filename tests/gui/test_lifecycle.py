@@ -1,5 +1,6 @@
 """The window as a real process: SIGTERM, SIGINT and SIGHUP close it as cleanly as the close
 button, and its node never outlives it, even when the app is killed with SIGKILL (issue 9)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -11,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.helpers import ROOT
 from tests.helpers.waiting import wait_until
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="finds the node's process in /proc")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the node's process in /proc")
 
 
 def _state(pid: int) -> str | None:
@@ -61,15 +62,19 @@ def running_app(tmp_path: Path):
     (config / "mine2compute").mkdir(parents=True)
     # One mining core, so the test leaves the other to the rest of the machine.
     (config / "mine2compute" / "Mine-to-Compute Lab.conf").write_text("[ui]\nthrottle=1\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config),
-               HOME=str(tmp_path / "home"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config), HOME=str(tmp_path / "home"))
     log_file = tmp_path / "app.log"
     cookie = datadir / "regtest" / ".cookie"
     node_pid = None
     with open(log_file, "w") as log:
-        app = subprocess.Popen([sys.executable, "-m", "gui.cli", "--chain", "regtest",
-                                "--datadir", str(datadir)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=subprocess.STDOUT)
+        app = subprocess.Popen(
+            [sys.executable, "-m", "gui.cli", "--chain", "regtest", "--datadir", str(datadir)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         assert wait_until(lambda: cookie.exists() or app.poll() is not None, 60), log_file.read_text()
         node_pid = child_node_pid(app.pid, datadir)
@@ -109,8 +114,9 @@ def test_node_exits_by_itself_when_the_app_is_killed(tmp_path):
         app.kill()  # SIGKILL: no code of the app runs
         app.wait(10)
         t0 = time.monotonic()
-        assert wait_until(lambda: not alive(node_pid), 10), \
+        assert wait_until(lambda: not alive(node_pid), 10), (
             f"node {node_pid} orphaned after the app was killed:\n{log_file.read_text()}"
+        )
         print(f"orphaned node exited {time.monotonic() - t0:.1f} s after the app was killed")
         assert not cookie.exists(), "the node did not shut down cleanly (cookie left behind)"
 
@@ -120,12 +126,19 @@ def test_signal_ends_a_self_test_cleanly(tmp_path, node_factory):
     The lab chain is made too hard to mine (and needs no calibration) so the signal comes first."""
     datadir = tmp_path / "data"
     node_factory("lab", datadir=datadir, extra_args=("--lab-hashrate", "1e18")).start().stop()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"),
-               HOME=str(tmp_path / "home"))
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path / "home")
+    )
     cookie = datadir / "lab" / ".cookie"
-    app = subprocess.Popen([sys.executable, "-m", "gui.cli", "--self-test", "--datadir", str(datadir),
-                            "--timeout", "120"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    app = subprocess.Popen(
+        [sys.executable, "-m", "gui.cli", "--self-test", "--datadir", str(datadir), "--timeout", "120"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     node_pid = None
     try:
         assert wait_until(lambda: cookie.exists() or app.poll() is not None, 60)

@@ -1,10 +1,11 @@
 """A miner stopped by the node's refusals shows as an error banner naming the reason (pytest-qt)."""
+
 from __future__ import annotations
 
 from engine.mining.refusals import MiningRefused, refusal_message
+from gui.qt import QSettings
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
-from gui.qt import QSettings
 
 
 def test_mining_refused_shows_an_error_banner_with_the_reason(qapp, qtbot, tmp_path):

@@ -1,5 +1,6 @@
 """The Tab protocol (gui/window/tabs.py): every tab is one folder with a tab.py, listed once in TABS,
 and the window installs exactly that list, in order, the same way."""
+
 from __future__ import annotations
 
 import gc
@@ -45,10 +46,10 @@ def test_snapshot_offers_every_tab():
     assert list(action.choices) == [entry.name for entry in TABS]
 
 
-
 def test_a_closed_window_is_freed(qapp, tmp_path):
     """What the window owns (its lab state, the tabs' context) must not keep it alive: a closed
     window stayed in memory, ~130 widgets each, restyled at every later theme change."""
+
     def open_and_close() -> tuple[weakref.ref, weakref.ref]:
         controller, window = window_with_settings(tmp_path)
         qapp.processEvents()

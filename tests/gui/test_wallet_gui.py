@@ -1,17 +1,13 @@
 """Two windows on one chain pay each other through their Wallet tabs and see the fee reach the
 miner (pytest-qt, offscreen, a real node process and the real miners)."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
 from engine.wallet.wallet import parse_btc
-from gui.window.controller import LabController
-from gui.window.main_window import MainWindow
-from gui.qt import QSettings
 from gui.wallet.tab import qr_image
-
 from tests.helpers import ROOT
 from tests.helpers.windows import attached_window
+
 SHOTS = ROOT / "screenshots"
 TIMEOUT_MS = 120_000
 
@@ -37,8 +33,9 @@ def test_two_windows_pay_each_other_and_fees_reach_the_miner(qapp, qtbot, tmp_pa
             with qtbot.waitSignal(c.node_ready, timeout=10_000):
                 c.start()
         assert ca.miner.payout_script == ca.wallet.wallet.mining_script
-        qtbot.waitUntil(lambda: wa.tab("wallet").last_state and wa.tab("wallet").last_state.confirmed_sat > 0,
-                        timeout=TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: wa.tab("wallet").last_state and wa.tab("wallet").last_state.confirmed_sat > 0, timeout=TIMEOUT_MS
+        )
         qtbot.waitUntil(lambda: wb.tab("wallet").address.text().startswith("bcrt1q"), timeout=TIMEOUT_MS)
         assert not wa.tab("wallet").qr.pixmap().isNull()
 
@@ -50,8 +47,10 @@ def test_two_windows_pay_each_other_and_fees_reach_the_miner(qapp, qtbot, tmp_pa
             wa.tab("wallet").send_button.click()
         payment = sent.args[0]
         assert "Sent 1.25000000 BTC" in wa.tab("wallet").send_status.text()
-        qtbot.waitUntil(lambda: any(e.amount_sat == parse_btc("1.25") and e.confirmations >= 1
-                                    for e in history(wb, "received")), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: any(e.amount_sat == parse_btc("1.25") and e.confirmations >= 1 for e in history(wb, "received")),
+            timeout=TIMEOUT_MS,
+        )
         # the fee is in the coinbase of the block that confirmed it, mined by one of the two windows
         qtbot.waitUntil(lambda: fees_earned(wa, wb) == payment.fee_sat, timeout=TIMEOUT_MS)
 
@@ -64,8 +63,10 @@ def test_two_windows_pay_each_other_and_fees_reach_the_miner(qapp, qtbot, tmp_pa
         wb.tab("wallet").amount.setText("0.5")
         with qtbot.waitSignal(cb.wallet.sent, timeout=30_000) as back:
             wb.tab("wallet").send_button.click()
-        qtbot.waitUntil(lambda: any(e.amount_sat == parse_btc("0.5") and e.confirmations >= 1
-                                    for e in history(wa, "received")), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: any(e.amount_sat == parse_btc("0.5") and e.confirmations >= 1 for e in history(wa, "received")),
+            timeout=TIMEOUT_MS,
+        )
         qtbot.waitUntil(lambda: fees_earned(wa, wb) == payment.fee_sat + back.args[0].fee_sat, timeout=TIMEOUT_MS)
         sent_rows = history(wa, "sent")
         assert [(e.amount_sat, e.fee_sat) for e in sent_rows] == [(parse_btc("1.25"), payment.fee_sat)]

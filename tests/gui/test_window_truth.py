@@ -1,6 +1,7 @@
 """What the window shows is what the chain says: the charts' plotted points (on screen and in the
 exported PNGs) against getblockheader and the subsidy rule at every height, dates, counters,
 axes, and a window that fits the screen."""
+
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,12 @@ import pytest
 from engine.capacity import Allocation
 from engine.mining.events import BlockResult, MinerStats
 from engine.rpc import RPCClient
-from gui.chain.tab import fmt_block_time
-from gui.widgets.charts import PALETTES
 from gui.chain.service import BlockRow, ChainPoller
+from gui.chain.tab import fmt_block_time
+from gui.qt import QImage, QPointF, QRect, QSettings
+from gui.widgets.charts import PALETTES
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
-from gui.qt import QImage, QPointF, QRect, QSettings
 
 HALVING = 20
 RETARGET = 8
@@ -35,8 +36,10 @@ def make_window(tmp_path) -> MainWindow:
 def lab_chain_node(node_factory):
     """A lab chain mined at full speed: every retarget after the first raises the difficulty
     4x (Core's clamp: at 16 and 24), and the subsidy halves at 20."""
-    node = node_factory("lab", extra_args=("--lab-hashrate", "1000", "--halving-interval", str(HALVING),
-                                           "--retarget-interval", str(RETARGET))).start()
+    node = node_factory(
+        "lab",
+        extra_args=("--lab-hashrate", "1000", "--halving-interval", str(HALVING), "--retarget-interval", str(RETARGET)),
+    ).start()
     address = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
     node.rpc("generatetoaddress", 30, address, 10**9)  # maxtries is for all blocks together (Core)
     return node
@@ -97,7 +100,7 @@ def test_step_charts_draw_each_value_from_the_height_where_it_takes_effect(qapp,
 
 def exported_line_row(image: QImage, column: int, colour: str) -> float | None:
     """Mean row of the pixels of `colour` in one column of an exported chart."""
-    want = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     rows = []
     for y in range(image.height()):
         c = image.pixelColor(column, y)
@@ -106,8 +109,7 @@ def exported_line_row(image: QImage, column: int, colour: str) -> float | None:
     return sum(rows) / len(rows) if rows else None
 
 
-@pytest.mark.parametrize("chart_name, series, index", [("difficulty", "difficulty", 0),
-                                                       ("block_reward", "subsidy", 1)])
+@pytest.mark.parametrize("chart_name, series, index", [("difficulty", "difficulty", 0), ("block_reward", "subsidy", 1)])
 def test_exported_charts_show_the_chain_truth(qapp, qtbot, tmp_path, lab_chain_node, chart_name, series, index):
     window = make_window(tmp_path)
     try:
@@ -165,8 +167,23 @@ def test_block_time_shows_the_date_unless_today():
 
 
 def stats(hashrate_hs=2e7, slots=1, active=1, paused=False, connected=True) -> MinerStats:
-    return MinerStats(1.0, 100, hashrate_hs, (hashrate_hs / 2, hashrate_hs / 2), 0, 0, 0, 0, slots, active,
-                      paused, "lanes16", 5, connected, 0.1)
+    return MinerStats(
+        1.0,
+        100,
+        hashrate_hs,
+        (hashrate_hs / 2, hashrate_hs / 2),
+        0,
+        0,
+        0,
+        0,
+        slots,
+        active,
+        paused,
+        "lanes16",
+        5,
+        connected,
+        0.1,
+    )
 
 
 def row(height: int, block_hash: str) -> BlockRow:
@@ -207,8 +224,12 @@ def test_counters_come_from_one_snapshot_with_plurals(qapp, qtbot, tmp_path):
 def test_chart_axes_have_titles_and_no_ticks_before_data(qapp, tmp_path):
     window = make_window(tmp_path)
     try:
-        units = {"hashrate": ("seconds since start", "MH/s"), "block_interval": ("block height", "seconds"),
-                 "difficulty": ("block height", "difficulty"), "block_reward": ("block height · red lines: halvings", "BTC")}
+        units = {
+            "hashrate": ("seconds since start", "MH/s"),
+            "block_interval": ("block height", "seconds"),
+            "difficulty": ("block height", "difficulty"),
+            "block_reward": ("block height · red lines: halvings", "BTC"),
+        }
         for name, chart in window.tab("chain").charts.items():
             bottom, left = (chart.plot_item.getAxis(a) for a in ("bottom", "left"))
             assert bottom.labelText == units[name][0] and left.labelText == units[name][1], name
@@ -221,7 +242,7 @@ def test_chart_axes_have_titles_and_no_ticks_before_data(qapp, tmp_path):
 
 
 def colour_distance(a: str, b: str) -> int:
-    return sum(abs(int(a[i:i + 2], 16) - int(b[i:i + 2], 16)) for i in (1, 3, 5))
+    return sum(abs(int(a[i : i + 2], 16) - int(b[i : i + 2], 16)) for i in (1, 3, 5))
 
 
 def test_presenter_and_themes_keep_lines_readable(qapp, tmp_path):
@@ -282,8 +303,9 @@ def test_banners_do_not_move_the_layout(qapp, qtbot, tmp_path, monkeypatch):
         before = [w.geometry() for w in (window.tabs, window.capacity_slider, window.hashrate_value)]
         window.on_compile_progress("Compiling the lanes16 kernel…", -1)
         qtbot.wait(50)
-        window.on_node_failed("The node stopped unexpectedly (exit code 9). Its chain is safe on disk; "
-                              "restart it to carry on. " * 3)
+        window.on_node_failed(
+            "The node stopped unexpectedly (exit code 9). Its chain is safe on disk; restart it to carry on. " * 3
+        )
         qtbot.wait(50)
         window.controller.node = SimpleNamespace(running=lambda: False)  # a node to restart: the button shows
         window.on_node_failed("The node stopped unexpectedly (exit code 9).")

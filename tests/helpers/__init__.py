@@ -6,6 +6,7 @@ node (NodeProcess: `python -m regtest` as a child process), waiting (wait_until)
 fake_node (an in-process stand-in for a node, for the miner), core_chainstate (Bitcoin Core's
 validation as an oracle), windows (a main window attached to a running node).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

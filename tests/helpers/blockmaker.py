@@ -1,10 +1,20 @@
 """Builds (valid or deliberately broken) blocks for node tests, from a template-like state."""
+
 from __future__ import annotations
 
 import struct
 
-from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
-                          CTxInWitness, CTxOut, CTxWitness, lx)
+from bitcoin.core import (
+    CBlock,
+    CMutableTransaction,
+    COutPoint,
+    CTransaction,
+    CTxIn,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+    lx,
+)
 from bitcoin.core.script import CScript, CScriptWitness
 
 from engine.mining.sha256d import find_nonce
@@ -14,23 +24,35 @@ from regtest.mining import BLOCK_VERSION
 from regtest.validation import default_witness_commitment
 
 
-def coinbase_transaction(height: int, value_sat: int, script_pubkey: bytes, extranonce: int,
-                         commitment: bytes) -> CTransaction:
+def coinbase_transaction(
+    height: int, value_sat: int, script_pubkey: bytes, extranonce: int, commitment: bytes
+) -> CTransaction:
     """A coinbase the tests can bend: any height, value and commitment output, with the
     witness reserved value (engine.mining.jobs builds the real ones from a template)."""
     tx = CMutableTransaction(
         vin=[CTxIn(COutPoint(), CScript([height, struct.pack("<I", extranonce)]), nSequence=0xFFFFFFFF)],
         vout=[CTxOut(value_sat, CScript(script_pubkey)), CTxOut(0, CScript(commitment))],
-        witness=CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))]))
+        witness=CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))]),
+    )
     return CTransaction.from_tx(tx)
 
 
 PAYOUT = bytes.fromhex("0014751e76e8199196d454941c45d1b3a323f1433bd6")  # bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080
 
 
-def make_block(prev_hash: bytes, height: int, time_: int, bits: int, value_sat: int,
-               extranonce: int = 0, coinbase=None, version: int = BLOCK_VERSION,
-               merkle: bytes | None = None, mine: bool = True, extra_txs=()) -> CBlock:
+def make_block(
+    prev_hash: bytes,
+    height: int,
+    time_: int,
+    bits: int,
+    value_sat: int,
+    extranonce: int = 0,
+    coinbase=None,
+    version: int = BLOCK_VERSION,
+    merkle: bytes | None = None,
+    mine: bool = True,
+    extra_txs=(),
+) -> CBlock:
     """A block on `prev_hash`; `mine` searches a nonce meeting `bits` (cheap on regtest)."""
     if coinbase is None:
         commitment = default_witness_commitment(CBlock(vtx=[CTransaction(), *extra_txs]))
@@ -50,8 +72,13 @@ def make_block(prev_hash: bytes, height: int, time_: int, bits: int, value_sat: 
 
 def block_from_template(tpl: dict, **overrides) -> CBlock:
     """A valid block from a getblocktemplate result; keyword arguments override fields."""
-    args = dict(prev_hash=lx(tpl["previousblockhash"]), height=tpl["height"],
-                time_=tpl["curtime"], bits=int(tpl["bits"], 16), value_sat=tpl["coinbasevalue"])
+    args = dict(
+        prev_hash=lx(tpl["previousblockhash"]),
+        height=tpl["height"],
+        time_=tpl["curtime"],
+        bits=int(tpl["bits"], 16),
+        value_sat=tpl["coinbasevalue"],
+    )
     args.update(overrides)
     return make_block(**args)
 

@@ -1,4 +1,5 @@
 """Bitcoin Core's own validation (libbitcoinkernel, through py-bitcoinkernel) as the tests' oracle."""
+
 from __future__ import annotations
 
 import pbk  # py-bitcoinkernel, in the `test` extra: a missing oracle is a failure, not a skip

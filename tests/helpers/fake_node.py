@@ -1,5 +1,6 @@
 """An in-process stand-in for a node (Core's getblocktemplate/submitblock shapes) and a
 recorder of the miner's events: the miner's tests run on it without a node process."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,13 @@ class FakeNode(RPCClient):
         self.calls: list[str] = []
 
     def template(self) -> dict:
-        t = dict(EMPTY_TEMPLATE_FIELDS, previousblockhash=self.tip, height=len(self.blocks) + 1,
-                 target=f"{self.target:064x}", curtime=int(time.time()))
+        t = dict(
+            EMPTY_TEMPLATE_FIELDS,
+            previousblockhash=self.tip,
+            height=len(self.blocks) + 1,
+            target=f"{self.target:064x}",
+            curtime=int(time.time()),
+        )
         if self.longpoll:
             t["longpollid"] = self.tip + str(len(self.blocks))
         return t
@@ -88,10 +94,21 @@ class FakeNode(RPCClient):
 
 
 EMPTY_TEMPLATE_FIELDS = {
-    "capabilities": ["proposal"], "version": 536870912, "rules": ["csv", "!segwit", "taproot"],
-    "vbavailable": {}, "vbrequired": 0, "transactions": [], "coinbaseaux": {}, "coinbasevalue": 5000000000,
-    "mintime": 1296688603, "mutable": ["time", "transactions", "prevblock"], "noncerange": "00000000ffffffff",
-    "sigoplimit": 80000, "sizelimit": 4000000, "weightlimit": 4000000, "bits": "207fffff",
+    "capabilities": ["proposal"],
+    "version": 536870912,
+    "rules": ["csv", "!segwit", "taproot"],
+    "vbavailable": {},
+    "vbrequired": 0,
+    "transactions": [],
+    "coinbaseaux": {},
+    "coinbasevalue": 5000000000,
+    "mintime": 1296688603,
+    "mutable": ["time", "transactions", "prevblock"],
+    "noncerange": "00000000ffffffff",
+    "sigoplimit": 80000,
+    "sizelimit": 4000000,
+    "weightlimit": 4000000,
+    "bits": "207fffff",
     "default_witness_commitment": "6a24aa21a9ede2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9",
 }
 

@@ -1,6 +1,7 @@
 """Hostile RPC clients for tests/test_hostile.py and benchmarks/bench_hostile.py: slow trickling
 connections, request floods, password guessers, and the measurements (latency, peak RSS).
 Loopback only; every loop is bounded in count and time."""
+
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,7 @@ class SlowConnections:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._trickle, daemon=True)
 
-    def __enter__(self) -> "SlowConnections":
+    def __enter__(self) -> SlowConnections:
         for _ in range(self.count):
             try:
                 s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
@@ -128,7 +129,7 @@ class Flood:
             with self._lock:
                 self.statuses[status] = self.statuses.get(status, 0) + 1
 
-    def __enter__(self) -> "Flood":
+    def __enter__(self) -> Flood:
         for t in self._threads:
             t.start()
         return self

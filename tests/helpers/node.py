@@ -1,4 +1,5 @@
 """A node as a child process (`python -m regtest`), started the way the GUI launches it."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ def require_node_marker(what: str) -> None:
     """Fail the running test if it starts a node process without the `node` marker, which keeps
     the quick tier (-m "not node and not gui and not slow") free of node processes."""
     if not node_processes_allowed:
-        raise RuntimeError(f"this test starts a node process ({what}) but is not marked "
-                           "@pytest.mark.node (or use the node_factory fixture, which marks it)")
+        raise RuntimeError(
+            f"this test starts a node process ({what}) but is not marked "
+            "@pytest.mark.node (or use the node_factory fixture, which marks it)"
+        )
 
 
 def starts_node_process(fixture_function):
@@ -36,7 +39,7 @@ def launches_a_node(argv: list[str]) -> bool:
     for i in range(len(argv) - 1):
         if argv[i] == "-m" and argv[i + 1] == "regtest":
             return True
-        if argv[i] == "-m" and argv[i + 1] == "gui.cli" and ({"node", "--self-test"} & set(argv[i + 2:])):
+        if argv[i] == "-m" and argv[i + 1] == "gui.cli" and ({"node", "--self-test"} & set(argv[i + 2 :])):
             return True
     return False
 
@@ -44,8 +47,7 @@ def launches_a_node(argv: list[str]) -> bool:
 class NodeProcess:
     """A node subprocess; `rpc(method, *params)` calls it with python-bitcoinlib's client."""
 
-    def __init__(self, datadir: Path, chain: str = "regtest", rpcport: int = 0,
-                 extra_args: tuple[str, ...] = ()):
+    def __init__(self, datadir: Path, chain: str = "regtest", rpcport: int = 0, extra_args: tuple[str, ...] = ()):
         self.datadir = Path(datadir)
         self.chain = chain
         self.requested_port = rpcport
@@ -63,12 +65,21 @@ class NodeProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 60) -> "NodeProcess":
+    def start(self, timeout_s: float = 60) -> NodeProcess:
         require_node_marker(f"NodeProcess {self.chain} in {self.datadir.name}")
-        cmd = [sys.executable, "-m", "regtest", "--chain", self.chain, "--datadir",
-               str(self.datadir), "--rpcport", str(self.requested_port), *self.extra_args]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "regtest",
+            "--chain",
+            self.chain,
+            "--datadir",
+            str(self.datadir),
+            "--rpcport",
+            str(self.requested_port),
+            *self.extra_args,
+        ]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         ready = threading.Event()
 
         def drain():
@@ -90,6 +101,7 @@ class NodeProcess:
 
     def proxy(self):
         import bitcoin.rpc
+
         cookie = self.cookie_file.read_text()
         return bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{self.port}", timeout=120)
 

@@ -1,5 +1,6 @@
 """A plain-socket Stratum v1 client for tests: it speaks what cpuminer speaks and finds shares
 with hashlib (at the tiny difficulties tests give it)."""
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,7 @@ class SimMiner:
             try:
                 if self.read(deadline - time.monotonic()) is None:
                     return True
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 return False
             except OSError:
                 return True
@@ -105,11 +106,20 @@ class SimMiner:
                 return extranonce2, nonce, value
         raise AssertionError("no share found")
 
-    def submit(self, name: str, notify: Notify, extranonce2: bytes, nonce: int, ntime: int | None = None,
-               *extra) -> dict:
-        return self.call("mining.submit", [name, notify.job_id, extranonce2.hex(),
-                                           f"{notify.ntime if ntime is None else ntime:08x}",
-                                           f"{nonce:08x}", *extra])
+    def submit(
+        self, name: str, notify: Notify, extranonce2: bytes, nonce: int, ntime: int | None = None, *extra
+    ) -> dict:
+        return self.call(
+            "mining.submit",
+            [
+                name,
+                notify.job_id,
+                extranonce2.hex(),
+                f"{notify.ntime if ntime is None else ntime:08x}",
+                f"{nonce:08x}",
+                *extra,
+            ],
+        )
 
     def close(self) -> None:
         self.sock.close()

@@ -4,6 +4,7 @@ Keys and signatures come from coincurve (libsecp256k1); the legacy and segwit v0
 hashes from python-bitcoinlib; the taproot one (BIP341 SigMsg, key path, no annex) is
 written here from the BIP, since python-bitcoinlib predates taproot.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +12,28 @@ import struct
 from dataclasses import dataclass
 
 from bitcoin.base58 import CBase58Data
-from bitcoin.core import (CMutableTransaction, CMutableTxIn, COutPoint, CTransaction, CTxInWitness, lx,
-                          CTxOut, CTxWitness, Hash160)
-from bitcoin.core.script import (OP_CHECKSIG, OP_DUP, OP_EQUALVERIFY, OP_HASH160, SIGHASH_ALL,
-                                  SIGVERSION_WITNESS_V0, CScript, CScriptWitness, SignatureHash)
+from bitcoin.core import (
+    CMutableTransaction,
+    CMutableTxIn,
+    COutPoint,
+    CTransaction,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+    Hash160,
+    lx,
+)
+from bitcoin.core.script import (
+    OP_CHECKSIG,
+    OP_DUP,
+    OP_EQUALVERIFY,
+    OP_HASH160,
+    SIGHASH_ALL,
+    SIGVERSION_WITNESS_V0,
+    CScript,
+    CScriptWitness,
+    SignatureHash,
+)
 from bitcoin.core.serialize import BytesSerializer
 from coincurve import PrivateKey
 
@@ -95,12 +114,22 @@ def taproot_sighash(tx: CMutableTransaction, index: int, spent: list[Utxo]) -> b
     return tagged_hash("TapSighash", msg)
 
 
-def spend(inputs: list[Utxo], outputs: list[tuple[bytes, int]], sequence: int = RBF_SEQUENCE,
-          version: int = 2, locktime: int = 0, corrupt: int | None = None) -> CTransaction:
+def spend(
+    inputs: list[Utxo],
+    outputs: list[tuple[bytes, int]],
+    sequence: int = RBF_SEQUENCE,
+    version: int = 2,
+    locktime: int = 0,
+    corrupt: int | None = None,
+) -> CTransaction:
     """A transaction spending `inputs` (each signed with its key by its script type) to
     `outputs`; `corrupt=i` flips a bit of input i's signature."""
-    tx = CMutableTransaction([CMutableTxIn(COutPoint(u.txid, u.n), nSequence=sequence) for u in inputs],
-                             [CTxOut(v, CScript(s)) for s, v in outputs], nLockTime=locktime, nVersion=version)
+    tx = CMutableTransaction(
+        [CMutableTxIn(COutPoint(u.txid, u.n), nSequence=sequence) for u in inputs],
+        [CTxOut(v, CScript(s)) for s, v in outputs],
+        nLockTime=locktime,
+        nVersion=version,
+    )
     witnesses = []
     for i, u in enumerate(inputs):
         stack: list[bytes] = []

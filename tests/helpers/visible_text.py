@@ -1,18 +1,96 @@
 """What a user can read in a window, and the English words in it (the French window's checks)."""
+
 from __future__ import annotations
 
 import re
 
 # Words that are English and never French: one of them in a visible text means an untranslated string.
-ENGLISH = {"the", "and", "of", "to", "is", "are", "this", "that", "with", "from", "for", "when", "what",
-           "which", "your", "you", "it", "its", "not", "will", "every", "after", "before", "blocks", "block",
-           "mining", "cores", "node", "starting", "waiting", "stopped", "paused", "price", "power", "per",
-           "day", "hashrate", "difficulty", "reward", "height", "time", "interval", "chain", "export",
-           "settings", "save", "cancel", "share", "password", "user", "file", "network",
-           "profit", "costs", "revenue", "leave", "leaves", "keep", "convert", "months", "years", "seconds"}
+ENGLISH = {
+    "the",
+    "and",
+    "of",
+    "to",
+    "is",
+    "are",
+    "this",
+    "that",
+    "with",
+    "from",
+    "for",
+    "when",
+    "what",
+    "which",
+    "your",
+    "you",
+    "it",
+    "its",
+    "not",
+    "will",
+    "every",
+    "after",
+    "before",
+    "blocks",
+    "block",
+    "mining",
+    "cores",
+    "node",
+    "starting",
+    "waiting",
+    "stopped",
+    "paused",
+    "price",
+    "power",
+    "per",
+    "day",
+    "hashrate",
+    "difficulty",
+    "reward",
+    "height",
+    "time",
+    "interval",
+    "chain",
+    "export",
+    "settings",
+    "save",
+    "cancel",
+    "share",
+    "password",
+    "user",
+    "file",
+    "network",
+    "profit",
+    "costs",
+    "revenue",
+    "leave",
+    "leaves",
+    "keep",
+    "convert",
+    "months",
+    "years",
+    "seconds",
+}
 # Visible words that are the same in both languages or names: units, product and protocol names.
-ALLOWED = {"hashprice", "bitcoin", "btc", "regtest", "lab", "url", "rpc", "sla", "gpu", "asic", "ia", "mh/s",
-           "eh/s", "gflop/s", "pue", "npv", "mine-to-compute", "bitcoind", "core"}
+ALLOWED = {
+    "hashprice",
+    "bitcoin",
+    "btc",
+    "regtest",
+    "lab",
+    "url",
+    "rpc",
+    "sla",
+    "gpu",
+    "asic",
+    "ia",
+    "mh/s",
+    "eh/s",
+    "gflop/s",
+    "pue",
+    "npv",
+    "mine-to-compute",
+    "bitcoind",
+    "core",
+}
 
 
 def english_words(text: str) -> set[str]:
@@ -29,8 +107,19 @@ def visible_texts(root):
     """(where, text) for every string a user can see or hover over under `root`."""
     from PySide6.QtWidgets import QAbstractButton
 
-    from gui.qt import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QListWidget, QSpinBox, QTabWidget,
-                        QTableWidget, QWidget, pg)
+    from gui.qt import (
+        QComboBox,
+        QDoubleSpinBox,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QSpinBox,
+        QTableWidget,
+        QTabWidget,
+        QWidget,
+        pg,
+    )
+
     out = []
     for w in [root, *root.findChildren(QWidget)]:
         name = f"{type(w).__name__} {w.objectName()}"

@@ -1,18 +1,23 @@
 """Main windows for the GUI tests that need more than one."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+from gui.qt import QSettings
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
-from gui.qt import QSettings
 
 
 def attached_window(folder: Path, node) -> tuple[LabController, MainWindow]:
     """A shown main window whose node settings attach it to `node` (a NodeProcess), in `folder`."""
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    for key, value in {"node/mode": "attach", "node/url": node.url, "node/cookie": str(node.cookie_file),
-                       "ui/throttle": 1}.items():
+    for key, value in {
+        "node/mode": "attach",
+        "node/url": node.url,
+        "node/cookie": str(node.cookie_file),
+        "ui/throttle": 1,
+    }.items():
         settings.setValue(key, value)
     controller = LabController(datadir=folder / "data", settings=settings)
     window = MainWindow(controller)

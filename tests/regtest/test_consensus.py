@@ -1,4 +1,5 @@
 """Known vectors for the consensus arithmetic (Bitcoin Core's own unit-test values)."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,15 @@ from engine.primitives.subsidy import block_subsidy_sat
 from regtest.chainparams import REGTEST, REGTEST_GENESIS_HASH, ChainParams, genesis_block, lab_params
 from regtest.node import start_bits_for
 
-MAIN = ChainParams(name="main", pow_limit=(1 << 224) - 1, halving_interval=210_000,
-                   target_spacing_s=600, retarget_interval=2016, no_retargeting=False,
-                   allow_min_difficulty_blocks=False)
+MAIN = ChainParams(
+    name="main",
+    pow_limit=(1 << 224) - 1,
+    halving_interval=210_000,
+    target_spacing_s=600,
+    retarget_interval=2016,
+    no_retargeting=False,
+    allow_min_difficulty_blocks=False,
+)
 
 
 def test_regtest_genesis_hash_is_bitcoin_cores():
@@ -24,9 +31,21 @@ def test_regtest_genesis_hash_is_bitcoin_cores():
     assert int.from_bytes(g.GetHash(), "little") <= bits_to_target(g.nBits)[0]
 
 
-@pytest.mark.parametrize("height, btc", [(0, 50), (149, 50), (150, 25), (299, 25), (300, 12.5),
-                                         (450, 6.25), (600, 3.125), (63 * 150, 50 / 2**63),
-                                         (64 * 150, 0), (1000 * 150, 0)])
+@pytest.mark.parametrize(
+    "height, btc",
+    [
+        (0, 50),
+        (149, 50),
+        (150, 25),
+        (299, 25),
+        (300, 12.5),
+        (450, 6.25),
+        (600, 3.125),
+        (63 * 150, 50 / 2**63),
+        (64 * 150, 0),
+        (1000 * 150, 0),
+    ],
+)
 def test_regtest_subsidy_halves_every_150_blocks(height, btc):
     assert block_subsidy_sat(height, REGTEST) == int(btc * 100_000_000)
 
@@ -38,12 +57,15 @@ def test_mainnet_subsidy_schedule_at_the_2024_and_2028_halvings():
 
 
 # Bitcoin Core src/test/pow_tests.cpp: (last retarget time, last block time, nBits, expected).
-@pytest.mark.parametrize("first_time, last_time, bits, expected", [
-    (1261130161, 1262152739, 0x1D00FFFF, 0x1D00D86A),  # get_next_work
-    (1231006505, 1233061996, 0x1D00FFFF, 0x1D00FFFF),  # get_next_work_pow_limit
-    (1279008237, 1279297671, 0x1C05A3F4, 0x1C0168FD),  # get_next_work_lower_limit_actual
-    (1263163443, 1269211443, 0x1C387F6F, 0x1D00E1FD),  # get_next_work_upper_limit_actual
-])
+@pytest.mark.parametrize(
+    "first_time, last_time, bits, expected",
+    [
+        (1261130161, 1262152739, 0x1D00FFFF, 0x1D00D86A),  # get_next_work
+        (1231006505, 1233061996, 0x1D00FFFF, 0x1D00FFFF),  # get_next_work_pow_limit
+        (1279008237, 1279297671, 0x1C05A3F4, 0x1C0168FD),  # get_next_work_lower_limit_actual
+        (1263163443, 1269211443, 0x1C387F6F, 0x1D00E1FD),  # get_next_work_upper_limit_actual
+    ],
+)
 def test_retarget_matches_bitcoin_core_vectors(first_time, last_time, bits, expected):
     assert calculate_next_work_required(bits, last_time, first_time, MAIN) == expected
 

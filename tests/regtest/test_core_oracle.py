@@ -8,18 +8,19 @@ which requires the commitment only when a block has witness data), across the ha
 A fresh regtest ChainstateManager must then connect every block and reach our tip; one changed
 byte must stop it there, and so must a block paying the pre-halving subsidy after the halving.
 """
+
 from __future__ import annotations
 
 import struct
 
+import pbk  # py-bitcoinkernel, in the `test` extra: a missing oracle is a failure, not a skip
 import pytest
 from bitcoin.core import CBlock
 
-import pbk  # py-bitcoinkernel, in the `test` extra: a missing oracle is a failure, not a skip
-from tests.helpers.core_chainstate import CoreChainstate
-from tests.helpers.node import NodeProcess, starts_node_process
 from engine.mining import jobs
 from engine.mining.sha256d import find_nonce
+from tests.helpers.core_chainstate import CoreChainstate
+from tests.helpers.node import NodeProcess, starts_node_process
 
 CHAIN_HEIGHT = 210
 HALVING_HEIGHT = 150  # Core chainparams.cpp CRegTestParams: nSubsidyHalvingInterval = 150
@@ -33,8 +34,9 @@ def mine_legacy_block(node: NodeProcess, **template_changes) -> str:
     the node's BIP22 answer (None: accepted)."""
     raw = dict(node.rpc("getblocktemplate", GBT), rules=[], **template_changes)
     template = jobs.BlockTemplate.from_rpc(raw)
-    job = jobs.make_job(template, jobs.DEFAULT_PAYOUT_SCRIPT, struct.pack("<Q", template.height),
-                        ntime=template.curtime)
+    job = jobs.make_job(
+        template, jobs.DEFAULT_PAYOUT_SCRIPT, struct.pack("<Q", template.height), ntime=template.curtime
+    )
     nonce = find_nonce(job.header(0), template.target)
     assert nonce is not None
     return node.rpc("submitblock", job.block_hex(nonce)), job.block_bytes(nonce)
@@ -71,8 +73,11 @@ def coinbase(raw: bytes):
 
 def test_our_chain_mixes_commitments_and_crosses_the_halving(our_chain):
     blocks, _, _ = our_chain
-    with_commitment = [h for h, raw in enumerate(blocks, 1)
-                       if any(out.scriptPubKey.startswith(COMMITMENT_MARKER) for out in coinbase(raw).vout)]
+    with_commitment = [
+        h
+        for h, raw in enumerate(blocks, 1)
+        if any(out.scriptPubKey.startswith(COMMITMENT_MARKER) for out in coinbase(raw).vout)
+    ]
     assert len(with_commitment) == CHAIN_HEIGHT - CHAIN_HEIGHT // 3
     legacy = [h for h in range(1, CHAIN_HEIGHT + 1) if h not in with_commitment]
     assert all(h % 3 == 0 and not coinbase(blocks[h - 1]).has_witness() for h in legacy)
@@ -86,8 +91,9 @@ def test_bitcoin_core_connects_every_block_of_our_chain_to_our_tip(our_chain, tm
     assert core.feed(blocks) == []
     assert core.tip == (CHAIN_HEIGHT, tip_hash)
     assert len(core.verdicts) == CHAIN_HEIGHT + 1  # genesis is connected when the chainstate loads
-    assert {(mode, result) for _, mode, result in core.verdicts} == \
-        {(pbk.ValidationMode.VALID, pbk.BlockValidationResult.UNSET)}
+    assert {(mode, result) for _, mode, result in core.verdicts} == {
+        (pbk.ValidationMode.VALID, pbk.BlockValidationResult.UNSET)
+    }
 
 
 def flip(raw: bytes, offset: int) -> bytes:
@@ -96,10 +102,13 @@ def flip(raw: bytes, offset: int) -> bytes:
     return bytes(changed)
 
 
-@pytest.mark.parametrize("height, where", [
-    (120, "coinbase value"),             # a legacy block: the txid and so the merkle root no longer match
-    (121, "witness reserved value"),     # a segwit block: only the witness commitment catches it
-])
+@pytest.mark.parametrize(
+    "height, where",
+    [
+        (120, "coinbase value"),  # a legacy block: the txid and so the merkle root no longer match
+        (121, "witness reserved value"),  # a segwit block: only the witness commitment catches it
+    ],
+)
 def test_one_changed_byte_stops_core_at_the_block_before(our_chain, tmp_path, height, where):
     blocks, _, _ = our_chain
     raw = blocks[height - 1]
@@ -109,15 +118,16 @@ def test_one_changed_byte_stops_core_at_the_block_before(our_chain, tmp_path, he
     else:
         assert coinbase(raw).has_witness()
         offset = len(raw) - 5  # the reserved value's last byte, just before the nLockTime
-        assert raw[offset - 31:offset + 1] == jobs.WITNESS_RESERVED_VALUE
+        assert raw[offset - 31 : offset + 1] == jobs.WITNESS_RESERVED_VALUE
     changed = flip(raw, offset)
     assert CBlock.deserialize(changed).GetHash() == CBlock.deserialize(raw).GetHash()  # same header
     core = CoreChainstate(tmp_path)
-    refused = core.feed(blocks[:height - 1] + [changed] + blocks[height:])
+    refused = core.feed(blocks[: height - 1] + [changed] + blocks[height:])
     assert refused[0] == height - 1  # refused at once (later blocks may be stored, never connected)
     changed_hash = CBlock.deserialize(changed).GetHash()[::-1].hex()
-    assert [(mode, result) for block_hash, mode, result in core.verdicts if block_hash == changed_hash] == \
-        [(pbk.ValidationMode.INVALID, pbk.BlockValidationResult.MUTATED)]
+    assert [(mode, result) for block_hash, mode, result in core.verdicts if block_hash == changed_hash] == [
+        (pbk.ValidationMode.INVALID, pbk.BlockValidationResult.MUTATED)
+    ]
     expected_tip = CBlock.deserialize(blocks[height - 2]).GetHash()[::-1].hex()
     assert core.tip == (height - 1, expected_tip)
 
@@ -127,5 +137,8 @@ def test_core_refuses_the_pre_halving_subsidy_after_the_halving(our_chain, tmp_p
     core = CoreChainstate(tmp_path)
     core.feed(blocks + [overpaying])  # stored (its header and merkle root are sound), then not connected
     assert core.tip == (CHAIN_HEIGHT, tip_hash)
-    assert core.verdicts[-1] == (CBlock.deserialize(overpaying).GetHash()[::-1].hex(),
-                                 pbk.ValidationMode.INVALID, pbk.BlockValidationResult.CONSENSUS)
+    assert core.verdicts[-1] == (
+        CBlock.deserialize(overpaying).GetHash()[::-1].hex(),
+        pbk.ValidationMode.INVALID,
+        pbk.BlockValidationResult.CONSENSUS,
+    )

@@ -4,6 +4,7 @@ to the miner, blocks from generatetoaddress and from the miner's job code (engin
 over getblocktemplate), and a reorg whose longer branch double-spends a confirmed payment.
 Core must connect every block our node stored, in the order it stored them, and end on our
 tip; a block our node refused for a bad signature or an over-paid coinbase Core refuses too."""
+
 from __future__ import annotations
 
 import struct
@@ -11,11 +12,11 @@ import struct
 import pbk
 from bitcoin.core import CBlock, b2lx
 
-from tests.helpers.blockmaker import make_block
 from engine.mining import jobs
 from engine.mining.sha256d import find_nonce
-from regtest.chainparams import REGTEST
 from engine.primitives.subsidy import block_subsidy_sat
+from regtest.chainparams import REGTEST
+from tests.helpers.blockmaker import make_block
 from tests.helpers.core_chainstate import CoreChainstate
 from tests.helpers.txmaker import ALICE, BOB, GBT, Key, LocalNode, outputs_of, spend
 
@@ -70,9 +71,15 @@ def test_core_connects_our_chain_with_transactions_and_a_reorg(tmp_path):
     prev = fork
     for i in range(3):
         height = prev.height + 1
-        block = make_block(prev.hash, height, prev.mtp + 1, prev.bits,
-                           block_subsidy_sat(height, REGTEST) + (1_000 if i == 0 else 0),
-                           extra_txs=[double] if i == 0 else [], extranonce=900 + i)
+        block = make_block(
+            prev.hash,
+            height,
+            prev.mtp + 1,
+            prev.bits,
+            block_subsidy_sat(height, REGTEST) + (1_000 if i == 0 else 0),
+            extra_txs=[double] if i == 0 else [],
+            extranonce=900 + i,
+        )
         assert node("submitblock", block.serialize().hex()) in (None, "inconclusive")
         prev = node.chain.index[block.GetHash()]
     assert node.chain.tip is prev  # reorganised onto the branch with the double spend
@@ -87,12 +94,12 @@ def test_core_connects_our_chain_with_transactions_and_a_reorg(tmp_path):
     subsidy = block_subsidy_sat(tip.height + 1, REGTEST)
     refused_blocks = [
         make_block(tip.hash, tip.height + 1, tip.mtp + 1, tip.bits, subsidy + 1_000, extra_txs=[bad_sig]),
-        make_block(tip.hash, tip.height + 1, tip.mtp + 1, tip.bits, subsidy + 1_001, extra_txs=[good],
-                   extranonce=5),
+        make_block(tip.hash, tip.height + 1, tip.mtp + 1, tip.bits, subsidy + 1_001, extra_txs=[good], extranonce=5),
     ]
     for block in refused_blocks:
-        assert node("submitblock", block.serialize().hex()).startswith(("block-script-verify-flag-failed",
-                                                                        "bad-cb-amount"))
+        assert node("submitblock", block.serialize().hex()).startswith(
+            ("block-script-verify-flag-failed", "bad-cb-amount")
+        )
     assert fees_seen > 0
 
     core = CoreChainstate(tmp_path / "core")
@@ -102,8 +109,11 @@ def test_core_connects_our_chain_with_transactions_and_a_reorg(tmp_path):
     assert core.tip == (node.chain.height(), node.chain.tip.hash_hex)
     for block in refused_blocks:
         core.feed([block.serialize()])
-        assert core.verdicts[-1] == (b2lx(block.GetHash()), pbk.ValidationMode.INVALID,
-                                     pbk.BlockValidationResult.CONSENSUS)
+        assert core.verdicts[-1] == (
+            b2lx(block.GetHash()),
+            pbk.ValidationMode.INVALID,
+            pbk.BlockValidationResult.CONSENSUS,
+        )
     assert core.tip == (node.chain.height(), node.chain.tip.hash_hex)
 
 

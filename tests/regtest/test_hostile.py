@@ -2,6 +2,7 @@
 calls answered under 1,000 slow connections and a flood, failed logins limited across all
 connections, secrets on no command line, Core's answers to malformed parameters and HTTP.
 Loopback only; every client loop is bounded in count and time."""
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,22 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.helpers import ROOT
-from tests.helpers.node import NodeProcess, starts_node_process
-from tests.helpers.hostile_clients import (Flood, SlowConnections, basic, latencies_ms, peak_rss_mb, percentile,
-                                           raise_fd_limit, raw_post, rpc, rss_mb)
 
 from regtest.rpc.auth import Auth, make_rpcauth
+from tests.helpers import ROOT
+from tests.helpers.hostile_clients import (
+    Flood,
+    SlowConnections,
+    basic,
+    latencies_ms,
+    peak_rss_mb,
+    percentile,
+    raise_fd_limit,
+    raw_post,
+    rpc,
+    rss_mb,
+)
+from tests.helpers.node import NodeProcess, starts_node_process
 
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 CLASS_PASSWORD = "satoshi21-class"
@@ -68,7 +79,12 @@ CORE_CODES = [
     ("getblockheader", [" " + "00" * 31 + "0"], -8, "must be hexadecimal string"),
     ("getblock", ["00" * 32, 1.5], -1, "JSON integer out of range"),
     ("getblock", ["00" * 32, "1"], -3, "JSON value of type string is not of expected type number"),
-    ("getblocktemplate", [{"rules": ["segwit", 5, None]}], -3, "JSON value of type number is not of expected type string"),
+    (
+        "getblocktemplate",
+        [{"rules": ["segwit", 5, None]}],
+        -3,
+        "JSON value of type number is not of expected type string",
+    ),
     ("getblocktemplate", [[]], -3, "JSON value of type array is not of expected type object"),
     ("getblocktemplate", [{"rules": ["segwit"], "mode": 5}], -8, "Invalid mode"),
     ("submitblock", [" 00"], -22, "Block decode failed"),
@@ -82,8 +98,9 @@ CORE_CODES = [
 ]
 
 
-@pytest.mark.parametrize("method, params, code, text", CORE_CODES,
-                         ids=[f"{m}{json.dumps(p)[:40]}" for m, p, _, _ in CORE_CODES])
+@pytest.mark.parametrize(
+    "method, params, code, text", CORE_CODES, ids=[f"{m}{json.dumps(p)[:40]}" for m, p, _, _ in CORE_CODES]
+)
 def test_malformed_parameters_get_cores_codes(node, method, params, code, text):
     status, reply = rpc(node.port, cookie(node), method, params)
     assert reply["error"]["code"] == code, reply
@@ -96,9 +113,17 @@ def test_named_null_for_a_required_parameter_is_a_type_error(node):
 
 
 # --- malformed HTTP -----------------------------------------------------------------------
-@pytest.mark.parametrize("raw", [b"GET /\r\n", b"GET /\r\n\r\n", b"\x16\x03\x01\x02\x00garbage\r\n\r\n",
-                                 b"POST / HTTP/9.9\r\n\r\n", b"POST / HTTP/1.1\r\nBad Header\r\n\r\n",
-                                 b"POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET /\r\n",
+        b"GET /\r\n\r\n",
+        b"\x16\x03\x01\x02\x00garbage\r\n\r\n",
+        b"POST / HTTP/9.9\r\n\r\n",
+        b"POST / HTTP/1.1\r\nBad Header\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+    ],
+)
 def test_malformed_http_gets_a_400_and_no_traceback(node, raw):
     with socket.create_connection(("127.0.0.1", node.port), timeout=5) as s:
         s.sendall(raw)
@@ -152,9 +177,11 @@ def test_legitimate_calls_answer_within_100ms_under_slow_connections_and_a_flood
     raise_fd_limit(4096)
     idle = latencies_ms(node.port, cookie(node), 30)
     guess = json.dumps({"method": "getblockcount"})
-    with SlowConnections(node.port, 1000, every_s=0.5), \
-            Flood(node.port, guess, "class:wrong", threads=6, max_s=20), \
-            Flood(node.port, b"[" + b"0," * 200_000 + b"0]", cookie(node), threads=2, max_s=20):
+    with (
+        SlowConnections(node.port, 1000, every_s=0.5),
+        Flood(node.port, guess, "class:wrong", threads=6, max_s=20),
+        Flood(node.port, b"[" + b"0," * 200_000 + b"0]", cookie(node), threads=2, max_s=20),
+    ):
         time.sleep(0.5)
         attacked = latencies_ms(node.port, cookie(node), 60)
     assert percentile(attacked, 90) < 100, (idle, attacked)
@@ -163,15 +190,25 @@ def test_legitimate_calls_answer_within_100ms_under_slow_connections_and_a_flood
 
 @pytest.mark.node
 def test_a_full_work_queue_is_503_and_the_cookie_lane_still_answers(tmp_path):
-    n = start_node(tmp_path, "--rpcthreads", "1", "--rpcworkqueue", "1", "--rpcservertimeout", "2",
-                   rpcauth=make_rpcauth("class", CLASS_PASSWORD))
+    n = start_node(
+        tmp_path,
+        "--rpcthreads",
+        "1",
+        "--rpcworkqueue",
+        "1",
+        "--rpcservertimeout",
+        "2",
+        rpcauth=make_rpcauth("class", CLASS_PASSWORD),
+    )
     try:
         tpl = n.rpc("getblocktemplate", {"rules": ["segwit"]})
         student = f"class:{CLASS_PASSWORD}"
-        longpoll = json.dumps({"method": "getblocktemplate",
-                               "params": [{"rules": ["segwit"], "longpollid": tpl["longpollid"]}]})
-        held = [threading.Thread(target=raw_post, args=(n.port, longpoll, student, 30), daemon=True)
-                for _ in range(2)]  # one holds the only worker, one fills the queue
+        longpoll = json.dumps(
+            {"method": "getblocktemplate", "params": [{"rules": ["segwit"], "longpollid": tpl["longpollid"]}]}
+        )
+        held = [
+            threading.Thread(target=raw_post, args=(n.port, longpoll, student, 30), daemon=True) for _ in range(2)
+        ]  # one holds the only worker, one fills the queue
         for t in held:  # one at a time: the first must reach the worker before the second queues
             t.start()
             time.sleep(0.75)
@@ -245,15 +282,36 @@ def test_parallel_guessers_cannot_check_passwords_quickly(node):
 
 @pytest.mark.node
 def test_empty_password_with_a_lan_bind_is_refused(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "regtest", "--chain", "regtest", "--datadir", str(tmp_path),
-                          "--rpcport", "0", "--rpcbind", "0.0.0.0", "--rpcuser", "class", "--rpcpassword", ""],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "regtest",
+            "--chain",
+            "regtest",
+            "--datadir",
+            str(tmp_path),
+            "--rpcport",
+            "0",
+            "--rpcbind",
+            "0.0.0.0",
+            "--rpcuser",
+            "class",
+            "--rpcpassword",
+            "",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 1 and "cookie-only" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_rpcauth_matches_cores_rpcauth_py():
     import hashlib
     import hmac
+
     line = make_rpcauth("class", "pw", salt="00112233445566778899aabbccddeeff")
     digest = hmac.new(b"00112233445566778899aabbccddeeff", b"pw", hashlib.sha256).hexdigest()
     assert line == f"class:00112233445566778899aabbccddeeff${digest}"
@@ -278,11 +336,13 @@ def _descendants(root: int) -> set[int]:
 @pytest.mark.node
 def test_no_secret_on_any_command_line_when_the_window_shares_the_node(qapp, qtbot, tmp_path):
     from tests.helpers.windows import window_with_settings
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller, window = window_with_settings(tmp_path, **{"node/share": True, "node/rpcport": port,
-                                                  "node/share_password": CLASS_PASSWORD})
+    controller, window = window_with_settings(
+        tmp_path, **{"node/share": True, "node/rpcport": port, "node/share_password": CLASS_PASSWORD}
+    )
     try:
         with qtbot.waitSignal(controller.node_ready, timeout=30_000):
             controller.start()

@@ -1,16 +1,17 @@
 """The lab chain: regtest plus Bitcoin Core's retarget rule on a short clock, checked block by
 block in the headers, in process with a controllable clock."""
+
 from __future__ import annotations
 
 import pytest
-from tests.helpers.blockmaker import make_block
 
-from regtest.chain import Chain
-from regtest.chainparams import REGTEST, lab_params
 from engine.primitives.pow import bits_to_target, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
+from regtest.chain import Chain
+from regtest.chainparams import REGTEST, lab_params
 from regtest.storage import BlockStore
 from regtest.validation import BlockInvalid
+from tests.helpers.blockmaker import make_block
 
 GENESIS_TIME = 1296688602
 
@@ -28,8 +29,9 @@ def extend(chain: Chain, spacing_s: int, count: int):
         tip = chain.tip
         t = max(tip.time + spacing_s, tip.mtp + 1)
         chain.clock.t = t
-        block = make_block(tip.hash, tip.height + 1, t, chain.next_bits(tip, t),
-                           block_subsidy_sat(tip.height + 1, chain.params))
+        block = make_block(
+            tip.hash, tip.height + 1, t, chain.next_bits(tip, t), block_subsidy_sat(tip.height + 1, chain.params)
+        )
         outcome, _ = chain.process_block(block)
         assert outcome == "connected"
 
@@ -56,8 +58,10 @@ def test_difficulty_follows_hashrate_at_each_retarget(lab_chain):
     # Slow blocks bring it back down: 40 s against 20 s doubles the target.
     extend(lab_chain, spacing_s=10, count=4)
     assert lab_chain.tip.height == 12
-    assert bits_to_target(lab_chain.tip.bits)[0] == bits_to_target(
-        target_to_bits(bits_to_target(expected)[0] * 30 // 20))[0]
+    assert (
+        bits_to_target(lab_chain.tip.bits)[0]
+        == bits_to_target(target_to_bits(bits_to_target(expected)[0] * 30 // 20))[0]
+    )
     assert start_time < lab_chain.tip.time
 
 

@@ -2,17 +2,19 @@
 names, fields, reasons and error codes): P2WPKH, P2PKH and P2TR key-path spends checked by
 Bitcoin Core's interpreter (libbitcoinkernel), every refusal changing nothing, full RBF,
 templates from the mempool, blocks connecting against the UTXO set, and reorgs."""
+
 from __future__ import annotations
 
 import pytest
-from bitcoin.core import CTransaction, b2lx, lx
+from bitcoin.core import b2lx
 from bitcoin.core.script import CScript
 
-from tests.helpers.blockmaker import make_block
-from regtest.chainparams import REGTEST
 from engine.primitives.subsidy import block_subsidy_sat
+from regtest.chainparams import REGTEST
 from regtest.rpc.errors import RPCError
-from tests.helpers.txmaker import ALICE, BOB, GBT, LocalNode as Node, Utxo, outputs_of, spend
+from tests.helpers.blockmaker import make_block
+from tests.helpers.txmaker import ALICE, BOB, GBT, Utxo, outputs_of, spend
+from tests.helpers.txmaker import LocalNode as Node
 
 
 @pytest.fixture
@@ -83,15 +85,20 @@ def test_bad_transactions_get_cores_reasons_and_change_nothing(node):
     coin = node.coinbase_utxo(2)
     pay = [(BOB.p2wpkh, coin.value - 1_000)]
     bad_sig = spend([coin], pay, corrupt=0)
-    assert refused(node, bad_sig, "mempool-script-verify-flag-failed") == \
-        "mempool-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)"
+    assert (
+        refused(node, bad_sig, "mempool-script-verify-flag-failed")
+        == "mempool-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)"
+    )
     immature = node.coinbase_utxo(20)
-    assert refused(node, spend([immature], [(BOB.p2wpkh, immature.value - 1_000)]),
-                   "bad-txns-premature-spend-of-coinbase") == "bad-txns-premature-spend-of-coinbase"
+    assert (
+        refused(node, spend([immature], [(BOB.p2wpkh, immature.value - 1_000)]), "bad-txns-premature-spend-of-coinbase")
+        == "bad-txns-premature-spend-of-coinbase"
+    )
     low_fee = spend([coin], [(BOB.p2wpkh, coin.value - 100)])
     assert refused(node, low_fee, "min relay fee not met") == "min relay fee not met"
-    assert refused(node, spend([coin], [(BOB.p2wpkh, coin.value + 1)]), "bad-txns-in-belowout") == \
-        "bad-txns-in-belowout"
+    assert (
+        refused(node, spend([coin], [(BOB.p2wpkh, coin.value + 1)]), "bad-txns-in-belowout") == "bad-txns-in-belowout"
+    )
     nonstandard = spend([coin], [(bytes(CScript([b"\x01" * 20, 0x87])), coin.value - 1_000)])
     assert refused(node, nonstandard, "scriptpubkey") == "scriptpubkey"
     dust = spend([coin], [(BOB.p2wpkh, coin.value - 1_500), (BOB.p2wpkh, 293)])
@@ -113,8 +120,10 @@ def test_a_bad_taproot_signature_is_refused_by_cores_interpreter(node):
     tx = spend([coin], [(BOB.p2tr, coin.value - 1_000)])
     node.send(tx)
     bad = spend(outputs_of(tx, BOB), [(ALICE.p2wpkh, coin.value - 3_000)], corrupt=0)
-    assert refused(node, bad, "mempool-script-verify-flag-failed") == \
-        "mempool-script-verify-flag-failed (Invalid Schnorr signature)"
+    assert (
+        refused(node, bad, "mempool-script-verify-flag-failed")
+        == "mempool-script-verify-flag-failed (Invalid Schnorr signature)"
+    )
 
 
 def test_full_rbf_replaces_only_for_a_higher_fee_and_feerate(node):
@@ -155,8 +164,10 @@ def test_a_block_is_checked_against_the_utxo_set(node):
     assert node("submitblock", overpaid.serialize().hex()) == "bad-cb-amount"
     bad_sig = spend([coin], [(BOB.p2wpkh, coin.value - 10_000)], corrupt=0)
     block = make_block(tip.hash, tip.height + 1, time_, tip.bits, subsidy, extra_txs=[bad_sig], extranonce=1)
-    assert node("submitblock", block.serialize().hex()) == \
-        "block-script-verify-flag-failed (Script evaluated without error but finished with a false/empty top stack element)"
+    assert (
+        node("submitblock", block.serialize().hex())
+        == "block-script-verify-flag-failed (Script evaluated without error but finished with a false/empty top stack element)"
+    )
     immature = node.coinbase_utxo(50)
     early = spend([immature], [(BOB.p2wpkh, immature.value - 1_000)])
     block = make_block(tip.hash, tip.height + 1, time_, tip.bits, subsidy, extra_txs=[early], extranonce=2)
@@ -167,8 +178,9 @@ def test_a_block_is_checked_against_the_utxo_set(node):
     assert node("gettxout", b2lx(good.GetTxid()), 0)["confirmations"] == 1
     double = spend([coin], [(ALICE.p2wpkh, coin.value - 20_000)])
     tip = node.chain.tip
-    block = make_block(tip.hash, tip.height + 1, tip.mtp + 1, tip.bits,
-                       block_subsidy_sat(tip.height + 1, REGTEST), extra_txs=[double])
+    block = make_block(
+        tip.hash, tip.height + 1, tip.mtp + 1, tip.bits, block_subsidy_sat(tip.height + 1, REGTEST), extra_txs=[double]
+    )
     assert node("submitblock", block.serialize().hex()) == "bad-txns-inputs-missingorspent"
 
 
@@ -188,8 +200,15 @@ def test_a_reorg_returns_transactions_to_the_mempool_and_drops_conflicts(node):
         height = prev.height + 1
         txs = [double] if i == 0 else []
         fees = 2_000 if i == 0 else 0
-        block = make_block(prev.hash, height, prev.mtp + 1 + i, prev.bits,
-                           block_subsidy_sat(height, REGTEST) + fees, extra_txs=txs, extranonce=77 + i)
+        block = make_block(
+            prev.hash,
+            height,
+            prev.mtp + 1 + i,
+            prev.bits,
+            block_subsidy_sat(height, REGTEST) + fees,
+            extra_txs=txs,
+            extranonce=77 + i,
+        )
         assert node("submitblock", block.serialize().hex()) in (None, "inconclusive")
         prev = node.chain.index[block.GetHash()]
         blocks.append(block)

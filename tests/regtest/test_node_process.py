@@ -1,4 +1,5 @@
 """The node as a process: crash safety under SIGKILL, clean shutdown, and clear start-up errors."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,15 +14,17 @@ import time
 
 import pytest
 from bitcoin.core import b2lx
-from tests.helpers.blockmaker import block_from_template
+
 from tests.helpers import ROOT
+from tests.helpers.blockmaker import block_from_template
 
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 
 
 def run_node_cli(*args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "gui.cli", "node", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gui.cli", "node", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_acknowledged_blocks_survive_sigkill(node_factory, tmp_path):
@@ -124,8 +127,19 @@ def test_lab_options_do_not_apply_to_regtest(tmp_path):
 
 
 def test_lab_chain_prints_its_parameters(node_factory):
-    node = node_factory("lab", extra_args=("--lab-hashrate", "1000", "--halving-interval", "20",
-                                           "--target-spacing", "3", "--retarget-interval", "10")).start()
+    node = node_factory(
+        "lab",
+        extra_args=(
+            "--lab-hashrate",
+            "1000",
+            "--halving-interval",
+            "20",
+            "--target-spacing",
+            "3",
+            "--retarget-interval",
+            "10",
+        ),
+    ).start()
     info = node.rpc("getblockchaininfo")
     assert info["chain"] == "lab"
     c = info["consensus"]
@@ -145,14 +159,17 @@ def test_help_lists_the_subcommand_options():
         assert flag in result.stdout
 
 
-
 @contextlib.contextmanager
 def node_with_stdin_pipe(datadir, *extra):
     """A node whose stdin is a pipe this test holds, as the window's QProcess does."""
-    proc = subprocess.Popen([sys.executable, "-m", "regtest", "--chain", "regtest", "--datadir",
-                             str(datadir), "--rpcport", "0", *extra], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "regtest", "--chain", "regtest", "--datadir", str(datadir), "--rpcport", "0", *extra],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     log: list[str] = []
     ready = threading.Event()
 
@@ -203,6 +220,7 @@ def test_without_the_flag_closing_stdin_does_not_stop_the_node(tmp_path):
 
 def test_stdin_watcher_fires_on_eof_and_not_before(monkeypatch):
     from regtest.cli import watch_stdin_for_eof
+
     read_end, write_end = os.pipe()
     stdin = os.fdopen(read_end, "rb")
     monkeypatch.setattr(sys, "stdin", stdin)
@@ -221,13 +239,14 @@ def test_stdin_watcher_fires_on_eof_and_not_before(monkeypatch):
 def test_stdin_watcher_without_a_stdin_watches_nothing(monkeypatch):
     """A process with no standard input at all (a detached service) must not stop at once."""
     from regtest.cli import watch_stdin_for_eof
+
     monkeypatch.setattr(sys, "stdin", io.StringIO())  # no file descriptor behind it
     assert watch_stdin_for_eof(lambda: pytest.fail("no stdin is not an end of input")) is None
 
 
 def test_sigterm_right_after_rpc_listening_is_still_a_clean_stop(node_factory):
     """The signal handlers are in place before the node announces itself."""
-    for attempt in range(3):
+    for _ in range(3):
         node = node_factory("regtest").start()
         assert node.stop() == 0, node.log
         assert not node.cookie_file.exists()

@@ -1,5 +1,6 @@
 """The JSON-RPC server: Bitcoin Core's envelope, auth, methods and error codes, driven by
 python-bitcoinlib's client and by raw HTTP, plus a hypothesis fuzz of malformed requests."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,7 @@ ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    n = Node(datadir=tmp_path_factory.mktemp("rpc"), chain="regtest", rpcport=0,
-             rpcuser="alice", rpcpassword="s3cret")
+    n = Node(datadir=tmp_path_factory.mktemp("rpc"), chain="regtest", rpcport=0, rpcuser="alice", rpcpassword="s3cret")
     n.start()
     n.methods.__call__("generatetoaddress", [3, ADDRESS])
     yield n
@@ -83,9 +83,25 @@ def test_getblockchaininfo_prints_the_chain_parameters(proxy):
 
 def test_getblocktemplate_fields(proxy):
     tpl = proxy.getblocktemplate({"rules": ["segwit"]})
-    for key in ("version", "rules", "previousblockhash", "transactions", "coinbasevalue", "target",
-                "mintime", "mutable", "noncerange", "curtime", "bits", "height", "longpollid",
-                "default_witness_commitment", "sigoplimit", "weightlimit", "capabilities"):
+    for key in (
+        "version",
+        "rules",
+        "previousblockhash",
+        "transactions",
+        "coinbasevalue",
+        "target",
+        "mintime",
+        "mutable",
+        "noncerange",
+        "curtime",
+        "bits",
+        "height",
+        "longpollid",
+        "default_witness_commitment",
+        "sigoplimit",
+        "weightlimit",
+        "capabilities",
+    ):
         assert key in tpl
     assert tpl["height"] == 4 and tpl["coinbasevalue"] == 5_000_000_000
     assert tpl["default_witness_commitment"].startswith("6a24aa21a9ed")
@@ -138,8 +154,13 @@ def test_validateaddress(proxy):
     assert taproot["isvalid"] and taproot["witness_version"] == 1
     assert proxy.validateaddress("2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc")["isscript"] is True
     assert proxy.validateaddress("mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn")["isvalid"]
-    for bad in ("", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "notanaddress",
-                "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt081", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"):
+    for bad in (
+        "",
+        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+        "notanaddress",
+        "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt081",
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+    ):
         out = proxy.validateaddress(bad)
         assert out["isvalid"] is False and out["error"]
 
@@ -196,20 +217,33 @@ def test_legacy_errors_carry_http_status_and_v2_errors_do_not(node):
 
 
 def test_batch(node):
-    body = json.dumps([{"method": "getblockcount", "id": 1}, {"method": "nosuch", "id": 2},
-                       {"method": "getblockhash", "params": [0], "id": 3}, 5])
+    body = json.dumps(
+        [
+            {"method": "getblockcount", "id": 1},
+            {"method": "nosuch", "id": 2},
+            {"method": "getblockhash", "params": [0], "id": 3},
+            5,
+        ]
+    )
     status, reply = post(node, body)
     assert status == 200 and [r["id"] for r in reply] == [1, 2, 3, None]
     assert reply[1]["error"]["code"] == -32601 and reply[3]["error"]["code"] == -32600
     assert post(node, "[]")[1]["error"]["code"] == -32600
 
 
-@pytest.mark.parametrize("body, code, status", [
-    ("{", -32700, 500), ("nan", -32700, 500), ('{"method": NaN}', -32700, 500),
-    ('"just a string"', -32700, 500), ("{}", -32600, 400), ('{"method": 5}', -32600, 400),
-    ('{"method": "getblockcount", "params": 5}', -32600, 400),
-    (b"\xff\xfe", -32700, 500),
-])
+@pytest.mark.parametrize(
+    "body, code, status",
+    [
+        ("{", -32700, 500),
+        ("nan", -32700, 500),
+        ('{"method": NaN}', -32700, 500),
+        ('"just a string"', -32700, 500),
+        ("{}", -32600, 400),
+        ('{"method": 5}', -32600, 400),
+        ('{"method": "getblockcount", "params": 5}', -32600, 400),
+        (b"\xff\xfe", -32700, 500),
+    ],
+)
 def test_malformed_bodies(node, body, code, status):
     got_status, reply = post(node, body)
     assert got_status == status and reply["error"]["code"] == code
@@ -237,18 +271,36 @@ def test_non_post_and_huge_bodies_are_refused(node):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=80),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=80),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=12)
-method_names = st.sampled_from(["getblock", "getblockhash", "getblockheader", "submitblock",
-                                "getblocktemplate", "getnetworkhashps", "validateaddress",
-                                "generatetoaddress", "help", "getchaintips", "bogus", ""])
+    max_leaves=12,
+)
+method_names = st.sampled_from(
+    [
+        "getblock",
+        "getblockhash",
+        "getblockheader",
+        "submitblock",
+        "getblocktemplate",
+        "getnetworkhashps",
+        "validateaddress",
+        "generatetoaddress",
+        "help",
+        "getchaintips",
+        "bogus",
+        "",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(method=method_names | st.text(max_size=20), params=json_values,
-       raw=st.binary(max_size=200), use_raw=st.booleans())
+@given(
+    method=method_names | st.text(max_size=20), params=json_values, raw=st.binary(max_size=200), use_raw=st.booleans()
+)
 def test_fuzz_malformed_requests_never_kill_the_server(node, method, params, raw, use_raw):
     if method == "generatetoaddress" and isinstance(params, list) and params and isinstance(params[0], int):
         params = [min(params[0], 2)] + params[1:]  # keep the fuzz from mining for minutes

@@ -4,23 +4,24 @@ moments (a timer, so sometimes in the middle of generatetoaddress). The client b
 wallet: it rebroadcasts what is not confirmed after a restart or a reorg. At the end no payment
 is lost (every one is confirmed on the final chain) and the node's UTXO set, as it answers
 scantxoutset after all those restarts and reorgs, equals a fresh replay of its chain."""
+
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from bitcoin.core import CBlock, b2lx, lx
 from bitcoin.rpc import JSONRPCError
 
-from tests.helpers.blockmaker import make_block
-from tests.helpers.node import NodeProcess
+from engine.primitives.subsidy import block_subsidy_sat
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST
-from engine.primitives.subsidy import block_subsidy_sat
 from regtest.storage import BlockStore
+from tests.helpers.blockmaker import make_block
+from tests.helpers.node import NodeProcess
 from tests.helpers.txmaker import ALICE, BOB, Utxo, spend
 
 FEE = 1_000
@@ -67,9 +68,11 @@ class Soak:
         scan = self.node.rpc("scantxoutset", "start", [f"raw({ALICE.p2wpkh.hex()})"])
         height = scan["height"]
         spent = {(i.prevout.hash, i.prevout.n) for t in self.unconfirmed for i in self.sent[t].vin}
-        return [Utxo(lx(u["txid"]), u["vout"], sat(u["amount"]), ALICE.p2wpkh, ALICE)
-                for u in scan["unspents"]
-                if (lx(u["txid"]), u["vout"]) not in spent and (not u["coinbase"] or height - u["height"] >= 100)]
+        return [
+            Utxo(lx(u["txid"]), u["vout"], sat(u["amount"]), ALICE.p2wpkh, ALICE)
+            for u in scan["unspents"]
+            if (lx(u["txid"]), u["vout"]) not in spent and (not u["coinbase"] or height - u["height"] >= 100)
+        ]
 
     def pay(self, count: int):
         # Change outputs halve at random along chains of payments: leave the crumbs unspent.
@@ -111,14 +114,22 @@ class Soak:
         self.reorgs += 1
         tip_height = self.node.rpc("getblockcount")
         for height in (tip_height - 1, tip_height):
-            block = CBlock.deserialize(bytes.fromhex(self.node.rpc("getblock", self.node.rpc("getblockhash", height), 0)))
+            block = CBlock.deserialize(
+                bytes.fromhex(self.node.rpc("getblock", self.node.rpc("getblockhash", height), 0))
+            )
             self.unconfirmed.update(tx.GetTxid() for tx in block.vtx[1:] if tx.GetTxid() in self.sent)
         fork = self.node.rpc("getblockheader", self.node.rpc("getblockhash", tip_height - 2))
         prev, height, mtp = lx(fork["hash"]), fork["height"], fork["mediantime"]
         for i in range(3):
             height += 1
-            block = make_block(prev, height, max(mtp + 1, fork["time"]) + i, 0x207FFFFF,
-                               block_subsidy_sat(height, REGTEST), extranonce=self.reorgs * 10 + i)
+            block = make_block(
+                prev,
+                height,
+                max(mtp + 1, fork["time"]) + i,
+                0x207FFFFF,
+                block_subsidy_sat(height, REGTEST),
+                extranonce=self.reorgs * 10 + i,
+            )
             assert self.node.rpc("submitblock", block.serialize().hex()) in (None, "inconclusive")
             prev = block.GetHash()
         assert self.node.rpc("getbestblockhash") == b2lx(prev)
@@ -147,8 +158,9 @@ def run_soak(tmp_path, payments: int, per_block: int, reorg_every: int, kill_pro
     scan = soak.node.rpc("scantxoutset", "start", [f"raw({s.hex()})" for s in scripts])
     live = {(lx(u["txid"]), u["vout"]): (sat(u["amount"]), u["height"]) for u in scan["unspents"]}
     height = soak.node.rpc("getblockcount")
-    raw_blocks = [bytes.fromhex(soak.node.rpc("getblock", soak.node.rpc("getblockhash", h), 0))
-                  for h in range(1, height + 1)]
+    raw_blocks = [
+        bytes.fromhex(soak.node.rpc("getblock", soak.node.rpc("getblockhash", h), 0)) for h in range(1, height + 1)
+    ]
     soak.node.stop()
     fresh = Chain(BlockStore(tmp_path / "replay.sqlite"), REGTEST, clock=lambda: 4_000_000_000)
     for raw in raw_blocks:

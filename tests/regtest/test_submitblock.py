@@ -1,5 +1,6 @@
 """submitblock through a real node process and python-bitcoinlib's client: one test per BIP22
 reject reason, plus acceptance, side branches and reorgs to the most work."""
+
 from __future__ import annotations
 
 import os
@@ -7,13 +8,23 @@ import time
 
 import bitcoin.rpc
 import pytest
-from bitcoin.core import (CBlock, CMutableTransaction, COutPoint, CTransaction, CTxIn,
-                          CTxInWitness, CTxOut, CTxWitness, b2lx, lx)
+from bitcoin.core import (
+    CBlock,
+    CMutableTransaction,
+    COutPoint,
+    CTransaction,
+    CTxIn,
+    CTxInWitness,
+    CTxOut,
+    CTxWitness,
+    b2lx,
+    lx,
+)
 from bitcoin.core.script import CScript, CScriptWitness
-from tests.helpers.blockmaker import PAYOUT, block_from_template, coinbase_transaction, make_block, mine_high_hash
-from tests.helpers.node import NodeProcess, starts_node_process
 
 from regtest.validation import default_witness_commitment
+from tests.helpers.blockmaker import PAYOUT, block_from_template, coinbase_transaction, make_block, mine_high_hash
+from tests.helpers.node import NodeProcess, starts_node_process
 
 RULES = {"rules": ["segwit"]}
 
@@ -69,8 +80,9 @@ def test_bad_txnmrklroot(node):
 
 def test_bad_cb_height(node):
     tpl = template(node)
-    cb = coinbase_transaction(tpl["height"] + 1, tpl["coinbasevalue"], PAYOUT, 0,
-                              default_witness_commitment(CBlock(vtx=[CTransaction()])))
+    cb = coinbase_transaction(
+        tpl["height"] + 1, tpl["coinbasevalue"], PAYOUT, 0, default_witness_commitment(CBlock(vtx=[CTransaction()]))
+    )
     assert submit(node, block_from_template(tpl, coinbase=cb)) == "bad-cb-height"
 
 
@@ -114,8 +126,7 @@ def test_bad_witness_nonce_size(node):
 
 def test_bad_witness_merkle_match(node):
     tpl = template(node)
-    cb = coinbase_transaction(tpl["height"], tpl["coinbasevalue"], PAYOUT, 0,
-                              bytes.fromhex("6a24aa21a9ed") + bytes(32))
+    cb = coinbase_transaction(tpl["height"], tpl["coinbasevalue"], PAYOUT, 0, bytes.fromhex("6a24aa21a9ed") + bytes(32))
     assert submit(node, block_from_template(tpl, coinbase=cb)) == "bad-witness-merkle-match"
 
 
@@ -124,7 +135,8 @@ def test_unexpected_witness(node):
     cb = CTransaction(
         [CTxIn(COutPoint(), CScript([tpl["height"], b"\x00\x00"]))],
         [CTxOut(tpl["coinbasevalue"], CScript(PAYOUT))],
-        witness=CTxWitness([CTxInWitness(CScriptWitness([bytes(32)]))]))
+        witness=CTxWitness([CTxInWitness(CScriptWitness([bytes(32)]))]),
+    )
     assert submit(node, block_from_template(tpl, coinbase=cb)) == "unexpected-witness"
 
 
@@ -139,8 +151,7 @@ def test_bad_cb_multiple_and_duplicate_invalid(node):
 
 def test_a_transaction_spending_a_missing_output_is_refused_as_core_does(node):
     tpl = template(node)
-    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x01"]))],
-                         [CTxOut(1000, CScript(PAYOUT))])
+    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x01"]))], [CTxOut(1000, CScript(PAYOUT))])
     block = block_from_template(tpl, extra_txs=[spend])
     assert submit(node, block) == "bad-txns-inputs-missingorspent"
     assert submit(node, block) == "duplicate-invalid"
@@ -148,10 +159,15 @@ def test_a_transaction_spending_a_missing_output_is_refused_as_core_does(node):
 
 def test_block_without_coinbase_is_a_decode_error(node):
     tpl = template(node)
-    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x01"]))],
-                         [CTxOut(1000, CScript(PAYOUT))])
-    block = CBlock(nVersion=0x20000000, hashPrevBlock=lx(tpl["previousblockhash"]),
-                   hashMerkleRoot=spend.GetTxid(), nTime=tpl["curtime"], nBits=0x207FFFFF, vtx=[spend])
+    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x01"]))], [CTxOut(1000, CScript(PAYOUT))])
+    block = CBlock(
+        nVersion=0x20000000,
+        hashPrevBlock=lx(tpl["previousblockhash"]),
+        hashMerkleRoot=spend.GetTxid(),
+        nTime=tpl["curtime"],
+        nBits=0x207FFFFF,
+        vtx=[spend],
+    )
     with pytest.raises(bitcoin.rpc.JSONRPCError) as err:
         submit(node, block)
     assert err.value.error == {"code": -22, "message": "Block does not start with a coinbase"}
@@ -201,7 +217,10 @@ def test_proposal_mode_checks_everything_but_pow(node):
     bad = block_from_template(tpl, value_sat=tpl["coinbasevalue"] + 1, mine=False)
     assert node.rpc("getblocktemplate", {"mode": "proposal", "data": bad.serialize().hex()}) == "bad-cb-amount"
     stale = block_from_template(tpl, prev_hash=os.urandom(32), mine=False)
-    assert node.rpc("getblocktemplate", {"mode": "proposal", "data": stale.serialize().hex()}) == "inconclusive-not-best-prevblk"
+    assert (
+        node.rpc("getblocktemplate", {"mode": "proposal", "data": stale.serialize().hex()})
+        == "inconclusive-not-best-prevblk"
+    )
 
 
 def test_a_coinbase_ending_in_a_truncated_push_is_valid_as_in_core(node):
@@ -215,8 +234,7 @@ def test_a_coinbase_ending_in_a_truncated_push_is_valid_as_in_core(node):
 
 def test_a_child_of_an_invalid_block_is_bad_prevblk(node):
     tpl = template(node)
-    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x02"]))],
-                         [CTxOut(1000, CScript(PAYOUT))])
+    spend = CTransaction([CTxIn(COutPoint(os.urandom(32), 0), CScript([b"\x02"]))], [CTxOut(1000, CScript(PAYOUT))])
     bad = block_from_template(tpl, extra_txs=[spend])
     assert submit(node, bad) == "bad-txns-inputs-missingorspent"
     child = make_block(bad.GetHash(), tpl["height"] + 1, tpl["curtime"] + 1, 0x207FFFFF, 5_000_000_000)

@@ -14,6 +14,7 @@ CheckProofOfWork), which `Kernel.search` checks with hashlib before returning it
 Which kernel mines is decided by timing them all on this CPU, never by its flags
 (`engine.mining.kernels.choice`: measured once, cached per CPU model, features and kernel version).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,8 +82,15 @@ class Kernel:
         """Per-thread scratch the kernel writes each lane's top hash word into."""
         return np.zeros(MAX_LANES, dtype=np.uint32)
 
-    def search(self, params: np.ndarray, header76: bytes, target: int, nonce_start: int,
-               nonce_end: int, lanes_out: np.ndarray | None = None) -> tuple[int | None, int]:
+    def search(
+        self,
+        params: np.ndarray,
+        header76: bytes,
+        target: int,
+        nonce_start: int,
+        nonce_end: int,
+        lanes_out: np.ndarray | None = None,
+    ) -> tuple[int | None, int]:
         """First nonce in [nonce_start, nonce_end) meeting `target`, and the hashes it took.
 
         `params` is `job_params(header)`, `header76` the header without its nonce. Returns
@@ -145,11 +153,11 @@ class Kernel:
             w.join()
         return sum(c / (e - start_s[0]) for c, e in zip(counts, ends_s) if e > start_s[0])
 
-    def find(self, header80: bytes, target: int, nonce_start: int = 0,
-             nonce_count: int = NONCE_SPACE) -> int | None:
+    def find(self, header80: bytes, target: int, nonce_start: int = 0, nonce_count: int = NONCE_SPACE) -> int | None:
         """Convenience: `search` on a full 80-byte header (its nonce field is ignored)."""
-        nonce, _ = self.search(job_params(header80), bytes(header80[:76]), target, nonce_start,
-                               nonce_start + nonce_count)
+        nonce, _ = self.search(
+            job_params(header80), bytes(header80[:76]), target, nonce_start, nonce_start + nonce_count
+        )
         return nonce
 
 
@@ -191,6 +199,18 @@ def get_kernel(name: str, on_progress: ProgressCallback | None = None) -> Kernel
     return kernel
 
 
-__all__ = ["KERNEL_NAMES", "QUICK_COMPILING", "QUICK_KERNEL", "Kernel", "available_kernels", "best_kernel_name",
-           "chosen_kernel_name", "get_kernel", "has_sha_extensions",
-           "is_loaded", "job_params", "top_word", "vector_isa"]
+__all__ = [
+    "KERNEL_NAMES",
+    "QUICK_COMPILING",
+    "QUICK_KERNEL",
+    "Kernel",
+    "available_kernels",
+    "best_kernel_name",
+    "chosen_kernel_name",
+    "get_kernel",
+    "has_sha_extensions",
+    "is_loaded",
+    "job_params",
+    "top_word",
+    "vector_isa",
+]

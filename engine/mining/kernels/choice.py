@@ -11,6 +11,7 @@ does a corrupt or unreadable cache file. $MINE2COMPUTE_KERNEL forces a kernel wi
 chosen kernel on the miner's thread count, after compilation and a warm-up, best of several short
 windows (a burst of other work, such as the window being built, only ever lowers a window).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,11 @@ log = logging.getLogger("engine.mining.kernels.choice")
 KERNEL_VERSION = 1  # bump whenever any kernel's code changes: cached choices are then re-measured
 CHOICE_FILE = "kernel_choice.json"
 FILE_FORMAT = 1
-WINDOW_S = 0.25        # one timing window; the best of several counts
-CHOICE_WINDOWS = 5     # rounds of timing per kernel when choosing (interleaved: a burst of load hits one round)
-SIZING_WINDOWS = 6     # windows when sizing a lab chain (~1.5 s)
-WARMUP_S = 0.05        # first calls after a compile or a cache load are discarded
-CLEARLY_SLOWER = 0.5   # after the first round, kernels under half the leader's speed are dropped
+WINDOW_S = 0.25  # one timing window; the best of several counts
+CHOICE_WINDOWS = 5  # rounds of timing per kernel when choosing (interleaved: a burst of load hits one round)
+SIZING_WINDOWS = 6  # windows when sizing a lab chain (~1.5 s)
+WARMUP_S = 0.05  # first calls after a compile or a cache load are discarded
+CLEARLY_SLOWER = 0.5  # after the first round, kernels under half the leader's speed are dropped
 
 # measure(names, threads) -> {name: hashes per second on `threads` threads}
 MeasureFunction = Callable[[list, int], dict]
@@ -79,8 +80,7 @@ def choice_key() -> dict:
     """What a cached choice is valid for: this CPU, these compile features, this kernel code."""
     from engine.mining.kernels.jit import effective_cpu_features
 
-    return {"cpu_model": cpu_model(), "cpu_features": effective_cpu_features(),
-            "kernel_version": KERNEL_VERSION}
+    return {"cpu_model": cpu_model(), "cpu_features": effective_cpu_features(), "kernel_version": KERNEL_VERSION}
 
 
 def choice_file() -> Path:
@@ -100,15 +100,13 @@ def fastest(speeds_hs: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- measuring
-def measure_kernel_hs(kernel, threads: int, windows: int = SIZING_WINDOWS,
-                      window_s: float = WINDOW_S) -> float:
+def measure_kernel_hs(kernel, threads: int, windows: int = SIZING_WINDOWS, window_s: float = WINDOW_S) -> float:
     """Best of `windows` timing windows of `kernel` on `threads` threads, after a warm-up."""
     kernel.measure_hs(WARMUP_S, threads)  # first calls, thread start-up, clocks ramping up
     return max(kernel.measure_hs(window_s, threads) for _ in range(max(1, windows)))
 
 
-def measure_kernels_hs(names: Iterable[str], threads: int,
-                       on_progress: ProgressCallback | None = None) -> dict:
+def measure_kernels_hs(names: Iterable[str], threads: int, on_progress: ProgressCallback | None = None) -> dict:
     """Compile every kernel in `names`, then time them in interleaved rounds on `threads` threads.
 
     Compiling first keeps compiles out of the timing (the slow kernels compile in parallel child
@@ -220,8 +218,12 @@ def cached_choice() -> KernelChoice | None:
     return None
 
 
-def choose_kernel(threads: int | None = None, measure: MeasureFunction | None = None,
-                  on_progress: ProgressCallback | None = None, refresh: bool = False) -> KernelChoice:
+def choose_kernel(
+    threads: int | None = None,
+    measure: MeasureFunction | None = None,
+    on_progress: ProgressCallback | None = None,
+    refresh: bool = False,
+) -> KernelChoice:
     """The kernel to mine with: forced, cached for this CPU, or measured now (then cached).
 
     Measuring compiles every kernel this CPU runs (~15 s the very first time on two idle cores:
@@ -243,8 +245,7 @@ def choose_kernel(threads: int | None = None, measure: MeasureFunction | None = 
         started_s = time.perf_counter()
         speeds = (measure or (lambda n, t: measure_kernels_hs(n, t, on_progress)))(names, threads)
         speeds = {name: float(hs) for name, hs in speeds.items() if name in names}
-        choice = KernelChoice(fastest(speeds), "measured", speeds, threads,
-                              time.strftime("%Y-%m-%d %H:%M"))
+        choice = KernelChoice(fastest(speeds), "measured", speeds, threads, time.strftime("%Y-%m-%d %H:%M"))
         log.info("kernel choice in %.1f s: %s", time.perf_counter() - started_s, choice.describe())
         path, key = choice_file(), choice_key()
         _write_choice(path, key, choice)
@@ -257,8 +258,9 @@ def forget_memo() -> None:
     _memo.clear()
 
 
-def measure_hashrate_hs(threads: int | None = None, on_progress: ProgressCallback | None = None,
-                        windows: int = SIZING_WINDOWS) -> tuple[str, float]:
+def measure_hashrate_hs(
+    threads: int | None = None, on_progress: ProgressCallback | None = None, windows: int = SIZING_WINDOWS
+) -> tuple[str, float]:
     """(kernel, hashes per second) of what the miner will run: the chosen kernel on `threads`.
 
     Compiles and chooses first if needed, then warms up and takes the best of `windows` windows.

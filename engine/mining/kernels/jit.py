@@ -10,6 +10,7 @@ x86 tuning prefers 256-bit vectors, so we pass the host features plus `-prefer-2
 (before the first compile in the process) to let the 16-lane kernels use 512-bit registers.
 Set MINE2COMPUTE_PREFER_256_BIT=1 to keep LLVM's default.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,8 +86,7 @@ def kernel_jit(func: Callable) -> numba.core.dispatcher.Dispatcher:
     return numba.njit(nogil=True, cache=True, error_model="numpy", boundscheck=False)(func)
 
 
-def compile_kernel(dispatcher, name: str,
-                   on_progress: Callable[[str, str, float], None] | None = None) -> float:
+def compile_kernel(dispatcher, name: str, on_progress: Callable[[str, str, float], None] | None = None) -> float:
     """Compile (or load from cache) `dispatcher` for SCAN_SIGNATURE; returns seconds taken.
 
     `on_progress(name, stage, seconds)` is called with stage "compiling" before and "ready"

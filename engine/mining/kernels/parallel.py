@@ -16,6 +16,7 @@ A child that cannot start, raises, dies or runs past CHILD_TIMEOUT_S is not fata
 compiled in this process instead, and the reason is reported as the stage "fallback: <reason>".
 $MINE2COMPUTE_COMPILE_PROCESSES caps the children (0: compile everything in this process).
 """
+
 from __future__ import annotations
 
 import logging
@@ -122,8 +123,11 @@ def _child_settings() -> dict:
     environ = {CACHE_ENV: str(cache_dir())}
     if numba_config.CACHE_DIR:  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
         environ["NUMBA_CACHE_DIR"] = numba_config.CACHE_DIR  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
-    return {"environ": environ, "numba_cache_dir": numba_config.CACHE_DIR,  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
-            "cpu_features": numba_config.CPU_FEATURES}  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+    return {
+        "environ": environ,
+        "numba_cache_dir": numba_config.CACHE_DIR,  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        "cpu_features": numba_config.CPU_FEATURES,
+    }  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
 
 
 # ----------------------------------------------------------------------------- the parent
@@ -131,8 +135,9 @@ class _Child:
     def __init__(self, context, target: ChildTarget, name: str, settings: dict):
         self.name = name
         self.conn, child_conn = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child_main, args=(target, name, settings, child_conn),
-                                       name=f"compile-{name}", daemon=True)
+        self.process = context.Process(
+            target=_child_main, args=(target, name, settings, child_conn), name=f"compile-{name}", daemon=True
+        )
         try:
             self.process.start()
         except BaseException:
@@ -161,9 +166,15 @@ class _Child:
         self.conn.close()
 
 
-def prepare_kernels(names: Iterable[str], on_progress: ProgressCallback | None = None, *,
-                    in_children: Iterable[str] | None = None, processes: int | None = None,
-                    timeout_s: float = CHILD_TIMEOUT_S, target: ChildTarget = compile_here) -> list[Kernel]:
+def prepare_kernels(
+    names: Iterable[str],
+    on_progress: ProgressCallback | None = None,
+    *,
+    in_children: Iterable[str] | None = None,
+    processes: int | None = None,
+    timeout_s: float = CHILD_TIMEOUT_S,
+    target: ChildTarget = compile_here,
+) -> list[Kernel]:
     """Every kernel in `names`, compiled: slow uncached ones in child processes, the rest here.
 
     `in_children` defaults to `slow_uncached(names)`, and children are only used when at least two
@@ -209,8 +220,9 @@ def prepare_kernels(names: Iterable[str], on_progress: ProgressCallback | None =
         report(child.name, "loading", float(reply[1]))
         kernel = kernels[child.name] = get_kernel(child.name, _without(report, "compiling"))
         if not kernel.from_cache:  # e.g. the child's cache went where this process does not look
-            log.warning("kernel %s, compiled in a child, was compiled again here (%.1f s)",
-                        child.name, kernel.compile_s)
+            log.warning(
+                "kernel %s, compiled in a child, was compiled again here (%.1f s)", child.name, kernel.compile_s
+            )
 
     def compile_failed_here() -> None:
         for name, reason in list(failed.items()):

@@ -3,6 +3,7 @@
 It is the reference the fast kernels are checked against and the quick-compiling kernel that
 mines during the first seconds while the unrolled vector kernel compiles.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,8 +68,7 @@ _compress_jit = kernel_jit(_compress)
 
 
 def _bswap(x):
-    return _U32(((x & _U32(0xFF)) << 24) | ((x & _U32(0xFF00)) << 8)
-                | ((x >> 8) & _U32(0xFF00)) | (x >> 24))
+    return _U32(((x & _U32(0xFF)) << 24) | ((x & _U32(0xFF00)) << 8) | ((x >> 8) & _U32(0xFF00)) | (x >> 24))
 
 
 _bswap_jit = kernel_jit(_bswap)

@@ -7,6 +7,7 @@ busy. Numba has no vector types, so the compression is written as LLVM IR throug
 vectors, ABEF and CDGH, and the message schedule uses sha256msg1/sha256msg2).
 Only usable where the CPU has the `sha` feature (`engine.mining.kernels.jit.has_feature("sha")`).
 """
+
 from __future__ import annotations
 
 from llvmlite import ir
@@ -51,12 +52,11 @@ class _Sha:
     def __init__(self, builder: ir.IRBuilder):
         self.b = builder
         module = builder.module
-        self.rnds2 = cgutils.get_or_insert_function(module, ir.FunctionType(_V4, [_V4, _V4, _V4]),
-                                                    "llvm.x86.sha256rnds2")
-        self.msg1 = cgutils.get_or_insert_function(module, ir.FunctionType(_V4, [_V4, _V4]),
-                                                   "llvm.x86.sha256msg1")
-        self.msg2 = cgutils.get_or_insert_function(module, ir.FunctionType(_V4, [_V4, _V4]),
-                                                   "llvm.x86.sha256msg2")
+        self.rnds2 = cgutils.get_or_insert_function(
+            module, ir.FunctionType(_V4, [_V4, _V4, _V4]), "llvm.x86.sha256rnds2"
+        )
+        self.msg1 = cgutils.get_or_insert_function(module, ir.FunctionType(_V4, [_V4, _V4]), "llvm.x86.sha256msg1")
+        self.msg2 = cgutils.get_or_insert_function(module, ir.FunctionType(_V4, [_V4, _V4]), "llvm.x86.sha256msg2")
 
     def vec(self, words) -> ir.Value:
         """A <4 x i32> from four i32 values or ints (element 0 first)."""
@@ -86,8 +86,7 @@ class _Sha:
         """
         b = self.b
         current = list(states)
-        schedules = [[m if all(isinstance(x, int) for x in m) else self.vec(m) for m in groups]
-                     for groups in messages]
+        schedules = [[m if all(isinstance(x, int) for x in m) else self.vec(m) for m in groups] for groups in messages]
         for g in range(16):
             for i, w in enumerate(schedules):
                 if g >= 4:
@@ -100,14 +99,15 @@ class _Sha:
                     w.append(b.call(self.msg2, [t, self.as_vec(w[g - 1])]))
                 abef, cdgh = current[i]
                 if isinstance(w[g], tuple | list):
-                    wk = ir.Constant(_V4, [(x + k) & 0xFFFFFFFF for x, k in zip(w[g], K[4 * g:4 * g + 4])])
+                    wk = ir.Constant(_V4, [(x + k) & 0xFFFFFFFF for x, k in zip(w[g], K[4 * g : 4 * g + 4])])
                 else:
-                    wk = b.add(w[g], ir.Constant(_V4, list(K[4 * g:4 * g + 4])))
+                    wk = b.add(w[g], ir.Constant(_V4, list(K[4 * g : 4 * g + 4])))
                 wk_low = wk
                 if g == 0 and shared_first_pair:
                     words = messages[i][0]
-                    wk_low = self.vec([b.add(words[0], ir.Constant(_I32, K[0])),
-                                       b.add(words[1], ir.Constant(_I32, K[1])), 0, 0])
+                    wk_low = self.vec(
+                        [b.add(words[0], ir.Constant(_I32, K[0])), b.add(words[1], ir.Constant(_I32, K[1])), 0, 0]
+                    )
                 # two rounds: the result is the new ABEF, and the old ABEF is the new CDGH
                 abef, cdgh = b.call(self.rnds2, [cdgh, abef, wk_low]), abef
                 if cdgh_only and g == 15:
@@ -146,14 +146,19 @@ def _sha256d_lanes(typingctx, params_t, base_t, out_t):
         for lane in range(LANES):
             nonce = builder.add(base32, ir.Constant(_I32, lane))
             # the header stores the nonce little-endian; SHA-256 reads big-endian words
-            first_messages.append([[words[8], words[9], words[10], builder.bswap(nonce)],
-                                   (HEADER_PAD_WORD4, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, HEADER_LENGTH_BITS)])
+            first_messages.append(
+                [
+                    [words[8], words[9], words[10], builder.bswap(nonce)],
+                    (HEADER_PAD_WORD4, 0, 0, 0),
+                    (0, 0, 0, 0),
+                    (0, 0, 0, HEADER_LENGTH_BITS),
+                ]
+            )
         first = sha.compress([(mid_abef, mid_cdgh)] * LANES, first_messages, shared_first_pair=True)
         second_messages = []
         for abef, cdgh in first:
             digest = sha.standard_words(abef, cdgh)
-            second_messages.append([digest[:4], digest[4:], (DIGEST_PAD_WORD8, 0, 0, 0),
-                                    (0, 0, 0, DIGEST_LENGTH_BITS)])
+            second_messages.append([digest[:4], digest[4:], (DIGEST_PAD_WORD8, 0, 0, 0), (0, 0, 0, DIGEST_LENGTH_BITS)])
         second = sha.compress([(iv_abef, iv_cdgh)] * LANES, second_messages, cdgh_only=True)
         for lane, (_, cdgh) in enumerate(second):
             h7 = builder.extract_element(cdgh, ir.Constant(_I32, 0))
@@ -166,8 +171,19 @@ def _sha256d_lanes(typingctx, params_t, base_t, out_t):
 @kernel_jit
 def scan(params, nonce_start, nonce_end, target_top, lanes_out):
     """First nonce in [nonce_start, nonce_end) whose hash's top word is <= target_top, or -1."""
-    words = (params[0], params[1], params[2], params[3], params[4], params[5], params[6],
-             params[7], params[8], params[9], params[10])
+    words = (
+        params[0],
+        params[1],
+        params[2],
+        params[3],
+        params[4],
+        params[5],
+        params[6],
+        params[7],
+        params[8],
+        params[9],
+        params[10],
+    )
     for base in range(nonce_start, nonce_end, LANES):
         _sha256d_lanes(words, base, lanes_out)
         for lane in range(LANES):

@@ -15,6 +15,7 @@ rotates are shift-or pairs, which LLVM turns into vector rotates (vprord on AVX-
 The source is written once into the cache folder (Numba's cache needs a real file) under a
 name that hashes its content, so a changed generator never loads stale machine code.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -134,7 +135,9 @@ def _sha256_rounds(em: _Emitter, state, w, last_round: int, tag: str):
         if r >= 16 and len(w) <= r:
             s0 = em.rot_xor(w[r - 15], 7, 18, shift=3)
             s1 = em.rot_xor(w[r - 2], 17, 19, shift=10)
-            w.append(em.add([s1, w[r - 7], s0, w[r - 16]], em._depends(w[r - 2], w[r - 7], w[r - 15], w[r - 16]), f"w{tag}_"))
+            w.append(
+                em.add([s1, w[r - 7], s0, w[r - 16]], em._depends(w[r - 2], w[r - 7], w[r - 15], w[r - 16]), f"w{tag}_")
+            )
         a, b, c, d = a_seq[-1], a_seq[-2], a_seq[-3], a_seq[-4]
         e, f, g, h = e_seq[-1], e_seq[-2], e_seq[-3], e_seq[-4]
         dep = em._depends(a, b, c, d, e, f, g, h, w[r])
@@ -151,8 +154,11 @@ def generate_source(lanes: int) -> str:
     em = _Emitter()
     mid = [_Var(f"m{i}", False) for i in range(8)]
     nonce_word = _Var("w3", True)
-    w1 = [_Var("h16", False), _Var("h17", False), _Var("h18", False), nonce_word,
-          _Const(HEADER_PAD_WORD4)] + [_Const(0)] * 10 + [_Const(HEADER_LENGTH_BITS)]
+    w1 = (
+        [_Var("h16", False), _Var("h17", False), _Var("h18", False), nonce_word, _Const(HEADER_PAD_WORD4)]
+        + [_Const(0)] * 10
+        + [_Const(HEADER_LENGTH_BITS)]
+    )
     a1, e1 = _sha256_rounds(em, mid, w1, 63, "x")
     final1 = [a1[63], a1[62], a1[61], a1[60], e1[63], e1[62], e1[61], e1[60]]
     digest1 = [em.add([mid[i], final1[i]], True, "d") for i in range(8)]
@@ -184,8 +190,10 @@ def generate_source(lanes: int) -> str:
         "    w3 = _U32(((n & _U32(0xFF)) << 24) | ((n & _U32(0xFF00)) << 8) | ((n >> 8) & _U32(0xFF00)) | (n >> 24))",
     ]
     inner += ["    " + s for s in em.per_nonce]
-    inner.append(f"    lanes_out[lane] = _U32((({h7.name} & _U32(0xFF)) << 24) | (({h7.name} & _U32(0xFF00)) << 8)"
-                 f" | (({h7.name} >> 8) & _U32(0xFF00)) | ({h7.name} >> 24))")
+    inner.append(
+        f"    lanes_out[lane] = _U32((({h7.name} & _U32(0xFF)) << 24) | (({h7.name} & _U32(0xFF00)) << 8)"
+        f" | (({h7.name} >> 8) & _U32(0xFF00)) | ({h7.name} >> 24))"
+    )
     inner += [
         f"for lane in range({lanes}):",
         "    if lanes_out[lane] <= target_top and base + lane < nonce_end:",

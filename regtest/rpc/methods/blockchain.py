@@ -1,5 +1,6 @@
 """The Blockchain RPCs with Bitcoin Core's names, parameters, result fields and errors
 (rpc/blockchain.cpp): blocks, headers, tips, difficulty, the chain's parameters and the UTXO set."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -150,8 +151,14 @@ def getchaintips(node: RPCMethods):
             while not node.chain.is_active(walk):
                 assert walk.prev is not None  # genesis is active: every branch meets the chain
                 walk, branch = walk.prev, branch + 1
-            out.append({"height": e.height, "hash": e.hash_hex, "branchlen": branch,
-                        "status": "active" if branch == 0 else "valid-fork"})
+            out.append(
+                {
+                    "height": e.height,
+                    "hash": e.hash_hex,
+                    "branchlen": branch,
+                    "status": "active" if branch == 0 else "valid-fork",
+                }
+            )
         return sorted(out, key=lambda t: -t["height"])
 
 
@@ -174,10 +181,13 @@ def gettxout(node: RPCMethods, txid, n, include_mempool):
             coin = chain.utxo.get(outpoint)
         if coin is None:
             return None
-        return {"bestblock": chain.tip.hash_hex,
-                "confirmations": 0 if coin.height == MEMPOOL_HEIGHT else chain.height() - coin.height + 1,
-                "value": amount(coin.value), "scriptPubKey": script_json(coin.script_pubkey),
-                "coinbase": coin.coinbase}
+        return {
+            "bestblock": chain.tip.hash_hex,
+            "confirmations": 0 if coin.height == MEMPOOL_HEIGHT else chain.height() - coin.height + 1,
+            "value": amount(coin.value),
+            "scriptPubKey": script_json(coin.script_pubkey),
+            "coinbase": coin.coinbase,
+        }
 
 
 def scantxoutset(node: RPCMethods, action, scanobjects):
@@ -210,33 +220,89 @@ def scantxoutset(node: RPCMethods, action, scanobjects):
         scanned = len(chain.utxo)
         unspents = []
         for (txid_bytes, n), coin in sorted(found, key=lambda item: (item[1].height, item[0])):
-            unspents.append({
-                "txid": b2lx(txid_bytes), "vout": n, "scriptPubKey": coin.script_pubkey.hex(),
-                "desc": wanted[coin.script_pubkey], "amount": amount(coin.value),
-                "coinbase": coin.coinbase, "height": coin.height,
-                "blockhash": chain.active[coin.height].hash_hex,
-                "confirmations": tip.height - coin.height + 1})
-        return {"success": True, "txouts": scanned, "height": tip.height, "bestblock": tip.hash_hex,
-                "unspents": unspents, "total_amount": amount(sum(c.value for _, c in found))}
+            unspents.append(
+                {
+                    "txid": b2lx(txid_bytes),
+                    "vout": n,
+                    "scriptPubKey": coin.script_pubkey.hex(),
+                    "desc": wanted[coin.script_pubkey],
+                    "amount": amount(coin.value),
+                    "coinbase": coin.coinbase,
+                    "height": coin.height,
+                    "blockhash": chain.active[coin.height].hash_hex,
+                    "confirmations": tip.height - coin.height + 1,
+                }
+            )
+        return {
+            "success": True,
+            "txouts": scanned,
+            "height": tip.height,
+            "bestblock": tip.hash_hex,
+            "unspents": unspents,
+            "total_amount": amount(sum(c.value for _, c in found)),
+        }
 
 
 TABLE = {
-    "getbestblockhash": Command("Blockchain", [], "Returns the hash of the best (tip) block in the most-work fully-validated chain.", getbestblockhash),
-    "getblock": Command("Blockchain", [Param("blockhash", "string", required=True), Param("verbosity", "any", 1)],
-                        "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\nIf verbosity is 1, returns an Object with information about block <hash>.\nIf verbosity is 2, returns an Object with information about block <hash> and information about each transaction.",
-                        getblock),
-    "getblockchaininfo": Command("Blockchain", [], "Returns an object containing various state info regarding blockchain processing (and, under \"consensus\", this chain's parameters).", getblockchaininfo),
-    "getblockcount": Command("Blockchain", [], "Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0.", getblockcount),
-    "getblockhash": Command("Blockchain", [Param("height", "number", required=True)], "Returns hash of block in best-block-chain at height provided.", getblockhash),
-    "getblockheader": Command("Blockchain", [Param("blockhash", "string", required=True), Param("verbose", "bool", True)],
-                              "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
-                              getblockheader),
-    "getchaintips": Command("Blockchain", [], "Return information about all known tips in the block tree, including the main chain as well as orphaned branches.", getchaintips),
-    "getdifficulty": Command("Blockchain", [], "Returns the proof-of-work difficulty as a multiple of the minimum difficulty.", getdifficulty),
-    "gettxout": Command("Blockchain", [Param("txid", "string", required=True), Param("n", "number", required=True),
-                                       Param("include_mempool", "bool", True)],
-                        "Returns details about an unspent transaction output.", gettxout),
-    "scantxoutset": Command("Blockchain", [Param("action", "string", required=True), Param("scanobjects", "array", None)],
-                            "Scans the unspent transaction output set for entries that match certain output descriptors.\nThis node reads addr(ADDRESS) and raw(HEX) descriptors.",
-                            scantxoutset),
+    "getbestblockhash": Command(
+        "Blockchain",
+        [],
+        "Returns the hash of the best (tip) block in the most-work fully-validated chain.",
+        getbestblockhash,
+    ),
+    "getblock": Command(
+        "Blockchain",
+        [Param("blockhash", "string", required=True), Param("verbosity", "any", 1)],
+        "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\nIf verbosity is 1, returns an Object with information about block <hash>.\nIf verbosity is 2, returns an Object with information about block <hash> and information about each transaction.",
+        getblock,
+    ),
+    "getblockchaininfo": Command(
+        "Blockchain",
+        [],
+        'Returns an object containing various state info regarding blockchain processing (and, under "consensus", this chain\'s parameters).',
+        getblockchaininfo,
+    ),
+    "getblockcount": Command(
+        "Blockchain",
+        [],
+        "Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0.",
+        getblockcount,
+    ),
+    "getblockhash": Command(
+        "Blockchain",
+        [Param("height", "number", required=True)],
+        "Returns hash of block in best-block-chain at height provided.",
+        getblockhash,
+    ),
+    "getblockheader": Command(
+        "Blockchain",
+        [Param("blockhash", "string", required=True), Param("verbose", "bool", True)],
+        "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
+        getblockheader,
+    ),
+    "getchaintips": Command(
+        "Blockchain",
+        [],
+        "Return information about all known tips in the block tree, including the main chain as well as orphaned branches.",
+        getchaintips,
+    ),
+    "getdifficulty": Command(
+        "Blockchain", [], "Returns the proof-of-work difficulty as a multiple of the minimum difficulty.", getdifficulty
+    ),
+    "gettxout": Command(
+        "Blockchain",
+        [
+            Param("txid", "string", required=True),
+            Param("n", "number", required=True),
+            Param("include_mempool", "bool", True),
+        ],
+        "Returns details about an unspent transaction output.",
+        gettxout,
+    ),
+    "scantxoutset": Command(
+        "Blockchain",
+        [Param("action", "string", required=True), Param("scanobjects", "array", None)],
+        "Scans the unspent transaction output set for entries that match certain output descriptors.\nThis node reads addr(ADDRESS) and raw(HEX) descriptors.",
+        scantxoutset,
+    ),
 }

@@ -1,4 +1,5 @@
 """The Control RPCs with Bitcoin Core's names and results (rpc/server.cpp help, stop, uptime)."""
+
 from __future__ import annotations
 
 import time
@@ -36,7 +37,12 @@ def uptime(node: RPCMethods):
 
 
 TABLE = {
-    "help": Command("Control", [Param("command", "string", "")], "List all commands, or get help for a specified command.", help_text),
+    "help": Command(
+        "Control",
+        [Param("command", "string", "")],
+        "List all commands, or get help for a specified command.",
+        help_text,
+    ),
     "stop": Command("Control", [], "Request a graceful shutdown of the node.", stop),
     "uptime": Command("Control", [], "Returns the total uptime of the server.", uptime),
 }

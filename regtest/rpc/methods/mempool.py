@@ -1,5 +1,6 @@
 """The mempool RPCs with Bitcoin Core's names, parameters, results and errors (rpc/mempool.cpp,
 node/transaction.cpp BroadcastTransaction): sending and testing transactions, and reading the pool."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -33,8 +34,7 @@ def sendrawtransaction(node: RPCMethods, hexstring, maxfeerate, maxburnamount):
     max_burn = amount_from_value(maxburnamount)
     for out in tx.vout:
         if is_unspendable(bytes(out.scriptPubKey)) and out.nValue > max_burn:
-            raise RPCError(RPC_VERIFY_ERROR,
-                           "Unspendable output exceeds maximum configured by user (maxburnamount)")
+            raise RPCError(RPC_VERIFY_ERROR, "Unspendable output exceeds maximum configured by user (maxburnamount)")
     txid = tx.GetTxid()
     with node.chain.lock:
         if txid in node.mempool.entries:  # BroadcastTransaction: already there is success
@@ -46,8 +46,9 @@ def sendrawtransaction(node: RPCMethods, hexstring, maxfeerate, maxburnamount):
         node.mempool.accept(tx, max_fee_sat=max_fee)
     except TxInvalid as exc:
         if exc.reason == "max-fee-exceeded":
-            raise RPCError(RPC_VERIFY_ERROR,
-                           "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)") from None
+            raise RPCError(
+                RPC_VERIFY_ERROR, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)"
+            ) from None
         if exc.missing_inputs:
             raise RPCError(RPC_VERIFY_ERROR, str(exc)) from None
         raise RPCError(RPC_VERIFY_REJECTED, str(exc)) from None
@@ -65,14 +66,12 @@ def _max_fee(tx: CTransaction, rate_sat_per_kvb: int) -> int | None:
 def testmempoolaccept(node: RPCMethods, rawtxs, maxfeerate):
     max_rate = fee_rate_from_value(maxfeerate)
     if not 1 <= len(rawtxs) <= MAX_PACKAGE_COUNT:
-        raise RPCError(RPC_INVALID_PARAMETER,
-                       f"Array must contain between 1 and {MAX_PACKAGE_COUNT} transactions.")
+        raise RPCError(RPC_INVALID_PARAMETER, f"Array must contain between 1 and {MAX_PACKAGE_COUNT} transactions.")
     for raw in rawtxs:
         check_type(raw, "string")
     txs = [decode_tx(raw) for raw in rawtxs]
     if len(txs) > 1:
-        raise RPCError(RPC_INVALID_PARAMETER,
-                       "this node tests one transaction per call (packages are not supported)")
+        raise RPCError(RPC_INVALID_PARAMETER, "this node tests one transaction per call (packages are not supported)")
     tx = txs[0]
     result = {"txid": b2lx(tx.GetTxid()), "wtxid": b2lx(tx.GetHash())}
     try:
@@ -80,10 +79,18 @@ def testmempoolaccept(node: RPCMethods, rawtxs, maxfeerate):
     except TxInvalid as exc:
         reason = "missing-inputs" if exc.missing_inputs else exc.reason
         return [dict(result, allowed=False, **{"reject-reason": reason, "reject-details": str(exc)})]
-    return [dict(result, allowed=True, vsize=accepted.vsize,
-                 fees={"base": amount(accepted.fee),
-                       "effective-feerate": amount(accepted.fee * 1000 // accepted.vsize),
-                       "effective-includes": [result["wtxid"]]})]
+    return [
+        dict(
+            result,
+            allowed=True,
+            vsize=accepted.vsize,
+            fees={
+                "base": amount(accepted.fee),
+                "effective-feerate": amount(accepted.fee * 1000 // accepted.vsize),
+                "effective-includes": [result["wtxid"]],
+            },
+        )
+    ]
 
 
 def _entry_json(node: RPCMethods, entry) -> dict:
@@ -94,12 +101,21 @@ def _entry_json(node: RPCMethods, entry) -> dict:
     fee_of = lambda txids: sum(pool.entries[t].fee for t in txids)  # noqa: E731
     size_of = lambda txids: sum(pool.entries[t].vsize for t in txids)  # noqa: E731
     return {
-        "vsize": entry.vsize, "weight": entry.weight, "time": entry.time, "height": entry.height,
-        "descendantcount": len(descendants), "descendantsize": size_of(descendants),
-        "ancestorcount": len(ancestors), "ancestorsize": size_of(ancestors),
+        "vsize": entry.vsize,
+        "weight": entry.weight,
+        "time": entry.time,
+        "height": entry.height,
+        "descendantcount": len(descendants),
+        "descendantsize": size_of(descendants),
+        "ancestorcount": len(ancestors),
+        "ancestorsize": size_of(ancestors),
         "wtxid": b2lx(entry.wtxid),
-        "fees": {"base": amount(entry.fee), "modified": amount(entry.fee),
-                 "ancestor": amount(fee_of(ancestors)), "descendant": amount(fee_of(descendants))},
+        "fees": {
+            "base": amount(entry.fee),
+            "modified": amount(entry.fee),
+            "ancestor": amount(fee_of(ancestors)),
+            "descendant": amount(fee_of(descendants)),
+        },
         "depends": sorted(b2lx(t) for t in entry.parents),
         "spentby": sorted(b2lx(t) for t in entry.children),
         "bip125-replaceable": pool.replaceable(entry),
@@ -134,30 +150,51 @@ def getmempoolinfo(node: RPCMethods):
     with node.chain.lock:
         entries = list(pool.entries.values())
         return {
-            "loaded": True, "size": len(entries), "bytes": sum(e.vsize for e in entries),
+            "loaded": True,
+            "size": len(entries),
+            "bytes": sum(e.vsize for e in entries),
             "usage": sum(len(e.raw) * 4 + 500 for e in entries),  # a rough in-memory estimate
-            "total_fee": amount(sum(e.fee for e in entries)), "maxmempool": 300_000_000,
-            "mempoolminfee": amount(pool.min_relay_fee), "minrelaytxfee": amount(pool.min_relay_fee),
-            "incrementalrelayfee": amount(pool.incremental_relay_fee), "unbroadcastcount": 0,
+            "total_fee": amount(sum(e.fee for e in entries)),
+            "maxmempool": 300_000_000,
+            "mempoolminfee": amount(pool.min_relay_fee),
+            "minrelaytxfee": amount(pool.min_relay_fee),
+            "incrementalrelayfee": amount(pool.incremental_relay_fee),
+            "unbroadcastcount": 0,
             "fullrbf": pool.full_rbf,
         }
 
 
 # Core files sendrawtransaction and testmempoolaccept under "Rawtransactions" in help.
 TABLE = {
-    "sendrawtransaction": Command("Rawtransactions", [Param("hexstring", "string", required=True),
-                                                      Param("maxfeerate", "any", DEFAULT_MAX_FEE_RATE_BTC_PER_KVB),
-                                                      Param("maxburnamount", "any", "0")],
-                                  "Submit a raw transaction (serialized, hex-encoded) to local node and network.\nThe transaction will be sent unconditionally to all peers, so using sendrawtransaction\nfor manual rebroadcast may degrade privacy by leaking the transaction's origin, as\nnodes will normally not rebroadcast non-wallet transactions already in their mempool.",
-                                  sendrawtransaction),
-    "testmempoolaccept": Command("Rawtransactions", [Param("rawtxs", "array", required=True),
-                                                     Param("maxfeerate", "any", DEFAULT_MAX_FEE_RATE_BTC_PER_KVB)],
-                                 "Returns result of mempool acceptance tests indicating if raw transaction(s) (serialized, hex-encoded) would be accepted by mempool.\nThis node tests one transaction per call (Core also tests packages of up to 25).",
-                                 testmempoolaccept),
-    "getrawmempool": Command("Blockchain", [Param("verbose", "bool", False), Param("mempool_sequence", "bool", False)],
-                             "Returns all transaction ids in memory pool as a json array of string transaction ids.",
-                             getrawmempool),
-    "getmempoolinfo": Command("Blockchain", [], "Returns details on the active state of the TX memory pool.", getmempoolinfo),
-    "getmempoolentry": Command("Blockchain", [Param("txid", "string", required=True)],
-                               "Returns mempool data for given transaction", getmempoolentry),
+    "sendrawtransaction": Command(
+        "Rawtransactions",
+        [
+            Param("hexstring", "string", required=True),
+            Param("maxfeerate", "any", DEFAULT_MAX_FEE_RATE_BTC_PER_KVB),
+            Param("maxburnamount", "any", "0"),
+        ],
+        "Submit a raw transaction (serialized, hex-encoded) to local node and network.\nThe transaction will be sent unconditionally to all peers, so using sendrawtransaction\nfor manual rebroadcast may degrade privacy by leaking the transaction's origin, as\nnodes will normally not rebroadcast non-wallet transactions already in their mempool.",
+        sendrawtransaction,
+    ),
+    "testmempoolaccept": Command(
+        "Rawtransactions",
+        [Param("rawtxs", "array", required=True), Param("maxfeerate", "any", DEFAULT_MAX_FEE_RATE_BTC_PER_KVB)],
+        "Returns result of mempool acceptance tests indicating if raw transaction(s) (serialized, hex-encoded) would be accepted by mempool.\nThis node tests one transaction per call (Core also tests packages of up to 25).",
+        testmempoolaccept,
+    ),
+    "getrawmempool": Command(
+        "Blockchain",
+        [Param("verbose", "bool", False), Param("mempool_sequence", "bool", False)],
+        "Returns all transaction ids in memory pool as a json array of string transaction ids.",
+        getrawmempool,
+    ),
+    "getmempoolinfo": Command(
+        "Blockchain", [], "Returns details on the active state of the TX memory pool.", getmempoolinfo
+    ),
+    "getmempoolentry": Command(
+        "Blockchain",
+        [Param("txid", "string", required=True)],
+        "Returns mempool data for given transaction",
+        getmempoolentry,
+    ),
 }

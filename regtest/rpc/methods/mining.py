@@ -1,6 +1,7 @@
 """The Mining and Generating RPCs with Bitcoin Core's names, parameters, result fields and errors
 (rpc/mining.cpp): network hashrate, mining info, BIP22/23 block templates with longpoll,
 submitblock, and generatetoaddress."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -57,7 +58,7 @@ def getnetworkhashps(node: RPCMethods, nblocks, height):
         if lookup <= 0:
             return 0
         pb0 = chain.active[pb.height - lookup]
-        times = [b.time for b in chain.active[pb.height - lookup: pb.height + 1]]
+        times = [b.time for b in chain.active[pb.height - lookup : pb.height + 1]]
         if max(times) == min(times):
             return 0
         return (pb.chainwork - pb0.chainwork) / (max(times) - min(times))
@@ -78,8 +79,12 @@ def getmininginfo(node: RPCMethods):
             "networkhashps": getnetworkhashps(node, 120, -1),
             "pooledtx": len(node.mempool),
             "chain": chain.params.name,
-            "next": {"height": tip.height + 1, "bits": f"{next_bits:08x}",
-                     "difficulty": difficulty(next_bits), "target": f"{next_target:064x}"},
+            "next": {
+                "height": tip.height + 1,
+                "bits": f"{next_bits:08x}",
+                "difficulty": difficulty(next_bits),
+                "target": f"{next_target:064x}",
+            },
             "warnings": [],
         }
 
@@ -119,8 +124,10 @@ def getblocktemplate(node: RPCMethods, request):
     if isinstance(rules, list):
         rules = [get_str(rule) for rule in rules]  # Core: setClientRules.insert(v.get_str())
     if not isinstance(rules, list) or "segwit" not in rules:
-        raise RPCError(RPC_INVALID_PARAMETER,
-                       'getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})')
+        raise RPCError(
+            RPC_INVALID_PARAMETER,
+            'getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})',
+        )
     longpollid = request.get("longpollid")
     if longpollid is not None:
         if isinstance(longpollid, str):
@@ -186,12 +193,19 @@ def _add_default_witness_nonce(block: CBlock) -> CBlock:
     if witness_commitment_index(block) is None or not block.vtx[0].wit.is_null():
         return block
     coinbase = CMutableTransaction.from_tx(block.vtx[0])
-    coinbase.wit = CTxWitness([CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))]
-                              + [CTxInWitness() for _ in coinbase.vin[1:]])
+    coinbase.wit = CTxWitness(
+        [CTxInWitness(CScriptWitness([WITNESS_RESERVED_VALUE]))] + [CTxInWitness() for _ in coinbase.vin[1:]]
+    )
     vtx = [CTransaction.from_tx(coinbase)] + list(block.vtx[1:])
-    return CBlock(nVersion=block.nVersion, hashPrevBlock=block.hashPrevBlock,
-                  hashMerkleRoot=block.hashMerkleRoot, nTime=block.nTime, nBits=block.nBits,
-                  nNonce=block.nNonce, vtx=vtx)
+    return CBlock(
+        nVersion=block.nVersion,
+        hashPrevBlock=block.hashPrevBlock,
+        hashMerkleRoot=block.hashMerkleRoot,
+        nTime=block.nTime,
+        nBits=block.nBits,
+        nNonce=block.nNonce,
+        vtx=vtx,
+    )
 
 
 def generatetoaddress(node: RPCMethods, nblocks, address, maxtries):
@@ -216,17 +230,35 @@ def generatetoaddress(node: RPCMethods, nblocks, address, maxtries):
 
 
 TABLE = {
-    "getblocktemplate": Command("Mining", [Param("template_request", "object", {})],
-                                "If the request parameters include a 'mode' key, that is used to explicitly select between the default 'template' request or a 'proposal'.\nIt returns data needed to construct a block to work on.\nFor full specification, see BIPs 22, 23, 9, and 145.",
-                                getblocktemplate),
-    "getmininginfo": Command("Mining", [], "Returns a json object containing mining-related information.", getmininginfo),
-    "getnetworkhashps": Command("Mining", [Param("nblocks", "number", 120), Param("height", "number", -1)],
-                                "Returns the estimated network hashes per second based on the last n blocks.\nPass in [blocks] to override # of blocks, -1 specifies since last difficulty change.\nPass in [height] to estimate the network speed at the time when a certain block was found.",
-                                getnetworkhashps),
-    "submitblock": Command("Mining", [Param("hexdata", "string", required=True), Param("dummy", "string", "")],
-                           "Attempts to submit new block to network.\nSee https://en.bitcoin.it/wiki/BIP_0022 for full specification.",
-                           submitblock),
-    "generatetoaddress": Command("Generating", [Param("nblocks", "number", required=True), Param("address", "string", required=True), Param("maxtries", "number", 1_000_000)],
-                                 "Mine blocks immediately to a specified address (before the RPC call returns)",
-                                 generatetoaddress),
+    "getblocktemplate": Command(
+        "Mining",
+        [Param("template_request", "object", {})],
+        "If the request parameters include a 'mode' key, that is used to explicitly select between the default 'template' request or a 'proposal'.\nIt returns data needed to construct a block to work on.\nFor full specification, see BIPs 22, 23, 9, and 145.",
+        getblocktemplate,
+    ),
+    "getmininginfo": Command(
+        "Mining", [], "Returns a json object containing mining-related information.", getmininginfo
+    ),
+    "getnetworkhashps": Command(
+        "Mining",
+        [Param("nblocks", "number", 120), Param("height", "number", -1)],
+        "Returns the estimated network hashes per second based on the last n blocks.\nPass in [blocks] to override # of blocks, -1 specifies since last difficulty change.\nPass in [height] to estimate the network speed at the time when a certain block was found.",
+        getnetworkhashps,
+    ),
+    "submitblock": Command(
+        "Mining",
+        [Param("hexdata", "string", required=True), Param("dummy", "string", "")],
+        "Attempts to submit new block to network.\nSee https://en.bitcoin.it/wiki/BIP_0022 for full specification.",
+        submitblock,
+    ),
+    "generatetoaddress": Command(
+        "Generating",
+        [
+            Param("nblocks", "number", required=True),
+            Param("address", "string", required=True),
+            Param("maxtries", "number", 1_000_000),
+        ],
+        "Mine blocks immediately to a specified address (before the RPC call returns)",
+        generatetoaddress,
+    ),
 }

@@ -1,6 +1,7 @@
 """The one RPC method table, assembled from every category's (as Bitcoin Core's rpc/register.h
 RegisterAllCoreRPCCommands), and `RPCMethods`, the table bound to a running node that runs one
 call as rpc/server.cpp CRPCTable::execute and RPCHelpMan::HandleRequest do."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The Util RPCs with Bitcoin Core's names and results (rpc/output_script.cpp validateaddress)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -19,6 +20,10 @@ def validateaddress(node: RPCMethods, address):
 
 
 TABLE = {
-    "validateaddress": Command("Util", [Param("address", "string", required=True)],
-                               "Return information about the given bitcoin address.", validateaddress),
+    "validateaddress": Command(
+        "Util",
+        [Param("address", "string", required=True)],
+        "Return information about the given bitcoin address.",
+        validateaddress,
+    ),
 }
