@@ -126,8 +126,8 @@ def _child_settings() -> dict:
     return {
         "environ": environ,
         "numba_cache_dir": numba_config.CACHE_DIR,  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
-        "cpu_features": numba_config.CPU_FEATURES,
-    }  # type: ignore[attr-defined]  # numba.core.config sets its options at run time
+        "cpu_features": numba_config.CPU_FEATURES,  # type: ignore[attr-defined]  # set at run time
+    }
 
 
 # ----------------------------------------------------------------------------- the parent
