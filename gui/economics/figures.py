@@ -55,6 +55,17 @@ class LabView:
             availability = min(max(float(report.availability), 0.0), 1.0)
         return cls(chain, mining, ai, total, float(state.get("hashrate_hs") or 0.0), availability)
 
+    def same_economics(self, other: LabView) -> bool:
+        """Whether the figures would not move from self to other (only the hashrate differs)."""
+        return (
+            self.chain == other.chain
+            and self.mining_slots == other.mining_slots
+            and self.ai_slots == other.ai_slots
+            and self.total_cores == other.total_cores
+            and (self.ai_availability is None) == (other.ai_availability is None)
+            and (self.ai_availability is None or abs(self.ai_availability - other.ai_availability) < 1e-7)
+        )
+
 
 def site_mw_of(values: Mapping[str, float]) -> float:
     """The site's size: the scenario's mining plus AI megawatts (1 GW if it sets neither)."""

@@ -1,6 +1,6 @@
-"""The Economics tab's panel: scenario picker, cards, the site's view, the network's view and the
-decisions view (the parameter form is form.py), fed the live lab's snapshot (gui.economics.figures
-maps it onto the world).
+"""The Economics tab's panel: scenario picker, cards (cards.py), the site's view, the network's view
+and the decisions view (views.py; the parameter form is form.py), fed the live lab's snapshot
+(gui.economics.figures maps it onto the world).
 
 The panel only displays `engine` figures; it never calls RPC or kernels and polls nothing. tab.py
 feeds it `on_lab_state(state)`; the panel emits `values_changed(dict)` (the controller prices the AI
@@ -14,14 +14,14 @@ from typing import Any
 
 from engine.economy.lab_mapping import start_difficulty_of
 from engine.economy.scenarios import Scenario, ScenarioSet, load_scenarios
+from gui.economics.cards import FigureCards
 from gui.economics.export import export_panel, figure_rows
 from gui.economics.figures import LabView, compute_figures
 from gui.economics.form import ParameterForm
-from gui.economics.text import TIPS, difficulty_text, live_text
+from gui.economics.text import TIPS, live_text
 from gui.economics.views import COLORS, DecisionsView, NetworkView, SiteView
 from gui.economics.widgets import ParameterSpinBox
-from gui.formats import money, signed_money
-from gui.i18n import current_language, locale, num, tr
+from gui.i18n import current_language, tr
 from gui.qt import (
     QCheckBox,
     QComboBox,
@@ -39,7 +39,6 @@ from gui.qt import (
     QWidget,
     Signal,
 )
-from gui.widgets.card import card_row
 from gui.window.tabs import Look, Tab
 from gui.window.theme import DARK, Theme, font_pt
 
@@ -181,22 +180,8 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         self.live_label.setToolTip(tr(TIPS["live"]))
         grid.addWidget(self.live_label, 0, 0, 1, 2)
 
-        cards, labels = card_row(
-            [
-                (tr("Hashprice"), tr(TIPS["hashprice"])),
-                (tr("Break-even power price"), tr(TIPS["breakeven"])),
-                (tr("Site profit per day"), tr(TIPS["profit"])),
-                (tr("Bitcoin network"), tr(TIPS["network"])),
-            ],
-            spacing=8,
-        )
-        (
-            (self.hashprice_value, self.hashprice_caption),
-            (self.breakeven_value, self.breakeven_caption),
-            (self.profit_value, self.profit_caption),
-            (self.network_value, self.network_caption),
-        ) = labels
-        grid.addLayout(cards, 1, 0, 1, 2)
+        self.cards = FigureCards()
+        grid.addLayout(self.cards.layout, 1, 0, 1, 2)
 
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
@@ -319,21 +304,10 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
             )
             return
         previous, self.lab = self.lab, lab
-        if previous is not None and self._same_economics(previous, lab):
+        if previous is not None and previous.same_economics(lab):
             self._show_live()  # only the hashrate moved: the words change, the figures do not
             return
         self._refresh()
-
-    @staticmethod
-    def _same_economics(a: LabView, b: LabView) -> bool:
-        return (
-            a.chain == b.chain
-            and a.mining_slots == b.mining_slots
-            and a.ai_slots == b.ai_slots
-            and a.total_cores == b.total_cores
-            and (a.ai_availability is None) == (b.ai_availability is None)
-            and (a.ai_availability is None or abs(a.ai_availability - b.ai_availability) < 1e-7)
-        )
 
     @property
     def following_lab(self) -> bool:
@@ -361,72 +335,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         return True
 
     def _show(self, fig: dict[str, Any]) -> None:
-        w, net, mining, lab = fig["world"], fig["network"], fig["mining"], fig["lab"]
-        hp = net["hashprice_usd_per_ph_day"]
-        self.hashprice_value.setText(money(hp, cents=True))
-        caption = tr("per PH/s per day ({sats} sats)").format(sats=num(net["hashprice_btc_per_ph_day"] * 1e8))
-        if lab is not None:
-            caption = tr("world today: {today} / if the network shrank like the lab: {lab}").format(
-                today=money(net["hashprice_usd_per_ph_day_world_today"], cents=True), lab=money(hp, cents=True)
-            )
-        self.hashprice_caption.setText(caption)
-
-        self.breakeven_value.setText(
-            money(mining["breakeven_power_price_usd_per_kwh"], cents=True).replace(
-                num(mining["breakeven_power_price_usd_per_kwh"], 2), num(mining["breakeven_power_price_usd_per_kwh"], 3)
-            )
-            + "/kWh"
-        )
-        margin = mining["margin_usd_per_ph_day"]
-        words = (
-            tr("for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power")
-            if margin >= 0
-            else tr("for {eff} J/TH machines; at {price} /kWh a PH/s loses {margin} a day after power")
-        )
-        self.breakeven_caption.setText(
-            words.format(
-                eff=num(w["efficiency_j_per_th"], 1),
-                price=f"${num(w['power_price_usd_per_kwh'], 3)}",
-                margin=money(abs(margin), cents=True),
-            )
-        )
-
-        site, per_mw, per_mw_today = fig["site"], fig["per_mw_year"], fig["per_mw_year_world_today"]
-        self.profit_value.setText(money(site["profit_usd_per_day"]))
-
-        def mw(v: float | None) -> str:
-            return "–" if v is None else signed_money(v)
-
-        text = tr("per MW-year: mining {mining}, AI {ai}").format(mining=mw(per_mw["mining"]), ai=mw(per_mw["ai"]))
-        if lab is not None:
-            text = tr(
-                "per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank "
-                "like the lab: mining {mining}, AI {ai}"
-            ).format(
-                mining_today=mw(per_mw_today["mining"]),
-                ai_today=mw(per_mw_today["ai"]),
-                mining=mw(per_mw["mining"]),
-                ai=mw(per_mw["ai"]),
-            )
-        if w["ai_mw"] > 0 and site["ai_online_fraction_year_one"] < 1:
-            text += tr("; AI earns after {n} months of building").format(n=num(w["conversion_months"]))
-        self.profit_caption.setText(text)
-
-        self.network_value.setText(f"{num(net['network_hashrate_eh_s'])} EH/s")
-        caption = tr("difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}").format(
-            difficulty=difficulty_text(net["difficulty"]),
-            subsidy=locale().toString(net["subsidy_btc"], "g", 6),
-            fees=locale().toString(w["fees_btc_per_block"], "g", 6),
-            price=money(w["btc_price_usd"]),
-        )
-        if lab is not None:
-            caption = (
-                tr("world today {difficulty} / like the lab ").format(
-                    difficulty=difficulty_text(fig["today"]["difficulty"])
-                )
-                + caption
-            )
-        self.network_caption.setText(caption)
+        self.cards.show(fig)
         for view in (self.site_view, self.network_view, self.decisions_view):
             view.show_figures(fig)
         self._show_live()
@@ -467,8 +376,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
             # Legend labels take a new colour and size only when their text is set again.
             for _, label in chart.legend.items if chart.legend is not None else ():
                 label.setText(label.text)
-        for caption in (self.hashprice_caption, self.breakeven_caption, self.profit_caption, self.network_caption):
-            caption.setVisible(not presenter)  # presenter mode keeps what a room reads from the back
+        self.cards.set_presenter(presenter)
         self.splitter.setSizes([340, 1000] if presenter else [400, 1000])
 
     # --- export ------------------------------------------------------------------------------------

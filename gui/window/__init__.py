@@ -1,1 +1,1 @@
-"""The window: MainWindow, its cards, the controller (node, miner, AI runner, capacity as Qt signals), the node process, settings, themes, the Tab protocol and TABS, and `mine2compute snapshot`."""
+"""The window: MainWindow, its cards and its slots for the controller's signals, the controller (node, miner, AI runner, capacity as Qt signals) and its kernel progress lines, the node process, settings, themes, the Tab protocol and TABS, and `mine2compute snapshot`."""

@@ -3,7 +3,7 @@ the wallet service and the class pool's service (gui/classroom/service.py), and 
 into Qt signals; the ChainPoller (gui/chain/service.py) reads the chain once a second. Widgets
 observe it and never call RPC or kernels themselves. Engine callbacks arrive on engine threads;
 emitting a signal from there queues the slot onto the GUI thread (Electrum's QtEventListener
-pattern)."""
+pattern). The kernels' progress lines come from kernel_progress.py."""
 
 from __future__ import annotations
 
@@ -25,47 +25,12 @@ from gui.classroom.service import ClassroomService
 from gui.i18n import tr
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
 from gui.wallet.service import WalletService
+from gui.window.kernel_progress import calibrate_kernels, miner_kernel_line
 from gui.window.node_process import BitcoindProcess, NodeProcess
 
 log = logging.getLogger(__name__)
 
 LEASE_NOTICE_S = 30.0  # lab time for an AI lease to end after its cores are taken back
-
-
-class KernelProgressText:
-    """The first launch's progress line from kernel progress stages (engine.mining.kernels.parallel):
-    kernels compiling at once are named together, and a kernel compiled here after its child
-    process failed keeps the reason in the line until it is ready."""
-
-    def __init__(self) -> None:
-        self.compiling: dict[str, str] = {}  # kernel -> why it compiles in this process ("" if not)
-
-    def __call__(self, kernel: str, stage: str, seconds: float) -> str:
-        if stage == "compiling":
-            self.compiling[kernel] = ""
-            if len(self.compiling) > 1:
-                return tr("Compiling the {names} kernels at once (once; ~15 s)…").format(
-                    names=", ".join(self.compiling)
-                )
-            return tr("Compiling the {kernel} kernel (once; up to ~15 s)…").format(kernel=kernel)
-        if stage.startswith("fallback: "):
-            why = self.compiling[kernel] = stage.removeprefix("fallback: ")
-            text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
-        else:
-            self.compiling.pop(kernel, None)
-            why = ""
-            text = {
-                "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-                "ready": tr("Kernel {kernel} ready"),
-                "timing": tr("Timing the {kernel} kernel…"),
-            }.get(stage)
-        text = text.format(kernel=kernel, s=seconds, why=why) if text else f"{kernel}: {stage}"
-        others = [
-            tr("{kernel} (in this process: {why})").format(kernel=name, why=reason) if reason else name
-            for name, reason in self.compiling.items()
-            if name != kernel
-        ]
-        return tr("{text}; still compiling {names}…").format(text=text, names=", ".join(others)) if others else text
 
 
 def default_datadir() -> Path:
@@ -172,28 +137,8 @@ class LabController(QObject):
     def _calibrate_then_launch(self) -> None:
         """First run: compile every kernel, keep the fastest measured, and size the lab chain
         with it on the miner's thread count (after compiling and a warm-up)."""
-        from engine.mining.kernels import available_kernels
-        from engine.mining.kernels.choice import measure_hashrate_hs
-
-        self.compile_progress.emit(
-            tr(
-                "Preparing the SHA-256d kernels and sizing the new lab chain to "
-                "this computer (the very first launch compiles them)…"
-            ),
-            -1,
-        )
-        t0 = time.perf_counter()
-        progress_text = KernelProgressText()
-        steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
-        done: set[tuple[str, str]] = set()
-
-        def progress(kernel: str, stage: str, seconds: float) -> None:
-            if stage in ("compiling", "ready", "timing"):
-                done.add((kernel, stage))
-            self.compile_progress.emit(progress_text(kernel, stage, seconds), min(99, 100 * len(done) // steps))
-
         try:
-            kernel, hashrate = measure_hashrate_hs(self.total_cores, on_progress=progress)
+            kernel, hashrate = calibrate_kernels(self.total_cores, self.compile_progress.emit)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
             log.exception("kernel calibration failed")
             self.node_failed.emit(
@@ -203,12 +148,6 @@ class LabController(QObject):
                 ).format(error=exc)
             )
             return
-        self.compile_progress.emit(
-            tr("Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s on {cores} cores").format(
-                s=time.perf_counter() - t0, kernel=kernel, mhs=hashrate / 1e6, cores=self.total_cores
-            ),
-            100,
-        )
         if not self._shutting_down:
             # A queued signal brings the launch back to the GUI thread, where QProcess lives.
             self._launch_requested.emit(("--lab-hashrate", f"{hashrate:.0f}"))
@@ -337,20 +276,7 @@ class LabController(QObject):
         elif isinstance(event, BlockResult):
             self.block_result.emit(event)
         elif isinstance(event, KernelProgress):
-            pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
-            words = {
-                "compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
-                "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-                "ready": tr("Kernel {kernel} ready"),
-                "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
-                "active": tr("Mining with the {kernel} kernel"),
-            }
-            text = words.get(event.stage, event.stage)
-            if event.stage.startswith("fallback: "):  # its child process failed
-                text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
-            self.compile_progress.emit(
-                text.format(kernel=event.kernel, s=event.seconds or 0, why=event.stage.removeprefix("fallback: ")), pct
-            )
+            self.compile_progress.emit(*miner_kernel_line(event))
         elif isinstance(event, ConnectionProblem):
             self.problem.emit(
                 tr("Node unreachable ({error}); retrying in {s:.0f} s").format(error=event.message, s=event.retry_in_s)

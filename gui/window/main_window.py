@@ -2,8 +2,8 @@
 gui/window/tabs.TABS one way (pages scroll but the Chain tab's); a floating banner that never
 moves the layout; export. Bounded by the screen's available area (`fit_to_screen`).
 
-Widgets only observe the controller's signals and call its few methods; charts redraw on a
-500 ms timer. Every metric has a tooltip a teacher can read out.
+Widgets only observe the controller's signals (its slots are in engine_slots.py) and call its few
+methods; charts redraw on a 500 ms timer. Every metric has a tooltip a teacher can read out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from engine.ai.jobs import AIReport
 from engine.capacity import Allocation
-from engine.mining.events import BlockResult, MinerStats
+from engine.mining.events import MinerStats
 from gui.formats import cores_text
 from gui.i18n import LANGUAGES, current_language, integer, tr
 from gui.qt import (
@@ -44,6 +44,7 @@ from gui.widgets.charts import PALETTES
 from gui.window.banner import Banner
 from gui.window.cards import TIPS, LabCards
 from gui.window.controller import LabController
+from gui.window.engine_slots import EngineSlots
 from gui.window.tabs import TABS, LabState, Look, Tab, TabContext, weak_call
 from gui.window.theme import PRESENTER_DARK, THEMES, font_pt, stylesheet
 
@@ -51,7 +52,7 @@ REDRAW_MS = 500
 PREFERRED_SIZE = QSize(1440, 900)  # shrunk to the screen's available area when smaller
 
 
-class MainWindow(LabCards, QMainWindow):
+class MainWindow(EngineSlots, LabCards, QMainWindow):
     def __init__(self, controller: LabController):
         super().__init__()
         self.controller = controller
@@ -229,105 +230,7 @@ class MainWindow(LabCards, QMainWindow):
         super().resizeEvent(event)
         self.banner.place()
 
-    # --- slots -----------------------------------------------------------------------------
-    def on_problem(self, message: str) -> None:
-        if self.node_state != "stopped":  # the banner says it all; a late "retrying" note would not
-            self.statusBar().showMessage(message, 8000)
-
-    def on_compile_progress(self, message: str, percent: int) -> None:
-        if self.banner.is_error and self.banner.isVisible():
-            return  # an error (node stopped) stays until it is dealt with
-        self.banner.show_message(message, error=False, percent=percent)
-        if percent >= 100:
-            self.banner.timer.start()  # one timer, restarted: a stale one must not hide an error
-        else:
-            self.banner.timer.stop()
-
-    def on_node_ready(self, url: str) -> None:
-        self.node_state = "running"
-        self._lab_dirty = True
-        if self.banner.is_error:
-            self.banner.hide()
-        self.refresh_cards()
-
-    def on_node_failed(self, message: str) -> None:
-        self.banner.timer.stop()
-        if self.node_state == "running":
-            self.chain.mark_outage(time.monotonic() - self.t0)
-        self.node_state = "stopped"
-        self._lab_dirty = True
-        self.statusBar().clearMessage()  # a passing "retrying" note from before the stop is stale now
-        self.banner.show_message(f"⚠  {message}", error=True, can_restart=self.controller.node is not None)
-        self.refresh_cards()
-
-    def restart_node(self) -> None:
-        self.banner.hide()
-        self.node_state = "starting"
-        self._lab_dirty = True
-        self.refresh_cards()
-        self.controller.restart_node()
-
-    def on_chain_info(self, info: dict) -> None:
-        self.info = info
-        if self.start_info is None or self.start_info.get("chain") != info.get("chain"):
-            self.start_info = info
-        consensus = info.get("consensus") or {}
-        self.chain.set_consensus(
-            consensus.get("pow_target_spacing", 600), consensus.get("subsidy_halving_interval", 150)
-        )
-        self._lab_dirty = True
-        self.refresh_cards()
-
-    def on_blocks(self, rows: list, replaced: bool) -> None:
-        added, removed = self.chain.add_blocks(rows)
-        self.blocks_accepted -= sum(1 for r in removed if r.hash in self.own_hashes)
-        self._count_own(added)
-
-    def _count_own(self, rows) -> None:
-        """Blocks of ours count once the chain the window shows has them, so the status bar, the
-        cards and the table never disagree."""
-        for r in rows:
-            if r.hash in self.own_hashes:
-                self.blocks_accepted += 1
-                self.statusBar().showMessage(
-                    tr("Block {height} found by this laptop!").format(height=integer(r.height)), 5000
-                )
-        if rows:
-            self.refresh_cards()
-
-    def on_miner_stats(self, s: MinerStats) -> None:
-        self.last_stats = s
-        if self.node_state == "running":
-            self.chain.add_hashrate(time.monotonic() - self.t0, s.hashrate_hs, s.worker_hashrates_hs)
-        self.refresh_cards()
-
-    def on_block_result(self, result: BlockResult) -> None:
-        if result.status == "accepted":
-            self.own_hashes.add(result.block_hash)
-            if self.chain.rows and any(r.hash == result.block_hash for r in self.chain.rows[-8:]):
-                self._count_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
-        elif result.status == "rejected":
-            self.statusBar().showMessage(
-                tr("Block {height} rejected: {reason}").format(height=integer(result.height), reason=result.reason),
-                8000,
-            )
-
-    def on_ai_report(self, r: AIReport) -> None:
-        self.last_ai_report = r
-        self._lab_dirty = True
-        self.refresh_cards()
-
-    def on_allocation(self, a: Allocation) -> None:
-        self.last_allocation = a
-        self._lab_dirty = True
-        self.mining_label.setText(tr("Mining: {cores}").format(cores=cores_text(a.mining_slots)))
-        self.ai_label.setText(tr("AI: {cores}").format(cores=cores_text(a.ai_slots)))
-        if self.capacity_slider.value() != a.ai_slots and not self.capacity_slider.isSliderDown():
-            self.capacity_slider.blockSignals(True)
-            self.capacity_slider.setValue(a.ai_slots)
-            self.capacity_slider.blockSignals(False)
-        self.refresh_cards()
-
+    # --- the header's controls ------------------------------------------------------------
     def on_throttle(self, cores: int) -> None:
         self.controller.set_throttle(cores)
         self.controller.settings.setValue("ui/throttle", cores)

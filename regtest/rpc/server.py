@@ -4,8 +4,9 @@ the JSON-RPC rules of jsonrpc.py.
 One event-loop thread (`selectors`) accepts connections and reads requests, so an idle or
 trickling socket costs a file descriptor and no thread. Complete requests go to a bounded work
 queue served by a fixed pool of workers, as Core's -rpcthreads/-rpcworkqueue (a full queue is
-answered 503 "Work queue depth exceeded"). The cookie has a lane of its own (workers and queue),
-so the window's and the local miner's calls are answered while password logins flood theirs.
+answered 503 "Work queue depth exceeded"). The cookie has a lane of its own (workers and queue,
+lanes.py), so the window's and the local miner's calls are answered while password logins flood
+theirs. Each client is a Connection (connection.py).
 Every request is bounded: header size and body size as Core, a deadline to arrive
 (-rpcservertimeout), the connections open at once, and the bytes all connections may hold at
 once. Malformed HTTP gets a 400, never a traceback.
@@ -17,7 +18,6 @@ import collections
 import heapq
 import itertools
 import logging
-import queue
 import selectors
 import socket
 import threading
@@ -25,8 +25,10 @@ import time
 from http import HTTPStatus
 
 from .auth import COOKIE_USER, Auth
-from .http_messages import HTTPRequestError, http_response, parse_head, parse_request_line
+from .connection import BUSY, READ_BODY, READ_HEAD, WRITE, Connection
+from .http_messages import HTTPRequestError, http_response, parse_head
 from .jsonrpc import JSONRPC
+from .lanes import Lane
 
 log = logging.getLogger("regtest.rpc")
 
@@ -34,63 +36,12 @@ DEFAULT_RPC_THREADS = 4  # httpserver.h DEFAULT_HTTP_THREADS
 DEFAULT_RPC_WORKQUEUE = 16  # httpserver.h DEFAULT_HTTP_WORKQUEUE
 DEFAULT_SERVER_TIMEOUT_S = 30  # httpserver.h DEFAULT_HTTP_SERVER_TIMEOUT
 DEFAULT_MAX_CONNECTIONS = 512  # not in Core (libevent has no cap); oldest unfinished request evicted
-MAX_HEADERS_SIZE = 8192  # httpserver.cpp MAX_HEADERS_SIZE (request line + headers)
 MAX_BODY_BYTES = 0x02000000  # serialize.h MAX_SIZE, the body limit Core gives libevent
 MAX_BYTES_IN_FLIGHT = 96 * 1024 * 1024  # bodies being read or worked on, and replies being sent
 AUTH_FAILURE_DELAY_S = 0.25  # httprpc.cpp: deter brute-forcing passwords
 WARNING_INTERVAL_S = 10.0
 POLL_S = 0.25
 READ_CHUNK = 256 * 1024
-
-_READ_HEAD, _READ_BODY, _BUSY, _WRITE = range(4)
-
-
-class _Conn:
-    __slots__ = (
-        "sock",
-        "peer",
-        "state",
-        "inbuf",
-        "out",
-        "started",
-        "last_io",
-        "keep_alive",
-        "user",
-        "length",
-        "reserved",
-        "close_after",
-        "events",
-        "trusted",
-        "closed",
-    )
-
-    def __init__(self, sock: socket.socket, peer: str, now: float):
-        self.sock, self.peer = sock, peer
-        self.state = _READ_HEAD
-        self.inbuf = bytearray()
-        self.out: memoryview | None = None
-        self.started: float | None = None  # when the current request's first byte came
-        self.last_io = now
-        self.keep_alive = True
-        self.user: str | None = None
-        self.length = 0
-        self.reserved = 0  # bytes counted against MAX_BYTES_IN_FLIGHT
-        self.close_after = False
-        self.events = 0
-        self.trusted = False  # a loopback cookie login: never evicted
-        self.closed = False
-
-
-class _Lane:
-    """A work queue and its workers (httpserver.cpp WorkQueue)."""
-
-    def __init__(self, name: str, threads: int, depth: int, work):
-        self.name = name
-        self.queue: queue.Queue = queue.Queue(maxsize=max(depth, 1))
-        self.threads = [
-            threading.Thread(target=work, args=(self,), name=f"rpc-{name}-{i}", daemon=True)
-            for i in range(max(threads, 1))
-        ]
 
 
 class RPCServer:
@@ -122,15 +73,15 @@ class RPCServer:
         self._done: collections.deque = collections.deque()
         self._timers: list = []
         self._seq = itertools.count()
-        self.conns: dict[int, _Conn] = {}  # in accept order: the oldest first
+        self.conns: dict[int, Connection] = {}  # in accept order: the oldest first
         self.bytes_in_flight = 0
         self.counters: collections.Counter[str] = collections.Counter()
         self._last_warning: dict[str, float] = {}
         self._running = False
         self.jsonrpc = JSONRPC(auth, dispatch, self._warn)
         self.lanes = {
-            "cookie": _Lane("cookie", threads, workqueue, self._work),
-            "password": _Lane("password", threads, workqueue, self._work),
+            "cookie": Lane("cookie", threads, workqueue, self._work),
+            "password": Lane("password", threads, workqueue, self._work),
         }
         self.thread = threading.Thread(target=self._loop, name="rpc-http", daemon=True)
 
@@ -139,8 +90,7 @@ class RPCServer:
         self.sel.register(self.sock, selectors.EVENT_READ, "listen")
         self.sel.register(self._wake_r, selectors.EVENT_READ, "wake")
         for lane in self.lanes.values():
-            for t in lane.threads:
-                t.start()
+            lane.start()
         self.thread.start()
 
     def stop(self) -> None:
@@ -149,16 +99,10 @@ class RPCServer:
         if self.thread.is_alive():
             self.thread.join(5)
         for lane in self.lanes.values():
-            for _ in lane.threads:
-                try:
-                    lane.queue.put_nowait(None)
-                except queue.Full:
-                    pass
+            lane.ask_to_stop()
         deadline = time.monotonic() + 2
         for lane in self.lanes.values():
-            for t in lane.threads:
-                if t.is_alive():
-                    t.join(max(deadline - time.monotonic(), 0))
+            lane.join(deadline)
         self.sel.close()
         self.sock.close()
         self._wake_r.close()
@@ -212,7 +156,7 @@ class RPCServer:
         for conn in list(self.conns.values()):
             self._close(conn)
 
-    def _watch(self, conn: _Conn, events: int) -> None:
+    def _watch(self, conn: Connection, events: int) -> None:
         if events == conn.events:
             return
         if conn.events == 0:
@@ -243,20 +187,20 @@ class RPCServer:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError:
                 pass
-            conn = _Conn(sock, addr[0], time.monotonic())
+            conn = Connection(sock, addr[0], time.monotonic())
             self.conns[id(conn)] = conn
             self._watch(conn, selectors.EVENT_READ)
 
     def _evict(self) -> bool:
         """Close the oldest connection that is only reading (no worker, not a cookie login)."""
         for conn in self.conns.values():
-            if conn.state in (_READ_HEAD, _READ_BODY) and not conn.trusted:
+            if conn.state in (READ_HEAD, READ_BODY) and not conn.trusted:
                 self.counters["evicted"] += 1
                 self._close(conn)
                 return True
         return False
 
-    def _close(self, conn: _Conn) -> None:
+    def _close(self, conn: Connection) -> None:
         if conn.closed:
             return
         conn.closed = True
@@ -272,15 +216,15 @@ class RPCServer:
         """-rpcservertimeout: a request must arrive, and a reply be taken, within the timeout;
         an idle keep-alive connection is closed after it too."""
         for conn in list(self.conns.values()):
-            if conn.state == _BUSY:
+            if conn.state == BUSY:
                 continue
-            since = conn.started if conn.state in (_READ_HEAD, _READ_BODY) and conn.started else conn.last_io
+            since = conn.started if conn.state in (READ_HEAD, READ_BODY) and conn.started else conn.last_io
             if now - since > self.timeout_s:
                 self.counters["timeouts"] += 1
                 self._close(conn)
 
     # --- reading a request -----------------------------------------------------------------
-    def _on_readable(self, conn: _Conn) -> None:
+    def _on_readable(self, conn: Connection) -> None:
         try:
             data = conn.sock.recv(READ_CHUNK)
         except (BlockingIOError, InterruptedError):
@@ -303,34 +247,17 @@ class RPCServer:
             log.debug("%s bad HTTP request: %s", conn.peer, exc.text)
             self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
 
-    def _advance(self, conn: _Conn) -> None:
-        if conn.state == _READ_HEAD:
-            buf = conn.inbuf
-            ends = [i for i in (buf.find(b"\r\n\r\n"), buf.find(b"\n\n")) if i >= 0]
-            if not ends:
-                if len(buf) > MAX_HEADERS_SIZE:
-                    raise HTTPRequestError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
-                newline = buf.find(b"\n")
-                if newline >= 0:
-                    parse_request_line(bytes(buf[:newline]))  # HTTP/0.9 and garbage: 400 now
+    def _advance(self, conn: Connection) -> None:
+        if conn.state == READ_HEAD:
+            head = conn.take_head()
+            if head is None or not self._start_request(conn, *parse_head(head)):
                 return
-            end = min(ends)
-            head_len = end + (4 if buf[end : end + 4] == b"\r\n\r\n" else 2)
-            if head_len > MAX_HEADERS_SIZE:
-                raise HTTPRequestError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large")
-            head = bytes(buf[:end])
-            del buf[:head_len]
-            if not self._start_request(conn, *parse_head(head)):
-                return
-        if conn.state == _READ_BODY and len(conn.inbuf) >= conn.length:
-            body = bytes(memoryview(conn.inbuf)[: conn.length])  # one copy, not two
-            if len(conn.inbuf) == conn.length:
-                conn.inbuf = bytearray()
-            else:
-                del conn.inbuf[: conn.length]
-            self._enqueue(conn, body)
+        if conn.state == READ_BODY:
+            body = conn.take_body()
+            if body is not None:
+                self._enqueue(conn, body)
 
-    def _start_request(self, conn: _Conn, method: str, target: str, version: str, headers: dict[str, str]) -> bool:
+    def _start_request(self, conn: Connection, method: str, target: str, version: str, headers: dict[str, str]) -> bool:
         """Checks that need no body (httpserver.cpp http_request_cb, httprpc.cpp HTTPReq_JSONRPC).
         False when the request was answered already."""
         connection = headers.get("connection", "").lower()
@@ -351,7 +278,7 @@ class RPCServer:
                 close=True,
                 extra={"WWW-Authenticate": 'Basic realm="jsonrpc"'},
             )
-            conn.state = _BUSY
+            conn.state = BUSY
             self._watch(conn, 0)
             if header:  # the delay holds no thread: the reply waits on the loop's timer heap
                 heapq.heappush(self._timers, (time.monotonic() + AUTH_FAILURE_DELAY_S, next(self._seq), conn, reply))
@@ -374,7 +301,7 @@ class RPCServer:
         self.bytes_in_flight += length
         conn.reserved += length
         conn.length = length
-        conn.state = _READ_BODY
+        conn.state = READ_BODY
         if headers.get("expect", "").lower() == "100-continue":
             try:
                 conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -382,13 +309,11 @@ class RPCServer:
                 pass
         return True
 
-    def _enqueue(self, conn: _Conn, body: bytes) -> None:
+    def _enqueue(self, conn: Connection, body: bytes) -> None:
         lane = self.lanes["cookie" if conn.user == COOKIE_USER else "password"]
-        conn.state = _BUSY
+        conn.state = BUSY
         self._watch(conn, 0)
-        try:
-            lane.queue.put_nowait([conn, body])
-        except queue.Full:
+        if not lane.submit([conn, body]):
             self._warn(
                 "queue",
                 "WARNING: request rejected because http work queue depth exceeded, "
@@ -406,12 +331,12 @@ class RPCServer:
                 close=not conn.keep_alive,
             )
 
-    def _release(self, conn: _Conn) -> None:
+    def _release(self, conn: Connection) -> None:
         self.bytes_in_flight -= conn.reserved
         conn.reserved = 0
 
     # --- writing a reply -------------------------------------------------------------------
-    def _finish_work(self, conn: _Conn, data: bytes, close: bool, reserved: int) -> None:
+    def _finish_work(self, conn: Connection, data: bytes, close: bool, reserved: int) -> None:
         if conn.closed:
             return
         self._release(conn)
@@ -421,8 +346,8 @@ class RPCServer:
             return
         self._send(conn, data, close)
 
-    def _send(self, conn: _Conn, data: bytes, close: bool) -> None:
-        conn.state = _WRITE
+    def _send(self, conn: Connection, data: bytes, close: bool) -> None:
+        conn.state = WRITE
         conn.out = memoryview(data)
         conn.close_after = close or not conn.keep_alive
         conn.last_io = time.monotonic()
@@ -430,7 +355,7 @@ class RPCServer:
         conn.reserved += len(data)
         self._flush(conn)
 
-    def _flush(self, conn: _Conn) -> None:
+    def _flush(self, conn: Connection) -> None:
         try:
             while conn.out is not None and len(conn.out):
                 sent = conn.sock.send(conn.out)
@@ -447,7 +372,7 @@ class RPCServer:
         if conn.close_after:
             self._close(conn)
             return
-        conn.state, conn.started, conn.user, conn.length = _READ_HEAD, None, None, 0
+        conn.next_request()
         self._watch(conn, selectors.EVENT_READ)
         if conn.inbuf:  # a pipelined request already arrived
             conn.started = time.monotonic()
@@ -457,17 +382,14 @@ class RPCServer:
                 self._send(conn, http_response(exc.status, exc.text.encode(), "text/plain", close=True), close=True)
 
     # --- workers ---------------------------------------------------------------------------
-    def _work(self, lane: _Lane) -> None:
-        while True:
-            item = lane.queue.get()
-            if item is None:
-                return
-            conn = item[0]
-            try:
-                status, payload, ctype = self.jsonrpc.handle_body(conn.user, item)  # frees the body once parsed
-                data = http_response(status, payload, ctype, close=not conn.keep_alive)
-            except Exception:  # a bug must not kill a worker
-                log.exception("RPC request failed")
-                data = http_response(HTTPStatus.INTERNAL_SERVER_ERROR, b"", "text/plain", close=True)
-            self._done.append((conn, data, not conn.keep_alive, 0))
-            self._wake()
+    def _work(self, item: list) -> None:
+        """On a lane's worker: the reply to one request ([conn, body]), handed back to the loop."""
+        conn = item[0]
+        try:
+            status, payload, ctype = self.jsonrpc.handle_body(conn.user, item)  # frees the body once parsed
+            data = http_response(status, payload, ctype, close=not conn.keep_alive)
+        except Exception:  # a bug must not kill a worker
+            log.exception("RPC request failed")
+            data = http_response(HTTPStatus.INTERNAL_SERVER_ERROR, b"", "text/plain", close=True)
+        self._done.append((conn, data, not conn.keep_alive, 0))
+        self._wake()

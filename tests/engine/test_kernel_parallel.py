@@ -13,7 +13,7 @@ import pytest
 
 from engine.mining.kernels import QUICK_COMPILING, get_kernel, parallel
 from engine.mining.sha256d import find_nonce_hashlib
-from gui.window.controller import KernelProgressText
+from gui.window.kernel_progress import KernelProgressText
 from tests.helpers import ROOT
 
 # Run in a fresh interpreter with empty caches: this test process has its kernels loaded already.

@@ -109,31 +109,31 @@ def test_presets_load_and_picking_another_changes_the_figures(panel):
     assert panel.scenario_set.errors == [] and panel.error_label.isHidden()
     assert panel.picker.count() == len(PRESETS)
     assert panel.scenario.name == "corsicana-split"  # the default: a site that maps onto cores
-    shown_before = panel.hashprice_value.text()
+    shown_before = panel.cards.hashprice_value.text()
 
     panel.select_scenario("record-low-2025")
     scenario = panel.scenario_set.scenarios["record-low-2025"]
     report = scenario_report(scenario)
     assert panel.scenario.name == "record-low-2025"
-    assert panel.hashprice_value.text() != shown_before
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(
+    assert panel.cards.hashprice_value.text() != shown_before
+    assert dollars(panel.cards.hashprice_value.text()) == pytest.approx(
         report["network"]["hashprice_usd_per_ph_day"], abs=0.005
     )
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(35.10, abs=0.005)  # the 22 Nov 2025 low
-    assert dollars(panel.breakeven_value.text()) == pytest.approx(
+    assert dollars(panel.cards.hashprice_value.text()) == pytest.approx(35.10, abs=0.005)  # the 22 Nov 2025 low
+    assert dollars(panel.cards.breakeven_value.text()) == pytest.approx(
         report["mining"]["breakeven_power_price_usd_per_kwh"], abs=0.0005
     )
     assert panel.explanation_label.text() == scenario.explanation
     for category, key in (("Mining", "mining_usd"), ("AI lease", "colocation_usd"), ("GPU cloud", "gpu_cloud_usd")):
         assert bar(panel, "revenue_chart", "revenue", category) == pytest.approx(report["revenue_per_kwh"][key])
-    assert panel.profit_value.text() == money(report["site"]["profit_usd_per_day"])
-    assert f"{report['network']['network_hashrate_eh_s']:,.0f} EH/s" == panel.network_value.text()
+    assert panel.cards.profit_value.text() == money(report["site"]["profit_usd_per_day"])
+    assert f"{report['network']['network_hashrate_eh_s']:,.0f} EH/s" == panel.cards.network_value.text()
 
     # Every preset shows its own report's hashprice.
     for name in PRESETS:
         panel.select_scenario(name)
         expected = scenario_report(panel.scenario_set.scenarios[name])["network"]["hashprice_usd_per_ph_day"]
-        assert dollars(panel.hashprice_value.text()) == pytest.approx(expected, abs=0.005), name
+        assert dollars(panel.cards.hashprice_value.text()) == pytest.approx(expected, abs=0.005), name
 
 
 def test_values_are_emitted_after_construction_and_on_every_edit(qtbot, user_dir):
@@ -144,14 +144,14 @@ def test_values_are_emitted_after_construction_and_on_every_edit(qtbot, user_dir
     scenario = panel.scenario_set.scenarios["corsicana-split"]
     assert first.args[0] == {**scenario.values(), "site_mw": 1000.0}
 
-    before = panel.hashprice_value.text()
+    before = panel.cards.hashprice_value.text()
     with qtbot.waitSignal(panel.values_changed, timeout=2000) as edited:
         panel.spins["btc_price_usd"].setValue(100_000)
     assert edited.args[0]["btc_price_usd"] == 100_000
     assert edited.args[0]["lease_usd_per_mw_it_year"] == scenario.values()["lease_usd_per_mw_it_year"]
     expected = scenario_report(scenario, {"btc_price_usd": 100_000})["network"]["hashprice_usd_per_ph_day"]
-    assert panel.hashprice_value.text() != before
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(expected, abs=0.005)
+    assert panel.cards.hashprice_value.text() != before
+    assert dollars(panel.cards.hashprice_value.text()) == pytest.approx(expected, abs=0.005)
     assert panel.param_labels["btc_price_usd"].property("edited") is True
     assert panel.reset_button.isEnabled()
 
@@ -210,7 +210,7 @@ def test_a_broken_user_scenario_shows_its_error_and_the_presets_still_load(qtbot
     assert "not-toml.toml" in text and "not valid TOML" in text
     titles = [panel.picker.itemText(i) for i in range(panel.picker.count())]
     assert any(t.startswith("My 2028 halving") and t.endswith("(your copy)") for t in titles)
-    assert dollars(panel.hashprice_value.text()) > 0  # the default preset still shows its figures
+    assert dollars(panel.cards.hashprice_value.text()) > 0  # the default preset still shows its figures
 
     (user_dir / "my-lesson.toml").unlink()
     (user_dir / "not-toml.toml").unlink()
@@ -228,7 +228,7 @@ def test_moving_2_of_4_cores_is_the_industry_converting_not_one_site(panel):
     assert fig["world"]["difficulty"] == pytest.approx(75e12)
     assert fig["per_mw_year_world_today"]["mining"] < 0 < fig["per_mw_year_world_today"]["ai"]
     assert fig["per_mw_year"]["mining"] < fig["per_mw_year"]["ai"]  # machines now costed: still below AI
-    caption = panel.hashprice_caption.text()
+    caption = panel.cards.hashprice_caption.text()
     assert "world today: $35.7" in caption and "if the network shrank like the lab: $71.8" in caption
     live = panel.live_label.text()
     assert "a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2,016" in live
@@ -239,11 +239,11 @@ def test_moving_2_of_4_cores_is_the_industry_converting_not_one_site(panel):
 
 def test_a_lab_halving_is_a_real_halving_with_its_year(panel):
     panel.on_lab_state(lab_state(height=10))
-    start = dollars(panel.hashprice_value.text())
+    start = dollars(panel.cards.hashprice_value.text())
     panel.on_lab_state(lab_state(height=160))
     values = panel.scenario.values()
     subsidy, fees = values["subsidy_btc"], values["fees_btc_per_block"]
-    assert dollars(panel.hashprice_value.text()) / start == pytest.approx(
+    assert dollars(panel.cards.hashprice_value.text()) / start == pytest.approx(
         (subsidy / 2 + fees) / (subsidy + fees), rel=1e-3
     )
     assert "1 halving so far (the 2028 halving; subsidy 1.5625 BTC)" in panel.live_label.text()
@@ -271,10 +271,10 @@ def test_a_node_without_start_difficulty_uses_block_ones(panel):
 
 
 def test_unusable_lab_state_is_reported_not_raised(panel):
-    shown = panel.hashprice_value.text()
+    shown = panel.cards.hashprice_value.text()
     panel.on_lab_state({"chain_info": {"blocks": 5}})
     assert "could not be read" in panel.live_label.text()
-    assert panel.hashprice_value.text() == shown
+    assert panel.cards.hashprice_value.text() == shown
 
 
 def test_live_updates_are_cheap(panel):
@@ -308,7 +308,7 @@ def test_export_writes_png_and_csv(panel, tmp_path):
     by_metric = {(r["section"], r["metric"]): r for r in rows}
     assert by_metric[("scenario", "name")]["value"] == "corsicana-split"
     shown = float(by_metric[("network", "hashprice_usd_per_ph_day")]["value"])
-    assert dollars(panel.hashprice_value.text()) == pytest.approx(shown, abs=0.005)
+    assert dollars(panel.cards.hashprice_value.text()) == pytest.approx(shown, abs=0.005)
     assert by_metric[("network", "hashprice_usd_per_ph_day")]["unit"] == "USD/PH/s/day"
     assert float(by_metric[("shown", "ai_mw")]["value"]) == 500
     assert "TeraWulf" in by_metric[("parameter", "lease_usd_per_mw_it_year")]["note"]
