@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from engine.ai.jobs import AIReport
+from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.economy.economics import block_subsidy_btc
 from gui.chain.service import BlockRow
