@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.economy import economics as econ
+from engine.economy import units
 from engine.economy.lab_mapping import LabMapping, ai_revenue_usd_per_mw_it_hour
 
 LATENCY_WINDOW_JOBS = 4096
@@ -26,9 +27,9 @@ class BillingRate:
     sla_penalty_multiplier: float = 10.0
 
     def __post_init__(self) -> None:
-        econ._param("usd_per_gflop", self.usd_per_gflop, low=0)
-        econ._param("sla_availability", self.sla_availability, low=0, high=1)
-        econ._param("sla_penalty_multiplier", self.sla_penalty_multiplier, low=0)
+        units._param("usd_per_gflop", self.usd_per_gflop, low=0)
+        units._param("sla_availability", self.sla_availability, low=0, high=1)
+        units._param("sla_penalty_multiplier", self.sla_penalty_multiplier, low=0)
 
     @classmethod
     def for_site(
@@ -41,9 +42,9 @@ class BillingRate:
         sla_penalty_multiplier: float = 10.0,
     ) -> BillingRate:
         """Price work so that one slot running flat out earns what `mw_it_per_slot` of the site's AI earns."""
-        rate = econ._param("ai_revenue_usd_per_mw_it_hour", ai_revenue_usd_per_mw_it_hour, low=0)
-        mw = econ._param("mw_it_per_slot", mw_it_per_slot, low=0)
-        speed = econ._param("slot_gflop_s", slot_gflop_s, low=0, low_open=True)
+        rate = units._param("ai_revenue_usd_per_mw_it_hour", ai_revenue_usd_per_mw_it_hour, low=0)
+        mw = units._param("mw_it_per_slot", mw_it_per_slot, low=0)
+        speed = units._param("slot_gflop_s", slot_gflop_s, low=0, low_open=True)
         return cls(float(rate * mw / (speed * 3600.0)), sla_availability, sla_penalty_multiplier)
 
 

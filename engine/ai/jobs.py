@@ -32,7 +32,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from engine.ai.billing import AIReport, BillingRate, Ledger
-from engine.economy import economics as econ
+from engine.economy import units
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class AIJobRunner:
         max_slots = (os.cpu_count() or 1) if max_slots is None else max_slots
         if isinstance(max_slots, bool) or not isinstance(max_slots, int) or not 1 <= max_slots <= 1024:
             raise ValueError(f"max_slots must be a whole number in [1, 1024], got {max_slots!r}")
-        econ._param("report_interval_s", report_interval_s, low=0.01)
+        units._param("report_interval_s", report_interval_s, low=0.01)
         self._max_slots = max_slots
         self.job = job
         self._weights = make_weights(job, seed)
