@@ -18,7 +18,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.ai.jobs import AIJobRunner, BillingRate, InferenceJobSpec, InferenceKernel, Ledger, make_weights  # noqa: E402
+from engine.ai.billing import BillingRate, Ledger  # noqa: E402
+from engine.ai.jobs import AIJobRunner, InferenceJobSpec, InferenceKernel, make_weights  # noqa: E402
 from engine.economy import economics as econ  # noqa: E402
 
 SWEEP_BUDGET_MS = 50.0

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.economy import economics as econ
+from engine.economy import units
 
 _SITE_ARGS = (
     "difficulty",
@@ -52,8 +53,8 @@ def _one_mw(values: Mapping[str, float], ai_mode: str, **changes: Any) -> tuple[
     mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
     ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
     return (
-        np.asarray(mining.mining_profit_usd_per_day) * econ.DAYS_PER_YEAR,
-        np.asarray(ai.ai_profit_usd_per_day) * econ.DAYS_PER_YEAR,
+        np.asarray(mining.mining_profit_usd_per_day) * units.DAYS_PER_YEAR,
+        np.asarray(ai.ai_profit_usd_per_day) * units.DAYS_PER_YEAR,
     )
 
 
@@ -129,9 +130,9 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or not 6 <= months <= 60:
         raise ValueError(f"months must be a whole number in [6, 60], got {months!r}")
     t = np.arange(1, months + 1, dtype=float)
-    growth = econ._param("difficulty_growth_per_month", values["difficulty_growth_per_month"], low=-0.5, high=0.5)
-    price_change = econ._param("btc_price_change_per_year", values["btc_price_change_per_year"], low=-0.9, high=5)
-    rate = econ._param("discount_rate_per_year", values["discount_rate_per_year"], low=0, high=1)
+    growth = units._param("difficulty_growth_per_month", values["difficulty_growth_per_month"], low=-0.5, high=0.5)
+    price_change = units._param("btc_price_change_per_year", values["btc_price_change_per_year"], low=-0.9, high=5)
+    rate = units._param("discount_rate_per_year", values["discount_rate_per_year"], low=0, high=1)
     to_halving = float(values["months_to_next_halving"])
     difficulty = values["difficulty"] * (1.0 + growth) ** (t - 0.5)
     price = values["btc_price_usd"] * (1.0 + price_change) ** ((t - 0.5) / 12.0)
@@ -142,7 +143,7 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     args.update(difficulty=difficulty, btc_price_usd=price, subsidy_btc=subsidy)
     mining = econ.site_pnl(mining_mw=1.0, ai_mw=0.0, ai_mode=ai_mode, **args)
     ai = econ.site_pnl(mining_mw=0.0, ai_mw=1.0, ai_mode=ai_mode, **args)
-    days = econ.DAYS_PER_YEAR / 12.0
+    days = units.DAYS_PER_YEAR / 12.0
     mining_month = (
         np.asarray(mining.mining_revenue_usd_per_day)
         + np.asarray(mining.mining_curtailment_credit_usd_per_day)

@@ -1,4 +1,7 @@
-"""The economics model: pure, NumPy-vectorised functions from ../shared/ECONOMICS.md.
+"""The economics model: pure, NumPy-vectorised functions from ../shared/ECONOMICS.md. Here: network
+hashrate, hashprice and mining costs, revenue per kWh (mining versus AI), the SLA, a site's P&L and a
+hashrate exodus. Beside it: units.py (constants, input checks), halvings.py (subsidy), retarget.py,
+attack_cost.py (51% attack).
 
 Every function takes scalars or arrays (broadcast together, so a parameter sweep is one call),
 returns a float for all-scalar input and an ndarray otherwise, and raises ValueError naming the
@@ -8,72 +11,23 @@ parameter when an input is out of its range. Units are in the names: `_btc`, `_u
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from engine.primitives import params as chain_params
-from engine.primitives import pow as pow_rules
-from engine.primitives import subsidy as subsidy_rules
-
-# --- Bitcoin constants: Core's, defined once in engine.primitives ------------------------------
-TARGET_BLOCK_SPACING_S = chain_params.TARGET_SPACING_S
-RETARGET_INTERVAL_BLOCKS = chain_params.RETARGET_INTERVAL
-TARGET_TIMESPAN_S = chain_params.TARGET_TIMESPAN_S
-HALVING_INTERVAL_MAINNET_BLOCKS = chain_params.MAINNET_HALVING_INTERVAL
-HALVING_INTERVAL_REGTEST_BLOCKS = chain_params.REGTEST_HALVING_INTERVAL
-INITIAL_SUBSIDY_SATS = subsidy_rules.INITIAL_SUBSIDY_SAT
-SATS_PER_BTC = subsidy_rules.COIN
-MAX_HALVINGS = subsidy_rules.MAX_HALVINGS
-# Difficulty 1 (nBits 0x1d00ffff), where the retarget caps the target in this model.
-POW_LIMIT_MAINNET = pow_rules.DIFF1_TARGET
-HASHES_PER_DIFFICULTY = pow_rules.HASHES_PER_DIFFICULTY
-
-SECONDS_PER_DAY = 86_400
-HOURS_PER_YEAR = 8_760
-DAYS_PER_YEAR = 365
-
-
-def _out(value: np.ndarray) -> Any:
-    """Return a Python float for 0-d results so scalar callers get plain numbers."""
-    value = np.asarray(value)
-    return float(value) if value.ndim == 0 else value
-
-
-def _fields_as_dict(result: Any) -> dict[str, Any]:
-    """A result dataclass as field name -> value (floats, or lists for a sweep), ready for JSON."""
-    return {f.name: (v.tolist() if isinstance(v := getattr(result, f.name), np.ndarray) else v) for f in fields(result)}
-
-
-def _param(
-    name: str,
-    value: Any,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> np.ndarray:
-    """Convert `value` to a float array and check it lies in its range, naming `name` if not."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    bad = np.zeros(array.shape, dtype=bool)
-    if low is not None:
-        bad |= (array <= low) if low_open else (array < low)
-    if high is not None:
-        bad |= (array >= high) if high_open else (array > high)
-    if np.any(bad):
-        first = array[bad].flat[0]
-        lo = "" if low is None else ("(" if low_open else "[") + f"{low:g}"
-        hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
-        raise ValueError(f"{name} must be in {lo or '(-inf'}, {hi or 'inf)'}, got {first:g}")
-    return array
-
+from engine.economy.retarget import retarget_difficulty
+from engine.economy.units import (
+    DAYS_PER_YEAR,
+    HASHES_PER_DIFFICULTY,
+    HOURS_PER_YEAR,
+    RETARGET_INTERVAL_BLOCKS,
+    SECONDS_PER_DAY,
+    TARGET_BLOCK_SPACING_S,
+    _fields_as_dict,
+    _out,
+    _param,
+)
 
 # --- network ------------------------------------------------------------------------------------
 
@@ -93,54 +47,6 @@ def difficulty_for_hashrate(hashrate_h_s: Any) -> Any:
     """The difficulty at which `hashrate_h_s` finds one block per 600 s (inverse of the above)."""
     h = _param("hashrate_h_s", hashrate_h_s, low=0, low_open=True)
     return _out(h * TARGET_BLOCK_SPACING_S / HASHES_PER_DIFFICULTY)
-
-
-# --- subsidy and halvings -----------------------------------------------------------------------
-
-
-def block_subsidy_btc(height: Any, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS) -> Any:
-    """Block subsidy at `height`, as validation.cpp GetBlockSubsidy: 50 BTC >> (height // interval).
-
-    Zero from the 64th halving on. Mainnet interval 210,000; regtest (and the lab chain) 150.
-    """
-    h = _param("height", height, low=0)
-    if np.any(h != np.floor(h)):
-        raise ValueError(f"height must be a whole block number, got {height!r}")
-    interval = _param("halving_interval_blocks", halving_interval_blocks, low=1)
-    halvings = (h // interval).astype(np.int64)
-    return _out(subsidy_after_halvings_btc(halvings))
-
-
-def subsidy_after_halvings_btc(halvings: Any) -> Any:
-    """Subsidy after `halvings` halvings: engine.primitives.subsidy's integer rule, element by element."""
-    n = _param("halvings", halvings, low=0)
-    if np.any(n != np.floor(n)):
-        raise ValueError(f"halvings must be a whole number, got {halvings!r}")
-    sats = _subsidy_after_halvings_sat(n.astype(np.int64))
-    return _out(sats / SATS_PER_BTC)
-
-
-# The primitive rule over arrays (engine.primitives stays free of NumPy).
-_subsidy_after_halvings_sat = np.vectorize(
-    lambda n: subsidy_rules.subsidy_after_halvings_sat(int(n)), otypes=[np.int64]
-)
-
-
-def halving_schedule(
-    count: int = 8, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS
-) -> list[tuple[int, int, float]]:
-    """The first `count` eras as (halvings, first height, subsidy BTC): (0, 0, 50.0), (1, 210000, 25.0), ..."""
-    if not isinstance(count, (int, np.integer)) or not 1 <= count <= MAX_HALVINGS + 1:
-        raise ValueError(f"count must be a whole number in [1, {MAX_HALVINGS + 1}], got {count!r}")
-    interval = int(_param("halving_interval_blocks", halving_interval_blocks, low=1))
-    return [(n, n * interval, float(subsidy_after_halvings_btc(n))) for n in range(count)]
-
-
-def blocks_until_halving(height: Any, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS) -> Any:
-    """Blocks from `height` (the tip) until the next block whose subsidy is halved."""
-    h = _param("height", height, low=0)
-    interval = _param("halving_interval_blocks", halving_interval_blocks, low=1)
-    return _out((h // interval + 1) * interval - h)
 
 
 # --- hashprice and mining costs -----------------------------------------------------------------
@@ -422,40 +328,7 @@ def site_pnl(
     )
 
 
-# --- difficulty retarget and hashrate exodus ----------------------------------------------------
-
-
-def next_target(
-    old_target: int,
-    actual_timespan_s: int,
-    target_timespan_s: int = TARGET_TIMESPAN_S,
-    pow_limit: int = POW_LIMIT_MAINNET,
-) -> int:
-    """New target, integer-exact as pow.cpp CalculateNextWorkRequired (engine.primitives.pow's
-    rule; this checks the inputs first and names the bad one)."""
-    if not isinstance(old_target, int) or not 0 < old_target <= pow_limit:
-        raise ValueError(f"old_target must be an int in (0, pow_limit], got {old_target!r}")
-    if not isinstance(target_timespan_s, int) or target_timespan_s < 4:
-        raise ValueError(f"target_timespan_s must be an int >= 4, got {target_timespan_s!r}")
-    if not isinstance(actual_timespan_s, int):
-        raise ValueError(f"actual_timespan_s must be an int, got {actual_timespan_s!r}")
-    return pow_rules.calculate_next_target(old_target, actual_timespan_s, target_timespan_s, pow_limit)
-
-
-def retarget_difficulty(
-    old_difficulty: Any, actual_timespan_s: Any, target_timespan_s: Any = TARGET_TIMESPAN_S, min_difficulty: Any = 1.0
-) -> Any:
-    """New difficulty after a retarget (the float view of `next_target`): D * T / clamp(actual, T/4, 4T).
-
-    So difficulty moves at most 4x either way per retarget (engine.primitives.pow.MAX_RETARGET_FACTOR),
-    and never below `min_difficulty` (the pow limit). Vectorised here, as NumPy stays out of the primitives.
-    """
-    d = _param("old_difficulty", old_difficulty, low=0, low_open=True)
-    actual = _param("actual_timespan_s", actual_timespan_s, low=0)
-    t = _param("target_timespan_s", target_timespan_s, low=0, low_open=True)
-    floor = _param("min_difficulty", min_difficulty, low=0)
-    clamped = np.clip(actual, t / pow_rules.MAX_RETARGET_FACTOR, t * pow_rules.MAX_RETARGET_FACTOR)
-    return _out(np.maximum(d * t / clamped, floor))
+# --- hashrate exodus (the retarget: engine.economy.retarget) ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -519,63 +392,3 @@ def hashrate_exodus(
         hashprice_usd_per_ph_day_after=_out(after),
         network_hashrate_eh_s_after=_out(np.asarray(network_hashrate_eh_s(d)) * (1.0 - x)),
     )
-
-
-# --- cost of a 51% attack -----------------------------------------------------------------------
-
-
-def attack_cost_rental_usd_per_hour(network_hashrate_h_s_: Any, rental_price_usd_per_ph_day: Any) -> Any:
-    """Renting as much hashrate as the honest network for one hour (the crypto51 method).
-
-    H * price per hash per day / 24; H in H/s, price in USD per PH/s per day.
-    """
-    h = _param("network_hashrate_h_s", network_hashrate_h_s_, low=0)
-    price = _param("rental_price_usd_per_ph_day", rental_price_usd_per_ph_day, low=0)
-    return _out(h / 1e15 * price / 24.0)
-
-
-def attack_cost_hardware_usd(
-    network_hashrate_h_s_: Any,
-    asic_price_usd_per_th: Any,
-    efficiency_j_per_th: Any,
-    power_price_usd_per_kwh: Any,
-    attack_hours: Any = 24.0,
-) -> Any:
-    """Buying machines matching the honest hashrate, plus their power for `attack_hours`."""
-    h = _param("network_hashrate_h_s", network_hashrate_h_s_, low=0)
-    asic = _param("asic_price_usd_per_th", asic_price_usd_per_th, low=0)
-    hours = _param("attack_hours", attack_hours, low=0)
-    th = h / 1e12
-    power = np.asarray(hashcost_usd_per_ph_day(efficiency_j_per_th, power_price_usd_per_kwh)) * th / 1000.0
-    return _out(th * asic + power * hours / 24.0)
-
-
-def attack_rental_usd_per_day_after_retarget(
-    subsidy_btc: Any, fees_btc_per_block: Any, btc_price_usd: Any, rental_premium: Any = 0.1
-) -> Any:
-    """Renting the honest network's hashrate for a day at hashprice plus a premium, once difficulty
-    has retargeted: (1 + premium) * 144 * (S + F) * P.
-
-    H * hashprice = 144 * (S + F) * P whatever H is, so after a retarget an exodus does not make
-    renting cheaper; only before the retarget (fewer hashes, same hashprice) is it cheaper by
-    (1 - x). No market rents anything near a majority of Bitcoin's hashrate: this is a bound.
-    """
-    s = _param("subsidy_btc", subsidy_btc, low=0, high=50)
-    f = _param("fees_btc_per_block", fees_btc_per_block, low=0)
-    p = _param("btc_price_usd", btc_price_usd, low=0)
-    premium = _param("rental_premium", rental_premium, low=0)
-    blocks_per_day = SECONDS_PER_DAY / TARGET_BLOCK_SPACING_S
-    return _out((1.0 + premium) * blocks_per_day * (s + f) * p)
-
-
-# --- luck -----------------------------------------------------------------------------------------
-
-
-def retarget_luck_sigma(interval_blocks: Any) -> Any:
-    """Relative spread (1 sigma) of a retarget window's length from luck alone: 1 / sqrt(N).
-
-    Block times are exponential, so N blocks take a Gamma(N)-distributed time whose standard
-    deviation is sqrt(N) block times: ~20% for the lab's 24 blocks, ~2.2% for Bitcoin's 2016.
-    """
-    n = _param("interval_blocks", interval_blocks, low=1)
-    return _out(1.0 / np.sqrt(n))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.economy import economics as econ
+from engine.economy import retarget, units
 from engine.primitives.params import ConsensusParams
 from engine.primitives.pow import difficulty_from_bits
 from engine.primitives.subsidy import subsidy_after_halvings_sat
@@ -44,7 +45,7 @@ class LabMapping:
     total_cores: int
 
     def __post_init__(self) -> None:
-        econ._param("site_mw", self.site_mw, low=0, low_open=True)
+        units._param("site_mw", self.site_mw, low=0, low_open=True)
         if isinstance(self.total_cores, bool) or not isinstance(self.total_cores, int) or self.total_cores < 1:
             raise ValueError(f"total_cores must be a whole number >= 1, got {self.total_cores!r}")
 
@@ -75,7 +76,7 @@ class LabClock:
     retargets: bool = True
 
     def __post_init__(self) -> None:
-        econ._param("block_spacing_s", self.block_spacing_s, low=0, low_open=True)
+        units._param("block_spacing_s", self.block_spacing_s, low=0, low_open=True)
         for name in ("retarget_interval_blocks", "halving_interval_blocks"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -91,23 +92,23 @@ class LabClock:
 
     @property
     def speedup(self) -> float:
-        return econ.TARGET_BLOCK_SPACING_S / self.block_spacing_s
+        return units.TARGET_BLOCK_SPACING_S / self.block_spacing_s
 
     @property
     def luck_sigma(self) -> float:
         """1-sigma spread of one retarget window from luck alone (0 if the chain never retargets)."""
-        return float(econ.retarget_luck_sigma(self.retarget_interval_blocks)) if self.retargets else 0.0
+        return float(retarget.retarget_luck_sigma(self.retarget_interval_blocks)) if self.retargets else 0.0
 
     def compression_text(self) -> str:
         """'a lab block = 5 s for 10 min, a lab retarget = 24 blocks for 2016, a lab halving = 150 blocks for 210,000'."""
-        retarget = (
-            f"a lab retarget = {self.retarget_interval_blocks} blocks for {econ.RETARGET_INTERVAL_BLOCKS:,}"
+        retarget_text = (
+            f"a lab retarget = {self.retarget_interval_blocks} blocks for {units.RETARGET_INTERVAL_BLOCKS:,}"
             if self.retargets
             else "no retargets on this chain"
         )
         return (
-            f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget}, a lab halving = "
-            f"{self.halving_interval_blocks:,} blocks for {econ.HALVING_INTERVAL_MAINNET_BLOCKS:,}"
+            f"a lab block = {self.block_spacing_s:g} s for 10 min, {retarget_text}, a lab halving = "
+            f"{self.halving_interval_blocks:,} blocks for {units.HALVING_INTERVAL_MAINNET_BLOCKS:,}"
         )
 
 
@@ -134,8 +135,8 @@ class LabChain:
     def __post_init__(self) -> None:
         if isinstance(self.height, bool) or not isinstance(self.height, int) or self.height < 0:
             raise ValueError(f"height must be a whole number >= 0, got {self.height!r}")
-        econ._param("difficulty", self.difficulty, low=0, low_open=True)
-        econ._param("start_difficulty", self.start_difficulty, low=0, low_open=True)
+        units._param("difficulty", self.difficulty, low=0, low_open=True)
+        units._param("start_difficulty", self.start_difficulty, low=0, low_open=True)
 
     @classmethod
     def from_blockchaininfo(cls, info: Mapping[str, Any], block1_difficulty: float | None = None) -> LabChain:
@@ -169,7 +170,7 @@ class LabChain:
 def halving_year(subsidy_btc: float, halvings_ahead: int = 1) -> int:
     """The real year of the halving `halvings_ahead` after the era paying `subsidy_btc`
     (3.125 BTC, 1 -> 2028; 2 -> 2032; 6.25 BTC, 1 -> 2024)."""
-    econ._param("subsidy_btc", subsidy_btc, low=0, high=50, low_open=True)
+    units._param("subsidy_btc", subsidy_btc, low=0, high=50, low_open=True)
     era = round(math.log2(50.0 / subsidy_btc))
     return FIRST_HALVING_YEAR + YEARS_PER_HALVING * (era + halvings_ahead - 1)
 
@@ -177,11 +178,11 @@ def halving_year(subsidy_btc: float, halvings_ahead: int = 1) -> int:
 def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str, float]:
     """The scenario's world moved by the lab chain: subsidy shifted once per lab halving (satoshis,
     as GetBlockSubsidy), difficulty scaled by the lab's ratio to its own start difficulty."""
-    econ._param("subsidy_btc", subsidy_btc, low=0, high=50)
-    econ._param("difficulty", difficulty, low=0, low_open=True)
-    sats = subsidy_after_halvings_sat(lab.halvings, int(round(subsidy_btc * econ.SATS_PER_BTC)))
+    units._param("subsidy_btc", subsidy_btc, low=0, high=50)
+    units._param("difficulty", difficulty, low=0, low_open=True)
+    sats = subsidy_after_halvings_sat(lab.halvings, int(round(subsidy_btc * units.SATS_PER_BTC)))
     return {
-        "subsidy_btc": sats / econ.SATS_PER_BTC,
+        "subsidy_btc": sats / units.SATS_PER_BTC,
         "difficulty": difficulty * lab.difficulty_ratio,
         "lab_halvings": float(lab.halvings),
         "lab_difficulty_ratio": lab.difficulty_ratio,
@@ -191,9 +192,9 @@ def lab_world(subsidy_btc: float, difficulty: float, lab: LabChain) -> dict[str,
 def site_share_of_world(mining_mw: float, efficiency_j_per_th: float, difficulty: float) -> float:
     """The site's mining hashrate as a share of the world's (1 GW at 20.5 J/TH and 150 T: ~4.5%)."""
     site_h_s = (
-        econ._param("mining_mw", mining_mw, low=0)
+        units._param("mining_mw", mining_mw, low=0)
         * 1e6
-        / econ._param("efficiency_j_per_th", efficiency_j_per_th, low=0, low_open=True)
+        / units._param("efficiency_j_per_th", efficiency_j_per_th, low=0, low_open=True)
         * 1e12
     )
     return float(site_h_s / econ.network_hashrate_h_s(difficulty))

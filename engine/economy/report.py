@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engine.economy import attack_cost
 from engine.economy import economics as econ
 from engine.economy.scenario_params import _SITE_KEYS, PARAMETERS
 
@@ -59,14 +60,14 @@ def attack_figures(values: dict[str, float], share_left: float = 0.0) -> dict[st
     network = _network(values)
     hashrate = econ.network_hashrate_h_s(values["difficulty"]) * (1.0 - share_left)
     rental_price = network["hashprice_usd_per_ph_day"] * (1.0 + values["rental_premium"])
-    after_day = econ.attack_rental_usd_per_day_after_retarget(
+    after_day = attack_cost.attack_rental_usd_per_day_after_retarget(
         values["subsidy_btc"], values["fees_btc_per_block"], values["btc_price_usd"], values["rental_premium"]
     )
     return {
         "network_hashrate_eh_s": hashrate / 1e18,
-        "rental_usd_per_hour": econ.attack_cost_rental_usd_per_hour(hashrate, rental_price),
+        "rental_usd_per_hour": attack_cost.attack_cost_rental_usd_per_hour(hashrate, rental_price),
         "rental_usd_per_hour_after_retarget": after_day / 24.0,
-        "hardware_usd": econ.attack_cost_hardware_usd(
+        "hardware_usd": attack_cost.attack_cost_hardware_usd(
             hashrate, values["asic_price_usd_per_th"], values["efficiency_j_per_th"], values["power_price_usd_per_kwh"]
         ),
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.economy import decisions
+from engine.economy import decisions, units
 from engine.economy import economics as econ
 from engine.economy.lab_mapping import halving_year
 from engine.primitives.subsidy import subsidy_after_halvings_sat
@@ -36,10 +36,10 @@ def lab_world_values(
     if not start_difficulty > 0 or not difficulty > 0:
         raise ValueError("difficulty and start_difficulty must be > 0")
     halvings = height // halving_interval
-    sats = subsidy_after_halvings_sat(halvings, int(round(float(values["subsidy_btc"]) * econ.SATS_PER_BTC)))
+    sats = subsidy_after_halvings_sat(halvings, int(round(float(values["subsidy_btc"]) * units.SATS_PER_BTC)))
     return dict(
         values,
-        subsidy_btc=sats / econ.SATS_PER_BTC,
+        subsidy_btc=sats / units.SATS_PER_BTC,
         difficulty=float(values["difficulty"]) * difficulty / start_difficulty,
     )
 

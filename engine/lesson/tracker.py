@@ -187,7 +187,7 @@ class LessonTracker:
         return out
 
     def on_ai_report(self, report: Any) -> list[LessonEvent]:
-        """engine.ai.jobs.AIReport: the first penalty (cores taken back from a leased tenant)."""
+        """engine.ai.billing.AIReport: the first penalty (cores taken back from a leased tenant)."""
         out: list[LessonEvent] = []
         penalty = float(report.sla_penalty_usd)
         if penalty > 0 and self._penalty_usd == 0:

@@ -1,6 +1,6 @@
 """The CPU miner: worker threads hashing nonce chunks with the Numba kernels, on work from one
 job source (engine.mining.source.JobSource: a node, engine.mining.node_source, or a pool,
-engine.mining.stratum_client), reporting events (engine.mining.events).
+engine.mining.stratum_client), reporting events (engine.mining.events). The kernel thread is engine.mining.kernel_loop, a worker thread's loop engine.mining.worker.
 
     miner = Miner(RPCClient(url, cookie_file=...), payout_script, on_event=print)
     miner.start()            # returns at once; compiling, RPC and hashing run on threads
@@ -26,22 +26,22 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.mining.events import (
-    BlockFound,
     BlockResult,
     ConnectionProblem,
     ConnectionRestored,
-    KernelProgress,
     Listener,
     MinerEvent,
     MinerStats,
     NewJob,
 )
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork, MinerWork
-from engine.mining.kernels import QUICK_COMPILING, QUICK_KERNEL, Kernel, chosen_kernel_name, get_kernel, is_loaded
+from engine.mining.kernel_loop import kernel_loop
+from engine.mining.kernels import QUICK_COMPILING, Kernel, chosen_kernel_name
 from engine.mining.meter import HashrateMeter
 from engine.mining.node_source import NodeSource
 from engine.mining.refusals import MiningRefused, RefusalStreak
 from engine.mining.source import JobSource
+from engine.mining.worker import worker_loop
 from engine.rpc import RPCClient
 
 log = logging.getLogger(__name__)
@@ -166,11 +166,11 @@ class Miner:
             raise RuntimeError("miner already started")
         self._start_s = time.perf_counter()
         targets: list[tuple[str, Callable[[], None]]] = [
-            ("kernels", self._kernel_loop),
+            ("kernels", functools.partial(kernel_loop, self)),
             *self.source.loops(self),
             ("stats", self._stats_loop),
         ]
-        targets += [(f"worker-{i}", functools.partial(self._worker_loop, i)) for i in range(self.max_slots)]
+        targets += [(f"worker-{i}", functools.partial(worker_loop, self, i)) for i in range(self.max_slots)]
         for name, target in targets:
             thread = threading.Thread(target=target, name=f"miner-{name}", daemon=True)
             self._threads.append(thread)
@@ -288,60 +288,6 @@ class Miner:
                 self._solved_template_id = -1
                 self._changed.notify_all()
 
-    # kernels -------------------------------------------------------------------------
-    def _kernel_loop(self) -> None:
-        def progress(name: str, stage: str, seconds: float) -> None:
-            self.emit(KernelProgress(name, stage, seconds))
-
-        def activate(name: str) -> bool:
-            kernel = get_kernel(name, progress)
-            if self._stop.is_set():
-                return False
-            with self._changed:
-                self._kernel = kernel
-                self._changed.notify_all()
-            self.emit(KernelProgress(name, "active", kernel.compile_s))
-            return True
-
-        try:
-            if self.kernel_name is None:  # first run on this CPU: mine with the quick kernel meanwhile
-                if self.quick_start and not activate(QUICK_KERNEL):
-                    return
-                self.kernel_name = self._measure_fastest_kernel(progress)
-                if self._stop.is_set() or (self._kernel is not None and self._kernel.name == self.kernel_name):
-                    return
-            quick = self.quick_start and not is_loaded(self.kernel_name)  # e.g. measure_hashrate ran
-            names = [QUICK_KERNEL, self.kernel_name] if quick else [self.kernel_name]
-            for name in names:
-                if not activate(name):
-                    return
-        except Exception as exc:  # a compile failure leaves the quick kernel mining if we have it
-            log.exception("kernel compilation failed")
-            self.emit(KernelProgress(self.kernel_name or QUICK_KERNEL, f"failed: {exc}", 0.0))
-
-    def _measure_fastest_kernel(self, progress) -> str:
-        """Compile every kernel (workers keep mining), then time them with the workers idle."""
-        from engine.mining.kernels.choice import choose_kernel, measure_kernels_hs
-        from engine.mining.kernels.parallel import prepare_kernels
-
-        def measure(names: list, threads: int) -> dict:
-            prepare_kernels(names, progress)  # slow kernels in child processes, in parallel
-            hold_until = time.monotonic() + 3600.0
-            with self._changed:  # workers finish their ~50 ms chunk, then wait: timing needs the cores
-                previous, self._resume_at_s = self._resume_at_s, max(self._resume_at_s, hold_until)
-            deadline_s = time.monotonic() + 1.0
-            while any(self._worker_active) and time.monotonic() < deadline_s:
-                time.sleep(0.01)
-            try:
-                return measure_kernels_hs(names, threads, progress)
-            finally:
-                with self._changed:
-                    if self._resume_at_s == max(previous, hold_until):
-                        self._resume_at_s = previous
-                    self._changed.notify_all()
-
-        return choose_kernel(self.max_slots, measure=measure, on_progress=progress).name
-
     # work ----------------------------------------------------------------------------
     def publish(self, template: MinerWork, reason: str, force: bool = False) -> bool:
         """Make `template` the work unless it changes nothing (or `force`); True if it did."""
@@ -401,86 +347,6 @@ class Miner:
             self._changed.notify_all()
         self.emit(self.refused)
         return True
-
-    # workers -------------------------------------------------------------------------
-    def _may_mine(self, index: int) -> bool:
-        template = self._template
-        return (
-            not self._stop.is_set()
-            and not self._paused
-            and index < self._slots
-            and self._kernel is not None
-            and template is not None
-            and self._solved_template_id != self._template_id
-            and time.monotonic() >= self._resume_at_s
-            # regtest at full speed pushes the median time past toward the node's two-hour
-            # future limit: then wait for the clock rather than build refused headers
-            and template.time_in_bounds()
-        )
-
-    def _worker_loop(self, index: int) -> None:
-        job: HeaderWork | None = None
-        job_template_id = -1
-        jobs_built = 0  # never reset: every header a worker builds has a fresh extranonce
-        nonce = 0
-        chunk = 1 << 12
-        lanes_out = None
-        params = None
-        while not self._stop.is_set():
-            if not self._may_mine(index):
-                self._worker_active[index] = False
-                with self._changed:
-                    self._changed.wait_for(lambda: self._may_mine(index) or self._stop.is_set(), timeout=0.5)
-                continue
-            self._worker_active[index] = True
-            kernel = self._kernel
-            assert kernel is not None  # _may_mine checked it, and a kernel once set is never unset
-            if lanes_out is None:
-                lanes_out = kernel.new_lanes_buffer()
-            template_id = self._template_id
-            if job is None or template_id != job_template_id or nonce >= self.nonces_per_header:
-                # a new template, or the nonce space is exhausted: new extranonce, new merkle root
-                work = self._template
-                if work is None:  # withdrawn (a pool lost) since _may_mine: wait for new work
-                    continue
-                jobs_built += 1
-                job = self.source.make_job(work, index, jobs_built)
-                params = job.params()
-                job_template_id = template_id
-                nonce = 0
-            end = min(nonce + chunk, self.nonces_per_header)
-            t0 = time.perf_counter()
-            assert params is not None  # set with job
-            found, hashes = kernel.search(params, job.header76, job.target, nonce, end, lanes_out)
-            t1 = time.perf_counter()
-            self._worker_hashes[index] += hashes
-            self._meters[index].add(t1, hashes, t1 - t0)
-            if self._first_hash_s is None:
-                assert self._start_s is not None  # set by start() before any worker runs
-                self._first_hash_s = t1 - self._start_s
-            # size chunks so each call takes ~chunk_s: slots/pause/new jobs apply within that
-            if hashes == end - nonce and t1 > t0:
-                chunk = int(min(max(hashes / (t1 - t0) * self.chunk_s, 1 << 10), 1 << 28))
-            nonce = end
-            if found is not None and self.source.shares:  # a share: send it, hash on
-                self.source.submit(job, found, index)
-                nonce = found + 1
-            elif found is not None:
-                with self._changed:
-                    # another worker already solved this template: a second block would only
-                    # compete with our own, so drop it
-                    ours_already = self._solved_template_id == job_template_id
-                    if self._template_id == job_template_id:
-                        self._solved_template_id = job_template_id
-                if ours_already:
-                    continue
-                with self._counts_lock:
-                    self._found += 1
-                self.emit(BlockFound(job.template.height, job.block_hash(found), found, index))
-                # a solution for a template the tip has since left is submitted too: the
-                # node's answer ("inconclusive") counts it as stale
-                self.source.submit(job, found, index)
-        self._worker_active[index] = False
 
     # stats ---------------------------------------------------------------------------
     def _stats_loop(self) -> None:

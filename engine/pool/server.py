@@ -9,15 +9,17 @@ One asyncio event loop on its own thread serves every connection (a slow or host
 costs no thread and stalls nobody: lines are bounded, floods and full send buffers close that
 connection only); a template thread longpolls getblocktemplate; found blocks go to the node
 from a small executor. Message formats as ckpool's stratifier.c and pooler's cpuminer expect.
+Here: the life cycle, templates and jobs, difficulty (vardiff), blocks; one connection and the
+mining.* methods it may call are in engine.pool.session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import gc
 import hmac
-import json
 import logging
 import os
 import threading
@@ -27,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
-from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
-from engine.pool.jobs import PoolJob, ShareRefused, block_hex
+from engine.mining.stratum import EXTRANONCE1_SIZE
+from engine.pool.jobs import PoolJob, block_hex
+from engine.pool.session import JOBS_KEPT, MAX_DIFFICULTY, MAX_LINE_BYTES, Session, json_line, serve
 from engine.pool.stats import PoolStats
 from engine.primitives.hashes import sha256d
-from engine.primitives.pow import difficulty_for_target, target_for_difficulty
+from engine.primitives.pow import difficulty_for_target
 from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
 from engine.rpc import RPCClient, RPCConnectionError, RPCError
 
@@ -39,23 +42,13 @@ log = logging.getLogger(__name__)
 
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
-MAX_LINE_BYTES = 16 * 1024  # a submit is ~200 bytes; anything near this is not a miner
-MAX_SEND_BUFFER_BYTES = 512 * 1024  # a client that stops reading is dropped, not waited for
-MAX_CLIENTS = 2000
-MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket)
-MESSAGE_BURST = 400
-MAX_BAD_MESSAGES = 20
-MAX_FAILED_LOGINS = 3
 SUBSCRIBE_TIMEOUT_S = 30.0  # a connection that never subscribes is closed
 IDLE_TIMEOUT_S = 600.0
-JOBS_KEPT = 64
 REFRESH_S = 30.0  # new (not clean) job with the template's fresh time/transactions
 START_DIFFICULTY = 1e-4
 MIN_DIFFICULTY = 2.0**-20
-MAX_DIFFICULTY = 2.0**40
 SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
 RETARGET_S = 3.0
-NAME_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -86,61 +79,6 @@ class PoolWork:
     clean: bool
     sent_s: float
     clients: int
-
-
-class Session:
-    def __init__(self, pool: Pool, writer: asyncio.StreamWriter, extranonce1: bytes):
-        self.pool, self.writer, self.extranonce1 = pool, writer, extranonce1
-        self.peer = writer.get_extra_info("peername")
-        self.subscribed = False
-        self.workers: set[str] = set()
-        self.difficulty = pool.start_difficulty
-        self.difficulty_sent = False
-        self.job_difficulty: OrderedDict[str, float] = OrderedDict()
-        self.version_mask = 0
-        self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
-        self.bad = self.failed_logins = 0
-        self.vd_start_s, self.vd_shares, self.vd_work = time.monotonic(), 0, 0.0
-        self.last_s = time.monotonic()
-        self.closed = False
-
-    def take_token(self) -> bool:
-        now_s = time.monotonic()
-        self.tokens = min(MESSAGE_BURST, self.tokens + (now_s - self.tokens_s) * MESSAGES_PER_S)
-        self.tokens_s, self.last_s = now_s, now_s
-        self.tokens -= 1
-        return self.tokens >= 0
-
-    def send_line(self, line: bytes) -> None:
-        if self.closed:
-            return
-        self.writer.write(line)
-        if self.writer.transport.get_write_buffer_size() > MAX_SEND_BUFFER_BYTES:
-            self.close()  # one client that stops reading must not grow our memory
-
-    def send(self, obj) -> None:
-        self.send_line(_line(obj))
-
-    def reply(self, msg_id, result=None, error=None) -> None:
-        if result is True and error is None and type(msg_id) is int:  # an accepted share: the usual case
-            self.send_line(b'{"id":%d,"result":true,"error":null}\n' % msg_id)
-        else:
-            self.send({"id": msg_id, "result": result, "error": error})
-
-    def send_job(self, job: PoolJob, clean: bool, line: bytes | None = None) -> None:
-        self.job_difficulty[job.job_id] = self.difficulty
-        while len(self.job_difficulty) > JOBS_KEPT:
-            self.job_difficulty.popitem(last=False)
-        self.send_line(line or _line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)}))
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.writer.close()
-
-
-def _line(obj) -> bytes:
-    return (json.dumps(obj, separators=(",", ":")) + "\n").encode()
 
 
 class Pool:
@@ -212,7 +150,7 @@ class Pool:
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(
-            self._serve, self.host, self.requested_port, limit=MAX_LINE_BYTES, reuse_address=True
+            functools.partial(serve, self), self.host, self.requested_port, limit=MAX_LINE_BYTES, reuse_address=True
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
@@ -325,7 +263,7 @@ class Pool:
         self._current = job
         self.stats.height = template.height
         self.stats.block_difficulty = difficulty_for_target(template.target)  # bounds the PPLNS window
-        line = _line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)})
+        line = json_line({"id": None, "method": "mining.notify", "params": job.notify_params(clean)})
         sent = 0
         for session in list(self._sessions):
             if session.subscribed and session.workers:
@@ -412,101 +350,11 @@ class Pool:
                 elif session.workers:
                     self._vardiff(session, now_s)
 
-    # ------------------------------------------------------------------ connections
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if len(self._sessions) >= MAX_CLIENTS or self._stop.is_set():
-            writer.close()
-            return
-        self._extranonce = (self._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
-        session = Session(self, writer, self._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"))
-        self._sessions.add(session)
-        try:
-            while not session.closed:
-                try:  # no wait_for per line (a timer and a task per share): housekeeping closes idlers
-                    line = await reader.readline()
-                except (ValueError, asyncio.LimitOverrunError):  # longer than MAX_LINE_BYTES
-                    session.reply(None, None, [20, f"line longer than {MAX_LINE_BYTES} bytes", None])
-                    break
-                except (ConnectionError, OSError):
-                    break
-                if not line:
-                    break
-                if not session.take_token():
-                    session.reply(None, None, [20, "too many messages", None])
-                    break
-                if line.strip():
-                    self._handle(session, line)
-                if session.bad > MAX_BAD_MESSAGES or session.failed_logins >= MAX_FAILED_LOGINS:
-                    break
-        except Exception:  # nothing one client sends may take the pool down
-            log.exception("stratum session %s failed", session.peer)
-        finally:
-            self._sessions.discard(session)
-            for name in session.workers:
-                self.stats.connected(name, -1)
-            session.close()
-
-    def _handle(self, session: Session, line: bytes) -> None:
-        try:
-            message = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
-            session.bad += 1
-            session.reply(None, None, [20, "parse error: not JSON", None])
-            return
-        if not isinstance(message, dict):
-            session.bad += 1
-            session.reply(None, None, [20, "invalid request: not a JSON object", None])
-            return
-        msg_id, method, params = message.get("id"), message.get("method"), message.get("params", [])
-        if method is None:
-            return  # a reply to something we sent (client.show_message and the like)
-        if not isinstance(method, str) or not isinstance(params, list):
-            session.bad += 1
-            session.reply(msg_id, None, [20, "invalid request: method must be a string, params a list", None])
-            return
-        handler = self._METHODS.get(method)
-        if handler is None:
-            session.bad += 1
-            session.reply(msg_id, None, [20, f"unknown method {method[:40]!r}", None])
-            return
-        handler(self, session, msg_id, params)
-
-    def _subscribe(self, session: Session, msg_id, params) -> None:
-        if not self.stats.node_ok:
-            session.reply(msg_id, None, [20, "the class's node is unreachable; try again shortly", None])
-            session.close()
-            return
-        session.subscribed = True
-        sid = session.extranonce1.hex()
-        session.reply(msg_id, [[["mining.set_difficulty", sid], ["mining.notify", sid]], sid, EXTRANONCE2_SIZE])
-        if session.workers:
-            self._send_work(session)
-
+    # ------------------------------------------------------------------ logins and first work (engine.pool.session)
     def _password_ok(self, password: str) -> bool:
         if self.rpcauth:
             return rpcauth_matches(self.rpcauth, password)
         return not self.password or hmac.compare_digest(password.encode(), self.password.encode())
-
-    def _authorize(self, session: Session, msg_id, params) -> None:
-        name = params[0] if params else None
-        password = params[1] if len(params) > 1 and isinstance(params[1], str) else ""
-        if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX or not name.isprintable():
-            session.reply(msg_id, False, [24, f"worker name must be 1..{NAME_MAX} printable characters", None])
-            session.failed_logins += 1
-            return
-        if not self._password_ok(password):
-            session.reply(msg_id, False, [24, "wrong class password", None])
-            session.failed_logins += 1
-            return
-        name = name.strip()
-        first = not session.workers
-        if name not in session.workers:
-            session.workers.add(name)
-            self.stats.connected(name, +1)
-            self.stats.set_difficulty(name, session.difficulty)
-        session.reply(msg_id, True)
-        if first and session.subscribed:
-            self._send_work(session)
 
     def _send_work(self, session: Session) -> None:
         job = self._current
@@ -514,81 +362,6 @@ class Pool:
             return
         self._set_difficulty(session, self._job_cap(session, job))
         session.send_job(job, True)
-
-    def _configure(self, session: Session, msg_id, params) -> None:
-        extensions = params[0] if params and isinstance(params[0], list) else []
-        options = params[1] if len(params) > 1 and isinstance(params[1], dict) else {}
-        result: dict[str, bool | str] = {}
-        for extension in extensions:
-            if extension == "version-rolling":  # BIP310
-                try:
-                    asked = int(str(options.get("version-rolling.mask", "ffffffff")), 16)
-                except ValueError:
-                    asked = 0
-                session.version_mask = asked & VERSION_ROLLING_MASK
-                result["version-rolling"] = session.version_mask != 0
-                result["version-rolling.mask"] = f"{session.version_mask:08x}"
-            elif isinstance(extension, str):
-                result[extension[:40]] = False
-        session.reply(msg_id, result)
-
-    def _extranonce_subscribe(self, session: Session, msg_id, params) -> None:
-        session.reply(msg_id, True)  # extranonce1 never changes during a connection here
-
-    def _suggest_difficulty(self, session: Session, msg_id, params) -> None:
-        value = params[0] if params else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-            session.difficulty = min(max(float(value), self.min_difficulty), MAX_DIFFICULTY)
-        session.reply(msg_id, True)
-
-    def _submit(self, session: Session, msg_id, params) -> None:
-        if not session.subscribed:
-            session.reply(msg_id, False, [25, "not subscribed", None])
-            return
-        if len(params) < 5 or not isinstance(params[0], str) or params[0].strip() not in session.workers:
-            session.reply(msg_id, False, [24, "unauthorized worker", None])
-            return
-        name = params[0].strip()
-        job = self._jobs.get(params[1]) if isinstance(params[1], str) else None
-        if job is None:
-            self.stats.share(name, 0.0, "stale", "unknown-job")
-            session.reply(msg_id, False, [21, "unknown-job", None])
-            return
-        difficulty = session.job_difficulty.get(job.job_id, session.difficulty)
-        version_bits = params[5] if len(params) > 5 else None
-        try:
-            header, value, _ = job.check(
-                session.extranonce1,
-                params[2],
-                params[3],
-                params[4],
-                version_bits,
-                session.version_mask,
-                target_for_difficulty(difficulty),
-            )
-        except ShareRefused as refused:
-            self.stats.share(name, difficulty, "stale" if refused.stale else "rejected", refused.reason)
-            session.reply(msg_id, False, [refused.code, refused.reason, None])
-            return
-        self.stats.share(name, difficulty, "accepted")
-        session.vd_shares += 1
-        session.vd_work += difficulty
-        session.reply(msg_id, True)
-        if value <= job.template.target:
-            extranonce2 = bytes.fromhex(params[2])
-            self._started_loop.run_in_executor(
-                self._submitter, self._submit_block, name, job, session.extranonce1, extranonce2, header
-            )
-        self._vardiff(session, time.monotonic())
-
-    _METHODS = {
-        "mining.subscribe": _subscribe,
-        "mining.authorize": _authorize,
-        "mining.configure": _configure,
-        "mining.extranonce.subscribe": _extranonce_subscribe,
-        "mining.suggest_difficulty": _suggest_difficulty,
-        "mining.submit": _submit,
-    }
 
     # ------------------------------------------------------------------ blocks (executor threads)
     def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes, header: bytes) -> None:

@@ -1,4 +1,5 @@
-"""Building and signing the wallet's transactions: coin selection, change, P2WPKH signatures.
+"""Building and signing the wallet's transactions: coin selection, change, P2WPKH signatures;
+BTC amounts as text (format_btc, parse_btc).
 
 Serialization and the BIP143 signature hash are python-bitcoinlib's; signatures are
 libsecp256k1's through coincurve (low-S, RFC6979 nonces).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from bitcoin.core import (
     CMutableTransaction,
@@ -31,6 +33,7 @@ from bitcoin.core.script import (
     SignatureHash,
 )
 
+from engine.primitives.subsidy import COIN
 from engine.wallet.keys import WalletKey
 
 RBF_SEQUENCE = 0xFFFFFFFD  # BIP125 signal (Core 28+ replaces without it too)
@@ -130,3 +133,19 @@ def sign_p2wpkh(inputs: list[Coin], outputs: list[tuple[bytes, int]], locktime: 
 
 def format_btc(sat: int) -> str:
     return f"{sat / 1e8:.8f}"
+
+
+def parse_btc(text: str) -> int:
+    """An amount typed in BTC ("0.5", "1,25") -> satoshis; ValueError in words."""
+    cleaned = text.strip().replace(",", ".").removesuffix("BTC").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount in BTC (for example 0.5)") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError("the amount must be more than zero")
+    if value != value.quantize(Decimal("0.00000001")):
+        raise ValueError("an amount has at most 8 decimals (1 satoshi = 0.00000001 BTC)")
+    if value > 21_000_000:
+        raise ValueError("an amount is at most 21,000,000 BTC")
+    return int(value * COIN)

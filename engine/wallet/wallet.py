@@ -14,8 +14,8 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from bitcoin.core import CTransaction, b2lx
@@ -26,57 +26,14 @@ from engine.primitives.subsidy import COIN, block_subsidy_sat
 from engine.rpc import RPCError
 from engine.wallet.keys import Keychain, KeyFileError, WalletKey, create_key_file, mark_backup_shown, read_key_file
 from engine.wallet.reasons import explain_rpc_error
+from engine.wallet.state import HistoryEntry, WalletState, block_off_chain, history_confirmations
 from engine.wallet.tx import Coin, SendError, format_btc, select_coins, sign_p2wpkh
 
 COINBASE_MATURITY = 100  # Core consensus/consensus.h: a coinbase is spendable at 100 confirmations
 GAP_LIMIT = 10  # unused addresses scanned past the last used one, per branch (BIP44 uses 20)
-RECHECK_BELOW_CONFIRMATIONS = 100  # history entries re-read from the node until this deep
 MAX_FEE_RATE_SAT_VB = 10_000
 KEY_FILE = "wallet.key"
 STATE_FILE = "wallet-state.json"
-
-
-def parse_btc(text: str) -> int:
-    """An amount typed in BTC ("0.5", "1,25") -> satoshis; ValueError in words."""
-    cleaned = text.strip().replace(",", ".").removesuffix("BTC").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not an amount in BTC (for example 0.5)") from None
-    if not value.is_finite() or value <= 0:
-        raise ValueError("the amount must be more than zero")
-    if value != value.quantize(Decimal("0.00000001")):
-        raise ValueError("an amount has at most 8 decimals (1 satoshi = 0.00000001 BTC)")
-    if value > 21_000_000:
-        raise ValueError("an amount is at most 21,000,000 BTC")
-    return int(value * COIN)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    txid: str
-    kind: str  # "received" | "sent" | "mined"
-    amount_sat: int  # what arrived (received, mined) or left to the payee (sent)
-    fee_sat: int  # fee paid (sent), or fees earned in a mined block
-    address: str  # payee (sent); ours (received, mined)
-    time: float  # first seen, seconds since the epoch
-    confirmations: int  # 0: in the mempool; -1: vanished (double-spent, dropped or reorged out)
-    height: int | None
-
-
-@dataclass(frozen=True)
-class WalletState:
-    chain: str
-    tip_height: int
-    tip_hash: str
-    immature_sat: int
-    confirmed_sat: int
-    unconfirmed_sat: int
-    fees_earned_sat: int
-    blocks_mined: int
-    receive_address: str
-    coins: tuple[Coin, ...] = field(repr=False)  # spendable now
-    history: tuple[HistoryEntry, ...] = field(repr=False)  # newest first
 
 
 @dataclass(frozen=True)
@@ -289,14 +246,14 @@ class Wallet:
         # A reorg deeper than the shortcut below (a released private branch) moves old entries too:
         # when the tip seen last time left the active chain, every entry is read again.
         last_tip = book.get("tip")
-        reorged = bool(last_tip) and last_tip != tip_hash and self._off_chain(rpc, last_tip)
+        reorged = bool(last_tip) and last_tip != tip_hash and block_off_chain(rpc, last_tip)
         if book.get("tip") != tip_hash:
             book["tip"] = tip_hash
             changed = True
         entries = []
         fees_earned = blocks_mined = 0
         for txid, entry in history.items():
-            conf = self._confirmations(rpc, txid, entry, tip_height, mempool_ids, confirmed_txids, reorged)
+            conf = history_confirmations(rpc, txid, entry, tip_height, mempool_ids, confirmed_txids, reorged)
             if entry.get("height") != (None if conf <= 0 else tip_height - conf + 1):
                 entry["height"] = None if conf <= 0 else tip_height - conf + 1
                 changed = True
@@ -331,38 +288,6 @@ class Wallet:
             tuple(spendable),
             tuple(entries),
         )
-
-    @staticmethod
-    def _off_chain(rpc, block_hash: str) -> bool:
-        try:
-            return int(rpc.call("getblockheader", block_hash).get("confirmations", -1)) < 0
-        except RPCError:
-            return True  # unknown to this node: read everything again
-
-    def _confirmations(
-        self,
-        rpc,
-        txid: str,
-        entry: dict,
-        tip_height: int,
-        mempool_ids: set,
-        confirmed_txids: dict[str, int],
-        reorged: bool = False,
-    ) -> int:
-        if txid in mempool_ids:
-            return 0
-        if txid in confirmed_txids:
-            return tip_height - confirmed_txids[txid] + 1
-        height = entry.get("height")
-        if not reorged and height is not None and tip_height - height + 1 >= RECHECK_BELOW_CONFIRMATIONS:
-            return tip_height - height + 1  # deep enough not to be re-read every refresh
-        if entry["kind"] == "mined" and not reorged:
-            return -1  # an immature coinbase is unspendable, so missing from the scan means reorged out
-        try:
-            found = rpc.call("getrawtransaction", txid, 1)
-        except RPCError:
-            return -1  # neither in the mempool nor in the chain: double-spent, dropped or reorged out
-        return int(found.get("confirmations", 0))
 
     def _mark_used(self, key: WalletKey) -> bool:
         branch, index = (int(p) for p in key.path.split("/")[-2:])
@@ -450,12 +375,9 @@ class Wallet:
 
 __all__ = [
     "Wallet",
-    "WalletState",
-    "HistoryEntry",
     "Payment",
     "SendError",
     "KeyFileError",
-    "parse_btc",
     "format_btc",
     "COINBASE_MATURITY",
 ]

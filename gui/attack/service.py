@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from engine.rpc import RPCError
 from engine.wallet.attack import AttackError, PrivateFork
 from engine.wallet.odds import attacker_success_probability, catch_up_probability
-from engine.wallet.wallet import SendError, parse_btc
+from engine.wallet.tx import SendError, parse_btc
 from gui.i18n import tr
 from gui.qt import QObject, Signal
 

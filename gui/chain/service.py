@@ -8,7 +8,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from engine.economy.economics import block_subsidy_btc
+from engine.economy.halvings import block_subsidy_btc
 from engine.rpc import RPCClient, RPCError
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from engine.rpc import RPCError
 from engine.wallet.keys import KeyFileError
-from engine.wallet.wallet import SendError, Wallet, parse_btc
+from engine.wallet.tx import parse_btc
+from engine.wallet.wallet import SendError, Wallet
 from gui.i18n import tr
 from gui.qt import QObject, Signal
 

@@ -8,7 +8,7 @@ import time
 
 import segno
 
-from engine.wallet.wallet import WalletState
+from engine.wallet.state import WalletState
 from gui.formats import btc_amount
 from gui.i18n import tr
 from gui.qt import (

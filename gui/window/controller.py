@@ -13,7 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from engine.ai.jobs import AIJobRunner, ai_billing_for_lab, measure_slot_gflop_s
+from engine.ai.billing import ai_billing_for_lab
+from engine.ai.jobs import AIJobRunner, measure_slot_gflop_s
 from engine.capacity import CapacityAllocator
 from engine.economy.lab_mapping import LabMapping
 from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress, MinerStats

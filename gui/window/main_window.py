@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine.ai.jobs import AIReport
+from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.mining.events import MinerStats
 from gui.formats import cores_text

@@ -12,15 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info
 
+from engine.ai.billing import AIReport, BillingRate, Ledger, ai_billing_for_lab
 from engine.ai.jobs import (
     AIJobRunner,
-    AIReport,
-    BillingRate,
     InferenceJobSpec,
     InferenceKernel,
     JobInterrupted,
-    Ledger,
-    ai_billing_for_lab,
     make_weights,
     measure_slot_gflop_s,
 )

@@ -8,7 +8,8 @@ import pytest
 
 from engine.rpc import RPCClient
 from engine.wallet.attack import AttackError, PrivateFork
-from engine.wallet.wallet import Wallet, parse_btc
+from engine.wallet.tx import parse_btc
+from engine.wallet.wallet import Wallet
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_minority_branch_released_too_early_changes_nothing(attack_wallets):
 def test_a_reorg_deeper_than_the_wallets_recheck_depth_still_shows_the_payment_vanished(attack_wallets):
     """The wallet stops re-reading entries 100 blocks deep; a released branch longer than that
     must still make the merchant's payment vanish (the tip it saw last left the active chain)."""
-    from engine.wallet.wallet import RECHECK_BELOW_CONFIRMATIONS
+    from engine.wallet.state import RECHECK_BELOW_CONFIRMATIONS
 
     rpc, attacker, merchant, honest = attack_wallets
     fork = PrivateFork.start(rpc, attacker.mining_script)

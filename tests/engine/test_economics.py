@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.economy import attack_cost, halvings, retarget, units
 from engine.economy import economics as econ
 from engine.economy.scenario_params import PARAMETERS
 
@@ -46,8 +47,8 @@ def test_30_percent_exodus_slows_blocks_then_difficulty_drops_30_percent():
     # Per hash, income is unchanged while blocks are slow, then rises by 1/(1 - x).
     assert exodus.hashprice_usd_per_ph_day_after == pytest.approx(exodus.hashprice_usd_per_ph_day_before / 0.7)
     h = econ.network_hashrate_h_s(150e12)
-    before = econ.attack_cost_hardware_usd(h, 15, 17.5, 0.045)
-    after = econ.attack_cost_hardware_usd(h * 0.7, 15, 17.5, 0.045)
+    before = attack_cost.attack_cost_hardware_usd(h, 15, 17.5, 0.045)
+    after = attack_cost.attack_cost_hardware_usd(h * 0.7, 15, 17.5, 0.045)
     assert after / before - 1 == pytest.approx(-0.30, rel=REL_1PCT)
 
 
@@ -106,16 +107,16 @@ def test_capex_site_and_machines_apart_each_with_its_own_life():
 
 def test_rental_attack_after_a_retarget_costs_the_same_whatever_the_hashrate():
     s, f, p = 3.125, 0.025, 85_000
-    per_day = econ.attack_rental_usd_per_day_after_retarget(s, f, p, 0.1)
+    per_day = attack_cost.attack_rental_usd_per_day_after_retarget(s, f, p, 0.1)
     assert per_day == pytest.approx(1.1 * 144 * (s + f) * p)
     for d in (150e12, 105e12, 40e12):  # after any exodus, hashprice * hashrate is the same
         h = econ.network_hashrate_h_s(d)
-        assert econ.attack_cost_rental_usd_per_hour(h, 1.1 * hp_usd(d, s, f, p)) * 24 == pytest.approx(per_day)
+        assert attack_cost.attack_cost_rental_usd_per_hour(h, 1.1 * hp_usd(d, s, f, p)) * 24 == pytest.approx(per_day)
 
 
 def test_luck_of_a_24_block_window_is_about_20_percent():
-    assert econ.retarget_luck_sigma(24) == pytest.approx(0.204, abs=0.001)
-    assert econ.retarget_luck_sigma(2016) == pytest.approx(0.0223, abs=0.0001)
+    assert retarget.retarget_luck_sigma(24) == pytest.approx(0.204, abs=0.001)
+    assert retarget.retarget_luck_sigma(2016) == pytest.approx(0.0223, abs=0.0001)
 
 
 def test_ai_revenue_per_kwh_is_2_to_5x_and_up_to_25x_mining():
@@ -188,39 +189,39 @@ def test_lease_or_gpus_200_mw_it():
 
 
 def test_subsidy_follows_get_block_subsidy():
-    assert econ.block_subsidy_btc(0) == 50
-    assert econ.block_subsidy_btc(839_999) == 6.25
-    assert econ.block_subsidy_btc(840_000) == 3.125
-    assert econ.block_subsidy_btc(1_050_000) == 1.5625
-    assert econ.block_subsidy_btc(149, 150) == 50 and econ.block_subsidy_btc(150, 150) == 25
+    assert halvings.block_subsidy_btc(0) == 50
+    assert halvings.block_subsidy_btc(839_999) == 6.25
+    assert halvings.block_subsidy_btc(840_000) == 3.125
+    assert halvings.block_subsidy_btc(1_050_000) == 1.5625
+    assert halvings.block_subsidy_btc(149, 150) == 50 and halvings.block_subsidy_btc(150, 150) == 25
     # Integer satoshi shifts: after 33 halvings the subsidy is 0 (5e9 >> 33 == 0), and zero from 64 on.
-    assert econ.subsidy_after_halvings_btc(32) == (5_000_000_000 >> 32) / 1e8 == 1e-8
-    assert econ.subsidy_after_halvings_btc(33) == 0
-    assert econ.subsidy_after_halvings_btc(64) == 0 and econ.subsidy_after_halvings_btc(1000) == 0
+    assert halvings.subsidy_after_halvings_btc(32) == (5_000_000_000 >> 32) / 1e8 == 1e-8
+    assert halvings.subsidy_after_halvings_btc(33) == 0
+    assert halvings.subsidy_after_halvings_btc(64) == 0 and halvings.subsidy_after_halvings_btc(1000) == 0
     heights = np.array([0, 209_999, 210_000, 420_000, 630_000])
-    assert econ.block_subsidy_btc(heights).tolist() == [50, 50, 25, 12.5, 6.25]
+    assert halvings.block_subsidy_btc(heights).tolist() == [50, 50, 25, 12.5, 6.25]
 
 
 def test_halving_schedule_and_countdown():
-    assert econ.halving_schedule(3) == [(0, 0, 50.0), (1, 210_000, 25.0), (2, 420_000, 12.5)]
-    assert econ.halving_schedule(2, 150) == [(0, 0, 50.0), (1, 150, 25.0)]
-    assert econ.blocks_until_halving(839_999) == 1
-    assert econ.blocks_until_halving(840_000) == 210_000
-    assert econ.blocks_until_halving(299, 150) == 1
+    assert halvings.halving_schedule(3) == [(0, 0, 50.0), (1, 210_000, 25.0), (2, 420_000, 12.5)]
+    assert halvings.halving_schedule(2, 150) == [(0, 0, 50.0), (1, 150, 25.0)]
+    assert halvings.blocks_until_halving(839_999) == 1
+    assert halvings.blocks_until_halving(840_000) == 210_000
+    assert halvings.blocks_until_halving(299, 150) == 1
 
 
 def test_next_target_is_calculate_next_work_required():
-    t = econ.TARGET_TIMESPAN_S
+    t = units.TARGET_TIMESPAN_S
     old = 0x00000000000000000003A30C0000000000000000000000000000000000000000
-    assert econ.next_target(old, t) == old
-    assert econ.next_target(old, t // 2) == old * (t // 2) // t
-    assert econ.next_target(old, 1) == old * (t // 4) // t  # clamped at T/4
-    assert econ.next_target(old, 100 * t) == old * (4 * t) // t  # clamped at 4T
-    assert econ.next_target(econ.POW_LIMIT_MAINNET, 4 * t) == econ.POW_LIMIT_MAINNET  # capped at the limit
+    assert retarget.next_target(old, t) == old
+    assert retarget.next_target(old, t // 2) == old * (t // 2) // t
+    assert retarget.next_target(old, 1) == old * (t // 4) // t  # clamped at T/4
+    assert retarget.next_target(old, 100 * t) == old * (4 * t) // t  # clamped at 4T
+    assert retarget.next_target(units.POW_LIMIT_MAINNET, 4 * t) == units.POW_LIMIT_MAINNET  # capped at the limit
 
 
 def test_retarget_floor_is_difficulty_one():
-    assert econ.retarget_difficulty(1.5, 4 * econ.TARGET_TIMESPAN_S) == 1.0
+    assert retarget.retarget_difficulty(1.5, 4 * units.TARGET_TIMESPAN_S) == 1.0
 
 
 # --- invalid input names the parameter ----------------------------------------------------------
@@ -235,7 +236,7 @@ def test_retarget_floor_is_difficulty_one():
         (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, 0.0, "lots"), "btc_price_usd"),
         (lambda: econ.hashcost_usd_per_ph_day(0, 0.05), "efficiency_j_per_th"),
         (lambda: econ.hashcost_usd_per_ph_day(17.5, [0.05, -0.01]), "power_price_usd_per_kwh"),
-        (lambda: econ.block_subsidy_btc(1.5), "height"),
+        (lambda: halvings.block_subsidy_btc(1.5), "height"),
         (lambda: econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 1.5), "gpu_utilisation"),
         (
             lambda: econ.hashrate_exodus(
@@ -271,7 +272,7 @@ def test_retarget_floor_is_difficulty_one():
             ),
             "ai_mode",
         ),
-        (lambda: econ.next_target(0, 100), "old_target"),
+        (lambda: retarget.next_target(0, 100), "old_target"),
     ],
 )
 def test_invalid_input_raises_naming_the_parameter(call, name):
@@ -302,17 +303,17 @@ def test_hashprice_falls_as_difficulty_rises(d, factor, s, f, p):
 
 @given(d=st.floats(1.0, 1e16), actual=st.floats(0, 1e9))
 def test_retarget_stays_within_the_4x_clamp(d, actual):
-    new = econ.retarget_difficulty(d, actual)
+    new = retarget.retarget_difficulty(d, actual)
     assert d / 4 * (1 - 1e-12) <= new or new == 1.0
     assert new <= d * 4 * (1 + 1e-12)
     assert new >= 1.0
 
 
-@given(old=st.integers(1, econ.POW_LIMIT_MAINNET), actual=st.integers(-(10**7), 10**9))
+@given(old=st.integers(1, units.POW_LIMIT_MAINNET), actual=st.integers(-(10**7), 10**9))
 def test_integer_retarget_within_clamp_and_limit(old, actual):
-    t = econ.TARGET_TIMESPAN_S
-    new = econ.next_target(old, actual)
-    assert new <= econ.POW_LIMIT_MAINNET
+    t = units.TARGET_TIMESPAN_S
+    new = retarget.next_target(old, actual)
+    assert new <= units.POW_LIMIT_MAINNET
     assert old * (t // 4) // t <= new <= max(old * 4, old * (4 * t) // t)
 
 
@@ -426,9 +427,9 @@ def test_conversion_time_delays_ai_income_in_year_one():
 
 def test_rental_attack_cost_is_the_crypto51_method():
     h = econ.network_hashrate_h_s(150e12)
-    assert econ.attack_cost_rental_usd_per_hour(h, 40.0) == pytest.approx(h / 1e15 * 40 / 24)
-    assert econ.attack_cost_rental_usd_per_hour(h * 0.7, 40.0) == pytest.approx(
-        0.7 * econ.attack_cost_rental_usd_per_hour(h, 40.0)
+    assert attack_cost.attack_cost_rental_usd_per_hour(h, 40.0) == pytest.approx(h / 1e15 * 40 / 24)
+    assert attack_cost.attack_cost_rental_usd_per_hour(h * 0.7, 40.0) == pytest.approx(
+        0.7 * attack_cost.attack_cost_rental_usd_per_hour(h, 40.0)
     )
 
 

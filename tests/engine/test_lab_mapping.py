@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.economy import decisions
-from engine.economy import economics as econ
+from engine.economy import decisions, retarget
 from engine.economy.lab_mapping import (
     TEACHER_SENTENCES,
     LabChain,
@@ -129,4 +128,4 @@ def test_horizon_keep_mining_or_convert(corsicana):
 def test_decisions_reject_bad_input(corsicana):
     with pytest.raises(ValueError, match="difficulty_growth_per_month"):
         decisions.horizon({**corsicana, "difficulty_growth_per_month": 2.0}, 12)
-    assert econ.retarget_luck_sigma(24) > 0
+    assert retarget.retarget_luck_sigma(24) > 0

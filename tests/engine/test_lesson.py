@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.economy.economics import block_subsidy_btc
+from engine.economy.halvings import block_subsidy_btc
 from engine.lesson import tracker as t
 from engine.lesson.answers import answer_key
 from engine.lesson.figures import halving_real_year, mining_vs_ai

@@ -14,7 +14,8 @@ from engine.primitives.subsidy import block_subsidy_sat
 from engine.rpc import RPCClient
 from engine.wallet.keys import XPRV_VERSION, ExtKey, Keychain
 from engine.wallet.reasons import explain
-from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet, parse_btc
+from engine.wallet.tx import parse_btc
+from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet
 from regtest.descriptors import checksum as node_checksum
 
 REGTEST_RULES = ConsensusParams()  # Core's regtest: a halving every 150 blocks

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.ai.jobs import AIReport
+from engine.ai.billing import AIReport
 from engine.economy.report import scenario_report
 from engine.economy.scenarios import preset_dir
 from gui.economics.panel import EconomicsPanel

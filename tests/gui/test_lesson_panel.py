@@ -11,9 +11,9 @@ import unicodedata
 
 import pytest
 
-from engine.ai.jobs import AIReport
+from engine.ai.billing import AIReport
 from engine.capacity import Allocation
-from engine.economy.economics import block_subsidy_btc
+from engine.economy.halvings import block_subsidy_btc
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController

@@ -3,7 +3,7 @@ miner (pytest-qt, offscreen, a real node process and the real miners)."""
 
 from __future__ import annotations
 
-from engine.wallet.wallet import parse_btc
+from engine.wallet.tx import parse_btc
 from gui.wallet.tab import qr_image
 from tests.helpers import ROOT
 from tests.helpers.windows import attached_window
