@@ -15,35 +15,11 @@ import numpy as np
 
 from engine.economy import economics as econ
 from engine.economy import units
+from engine.economy.scenario_params import SITE_PNL_KEYS
 
-_SITE_ARGS = (
-    "difficulty",
-    "subsidy_btc",
-    "fees_btc_per_block",
-    "btc_price_usd",
-    "efficiency_j_per_th",
-    "power_price_usd_per_kwh",
-    "mining_capex_usd_per_mw",
-    "mining_amortisation_years",
-    "asic_price_usd_per_th",
-    "asic_life_years",
-    "mining_uptime",
-    "curtailment_credit_usd_per_mwh",
-    "pue",
-    "ai_shell_capex_usd_per_mw_it",
-    "ai_shell_amortisation_years",
-    "lease_usd_per_mw_it_year",
-    "lease_operating_margin",
-    "gpu_capex_usd_per_mw_it",
-    "gpu_amortisation_years",
-    "gpu_price_usd_per_gpu_hour",
-    "power_per_gpu_kw",
-    "gpu_utilisation",
-    "gpu_other_opex_fraction",
-    "ai_availability",
-    "sla_availability",
-    "sla_penalty_multiplier",
-)
+# site_pnl's arguments but the split (each call sets its own) and the conversion time (a horizon's
+# own figure, left at site_pnl's default here as before).
+_SITE_ARGS = tuple(k for k in SITE_PNL_KEYS if k not in ("mining_mw", "ai_mw", "conversion_months"))
 
 
 def _one_mw(values: Mapping[str, float], ai_mode: str, **changes: Any) -> tuple[Any, Any]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.economy import attack_cost
 from engine.economy import economics as econ
-from engine.economy.scenario_params import _SITE_KEYS, PARAMETERS
+from engine.economy.scenario_params import PARAMETERS, SITE_PNL_KEYS
 
 if TYPE_CHECKING:
     from engine.economy.scenarios import Scenario
@@ -47,7 +47,7 @@ def _machine(values: dict[str, float], efficiency_j_per_th: float) -> dict[str, 
 
 
 def _site(values: dict[str, float], ai_mode: str) -> dict[str, Any]:
-    return econ.site_pnl(ai_mode=ai_mode, **{k: values[k] for k in _SITE_KEYS}).as_dict()
+    return econ.site_pnl(ai_mode=ai_mode, **{k: values[k] for k in SITE_PNL_KEYS}).as_dict()
 
 
 def attack_figures(values: dict[str, float], share_left: float = 0.0) -> dict[str, float]:

@@ -204,8 +204,8 @@ PARAMETERS: dict[str, ParameterSpec] = {
 }
 AI_MODE_SOURCE = "lab default: the AI hall is leased to a tenant (colocation)"
 
-# site_pnl keyword arguments, taken from the parameters above.
-_SITE_KEYS = (
+# site_pnl's keyword arguments, taken from the parameters above (report.py and decisions.py pass them).
+SITE_PNL_KEYS = (
     "mining_mw",
     "ai_mw",
     "difficulty",

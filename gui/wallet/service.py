@@ -21,7 +21,7 @@ REFRESH_INTERVAL_S = 2.0
 
 
 class WalletService(QObject):
-    state = Signal(object)  # engine.wallet.wallet.WalletState after every refresh
+    state = Signal(object)  # engine.wallet.state.WalletState after every refresh
     sent = Signal(object)  # the Payment just accepted by the node
     failed = Signal(str)  # why a payment was not made, in words
     problem = Signal(str)  # the wallet cannot read the node or its key file
