@@ -1,5 +1,5 @@
 """The block subsidy in BTC and the halving schedule, over arrays: engine.primitives.subsidy's
-integer rule, vectorised for the economics model (block_subsidy_btc, halving_schedule, ...).
+integer rule, vectorised for the economics model (subsidies_btc, halving_schedule, ...).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from engine.economy.units import HALVING_INTERVAL_MAINNET_BLOCKS, MAX_HALVINGS, 
 from engine.primitives import subsidy as subsidy_rules
 
 
-def block_subsidy_btc(height: Any, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS) -> Any:
-    """Block subsidy at `height`, as validation.cpp GetBlockSubsidy: 50 BTC >> (height // interval).
+def subsidies_btc(height: Any, halving_interval_blocks: int = HALVING_INTERVAL_MAINNET_BLOCKS) -> Any:
+    """The block subsidy in BTC at `height` (a number or an array of heights): engine.primitives'
+    block_subsidy_sat (validation.cpp GetBlockSubsidy: 50 BTC >> (height // interval)) over arrays.
 
     Zero from the 64th halving on. Mainnet interval 210,000; regtest (and the lab chain) 150.
     """

@@ -8,7 +8,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from engine.economy.halvings import block_subsidy_btc
+from engine.economy.halvings import subsidies_btc
 from engine.rpc import RPCClient, RPCError
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class ChainPoller(threading.Thread):
                     header["time"],
                     header["bits"],
                     float(header["difficulty"]),
-                    float(block_subsidy_btc(h, halving)),
+                    float(subsidies_btc(h, halving)),
                     # block 1's interval would reach back to the 2011 genesis
                     header["time"] - prev_time if prev_time is not None and h > 1 else None,
                 )

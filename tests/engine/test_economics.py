@@ -189,17 +189,17 @@ def test_lease_or_gpus_200_mw_it():
 
 
 def test_subsidy_follows_get_block_subsidy():
-    assert halvings.block_subsidy_btc(0) == 50
-    assert halvings.block_subsidy_btc(839_999) == 6.25
-    assert halvings.block_subsidy_btc(840_000) == 3.125
-    assert halvings.block_subsidy_btc(1_050_000) == 1.5625
-    assert halvings.block_subsidy_btc(149, 150) == 50 and halvings.block_subsidy_btc(150, 150) == 25
+    assert halvings.subsidies_btc(0) == 50
+    assert halvings.subsidies_btc(839_999) == 6.25
+    assert halvings.subsidies_btc(840_000) == 3.125
+    assert halvings.subsidies_btc(1_050_000) == 1.5625
+    assert halvings.subsidies_btc(149, 150) == 50 and halvings.subsidies_btc(150, 150) == 25
     # Integer satoshi shifts: after 33 halvings the subsidy is 0 (5e9 >> 33 == 0), and zero from 64 on.
     assert halvings.subsidy_after_halvings_btc(32) == (5_000_000_000 >> 32) / 1e8 == 1e-8
     assert halvings.subsidy_after_halvings_btc(33) == 0
     assert halvings.subsidy_after_halvings_btc(64) == 0 and halvings.subsidy_after_halvings_btc(1000) == 0
     heights = np.array([0, 209_999, 210_000, 420_000, 630_000])
-    assert halvings.block_subsidy_btc(heights).tolist() == [50, 50, 25, 12.5, 6.25]
+    assert halvings.subsidies_btc(heights).tolist() == [50, 50, 25, 12.5, 6.25]
 
 
 def test_halving_schedule_and_countdown():
@@ -236,7 +236,7 @@ def test_retarget_floor_is_difficulty_one():
         (lambda: econ.hashprice_usd_per_ph_day(1e12, 3.125, 0.0, "lots"), "btc_price_usd"),
         (lambda: econ.hashcost_usd_per_ph_day(0, 0.05), "efficiency_j_per_th"),
         (lambda: econ.hashcost_usd_per_ph_day(17.5, [0.05, -0.01]), "power_price_usd_per_kwh"),
-        (lambda: halvings.block_subsidy_btc(1.5), "height"),
+        (lambda: halvings.subsidies_btc(1.5), "height"),
         (lambda: econ.gpu_cloud_revenue_usd_per_kwh(2.2, 1.275, 1.5), "gpu_utilisation"),
         (
             lambda: econ.hashrate_exodus(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.economy.halvings import block_subsidy_btc
+from engine.economy.halvings import subsidies_btc
 from engine.lesson import tracker as t
 from engine.lesson.answers import answer_key
 from engine.lesson.figures import halving_real_year, mining_vs_ai
@@ -31,7 +31,7 @@ def chain(n, interval_s, retarget=24, halving=48, start=1000, difficulty=1.0):
         if h > retarget and h % retarget == 0:  # the lab skips the window that starts at genesis
             span = rows[h - 1].time - rows[h - retarget].time
             d = d * (retarget * 5) / span
-        rows.append(Row(h, t_now, d, float(block_subsidy_btc(h, halving))))
+        rows.append(Row(h, t_now, d, float(subsidies_btc(h, halving))))
     return rows
 
 

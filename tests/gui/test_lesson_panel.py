@@ -13,7 +13,7 @@ import pytest
 
 from engine.ai.billing import AIReport
 from engine.capacity import Allocation
-from engine.economy.halvings import block_subsidy_btc
+from engine.economy.halvings import subsidies_btc
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController
@@ -34,7 +34,7 @@ def rows(n, seconds=lambda h: 3):
         if h > 24 and h % 24 == 0:  # the lab skips the window that starts at genesis
             d = d * 120 / (out[h - 1].time - out[h - 24].time)
         out.append(
-            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(block_subsidy_btc(h, 48)), seconds(h) if h > 1 else None)
+            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(subsidies_btc(h, 48)), seconds(h) if h > 1 else None)
         )
     return out
 
