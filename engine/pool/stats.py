@@ -16,6 +16,8 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# Hashes per share of difficulty 1 as pools count them (cgminer, ckpool): 2**32. Core's exact figure,
+# 2**48 / 65535, is engine.primitives.pow.HASHES_PER_DIFFICULTY (0.0015% more); pools round it.
 HASHES_PER_DIFF1 = 2**32
 WINDOWS_S = (1.0, 10.0, 60.0)
 PPLNS_FACTOR = 2.0  # PPLNS pays the last shares worth 2x the block's difficulty (a common N)
