@@ -66,7 +66,8 @@ def test_released_branch_reorganises_the_node_and_the_payment_vanishes(qapp, qtb
         qtbot.waitUntil(lambda: panel.shown.released, timeout=TIMEOUT_MS)
         final = panel.shown
         shown_odds(panel, final)
-        assert final.release_results[-1] is None and final.reorg_depth >= 2
+        # earlier blocks may be 'inconclusive' (valid, not yet the most work); the last one must connect
+        assert final.release_results[-1] is None and final.reorg_depth >= 2, final.release_results
         tips = rpc.call("getchaintips")
         assert any(t["status"] == "valid-fork" and t["branchlen"] == final.reorg_depth for t in tips)
         # the private tip is on the active chain (our miner, resumed, may already build on it)
