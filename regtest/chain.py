@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bitcoin.core import CBlock, b2lx
 
-from engine.primitives.chain import median_time_past
+from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
 from engine.primitives.pow import block_work, next_work_required, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
@@ -151,7 +151,7 @@ class Chain:
         )
         times = [entry.time]
         walk = prev
-        while walk is not None and len(times) < 11:
+        while walk is not None and len(times) < MEDIAN_TIME_SPAN:
             times.append(walk.time)
             walk = walk.prev
         entry.mtp = median_time_past(times)

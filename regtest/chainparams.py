@@ -26,7 +26,6 @@ REGTEST_GENESIS_HASH = "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11
 MAX_BLOCK_WEIGHT = 4_000_000
 MAX_BLOCK_SIGOPS_COST = 80_000
 WITNESS_SCALE_FACTOR = 4
-COINBASE_MATURITY = 100
 
 # Lab defaults: a block every 5 s and a retarget every 24 blocks, so about every two minutes.
 LAB_TARGET_SPACING_S = 5

@@ -9,6 +9,7 @@ from bitcoin.core import CBlock, CTransaction, b2lx
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, make_job
 from engine.mining.sha256d import find_nonce
+from engine.primitives.chain import BLOCK_VERSION
 from engine.primitives.pow import bits_to_target
 from engine.primitives.subsidy import block_subsidy_sat
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from .mempool import MempoolEntry
 
 # versionbits.h VERSIONBITS_TOP_BITS: what ComputeBlockVersion returns with no deployment signalling.
-BLOCK_VERSION = 0x20000000
 # node/miner.h: weight kept for the coinbase (DEFAULT_BLOCK_RESERVED_WEIGHT, Core 29) and the
 # sigops BlockAssembler counts for it before adding transactions.
 BLOCK_RESERVED_WEIGHT = 8000

@@ -25,10 +25,12 @@ from bitcoin.core.script import (
 )
 from pbk.script import PrecomputedTransactionData
 
-from .chainparams import MAX_BLOCK_SIGOPS_COST, WITNESS_SCALE_FACTOR
-from .validation import MAX_MONEY_SAT, BlockInvalid
+from engine.primitives.chain import COINBASE_MATURITY
+from engine.primitives.subsidy import MAX_MONEY_SAT
 
-COINBASE_MATURITY = 100  # consensus/consensus.h
+from .chainparams import MAX_BLOCK_SIGOPS_COST, WITNESS_SCALE_FACTOR
+from .validation import BlockInvalid
+
 MAX_SCRIPT_SIZE = 10_000  # script/script.h
 MEMPOOL_HEIGHT = 0x7FFFFFFF  # txmempool.h: the height given to coins created by mempool txs
 SEQUENCE_LOCKTIME_DISABLE_FLAG = 1 << 31  # primitives/transaction.h CTxIn

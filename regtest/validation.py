@@ -29,10 +29,10 @@ from engine.primitives.merkle import (
 )
 from engine.primitives.merkle import witness_merkle_root as witness_merkle_root_of
 from engine.primitives.pow import target_from_bits
+from engine.primitives.subsidy import MAX_MONEY_SAT
 
 from .chainparams import MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, WITNESS_SCALE_FACTOR, ChainParams
 
-MAX_MONEY_SAT = 21_000_000 * 100_000_000  # consensus/amount.h MAX_MONEY
 LOCKTIME_THRESHOLD = 500_000_000  # script/script.h: below is a height, above a time
 SEQUENCE_FINAL = 0xFFFFFFFF
 # BlockValidationResult::BLOCK_MUTATED reasons: the header may still be good with another body.

@@ -42,11 +42,10 @@ from engine.mining.node_source import NodeSource
 from engine.mining.refusals import MiningRefused, RefusalStreak
 from engine.mining.source import JobSource
 from engine.mining.worker import worker_loop
+from engine.primitives.pow import NONCE_SPACE
 from engine.rpc import RPCClient
 
 log = logging.getLogger(__name__)
-
-NONCE_SPACE = 1 << 32
 
 
 # ----------------------------------------------------------------------------- miner

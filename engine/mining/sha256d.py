@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import struct
 
-NONCE_SPACE = 1 << 32
+from engine.primitives.pow import NONCE_SPACE
+
 HASHLIB_FIRST_NONCES = 256  # easy targets (regtest: 1 in 2) are met long before
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from engine.mining.jobs import EXTRANONCE_SIZE, BlockTemplate, build_coinbase
 from engine.primitives.hashes import sha256d
-from engine.primitives.merkle import merkle_root, root_from_branch
+from engine.primitives.merkle import root_from_branch
 from engine.primitives.pow import difficulty_for_target
 
 EXTRANONCE1_SIZE = 4
@@ -117,8 +117,3 @@ class Notify:
             self.bits,
             0,
         )[:76]
-
-
-def check_merkle(template: BlockTemplate, coinbase_txid: bytes) -> bytes:
-    """The block's merkle root computed the plain way (tests compare it with the branch)."""
-    return merkle_root([coinbase_txid] + [t.txid for t in template.transactions])[0]

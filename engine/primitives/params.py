@@ -37,6 +37,18 @@ class ConsensusParams:
     def target_timespan_s(self) -> int:
         return self.target_spacing_s * self.retarget_interval
 
+    def to_consensus(self) -> dict[str, Any]:
+        """The fields of getblockchaininfo's `consensus` (our node's extension) that from_consensus reads."""
+        return {
+            "pow_limit": f"{self.pow_limit:064x}",
+            "pow_target_spacing": self.target_spacing_s,
+            "difficulty_adjustment_interval": self.retarget_interval,
+            "pow_no_retargeting": self.no_retargeting,
+            "pow_allow_min_difficulty_blocks": self.allow_min_difficulty_blocks,
+            "subsidy_halving_interval": self.halving_interval,
+            "start_bits": f"{self.start_bits:08x}",
+        }
+
     @classmethod
     def from_consensus(cls, consensus: Mapping[str, Any] | None) -> ConsensusParams:
         """From getblockchaininfo's `consensus` (our node's extension); Core's regtest when absent."""

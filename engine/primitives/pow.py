@@ -14,6 +14,7 @@ DIFF1_TARGET = 0xFFFF << 208
 HASHES_PER_DIFFICULTY = 2**48 / 65535
 # pow.cpp CalculateNextWorkRequired: the measured timespan is clamped to [T/4, 4T].
 MAX_RETARGET_FACTOR = 4
+NONCE_SPACE = 1 << 32  # primitives/block.h: CBlockHeader::nNonce is a uint32_t
 
 
 def bits_to_target(bits: int) -> tuple[int, bool, bool]:
@@ -132,9 +133,12 @@ def next_work_required(
                 return pow_limit_bits
             return walk_back_bits() if walk_back_bits is not None else prev_bits
         return prev_bits
+    if params.no_retargeting:
+        # CalculateNextWorkRequired returns the parent's bits; the window's first block is not needed
+        return prev_bits
     # Go back one interval minus one block, as Core does (the off-by-one is consensus).
     first_height = height - 1 - (params.retarget_interval - 1)
-    if first_height == 0 and not params.no_retargeting:
+    if first_height == 0:
         # Lab: the genesis time (2011) says nothing about this machine; skip the first window.
         return prev_bits
     first_time = ancestor_time(first_height)

@@ -1,5 +1,5 @@
 """Bitcoin Core's JSON-RPC error codes (rpc/protocol.h RPCErrorCode): one list for the node's
-server (regtest.rpc_errors.RPCError) and the engine's client (engine.rpc)."""
+server (regtest.rpc.errors.RPCError) and the engine's client (engine.rpc)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.primitives.params import ConsensusParams
 
 COIN = 100_000_000  # consensus/amount.h: satoshis per BTC
+MAX_MONEY_SAT = 21_000_000 * COIN  # consensus/amount.h MAX_MONEY: no amount or sum above it is valid
 INITIAL_SUBSIDY_SAT = 50 * COIN  # GetBlockSubsidy: nSubsidy = 50 * COIN
 MAX_HALVINGS = 64  # GetBlockSubsidy: "Force block reward to zero when right shift is undefined."
 

@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from bitcoin.core import CTransaction, b2lx
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.kernels import NONCE_SPACE, QUICK_KERNEL, chosen_kernel_name, get_kernel, job_params
-from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
+from engine.mining.kernels import QUICK_KERNEL, chosen_kernel_name, get_kernel, job_params
+from engine.primitives.chain import BLOCK_VERSION, MEDIAN_TIME_SPAN, median_time_past
 from engine.primitives.params import ConsensusParams
-from engine.primitives.pow import next_work_required
+from engine.primitives.pow import NONCE_SPACE, next_work_required
 from engine.primitives.subsidy import block_subsidy_sat
 
-BLOCK_VERSION = 0x20000000  # BIP9 top bits, as Core's templates
 SCAN_CHUNK = 1 << 18  # nonces per kernel call: ~10-30 ms, so a stop is heard quickly
 
 
@@ -55,7 +54,7 @@ class PrivateFork:
         fork_hash: str,
         bits: int,
         times: list[int],
-        consensus: dict,
+        params: ConsensusParams,
         payout_script: bytes,
         window_times: dict[int, int] | None = None,
     ):
@@ -66,8 +65,7 @@ class PrivateFork:
         self.window_times = dict(window_times or {})
         self.hashes = 0  # hashed on the private branch so far
         self.hashing_s = 0.0  # time spent hashing, so hashes / hashing_s is the attacker's hashrate
-        self.consensus = consensus
-        self.params = ConsensusParams.from_consensus(consensus)  # Core's regtest when empty
+        self.params = params
         self.payout_script = payout_script
         self.blocks: list[tuple[str, str]] = []  # (hash, block hex), in order
         self.pending: list[tuple[CTransaction, int]] = []  # for the next private block: (tx, fee)
@@ -85,16 +83,15 @@ class PrivateFork:
             if "previousblockhash" not in header:
                 break
             header = rpc.call("getblockheader", header["previousblockhash"])
-        consensus = info.get("consensus") or {}
+        params = ConsensusParams.from_consensus(info.get("consensus"))  # Core's regtest when absent
         window_times = {}
-        interval = int(consensus.get("difficulty_adjustment_interval", 0) or 0)
-        if interval and not consensus.get("pow_no_retargeting", True):
+        if not params.no_retargeting:
             # the first retarget past the fork looks back to a public block; later ones to private blocks
-            first = (tip["height"] // interval + 1) * interval - interval
+            first = tip["height"] - tip["height"] % params.retarget_interval
             if first > 0:
                 window_times[first] = rpc.call("getblockheader", rpc.call("getblockhash", first))["time"]
         return cls(
-            tip["height"], tip["hash"], int(tip["bits"], 16), times, consensus, bytes(payout_script), window_times
+            tip["height"], tip["hash"], int(tip["bits"], 16), times, params, bytes(payout_script), window_times
         )
 
     @property

@@ -33,7 +33,7 @@ from bitcoin.core.script import (
     SignatureHash,
 )
 
-from engine.primitives.subsidy import COIN
+from engine.primitives.subsidy import COIN, MAX_MONEY_SAT
 from engine.wallet.keys import WalletKey
 
 RBF_SEQUENCE = 0xFFFFFFFD  # BIP125 signal (Core 28+ replaces without it too)
@@ -146,6 +146,6 @@ def parse_btc(text: str) -> int:
         raise ValueError("the amount must be more than zero")
     if value != value.quantize(Decimal("0.00000001")):
         raise ValueError("an amount has at most 8 decimals (1 satoshi = 0.00000001 BTC)")
-    if value > 21_000_000:
+    if value > MAX_MONEY_SAT // COIN:
         raise ValueError("an amount is at most 21,000,000 BTC")
     return int(value * COIN)

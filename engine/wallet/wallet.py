@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bitcoin.core import CTransaction, b2lx
 
+from engine.primitives.chain import COINBASE_MATURITY
 from engine.primitives.params import ConsensusParams
 from engine.primitives.script import script_for_address
 from engine.primitives.subsidy import COIN, block_subsidy_sat
@@ -29,7 +30,6 @@ from engine.wallet.reasons import explain_rpc_error
 from engine.wallet.state import HistoryEntry, WalletState, block_off_chain, history_confirmations
 from engine.wallet.tx import Coin, SendError, format_btc, select_coins, sign_p2wpkh
 
-COINBASE_MATURITY = 100  # Core consensus/consensus.h: a coinbase is spendable at 100 confirmations
 GAP_LIMIT = 10  # unused addresses scanned past the last used one, per branch (BIP44 uses 20)
 MAX_FEE_RATE_SAT_VB = 10_000
 KEY_FILE = "wallet.key"
@@ -379,5 +379,4 @@ __all__ = [
     "SendError",
     "KeyFileError",
     "format_btc",
-    "COINBASE_MATURITY",
 ]

@@ -13,6 +13,7 @@ from engine.primitives.rpc_errors import RPC_DESERIALIZATION_ERROR
 from engine.primitives.script import PUBKEY_ADDRESS_VERSION, SCRIPT_ADDRESS_VERSION, encode_segwit_address
 from engine.primitives.subsidy import COIN
 from regtest.descriptors import with_checksum
+from regtest.policy import script_kind
 
 from .errors import RPCError
 from .params import is_hex
@@ -43,25 +44,6 @@ def decode_tx(hexstring: str) -> CTransaction:
         raise RPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed") from None
 
 
-def script_type(spk: bytes) -> str:
-    """script/solver.cpp GetTxnOutputType names."""
-    if len(spk) == 25 and spk[:3] == b"\x76\xa9\x14" and spk[23:] == b"\x88\xac":
-        return "pubkeyhash"
-    if len(spk) == 23 and spk[:2] == b"\xa9\x14" and spk[22] == 0x87:
-        return "scripthash"
-    if len(spk) == 22 and spk[:2] == b"\x00\x14":
-        return "witness_v0_keyhash"
-    if len(spk) == 34 and spk[:2] == b"\x00\x20":
-        return "witness_v0_scripthash"
-    if len(spk) == 34 and spk[:2] == b"\x51\x20":
-        return "witness_v1_taproot"
-    if spk[:1] == b"\x6a":
-        return "nulldata"
-    if 4 <= len(spk) <= 42 and (spk[0] == 0 or 0x51 <= spk[0] <= 0x60) and spk[1] == len(spk) - 2:
-        return "witness_unknown"
-    return "nonstandard"
-
-
 def script_asm(spk: bytes) -> str:
     try:
         return " ".join(op.hex() if isinstance(op, bytes) else str(op) for op in CScript(spk))
@@ -70,8 +52,8 @@ def script_asm(spk: bytes) -> str:
 
 
 def address_for(spk: bytes) -> str | None:
-    kind = script_type(spk)
-    if kind in ("witness_v0_keyhash", "witness_v0_scripthash", "witness_v1_taproot", "witness_unknown"):
+    kind = script_kind(spk)
+    if kind in ("witness_v0_keyhash", "witness_v0_scripthash", "witness_v1_taproot", "anchor", "witness_unknown"):
         version = 0 if spk[0] == 0 else spk[0] - 0x50
         return encode_segwit_address(version, spk[2:])
     if kind in ("pubkeyhash", "scripthash"):
@@ -92,7 +74,7 @@ def script_json(spk: bytes) -> dict:
     out = {"asm": script_asm(spk), "desc": script_descriptor(spk, address), "hex": spk.hex()}
     if address:
         out["address"] = address
-    out["type"] = script_type(spk)
+    out["type"] = script_kind(spk)  # one Solver for relay policy and the RPC
     return out
 
 

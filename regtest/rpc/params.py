@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from engine.primitives.rpc_errors import RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RPC_TYPE_ERROR
-from engine.primitives.subsidy import COIN
+from engine.primitives.subsidy import COIN, MAX_MONEY_SAT
 
 from .errors import RPCError
 
@@ -100,7 +100,7 @@ def amount_from_value(value) -> int:
     sat = btc * COIN
     if not btc.is_finite() or sat != sat.to_integral_value():
         raise RPCError(RPC_TYPE_ERROR, "Invalid amount")
-    if not 0 <= sat <= 21_000_000 * COIN:
+    if not 0 <= sat <= MAX_MONEY_SAT:
         raise RPCError(RPC_TYPE_ERROR, "Amount out of range")
     return int(sat)
 

@@ -8,6 +8,7 @@ import stat
 
 import pytest
 
+from engine.primitives.chain import COINBASE_MATURITY
 from engine.primitives.descriptors import descriptor_checksum
 from engine.primitives.params import ConsensusParams
 from engine.primitives.subsidy import block_subsidy_sat
@@ -15,7 +16,7 @@ from engine.rpc import RPCClient
 from engine.wallet.keys import XPRV_VERSION, ExtKey, Keychain
 from engine.wallet.reasons import explain
 from engine.wallet.tx import parse_btc
-from engine.wallet.wallet import COINBASE_MATURITY, KEY_FILE, SendError, Wallet
+from engine.wallet.wallet import KEY_FILE, SendError, Wallet
 from regtest.descriptors import checksum as node_checksum
 
 REGTEST_RULES = ConsensusParams()  # Core's regtest: a halving every 150 blocks

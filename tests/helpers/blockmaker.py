@@ -18,9 +18,9 @@ from bitcoin.core import (
 from bitcoin.core.script import CScript, CScriptWitness
 
 from engine.mining.sha256d import find_nonce
+from engine.primitives.chain import BLOCK_VERSION
 from engine.primitives.merkle import WITNESS_RESERVED_VALUE, merkle_root
 from engine.primitives.pow import bits_to_target
-from regtest.mining import BLOCK_VERSION
 from regtest.validation import default_witness_commitment
 
 

@@ -17,7 +17,6 @@ Which kernel mines is decided by timing them all on this CPU, never by its flags
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import threading
 from collections.abc import Callable
@@ -28,8 +27,9 @@ import numpy as np
 
 from engine.mining.kernels.common import job_params, top_word
 from engine.mining.kernels.jit import compile_kernel, effective_cpu_features, vector_isa
+from engine.primitives.hashes import sha256d
+from engine.primitives.pow import NONCE_SPACE
 
-NONCE_SPACE = 1 << 32
 MAX_LANES = 16
 KERNEL_NAMES = ("scalar", "lanes8", "lanes16", "shani")
 QUICK_KERNEL = "scalar"
@@ -107,7 +107,7 @@ class Kernel:
             candidate = self.scan(params, start, nonce_end, target_top, lanes_out)
             if candidate < 0:
                 break
-            digest = hashlib.sha256(hashlib.sha256(header76 + struct.pack("<I", candidate)).digest()).digest()
+            digest = sha256d(header76 + struct.pack("<I", candidate))
             if int.from_bytes(digest, "little") <= target:
                 return int(candidate), int(candidate) - nonce_start + 1
             start = int(candidate) + 1  # same top word as the target, but above it: go on

@@ -128,13 +128,7 @@ def getblockchaininfo(node: RPCMethods):
             "warnings": [],
             # Not in Core: the parameters that make this chain what it is.
             "consensus": {
-                "pow_limit": f"{params.pow_limit:064x}",
-                "pow_target_spacing": params.target_spacing_s,
-                "difficulty_adjustment_interval": params.retarget_interval,
-                "pow_no_retargeting": params.no_retargeting,
-                "pow_allow_min_difficulty_blocks": params.allow_min_difficulty_blocks,
-                "subsidy_halving_interval": params.halving_interval,
-                "start_bits": f"{params.start_bits:08x}",
+                **params.to_consensus(),
                 # The chain's own start difficulty (block 1's), the baseline of the economics.
                 "start_difficulty": difficulty(params.start_bits),
                 "next_halving_height": (tip.height // params.halving_interval + 1) * params.halving_interval,

@@ -15,6 +15,7 @@ from engine.primitives.pow import difficulty_from_bits as difficulty
 from engine.primitives.rpc_errors import (
     RPC_CLIENT_NOT_CONNECTED,
     RPC_DESERIALIZATION_ERROR,
+    RPC_INTERNAL_ERROR,
     RPC_INVALID_ADDRESS_OR_KEY,
     RPC_INVALID_PARAMETER,
     RPC_TYPE_ERROR,
@@ -224,7 +225,7 @@ def generatetoaddress(node: RPCMethods, nblocks, address, maxtries):
         try:
             node.chain.process_block(block)
         except BlockInvalid as exc:  # our own block must be valid; say so loudly if not
-            raise RPCError(-32603, f"ProcessNewBlock, block not accepted: {exc.reason}") from None
+            raise RPCError(RPC_INTERNAL_ERROR, f"ProcessNewBlock, block not accepted: {exc.reason}") from None
         hashes.append(b2lx(block.GetHash()))
     return hashes
 
