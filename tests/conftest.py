@@ -26,6 +26,7 @@ each is stopped after the test.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
@@ -63,13 +64,10 @@ def pytest_runtest_setup(item):
     node_helpers.node_processes_allowed = item.get_closest_marker("node") is not None
 
 
-def pytest_runtest_teardown(item):
-    node_helpers.node_processes_allowed = item.get_closest_marker("node") is not None
-
-
 _popen_init = subprocess.Popen.__init__
 
 
+@functools.wraps(_popen_init)
 def _popen_init_checking_for_nodes(self, args, *rest, **kwargs):
     argv = [os.fspath(a) for a in args] if isinstance(args, (list, tuple)) else str(args).split()
     if launches_a_node(argv):
@@ -77,7 +75,13 @@ def _popen_init_checking_for_nodes(self, args, *rest, **kwargs):
     _popen_init(self, args, *rest, **kwargs)
 
 
-subprocess.Popen.__init__ = _popen_init_checking_for_nodes
+def pytest_configure(config):
+    # every child process a test starts passes here, so a node started without the marker is caught
+    subprocess.Popen.__init__ = _popen_init_checking_for_nodes  # type: ignore[method-assign]
+
+
+def pytest_unconfigure(config):
+    subprocess.Popen.__init__ = _popen_init  # type: ignore[method-assign]
 
 
 @pytest.fixture

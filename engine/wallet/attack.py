@@ -90,9 +90,7 @@ class PrivateFork:
             first = tip["height"] - tip["height"] % params.retarget_interval
             if first > 0:
                 window_times[first] = rpc.call("getblockheader", rpc.call("getblockhash", first))["time"]
-        return cls(
-            tip["height"], tip["hash"], int(tip["bits"], 16), times, params, bytes(payout_script), window_times
-        )
+        return cls(tip["height"], tip["hash"], int(tip["bits"], 16), times, params, bytes(payout_script), window_times)
 
     @property
     def tip_height(self) -> int:

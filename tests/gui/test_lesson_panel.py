@@ -189,6 +189,7 @@ def test_snapshot_refuses_bad_input_clearly(tmp_path):
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.node  # the snapshot command runs the whole lab, node included, in a child process
 def test_snapshot_runs_the_lab_and_saves_the_window(tmp_path):
     from gui.qt import QImage
 

@@ -66,7 +66,6 @@ class NodeProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout_s: float = 60) -> NodeProcess:
-        require_node_marker(f"NodeProcess {self.chain} in {self.datadir.name}")
         cmd = [
             sys.executable,
             "-m",

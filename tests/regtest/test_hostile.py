@@ -276,7 +276,7 @@ def test_parallel_guessers_cannot_check_passwords_quickly(node):
         if guesses_per_s > 40:
             assert refused >= 3, (refused, guesses_per_s, dict(flood.statuses))
         assert rpc(node.port, cookie(node), "getblockcount")[0] == 200
-    assert sum(flood.statuses.values()) > 50
+    assert flood.statuses.get(401, 0) > 50, dict(flood.statuses)  # guesses the node answered
     time.sleep(2.5)
     assert rpc(node.port, student, "getblockcount")[0] == 200
     assert any("incorrect password attempt" in line for line in node.log)
