@@ -20,7 +20,7 @@ ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory):
+def inprocess_node(tmp_path_factory):
     n = Node(datadir=tmp_path_factory.mktemp("rpc"), chain="regtest", rpcport=0, rpcuser="alice", rpcpassword="s3cret")
     n.start()
     n.methods.__call__("generatetoaddress", [3, ADDRESS])
@@ -29,16 +29,16 @@ def node(tmp_path_factory):
 
 
 @pytest.fixture
-def proxy(node):
-    cookie = node.cookie_file.read_text()
-    return bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{node.rpc_port}")
+def proxy(inprocess_node):
+    cookie = inprocess_node.cookie_file.read_text()
+    return bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{inprocess_node.rpc_port}")
 
 
-def post(node, body: bytes | str, auth: str | None = "cookie", headers=None, method="POST", path="/"):
-    conn = http.client.HTTPConnection("127.0.0.1", node.rpc_port, timeout=30)
+def post(inprocess_node, body: bytes | str, auth: str | None = "cookie", headers=None, method="POST", path="/"):
+    conn = http.client.HTTPConnection("127.0.0.1", inprocess_node.rpc_port, timeout=30)
     h = {"Content-Type": "application/json"}
     if auth == "cookie":
-        auth = node.cookie_file.read_text()
+        auth = inprocess_node.cookie_file.read_text()
     if auth:
         h["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
     h.update(headers or {})
@@ -49,11 +49,11 @@ def post(node, body: bytes | str, auth: str | None = "cookie", headers=None, met
     return resp.status, (json.loads(data) if data and resp.getheader("Content-Type") == "application/json" else data)
 
 
-def call(node, method, params=None, version=None):
+def call(inprocess_node, method, params=None, version=None):
     req = {"method": method, "params": params or [], "id": 7}
     if version:
         req["jsonrpc"] = version
-    return post(node, json.dumps(req))
+    return post(inprocess_node, json.dumps(req))
 
 
 # --- methods through python-bitcoinlib's client -------------------------------------------
@@ -113,13 +113,13 @@ def test_getblocktemplate_fields(proxy):
     assert err.value.error == {"code": -8, "message": "Invalid mode"}
 
 
-def test_longpoll_returns_when_the_tip_changes(node, proxy):
+def test_longpoll_returns_when_the_tip_changes(inprocess_node, proxy):
     tpl = proxy.getblocktemplate({"rules": ["segwit"]})
     result = {}
 
     def poll():
-        cookie = node.cookie_file.read_text()
-        p = bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{node.rpc_port}", timeout=60)
+        cookie = inprocess_node.cookie_file.read_text()
+        p = bitcoin.rpc.RawProxy(service_url=f"http://{cookie}@127.0.0.1:{inprocess_node.rpc_port}", timeout=60)
         result["tpl"] = p.getblocktemplate({"rules": ["segwit"], "longpollid": tpl["longpollid"]})
 
     t = threading.Thread(target=poll)
@@ -195,28 +195,28 @@ def test_help(proxy):
 
 
 # --- the HTTP / JSON-RPC envelope ---------------------------------------------------------
-def test_auth(node):
-    assert post(node, '{"method":"getblockcount"}', auth=None)[0] == 401
-    assert post(node, '{"method":"getblockcount"}', auth="__cookie__:wrong")[0] == 401
-    assert post(node, '{"method":"getblockcount"}', auth="alice:s3cret")[0] == 200
-    status, reply = post(node, '{"method":"getblockcount","id":1}')
+def test_auth(inprocess_node):
+    assert post(inprocess_node, '{"method":"getblockcount"}', auth=None)[0] == 401
+    assert post(inprocess_node, '{"method":"getblockcount"}', auth="__cookie__:wrong")[0] == 401
+    assert post(inprocess_node, '{"method":"getblockcount"}', auth="alice:s3cret")[0] == 200
+    status, reply = post(inprocess_node, '{"method":"getblockcount","id":1}')
     assert status == 200 and reply["error"] is None and reply["id"] == 1
 
 
-def test_legacy_errors_carry_http_status_and_v2_errors_do_not(node):
-    assert call(node, "nosuch")[0] == 404
-    status, reply = call(node, "getblockhash", [-1])
+def test_legacy_errors_carry_http_status_and_v2_errors_do_not(inprocess_node):
+    assert call(inprocess_node, "nosuch")[0] == 404
+    status, reply = call(inprocess_node, "getblockhash", [-1])
     assert status == 500 and reply["error"]["code"] == -8 and reply["result"] is None
-    status, reply = call(node, "getblockhash", [-1], version="2.0")
+    status, reply = call(inprocess_node, "getblockhash", [-1], version="2.0")
     assert status == 200 and "result" not in reply and reply["error"]["code"] == -8
-    status, reply = call(node, "getblockcount", version="2.0")
+    status, reply = call(inprocess_node, "getblockcount", version="2.0")
     assert status == 200 and reply == {"jsonrpc": "2.0", "result": reply["result"], "id": 7}
     # A JSON-RPC 2.0 notification gets no body.
-    status, body = post(node, '{"jsonrpc":"2.0","method":"getblockcount"}')
+    status, body = post(inprocess_node, '{"jsonrpc":"2.0","method":"getblockcount"}')
     assert status == 204 and not body
 
 
-def test_batch(node):
+def test_batch(inprocess_node):
     body = json.dumps(
         [
             {"method": "getblockcount", "id": 1},
@@ -225,10 +225,10 @@ def test_batch(node):
             5,
         ]
     )
-    status, reply = post(node, body)
+    status, reply = post(inprocess_node, body)
     assert status == 200 and [r["id"] for r in reply] == [1, 2, 3, None]
     assert reply[1]["error"]["code"] == -32601 and reply[3]["error"]["code"] == -32600
-    assert post(node, "[]")[1]["error"]["code"] == -32600
+    assert post(inprocess_node, "[]")[1]["error"]["code"] == -32600
 
 
 @pytest.mark.parametrize(
@@ -244,30 +244,30 @@ def test_batch(node):
         (b"\xff\xfe", -32700, 500),
     ],
 )
-def test_malformed_bodies(node, body, code, status):
-    got_status, reply = post(node, body)
+def test_malformed_bodies(inprocess_node, body, code, status):
+    got_status, reply = post(inprocess_node, body)
     assert got_status == status and reply["error"]["code"] == code
 
 
-def test_named_parameters(node):
-    status, reply = call(node, "getblockhash", {"height": 0})
+def test_named_parameters(inprocess_node):
+    status, reply = call(inprocess_node, "getblockhash", {"height": 0})
     assert status == 200 and reply["result"].startswith("0f9188f1")
-    status, reply = call(node, "getblockhash", {"hieght": 0})
+    status, reply = call(inprocess_node, "getblockhash", {"hieght": 0})
     assert reply["error"] == {"code": -8, "message": "Unknown named parameter hieght"}
 
 
-def test_non_post_and_huge_bodies_are_refused(node):
-    assert post(node, "", method="GET")[0] == 405
-    assert post(node, "{}", path="/rest/x")[0] == 404
-    conn = http.client.HTTPConnection("127.0.0.1", node.rpc_port, timeout=30)
-    auth = base64.b64encode(node.cookie_file.read_text().encode()).decode()
+def test_non_post_and_huge_bodies_are_refused(inprocess_node):
+    assert post(inprocess_node, "", method="GET")[0] == 405
+    assert post(inprocess_node, "{}", path="/rest/x")[0] == 404
+    conn = http.client.HTTPConnection("127.0.0.1", inprocess_node.rpc_port, timeout=30)
+    auth = base64.b64encode(inprocess_node.cookie_file.read_text().encode()).decode()
     conn.putrequest("POST", "/")
     conn.putheader("Authorization", "Basic " + auth)
     conn.putheader("Content-Length", str(64 * 1024 * 1024))
     conn.endheaders()
     assert conn.getresponse().status == 413
     conn.close()
-    assert call(node, "getblockcount")[0] == 200
+    assert call(inprocess_node, "getblockcount")[0] == 200
 
 
 json_values = st.recursive(
@@ -301,21 +301,21 @@ method_names = st.sampled_from(
 @given(
     method=method_names | st.text(max_size=20), params=json_values, raw=st.binary(max_size=200), use_raw=st.booleans()
 )
-def test_fuzz_malformed_requests_never_kill_the_server(node, method, params, raw, use_raw):
+def test_fuzz_malformed_requests_never_kill_the_server(inprocess_node, method, params, raw, use_raw):
     if method == "generatetoaddress" and isinstance(params, list) and params and isinstance(params[0], int):
         params = [min(params[0], 2)] + params[1:]  # keep the fuzz from mining for minutes
     body = raw if use_raw else json.dumps({"method": method, "params": params, "id": 1})
-    status, reply = post(node, body)
+    status, reply = post(inprocess_node, body)
     assert status in (200, 204, 400, 404, 500)
     if isinstance(reply, dict) and reply.get("error"):
         assert isinstance(reply["error"]["code"], int) and isinstance(reply["error"]["message"], str)
-    assert call(node, "getblockcount")[0] == 200
+    assert call(inprocess_node, "getblockcount")[0] == 200
 
 
-def test_python_bitcoinlib_proxy_typed_calls(node):
+def test_python_bitcoinlib_proxy_typed_calls(inprocess_node):
     """bitcoin.rpc.Proxy, the typed client, round-trips blocks and headers through our node."""
-    cookie = node.cookie_file.read_text()
-    typed = bitcoin.rpc.Proxy(service_url=f"http://{cookie}@127.0.0.1:{node.rpc_port}")
+    cookie = inprocess_node.cookie_file.read_text()
+    typed = bitcoin.rpc.Proxy(service_url=f"http://{cookie}@127.0.0.1:{inprocess_node.rpc_port}")
     hashes = list(typed.generatetoaddress(2, ADDRESS))
     assert typed.getbestblockhash() == hashes[-1]
     block = typed.getblock(hashes[-1])
