@@ -40,7 +40,6 @@ class ChainPoller(threading.Thread):
         self.stop_event = threading.Event()
         self.known_height = -1
         self.last_hash: str | None = None
-        self.prev_time: int | None = None
 
     def run(self) -> None:
         while not self.stop_event.is_set():

@@ -1,6 +1,6 @@
-"""The Economics tab as the window installs it: the panel (panel.py) wired to the controller (its
-scenario prices the AI runner's work) and to the lab state (it reads the live lab, and publishes
-its scenario values and figures for the Lesson and Attack tabs)."""
+"""The Economics tab as the window installs it: the panel (panel.py) wired to the lab state (it
+reads the live lab, and publishes its scenario values, which also price the AI runner's work, and
+its figures for the Lesson and Attack tabs)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from gui.window.tabs import TabContext
 def build(ctx: TabContext) -> EconomicsPanel:
     lab = ctx.lab
     panel = EconomicsPanel()
-    panel.values_changed.connect(ctx.controller.set_scenario_values)
     panel.values_changed.connect(lab.publish_scenario)
     panel.figures_changed.connect(lab.publish_figures)
     lab.changed.connect(panel.on_lab_state)

@@ -56,8 +56,6 @@ class EngineSlots:
 
     def on_chain_info(self, info: dict) -> None:
         self.info = info
-        if self.start_info is None or self.start_info.get("chain") != info.get("chain"):
-            self.start_info = info
         consensus = info.get("consensus") or {}
         self.chain.set_consensus(
             consensus.get("pow_target_spacing", 600), consensus.get("subsidy_halving_interval", 150)

@@ -59,11 +59,11 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.setWindowTitle(tr("Mine-to-Compute Lab"))
         self.t0 = time.monotonic()
         self.lab = LabState(weak_call(self.lab_state, {}), parent=self)  # what tabs share (gui/window/tabs.py)
+        self.lab.scenario_changed.connect(controller.set_scenario_values)  # the scenario prices the AI work
         self.pages: dict[str, Tab] = {}  # TABS' name -> the tab
         self.presenter = bool(controller.settings.value("ui/presenter", False, type=bool))
         self.theme_name = controller.settings.value("ui/theme", "dark")
         self.info: dict = {}
-        self.start_info: dict | None = None
         self.last_stats: MinerStats | None = None
         self.last_allocation: Allocation | None = None
         self.last_ai_report: AIReport | None = None
@@ -338,7 +338,6 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         a = self.last_allocation
         return {
             "chain_info": self.info,
-            "start_info": self.start_info or self.info,
             "mining_slots": a.mining_slots if a else self.controller.total_cores,
             "ai_slots": a.ai_slots if a else 0,
             "total_cores": self.controller.total_cores,

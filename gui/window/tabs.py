@@ -13,7 +13,7 @@ through the window's LabState (`ctx.lab`):
 - `lab.snapshot()`: the live lab in one dict (chain info, cores, hashrate, AI report, node
   state; MainWindow.lab_state); `lab.changed(snapshot)` when it moved (at most once a redraw).
 - `lab.scenario` / `lab.scenario_changed(dict)`: the Economics tab's scenario values (the lesson
-  and the worksheet price the run with them); `lab.figures` / `lab.figures_changed`: its figures
+  and the worksheet price the run with them, the controller bills the AI work with them); `lab.figures`: its figures
   (the Attack tab's cost in the world's money). The Economics tab publishes both.
 - `lab.request_mark(ChartMark)` -> `lab.mark_requested`: a vertical mark on the chain's
   difficulty chart (the lesson's retargets and halvings); the Chain tab draws it.
@@ -93,7 +93,6 @@ class LabState(QObject):
 
     changed = Signal(dict)  # the live lab moved: its snapshot()
     scenario_changed = Signal(dict)
-    figures_changed = Signal(object)
     mark_requested = Signal(object)  # ChartMark
 
     def __init__(self, snapshot: Callable[[], dict] = dict, parent=None):
@@ -103,7 +102,7 @@ class LabState(QObject):
         self.figures: dict[str, Any] | None = None  # the Economics tab's figures, when computed
 
     def snapshot(self) -> dict:
-        """The live lab: chain_info, start_info, mining_slots, ai_slots, total_cores, hashrate_hs,
+        """The live lab: chain_info, mining_slots, ai_slots, total_cores, hashrate_hs,
         ai_report, node_state."""
         return self._snapshot()
 
@@ -113,7 +112,6 @@ class LabState(QObject):
 
     def publish_figures(self, figures: dict | None) -> None:
         self.figures = figures
-        self.figures_changed.emit(figures)
 
     def request_mark(self, mark: ChartMark) -> None:
         self.mark_requested.emit(mark)
@@ -150,10 +148,6 @@ class TabContext:
     lab: LabState = field(default_factory=LabState)
     show_status: Callable[..., None] = _no_status  # (message, timeout_ms) in the status bar
     restart: Callable[[], None] = _no_restart  # close the window to reopen it (a new chain)
-
-    @property
-    def settings(self):
-        return self.controller.settings
 
 
 class Tab:

@@ -75,12 +75,10 @@ def lab_state(
     mining: int = 2,
     ai: int = 0,
     cores: int = 2,
-    start: dict | None = None,
     report: AIReport | None = None,
 ) -> dict:
     return {
         "chain_info": chain_info(height, difficulty),
-        "start_info": start or chain_info(10, 1.0),
         "mining_slots": mining,
         "ai_slots": ai,
         "total_cores": cores,
