@@ -10,9 +10,17 @@ import socket
 from engine.primitives.rpcauth import make_rpcauth
 from engine.rpc import RPCClient
 from gui.qt import QCoreApplication, QObject, QTimer, Signal
-from gui.window.settings_dialog import SHARE_USER
 
 POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
+
+
+SHARE_USER = "class"  # the RPC user students log in with when a teacher shares the node
+
+
+def store_class_password(settings, password: str) -> None:
+    """Keep the class password as Core's salted rpcauth line only (never in clear)."""
+    settings.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
+    settings.remove("node/share_password")
 
 
 class ClassroomService(QObject):
@@ -35,8 +43,7 @@ class ClassroomService(QObject):
         s = self.settings
         password = s.value("node/share_password", "")
         if password:
-            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
-            s.remove("node/share_password")
+            store_class_password(s, password)
         return s.value("node/share_rpcauth", "") or None
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from engine.primitives.rpcauth import make_rpcauth
+from gui.classroom.service import SHARE_USER, store_class_password
 from gui.i18n import tr
 from gui.qt import (
     QT_TRANSLATE_NOOP,
@@ -21,7 +21,6 @@ from gui.qt import (
     QVBoxLayout,
 )
 
-SHARE_USER = "class"  # the RPC user students log in with when a teacher shares the node
 MODES = [
     ("embedded", QT_TRANSLATE_NOOP("", "Embedded node (recommended)")),
     ("bitcoind", QT_TRANSLATE_NOOP("", "Bitcoin Core: bitcoind -regtest from PATH")),
@@ -127,6 +126,5 @@ class NodeSettingsDialog(QDialog):
         s.setValue("node/password", self.password.text())
         s.setValue("node/share", self.share.isChecked())
         if new_password:
-            s.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, new_password))
-            s.remove("node/share_password")
+            store_class_password(s, new_password)
         self.accept()

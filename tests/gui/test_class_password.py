@@ -9,9 +9,10 @@ import pytest
 from engine.pool.server import Pool
 from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
 from engine.rpc import RPCClient
+from gui.classroom.service import SHARE_USER
 from gui.qt import QSettings
 from gui.window.controller import LabController
-from gui.window.settings_dialog import SHARE_USER, NodeSettingsDialog
+from gui.window.settings_dialog import NodeSettingsDialog
 
 PASSWORD = "satoshi21"
 

@@ -67,9 +67,9 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
     import socket
 
     from engine.primitives.rpcauth import make_rpcauth
+    from gui.classroom.service import SHARE_USER
     from gui.classroom.tab import POOL_PORT
     from gui.window.controller import LabController
-    from gui.window.settings_dialog import SHARE_USER
     from tests.helpers.stratum_sim import SimMiner
 
     node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
