@@ -7,20 +7,11 @@ from __future__ import annotations
 
 import socket
 
-from engine.primitives.rpcauth import make_rpcauth
 from engine.rpc import RPCClient
 from gui.qt import QCoreApplication, QObject, QTimer, Signal
+from gui.window.class_login import SHARE_USER, store_class_password
 
 POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
-
-
-SHARE_USER = "class"  # the RPC user students log in with when a teacher shares the node
-
-
-def store_class_password(settings, password: str) -> None:
-    """Keep the class password as Core's salted rpcauth line only (never in clear)."""
-    settings.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, password))
-    settings.remove("node/share_password")
 
 
 class ClassroomService(QObject):

@@ -255,7 +255,7 @@ class JoinClassDialog(QDialog):
         if not self.password.text():
             self.error.setText(self.tr("Type the class password the teacher gave"))
             return
-        from gui.classroom.service import SHARE_USER
+        from gui.window.class_login import SHARE_USER
 
         s = self.settings
         s.setValue("class/joined", True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 
-from gui.classroom.service import SHARE_USER, store_class_password
 from gui.i18n import tr
 from gui.qt import (
     QT_TRANSLATE_NOOP,
@@ -20,6 +19,7 @@ from gui.qt import (
     QSpinBox,
     QVBoxLayout,
 )
+from gui.window.class_login import SHARE_USER, store_class_password
 
 MODES = [
     ("embedded", QT_TRANSLATE_NOOP("", "Embedded node (recommended)")),

@@ -9,8 +9,8 @@ import pytest
 from engine.pool.server import Pool
 from engine.primitives.rpcauth import make_rpcauth, parse_rpcauth, rpcauth_matches
 from engine.rpc import RPCClient
-from gui.classroom.service import SHARE_USER
 from gui.qt import QSettings
+from gui.window.class_login import SHARE_USER
 from gui.window.controller import LabController
 from gui.window.settings_dialog import NodeSettingsDialog
 

@@ -67,8 +67,8 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
     import socket
 
     from engine.primitives.rpcauth import make_rpcauth
-    from gui.classroom.service import SHARE_USER
     from gui.classroom.tab import POOL_PORT
+    from gui.window.class_login import SHARE_USER
     from gui.window.controller import LabController
     from tests.helpers.stratum_sim import SimMiner
 
