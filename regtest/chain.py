@@ -1,33 +1,25 @@
 """The chain state: an in-memory block index over the block store, the active chain, the UTXO
 set with undo data and a transaction index (kept in the block database, utxo.py), and block
-acceptance with reorgs to the chain with the most work (Bitcoin Core validation.cpp).
-
-Opening reads the block index from the header rows (LoadBlockIndexDB) and the active chain from
-the chain state's best block, without replaying blocks; then, as Core's ActivateBestChain at
-start, it connects whatever stored blocks have more work (a crash after a block was stored but
-before its branch became active). A chain state that is missing, from an older release, or
-corrupt (its coin count or the tip's undo data disagree with it), or `-reindex-chainstate`, is
-rebuilt from the stored blocks with the progress logged; a rebuild cut short resumes where its
-last commit stopped.
+acceptance with reorgs to the chain with the most work (Bitcoin Core validation.cpp). Opening
+(without replaying blocks) and rebuilding the chain state are in chainload.py.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from bitcoin.core import CBlock, b2lx
+from bitcoin.core import CBlock
 
-from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
 from engine.primitives.pow import block_work, next_work_required, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
-from .chainparams import ChainParams, genesis_block
-from .storage import HEADER, SCHEMA_VERSION, BlockStore, StorageError
+from .blockindex import BlockIndex
+from .chainload import open_chain_state, path_to
+from .chainparams import ChainParams
+from .storage import BlockStore, StorageError
 from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
 from .utxo import TxIndex, UtxoSet
 from .validation import (
@@ -40,46 +32,6 @@ from .validation import (
 )
 
 log = logging.getLogger("regtest.chain")
-
-REBUILD_COMMIT_BLOCKS = 2000  # blocks connected per transaction while catching up at start
-PROGRESS_EVERY_S = 5.0
-
-
-@dataclass(eq=False, slots=True)
-class BlockIndex:
-    """chain.h CBlockIndex: one known, valid block and its place in the tree."""
-
-    hash: bytes
-    prev: BlockIndex | None
-    height: int
-    version: int
-    merkle: bytes
-    time: int
-    bits: int
-    nonce: int
-    chainwork: int
-    seq: int
-    n_tx: int
-    size: int
-    stripped_size: int
-    weight: int
-    _mtp: int = field(default=-1, repr=False)
-
-    @property
-    def mtp(self) -> int:
-        """The median time past of the last 11 blocks ending here (computed once, when asked)."""
-        if self._mtp < 0:
-            times: list[int] = []
-            walk: BlockIndex | None = self
-            while walk is not None and len(times) < MEDIAN_TIME_SPAN:
-                times.append(walk.time)
-                walk = walk.prev
-            self._mtp = median_time_past(times)
-        return self._mtp
-
-    @property
-    def hash_hex(self) -> str:
-        return b2lx(self.hash)
 
 
 class Chain:
@@ -105,172 +57,7 @@ class Chain:
 
     # --- opening -------------------------------------------------------------------------
     def _load(self, reindex_chainstate: bool) -> None:
-        t0 = time.perf_counter()
-        store = self.store
-        best = self._load_block_index()
-        if best is None:  # a new database: the genesis block, its (empty) chain state
-            genesis = genesis_block()
-            raw = genesis.serialize()
-            store.begin()
-            store.add_block(
-                genesis.GetHash(),
-                0,
-                raw,
-                len(genesis.vtx),
-                len(genesis.serialize({"include_witness": False})),
-                genesis.GetWeight(),
-                commit=False,
-            )
-            store.set_chainstate(genesis.GetHash(), 0)
-            store.commit()
-            best = self._load_block_index()
-            assert best is not None
-        genesis_entry = next(e for e in self.index.values() if e.height == 0)
-        problem = "is rebuilt as asked (-reindex-chainstate)" if reindex_chainstate else self._chainstate_problem()
-        if problem is not None:
-            log.warning("chain state %s: rebuilding it from the %d stored blocks", problem, len(self.index))
-            store.begin()
-            store.reset_chainstate(genesis_entry.hash)
-            store.commit()
-            self.invalid.clear()
-        state = store.chainstate_row()
-        assert state is not None  # written with the genesis block, or by the reset
-        self.utxo.count = state[1]
-        self.active = self._path_to(self.index[state[0]])  # genesis's outputs are never spendable
-        log.info(
-            "loaded the block index (%d blocks) and the chain state at height %d in %.2f s",
-            len(self.index),
-            self.height(),
-            time.perf_counter() - t0,
-        )
-        self._catch_up(best)
-
-    def _load_block_index(self) -> BlockIndex | None:
-        """chain.cpp LoadBlockIndexDB: every stored header into the index, chain work summed on
-        the way; returns the most-work block (first stored wins ties), None for an empty store."""
-        index = self.index
-        index.clear()
-        work_of: dict[int, int] = {}
-        best: BlockIndex | None = None
-        unpack = HEADER.unpack
-        for seq, block_hash, height, header, n_tx, size, stripped, weight in self.store.header_rows():
-            version, prev_hash, merkle, time_, bits, nonce = unpack(header)
-            prev = index.get(prev_hash) if height else None
-            if height and prev is None:
-                raise ValueError(f"block store is inconsistent: {b2lx(block_hash)} has no parent")
-            work = work_of.get(bits)
-            if work is None:
-                work = work_of[bits] = block_work(bits)
-            entry = BlockIndex(
-                block_hash,
-                prev,
-                height,
-                version,
-                merkle,
-                time_,
-                bits,
-                nonce,
-                (prev.chainwork if prev is not None else 0) + work,
-                seq,
-                n_tx,
-                size,
-                stripped,
-                weight,
-            )
-            index[block_hash] = entry
-            if best is None or entry.chainwork > best.chainwork:
-                best = entry
-        self.invalid = self.store.load_failed()
-        return best
-
-    def _chainstate_problem(self) -> str | None:
-        """Why the stored chain state cannot be used as it is, or None (a cheap check at every
-        start: the schema, the best block, the coin count and the tip's undo data)."""
-        store = self.store
-        try:
-            if store.schema_version() < SCHEMA_VERSION:
-                return "is from an older release (upgrading)"
-            state = store.chainstate_row()
-            if state is None:
-                return "is missing"
-            best_hash, coins = state
-            best = self.index.get(best_hash)
-            if best is None:
-                return "is at a block the store does not hold (corrupt)"
-            if store.count_coins() != coins:
-                return "has lost coins (corrupt)"
-            if best.height > 0 and not store.has_undo(best_hash):
-                return "has lost its undo data (corrupt)"
-        except sqlite3.DatabaseError as exc:
-            return f"cannot be read ({exc})"
-        return None
-
-    def _path_to(self, entry: BlockIndex) -> list[BlockIndex]:
-        path = []
-        walk: BlockIndex | None = entry
-        while walk is not None:
-            path.append(walk)
-            walk = walk.prev
-        path.reverse()
-        return path
-
-    def _catch_up(self, best: BlockIndex) -> None:
-        """Connect the most-work valid chain of stored blocks (validation.cpp ActivateBestChain
-        at start): a block that fails to connect (stored on a side branch before its
-        transactions were checked) is marked invalid and the next best chain is tried."""
-        candidate: BlockIndex | None = best if not self._descends_from_invalid(best) else self._best_candidate()
-        while candidate is not None and candidate is not self.tip:
-            if candidate.chainwork <= self.tip.chainwork:
-                break
-            if self.ancestor(candidate, self.tip.height) is self.tip:
-                self._connect_forward(candidate)
-            else:
-                self.store.begin()
-                try:
-                    self._activate(candidate)
-                except BlockInvalid:
-                    pass
-                finally:
-                    self.store.commit()
-            candidate = self._best_candidate()
-
-    def _connect_forward(self, target: BlockIndex) -> None:
-        """Connect the blocks from the tip up to `target`, committing every
-        REBUILD_COMMIT_BLOCKS blocks and logging the progress, as Core's reindex does."""
-        branch = self._path_to(target)[self.tip.height + 1 :]
-        start, total = time.monotonic(), len(branch)
-        last_log = start
-        for first in range(0, total, REBUILD_COMMIT_BLOCKS):
-            self.store.begin()
-            try:
-                for entry in branch[first : first + REBUILD_COMMIT_BLOCKS]:
-                    block = self._read_block(entry)
-                    try:
-                        undo = self._check_transactions(block, self.tip)
-                    except BlockInvalid as exc:
-                        log.warning(
-                            "block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason
-                        )
-                        self._set_invalid(entry, exc.reason)
-                        return
-                    self._connect_tip(entry, block, undo)
-                    now = time.monotonic()
-                    if now - last_log >= PROGRESS_EVERY_S:
-                        last_log = now
-                        done = entry.height - branch[0].height + 1
-                        log.info(
-                            "connecting stored blocks: height %d of %d (%.0f%%, %.0f blocks/s)",
-                            entry.height,
-                            target.height,
-                            100 * done / total,
-                            done / (now - start),
-                        )
-            finally:
-                self.store.commit()
-        if total > 1:
-            log.info(
-                "connected %d stored blocks up to height %d in %.1f s", total, target.height, time.monotonic() - start
-            )
+        open_chain_state(self, reindex_chainstate)
 
     def _set_invalid(self, entry: BlockIndex, reason: str) -> None:
         """Mark a stored block failed, on disk too (in the open transaction)."""
@@ -461,7 +248,7 @@ class Chain:
         state = self.store.chainstate_row()
         if state is not None:
             self.utxo.count = state[1]
-            self.active = self._path_to(self.index[state[0]])
+            self.active = path_to(self.index[state[0]])
         self.tip_changed.notify_all()
 
     def _process_locked(self, block: CBlock, block_hash: bytes) -> tuple[str, BlockIndex | None]:
