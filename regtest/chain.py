@@ -37,7 +37,14 @@ log = logging.getLogger("regtest.chain")
 class Chain:
     """Thread-safe: every public method takes the chain lock (Core's cs_main)."""
 
-    def __init__(self, store: BlockStore, params: ChainParams, clock=time.time, reindex_chainstate: bool = False):
+    def __init__(
+        self,
+        store: BlockStore,
+        params: ChainParams,
+        clock=time.time,
+        reindex_chainstate: bool = False,
+        interrupted: Callable[[], bool] = lambda: False,
+    ):
         self.store = store
         self.params = params
         self.clock = clock
@@ -50,6 +57,7 @@ class Chain:
         self.utxo = UtxoSet(store.db)
         self.tx_index = TxIndex(store.db)
         self.script_cache = ScriptCache()
+        self.interrupted = interrupted  # a shutdown asked for while opening stops a rebuild (Core's ShutdownRequested)
         # The mempool (regtest/mempool.py) when the node has one: told of every tip change.
         self.mempool = None
         with self.lock:

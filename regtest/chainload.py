@@ -153,7 +153,7 @@ def catch_up(chain: Chain, best: BlockIndex) -> None:
     at start): a block that fails to connect (stored on a side branch before its
     transactions were checked) is marked invalid and the next best chain is tried."""
     candidate: BlockIndex | None = best if not chain._descends_from_invalid(best) else chain._best_candidate()
-    while candidate is not None and candidate is not chain.tip:
+    while candidate is not None and candidate is not chain.tip and not chain.interrupted():
         if candidate.chainwork <= chain.tip.chainwork:
             break
         if chain.ancestor(candidate, chain.tip.height) is chain.tip:
@@ -200,5 +200,8 @@ def connect_forward(chain: Chain, target: BlockIndex) -> None:
                     )
         finally:
             chain.store.commit()
+        if chain.interrupted():
+            log.info("shutdown requested: stopped connecting stored blocks at height %d", chain.height())
+            return
     if total > 1:
         log.info("connected %d stored blocks up to height %d in %.1f s", total, target.height, time.monotonic() - start)

@@ -1,0 +1,265 @@
+"""The chain state kept in the block database (regtest/utxo.py, regtest/chainload.py): reopening
+reads it without replaying blocks; after payments, reorgs and kill -9 it equals a replay of the
+stored blocks; a corrupt, missing or old one is rebuilt (with progress), as -reindex-chainstate
+asks; the bulk chain the reopen benchmark uses is one the node's own validation accepts."""
+
+from __future__ import annotations
+
+import logging
+import random
+import shutil
+import sqlite3
+import threading
+import time
+
+import pytest
+from bitcoin.core import CBlock, b2lx
+
+from engine.primitives.subsidy import block_subsidy_sat
+from regtest import chain as chain_module
+from regtest import chainload
+from regtest.chain import Chain
+from regtest.chainparams import REGTEST
+from regtest.cli import build_parser
+from regtest.storage import SCHEMA_VERSION, BlockStore
+from tests.helpers.blockmaker import make_block
+from tests.helpers.bulkchain import build_bulk_chain
+from tests.helpers.node import NodeProcess
+from tests.helpers.txmaker import ALICE, BOB, LocalNode, Utxo, outputs_of, spend
+
+
+def state_of(chain: Chain) -> tuple:
+    """Everything the chain state holds: tip, coins, transaction index, undo data, coin count."""
+    undo = dict(chain.store.db.execute("SELECT hash, data FROM undo"))
+    return chain.tip.hash, chain.utxo.snapshot(), chain.tx_index.snapshot(), undo, len(chain.utxo)
+
+
+def reopen(path, **kwargs) -> Chain:
+    return Chain(BlockStore(path), REGTEST, clock=lambda: 4_000_000_000, **kwargs)
+
+
+def replayed_state(path, tmp_path) -> tuple:
+    """The state a full replay of the stored blocks gives (a copy rebuilt by -reindex-chainstate)."""
+    copy = tmp_path / "replay.sqlite"
+    for suffix in ("", "-wal"):
+        src = path.parent / (path.name + suffix)
+        if src.exists():
+            shutil.copy(src, copy.parent / (copy.name + suffix))
+    chain = reopen(copy, reindex_chainstate=True)
+    try:
+        return state_of(chain)
+    finally:
+        chain.store.close()
+
+
+@pytest.fixture
+def busy_node(tmp_path):
+    """A chain with payments (spends, change, a parent and child in one block) and a reorg
+    onto a branch that double-spends a confirmed payment."""
+    node = LocalNode(tmp_path / "node")
+    node.mine(110)
+    coins = [node.coinbase_utxo(h) for h in range(1, 6)]
+    parent = spend([coins[0]], [(BOB.p2tr, coins[0].value - 6_000), (ALICE.p2wpkh, 5_000)])
+    paid = outputs_of(parent, BOB)[0]
+    child = spend([paid], [(BOB.p2wpkh, paid.value - 1_000)])
+    for tx in (parent, child, spend([coins[1]], [(BOB.p2wpkh, coins[1].value - 2_000)])):
+        node.send(tx)
+    node.mine(2)
+    payment = spend([coins[2]], [(BOB.p2wpkh, coins[2].value - 1_000)])
+    node.send(payment)
+    fork = node.chain.tip
+    node.mine()
+    double = spend([coins[2]], [(ALICE.p2wpkh, coins[2].value - 3_000)])
+    prev = fork
+    for i in range(2):
+        height = prev.height + 1
+        block = make_block(
+            prev.hash,
+            height,
+            prev.mtp + 1 + i,
+            prev.bits,
+            block_subsidy_sat(height, REGTEST) + (3_000 if i == 0 else 0),
+            extra_txs=[double] if i == 0 else [],
+            extranonce=40 + i,
+        )
+        assert node("submitblock", block.serialize().hex()) in (None, "inconclusive")
+        prev = node.chain.index[block.GetHash()]
+    assert node.chain.tip is prev
+    node.mine(3)
+    return node
+
+
+def test_reopening_reads_the_chain_state_without_replaying_blocks(busy_node, monkeypatch):
+    before = state_of(busy_node.chain)
+    busy_node.chain.store.close()
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("a block was replayed on reopening")
+
+    monkeypatch.setattr(chain_module, "connect_block_transactions", no_replay)
+    monkeypatch.setattr(Chain, "_read_block", no_replay)
+    again = LocalNode(busy_node.path)
+    assert state_of(again.chain) == before
+    tx_hash = next(iter(before[2]))
+    assert again("getrawtransaction", b2lx(tx_hash), 1)["txid"] == b2lx(tx_hash)
+    again.chain.store.close()
+
+
+def test_the_stored_state_after_payments_and_a_reorg_equals_a_replay(busy_node, tmp_path):
+    chain = busy_node.chain
+    stored = state_of(chain)
+    assert len(stored[1]) == stored[4] > chain.height()  # the payments' outputs are there too
+    blocks = [chain.store.raw_block(e.hash) for e in chain.active[1:]]
+    chain.store.close()
+    fresh = reopen(tmp_path / "fresh.sqlite")
+    for raw in blocks:
+        assert fresh.process_block(CBlock.deserialize(raw))[0] == "connected"
+    assert state_of(fresh) == stored
+    fresh.store.close()
+    assert replayed_state(busy_node.path / "blocks.sqlite", tmp_path) == stored
+
+
+CORRUPTIONS = {
+    "a coin lost": ("DELETE FROM coins WHERE txid = (SELECT txid FROM coins LIMIT 1)", "has lost coins"),
+    "the coins table gone": ("DROP TABLE coins", "has lost coins"),
+    "the tip's undo data lost": ("DELETE FROM undo", "has lost its undo data"),
+    "the best block missing": ("DELETE FROM chainstate", "is missing"),
+    "an unknown best block": ("UPDATE chainstate SET best_block = zeroblob(32)", "does not hold"),
+}
+
+
+@pytest.mark.parametrize("damage", CORRUPTIONS)
+def test_a_corrupt_or_missing_chain_state_is_rebuilt(busy_node, damage, caplog):
+    sql, said = CORRUPTIONS[damage]
+    before = state_of(busy_node.chain)
+    busy_node.chain.store.db.execute(sql)
+    busy_node.chain.store.close()
+    caplog.set_level(logging.INFO, "regtest.chain")
+    chain = reopen(busy_node.path / "blocks.sqlite")
+    assert state_of(chain) == before
+    assert said in caplog.text
+    assert "rebuilding it from the" in caplog.text
+    chain.store.close()
+
+
+def test_an_old_database_is_upgraded_once_without_losing_blocks(busy_node, caplog):
+    before = state_of(busy_node.chain)
+    db = busy_node.chain.store.db
+    n_blocks = db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0]
+    for table in ("coins", "undo", "txindex", "failed", "chainstate"):  # the previous release's file
+        db.execute(f"DROP TABLE {table}")
+    db.execute("PRAGMA user_version = 0")
+    busy_node.chain.store.close()
+    caplog.set_level(logging.INFO, "regtest.chain")
+    chain = reopen(busy_node.path / "blocks.sqlite")
+    assert "is from an older release (upgrading): rebuilding it" in caplog.text
+    assert state_of(chain) == before
+    assert chain.store.schema_version() == SCHEMA_VERSION
+    assert chain.store.db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == n_blocks
+    chain.store.close()
+    caplog.clear()
+    chain = reopen(busy_node.path / "blocks.sqlite")
+    assert "rebuilding" not in caplog.text  # once
+    chain.store.close()
+
+
+def test_a_database_from_a_newer_release_is_refused_with_a_clear_message(tmp_path):
+    db = sqlite3.connect(tmp_path / "b.sqlite")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(Exception, match="written by a newer release"):
+        BlockStore(tmp_path / "b.sqlite")
+
+
+def test_reindex_chainstate_rebuilds_with_progress_and_resumes_when_cut_short(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "bulk.sqlite"
+    build_bulk_chain(path, 1_200)
+    chain = reopen(path)
+    before = state_of(chain)
+    chain.store.close()
+    assert build_parser().parse_args(["-reindex-chainstate"]).reindex_chainstate
+    monkeypatch.setattr(chainload, "REBUILD_COMMIT_BLOCKS", 500)
+    monkeypatch.setattr(chainload, "PROGRESS_EVERY_S", 0.0)
+    caplog.set_level(logging.INFO, "regtest.chain")
+    calls = []
+
+    def interrupted():  # a shutdown asked for after the first commit of the rebuild
+        calls.append(1)
+        return len(calls) > 1
+
+    chain = reopen(path, reindex_chainstate=True, interrupted=interrupted)
+    assert "is rebuilt as asked (-reindex-chainstate)" in caplog.text
+    assert "connecting stored blocks: height 1 of 1200" in caplog.text
+    assert chain.height() == 500 and len(chain.utxo) == 500
+    chain.store.close()
+    caplog.clear()
+    chain = reopen(path)  # resumes: no rebuild from scratch, the remaining blocks connected
+    assert "rebuilding" not in caplog.text
+    assert "connected 700 stored blocks up to height 1200" in caplog.text
+    assert state_of(chain) == before
+    chain.store.close()
+
+
+def test_the_bulk_benchmark_chain_is_what_validation_accepts(tmp_path):
+    path = tmp_path / "bulk.sqlite"
+    build_bulk_chain(path, 400)
+    chain = reopen(path)
+    bulk = state_of(chain)
+    chain.store.close()
+    assert bulk[4] == 400
+    assert replayed_state(path, tmp_path) == bulk  # every block connected again by full validation
+
+
+def submit_until_killed(node: NodeProcess, acknowledged: list[str], extranonce: int) -> None:
+    """Submit blocks on the tip (every seventh generated, carrying the mempool's payment),
+    recording each one the node acknowledged, until the connection breaks."""
+    try:
+        tip = node.rpc("getblockheader", node.rpc("getbestblockhash"))
+        prev, height, t = bytes.fromhex(tip["hash"])[::-1], tip["height"], tip["mediantime"] + 1
+        while True:
+            if height % 7 == 0:
+                block_hex = node.rpc("generatetoaddress", 1, ALICE.address())[0]
+                acknowledged.append(block_hex)
+                header = node.rpc("getblockheader", block_hex)
+                prev, height, t = bytes.fromhex(block_hex)[::-1], header["height"], header["mediantime"] + 1
+            height += 1
+            t += 1
+            block = make_block(prev, height, t, 0x207FFFFF, block_subsidy_sat(height, REGTEST), extranonce=extranonce)
+            assert node.rpc("submitblock", block.serialize().hex()) is None
+            acknowledged.append(b2lx(block.GetHash()))
+            prev = block.GetHash()
+    except (OSError, ConnectionError, ValueError):  # the connection broke: killed
+        return
+    except Exception as exc:  # python-bitcoinlib wraps a broken connection in its own errors
+        if "JSONRPCError" in type(exc).__name__:
+            raise
+
+
+@pytest.mark.node
+def test_kill_9_loses_no_acknowledged_block_and_leaves_the_state_equal_to_a_replay(tmp_path):
+    rng = random.Random(20)
+    datadir = tmp_path / "node"
+    path = datadir / "regtest" / "blocks.sqlite"
+    node = NodeProcess(datadir).start()
+    node.rpc("generatetoaddress", 101, ALICE.address())
+    acknowledged: list[str] = []
+    for round_ in range(3):
+        coinbase = node.rpc("getblock", node.rpc("getblockhash", round_ + 1), 2)["tx"][0]
+        value = int(coinbase["vout"][0]["value"] * 100_000_000)
+        coin = Utxo(bytes.fromhex(coinbase["txid"])[::-1], 0, value, ALICE.p2wpkh, ALICE)
+        node.rpc("sendrawtransaction", spend([coin], [(BOB.p2wpkh, value - 1_000)]).serialize().hex())
+        worker = threading.Thread(target=submit_until_killed, args=(node, acknowledged, round_))
+        worker.start()
+        time.sleep(rng.uniform(0.5, 1.5))
+        node.kill()
+        worker.join(30)
+        chain = reopen(path)
+        stored = state_of(chain)
+        assert all(bytes.fromhex(h)[::-1] in chain.index for h in acknowledged), "an acknowledged block was lost"
+        assert chain.height() >= len(acknowledged) + 101 - 1 and chain.tip.hash in chain.index
+        chain.store.close()
+        (tmp_path / str(round_)).mkdir()
+        assert replayed_state(path, tmp_path / str(round_)) == stored
+        node = NodeProcess(datadir).start()
+    node.stop()
+    assert len(acknowledged) > 30
