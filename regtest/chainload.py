@@ -11,6 +11,7 @@ REBUILD_COMMIT_BLOCKS blocks with its best block, so one cut short resumes where
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 import time
@@ -37,7 +38,16 @@ PROGRESS_EVERY_S = 5.0
 def open_chain_state(chain: Chain, reindex_chainstate: bool) -> None:
     t0 = time.perf_counter()
     store = chain.store
-    best = load_block_index(chain)
+    # A million index entries would make the cyclic garbage collector walk them again and again
+    # while they are made (twice the load time); once made, they leave its generations for good.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        best = load_block_index(chain)
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
     if best is None:  # a new database: the genesis block, its (empty) chain state
         genesis = genesis_block()
         raw = genesis.serialize()
