@@ -123,7 +123,23 @@ class Chain:
         branch block by block (each checked against the UTXO set). If a block fails, it is
         marked invalid and the old chain is restored; returns whether new_tip became the tip.
         The mempool gets the disconnected transactions back (MaybeUpdateMempoolForReorg).
-        Every change is written in the caller's open transaction."""
+        Every change is written in the caller's open transaction, or in one of its own: a reorg
+        is never committed half done."""
+        if self.store.db.in_transaction:
+            return self._activate_step(new_tip)
+        self.store.begin()
+        try:
+            done = self._activate_step(new_tip)
+        except BlockInvalid:
+            self.store.commit()  # the failed block's mark and the old chain restored
+            raise
+        except BaseException:
+            self._roll_back(None)
+            raise
+        self.store.commit()
+        return done
+
+    def _activate_step(self, new_tip: BlockIndex) -> bool:
         branch = []
         walk = new_tip
         while not self.is_active(walk):
@@ -248,10 +264,10 @@ class Chain:
                 raise
             return result
 
-    def _roll_back(self, block_hash: bytes) -> None:
+    def _roll_back(self, block_hash: bytes | None) -> None:
         """A write failed: drop the open transaction and bring the memory back to the disk."""
         self.store.rollback()
-        if block_hash in self.index and not self.store.has_block(block_hash):
+        if block_hash is not None and block_hash in self.index and not self.store.has_block(block_hash):
             del self.index[block_hash]
         state = self.store.chainstate_row()
         if state is not None:

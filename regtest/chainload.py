@@ -33,20 +33,23 @@ log = logging.getLogger("regtest.chain")
 
 REBUILD_COMMIT_BLOCKS = 2000  # blocks connected per transaction while catching up at start
 PROGRESS_EVERY_S = 5.0
+FREEZE_INDEX_ABOVE = 100_000  # blocks
 
 
 def open_chain_state(chain: Chain, reindex_chainstate: bool) -> None:
     t0 = time.perf_counter()
     store = chain.store
     # A million index entries would make the cyclic garbage collector walk them again and again
-    # while they are made (twice the load time); once made, they leave its generations for good.
+    # while they are made (twice the load time); a large index then leaves its generations for
+    # good (gc.freeze; not for small chains, so a test process opening many keeps collecting).
     collecting = gc.isenabled()
     gc.disable()
     try:
         best = load_block_index(chain)
     finally:
         if collecting:
-            gc.freeze()
+            if len(chain.index) >= FREEZE_INDEX_ABOVE:
+                gc.freeze()
             gc.enable()
     if best is None:  # a new database: the genesis block, its (empty) chain state
         genesis = genesis_block()
@@ -169,13 +172,10 @@ def catch_up(chain: Chain, best: BlockIndex) -> None:
         if chain.ancestor(candidate, chain.tip.height) is chain.tip:
             connect_forward(chain, candidate)
         else:
-            chain.store.begin()
             try:
-                chain._activate(candidate)
+                chain._activate(candidate)  # a reorg, in a transaction of its own
             except BlockInvalid:
                 pass
-            finally:
-                chain.store.commit()
         candidate = chain._best_candidate()
 
 

@@ -119,6 +119,52 @@ def test_the_stored_state_after_payments_and_a_reorg_equals_a_replay(busy_node, 
     assert replayed_state(busy_node.path / "blocks.sqlite", tmp_path) == stored
 
 
+def store_raw(chain: Chain, block: CBlock, height: int) -> None:
+    """A block stored without being connected: what a crash between the two once left."""
+    raw = block.serialize()
+    stripped = len(block.serialize({"include_witness": False}))
+    chain.store.add_block(block.GetHash(), height, raw, len(block.vtx), stripped, stripped * 3 + len(raw))
+
+
+def test_stored_blocks_with_more_work_are_connected_at_start_and_a_failing_one_stays_failed(
+    busy_node, tmp_path, caplog
+):
+    chain = busy_node.chain
+    fork = chain.active[-2]
+    good, bad = [], []
+    for branch, extra_fee, nonce in ((good, 0, 60), (bad, 1, 70)):  # bad's first coinbase pays 1 sat too much
+        prev = fork
+        for i in range(3):
+            height = fork.height + 1 + i
+            block = make_block(
+                prev.hash if i == 0 else branch[-1].GetHash(),
+                height,
+                fork.mtp + 1 + i,
+                fork.bits,
+                block_subsidy_sat(height, REGTEST) + (extra_fee if i == 0 else 0),
+                extranonce=nonce + i,
+            )
+            branch.append(block)
+    for i, block in enumerate(bad):  # stored first: it wins the tie, fails, and the good branch is taken
+        store_raw(chain, block, fork.height + 1 + i)
+    for i, block in enumerate(good):
+        store_raw(chain, block, fork.height + 1 + i)
+    chain.store.close()
+    caplog.set_level(logging.INFO, "regtest.chain")
+    again = reopen(busy_node.path / "blocks.sqlite")
+    assert again.tip.hash == good[-1].GetHash()
+    assert "failed to connect: bad-cb-amount" in caplog.text and "reorg: disconnected 1 block(s)" in caplog.text
+    assert again.invalid == {bad[0].GetHash(): "bad-cb-amount"}
+    stored = state_of(again)
+    again.store.close()
+    assert replayed_state(busy_node.path / "blocks.sqlite", tmp_path) == stored
+    caplog.clear()
+    third = reopen(busy_node.path / "blocks.sqlite")
+    assert "failed to connect" not in caplog.text  # the mark was kept: not tried again
+    assert third.tip.hash == good[-1].GetHash()
+    third.store.close()
+
+
 CORRUPTIONS = {
     "a coin lost": ("DELETE FROM coins WHERE txid = (SELECT txid FROM coins LIMIT 1)", "has lost coins"),
     "the coins table gone": ("DROP TABLE coins", "has lost coins"),
