@@ -24,6 +24,7 @@ from regtest.cli import build_parser
 from regtest.storage import SCHEMA_VERSION, BlockStore
 from tests.helpers.blockmaker import make_block
 from tests.helpers.bulkchain import build_bulk_chain
+from tests.helpers.core_chainstate import CoreChainstate
 from tests.helpers.node import NodeProcess
 from tests.helpers.txmaker import ALICE, BOB, LocalNode, Utxo, outputs_of, spend
 
@@ -163,6 +164,31 @@ def test_stored_blocks_with_more_work_are_connected_at_start_and_a_failing_one_s
     assert "failed to connect" not in caplog.text  # the mark was kept: not tried again
     assert third.tip.hash == good[-1].GetHash()
     third.store.close()
+
+
+def test_our_undo_data_is_what_bitcoin_core_keeps(busy_node, tmp_path):
+    """Every active block's undo data (the coin each input spent: value, script, height,
+    coinbase) equals Bitcoin Core's own (libbitcoinkernel's rev*.dat) for the same blocks."""
+    chain = busy_node.chain
+    raws = [row[0] for row in chain.store.db.execute("SELECT raw FROM blocks WHERE height > 0 ORDER BY seq")]
+    (tmp_path / "core").mkdir()
+    core = CoreChainstate(tmp_path / "core")
+    assert core.feed(raws) == []
+    assert core.tip == (chain.height(), chain.tip.hash_hex)
+    entries = core.chainman.get_active_chain().block_tree_entries
+    spends = 0
+    for ours in chain.active[1:]:
+        theirs = entries[ours.height]
+        assert str(theirs.block_hash) == ours.hash_hex
+        core_spent = [
+            (c.output.amount, bytes(c.output.script_pubkey), c.confirmation_height, c.is_coinbase)
+            for tx in core.chainman.block_spent_outputs[theirs].transactions
+            for c in tx.coins
+        ]
+        our_spent = [(c.value, c.script_pubkey, c.height, c.coinbase) for _, c in chain.utxo.undo_for(ours.hash).spent]
+        assert our_spent == core_spent
+        spends += len(our_spent)
+    assert spends == 4  # parent, child, one more payment, the double spend (the payment was reorged out)
 
 
 CORRUPTIONS = {
