@@ -21,7 +21,7 @@ from regtest import chainload
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST
 from regtest.cli import build_parser
-from regtest.storage import SCHEMA_VERSION, BlockStore
+from regtest.storage import SCHEMA_VERSION, BlockStore, StorageError
 from tests.helpers.blockmaker import make_block
 from tests.helpers.bulkchain import build_bulk_chain
 from tests.helpers.core_chainstate import CoreChainstate
@@ -344,3 +344,40 @@ def test_kill_9_loses_no_acknowledged_block_and_leaves_the_state_equal_to_a_repl
         node = NodeProcess(datadir).start()
     node.stop()
     assert len(acknowledged) > 10
+
+
+def test_a_failed_commit_leaves_memory_as_the_disk_says(busy_node, monkeypatch):
+    """The write of a block fails (disk full): the block is not stored, the tip, index and
+    UTXO set are what they were, and the same block is accepted once the disk works again."""
+    chain = busy_node.chain
+    before = state_of(chain)
+    tip = chain.tip
+    block = make_block(
+        tip.hash, tip.height + 1, tip.mtp + 1, tip.bits, block_subsidy_sat(tip.height + 1, REGTEST), extranonce=90
+    )
+    real_commit = chain.store.commit
+
+    def disk_full():
+        raise StorageError("cannot write the block database: database or disk is full")
+
+    monkeypatch.setattr(chain.store, "commit", disk_full)
+    with pytest.raises(StorageError):
+        chain.process_block(block)
+    assert block.GetHash() not in chain.index and chain.tip is tip
+    assert state_of(chain) == before
+    monkeypatch.setattr(chain.store, "commit", real_commit)
+    assert chain.process_block(block)[0] == "connected"
+
+
+@pytest.mark.node
+def test_the_node_command_takes_reindex_chainstate(tmp_path):
+    (tmp_path / "regtest").mkdir()
+    build_bulk_chain(tmp_path / "regtest" / "blocks.sqlite", 300)
+    node = NodeProcess(tmp_path, extra_args=("-reindex-chainstate",)).start()
+    try:
+        assert node.rpc("getblockcount") == 300
+        assert node.rpc("gettxout", node.rpc("getblock", node.rpc("getblockhash", 300))["tx"][0], 0)["coinbase"]
+    finally:
+        node.stop()
+    assert any("is rebuilt as asked (-reindex-chainstate)" in line for line in node.log)
+    assert any("connected 300 stored blocks up to height 300" in line for line in node.log)
