@@ -196,6 +196,14 @@ class BlockStore:
     def count_coins(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM coins").fetchone()[0]
 
+    def coins_disk_size(self) -> int | None:
+        """Bytes of the pages holding the UTXO set (Core's CCoinsViewDB::EstimateSize), or None
+        where SQLite was built without its dbstat table."""
+        try:
+            return self.db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = 'coins'").fetchone()[0] or 0
+        except sqlite3.Error:
+            return None
+
     def has_undo(self, block_hash: bytes) -> bool:
         return self.db.execute("SELECT 1 FROM undo WHERE hash = ?", (block_hash,)).fetchone() is not None
 

@@ -10,12 +10,18 @@ see the changes of a transaction still open. Not thread-safe by itself: the chai
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import struct
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from bitcoin.core import CBlock
+from bitcoin.core.serialize import VarIntSerializer
 
+from engine.primitives.muhash import MuHash3072
+
+from .muhash_batch import to_num3072_many
 from .tx_validation import BlockUndo, Coin, is_unspendable
 
 Outpoint = tuple[bytes, int]  # (txid in internal byte order, output index)
@@ -56,6 +62,25 @@ def coin_rows(block: CBlock, height: int) -> dict[Outpoint, tuple[int, bytes, in
             if not is_unspendable(spk):
                 rows[(txid, n)] = (out.nValue, spk, height * 2 + (index == 0))
     return rows
+
+
+HASH_TYPES = ("hash_serialized_3", "muhash", "none")  # rpc/blockchain.cpp ParseHashType
+
+
+@dataclass(frozen=True)
+class UtxoStats:
+    """kernel/coinstats.h CCoinsStats as gettxoutsetinfo reports it without coinstatsindex."""
+
+    txouts: int
+    bogosize: int
+    total_amount: int
+    transactions: int
+    hash: bytes | None  # internal byte order; None for hash type "none"
+
+
+def txout_ser(txid: bytes, n: int, value: int, script: bytes, code: int) -> bytes:
+    """kernel/coinstats.cpp TxOutSer: outpoint, height * 2 + coinbase (uint32), CTxOut."""
+    return b"".join((txid, struct.pack("<IIq", n, code, value), VarIntSerializer.serialize(len(script)), script))
 
 
 class UtxoSet(Mapping[Outpoint, Coin]):
@@ -111,6 +136,40 @@ class UtxoSet(Mapping[Outpoint, Coin]):
 
     def snapshot(self) -> dict[Outpoint, Coin]:
         return dict(self.items())
+
+    def stats(self, hash_type: str) -> UtxoStats:
+        """kernel/coinstats.cpp ComputeUTXOStats over the whole set in Core's cursor order (txid
+        bytes, then output index): hash_serialized_3 is SHA256d of every coin's TxOutSer,
+        muhash the MuHash3072 of them; bogosize counts 50 bytes per coin plus its script."""
+        sha = hashlib.sha256() if hash_type == "hash_serialized_3" else None
+        muhash = MuHash3072() if hash_type == "muhash" else None
+        txouts = bogosize = total = transactions = 0
+        last_txid = None
+        pending: list[bytes] = []
+        for txid, n, value, script, code in self.db.execute(
+            "SELECT txid, n, value, script, code FROM coins ORDER BY txid, n"
+        ):
+            txouts += 1
+            bogosize += 32 + 4 + 4 + 8 + 2 + len(script)  # GetBogoSize
+            total += value
+            if txid != last_txid:
+                transactions += 1
+                last_txid = txid
+            if sha is not None:
+                sha.update(txout_ser(txid, n, value, script, code))
+            elif muhash is not None:
+                pending.append(txout_ser(txid, n, value, script, code))
+                if len(pending) >= 4096:
+                    muhash.insert_numbers(to_num3072_many(pending))
+                    pending.clear()
+        if muhash is not None:
+            muhash.insert_numbers(to_num3072_many(pending))
+        digest = None
+        if sha is not None:
+            digest = hashlib.sha256(sha.digest()).digest()
+        elif muhash is not None:
+            digest = muhash.finalize()
+        return UtxoStats(txouts, bogosize, total, transactions, digest)
 
     def connect(self, block: CBlock, height: int, block_hash: bytes, undo: BlockUndo) -> None:
         """validation.cpp UpdateCoins for every transaction (already checked), the block's undo

@@ -9,19 +9,25 @@ import logging
 import random
 import shutil
 import sqlite3
+import struct
 import threading
 import time
 
 import pytest
 from bitcoin.core import CBlock, b2lx
 
+from engine.primitives.hashes import sha256d
+from engine.primitives.muhash import MuHash3072, to_num3072
 from engine.primitives.subsidy import block_subsidy_sat
 from regtest import chain as chain_module
 from regtest import chainload
 from regtest.chain import Chain
 from regtest.chainparams import REGTEST
 from regtest.cli import build_parser
+from regtest.muhash_batch import to_num3072_many
+from regtest.rpc.errors import RPCError
 from regtest.storage import SCHEMA_VERSION, BlockStore, StorageError
+from regtest.utxo import coin_rows, txout_ser
 from tests.helpers.blockmaker import make_block
 from tests.helpers.bulkchain import build_bulk_chain
 from tests.helpers.core_chainstate import CoreChainstate
@@ -381,3 +387,55 @@ def test_the_node_command_takes_reindex_chainstate(tmp_path):
         node.stop()
     assert any("is rebuilt as asked (-reindex-chainstate)" in line for line in node.log)
     assert any("connected 300 stored blocks up to height 300" in line for line in node.log)
+
+
+def test_gettxoutsetinfo_as_bitcoin_core_computes_it(busy_node):
+    """kernel/coinstats.cpp over the stored set: counts, amounts, bogosize, Core's hash types,
+    and muhash moving from block to block exactly by the coins created and the undo data."""
+    chain = busy_node.chain
+    coins = chain.utxo.snapshot()
+    info = busy_node("gettxoutsetinfo")
+    assert info["height"] == chain.height() and info["bestblock"] == chain.tip.hash_hex
+    assert info["txouts"] == len(coins) and info["transactions"] == len({txid for txid, _ in coins})
+    assert info["total_amount"] == round(sum(c.value for c in coins.values()) / 1e8, 8)
+    assert info["bogosize"] == sum(50 + len(c.script_pubkey) for c in coins.values())
+    assert info["disk_size"] > 0 and "muhash" not in info
+    # TxOutSer (outpoint, height * 2 + coinbase, CTxOut) of every coin in (txid, n) order, SHA256d
+    stream = b"".join(
+        txid
+        + struct.pack("<IIq", n, c.height * 2 + c.coinbase, c.value)
+        + bytes([len(c.script_pubkey)])
+        + c.script_pubkey
+        for (txid, n), c in sorted(coins.items())
+    )
+    assert info["hash_serialized_3"] == sha256d(stream)[::-1].hex()
+    assert set(busy_node("gettxoutsetinfo", "none")) == set(info) - {"hash_serialized_3"}
+    muhash_now = busy_node("gettxoutsetinfo", "muhash")["muhash"]
+    # the tip's block: the set before it, times what it created, divided by what it spent
+    tip_block = CBlock.deserialize(chain.store.raw_block(chain.tip.hash))
+    acc = MuHash3072()
+    for (txid, n), c in coins.items():
+        acc.insert(txout_ser(txid, n, c.value, c.script_pubkey, c.height * 2 + c.coinbase))
+    assert acc.finalize()[::-1].hex() == muhash_now
+    for (txid, n), row in coin_rows(tip_block, chain.height()).items():
+        if (txid, n) in coins:
+            acc.remove(txout_ser(txid, n, row[0], row[1], row[2]))
+    for (txid, n), c in chain.utxo.undo_for(chain.tip.hash).spent:
+        acc.insert(txout_ser(txid, n, c.value, c.script_pubkey, c.height * 2 + c.coinbase))
+    # the state one block back (disconnected in a transaction that is then rolled back)
+    tip = chain.tip
+    with chain.lock:
+        chain.store.begin()
+        chain._disconnect_tip()
+        assert busy_node("gettxoutsetinfo", "muhash")["muhash"] == acc.finalize()[::-1].hex()
+        chain._roll_back(None)
+    assert chain.tip is tip and busy_node("gettxoutsetinfo", "muhash")["muhash"] == muhash_now
+    with pytest.raises(RPCError, match="'foo' is not a valid hash_type"):
+        busy_node("gettxoutsetinfo", "foo")
+    with pytest.raises(RPCError, match="Querying specific block heights requires coinstatsindex"):
+        busy_node("gettxoutsetinfo", "none", 5)
+
+
+def test_the_batched_muhash_elements_are_the_one_by_one_ones():
+    items = [bytes([i]) * (i % 50) for i in range(200)]
+    assert to_num3072_many(items) == [to_num3072(item) for item in items]
