@@ -84,6 +84,8 @@ class Scenario:
     machines: tuple[Machine, ...] = ()
     published: tuple[Published, ...] = ()
     translations: dict[str, str] = field(default_factory=dict)  # "summary_fr": ..., from the file
+    # [lesson] why_never (+ why_never_fr): why the lesson's keep-or-convert verdict never flips
+    lesson: dict[str, str] = field(default_factory=dict)
 
     def text(self, name: str, lang: str = "en") -> str:
         """`title`, `summary` or `explanation` in `lang` when the file has it (`summary_fr`), else English."""
@@ -165,6 +167,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         "variants",
         "machines",
         "published",
+        "lesson",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -246,6 +249,17 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
             raise ScenarioError(path, f"{where}.tolerance", "must be a fraction in (0, 1)")
         published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"]))
 
+    raw_lesson = data.get("lesson", {})
+    if not isinstance(raw_lesson, dict):
+        raise ScenarioError(path, "lesson", "must be a table")
+    lesson = {}
+    for key, value in raw_lesson.items():
+        if key not in ("why_never", "why_never_fr"):
+            raise ScenarioError(path, f"lesson.{key}", "unknown field (why_never, why_never_fr)")
+        if not isinstance(value, str) or not value.strip():
+            raise ScenarioError(path, f"lesson.{key}", "must be a non-empty string")
+        lesson[key] = " ".join(value.split())
+
     scenario = Scenario(
         path.stem,
         title,
@@ -260,6 +274,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         tuple(machines),
         tuple(published),
         translations,
+        lesson,
     )
     try:
         report = scenario_report(scenario)

@@ -22,7 +22,7 @@ from tests.helpers import ROOT
 CONSENSUS = {
     "pow_target_spacing": 5,
     "difficulty_adjustment_interval": 24,
-    "subsidy_halving_interval": 48,
+    "subsidy_halving_interval": 50,
     "start_difficulty": 1.0,
 }
 
@@ -34,7 +34,7 @@ def rows(n, seconds=lambda h: 3):
         if h > 24 and h % 24 == 0:  # the lab skips the window that starts at genesis
             d = d * 120 / (out[h - 1].time - out[h - 24].time)
         out.append(
-            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(subsidies_btc(h, 48)), seconds(h) if h > 1 else None)
+            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(subsidies_btc(h, 50)), seconds(h) if h > 1 else None)
         )
     return out
 
@@ -100,16 +100,19 @@ def test_the_lesson_follows_the_runs_events(window):
     c.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
     c.blocks.emit(chain[50:], False)
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
-    assert any("halving at 48: 50 -> 25 BTC (in the real world: 2028)" in f for f in feed)
+    assert any(
+        "halving at 50: the lab's reward 50 -> 25 BTC; it stands for the real halving of 2028: 3.125 -> 1.5625 BTC" in f
+        for f in feed
+    ), feed
     assert any(f.startswith("after the exodus (cores moved to AI at 49)") for f in feed)
     marks = [i for i in window.tab("chain").difficulty_chart.plot_item.items if type(i).__name__ == "InfiniteLine"]
-    assert {round(m.value()) for m in marks} >= {48, 72, 96}
+    assert {round(m.value()) for m in marks} >= {48, 50, 72, 96, 100}
     assert lesson.sla_box.isHidden()
     c.ai_report.emit(report(0.0))
     c.ai_report.emit(report(432.1))
     assert not lesson.sla_box.isHidden() and "$432.10" in lesson.sla_box.text() and "99.999%" in lesson.sla_box.text()
     timeline = [lesson.timeline.item(i).text() for i in range(lesson.timeline.count())]
-    assert any("lab block 96" in x and "2032" in x for x in timeline)
+    assert any("lab block 100" in x and "2032" in x for x in timeline)
 
 
 def test_steps_by_hand_and_presenter(window):
