@@ -129,6 +129,7 @@ class LabRace:
         honest_payout_script: bytes = DEFAULT_PAYOUT_SCRIPT,
         status: Callable[[dict], None] | None = None,
         stop: threading.Event | None = None,
+        paid: Callable[[object], None] | None = None,
     ):
         for name, value in (("attacker_cores", attacker_cores), ("honest_cores", honest_cores)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -138,6 +139,10 @@ class LabRace:
         self.fee_rate, self.timeout_s, self.kernel = fee_rate_sat_vb, timeout_s, kernel
         self.honest_payout_script, self.status = honest_payout_script, status
         self.stop = stop or threading.Event()
+        self.paid = paid  # called with the merchant's Payment once it is broadcast
+        self.release_now = threading.Event()  # the teacher publishes the branch whatever its length
+        self.auto_release = True  # False: only release_now publishes (the Attack tab's checkbox)
+        self.paid_txid = ""
         self.honest: Miner | None = None
         self._attacker_hashes_done = 0  # on abandoned forks (the public tip moved while premining)
         self._honest_base = 0
@@ -214,6 +219,9 @@ class LabRace:
                     found.wait(WATCH_INTERVAL_S)
                 if not moved and int(rpc.call("getblockcount")) == fork.fork_height:
                     wallet.broadcast(rpc, payment)  # the merchant's payment, at once
+                    self.paid_txid = payment.txid
+                    if self.paid:
+                        self.paid(payment)
                     break
                 stop_private.set()
                 miner_thread.join()
@@ -227,8 +235,10 @@ class LabRace:
                 public = int(rpc.call("getblockcount")) - fork.fork_height
                 confirmations = _confirmations(rpc, payment.txid)
                 if self.status:
-                    self.status(dict(private=private, public=public, confirmations=confirmations, q=self._q(fork)))
-                decision = self.rules.decide(private, public, confirmations)
+                    self.status(self._look(fork, private, public, confirmations, began))
+                decision = RELEASE if self.release_now.is_set() else self.rules.decide(private, public, confirmations)
+                if decision == RELEASE and not (self.auto_release or self.release_now.is_set()):
+                    decision = None  # longer, but the teacher publishes by hand
                 if decision is not None or self._timed_out(began):
                     break
                 found.wait(WATCH_INTERVAL_S)
@@ -241,7 +251,7 @@ class LabRace:
             public = int(rpc.call("getblockcount")) - fork.fork_height
             confirmations = _confirmations(rpc, payment.txid)
             released = False
-            if decision == RELEASE or (decision is None and private > public):
+            if decision == RELEASE:
                 fork.release(rpc)
                 released, reason = True, "released"
             elif decision == GIVE_UP:
@@ -279,10 +289,20 @@ class LabRace:
             premine_attempts=attempts,
         )
 
-    def _q(self, fork: PrivateFork) -> float:
+    def _look(self, fork: PrivateFork, private: int, public: int, confirmations: int, began: float) -> dict:
         honest = self.honest.stats().hashes - self._honest_base if self.honest else 0
         attacker = self._attacker_hashes_done + fork.hashes
-        return attacker / (attacker + honest) if attacker + honest else 0.0
+        seconds = time.monotonic() - began
+        return dict(
+            fork_height=fork.fork_height,
+            private=private,
+            public=public,
+            confirmations=confirmations,
+            attacker_hashes=attacker,
+            honest_hashes=honest,
+            seconds=seconds,
+            q=attacker / (attacker + honest) if attacker + honest else 0.0,
+        )
 
     def _timed_out(self, began: float) -> bool:
         return self.stop.is_set() or time.monotonic() - began > self.timeout_s
