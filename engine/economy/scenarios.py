@@ -48,12 +48,16 @@ class Machine:
 
 @dataclass(frozen=True)
 class Published:
-    """A published figure the scenario should reproduce: `metric` is a dotted path into the report."""
+    """A figure the scenario should reproduce: `metric` is a dotted path into the report. `kind`
+    says what the figure is: "outside" (published outside the project: a deal, an index, an
+    operator) or "worked example" (ECONOMICS.md's own arithmetic from the parameters: a check of
+    the model's sums, not of the world)."""
 
     metric: str
     value: float
     tolerance: float
     source: str
+    kind: str = "outside"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Variant:
     label: str
     overrides: dict[str, Figure]
 
+
+PUBLISHED_KINDS = ("outside", "worked example")
 
 # Read-aloud texts a preset may give in other languages too, as `summary_fr = "..."` beside `summary`.
 TRANSLATED = ("title", "summary", "explanation")
@@ -247,7 +253,10 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         tolerance = raw.get("tolerance", 0.01)
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 < tolerance < 1:
             raise ScenarioError(path, f"{where}.tolerance", "must be a fraction in (0, 1)")
-        published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"]))
+        kind = raw.get("kind", None if require_source else "outside")  # a preset must say which
+        if kind not in PUBLISHED_KINDS:
+            raise ScenarioError(path, f"{where}.kind", f"must be one of {', '.join(PUBLISHED_KINDS)}")
+        published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"], kind))
 
     raw_lesson = data.get("lesson", {})
     if not isinstance(raw_lesson, dict):

@@ -3,8 +3,8 @@
 chain (engine.wallet.race), this machine playing both the honest network and the attacker.
 
 The attacker's wallet is `--wallet DIR` (default: a folder of its own under the platform's data
-folder); when it cannot pay `--amount`, the node mines 101 blocks to it first (generatetoaddress:
-on a lab chain that takes about 101 block times)."""
+folder); when it cannot pay `--amount`, this machine first mines 101 blocks to it on all the race's
+cores (on a lab chain, about 101 block times)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from engine.rpc import RPCClient, RPCError
     from engine.wallet.attack import AttackError
-    from engine.wallet.race import LabRace, RaceRules
+    from engine.wallet.race import LabRace, RaceRules, fund
     from engine.wallet.tx import SendError, parse_btc
     from engine.wallet.wallet import KeyFileError, Wallet
 
@@ -103,9 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         state = wallet.refresh(rpc)
         if sum(c.value_sat for c in state.coins) < amount + 100_000:
-            say(f"funding the attacker's wallet: the node mines {COINBASE_MATURITY + 1} blocks to it")
-            # maxtries counts across all the blocks (Core's generatetoaddress): enough for any lab chain
-            rpc.call("generatetoaddress", COINBASE_MATURITY + 1, wallet.mining_address, 2**31 - 1, timeout_s=3600)
+            say(f"funding the attacker's wallet: mining {COINBASE_MATURITY + 1} blocks to it first")
+            fund(rpc, wallet, COINBASE_MATURITY + 1, args.attacker_cores + args.honest_cores, args.kernel)
         race = LabRace(
             rpc,
             wallet,

@@ -103,6 +103,23 @@ class RaceResult:
         return asdict(self)
 
 
+def fund(rpc, wallet: Wallet, blocks: int, cores: int, kernel: str | None = None, timeout_s: float = 3600.0) -> int:
+    """Mine `blocks` blocks paying `wallet` with a Miner on `cores` (the same kernels as the race;
+    a node's generatetoaddress hashes on one thread). Returns the height reached."""
+    start = int(rpc.call("getblockcount"))
+    miner = Miner(rpc, wallet.mining_script, max_slots=cores, kernel=kernel, quick_start=False, longpoll=False)
+    miner.start()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while int(rpc.call("getblockcount")) < start + blocks:
+            if time.monotonic() > deadline:
+                raise AttackError(f"funding the wallet took more than {timeout_s:.0f} s")
+            time.sleep(0.2)
+    finally:
+        miner.stop()
+    return int(rpc.call("getblockcount"))
+
+
 def _confirmations(rpc, txid: str) -> int:
     try:
         return int(rpc.call("getrawtransaction", txid, True).get("confirmations", 0) or 0)

@@ -119,7 +119,7 @@ TIPS = {
         "What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented "
         "to an AI tenant as a colocation lease (the tenant pays the power on top), or sold "
         "as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are "
-        "per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.",
+        "per grid kWh too; the bars' labels give this scenario's multiples of mining.",
     ),
     "pnl_chart": QT_TRANSLATE_NOOP(
         "",
