@@ -253,10 +253,12 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         tolerance = raw.get("tolerance", 0.01)
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 < tolerance < 1:
             raise ScenarioError(path, f"{where}.tolerance", "must be a fraction in (0, 1)")
-        kind = raw.get("kind", None if require_source else "outside")  # a preset must say which
-        if kind not in PUBLISHED_KINDS:
+        figure_kind = raw.get("kind", None if require_source else "outside")  # a preset must say which
+        if figure_kind not in PUBLISHED_KINDS:
             raise ScenarioError(path, f"{where}.kind", f"must be one of {', '.join(PUBLISHED_KINDS)}")
-        published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"], kind))
+        published.append(
+            Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"], str(figure_kind))
+        )
 
     raw_lesson = data.get("lesson", {})
     if not isinstance(raw_lesson, dict):
