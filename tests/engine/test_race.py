@@ -83,6 +83,7 @@ def test_attack_on_a_lab_chain_ends_consistently(node_factory, tmp_path, capsys)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_many_races_on_a_lab_chain_agree_with_the_odds(node_factory, tmp_path, capsys):
     """RACES real races (~1 s blocks): each verdict is what the node did; the success rate agrees
     with the mean exact probability for the measured q within sampling error."""
