@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         if cost:
             print(
                 f"in the world ({cost['preset']}): {cost['attacker_world_eh_s']:,.0f} EH/s for "
-                f"{cost['world_hours']:.1f} h, ${cost['rental_usd'] / 1e6:,.1f}M rented (no market rents that "
+                f"{cost['world_hours']:.2f} h, ${cost['rental_usd'] / 1e6:,.1f}M rented (no market rents that "
                 f"much) or ${cost['hardware_usd'] / 1e9:,.1f}B of machines and power"
             )
     return 0
