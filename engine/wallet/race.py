@@ -213,6 +213,7 @@ class LabRace:
         honest = self.honest = self._start_honest()
         began = time.monotonic()
         attempts = 0
+        running: list[tuple[threading.Event, threading.Thread]] = []  # private miners, stopped whatever happens
         try:
             # 1. premine the block that sends the coins back, on the current public tip
             while True:
@@ -224,6 +225,7 @@ class LabRace:
                     honest_base = self._honest_base = honest.stats().hashes
                 stop_private, found = threading.Event(), threading.Event()
                 miner_thread = self._mine_private(fork, stop_private, found)
+                running.append((stop_private, miner_thread))
                 moved = False
                 while not found.is_set():
                     if self._timed_out(began):
@@ -274,6 +276,9 @@ class LabRace:
             elif decision == GIVE_UP:
                 reason = f"gave up {public - private} blocks behind"
         finally:
+            for stop_event, thread in running:
+                stop_event.set()
+                thread.join()
             honest.stop()
         tip = rpc.call("getbestblockhash")
         on_branch = released and any(h == tip for h, _ in fork.blocks)
