@@ -1722,6 +1722,10 @@ Source : {source}</translation>
         <translation>&lt;b&gt;À faire :&lt;/b&gt; {text}</translation>
     </message>
     <message>
+        <source>In this scenario converting already won at the start: there is no flip to wait for.</source>
+        <translation>Dans ce scénario, convertir l&apos;emportait dès le départ : il n&apos;y a pas de bascule à attendre.</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Watch:&lt;/b&gt; {text}</source>
         <translation>&lt;b&gt;À observer :&lt;/b&gt; {text}</translation>
     </message>

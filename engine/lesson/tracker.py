@@ -261,12 +261,15 @@ class LessonTracker:
         if tip is None or tip < 1 or not start_difficulty > 0:
             return out
         self.set_scenario(values)
-        era = tip // self.halving_interval
-        if era in self.decisions:
-            return out
-        ratio = self.blocks[tip].difficulty / start_difficulty
-        decision = conversion_decision(values, era, ratio, ai_mode)
-        self.decisions[era] = decision
-        if self.start_verdict == KEEP and decision.verdict == CONVERT:
-            self._emit(LessonEvent(CROSSOVER, tip, dict(decision.as_dict(), height=tip, difficulty_ratio=ratio)), out)
+        tip_era = tip // self.halving_interval
+        # every era since the last decision, each at its first block (blocks may come in a batch)
+        first_era = max(self.decisions) + 1 if self.decisions else tip_era
+        for era in range(first_era, tip_era + 1):
+            height = max(era * self.halving_interval, 1)
+            at = height if height in self.blocks else tip
+            ratio = self.blocks[at].difficulty / start_difficulty
+            decision = conversion_decision(values, era, ratio, ai_mode)
+            self.decisions[era] = decision
+            if self.start_verdict == KEEP and decision.verdict == CONVERT:
+                self._emit(LessonEvent(CROSSOVER, at, dict(decision.as_dict(), height=at, difficulty_ratio=ratio)), out)
         return out

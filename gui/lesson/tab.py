@@ -12,7 +12,7 @@ from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
 from engine.primitives.params import LESSON_HALVING_INTERVAL, LESSON_RETARGET_INTERVAL, LESSON_TARGET_SPACING_S
 from gui.i18n import current_language, integer, tr
-from gui.lesson.text import event_note, ratio, sla_explanation, step_texts
+from gui.lesson.text import crossover_text, event_note, ratio, sla_explanation, step_texts
 from gui.qt import (
     QFileDialog,
     QFrame,
@@ -163,6 +163,14 @@ class LessonTab(Tab, QWidget):
         self.step_number.setText(tr("Step {n} of {total}").format(n=self.tracker.step_index + 1, total=len(t.STEPS)))
         self.step_title.setText(title)
         self.step_do.setText(tr("<b>Do:</b> {text}").format(text=do))
+        if step.key == "crossover":  # the climax shows the flip, even when it came before the step
+            flip = self.tracker.first(t.CROSSOVER)
+            if flip is not None:
+                watch += "<br>" + crossover_text(flip.data)
+            elif self.tracker.start_verdict == "convert":
+                watch += "<br>" + tr(
+                    "In this scenario converting already won at the start: there is no flip to wait for."
+                )
         self.step_watch.setText(tr("<b>Watch:</b> {text}").format(text=watch))
         self.step_question.setText(tr("<b>Ask the class:</b> {text}").format(text=question))
         self.previous_button.setEnabled(self.tracker.step_index > 0)

@@ -189,6 +189,12 @@ def test_crossover_is_the_conversion_verdict_flipping_at_a_lab_halving():
     assert event.data["lead_months"] == values["conversion_months"]
     tr.on_blocks(rows)
     assert tr.on_economics(values, 1.0) == []  # once
+    batch = t.LessonTracker(24, 50, 5)
+    batch.on_blocks(rows[:10])
+    batch.on_economics(values, 1.0)
+    batch.on_blocks(rows)  # 110 blocks at once: the flip is still dated at the first block of its era
+    [late] = batch.on_economics(values, 1.0)
+    assert late.height == 50 and sorted(batch.decisions) == [0, 1, 2]
 
 
 def test_no_crossover_when_converting_wins_from_the_start():

@@ -14,6 +14,7 @@ import pytest
 from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.economy.halvings import subsidies_btc
+from engine.lesson import tracker as t
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController
@@ -113,6 +114,15 @@ def test_the_lesson_follows_the_runs_events(window):
     assert not lesson.sla_box.isHidden() and "$432.10" in lesson.sla_box.text() and "99.999%" in lesson.sla_box.text()
     timeline = [lesson.timeline.item(i).text() for i in range(lesson.timeline.count())]
     assert any("lab block 100" in x and "2032" in x for x in timeline)
+    # the default preset flips at a lab halving: the first, or the second when the exodus (here
+    # after block 49) lowered the lab's difficulty, and so raised mining's revenue, enough
+    flip = lesson.tracker.first(t.CROSSOVER)
+    feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
+    assert flip is not None and flip.height in (50, 100), flip
+    assert any(f.startswith(f"crossover at block {flip.height}") for f in feed), feed
+    while lesson.tracker.step.key != "crossover":
+        lesson.next_button.click()
+    assert f"crossover at block {flip.height}" in lesson.step_watch.text()  # shown when the step comes
 
 
 def test_steps_by_hand_and_presenter(window):
