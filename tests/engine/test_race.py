@@ -77,8 +77,10 @@ def test_attack_on_a_lab_chain_ends_consistently(node_factory, tmp_path, capsys)
     node = node_factory("lab", extra_args=("--lab-hashrate", "3e5", "--retarget-interval", "100000")).start()
     out = _race(node, tmp_path / "w", 1, capsys)
     _check_consistent(node, out)
-    # a race of a second or less on a shared machine: the split is near even, not exactly
-    assert abs(out["q"] - 0.5) < 0.2 and out["p_nakamoto"] == attacker_success_probability(out["q"], 1)
+    # q is the two miners' own hash counts (a race of a second or two on a shared machine: near
+    # even, not exactly; the slow test checks the mean over 30 races)
+    assert out["q"] == pytest.approx(out["attacker_hashes"] / (out["attacker_hashes"] + out["honest_hashes"]))
+    assert 0.2 < out["q"] < 0.8 and out["p_nakamoto"] == attacker_success_probability(out["q"], 1)
     assert out["world_cost"]["hardware_usd"] > 0
 
 
