@@ -96,6 +96,12 @@ def dry_run(
     if crossover_event is not None:
         crossover: dict[str, Any] = dict(crossover_event.data)
         crossover["height"] = crossover_event.height
+    elif k is not None:  # the verdict flips, but after the heights walked
+        crossover = {
+            "height": None,
+            "why_never": f"the walk ends at block {blocks}, before the flip at lab halving {k} "
+            f"(block {k * halving_interval})",
+        }
     else:
         crossover = {"height": None, "why_never": (why_never_note + " " if why_never_note else "") + why_never(rows)}
     halvings = list(range(halving_interval, blocks + 1, halving_interval))

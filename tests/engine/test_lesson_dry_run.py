@@ -74,3 +74,7 @@ def test_cli_json_and_errors(capsys):
     assert cli.main(["--dry-run", "--preset", "nope"]) == 2
     assert "no preset 'nope'" in capsys.readouterr().err
     assert cli.main([]) == 2
+    assert cli.main(["--dry-run", "--blocks", "30", "--json"]) == 0  # shorter than the first halving
+    assert (
+        "before the flip at lab halving 1 (block 50)" in json.loads(capsys.readouterr().out)["crossover"]["why_never"]
+    )
