@@ -124,9 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pace",
         choices=sorted(PACES),
         default=None,
-        help="classic: a halving every 150 blocks (as regtest); lesson: every 60 blocks "
-        "at 5 s with a retarget every 24, so a 30-minute class sees at least 4 "
-        "halvings and 8 retargets. A lesson chain lives in its own folder "
+        help=f"classic: a halving every 150 blocks (as regtest); lesson: every {PACES['lesson'][0]} "
+        f"blocks at {PACES['lesson'][1]} s with a retarget every {PACES['lesson'][2]}, so a 30-minute "
+        "class sees at least 4 halvings and 8 retargets, never on the same block. A lesson chain lives in its own folder "
         "(DATADIR/lesson/ by default), so the classic chain is never touched",
     )
     lab.add_argument(

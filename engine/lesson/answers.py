@@ -8,21 +8,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.lesson.figures import hashprice_usd, lab_world_values, mining_vs_ai
-from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker
+from engine.lesson.tracker import CROSSOVER, HALVING, RETARGET, SLA_PENALTY, LessonTracker
 
 
 def answer_key(
     tracker: LessonTracker, values: Mapping[str, float] | None, start_difficulty: float | None
 ) -> dict[str, Any]:
-    """Everything the worksheet's key needs: retargets (height, mean interval, factor), halvings
-    (height, subsidy before/after, real year, hashprice before/after in the lab's world), the
-    crossover price at the tip, and the SLA penalty if one was paid."""
+    """Everything the worksheet's key needs: retargets (height, mean interval, factor, difficulty
+    before/after), halvings (height, the lab's and the world's subsidy before/after, real year,
+    hashprice before/after in the lab's world), the conversion decisions and their flip, mining vs
+    AI per MW-year at the tip, and the SLA penalty if one was paid."""
     retargets = [
         {
             "height": e.height,
             "mean_interval_s": e.data["mean_interval_s"],
             "target_s": e.data["target_s"],
             "factor": e.data["factor"],
+            "difficulty_before": e.data["difficulty_before"],
+            "difficulty_after": e.data["difficulty_after"],
         }
         for e in tracker.of_kind(RETARGET)
     ]
@@ -34,6 +37,8 @@ def answer_key(
             "before_btc": e.data["before_btc"],
             "after_btc": e.data["after_btc"],
             "real_year": e.data["real_year"],
+            "world_before_btc": e.data["world_before_btc"],
+            "world_after_btc": e.data["world_after_btc"],
             "hashprice_before": None,
             "hashprice_after": None,
         }
@@ -51,7 +56,11 @@ def answer_key(
     if values is not None and start_difficulty and tip is not None:
         now = mining_vs_ai(values, tip, tracker.blocks[tip].difficulty, start_difficulty, tracker.halving_interval)
     sla = tracker.first(SLA_PENALTY)
+    crossover = tracker.first(CROSSOVER)
     return {
+        # the conversion decision taken at each lab halving era (engine.economy.conversion), and its flip
+        "decisions": [d.as_dict() for _, d in sorted(tracker.decisions.items())],
+        "crossover": crossover.data if crossover else None,
         "retargets": retargets,
         "halvings": halvings,
         "now": now,

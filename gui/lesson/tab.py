@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
+from engine.primitives.params import LESSON_HALVING_INTERVAL, LESSON_RETARGET_INTERVAL, LESSON_TARGET_SPACING_S
 from gui.i18n import current_language, integer, tr
-from gui.lesson.text import event_note, ratio, sla_explanation, step_texts
+from gui.lesson.text import crossover_text, event_note, ratio, sla_explanation, step_texts
 from gui.qt import (
     QFileDialog,
     QFrame,
@@ -75,9 +76,11 @@ class LessonTab(Tab, QWidget):
         self.new_lesson_button = QPushButton(tr("New lesson…"))
         self.new_lesson_button.setToolTip(
             tr(
-                "Start a fresh lesson chain (a halving every 48 blocks, a retarget every "
-                "24, 5 s a block) in its own folder, sized to this computer. Your own "
+                "Start a fresh lesson chain (a halving every {halving} blocks, a retarget every "
+                "{retarget}, {spacing} s a block) in its own folder, sized to this computer. Your own "
                 "chain is kept."
+            ).format(
+                halving=LESSON_HALVING_INTERVAL, retarget=LESSON_RETARGET_INTERVAL, spacing=LESSON_TARGET_SPACING_S
             )
         )
         self.worksheet_button = QPushButton(tr("Worksheet…"))
@@ -160,6 +163,14 @@ class LessonTab(Tab, QWidget):
         self.step_number.setText(tr("Step {n} of {total}").format(n=self.tracker.step_index + 1, total=len(t.STEPS)))
         self.step_title.setText(title)
         self.step_do.setText(tr("<b>Do:</b> {text}").format(text=do))
+        if step.key == "crossover":  # the climax shows the flip, even when it came before the step
+            flip = self.tracker.first(t.CROSSOVER)
+            if flip is not None:
+                watch += "<br>" + crossover_text(flip.data)
+            elif self.tracker.start_verdict == "convert":
+                watch += "<br>" + tr(
+                    "In this scenario converting already won at the start: there is no flip to wait for."
+                )
         self.step_watch.setText(tr("<b>Watch:</b> {text}").format(text=watch))
         self.step_question.setText(tr("<b>Ask the class:</b> {text}").format(text=question))
         self.previous_button.setEnabled(self.tracker.step_index > 0)
@@ -189,8 +200,10 @@ class LessonTab(Tab, QWidget):
         self.start_difficulty = start_difficulty_of(info) or self.start_difficulty
 
     def on_blocks(self, rows: list, _replaced: bool = False) -> None:
-        self._show(self.tracker.on_blocks(rows))
         values = self.values_source() if self.values_source else None
+        if values:
+            self.tracker.set_scenario(values)  # its subsidy names the real years of the lab's halvings
+        self._show(self.tracker.on_blocks(rows))
         if values and self.start_difficulty:
             try:
                 self._show(self.tracker.on_economics(values, self.start_difficulty))
