@@ -25,6 +25,16 @@ OLD_PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"  # the node's name for it until is
 RPCAUTH_ENV = "MINE2COMPUTE_RPCAUTH"
 
 
+def parse_bool(text: str) -> bool:
+    """A boolean option: 0/1 as Core writes them (true/false, yes/no, on/off accepted too)."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected 0 or 1, got {text!r}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mine2compute node",
@@ -81,8 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="USER:METHODS",
-        help="the calls USER may make (comma separated); password logins without one may "
-        "make only the calls mining needs; the cookie may call everything",
+        help="the calls USER may make (comma separated), as Core; once any is set, users "
+        "without one (the cookie included) may call nothing unless -rpcwhitelistdefault=0",
+    )
+    p.add_argument(
+        "--rpcwhitelistdefault",
+        "-rpcwhitelistdefault",
+        type=parse_bool,
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="0|1",
+        help="1: users without an -rpcwhitelist may call nothing; 0: everything "
+        "(default: 1 once any -rpcwhitelist is set, else 0, as Core)",
     )
     p.add_argument(
         "--rpcthreads",
@@ -225,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             retarget_interval=args.retarget_interval,
             rpcauth=tuple(rpcauth),
             rpcwhitelist=tuple(args.rpcwhitelist),
+            rpcwhitelistdefault=args.rpcwhitelistdefault,
             rpcthreads=args.rpcthreads,
             rpcworkqueue=args.rpcworkqueue,
             rpcservertimeout_s=args.rpcservertimeout,

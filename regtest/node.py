@@ -143,6 +143,7 @@ class Node:
         clock: Callable[[], float] = time.time,
         rpcauth: tuple[str, ...] = (),
         rpcwhitelist: tuple[str, ...] = (),
+        rpcwhitelistdefault: bool | None = None,
         rpcthreads: int = DEFAULT_RPC_THREADS,
         rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
         rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
@@ -180,6 +181,7 @@ class Node:
         self.rpcbind = rpcbind
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
         self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
+        self.rpcwhitelistdefault = rpcwhitelistdefault
         self.server_options: _ServerOptions = {
             "threads": rpcthreads,
             "workqueue": rpcworkqueue,
@@ -288,7 +290,7 @@ class Node:
         log.info("RPC listening on %s:%d (cookie %s)", self.rpcbind, self.server.port, self.cookie_file)
 
     def _make_auth(self, cookie: str) -> Auth:
-        auth = Auth(cookie)
+        auth = Auth(cookie, whitelist_default=self.rpcwhitelistdefault)
         if self.rpcuser:
             assert self.rpcpassword is not None  # __init__: -rpcuser and -rpcpassword go together
             auth.add_password(self.rpcuser, self.rpcpassword)

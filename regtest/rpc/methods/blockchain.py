@@ -137,6 +137,12 @@ def getblockchaininfo(node: RPCMethods):
         }
 
 
+def preciousblock(node: RPCMethods, blockhash):
+    """rpc/blockchain.cpp preciousblock: the block wins ties with blocks of the same work."""
+    node.chain.precious_block(lookup(node, parse_hash(blockhash, "blockhash")))
+    return None
+
+
 def getchaintips(node: RPCMethods):
     with node.chain.lock:
         out = []
@@ -292,6 +298,12 @@ TABLE = {
         ],
         "Returns details about an unspent transaction output.",
         gettxout,
+    ),
+    "preciousblock": Command(
+        "Blockchain",
+        [Param("blockhash", "string", required=True)],
+        "Treats a block as if it were received before others with the same work.\n\nA later preciousblock call can override the effect of an earlier one.\n\nThe effects of preciousblock are not retained across restarts.",
+        preciousblock,
     ),
     "scantxoutset": Command(
         "Blockchain",
