@@ -96,6 +96,7 @@ class RPCServer:
 
     def stop(self) -> None:
         self._running = False
+        self.auth.log_totals()
         self._wake()
         if self.thread.is_alive():
             self.thread.join(5)
