@@ -26,6 +26,7 @@ REASONS: dict[str, str] = {
     "too-long-mempool-chain": "Too many unconfirmed payments in a row: wait for a block.",
     "tx-size": "The payment is too large: send fewer coins at a time.",
     "mempool-script-verify-flag-failed": "The node found a signature invalid.",
+    "mandatory-script-verify-flag-failed": "The node found a signature invalid.",
     "non-BIP68-final": "The payment is not valid yet (sequence lock).",
     "non-final": "The payment is not valid yet (lock time).",
 }
