@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
 
 from .chainparams import PACES
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS
 from .node import Node, NodeError, default_datadir
 from .rpc.server import DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE, DEFAULT_SERVER_TIMEOUT_S
 from .storage import StorageError
@@ -133,6 +134,32 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"open RPC connections (default {DEFAULT_MAX_CONNECTIONS}); past it the oldest "
         "unfinished request is dropped",
     )
+    p.add_argument(
+        "--maxmempool",
+        "-maxmempool",
+        type=int,
+        default=DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        metavar="MB",
+        help=f"keep the mempool under this many megabytes (default {DEFAULT_MAX_MEMPOOL_SIZE_MB}, as Core)",
+    )
+    p.add_argument(
+        "--mempoolexpiry",
+        "-mempoolexpiry",
+        type=int,
+        default=DEFAULT_MEMPOOL_EXPIRY_HOURS,
+        metavar="HOURS",
+        help=f"drop unconfirmed transactions older than this (default {DEFAULT_MEMPOOL_EXPIRY_HOURS}, as Core)",
+    )
+    p.add_argument(
+        "--persistmempool",
+        "-persistmempool",
+        type=parse_bool,
+        nargs="?",
+        const=True,
+        default=True,
+        metavar="0|1",
+        help="save the mempool to mempool.dat on shutdown and load it at start (default 1, as Core)",
+    )
     lab = p.add_argument_group("lab chain (used when a new lab chain is created)")
     lab.add_argument(
         "--lab-hashrate",
@@ -247,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             rpcauth=tuple(rpcauth),
             rpcwhitelist=tuple(args.rpcwhitelist),
             rpcwhitelistdefault=args.rpcwhitelistdefault,
+            maxmempool_mb=args.maxmempool,
+            mempoolexpiry_hours=args.mempoolexpiry,
+            persistmempool=args.persistmempool,
             rpcthreads=args.rpcthreads,
             rpcworkqueue=args.rpcworkqueue,
             rpcservertimeout_s=args.rpcservertimeout,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bitcoin.core import CTransaction, b2lx
 
 from . import policy
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS, MempoolLimits, entry_usage
 from .tx_validation import (
     MEMPOOL_HEIGHT,
     Coin,
@@ -70,13 +71,15 @@ def _fee_rate_text(fee: int, vsize: int) -> str:
     return f"{rate // 100_000_000}.{rate % 100_000_000:08d} BTC/kvB"
 
 
-class Mempool:
+class Mempool(MempoolLimits):
     def __init__(
         self,
         chain,
         min_relay_fee_sat_per_kvb: int = policy.DEFAULT_MIN_RELAY_FEE_SAT_PER_KVB,
         full_rbf: bool = True,
         clock=time.time,
+        max_mempool_mb: int = DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        expiry_hours: int = DEFAULT_MEMPOOL_EXPIRY_HOURS,
     ):
         self.chain = chain
         self.lock = chain.lock
@@ -89,6 +92,7 @@ class Mempool:
         self.spenders: dict[tuple[bytes, int], bytes] = {}  # outpoint -> txid spending it
         self.transactions_updated = 0  # Core's nTransactionsUpdated (getblocktemplate longpoll)
         self._sequence = itertools.count()
+        self._init_limits(max_mempool_mb, expiry_hours)
         chain.mempool = self
 
     # --- queries ---------------------------------------------------------------------------
@@ -211,6 +215,10 @@ class Mempool:
         vsize = policy.vsize_of(weight, sigop_cost)
         if policy.dust_outputs(tx) and fee != 0:  # policy/ephemeral_policy.cpp PreCheckEphemeralTx
             raise TxInvalid("dust", "tx with dust output must be 0-fee")
+        # validation.cpp CheckFeeRate: the full pool's rolling minimum first, then the relay floor
+        pool_fee = policy.fee_for(self.min_fee_rate(), vsize) if self.min_fee_rate() else 0
+        if not bypass_limits and pool_fee > 0 and fee < pool_fee:
+            raise TxInvalid("mempool min fee not met", f"{fee} < {pool_fee}")
         min_fee = policy.fee_for(self.min_relay_fee, vsize)
         if not bypass_limits and fee < min_fee:
             raise TxInvalid("min relay fee not met", f"{fee} < {min_fee}")
@@ -255,7 +263,12 @@ class Mempool:
             self.entries[parent].children.add(txid)
         for txin in tx.vin:
             self.spenders[(txin.prevout.hash, txin.prevout.n)] = txid
+        self.usage += entry_usage(entry)
         self.transactions_updated += 1
+        if not bypass_limits:
+            self.limit_size()  # validation.cpp AcceptSingleTransaction: LimitMempoolSize
+            if txid not in self.entries:
+                raise TxInvalid("mempool full")
         return result
 
     def _check_limits(self, parents: set[bytes], vsize: int, version: int) -> set[bytes]:
@@ -357,6 +370,7 @@ class Mempool:
     def _remove_one(self, txid: bytes) -> None:
         """txmempool.cpp removeUnchecked: children stay (a block confirmed their parent)."""
         entry = self.entries.pop(txid)
+        self.usage -= entry_usage(entry)
         del self.by_wtxid[entry.wtxid]
         for txin in entry.tx.vin:
             op = (txin.prevout.hash, txin.prevout.n)
@@ -381,6 +395,8 @@ class Mempool:
         transactions and then the old pool are offered again in order (fee limits bypassed,
         as Core does for them); what the new chain confirmed, or now conflicts or no longer
         validates (spent, immature, non-final), is dropped."""
+        if connected:
+            self._block_connected()
         if not disconnected:
             for block in connected:
                 for tx in block.vtx:
@@ -398,6 +414,7 @@ class Mempool:
         self.entries.clear()
         self.by_wtxid.clear()
         self.spenders.clear()
+        self.usage = 0
         self.transactions_updated += 1
         for tx in pending:
             txid = tx.GetTxid()
@@ -409,6 +426,7 @@ class Mempool:
                 continue
             if txid in times:
                 self.entries[txid].time = times[txid]
+        self.limit_size()  # MaybeUpdateMempoolForReorg ends with LimitMempoolSize
 
     # --- block templates (node/miner.cpp BlockAssembler::addPackageTxs) ---------------------
     def block_entries(self, max_weight: int, max_sigop_cost: int) -> list[MempoolEntry]:

@@ -4,6 +4,7 @@ stopped as one unit. `mine2compute node` (regtest/cli.py) runs it as its own pro
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 import sys
@@ -16,8 +17,13 @@ from typing import TypedDict
 from engine.primitives.pow import difficulty_from_bits, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
+from . import policy
 from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
+from .mempool import Mempool
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS
+from .mempool_persist import FILE_NAME as MEMPOOL_FILE
+from .mempool_persist import dump_mempool, load_mempool
 from .rpc.auth import COOKIE_USER, Auth, AuthConfigError
 from .rpc.methods.table import RPCMethods
 from .rpc.server import (
@@ -144,6 +150,9 @@ class Node:
         rpcauth: tuple[str, ...] = (),
         rpcwhitelist: tuple[str, ...] = (),
         rpcwhitelistdefault: bool | None = None,
+        maxmempool_mb: int = DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        mempoolexpiry_hours: int = DEFAULT_MEMPOOL_EXPIRY_HOURS,
+        persistmempool: bool = True,
         rpcthreads: int = DEFAULT_RPC_THREADS,
         rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
         rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
@@ -182,6 +191,13 @@ class Node:
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
         self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
         self.rpcwhitelistdefault = rpcwhitelistdefault
+        # init.cpp: at least 40 times the descendant size limit (5 MB)
+        least = math.ceil(policy.DEFAULT_DESCENDANT_SIZE_LIMIT_VB * 40 / 1_000_000)
+        if maxmempool_mb < least:
+            raise NodeError(f"-maxmempool must be at least {least} MB")
+        if mempoolexpiry_hours <= 0:
+            raise NodeError("-mempoolexpiry must be a positive number of hours")
+        self.mempool_options = (maxmempool_mb, mempoolexpiry_hours, persistmempool)
         self.server_options: _ServerOptions = {
             "threads": rpcthreads,
             "workqueue": rpcworkqueue,
@@ -268,6 +284,10 @@ class Node:
         self.chain.on_block_connected = self._log_tip
         log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(), self.chain.tip.hash_hex)
         cookie = secrets.token_hex(32)
+        max_mb, expiry_h, persist = self.mempool_options
+        pool = Mempool(self.chain, clock=self.clock, max_mempool_mb=max_mb, expiry_hours=expiry_h)
+        if persist:
+            load_mempool(pool, self.chain_dir / MEMPOOL_FILE)
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
         options = self.server_options.copy()
@@ -335,6 +355,11 @@ class Node:
             self.server.stop()
             self.server = None
         if self.chain:
+            if self.mempool_options[2] and self.chain.mempool is not None:
+                try:
+                    dump_mempool(self.chain.mempool, self.chain_dir / MEMPOOL_FILE)
+                except OSError as exc:
+                    log.warning("Failed to dump mempool: %s. Continuing anyway.", exc)
             with self.chain.lock:  # a request still in flight finishes its write first
                 self.chain.store.close()
             self.chain = None

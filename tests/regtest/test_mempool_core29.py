@@ -53,3 +53,109 @@ def test_a_long_chain_of_large_transactions_hits_cores_descendant_size_limit(loc
         chain.append(tx)
         funding = outputs_of(tx, BOB)[-1]
     raise AssertionError("the chain never reached the limit")
+
+
+def _confirmed_outputs(local_node, height: int, count: int):
+    """`count` confirmed outputs of ~0.0024 BTC from one coinbase (a fan-out, mined)."""
+    coin = local_node.coinbase_utxo(height)
+    fan = spend([coin], [(BOB.p2wpkh, (coin.value - 200_000) // count)] * count)
+    local_node.send(fan)
+    local_node.mine()
+    return outputs_of(fan, BOB)
+
+
+def test_a_pool_filled_past_maxmempool_stays_under_it_with_a_rising_min_fee(local_node):
+    pool = local_node.chain.mempool
+    pool.max_bytes = 5_000_000  # -maxmempool=5
+    now = [pool.clock()]
+    pool.clock = lambda: now[0]
+    outs = [o for h in (4, 5) for o in _confirmed_outputs(local_node, h, 300)]
+    for i, out in enumerate(outs):  # ~880 vB each (25 outputs), fee rates rising from 1 to ~5 sat/vB
+        fee = 900 + i * 6
+        tx = spend([out], [(ALICE.p2wpkh, 2_000)] * 24 + [(ALICE.p2wpkh, out.value - 48_000 - fee)])
+        try:
+            local_node.send(tx)
+        except RPCError as exc:
+            assert exc.message.split(",")[0] in ("mempool min fee not met", "mempool full"), exc.message
+        assert pool.usage <= pool.max_bytes
+    info = local_node("getmempoolinfo")
+    assert info["usage"] <= 5_000_000 and info["maxmempool"] == 5_000_000
+    assert info["mempoolminfee"] > info["minrelaytxfee"]  # trimming raised the floor
+    assert info["size"] < len(outs)
+    cheap = spend([outs[0]], [(ALICE.p2wpkh, outs[0].value - 115)])  # ~1 sat/vB: the relay floor is no longer enough
+    if b2lx(cheap.GetTxid()) not in local_node("getrawmempool"):
+        assert reason(local_node, cheap).startswith("mempool min fee not met")
+    # Core's decay: after a block, the floor halves every 12 h / 4 (the pool is now under a quarter full)
+    local_node.mine()
+    floor = local_node("getmempoolinfo")["mempoolminfee"]
+    now[0] += 3 * 3600 * 4
+    assert local_node("getmempoolinfo")["mempoolminfee"] < floor
+
+
+def test_the_counted_usage_bounds_the_memory_really_used(local_node):
+    import gc
+    import tracemalloc
+
+    outs = _confirmed_outputs(local_node, 7, 300)
+    txs = [spend([o], [(ALICE.p2wpkh, o.value - 500)]) for o in outs]
+    pool = local_node.chain.mempool
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, used = tracemalloc.get_traced_memory()[0], pool.usage
+        for tx in txs:
+            local_node.send(tx)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown <= pool.usage - used, (grown, pool.usage - used)
+
+
+def test_old_transactions_expire(local_node):
+    pool = local_node.chain.mempool
+    now = [pool.clock()]
+    pool.clock = lambda: now[0]
+    outs = _confirmed_outputs(local_node, 8, 3)
+    old = spend([outs[0]], [(ALICE.p2wpkh, outs[0].value - 500)])
+    local_node.send(old)
+    now[0] += 336 * 3600 + 61  # -mempoolexpiry's two weeks
+    local_node.send(spend([outs[1]], [(ALICE.p2wpkh, outs[1].value - 500)]))
+    assert b2lx(old.GetTxid()) not in local_node("getrawmempool") and len(local_node("getrawmempool")) == 1
+
+
+def test_the_mempool_is_back_after_a_clean_restart_and_a_corrupt_file_is_ignored(tmp_path, caplog):
+    from regtest.node import Node
+
+    node = Node(datadir=tmp_path, chain="regtest", rpcport=0)
+    node.start()
+    try:
+        local = LocalNode.__new__(LocalNode)  # the node's own chain and RPC table
+        local.chain, local.rpc, local.path = node.chain, node.methods, tmp_path
+        local.mine(101)
+        coin = local.coinbase_utxo(1)
+        tx = spend([coin], [(BOB.p2wpkh, coin.value - 1_000)])
+        local.send(tx)
+        child = spend(outputs_of(tx, BOB), [(ALICE.p2wpkh, coin.value - 2_000)])
+        local.send(child)
+        entry_time = node.methods("getmempoolentry", [b2lx(tx.GetTxid())])["time"]
+    finally:
+        node.shutdown()
+    dat = tmp_path / "regtest" / "mempool.dat"
+    assert dat.read_bytes()[:16] == (1).to_bytes(8, "little") + (2).to_bytes(8, "little")  # Core's v1 header
+    node = Node(datadir=tmp_path, chain="regtest", rpcport=0)
+    node.start()
+    try:
+        assert sorted(node.methods("getrawmempool", [])) == sorted([b2lx(tx.GetTxid()), b2lx(child.GetTxid())])
+        assert node.methods("getmempoolentry", [b2lx(tx.GetTxid())])["time"] == entry_time
+    finally:
+        node.shutdown()
+    dat.write_bytes(dat.read_bytes()[:40])  # truncated mid-transaction
+    node = Node(datadir=tmp_path, chain="regtest", rpcport=0)
+    with caplog.at_level("WARNING", logger="regtest.mempool"):
+        node.start()
+    try:
+        assert node.methods("getrawmempool", []) == []
+        assert any("Failed to deserialize mempool data" in r.message for r in caplog.records)
+    finally:
+        node.shutdown()
