@@ -10,14 +10,15 @@ import http.client
 import json
 
 import pytest
-from bitcoin.core import b2lx
+from bitcoin.core import CMutableTransaction, CTransaction, CTxInWitness, CTxOut, CTxWitness, b2lx
+from bitcoin.core.script import CScriptWitness
 
 from gui.window.class_login import CLASS_WHITELIST, SHARE_USER, class_node_args
 from regtest.cli import build_parser
 from regtest.node import Node
 from regtest.rpc.auth import COOKIE_USER, Auth
 from regtest.rpc.jsonrpc import MAX_JSON_VALUES
-from tests.helpers.blockmaker import block_from_template
+from tests.helpers.blockmaker import block_from_template, make_block
 
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 RULES = {"rules": ["segwit"]}
@@ -174,3 +175,31 @@ def test_a_malformed_long_batch_runs_nothing(node):
     status, data, _ = post(node, body)
     assert status == 500 and json.loads(data)["error"]["code"] == -32700
     assert node.chain.height() == height
+
+
+# --- blocks over 4,000,000 bytes: Core's reason in Core's order ------------------------------
+def _heavy_block(node, witness_bytes: int, output_bytes: int = 0):
+    tpl = call(node, "getblocktemplate", RULES)[1]["result"]
+    cb = CMutableTransaction.from_tx(block_from_template(tpl).vtx[0])
+    cb.wit = CTxWitness([CTxInWitness(CScriptWitness([bytes(witness_bytes)]))])
+    if output_bytes:
+        cb.vout.append(CTxOut(0, b"\x6a" + bytes(output_bytes)))
+    return make_block(
+        bytes.fromhex(tpl["previousblockhash"])[::-1],
+        tpl["height"],
+        tpl["curtime"],
+        int(tpl["bits"], 16),
+        tpl["coinbasevalue"],
+        coinbase=CTransaction.from_tx(cb),
+    )
+
+
+def test_a_block_heavy_with_witness_is_bad_blk_weight_as_core_orders_its_checks(node):
+    block = _heavy_block(node, 4_050_000)  # 4.05 MB, stripped a few hundred bytes
+    assert len(block.serialize()) > 4_000_000
+    assert call(node, "submitblock", block.serialize().hex())[1]["result"] == "bad-blk-weight"
+    big = _heavy_block(node, 3_000_000, output_bytes=1_100_000)  # stripped over 1 MB: CheckBlock's size limit
+    assert call(node, "submitblock", big.serialize().hex())[1]["result"] == "bad-blk-length"
+    raw = bytearray(block.serialize())
+    raw[36] ^= 1  # a wrong merkle root is found first, as Core's CheckBlock does
+    assert call(node, "submitblock", raw.hex())[1]["result"] in ("bad-txnmrklroot", "high-hash")
