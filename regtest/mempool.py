@@ -460,7 +460,9 @@ class Mempool(MempoolLimits):
                     continue  # Core's blockMinFeeRate (-blockmintxfee, the relay minimum here)
                 add_weight = sum(self.entries[t].weight for t in members)
                 add_sigops = sum(self.entries[t].sigop_cost for t in members)
-                if weight + add_weight > max_weight or sigops + add_sigops > max_sigop_cost:
+                # BlockAssembler::TestPackage: the package's vsize x 4 and sigops must leave the
+                # block strictly under its limits (the reserved coinbase share already taken off)
+                if weight + 4 * now_size >= max_weight or sigops + add_sigops >= max_sigop_cost:
                     failed.add(txid)
                     continue
                 for t in sorted(members, key=lambda t: self.entries[t].sequence):

@@ -159,3 +159,26 @@ def test_the_mempool_is_back_after_a_clean_restart_and_a_corrupt_file_is_ignored
         assert any("Failed to deserialize mempool data" in r.message for r in caplog.records)
     finally:
         node.shutdown()
+
+
+def test_the_template_stays_strictly_under_cores_sigop_limit(local_node):
+    """Eight transactions of bare multisig outputs (80 sigop cost each, Core's inaccurate count)
+    and P2PKH outputs (4) totalling 79,600 with the coinbase's 400 reserved: exactly 80,000,
+    which Core's BlockAssembler::TestPackage refuses (>=), so one stays out of the template."""
+    from bitcoin.core.script import OP_1, OP_CHECKMULTISIG, CScript
+
+    bare = bytes(CScript([OP_1, b"\x02" + bytes(32), OP_1, OP_CHECKMULTISIG]))
+    coin = local_node.coinbase_utxo(9)
+    fan = spend([coin], [(BOB.p2wpkh, (coin.value - 50_000) // 8)] * 8)
+    local_node.send(fan)
+    local_node.mine()
+    multisig = [125, 125, 124, 124, 124, 124, 124, 124]  # 994 outputs of 80; 18 P2PKH of 4; 8 inputs of 1
+    for i, (out, n) in enumerate(zip(outputs_of(fan, BOB), multisig)):
+        p2pkh = 18 if i == 0 else 0
+        outputs = [(bare, 1_000)] * n + [(ALICE.p2pkh, 1_000)] * p2pkh
+        local_node.send(spend([out], outputs + [(ALICE.p2wpkh, out.value - 1_000 * (n + p2pkh) - 70_000 - i)]))
+    entries = local_node.chain.mempool.entries.values()
+    assert sum(e.sigop_cost for e in entries) == 79_600
+    template = local_node("getblocktemplate", {"rules": ["segwit"]})
+    assert len(template["transactions"]) == 7
+    assert sum(t["sigops"] for t in template["transactions"]) < 79_600
