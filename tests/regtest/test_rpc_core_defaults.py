@@ -203,3 +203,62 @@ def test_a_block_heavy_with_witness_is_bad_blk_weight_as_core_orders_its_checks(
     raw = bytearray(block.serialize())
     raw[36] ^= 1  # a wrong merkle root is found first, as Core's CheckBlock does
     assert call(node, "submitblock", raw.hex())[1]["result"] in ("bad-txnmrklroot", "high-hash")
+
+
+# --- scantxoutset over ranged descriptors ---------------------------------------------------
+def _tpub(key) -> str:
+    from bitcoin import base58
+
+    from engine.primitives.hashes import sha256d
+
+    raw = (
+        bytes.fromhex("043587cf")
+        + bytes([key.depth])
+        + key.parent_fingerprint
+        + key.child_number.to_bytes(4, "big")
+        + key.chain_code
+        + key.pubkey
+    )
+    return base58.encode(raw + sha256d(raw)[:4])
+
+
+def test_scantxoutset_expands_a_ranged_descriptor_over_its_range(node):
+    from engine.primitives.hashes import hash160
+    from engine.primitives.script import encode_segwit_address
+    from engine.wallet.keys import ExtKey
+
+    account = ExtKey.from_seed(b"scantxoutset ranged").derive("m/84h/1h/0h")
+    fifth = account.derive("0/5")
+    call(node, "generatetoaddress", 1, encode_segwit_address(0, hash160(fifth.pubkey)))
+    desc = f"wpkh({_tpub(account)}/0/*)"
+    fingerprint = hash160(account.pubkey)[:4].hex()
+    status, reply = call(node, "scantxoutset", "start", [{"desc": desc, "range": [2, 9]}])
+    (found,) = reply["result"]["unspents"]
+    assert found["desc"].split("#")[0] == f"wpkh([{fingerprint}/0/5]{fifth.pubkey.hex()})"
+    assert found["scriptPubKey"] == "0014" + hash160(fifth.pubkey).hex()
+    assert call(node, "scantxoutset", "start", [desc])[1]["result"]["unspents"] == [found]  # default 0..1000
+    assert call(node, "scantxoutset", "start", [{"desc": desc, "range": 4}])[1]["result"]["unspents"] == []
+    bad = [
+        ({"desc": desc, "range": [5, 2]}, -8, "Range specified as [begin,end] must not have begin after end"),
+        ({"desc": desc, "range": [0, 2_000_000]}, -8, "Range is too large"),
+        ({"desc": desc, "range": "x"}, -8, "Range must be specified as end or as [begin,end]"),
+        (f"wpkh({_tpub(account)}/0/*')", -5, "Cannot derive script without private keys"),
+        ("wpkh(tpubNotAKey/0/*)", -5, "key 'tpubNotAKey' is not valid"),
+    ]
+    for obj, code, message in bad:
+        error = call(node, "scantxoutset", "start", [obj])[1]["error"]
+        assert error["code"] == code and error["message"].startswith(message), (obj, error)
+
+
+def test_descriptor_forms_give_cores_scripts():
+    from regtest.descriptors import parse
+
+    # BIP86's first test vector: the internal key of m/86'/0'/0'/0/0 and its output key
+    internal = "02cc8a4bc64d897bddc5fbc2f670f7a8ba0b386779106cf1223c6fc5d7cd6fc115"
+    spk, inferred = parse(f"tr({internal})").expand()
+    assert spk.hex() == "5120a60869f0dbcf1dc659c9cecbaf8050135ea9e8cdc487053f1dc6880949dc684c"
+    assert inferred.startswith("tr(cc8a4bc6")
+    key = "03a34b99f22c790c4e36b2b3c2c35a36db06226e41c692fc82b8b56ac1c540c5bd"
+    assert parse(f"pkh({key})").expand()[0].hex() == "76a914" + parse(f"wpkh({key})").expand()[0].hex()[4:] + "88ac"
+    assert parse(f"sh(wpkh({key}))").expand()[0][:2] == b"\xa9\x14"
+    assert not parse(f"wpkh({key})").is_range
