@@ -1,4 +1,6 @@
-"""The mempool's size and age bounds as Bitcoin Core 29 (txmempool.cpp TrimToSize, Expire,
+"""The mempool's bounds as Bitcoin Core 29: the package limits with the CPFP carve-out
+(validation.cpp PreChecks, txmempool.cpp CalculateAncestorsAndCheckLimits), and its size and
+age (txmempool.cpp TrimToSize, Expire,
 GetMinFee, trackPackageRemoved; validation.cpp LimitMempoolSize): past -maxmempool the entries
 with the lowest descendant score leave with their descendants and the rolling minimum fee rises
 to their fee rate plus the incremental relay fee, then halves every 12 hours after a block (faster
@@ -15,6 +17,11 @@ import logging
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from bitcoin.core import b2lx
+
+from . import policy
+from .tx_validation import TxInvalid
 
 if TYPE_CHECKING:
     from .mempool import MempoolEntry
@@ -130,3 +137,55 @@ class MempoolLimits:
             stage = self.descendants(txid)
             rate = max(rate, sum(self.entries[t].fee for t in stage) / sum(self.entries[t].vsize for t in stage))
         return rate, -e.time
+
+    # --- package limits ------------------------------------------------------------------
+    def _check_limits(self, parents: set[bytes], vsize: int, version: int) -> set[bytes]:
+        """validation.cpp PreChecks: the ancestors within Core's limits (25 / 101 kvB each way),
+        else the CPFP carve-out: a tx of at most 10,000 vB with one unconfirmed ancestor may be a
+        parent's 26th descendant (and 10 kvB over its size limit). Raises too-long-mempool-chain
+        with the first check's words, as Core."""
+        limits = (
+            policy.DEFAULT_ANCESTOR_LIMIT,
+            policy.DEFAULT_ANCESTOR_SIZE_LIMIT_VB,
+            policy.DEFAULT_DESCENDANT_LIMIT,
+            policy.DEFAULT_DESCENDANT_SIZE_LIMIT_VB,
+        )
+        ancestors, error = self._ancestors_within(parents, vsize, *limits)
+        if error is None:
+            return ancestors
+        if vsize <= policy.EXTRA_DESCENDANT_TX_SIZE_LIMIT and version != policy.TRUC_VERSION:
+            carve_out = (2, limits[1], limits[2] + 1, limits[3] + policy.EXTRA_DESCENDANT_TX_SIZE_LIMIT)
+            ancestors, retry_error = self._ancestors_within(parents, vsize, *carve_out)
+            if retry_error is None:
+                return ancestors
+        raise TxInvalid("too-long-mempool-chain", error)
+
+    def _ancestors_within(
+        self, parents: set[bytes], vsize: int, count: int, size: int, desc_count: int, desc_size: int
+    ) -> tuple[set[bytes], str | None]:
+        """txmempool.cpp CalculateMemPoolAncestors / CalculateAncestorsAndCheckLimits, in Core's
+        order (each staged ancestor in txid order: descendant size, descendant count, ancestor
+        size; the ancestor count as parents are staged): the ancestors, and Core's words if a
+        limit is passed."""
+        if len(parents) + 1 > count:
+            return set(), f"too many unconfirmed parents [limit: {count}]"
+        staged, ancestors, total = set(parents), set(), vsize
+        while staged:
+            txid = min(staged)  # Core's set order: by hash
+            staged.discard(txid)
+            ancestors.add(txid)
+            entry = self.entries[txid]
+            total += entry.vsize
+            descendants = self.descendants(txid)
+            if sum(self.entries[d].vsize for d in descendants) + vsize > desc_size:
+                return ancestors, f"exceeds descendant size limit for tx {b2lx(txid)} [limit: {desc_size}]"
+            if len(descendants) + 1 > desc_count:
+                return ancestors, f"too many descendants for tx {b2lx(txid)} [limit: {desc_count}]"
+            if total > size:
+                return ancestors, f"exceeds ancestor size limit [limit: {size}]"
+            for parent in entry.parents:
+                if parent not in ancestors:
+                    staged.add(parent)
+                if len(staged) + len(ancestors) + 1 > count:
+                    return ancestors, f"too many unconfirmed ancestors [limit: {count}]"
+        return ancestors, None
