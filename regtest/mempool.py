@@ -216,7 +216,8 @@ class Mempool(MempoolLimits):
         if policy.dust_outputs(tx) and fee != 0:  # policy/ephemeral_policy.cpp PreCheckEphemeralTx
             raise TxInvalid("dust", "tx with dust output must be 0-fee")
         # validation.cpp CheckFeeRate: the full pool's rolling minimum first, then the relay floor
-        pool_fee = policy.fee_for(self.min_fee_rate(), vsize) if self.min_fee_rate() else 0
+        pool_rate = self.min_fee_rate()
+        pool_fee = policy.fee_for(pool_rate, vsize) if pool_rate else 0
         if not bypass_limits and pool_fee > 0 and fee < pool_fee:
             raise TxInvalid("mempool min fee not met", f"{fee} < {pool_fee}")
         min_fee = policy.fee_for(self.min_relay_fee, vsize)

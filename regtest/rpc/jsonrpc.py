@@ -184,6 +184,8 @@ class JSONRPC:
     def _long_batch(self, user: str, text: str) -> tuple[int, bytes | Iterator[bytes], str]:
         """A batch too long to parse at once: read through once to check it, then run it."""
         try:
+            for _ in _iter_batch(text):  # Core parses the whole body before anything else
+                pass
             refused = self._check_batch(user, _iter_batch(text))
             if refused is not None:
                 return refused
@@ -198,8 +200,6 @@ class JSONRPC:
         """httprpc.cpp: a user with a whitelist has every call of a batch checked first; one it
         may not make refuses the whole batch (403), a non-object is -32600."""
         if user not in self.auth.whitelists:
-            for _ in calls:  # read through: a malformed long batch is refused before anything runs
-                pass
             return None
         for call in calls:
             if not isinstance(call, dict):

@@ -132,6 +132,10 @@ def test_a_whitelisted_login_is_refused_what_it_may_not_call(tmp_path):
         assert call(n, "getblockhash", 0)[0] == 403
         cookie = n.cookie_file.read_text()
         assert call(n, "getblockcount", auth=cookie)[0] == 403  # Core: whitelistdefault on, the cookie too
+        long_batch = [{"method": "getblockcount", "id": i} for i in range(MAX_JSON_VALUES // 2)]
+        assert post(n, json.dumps(long_batch))[0] == 200  # read a call at a time, every call allowed
+        long_batch.append({"method": "getblockhash", "params": [0], "id": -1})
+        assert post(n, json.dumps(long_batch))[0] == 403  # one forbidden call refuses the whole batch
     finally:
         n.shutdown()
 
