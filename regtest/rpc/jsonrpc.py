@@ -143,9 +143,6 @@ class JSONRPC:
         item of a list, which is emptied so the bytes die once decoded."""
         if isinstance(body, list):
             body = body.pop()
-        if not self.auth.may_call_any(user):
-            self._warn("forbidden", "RPC User %s not allowed to call any methods", user[:40])
-            return HTTPStatus.FORBIDDEN, b"", "text/plain"
         batch = body.lstrip(b" \t\r\n")[:1] == b"["
         if not batch and _count_values(body) > MAX_JSON_VALUES:
             return self._error(RPC_INVALID_REQUEST, f"Request too large: more than {MAX_JSON_VALUES} JSON values")
@@ -158,6 +155,8 @@ class JSONRPC:
             del text
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._error(RPC_PARSE_ERROR, "Parse error")
+        if not self.auth.may_call_any(user):  # httprpc.cpp: after the body parsed
+            return self._refuse_all(user)
         if isinstance(request, dict):
             method = request.get("method")
             if isinstance(method, str) and not self.auth.allowed(user, method):
@@ -186,6 +185,8 @@ class JSONRPC:
         try:
             for _ in _iter_batch(text):  # Core parses the whole body before anything else
                 pass
+            if not self.auth.may_call_any(user):
+                return self._refuse_all(user)
             refused = self._check_batch(user, _iter_batch(text))
             if refused is not None:
                 return refused
@@ -234,6 +235,10 @@ class JSONRPC:
                 part, size = [], 0
         part.append(b"]\n")
         yield b"".join(part)
+
+    def _refuse_all(self, user: str) -> tuple[int, bytes, str]:
+        self._warn("forbidden", "RPC User %s not allowed to call any methods", user[:40])
+        return HTTPStatus.FORBIDDEN, b"", "text/plain"
 
     def _forbidden(self, user: str, method: str) -> tuple[int, bytes, str]:
         self._warn("forbidden", "RPC User %s not allowed to call method %s", user[:40], method[:40])
