@@ -389,6 +389,9 @@ def test_no_secret_on_any_command_line_when_the_window_shares_the_node(qapp, qtb
         with qtbot.waitSignal(controller.node_ready, timeout=30_000):
             controller.start()
         assert rpc(port, f"class:{CLASS_PASSWORD}", "getblockcount")[0] == 200
+        # the class login has its whitelist (a pool's calls, not stop), the window's cookie everything
+        assert rpc(port, f"class:{CLASS_PASSWORD}", "validateaddress", [ADDRESS])[0] == 200
+        assert rpc(port, f"class:{CLASS_PASSWORD}", "stop")[0] == 403
         node_pid = controller.node.proc.processId()
         ours = _descendants(os.getpid())  # other sessions' processes on this machine are theirs
         assert node_pid in ours
