@@ -93,6 +93,7 @@ class Mempool(MempoolLimits):
         self.transactions_updated = 0  # Core's nTransactionsUpdated (getblocktemplate longpoll)
         self._sequence = itertools.count()
         self._init_limits(max_mempool_mb, expiry_hours)
+        self.loaded = True  # getmempoolinfo "loaded": False while mempool.dat is being read
         chain.mempool = self
 
     # --- queries ---------------------------------------------------------------------------

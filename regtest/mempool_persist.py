@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,9 +85,19 @@ def _read(f: io.BytesIO, n: int) -> bytes:
     return data
 
 
-def load_mempool(pool: Mempool, path: Path) -> tuple[int, int, int]:
+def load_mempool(pool: Mempool, path: Path, should_stop: Callable[[], bool] = lambda: False) -> tuple[int, int, int]:
     """kernel/mempool_persist.cpp LoadMempool: each transaction offered again (expired ones
-    skipped) with its old entry time; (succeeded, failed, expired). A bad file: a warning."""
+    skipped) with its old entry time; (succeeded, failed, expired). A bad file: a warning.
+    `pool.loaded` is set once the load was tried, as Core's m_load_tried (getmempoolinfo
+    "loaded"; the pool is written at shutdown only then). Stops early if `should_stop()`."""
+    try:
+        counts = _load(pool, path, should_stop)
+    finally:
+        pool.loaded = not should_stop()
+    return counts
+
+
+def _load(pool: Mempool, path: Path, should_stop: Callable[[], bool]) -> tuple[int, int, int]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -102,6 +113,8 @@ def load_mempool(pool: Mempool, path: Path) -> tuple[int, int, int]:
     ok = failed = expired = 0
     cutoff = pool.clock() - pool.expiry_s
     for tx, time_ in txs:
+        if should_stop():
+            return ok, failed, expired
         if time_ < cutoff:
             expired += 1
             continue

@@ -286,8 +286,14 @@ class Node:
         cookie = secrets.token_hex(32)
         max_mb, expiry_h, persist = self.mempool_options
         pool = Mempool(self.chain, clock=self.clock, max_mempool_mb=max_mb, expiry_hours=expiry_h)
-        if persist:
-            load_mempool(pool, self.chain_dir / MEMPOOL_FILE)
+        if persist:  # node/blockstorage ImportBlocks: loaded in the background, RPC answers meanwhile
+            pool.loaded = False
+            self._mempool_loader = threading.Thread(
+                target=load_mempool,
+                args=(pool, self.chain_dir / MEMPOOL_FILE, self.stopped.is_set),
+                name="loadmempool",
+                daemon=True,
+            )
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
         options = self.server_options.copy()
@@ -307,6 +313,8 @@ class Node:
             f.write(f"{COOKIE_USER}:{cookie}")
         tmp.replace(self.cookie_file)
         self.server.start()
+        if self._mempool_loader is not None:
+            self._mempool_loader.start()
         log.info("RPC listening on %s:%d (cookie %s)", self.rpcbind, self.server.port, self.cookie_file)
 
     def _make_auth(self, cookie: str) -> Auth:
@@ -355,7 +363,13 @@ class Node:
             self.server.stop()
             self.server = None
         if self.chain:
-            if self.mempool_options[2] and self.chain.mempool is not None:
+            if self._mempool_loader is not None:
+                self.stopped.set()  # the loader stops between transactions
+                if self._mempool_loader.is_alive():
+                    self._mempool_loader.join(10)
+            pool = self.chain.mempool
+            # init.cpp Shutdown: written only once the load was tried, so a file not yet read survives
+            if self.mempool_options[2] and pool is not None and pool.loaded:
                 try:
                     dump_mempool(self.chain.mempool, self.chain_dir / MEMPOOL_FILE)
                 except OSError as exc:
@@ -373,3 +387,4 @@ class Node:
         log.info("shutdown: done")
 
     methods: RPCMethods | None = None
+    _mempool_loader: threading.Thread | None = None

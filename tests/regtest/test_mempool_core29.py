@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from bitcoin.core import b2lx
 
@@ -146,6 +148,9 @@ def test_the_mempool_is_back_after_a_clean_restart_and_a_corrupt_file_is_ignored
     node = Node(datadir=tmp_path, chain="regtest", rpcport=0)
     node.start()
     try:
+        deadline = time.monotonic() + 30
+        while not node.methods("getmempoolinfo", [])["loaded"] and time.monotonic() < deadline:
+            time.sleep(0.01)  # read in the background, as Core's
         assert sorted(node.methods("getrawmempool", [])) == sorted([b2lx(tx.GetTxid()), b2lx(child.GetTxid())])
         assert node.methods("getmempoolentry", [b2lx(tx.GetTxid())])["time"] == entry_time
     finally:
@@ -154,6 +159,7 @@ def test_the_mempool_is_back_after_a_clean_restart_and_a_corrupt_file_is_ignored
     node = Node(datadir=tmp_path, chain="regtest", rpcport=0)
     with caplog.at_level("WARNING", logger="regtest.mempool"):
         node.start()
+        node._mempool_loader.join(30)
     try:
         assert node.methods("getrawmempool", []) == []
         assert any("Failed to deserialize mempool data" in r.message for r in caplog.records)

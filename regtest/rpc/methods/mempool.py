@@ -150,7 +150,7 @@ def getmempoolinfo(node: RPCMethods):
     with node.chain.lock:
         entries = list(pool.entries.values())
         return {
-            "loaded": True,
+            "loaded": pool.loaded,
             "size": len(entries),
             "bytes": sum(e.vsize for e in entries),
             "usage": pool.usage,  # this node's own count (regtest/mempool_limits.py)
