@@ -266,6 +266,7 @@ class Mempool(MempoolLimits):
         for txin in tx.vin:
             self.spenders[(txin.prevout.hash, txin.prevout.n)] = txid
         self.usage += entry_usage(entry)
+        self.rescore(self.ancestors([txid]))  # it and its ancestors, whose descendants grew
         self.transactions_updated += 1
         if not bypass_limits:
             self.limit_size()  # validation.cpp AcceptSingleTransaction: LimitMempoolSize
@@ -333,6 +334,8 @@ class Mempool(MempoolLimits):
         for child in entry.children:
             if child in self.entries:
                 self.entries[child].parents.discard(txid)
+        self._forget_score(txid)
+        self.rescore(self.ancestors([p for p in entry.parents if p in self.entries]))
         self.transactions_updated += 1
 
     def remove_with_descendants(self, txid: bytes) -> None:
@@ -365,6 +368,7 @@ class Mempool(MempoolLimits):
         self.entries.clear()
         self.by_wtxid.clear()
         self.spenders.clear()
+        self._clear_scores()
         self.usage = 0
         self.transactions_updated += 1
         for tx in pending:
@@ -377,6 +381,7 @@ class Mempool(MempoolLimits):
                 continue
             if txid in times:
                 self.entries[txid].time = times[txid]
+                self.rescore([txid])
         self.limit_size()  # MaybeUpdateMempoolForReorg ends with LimitMempoolSize
 
     # --- block templates (node/miner.cpp BlockAssembler::addPackageTxs) ---------------------

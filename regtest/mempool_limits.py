@@ -13,6 +13,8 @@ the count stays above the measure), so -maxmempool bounds the node's memory."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import math
 from collections.abc import Callable
@@ -62,6 +64,38 @@ class MempoolLimits:
         self.last_rolling_update = 0.0
         self.block_since_bump = False
         self._last_expiry_scan = float("-inf")
+        # Core's descendant_score index as a heap of (score, -time, version, txid): an entry is
+        # ranked again (a new version) when its descendants or time change; older ranks go stale.
+        self._scores: list[tuple[float, float, int, bytes]] = []
+        self._score_version: dict[bytes, int] = {}
+        self._versions = itertools.count()
+
+    def rescore(self, txids) -> None:
+        """Rank these entries again (their descendants, fees or entry time changed)."""
+        for txid in txids:
+            if txid in self.entries:
+                version = next(self._versions)
+                self._score_version[txid] = version
+                heapq.heappush(self._scores, (*self._descendant_score_key(txid), version, txid))
+        if len(self._scores) > 2 * len(self.entries) + 1024:  # mostly stale: rebuild
+            self._scores = [(*self._descendant_score_key(t), v, t) for t, v in self._score_version.items()]
+            heapq.heapify(self._scores)
+
+    def _forget_score(self, txid: bytes) -> None:
+        self._score_version.pop(txid, None)
+
+    def _clear_scores(self) -> None:
+        self._scores.clear()
+        self._score_version.clear()
+
+    def lowest_score(self) -> bytes:
+        """The entry TrimToSize removes first (mapTx.get<descendant_score>().begin())."""
+        while self._scores:
+            *_, version, txid = self._scores[0]
+            if self._score_version.get(txid) == version:
+                return txid
+            heapq.heappop(self._scores)
+        raise LookupError("the mempool is empty")
 
     # --- the rolling minimum fee -----------------------------------------------------------
     def min_fee_rate(self) -> int:
@@ -111,7 +145,7 @@ class MempoolLimits:
         """txmempool.cpp TrimToSize: lowest descendant score first, with its descendants."""
         removed_count, max_removed = 0, 0.0
         while self.entries and self.usage > limit:
-            txid = min(self.entries, key=self._descendant_score_key)
+            txid = self.lowest_score()
             stage = self.descendants(txid)
             fee = sum(self.entries[t].fee for t in stage)
             size = sum(self.entries[t].vsize for t in stage)

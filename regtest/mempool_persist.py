@@ -127,6 +127,7 @@ def _load(pool: Mempool, path: Path, should_stop: Callable[[], bool]) -> tuple[i
             entry = pool.entries.get(result.txid)
             if entry is not None:
                 entry.time = time_
+                pool.rescore([result.txid])
         ok += 1
     log.info(
         "Imported mempool transactions from disk: %d succeeded, %d failed, %d expired, 0 already there, "

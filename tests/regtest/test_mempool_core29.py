@@ -188,3 +188,24 @@ def test_the_template_stays_strictly_under_cores_sigop_limit(local_node):
     template = local_node("getblocktemplate", {"rules": ["segwit"]})
     assert len(template["transactions"]) == 7
     assert sum(t["sigops"] for t in template["transactions"]) < 79_600
+
+
+def test_trimming_takes_the_lowest_descendant_score_so_a_child_protects_its_parent(local_node):
+    pool = local_node.chain.mempool
+    outs = _confirmed_outputs(local_node, 10, 4)
+    parent = spend([outs[0]], [(BOB.p2wpkh, outs[0].value - 111)])  # ~1 sat/vB
+    local_node.send(parent)
+    child = spend(outputs_of(parent, BOB), [(ALICE.p2wpkh, outs[0].value - 111 - 2_200)])  # ~20 sat/vB
+    local_node.send(child)
+    others = [spend([o], [(ALICE.p2wpkh, o.value - fee)]) for o, fee in zip(outs[1:], (330, 440, 550))]
+    for tx in others:  # ~3, 4 and 5 sat/vB
+        local_node.send(tx)
+    brute = min(pool.entries, key=pool._descendant_score_key)
+    assert pool.lowest_score() == brute == others[0].GetTxid()  # the parent's package pays ~10 sat/vB
+    pool.trim_to_size(pool.usage - 1)
+    assert set(pool.entries) == {parent.GetTxid(), child.GetTxid(), others[1].GetTxid(), others[2].GetTxid()}
+    pool.trim_to_size(pool.usage - 1)  # then 4 sat/vB, then 5: the parent and child go last, together
+    pool.trim_to_size(pool.usage - 1)
+    assert set(pool.entries) == {parent.GetTxid(), child.GetTxid()}
+    pool.trim_to_size(pool.usage - 1)
+    assert not pool.entries and pool.min_fee_rate() > 10_000  # the package's rate + 1 sat/vB
