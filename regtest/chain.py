@@ -391,3 +391,24 @@ class Chain:
         with self.lock:
             has_child = {e.prev.hash for e in self.index.values() if e.prev is not None}
             return [e for e in self.index.values() if e.hash not in has_child]
+
+    def precious_block(self, entry: BlockIndex) -> None:
+        """validation.cpp Chainstate::PreciousBlock: a block with at least the tip's work wins
+        ties as if it came first (a sequence number below every stored block's; a later call
+        goes lower still until the chain grows), then ActivateBestChain. Not kept across restarts."""
+        with self.lock:
+            if entry.chainwork < self.tip.chainwork:
+                return
+            if self.tip.chainwork > getattr(self, "_last_precious_chainwork", -1):
+                self._reverse_seq = -1  # the chain grew since the last call: start again
+            self._last_precious_chainwork = self.tip.chainwork
+            entry.seq = self._reverse_seq
+            self._reverse_seq -= 1
+            while True:
+                best = self._best_candidate()
+                if best is None or best is self.tip:
+                    return
+                try:
+                    self._activate(best)
+                except BlockInvalid:
+                    continue

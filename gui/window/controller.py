@@ -155,6 +155,7 @@ class LabController(QObject):
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
         from gui.qt import QProcessEnvironment
+        from gui.window.class_login import class_node_args
         from regtest.cli import RPCAUTH_ENV
 
         port = int(self.settings.value("node/rpcport", 0))
@@ -166,7 +167,7 @@ class LabController(QObject):
             # password login besides the cookie (the node refuses a LAN bind without one), given
             # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
-            extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", *class_node_args())
             rpcauth = self.classroom.rpcauth()
         node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
         env = QProcessEnvironment.systemEnvironment()
