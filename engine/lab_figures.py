@@ -100,6 +100,22 @@ def sla_figures(report: Any) -> dict[str, Any]:
     }
 
 
+def sla_terms(facts: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The run's SLA from the facts, in the terms the lesson words it with (the keys of its
+    SLA_PENALTY event: engine.lesson.tracker), or None while no penalty is due."""
+    if not facts.get("sla_penalty_usd"):
+        return None
+    return {
+        "sla_availability": facts["sla_promised"],
+        "availability": facts["sla_delivered"],
+        "downtime_slot_s": facts["sla_downtime_core_s"],
+        "contracted_slot_s": facts["sla_contracted_core_s"],
+        "penalty_usd": facts["sla_penalty_usd"],
+        "billed_usd": facts["ai_billed_usd"],
+        "jobs_interrupted": facts["sla_requests_cut"],
+    }
+
+
 def lab_facts(
     info: Mapping[str, Any],
     *,

@@ -24,10 +24,15 @@ def _money(x: float | None) -> str:
     return usd(x, 2) if x is not None else "–"
 
 
-def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None, start_difficulty: float | None) -> str:
+def worksheet_html(
+    tracker: t.LessonTracker,
+    values: Mapping[str, float] | None,
+    start_difficulty: float | None,
+    sla: Mapping[str, Any] | None = None,
+) -> str:
     """The worksheet as rich text: page 1 the questions with room to answer, then the key."""
     e = html.escape
-    key = answer_key(tracker, values, start_difficulty)
+    key = answer_key(tracker, values, start_difficulty, sla)  # sla: the whole run's (the lab state's)
     heading = tr("Mine-to-Compute Lab: worksheet")
     name, date = tr("Name:"), tr("Date:")
     intro = tr(
@@ -119,7 +124,11 @@ def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None,
 
 
 def write_worksheet(
-    path: str | Path, tracker: t.LessonTracker, values: Mapping[str, Any] | None, start_difficulty: float | None
+    path: str | Path,
+    tracker: t.LessonTracker,
+    values: Mapping[str, Any] | None,
+    start_difficulty: float | None,
+    sla: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the PDF (A4); OSError when the file cannot be written."""
     path = Path(path)
@@ -135,7 +144,7 @@ def write_worksheet(
         "h1 { font-size: 20pt; } h2 { font-size: 16pt; } h3 { font-size: 13pt; } "
         "body, p, li, td, th { font-size: 11pt; }"
     )
-    doc.setHtml(worksheet_html(tracker, values, start_difficulty))
+    doc.setHtml(worksheet_html(tracker, values, start_difficulty, sla))
     doc.print_(writer)
     del writer  # the file is complete once the writer is gone
     if not path.exists() or path.stat().st_size == 0:

@@ -87,7 +87,26 @@ class LiveSeries:
         return x, y
 
 
-class IntegerAxis(pg.AxisItem):
+class PlainAxis(pg.AxisItem):
+    """An axis whose tick labels are the values themselves, never scaled by an SI prefix.
+
+    pyqtgraph's `enableAutoSIPrefix(False)` still works a prefix out from the current range
+    (AxisItem.updateAutoSIPrefix), and then never updates it: after a theme or presenter toggle a
+    difficulty of 0.04 was drawn as 40 (a milli scale) for the rest of the run. Units are in the
+    axis titles, so the scale stays 1.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.autoSIPrefix = False
+
+    def updateAutoSIPrefix(self):  # noqa: N802 - pyqtgraph's name
+        self.autoSIPrefixScale = 1.0
+        self.labelUnitPrefix = ""
+        self._updateLabel()
+
+
+class IntegerAxis(PlainAxis):
     """An axis of whole numbers (block heights): no ticks between blocks."""
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
@@ -114,7 +133,13 @@ class Chart(pg.PlotWidget):
     ):
         """Axis labels carry the units ("MH/s", "block height"); pyqtgraph's own unit handling
         is not used, so an SI factor never rescales the numbers behind the reader's back."""
-        super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
+        super().__init__(
+            parent=parent,
+            axisItems={
+                "bottom": IntegerAxis("bottom") if integer_x else PlainAxis("bottom"),
+                "left": PlainAxis("left"),
+            },
+        )
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
         self.title = title
@@ -229,8 +254,7 @@ class Chart(pg.PlotWidget):
             ax.setPen(foreground)
             ax.setTextPen(foreground)
             ax.setTickFont(font)
-            # Units are in the axis titles: an SI factor ("x0.001") would change the numbers.
-            ax.enableAutoSIPrefix(False)
+            # Units are in the axis titles: an SI factor ("x0.001") would change the numbers (PlainAxis).
             if self.axis_labels[axis]:
                 ax.setLabel(self.axis_labels[axis], **label_style)
         self.plot_item.getAxis("left").setWidth(int(font_pt * 6.5))

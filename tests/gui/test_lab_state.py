@@ -1,0 +1,174 @@
+"""One lab state (LabState.facts) that every card, tab, feed and worksheet reads: the SLA over the
+whole run, the block each card speaks for, the start-up figures, the difficulty axis agreeing
+with the card after theme and presenter toggles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from engine.ai.billing import AIReport
+from engine.capacity import Allocation
+from engine.economy.halvings import subsidies_btc
+from engine.primitives.params import ConsensusParams
+from gui.chain.service import BlockRow
+from gui.qt import QSettings
+from gui.window.controller import LabController
+
+LESSON = ConsensusParams(
+    halving_interval=48, target_spacing_s=5, retarget_interval=24, no_retargeting=False, start_bits=0x1E0FFFFF
+)
+GENESIS_TIME = 1296688602  # regtest's genesis, 2011
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from gui.window.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=2)
+    w = MainWindow(controller)
+    qtbot.addWidget(w)
+    w.show()
+    w.on_node_ready("http://127.0.0.1:1")
+    yield w
+    w.close()
+
+
+def info(height: int, difficulty: float, time: int) -> dict:
+    return {
+        "chain": "lab",
+        "blocks": height,
+        "bestblockhash": f"{height:064x}",
+        "difficulty": difficulty,
+        "time": time,
+        "consensus": LESSON.to_consensus(),
+    }
+
+
+def chain_rows(n: int, difficulty=lambda h: 0.0418, gap=lambda h: 5) -> list[BlockRow]:
+    out, t = [], 1_790_000_000
+    for h in range(n + 1):
+        t += gap(h) if h > 1 else 0
+        out.append(
+            BlockRow(
+                h, f"{h:064x}", t, "1e0fffff", difficulty(h), float(subsidies_btc(h, 48)), gap(h) if h > 1 else None
+            )
+        )
+    return out
+
+
+def show_chain(window, n: int, **kw) -> list[BlockRow]:
+    rows = chain_rows(n, **kw)
+    window.on_blocks(rows, False)
+    window.on_chain_info(info(n, rows[-1].difficulty, rows[-1].time))
+    window.redraw()
+    return rows
+
+
+def report(penalty: float, availability: float, downtime: float, cut: int) -> AIReport:
+    return AIReport(
+        elapsed_s=90,
+        slots=0,
+        contracted_slots=1,
+        busy_workers=0,
+        jobs_done=400,
+        jobs_interrupted=cut,
+        gflop_done=100,
+        gflop_lost=1,
+        gflop_s=12.5,
+        gflop_s_per_slot=6.25,
+        latency_ms_mean=5,
+        latency_ms_p95=9,
+        billed_usd=30_000.0,
+        contracted_slot_s=1000,
+        downtime_slot_s=downtime,
+        availability=availability,
+        sla_availability=0.99982,
+        sla_penalty_usd=penalty,
+        net_usd=30_000.0 - penalty,
+    )
+
+
+def test_one_sla_figure_on_the_card_the_lesson_the_feed_and_the_worksheet(window):
+    """The lesson used to keep the first report after the cores came back ($38.29) while the AI
+    card went on to the run's figure ($24,789)."""
+    from gui.lesson.worksheet import worksheet_html
+
+    c, lesson = window.controller, window.tab("lesson")
+    show_chain(window, 30)
+    c.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
+    c.ai_report.emit(report(0.0, 1.0, 0.0, 0))
+    c.ai_report.emit(report(38.29, 0.99975, 0.25, 1))  # the first report after the cores came back
+    c.ai_report.emit(report(24_789.0, 0.95405, 45.95, 3))  # the lease ran on: the run's figure
+    window.redraw()
+    facts = window.lab.facts()
+    assert facts["sla_penalty_usd"] == 24_789.0 and facts["sla_delivered"] == 0.95405
+    assert "$24,789" in window.ai_caption.text() and "95.405%" in window.ai_caption.text()
+    box = lesson.sla_box.text()
+    assert "$24,789.00" in box and "95.405%" in box and "46 core-seconds" in box and "3 requests" in box
+    feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
+    sla_lines = [f for f in feed if f.startswith("SLA penalty")]
+    assert sla_lines == ["SLA penalty: $24,789.00 (uptime 95.405% against 99.982% promised)"], feed
+    page = worksheet_html(lesson.tracker, None, None, lesson.sla())
+    assert "$24,789.00" in page and "95.405" in page and "38.29" not in page
+
+
+def test_each_card_names_the_block_it_speaks_for_from_start_up_on(window):
+    """At height 0 the genesis is from 2011 (difficulty 4.657e-10, "138809 h ago"): the cards speak
+    for block 1. At height 95 (halving every 48) block 95 paid 25 BTC; the 12.5 is the next block's."""
+    window.on_blocks(chain_rows(0), False)
+    window.on_chain_info(info(0, 4.656542373906925e-10, GENESIS_TIME))
+    window.redraw()
+    assert "e-10" not in window.difficulty_value.text() and window.difficulty_value.text() == "0.0002441"
+    assert window.difficulty_caption.text().startswith("block 1 · ")
+    assert " h " not in window.height_caption.text() and "ago" not in window.height_caption.text()
+    assert window.reward_caption.text().startswith("block 1 · ")
+    # The first window (24) does not retarget: at 23 the next retarget is at 48.
+    show_chain(window, 23)
+    assert "retarget at 48, in 25 blocks" in window.difficulty_caption.text()
+    assert window.lab.facts()["retarget_in_blocks"] == 25
+    show_chain(window, 95)
+    facts = window.lab.facts()
+    assert (facts["reward_btc"], facts["reward_block"], facts["next_reward_btc"]) == (25.0, 95, 12.5)
+    assert window.reward_value.text() == "25 BTC"
+    caption = window.reward_caption.text()
+    assert caption.startswith("block 95 · ") and "next block 12.5 BTC" in caption
+    assert window.difficulty_value.text() == "0.0418" and window.difficulty_caption.text().startswith("block 95 · ")
+    show_chain(window, 100)
+    assert window.reward_value.text() == "12.5 BTC" and "halving at 144, in 44 blocks" in window.reward_caption.text()
+
+
+def test_difficulty_axis_agrees_with_the_card_after_theme_and_presenter_toggles(window):
+    """pyqtgraph's SI prefix used to lock a milli scale (ticks 20, 40 for 0.02, 0.04) after a toggle."""
+    show_chain(window, 60, difficulty=lambda h: 0.0418 if h < 48 else 0.0209)
+    chart = window.tab("chain").difficulty_chart
+    axis = chart.plot_item.getAxis("left")
+    for toggle in (window.toggle_theme, lambda: window.presenter_button.setChecked(True)):
+        toggle()
+        window.redraw()
+        assert axis.autoSIPrefixScale == 1.0 and axis.labelString().find("x") < 0
+        ticks = [v for _, values in axis.tickValues(*axis.range, 400) for v in values]
+        labels = axis.tickStrings(ticks, axis.autoSIPrefixScale * axis.scale, ticks[1] - ticks[0])
+        assert all(float(label.replace(",", "")) < 0.1 for label in labels), labels
+
+
+def test_ai_card_speed_measured_price_from_the_scenario_and_the_real_mean_gap(window):
+    from engine.economy.scenario_params import PARAMETERS
+
+    values = {name: spec.default for name, spec in PARAMETERS.items()}
+    window.lab.publish_scenario(dict(values, site_mw=1000.0))
+    window.on_ai_report(report(0.0, 1.0, 0.0, 0))
+    price = window.lab.facts()["ai_usd_per_core_s"]
+    assert price == pytest.approx(values["lease_usd_per_mw_it_year"] / 8760 / 3600 * 500 / values["pue"])
+    assert window.ai_value.text() == "12.5 GFLOP/s" and window.ai_caption.text().startswith("measured · ")
+    # the key's "mean time between blocks" is the real mean of the gaps, not Core's timespan / interval
+    show_chain(window, 24, gap=lambda h: 12 if h % 2 else 13)
+    gaps = [12 if h % 2 else 13 for h in range(2, 25)]
+    assert window.lab.facts()["mean_block_interval_s"] == pytest.approx(sum(gaps) / len(gaps))
+    # a reorg replaces the last blocks: their gaps leave the mean with them
+    rows = chain_rows(24, gap=lambda h: 12 if h % 2 else 13)
+    window.on_blocks([replace(rows[24], hash="ff" * 32, interval_s=40)], True)
+    gaps[-1] = 40
+    assert window.lab.facts()["mean_block_interval_s"] == pytest.approx(sum(gaps) / len(gaps))
