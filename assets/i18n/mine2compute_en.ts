@@ -46,10 +46,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>%Ln request(s)</source>
+        <source>measured · %Ln request(s)</source>
         <translation>
-            <numerusform>%Ln request</numerusform>
-            <numerusform>%Ln requests</numerusform>
+            <numerusform>measured · %Ln request</numerusform>
+            <numerusform>measured · %Ln requests</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -24,7 +24,8 @@ def answer_key(
     retargets = [
         {
             "height": e.height,
-            "mean_interval_s": e.data["mean_interval_s"],
+            "mean_interval_s": e.data["mean_interval_s"],  # the real mean of the window's gaps
+            "core_interval_s": e.data["core_interval_s"],  # Core's timespan / interval, what the retarget uses
             "target_s": e.data["target_s"],
             "factor": e.data["factor"],
         }

@@ -276,15 +276,8 @@ def build(ctx: TabContext) -> LessonTab:
         if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or marks[0] >= MAX_CHART_MARKS:
             return
         halving = e.kind == t.HALVING
-        lab.request_mark(
-            ChartMark(
-                e.height,
-                tr("halving") if halving else ratio(e.data["factor"]),
-                colour="#e0a030" if halving else "#888888",
-                label_colour="#e0a030" if halving else "#aaaaaa",
-                position=0.75 if halving else 0.9,
-            )
-        )
+        role = "halving" if halving else "target"  # palette roles: readable on every theme
+        lab.request_mark(ChartMark(e.height, tr("halving") if halving else ratio(e.data["factor"]), role, role))
         marks[0] += 1
 
     tab.annotate = annotate

@@ -68,10 +68,22 @@ def worksheet_html(
     if key["retargets"]:
         rows = "".join(
             f"<tr><td>{integer(r['height'])}</td><td>{num(r['mean_interval_s'], 1)} s</td>"
+            f"<td>{num(r['core_interval_s'], 1)} s</td>"
             f"<td>{num(r['target_s'], 0)} s</td><td>{ratio(r['factor'])}</td></tr>"
             for r in key["retargets"]
         )
-        parts.append(table([tr("height"), tr("mean time between blocks"), tr("target"), tr("difficulty change")], rows))
+        parts.append(
+            table(
+                [
+                    tr("height"),
+                    tr("mean time between blocks"),
+                    tr("Core's timespan / interval (what the retarget compares)"),
+                    tr("target"),
+                    tr("difficulty change"),
+                ],
+                rows,
+            )
+        )
     else:
         parts.append("<p>" + e(tr("No retarget yet.")) + "</p>")
     parts.append(head(3, tr("Halvings")))

@@ -1,7 +1,10 @@
 """Live charts: `Chart` (titled axes with units, no tick values before data, per-theme palettes
-`PALETTES`, wider lines in presenter mode) and `LiveSeries` (preallocated buffers that grow by
-doubling, clip-to-view, peak downsampling, NaN gaps), redrawn on a timer, not per event
-(pyqtgraph's scrolling-plot example)."""
+`PALETTES`, wider lines in presenter mode, labelled vertical marks that never overlap) and
+`LiveSeries` (preallocated buffers that grow by doubling, clip-to-view, peak downsampling, NaN
+gaps), redrawn on a timer, not per event (pyqtgraph's scrolling-plot example).
+
+Every palette colour is at least 3:1 against its theme's chart background (WCAG 1.4.11, non-text
+contrast): `contrast_ratio` is the check the tests run."""
 
 from __future__ import annotations
 
@@ -33,7 +36,22 @@ PALETTES = {
     },
 }
 PALETTE = PALETTES["dark"]  # the default theme's colours, for widgets that are not charts
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11: lines and marks against their background
+MARK_LEVELS = (0.92, 0.8, 0.68)  # where a mark's label sits up its line; crowded labels stack down
+MARK_GAP_PX = 6  # room kept between two labels on one level
 PRESENTER_LINE_SCALE = 1.75  # presenter mode: lines a projector shows from the back of a room
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two "#RRGGBB" colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def series_colour(palette: dict, role: str) -> str:
@@ -160,6 +178,8 @@ class Chart(pg.PlotWidget):
         self.line_scale = 1.0
         self._has_data = None  # live charts: tick values appear with the first point, not 0-1 before
         self._dirty = False
+        self.marks: list[tuple[pg.InfiniteLine, str, str, bool]] = []  # (line, line role, label role, dotted)
+        self.font_pt = 10
 
     def add_series(
         self,
@@ -211,6 +231,58 @@ class Chart(pg.PlotWidget):
             series.clear()
         self._dirty = True
 
+    def add_mark(self, x: float, text: str, role: str, label_role: str | None = None, dotted: bool = False):
+        """A labelled vertical line at x (a halving, a retarget). `role` is a palette role (or a
+        literal colour) for the line, `label_role` for its label (the line's by default). Labels
+        never overlap: `layout_marks` stacks them down the lines, or hides the ones with no room."""
+        line = pg.InfiniteLine(pos=x, angle=90, label=text, labelOpts={"position": MARK_LEVELS[0]})
+        self.marks.append((line, role, label_role or role, dotted))
+        self._style_mark(line, role, label_role or role, dotted)
+        line.setToolTip(text)
+        self.plot_item.addItem(line)
+        self.layout_marks()
+        return line
+
+    def _style_mark(self, line, role: str, label_role: str, dotted: bool) -> None:
+        style = pg.QtCore.Qt.PenStyle.DotLine if dotted else pg.QtCore.Qt.PenStyle.SolidLine
+        width = (1.5 if dotted else 2) * self.line_scale
+        line.setPen(pg.mkPen(series_colour(self.palette, role), width=width, style=style))
+        line.label.setColor(series_colour(self.palette, label_role))
+        font = QFont()
+        font.setPointSize(self.font_pt)  # presenter: the marks grow with the fonts
+        line.label.setFont(font)
+
+    def layout_marks(self) -> None:
+        """Place the marks' labels so none overlaps another: left to right, each on the highest
+        level (MARK_LEVELS) where it clears the label before it by MARK_GAP_PX; a label with no
+        room on any level is hidden (its line stays, its text in the line's tooltip)."""
+        if not self.marks:
+            return
+        (x0, x1), width = self.plot_item.vb.viewRange()[0], self.plot_item.vb.width()
+        if x1 <= x0 or width <= 0:
+            return
+        ends = [float("-inf")] * len(MARK_LEVELS)
+        for line, *_ in sorted(self.marks, key=lambda m: m[0].value()):
+            label = line.label
+            centre = (line.value() - x0) / (x1 - x0) * width
+            half = label.boundingRect().width() / 2
+            level = next((i for i, end in enumerate(ends) if centre - half >= end + MARK_GAP_PX), None)
+            on_screen = x0 <= line.value() <= x1
+            label.setVisible(on_screen and level is not None)
+            if on_screen and level is not None:
+                ends[level] = centre + half
+                if label.orthoPos != MARK_LEVELS[level]:
+                    label.setPosition(MARK_LEVELS[level])
+
+    def shown_marks(self) -> list[tuple[float, str, float, float, float]]:
+        """The marks' labels drawn now: (x, text, left, right, top) in scene pixels."""
+        out = []
+        for line, *_ in self.marks:
+            if line.label.isVisible():
+                rect = line.label.mapRectToScene(line.label.boundingRect())
+                out.append((line.value(), line.label.toPlainText(), rect.left(), rect.right(), rect.top()))
+        return out
+
     def _show_values(self, on: bool) -> None:
         if on == self._has_data:
             return
@@ -220,6 +292,7 @@ class Chart(pg.PlotWidget):
 
     def redraw(self, force: bool = False) -> None:
         if not (self._dirty or force):
+            self.layout_marks()  # the view may have been resized or zoomed
             return
         top = 0.0
         points = 0
@@ -233,9 +306,18 @@ class Chart(pg.PlotWidget):
         if self.series:
             self._show_values(points > 0)
         if self.y_from_zero and top > 0:
-            # Levels like difficulty and reward read best against zero, not auto-zoomed.
-            self.plot_item.setYRange(0, top * 1.15, padding=0)
+            # Levels like difficulty and reward read best against zero, not auto-zoomed; a chart
+            # with a legend keeps its top row for it, so no line runs under the legend.
+            self.plot_item.setYRange(0, top * 1.1 / (1 - self._legend_share()), padding=0)
         self._dirty = False
+        self.layout_marks()
+
+    def _legend_share(self) -> float:
+        """The share of the plot's height the legend's row takes (0 without one), at most half."""
+        height = self.plot_item.vb.height()
+        if self.legend is None or height <= 0:
+            return 0.0
+        return min(0.5, (self.legend.boundingRect().height() + 8) / height)
 
     def set_theme(
         self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0
@@ -244,6 +326,9 @@ class Chart(pg.PlotWidget):
         self.setBackground(background)
         self.palette = palette or self.palette
         self.line_scale = line_scale
+        self.font_pt = font_pt
+        for line, role, label_role, dotted in self.marks:
+            self._style_mark(line, role, label_role, dotted)
         for name, (role, width, dash) in self._styles.items():
             self.series[name][1].setPen(self._pen(role, width, dash))
         font = QFont()
@@ -263,7 +348,7 @@ class Chart(pg.PlotWidget):
             size = f"{max(font_pt - 1, 8)}pt"
             self.legend.setLabelTextColor(foreground)
             self.legend.setLabelTextSize(size)
-            self.legend.setBrush(pg.mkBrush(background + "C0"))
+            self.legend.setBrush(pg.mkBrush(None))  # no veil: a line under the legend keeps its colour
             for sample, label in self.legend.items:  # existing labels keep their style until re-set
                 label.setText(label.text, color=foreground, size=size)
                 sample.update()

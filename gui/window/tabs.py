@@ -86,13 +86,14 @@ class Look:
 
 @dataclass(frozen=True)
 class ChartMark:
-    """A vertical line at a block height on the chain's difficulty chart, with a short label."""
+    """A vertical line at a block height on the chain's difficulty chart, with a short label;
+    colours are chart palette roles ("target", "halving": 3:1 on every theme's background). The
+    chart places the label (Chart.layout_marks: never over another)."""
 
     height: int
     text: str
-    colour: str
-    label_colour: str
-    position: float  # of the label, up the line (0..1)
+    colour: str = "target"
+    label_colour: str = "target"
 
 
 class LabState(QObject):

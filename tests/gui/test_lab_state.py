@@ -172,3 +172,74 @@ def test_ai_card_speed_measured_price_from_the_scenario_and_the_real_mean_gap(wi
     window.on_blocks([replace(rows[24], hash="ff" * 32, interval_s=40)], True)
     gaps[-1] = 40
     assert window.lab.facts()["mean_block_interval_s"] == pytest.approx(sum(gaps) / len(gaps))
+
+
+def drawn_labels(chart) -> list[tuple[str, object]]:
+    """(text, scene rectangle) of every vertical line's label drawn on `chart`."""
+    out = []
+    for item in chart.plot_item.items:
+        if type(item).__name__ == "InfiniteLine" and item.label is not None and item.label.isVisible():
+            out.append((item.label.toPlainText(), item.label.mapRectToScene(item.label.boundingRect())))
+    return out
+
+
+def test_chart_marks_never_overlap_grow_in_presenter_and_read_on_every_theme(window):
+    """The lesson's retarget marks merged ("×1.79×1.56×0.4…"), halvings read "1…5", and the
+    light theme's marks were 2.3:1 against white."""
+    from gui.widgets.charts import PALETTES, contrast_ratio
+    from gui.window.tabs import ChartMark
+    from gui.window.theme import LIGHT, PRESENTER_DARK, THEMES
+
+    show_chain(window, 480)
+    chain = window.tab("chain")
+    for h in range(48, 481, 24):
+        window.lab.request_mark(ChartMark(h, f"×{1 + h / 1000:.2f}"))
+    window.lab.request_mark(ChartMark(96, "halving", "halving", "halving"))
+    window.redraw()
+    for chart in (chain.difficulty_chart, chain.reward_chart):
+        labels = drawn_labels(chart)
+        assert labels, chart.title
+        for i, (text_a, a) in enumerate(labels):
+            for text_b, b in labels[i + 1 :]:
+                assert not a.intersects(b), (chart.title, text_a, text_b)
+    halvings = sorted(text for text, _ in drawn_labels(chain.reward_chart))
+    assert halvings and all(text.startswith("halving ") for text in halvings), halvings
+    height = max(r.height() for _, r in drawn_labels(chain.difficulty_chart))
+    window.presenter_button.setChecked(True)
+    window.redraw()
+    assert max(r.height() for _, r in drawn_labels(chain.difficulty_chart)) > height * 1.2
+    for _, r in drawn_labels(chain.difficulty_chart):  # still apart with the larger font
+        assert sum(r.intersects(o) for _, o in drawn_labels(chain.difficulty_chart)) == 1
+    # every line and mark colour, 3:1 on its theme's chart background (WCAG 1.4.11)
+    for theme, palette in PALETTES.items():
+        backgrounds = [THEMES[theme].chart_bg] + ([PRESENTER_DARK.chart_bg] if theme == "dark" else [])
+        colours = [c for v in palette.values() for c in (v if isinstance(v, list) else [v])]
+        for bg in backgrounds:
+            assert all(contrast_ratio(c, bg) >= 3.0 for c in colours), (theme, bg)
+    window.presenter_button.setChecked(False)
+    window.toggle_theme()
+    window.redraw()
+    for line in (i for i in chain.difficulty_chart.plot_item.items if type(i).__name__ == "InfiniteLine"):
+        assert contrast_ratio(line.pen.color().name(), LIGHT.chart_bg) >= 3.0
+        assert contrast_ratio(line.label.color.name(), LIGHT.chart_bg) >= 3.0
+
+
+def test_the_legend_does_not_veil_the_hashrate_line(window):
+    chain = window.tab("chain")
+    for t in range(30):
+        chain.add_hashrate(float(t), 2e7, (1e7, 1e7))
+    window.redraw()
+    chart = chain.hashrate_chart
+    brush = chart.legend.brush()
+    assert brush.style() == brush.style().NoBrush or brush.color().alpha() == 0
+    # the line's highest point is drawn below the legend's row
+    vb = chart.plot_item.vb
+    top_of_line = vb.mapViewToScene(pg_point(0.0, 20.0)).y()
+    legend_bottom = chart.legend.mapRectToScene(chart.legend.boundingRect()).bottom()
+    assert top_of_line > legend_bottom
+
+
+def pg_point(x: float, y: float):
+    from gui.qt import QPointF
+
+    return QPointF(x, y)
