@@ -19,6 +19,12 @@ from engine.primitives.pow import difficulty_from_bits, next_retarget_height
 from engine.primitives.subsidy import COIN, block_subsidy_sat
 
 
+def block_reward_btc(height: int, params: ConsensusParams) -> float:
+    """The subsidy of the block at `height` in BTC (validation.cpp GetBlockSubsidy): the one
+    reward figure the cards, the facts and the chain's rows (gui/chain/service.py) show."""
+    return block_subsidy_sat(height, params) / COIN
+
+
 def chain_figures(info: Mapping[str, Any], tip_time: int | None, now_s: float) -> dict[str, Any]:
     """Height, difficulty, reward, next halving and retarget, the last block's age, from
     getblockchaininfo (its `consensus` object: our node's extension; Core's regtest without it)."""
@@ -50,9 +56,9 @@ def chain_figures(info: Mapping[str, Any], tip_time: int | None, now_s: float) -
         "retarget_interval": params.retarget_interval,
         "next_retarget_height": retarget,
         "retarget_in_blocks": None if retarget is None else retarget - height,
-        "reward_btc": block_subsidy_sat(reward_block, params) / COIN,
+        "reward_btc": block_reward_btc(reward_block, params),
         "reward_block": reward_block,
-        "next_reward_btc": block_subsidy_sat(height + 1, params) / COIN,
+        "next_reward_btc": block_reward_btc(height + 1, params),
         "halving_interval": halving,
         "halvings": height // halving,
         "next_halving_height": next_halving,

@@ -95,6 +95,12 @@ def test_step_charts_draw_each_value_from_the_height_where_it_takes_effect(qapp,
             # and across the block, up to the next one
             assert value_drawn_at(diff_path, h + 0.5) == pytest.approx(chain[h][0], rel=1e-9) or h == tip
         assert max(x for x, _ in diff_path) == tip  # drawn up to the tip, not beyond
+        # the cards speak for the tip, with the one reward figure the chain's rows carry
+        facts = window.lab.facts()
+        assert facts["reward_block"] == facts["difficulty_block"] == tip
+        assert facts["reward_btc"] == chain[tip][1] == window.tab("chain").rows[-1].subsidy_btc
+        assert facts["difficulty"] == pytest.approx(chain[tip][0], rel=1e-9)
+        assert window.reward_value.text() == f"{chain[tip][1]:g} BTC"
     finally:
         window.close()
 
