@@ -37,8 +37,8 @@ PALETTES = {
 }
 PALETTE = PALETTES["dark"]  # the default theme's colours, for widgets that are not charts
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11: lines and marks against their background
-MARK_LEVELS = (0.92, 0.8, 0.68)  # where a mark's label sits up its line; crowded labels stack down
-MARK_GAP_PX = 6  # room kept between two labels on one level
+MARK_LEVELS = 3  # at most this many labels stacked at one place; more are hidden
+MARK_GAP_PX = 6  # room kept between two labels, side by side or stacked
 PRESENTER_LINE_SCALE = 1.75  # presenter mode: lines a projector shows from the back of a room
 
 
@@ -235,7 +235,7 @@ class Chart(pg.PlotWidget):
         """A labelled vertical line at x (a halving, a retarget). `role` is a palette role (or a
         literal colour) for the line, `label_role` for its label (the line's by default). Labels
         never overlap: `layout_marks` stacks them down the lines, or hides the ones with no room."""
-        line = pg.InfiniteLine(pos=x, angle=90, label=text, labelOpts={"position": MARK_LEVELS[0]})
+        line = pg.InfiniteLine(pos=x, angle=90, label=text, labelOpts={"position": 0.9})
         self.marks.append((line, role, label_role or role, dotted))
         self._style_mark(line, role, label_role or role, dotted)
         line.setToolTip(text)
@@ -252,36 +252,44 @@ class Chart(pg.PlotWidget):
         font.setPointSize(self.font_pt)  # presenter: the marks grow with the fonts
         line.label.setFont(font)
 
+    def _mark_row_px(self) -> float:
+        """The height of one row of mark labels, the gap included."""
+        return max(line.label.boundingRect().height() for line, *_ in self.marks) + MARK_GAP_PX
+
     def layout_marks(self) -> None:
-        """Place the marks' labels so none overlaps another: left to right, each on the highest
-        level (MARK_LEVELS) where it clears the label before it by MARK_GAP_PX; a label with no
-        room on any level is hidden (its line stays, its text in the line's tooltip)."""
+        """Place the marks' labels so none overlaps another: left to right, each beside its line
+        (right of it in the chart's left half, left of it in the right half, so it stays inside)
+        on the highest row (MARK_LEVELS rows, from the top band the y range keeps free) where it
+        clears the label before it by MARK_GAP_PX; a label with no room is hidden (its line
+        stays, its text in the line's tooltip)."""
         if not self.marks:
             return
-        (x0, x1), width = self.plot_item.vb.viewRange()[0], self.plot_item.vb.width()
-        if x1 <= x0 or width <= 0:
+        vb = self.plot_item.vb
+        (x0, x1), width, height = vb.viewRange()[0], vb.width(), vb.height()
+        if x1 <= x0 or width <= 0 or height <= 0:
             return
-        ends = [float("-inf")] * len(MARK_LEVELS)
+        row = self._mark_row_px()
+        top = 1 - (self._legend_px() + row / 2) / height  # the first row: in the band above the data
+        levels = [top - i * row / height for i in range(MARK_LEVELS) if top - i * row / height >= 0.1] or [top]
+        ends = [float("-inf")] * len(levels)
         for line, *_ in sorted(self.marks, key=lambda m: m[0].value()):
             label = line.label
-            centre = (line.value() - x0) / (x1 - x0) * width
-            half = label.boundingRect().width() / 2
-            level = next((i for i, end in enumerate(ends) if centre - half >= end + MARK_GAP_PX), None)
-            on_screen = x0 <= line.value() <= x1
-            label.setVisible(on_screen and level is not None)
-            if on_screen and level is not None:
-                ends[level] = centre + half
-                if label.orthoPos != MARK_LEVELS[level]:
-                    label.setPosition(MARK_LEVELS[level])
-
-    def shown_marks(self) -> list[tuple[float, str, float, float, float]]:
-        """The marks' labels drawn now: (x, text, left, right, top) in scene pixels."""
-        out = []
-        for line, *_ in self.marks:
-            if line.label.isVisible():
-                rect = line.label.mapRectToScene(line.label.boundingRect())
-                out.append((line.value(), line.label.toPlainText(), rect.left(), rect.right(), rect.top()))
-        return out
+            at = (line.value() - x0) / (x1 - x0) * width
+            w = label.boundingRect().width()
+            right = at < width / 2
+            left_px = at + 2 if right else at - 2 - w
+            level = next((i for i, end in enumerate(ends) if left_px >= end + MARK_GAP_PX), None)
+            shown = x0 <= line.value() <= x1 and level is not None
+            label.setVisible(shown)
+            if not shown:
+                continue
+            ends[level] = left_px + w
+            anchor = (0.0, 0.5) if right else (1.0, 0.5)
+            if label.anchors[0] != anchor:
+                label.anchors = [anchor, anchor]  # pyqtgraph picks between these two by the view's centre
+            if label.orthoPos != levels[level]:
+                label.setPosition(levels[level])
+            label.updatePosition()
 
     def _show_values(self, on: bool) -> None:
         if on == self._has_data:
@@ -308,16 +316,22 @@ class Chart(pg.PlotWidget):
         if self.y_from_zero and top > 0:
             # Levels like difficulty and reward read best against zero, not auto-zoomed; a chart
             # with a legend keeps its top row for it, so no line runs under the legend.
-            self.plot_item.setYRange(0, top * 1.1 / (1 - self._legend_share()), padding=0)
+            self.plot_item.setYRange(0, top * 1.1 / (1 - self._top_band_share()), padding=0)
         self._dirty = False
         self.layout_marks()
 
-    def _legend_share(self) -> float:
-        """The share of the plot's height the legend's row takes (0 without one), at most half."""
+    def _legend_px(self) -> float:
+        """The height of the legend's row (0 without one)."""
+        return 0.0 if self.legend is None else self.legend.boundingRect().height() + 8
+
+    def _top_band_share(self) -> float:
+        """The share of the plot's height kept above the data (at most half): the legend's row and
+        the first row of mark labels, so no line runs under either."""
         height = self.plot_item.vb.height()
-        if self.legend is None or height <= 0:
+        if height <= 0:
             return 0.0
-        return min(0.5, (self.legend.boundingRect().height() + 8) / height)
+        band = self._legend_px() + (self._mark_row_px() if self.marks else 0.0)
+        return min(0.5, band / height)
 
     def set_theme(
         self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0
