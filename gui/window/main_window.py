@@ -8,6 +8,7 @@ methods; charts redraw on a 500 ms timer. Every metric has a tooltip a teacher c
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -376,11 +377,15 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
 
     def export_all(self, folder: Path) -> list[Path]:
         """Every tab's export (the chain's charts as PNG, blocks and hashrate as CSV, the economics
-        charts and figures), in the tabs' order."""
+        charts and figures), in the tabs' order, and the lab state's figures as JSON (the cards'
+        figures, the SLA over the run: lab_state.json)."""
         folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         for page in self.pages.values():
             written += page.export(folder)
+        path = folder / "lab_state.json"
+        path.write_text(json.dumps(self.lab.facts(), indent=1) + "\n")
+        written.append(path)
         return written
 
     def on_language_picked(self, index: int) -> None:

@@ -4,6 +4,7 @@ with the card after theme and presenter toggles."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -92,7 +93,7 @@ def report(penalty: float, availability: float, downtime: float, cut: int) -> AI
     )
 
 
-def test_one_sla_figure_on_the_card_the_lesson_the_feed_and_the_worksheet(window):
+def test_one_sla_figure_on_the_card_the_lesson_the_feed_the_worksheet_and_the_export(window, tmp_path):
     """The lesson used to keep the first report after the cores came back ($38.29) while the AI
     card went on to the run's figure ($24,789)."""
     from gui.lesson.worksheet import worksheet_html
@@ -114,6 +115,14 @@ def test_one_sla_figure_on_the_card_the_lesson_the_feed_and_the_worksheet(window
     assert facts["sla_penalty_usd"] == 24_789.0 and facts["sla_delivered"] == 0.95405
     page = worksheet_html(lesson.tracker, None, None, lesson.sla())
     assert "$24,789.00" in page and "95.405" in page and "38.29" not in page
+    # and the export: the lab state's figures beside the charts
+    window.export_all(tmp_path / "export")
+    exported = json.loads((tmp_path / "export" / "lab_state.json").read_text())
+    now = json.loads(json.dumps(window.lab.facts()))
+    assert {k: v for k, v in exported.items() if k != "last_block_age_s"} == {
+        k: v for k, v in now.items() if k != "last_block_age_s"
+    }
+    assert exported["sla_penalty_usd"] == 24_789.0
 
 
 def test_each_card_names_the_block_it_speaks_for_from_start_up_on(window):
@@ -205,9 +214,11 @@ def test_chart_marks_never_overlap_grow_in_presenter_and_read_on_every_theme(win
     height = max(r.height() for _, r in drawn_labels(chain.difficulty_chart))
     window.presenter_button.setChecked(True)
     window.redraw()
-    assert max(r.height() for _, r in drawn_labels(chain.difficulty_chart)) > height * 1.2
-    for _, r in drawn_labels(chain.difficulty_chart):  # still apart with the larger font
-        assert sum(r.intersects(o) for _, o in drawn_labels(chain.difficulty_chart)) == 1
+    big = drawn_labels(chain.difficulty_chart)
+    assert max(r.height() for _, r in big) > height * 1.2
+    big = drawn_labels(chain.difficulty_chart)
+    for _, r in big:  # still apart with the larger font
+        assert sum(r.intersects(o) for _, o in big) == 1
     # every line and mark colour, 3:1 on its theme's chart background (WCAG 1.4.11)
     from gui.widgets.charts import PALETTES, contrast_ratio
 
