@@ -46,13 +46,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>measured · %Ln request(s)</source>
-        <translation>
-            <numerusform>measured · %Ln request</numerusform>
-            <numerusform>measured · %Ln requests</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Exported %n file(s) to {folder}</source>
         <translation>
             <numerusform>Exported %n file to {folder}</numerusform>

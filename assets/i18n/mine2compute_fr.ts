@@ -1223,24 +1223,17 @@ Source : {source}</translation>
         <source>kernel {name}</source>
         <translation>noyau {name}</translation>
     </message>
-    <message numerus="yes">
-        <source>measured · %Ln request(s)</source>
-        <translation>
-            <numerusform>mesuré · %Ln requête</numerusform>
-            <numerusform>mesuré · %Ln requêtes</numerusform>
-        </translation>
+    <message>
+        <source>penalty {usd}</source>
+        <translation>pénalité {usd}</translation>
     </message>
     <message>
-        <source>{billed} billed</source>
-        <translation>{billed} facturés</translation>
+        <source>uptime {uptime}%</source>
+        <translation>disponibilité {uptime} %</translation>
     </message>
     <message>
-        <source>{price}/s a core</source>
-        <translation>{price}/s par cœur</translation>
-    </message>
-    <message>
-        <source> · penalty {usd}</source>
-        <translation> · pénalité {usd}</translation>
+        <source>measured · {billed} billed</source>
+        <translation>mesuré · {billed} facturés</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>

@@ -5,7 +5,7 @@ retarget labelled as such. A mixin of MainWindow, which owns the labels."""
 
 from __future__ import annotations
 
-from gui.formats import blocks_text, btc_value, cores_text, difficulty_value, fmt_duration, mhs_text, money, usd
+from gui.formats import blocks_text, btc_value, cores_text, difficulty_value, fmt_duration, mhs_text, usd
 from gui.i18n import integer, num, tr
 from gui.qt import QT_TRANSLATE_NOOP, Qt
 
@@ -149,17 +149,17 @@ class LabCards:
         if self.last_ai_report is None:
             return
         self.ai_value.setText(f"{num(f['ai_gflop_s'], 1)} GFLOP/s")
-        price = f.get("ai_usd_per_core_s")
-        # Two lines at most (the card keeps room for two): the measured work and its bill at the
-        # scenario's price, then the uptime against the SLA and its penalty.
-        self.ai_caption.setText(
-            tr("measured · %Ln request(s)", "", f["ai_requests_done"])
-            + " · "
-            + tr("{billed} billed").format(billed=usd(f["ai_billed_usd"]))
-            + ("" if price is None else " · " + tr("{price}/s a core").format(price=money(price, cents=True)))
-            + "\n"
-            + tr("uptime {uptime}% (SLA {sla}%)").format(
+        # Two short lines (the card keeps room for two): the speed is measured, the bill is at the
+        # scenario's price; then the penalty first (the figure the Lesson tab explains, to the
+        # cent as there), or the uptime against the SLA while none is due.
+        if f["sla_penalty_usd"]:
+            second = (
+                tr("penalty {usd}").format(usd=usd(f["sla_penalty_usd"], 2))
+                + " · "
+                + tr("uptime {uptime}%").format(uptime=num(f["sla_delivered"] * 100, 3))
+            )
+        else:
+            second = tr("uptime {uptime}% (SLA {sla}%)").format(
                 uptime=num(f["sla_delivered"] * 100, 3), sla=num((f["sla_promised"] or 0) * 100, 3)
             )
-            + (tr(" · penalty {usd}").format(usd=usd(f["sla_penalty_usd"])) if f["sla_penalty_usd"] else "")
-        )
+        self.ai_caption.setText(tr("measured · {billed} billed").format(billed=usd(f["ai_billed_usd"])) + "\n" + second)

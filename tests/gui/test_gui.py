@@ -159,6 +159,28 @@ def test_shutdown_leaves_no_process_thread_or_window(lab_window, qtbot):
     assert controller.miner is None and controller.ai is None
 
 
+def test_blocks_found_survive_the_app_restarting_itself(lab_window, qtbot):
+    """A language switch restarts the window and its controller on the same chain: the blocks
+    found are the chain's (the wallet's coinbases), so the new window starts from them, not 0."""
+    controller, window = lab_window  # closed by the test before: its chain and wallet are on disk
+    found = window.lab.facts()["blocks_found"]
+    assert found >= 1
+    again = LabController(datadir=controller.datadir, settings=controller.settings, lab_hashrate_hs=2e6)
+    window2 = MainWindow(again)
+    try:
+        window2.show()
+        again.start()
+        with qtbot.waitSignal(again.wallet.state, timeout=TIMEOUT_MS) as first:
+            pass
+        assert first.args[0].blocks_mined >= found
+        qtbot.waitUntil(lambda: (window2.lab.facts().get("blocks_found") or 0) >= found, timeout=5000)
+        assert f"{window2.lab.facts()['blocks_found']} blocks found" in window2.hashrate_caption.text() or (
+            window2.hashrate_caption.text() == "starting the miner…"
+        )
+    finally:
+        window2.close()
+
+
 def test_attach_to_a_running_node_by_url_and_cookie(qapp, qtbot, tmp_path, regtest_node):
     controller, window = window_with_settings(
         tmp_path, **{"node/mode": "attach", "node/url": regtest_node.url, "node/cookie": str(regtest_node.cookie_file)}

@@ -105,7 +105,7 @@ def test_one_sla_figure_on_the_card_the_lesson_the_feed_the_worksheet_and_the_ex
     c.ai_report.emit(report(38.29, 0.99975, 0.25, 1))  # the first report after the cores came back
     c.ai_report.emit(report(24_789.0, 0.95405, 45.95, 3))  # the lease ran on: the run's figure
     window.redraw()
-    assert "$24,789" in window.ai_caption.text() and "95.405%" in window.ai_caption.text()
+    assert "penalty $24,789.00" in window.ai_caption.text() and "95.405%" in window.ai_caption.text()
     box = lesson.sla_box.text()
     assert "$24,789.00" in box and "95.405%" in box and "46 core-seconds" in box and "3 requests" in box
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
