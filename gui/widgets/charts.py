@@ -23,6 +23,7 @@ PALETTES = {
         "difficulty": "#A78BFA",
         "reward": "#F4C430",
         "halving": "#EF476F",
+        "gpu_cloud": "#118AB2",
         "workers": ["#4CC9F0", "#80ED99", "#F72585", "#B8C0FF", "#06D6A0", "#FF8FA3", "#90E0EF", "#E9FF70"],
     },
     "light": {
@@ -32,6 +33,7 @@ PALETTES = {
         "difficulty": "#6D28D9",
         "reward": "#A16207",
         "halving": "#D62246",
+        "gpu_cloud": "#0B6F91",
         "workers": ["#1D4ED8", "#15803D", "#BE185D", "#7C3AED", "#0E7490", "#B45309", "#4D7C0F", "#9D174D"],
     },
 }
@@ -179,6 +181,7 @@ class Chart(pg.PlotWidget):
         self._has_data = None  # live charts: tick values appear with the first point, not 0-1 before
         self._dirty = False
         self.marks: list[tuple[pg.InfiniteLine, str, str, bool]] = []  # (line, line role, label role, dotted)
+        self._themed: list[tuple[object, str, float, bool]] = []  # items coloured by role (themed)
         self.font_pt = 10
 
     def add_series(
@@ -230,6 +233,19 @@ class Chart(pg.PlotWidget):
         for series, _ in self.series.values():
             series.clear()
         self._dirty = True
+
+    def themed(self, item, role: str, width: float = 2.0, dash: bool = False):
+        """Colour a plot item (a curve, a line, a scatter's dots) by palette role, now and at every
+        theme change, so it keeps 3:1 on the chart's background; returns the item."""
+        self._themed.append((item, role, width, dash))
+        self._colour_item(item, role, width, dash)
+        return item
+
+    def _colour_item(self, item, role: str, width: float, dash: bool) -> None:
+        if isinstance(item, pg.ScatterPlotItem):
+            item.setBrush(pg.mkBrush(series_colour(self.palette, role)))
+        else:
+            item.setPen(self._pen(role, width, dash))
 
     def add_mark(self, x: float, text: str, role: str, label_role: str | None = None, dotted: bool = False):
         """A labelled vertical line at x (a halving, a retarget). `role` is a palette role (or a
@@ -343,6 +359,8 @@ class Chart(pg.PlotWidget):
         self.font_pt = font_pt
         for line, role, label_role, dotted in self.marks:
             self._style_mark(line, role, label_role, dotted)
+        for item, role, width, dash in self._themed:
+            self._colour_item(item, role, width, dash)
         for name, (role, width, dash) in self._styles.items():
             self.series[name][1].setPen(self._pen(role, width, dash))
         font = QFont()

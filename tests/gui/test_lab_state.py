@@ -254,3 +254,41 @@ def pg_point(x: float, y: float):
     from gui.qt import QPointF
 
     return QPointF(x, y)
+
+
+def item_colours(item) -> list[str]:
+    """The colours a plot item draws with: its pen (curves, lines), or its brushes (dots, bars)."""
+    import pyqtgraph as pg
+
+    if isinstance(item, pg.PlotDataItem):
+        return [pg.mkPen(item.opts["pen"]).color().name()]
+    if isinstance(item, pg.InfiniteLine):
+        label = getattr(item, "label", None)
+        return [item.pen.color().name()] + ([label.color.name()] if label is not None else [])
+    if isinstance(item, pg.ScatterPlotItem):
+        return [pg.mkBrush(item.opts["brush"]).color().name()]
+    if isinstance(item, pg.BarGraphItem):
+        brushes = item.opts.get("brushes") or [item.opts.get("brush")]
+        return [pg.mkBrush(b).color().name() for b in brushes if b is not None]
+    return []
+
+
+def test_every_chart_line_and_mark_reads_3_to_1_in_every_theme(window):
+    """WCAG 1.4.11: the Economics tab's curves, bars and markers kept the dark theme's colours on
+    the light background (orange 2.3:1, teal 2.2:1)."""
+    from gui.widgets.charts import Chart, contrast_ratio
+
+    show_chain(window, 60)
+    checked = 0
+    for toggle in (lambda: None, window.toggle_theme, lambda: window.presenter_button.setChecked(True)):
+        toggle()
+        window.redraw()
+        background = window.tab("chain").hashrate_chart.backgroundBrush().color().name()
+        for chart in window.findChildren(Chart):
+            bg = chart.backgroundBrush().color().name()
+            assert bg == background, chart.title
+            for item in chart.plot_item.items:
+                for colour in item_colours(item):
+                    assert contrast_ratio(colour, bg) >= 3.0, (chart.title, type(item).__name__, colour, bg)
+                    checked += 1
+    assert checked > 60
