@@ -31,8 +31,19 @@ from dataclasses import dataclass
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
 from engine.mining.stratum import EXTRANONCE1_SIZE
 from engine.pool.jobs import PoolJob, block_hex
-from engine.pool.session import JOBS_KEPT, MAX_DIFFICULTY, MAX_LINE_BYTES, Session, json_line, serve
+from engine.pool.session import (
+    AUTHORIZE_TIMEOUT_S,
+    JOBS_KEPT,
+    MAX_CLIENTS,
+    MAX_DIFFICULTY,
+    MAX_LINE_BYTES,
+    Address,
+    Session,
+    json_line,
+    serve,
+)
 from engine.pool.stats import PoolStats
+from engine.primitives.fdlimit import raise_fd_limit
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import difficulty_for_target
 from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
@@ -42,13 +53,14 @@ log = logging.getLogger(__name__)
 
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
-SUBSCRIBE_TIMEOUT_S = 30.0  # a connection that never subscribes is closed
-IDLE_TIMEOUT_S = 600.0
+IDLE_TIMEOUT_S = 600.0  # an authorised connection that says nothing for this long is closed
 REFRESH_S = 30.0  # new (not clean) job with the template's fresh time/transactions
 START_DIFFICULTY = 1e-4
 MIN_DIFFICULTY = 2.0**-20
 SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
 RETARGET_S = 3.0
+SILENCE_STEP_S = 30.0  # silence eases the difficulty by half per this many seconds, no faster
+ACCEPT_LOG_EVERY_S = 60.0  # accept() failures (EMFILE...) are logged once a minute, with a count
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,12 @@ class Pool:
         self.longpoll, self.poll_interval_s = longpoll, poll_interval_s
         self.on_event = on_event
         self.stats = PoolStats()
+        # Core's RaiseFileDescriptorLimit: at the usual soft limit of 1,024, about 1,000
+        # sockets made accept() fail for everyone (and asyncio log a traceback per try)
+        self.max_clients = raise_fd_limit(MAX_CLIENTS, "pool connections")
+        self._addresses: dict[str, Address] = {}
+        self._full = False  # refusals logged once per episode
+        self._accept_errors, self._accept_logged_s = 0, float("-inf")
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open
         self._server: asyncio.base_events.Server | None = None
@@ -149,8 +167,14 @@ class Pool:
         return self
 
     async def _listen(self) -> None:
+        self._started_loop.set_exception_handler(self._loop_exception)
         self._server = await asyncio.start_server(
-            functools.partial(serve, self), self.host, self.requested_port, limit=MAX_LINE_BYTES, reuse_address=True
+            functools.partial(serve, self),
+            self.host,
+            self.requested_port,
+            limit=MAX_LINE_BYTES,
+            reuse_address=True,
+            backlog=1024,  # a burst of connections waits in the kernel's queue, not refused
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
@@ -183,6 +207,23 @@ class Pool:
         self._submitter.shutdown(wait=False, cancel_futures=True)
         if not self._loop.is_running():
             self._loop.close()
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        """asyncio reports a failed accept() (EMFILE, ENFILE, ENOBUFS) with a traceback on each
+        try, and pauses accepting 1 s: hundreds of KB of log a second. Counted, logged once a minute."""
+        exception = context.get("exception")
+        if isinstance(exception, OSError) and "accept" in str(context.get("message", "")):
+            self._accept_errors += 1
+            now_s = time.monotonic()
+            if now_s - self._accept_logged_s >= ACCEPT_LOG_EVERY_S:
+                log.warning(
+                    "cannot accept connections (%s); %d failure(s) since the last report",
+                    exception.strerror or exception,
+                    self._accept_errors,
+                )
+                self._accept_logged_s, self._accept_errors = now_s, 0
+            return
+        loop.default_exception_handler(context)
 
     def _emit(self, event) -> None:
         if self.on_event is not None:
@@ -307,21 +348,31 @@ class Pool:
             self.stats.set_difficulty(name, difficulty)
 
     def _vardiff(self, session: Session, now_s: float, force: bool = False) -> None:
+        """Retarget from the work a connection did. Lower only on evidence of a lower hashrate:
+        shares arriving slower than the aim. Silence alone (a paused cpuminer, a laptop asleep)
+        eases by half per SILENCE_STEP_S at most: making its work 64x easier during a pause
+        had it send ~500 shares in half a second on resume. Shares much faster than the aim
+        raise it at once."""
         elapsed_s = now_s - session.vd_start_s
-        fast = session.vd_shares >= 4 * self.shares_per_s * RETARGET_S  # 4x the aim or more: at once
+        aim = self.shares_per_s
+        fast = session.vd_shares >= 4 * aim * RETARGET_S or (
+            session.vd_shares >= 2 * aim and session.vd_work >= 4 * aim * session.difficulty * max(elapsed_s, 0.25)
+        )
         if not (fast or elapsed_s >= RETARGET_S or force):
             return
         if session.vd_shares == 0:
-            if elapsed_s < 3 * RETARGET_S:
-                return
-            wanted = session.difficulty / 4
+            silent_s = elapsed_s
+            if silent_s - session.vd_silent_s < SILENCE_STEP_S:
+                return  # the period goes on: its first share measures the rate over all of it
+            session.vd_silent_s = silent_s
+            wanted = session.difficulty / 2
         else:
             # from the work done, not the number of shares: shares still arriving from older jobs
             # at a lower difficulty must not count as many at the new one (that overshot by 64x
             # twice in a row with cpuminer, which then sat for seconds on a far too hard target)
-            wanted = session.vd_work / max(elapsed_s, 0.05) / self.shares_per_s
+            wanted = session.vd_work / max(elapsed_s, 0.05) / aim
             wanted = min(max(wanted, session.difficulty / 8), session.difficulty * 64)
-        session.vd_start_s, session.vd_shares, session.vd_work = now_s, 0, 0.0
+            session.vd_start_s, session.vd_shares, session.vd_work, session.vd_silent_s = now_s, 0, 0.0, 0.0
         current = self._current
         if current is not None:
             wanted = min(wanted, difficulty_for_target(current.template.target))
@@ -344,11 +395,17 @@ class Pool:
             now_s = time.monotonic()
             self.stats.clients = len(self._sessions)
             for session in list(self._sessions):
-                limit_s = IDLE_TIMEOUT_S if session.subscribed else SUBSCRIBE_TIMEOUT_S
-                if now_s - session.last_s > limit_s:
+                if not session.workers:
+                    if now_s - session.opened_s > AUTHORIZE_TIMEOUT_S:  # whatever it sent meanwhile
+                        session.show_message(f"Closed: no mining.authorize within {AUTHORIZE_TIMEOUT_S:g} s.")
+                        session.close()
+                elif now_s - session.last_s > IDLE_TIMEOUT_S:
                     session.close()
-                elif session.workers:
+                else:
                     self._vardiff(session, now_s)
+            for host in [h for h, a in self._addresses.items() if a.idle(now_s)]:
+                del self._addresses[host]
+            self.stats.evict_idle()
 
     # ------------------------------------------------------------------ logins and first work (engine.pool.session)
     def _password_ok(self, password: str) -> bool:

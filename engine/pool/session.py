@@ -1,5 +1,14 @@
 """One Stratum v1 connection to the pool: its state (difficulty, jobs sent, flood bucket), its read
 loop, and the mining.* methods a miner may call (subscribe, authorize, configure, submit, ...).
+
+What one computer (one source address) may take, so one hostile laptop cannot crowd the class
+out: `CONNECTIONS_PER_ADDRESS` connections, each authorised within `AUTHORIZE_TIMEOUT_S`
+(the pool's housekeeping closes it otherwise, whatever it sends meanwhile), `ADDRESS_LINES_PER_S`
+lines a second over all its connections (beyond, its lines wait: TCP slows the sender, others are
+not held), and `NAMES_PER_ADDRESS` worker names (engine.pool.stats). Each connection's flood
+bucket counts work: an accepted share costs its job's difficulty over the connection's current
+one, so the easy shares a resumed miner still sends from an old job do not get it kicked.
+Every refusal is answered (a JSON-RPC error, or client.show_message before a close).
 """
 
 from __future__ import annotations
@@ -7,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK
+from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, hex_bytes
 from engine.pool.jobs import PoolJob, ShareRefused
+from engine.pool.stats import NAMES_PER_ADDRESS
 from engine.primitives.pow import target_for_difficulty
 
 if TYPE_CHECKING:
@@ -23,8 +34,13 @@ log = logging.getLogger("engine.pool.server")
 MAX_LINE_BYTES = 16 * 1024  # a submit is ~200 bytes; anything near this is not a miner
 MAX_SEND_BUFFER_BYTES = 512 * 1024  # a client that stops reading is dropped, not waited for
 MAX_CLIENTS = 2000
-MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket)
+CONNECTIONS_PER_ADDRESS = 32
+AUTHORIZE_TIMEOUT_S = 30.0  # from the connection's opening, whatever it sends meanwhile
+ADDRESS_LINES_PER_S = 500.0  # one address's lines, all its connections together
+ADDRESS_LINE_BURST = 1000.0
+MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket; accepted shares by their work)
 MESSAGE_BURST = 400
+MAX_JSON_DEPTH = 16  # a miner's deepest message (mining.configure) is 3 deep
 MAX_BAD_MESSAGES = 20
 MAX_FAILED_LOGINS = 3
 JOBS_KEPT = 64
@@ -32,11 +48,32 @@ MAX_DIFFICULTY = 2.0**40
 NAME_MAX = 64
 
 
+class Address:
+    """One source address: its open connections and the lines bucket they share."""
+
+    __slots__ = ("connections", "tokens", "tokens_s", "refusing")
+
+    def __init__(self, now_s: float):
+        self.connections = 0
+        self.tokens, self.tokens_s = ADDRESS_LINE_BURST, now_s
+        self.refusing = False  # logged once per episode of refusals
+
+    def wait_s(self, now_s: float, cost: float) -> float:
+        """Take `cost` lines; how long to wait before reading more (0: at once)."""
+        self.tokens = min(ADDRESS_LINE_BURST, self.tokens + (now_s - self.tokens_s) * ADDRESS_LINES_PER_S)
+        self.tokens_s = now_s
+        self.tokens -= cost
+        return -self.tokens / ADDRESS_LINES_PER_S if self.tokens < 0 else 0.0
+
+    def idle(self, now_s: float) -> bool:
+        return not self.connections and now_s - self.tokens_s > ADDRESS_LINE_BURST / ADDRESS_LINES_PER_S
+
+
 class Session:
     """One connected miner: its workers, difficulty, the jobs it was sent and its flood bucket."""
 
-    def __init__(self, pool: Pool, writer: asyncio.StreamWriter, extranonce1: bytes):
-        self.pool, self.writer, self.extranonce1 = pool, writer, extranonce1
+    def __init__(self, pool: Pool, writer: asyncio.StreamWriter, extranonce1: bytes, address: str):
+        self.pool, self.writer, self.extranonce1, self.address = pool, writer, extranonce1, address
         self.peer = writer.get_extra_info("peername")
         self.subscribed = False
         self.workers: set[str] = set()
@@ -47,14 +84,15 @@ class Session:
         self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
         self.bad = self.failed_logins = 0
         self.vd_start_s, self.vd_shares, self.vd_work = time.monotonic(), 0, 0.0
-        self.last_s = time.monotonic()
+        self.vd_silent_s = 0.0  # seconds of silence the difficulty was already eased for
+        self.opened_s = self.last_s = time.monotonic()
         self.closed = False
 
-    def take_token(self) -> bool:
+    def take_token(self, cost: float = 1.0) -> bool:
         now_s = time.monotonic()
         self.tokens = min(MESSAGE_BURST, self.tokens + (now_s - self.tokens_s) * MESSAGES_PER_S)
         self.tokens_s, self.last_s = now_s, now_s
-        self.tokens -= 1
+        self.tokens -= cost
         return self.tokens >= 0
 
     def send_line(self, line: bytes) -> None:
@@ -73,6 +111,9 @@ class Session:
         else:
             self.send({"id": msg_id, "result": result, "error": error})
 
+    def show_message(self, text: str) -> None:
+        self.send({"id": None, "method": "client.show_message", "params": [text]})
+
     def send_job(self, job: PoolJob, clean: bool, line: bytes | None = None) -> None:
         self.job_difficulty[job.job_id] = self.difficulty
         while len(self.job_difficulty) > JOBS_KEPT:
@@ -86,17 +127,44 @@ class Session:
 
 
 def json_line(obj) -> bytes:
-    return (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+    return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
+
+
+def _refuse(pool: Pool, writer: asyncio.StreamWriter, text: str, logged: bool) -> None:
+    """Tell a connection we cannot take why (cpuminer prints client.show_message), then close."""
+    if not logged:
+        log.warning("%s", text)
+    try:
+        writer.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))
+    finally:
+        writer.close()
 
 
 async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """The read loop of one connection (asyncio.start_server's callback): one line, one message."""
-    if len(pool._sessions) >= MAX_CLIENTS or pool._stop.is_set():
+    if pool._stop.is_set():
         writer.close()
         return
+    peer = writer.get_extra_info("peername")
+    host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+    now_s = time.monotonic()
+    address = pool._addresses.get(host)
+    if address is None:
+        address = pool._addresses[host] = Address(now_s)
+    if len(pool._sessions) >= pool.max_clients:
+        _refuse(pool, writer, f"The class pool is full ({pool.max_clients} connections); try again later.", pool._full)
+        pool._full = True
+        return
+    if address.connections >= CONNECTIONS_PER_ADDRESS:
+        text = f"Too many connections from {host} ({CONNECTIONS_PER_ADDRESS}); close some and try again."
+        _refuse(pool, writer, text, address.refusing)
+        address.refusing = True
+        return
+    pool._full = False
     pool._extranonce = (pool._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
-    session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"))
+    session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"), host)
     pool._sessions.add(session)
+    address.connections += 1
     try:
         while not session.closed:
             try:  # no wait_for per line (a timer and a task per share): housekeeping closes idlers
@@ -108,6 +176,10 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
                 break
             if not line:
                 break
+            # one line and each started KB of it: a computer's lines wait their turn, nobody else's
+            wait_s = address.wait_s(time.monotonic(), 1 + len(line) // 1024)
+            if wait_s > 0:
+                await asyncio.sleep(wait_s)
             if not session.take_token():
                 session.reply(None, None, [20, "too many messages", None])
                 break
@@ -119,23 +191,68 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
         log.exception("stratum session %s failed", session.peer)
     finally:
         pool._sessions.discard(session)
+        address.connections -= 1
+        address.refusing = False
         for name in session.workers:
             pool.stats.connected(name, -1)
         session.close()
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value, limit: int, depth: int = 1) -> int:
+    """Nesting depth of a parsed message, stopping once past `limit`."""
+    if depth > limit:
+        return depth
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    best = depth
+    for child in children:
+        if isinstance(child, (list, dict)):
+            best = max(best, _depth(child, limit, depth + 1))
+            if best > limit:
+                break
+    return best
+
+
+def _valid_id(msg_id) -> bool:
+    """JSON-RPC ids: a string, a number or null. 1e999 parses as a float infinity, which would go
+    back as Infinity (not JSON); true/false, lists and objects are not ids."""
+    if msg_id is None or isinstance(msg_id, str):
+        return True
+    if isinstance(msg_id, bool):
+        return False
+    if isinstance(msg_id, int):
+        return True
+    return isinstance(msg_id, float) and math.isfinite(msg_id)
+
+
 def handle(pool: Pool, session: Session, line: bytes) -> None:
+    too_deep = False
     try:
-        message = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+        message = json.loads(line, parse_constant=_no_constant)
+    except RecursionError:  # the C parser's own bound (about 1,000 levels); ours is far lower
+        message, too_deep = None, True
+    except (ValueError, UnicodeDecodeError):  # NaN / Infinity included: they are not JSON
         session.bad += 1
         session.reply(None, None, [20, "parse error: not JSON", None])
+        return
+    if too_deep or (
+        line.count(b"[") + line.count(b"{") > MAX_JSON_DEPTH and _depth(message, MAX_JSON_DEPTH) > MAX_JSON_DEPTH
+    ):
+        session.bad += 1
+        session.reply(None, None, [20, f"invalid request: JSON nested deeper than {MAX_JSON_DEPTH}", None])
         return
     if not isinstance(message, dict):
         session.bad += 1
         session.reply(None, None, [20, "invalid request: not a JSON object", None])
         return
     msg_id, method, params = message.get("id"), message.get("method"), message.get("params", [])
+    if not _valid_id(msg_id):
+        session.bad += 1
+        session.reply(None, None, [20, "invalid request: id must be a finite number, a string or null", None])
+        return
     if method is None:
         return  # a reply to something we sent (client.show_message and the like)
     if not isinstance(method, str) or not isinstance(params, list):
@@ -176,8 +293,13 @@ def authorize(pool: Pool, session: Session, msg_id, params) -> None:
     name = name.strip()
     first = not session.workers
     if name not in session.workers:
+        if not pool.stats.connected(name, +1, session.address):
+            session.reply(
+                msg_id, False, [24, f"too many worker names from {session.address} ({NAMES_PER_ADDRESS})", None]
+            )
+            session.failed_logins += 1
+            return
         session.workers.add(name)
-        pool.stats.connected(name, +1)
         pool.stats.set_difficulty(name, session.difficulty)
     session.reply(msg_id, True)
     if first and session.subscribed:
@@ -190,10 +312,8 @@ def configure(pool: Pool, session: Session, msg_id, params) -> None:
     result: dict[str, bool | str] = {}
     for extension in extensions:
         if extension == "version-rolling":  # BIP310
-            try:
-                asked = int(str(options.get("version-rolling.mask", "ffffffff")), 16)
-            except ValueError:
-                asked = 0
+            raw = hex_bytes(options.get("version-rolling.mask", "ffffffff"), 4)
+            asked = int.from_bytes(raw, "big") if raw is not None else 0
             session.version_mask = asked & VERSION_ROLLING_MASK
             result["version-rolling"] = session.version_mask != 0
             result["version-rolling.mask"] = f"{session.version_mask:08x}"
@@ -245,6 +365,8 @@ def submit(pool: Pool, session: Session, msg_id, params) -> None:
     pool.stats.share(name, difficulty, "accepted")
     session.vd_shares += 1
     session.vd_work += difficulty
+    # the flood bucket counts work: a share from an older, easier job costs its part of one
+    session.tokens += 1 - min(1.0, difficulty / session.difficulty)
     session.reply(msg_id, True)
     if value <= job.template.target:
         extranonce2 = bytes.fromhex(params[2])

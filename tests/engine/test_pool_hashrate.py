@@ -18,6 +18,7 @@ from engine.pool.stats import HASHES_PER_DIFF1, WINDOWS_S, PoolStats
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import target_for_difficulty
 from engine.rpc import RPCClient
+from tests.helpers.stratum_sim import SimMiner
 
 
 def test_window_sums_match_a_plain_recount():
@@ -181,16 +182,30 @@ def test_pool_estimate_within_15pc_of_known_rates_with_vardiff_moving(node_facto
         pool.stop()
 
 
-def test_a_connection_that_never_subscribes_is_closed(lab_node, monkeypatch):
-    """Idle and silent connections are closed by the pool's housekeeping (no timer per line)."""
-    monkeypatch.setattr(server, "SUBSCRIBE_TIMEOUT_S", 0.1)  # closed at the next 1 s housekeeping tick
+def test_a_connection_that_never_authorizes_is_closed_whatever_it_sends(lab_node, monkeypatch):
+    """Subscribed, chatting, never authorised: closed AUTHORIZE_TIMEOUT_S after it opened, with the
+    reason (before, any line renewed it for 600 s and 2,000 such lurkers filled the pool)."""
+    monkeypatch.setattr(server, "AUTHORIZE_TIMEOUT_S", 1.0)
     pool = server.Pool(RPCClient(lab_node.url, cookie_file=lab_node.cookie_file), port=0).start()
     try:
-        sock = socket.create_connection(("127.0.0.1", pool.port), timeout=10)
+        lurker = SimMiner(pool.port)
+        lurker.call("mining.subscribe", ["lurker/1"])
         started_s = time.monotonic()
-        assert sock.recv(1024) == b""  # closed, nothing said
-        assert time.monotonic() - started_s < 5
-        sock.close()
+        closed_s = None
+        while time.monotonic() - started_s < 6 and closed_s is None:
+            try:
+                lurker.send({"method": "mining.extranonce.subscribe", "params": []})
+                while lurker.read(0.2) is not None:
+                    pass
+                closed_s = time.monotonic()
+            except TimeoutError:
+                continue
+            except OSError:
+                closed_s = time.monotonic()
+        assert closed_s is not None and closed_s - started_s < 4
+        told = [m for m in lurker.messages if m.get("method") == "client.show_message"]
+        assert told and "mining.authorize" in told[-1]["params"][0]
+        lurker.close()
     finally:
         pool.stop()
 
