@@ -347,32 +347,31 @@ class Pool:
         for name in session.workers:
             self.stats.set_difficulty(name, difficulty)
 
-    def _vardiff(self, session: Session, now_s: float, force: bool = False) -> None:
+    def _vardiff(self, session: Session, now_s: float) -> None:
         """Retarget from the work a connection did. Lower only on evidence of a lower hashrate:
-        shares arriving slower than the aim. Silence alone (a paused cpuminer, a laptop asleep)
-        eases by half per SILENCE_STEP_S at most: making its work 64x easier during a pause
-        had it send ~500 shares in half a second on resume. Shares much faster than the aim
-        raise it at once."""
+        the rate between its shares, not counting silences (a paused cpuminer, a laptop asleep
+        are not slower miners). Silence alone eases by half per SILENCE_STEP_S at most: making
+        the work 64x easier during a pause had cpuminer send ~500 shares in half a second on
+        resume. Shares well above the aim raise it at once."""
         elapsed_s = now_s - session.vd_start_s
-        aim = self.shares_per_s
-        fast = session.vd_shares >= 4 * aim * RETARGET_S or (
-            session.vd_shares >= 2 * aim and session.vd_work >= 4 * aim * session.difficulty * max(elapsed_s, 0.25)
-        )
-        if not (fast or elapsed_s >= RETARGET_S or force):
+        aim, shares = self.shares_per_s, session.vd_shares
+        # from the work done, not the number of shares: shares still arriving from older jobs at
+        # a lower difficulty must not count as many at the new one (that overshot by 64x twice in
+        # a row with cpuminer, which then sat for seconds on a far too hard target); the first
+        # share only opens the span the others are counted over
+        span_s = session.vd_last_s - session.vd_first_s
+        work_rate = (session.vd_work - session.vd_first_work) / max(span_s, 0.05) if shares >= 2 else 0.0
+        fast = shares >= 4 * aim * RETARGET_S or (shares >= 2 * aim and work_rate >= 2 * aim * session.difficulty)
+        if not (fast or elapsed_s >= RETARGET_S):
             return
-        if session.vd_shares == 0:
-            silent_s = elapsed_s
-            if silent_s - session.vd_silent_s < SILENCE_STEP_S:
-                return  # the period goes on: its first share measures the rate over all of it
-            session.vd_silent_s = silent_s
+        if shares < 2:
+            if now_s - max(session.vd_last_s, session.vd_eased_s) < SILENCE_STEP_S:
+                return  # the period goes on until there is a rate to read
+            session.vd_eased_s = now_s
             wanted = session.difficulty / 2
         else:
-            # from the work done, not the number of shares: shares still arriving from older jobs
-            # at a lower difficulty must not count as many at the new one (that overshot by 64x
-            # twice in a row with cpuminer, which then sat for seconds on a far too hard target)
-            wanted = session.vd_work / max(elapsed_s, 0.05) / aim
-            wanted = min(max(wanted, session.difficulty / 8), session.difficulty * 64)
-            session.vd_start_s, session.vd_shares, session.vd_work, session.vd_silent_s = now_s, 0, 0.0, 0.0
+            wanted = min(max(work_rate / aim, session.difficulty / 8), session.difficulty * 64)
+            session.restart_vardiff(now_s)
         current = self._current
         if current is not None:
             wanted = min(wanted, difficulty_for_target(current.template.target))

@@ -83,10 +83,23 @@ class Session:
         self.version_mask = 0
         self.tokens, self.tokens_s = float(MESSAGE_BURST), time.monotonic()
         self.bad = self.failed_logins = 0
-        self.vd_start_s, self.vd_shares, self.vd_work = time.monotonic(), 0, 0.0
-        self.vd_silent_s = 0.0  # seconds of silence the difficulty was already eased for
         self.opened_s = self.last_s = time.monotonic()
+        # vardiff's period: its shares, their work, the first and last share's times
+        self.vd_start_s, self.vd_shares, self.vd_work = self.opened_s, 0, 0.0
+        self.vd_first_s = self.vd_last_s = self.vd_eased_s = self.opened_s
+        self.vd_first_work = 0.0
         self.closed = False
+
+    def count_share(self, difficulty: float, now_s: float) -> None:
+        """An accepted share for vardiff, at the difficulty of the job it was found on."""
+        if not self.vd_shares:
+            self.vd_first_s, self.vd_first_work = now_s, difficulty
+        self.vd_shares += 1
+        self.vd_work += difficulty
+        self.vd_last_s = now_s
+
+    def restart_vardiff(self, now_s: float) -> None:
+        self.vd_start_s, self.vd_shares, self.vd_work = now_s, 0, 0.0
 
     def take_token(self, cost: float = 1.0) -> bool:
         now_s = time.monotonic()
@@ -363,8 +376,8 @@ def submit(pool: Pool, session: Session, msg_id, params) -> None:
         session.reply(msg_id, False, [refused.code, refused.reason, None])
         return
     pool.stats.share(name, difficulty, "accepted")
-    session.vd_shares += 1
-    session.vd_work += difficulty
+    now_s = time.monotonic()
+    session.count_share(difficulty, now_s)
     # the flood bucket counts work: a share from an older, easier job costs its part of one
     session.tokens += 1 - min(1.0, difficulty / session.difficulty)
     session.reply(msg_id, True)
@@ -373,7 +386,7 @@ def submit(pool: Pool, session: Session, msg_id, params) -> None:
         pool._started_loop.run_in_executor(
             pool._submitter, pool._submit_block, name, job, session.extranonce1, extranonce2, header
         )
-    pool._vardiff(session, time.monotonic())
+    pool._vardiff(session, now_s)
 
 
 METHODS = {
