@@ -15,6 +15,7 @@ cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 
@@ -27,6 +28,16 @@ EXTRANONCE1_SIZE = 4
 EXTRANONCE2_SIZE = EXTRANONCE_SIZE - EXTRANONCE1_SIZE  # together the 8-byte push jobs.py puts in the coinbase
 # BIP310: the version bits a miner may roll (bits 13..28, the mask Bitaxe and cgminer ask for)
 VERSION_ROLLING_MASK = 0x1FFFE000
+
+
+# What our pool tells a block's finder once its node answered; our miner reads it back to count
+# a block only when the node took it (engine.mining.stratum_client).
+BLOCK_MESSAGE = re.compile(r"Block (\d+) ([0-9a-f]{64}) (accepted|rejected|stale) by the class's node(?: \((.*)\))?;")
+
+
+def block_message(height: int, block_hash: str, status: str, reason: str | None, finder: str) -> str:
+    because = f" ({reason})" if reason else ""
+    return f"Block {height} {block_hash} {status} by the class's node{because}; found by {finder}."
 
 
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")

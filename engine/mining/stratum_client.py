@@ -10,6 +10,12 @@ authorize, jobs after both), turns each mining.notify into work the workers hash
 share target, and sends each share with mining.submit. The pool's difficulty applies from the
 next job (cpuminer util.c stratum_notify takes next_diff there). A lost connection withdraws
 the work (no stale hashing) and reconnects with back-off.
+
+Shares and blocks are counted apart: a share that also meets the block target is only a block
+candidate (ShareResult.block_hash) until the pool says what its node answered. Our pool says so
+to the finder (client.show_message "Block H HASH accepted by the class's node ..."); only then
+is it a block (BlockResult, and the miner's blocks found/accepted). Another pool that never
+says stays at candidates.
 """
 
 from __future__ import annotations
@@ -24,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from engine.mining.events import BlockFound, PoolMessage, ShareResult
+from engine.mining.events import BlockResult, PoolMessage, ShareResult
 from engine.mining.jobs import HeaderWork
-from engine.mining.stratum import Notify
+from engine.mining.stratum import BLOCK_MESSAGE, Notify
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import bits_to_target, target_for_difficulty
 
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 1 << 20
 SOCKET_TIMEOUT_S = 0.25
+CANDIDATES_KEPT = 64
 
 
 def parse_stratum_url(url: str) -> tuple[str, int]:
@@ -117,13 +124,15 @@ class StratumSource:
         self.connect_timeout_s, self.max_retry_s = connect_timeout_s, max_retry_s
         self._sock: socket.socket | None = None
         self._send_lock = threading.Lock()
-        self._pending: dict[int, tuple[float, str, float]] = {}
+        self._pending: dict[int, tuple[float, str, float, StratumJob, str | None]] = {}
+        self._candidates: dict[str, StratumJob] = {}  # block hash -> its job, accepted as a share
         self._next_id = 10
         self._extranonce1 = b""
         self._extranonce2_size = 4
         self._difficulty = 1.0
         self._notify: Notify | None = None
         self.accepted = self.rejected = 0
+        self.block_candidates = 0  # accepted shares that also met the block target
         self.reasons: dict[str, int] = {}
 
     # ------------------------------------------------------------------ JobSource
@@ -139,10 +148,12 @@ class StratumSource:
 
     def submit(self, job: StratumJob, nonce: int, worker: int) -> None:
         work = job.template
+        value = int.from_bytes(sha256d(job.header(nonce)), "little")
+        block_hash = job.block_hash(nonce) if value <= work.block_target else None
         with self._send_lock:
             msg_id = self._next_id
             self._next_id += 1
-            self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty)
+            self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty, job, block_hash)
             if len(self._pending) > 10_000:  # answers that never came: forget the oldest
                 self._pending.pop(next(iter(self._pending)))
         self._send(
@@ -158,9 +169,6 @@ class StratumSource:
                 ],
             }
         )
-        value = int.from_bytes(sha256d(job.header(nonce)), "little")
-        if value <= work.block_target and self._miner is not None:
-            self._miner.emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
 
     # ------------------------------------------------------------------ connection thread
     _miner: Miner | None = None
@@ -244,7 +252,13 @@ class StratumSource:
             if isinstance(value, (int, float)) and value > 0:
                 self._difficulty = float(value)  # from the next job, as cpuminer does
         elif method == "client.show_message":
-            miner.emit(PoolMessage(str((message.get("params") or [""])[0])))
+            text = str((message.get("params") or [""])[0])
+            said = BLOCK_MESSAGE.match(text)
+            job = self._candidates.pop(said.group(2), None) if said else None
+            if said and job is not None:
+                self._block_answer(miner, job, said.group(2), said.group(3), said.group(4))
+            else:
+                miner.emit(PoolMessage(text))
         elif method is None and msg_id == 1:
             result = message.get("result")
             if not isinstance(result, list) or len(result) < 3:
@@ -260,17 +274,39 @@ class StratumSource:
                     f"{error[1] if isinstance(error, list) and len(error) > 1 else error}"
                 )
         elif method is None and isinstance(msg_id, int) and msg_id in self._pending:
-            sent_s, job_id, difficulty = self._pending.pop(msg_id)
+            sent_s, job_id, difficulty, job, block_hash = self._pending.pop(msg_id)
             accepted = message.get("result") is True
             error = message.get("error")
             reason: str | None = None
             if accepted:
                 self.accepted += 1
+                if block_hash is not None:  # a candidate until the pool says what its node answered
+                    self.block_candidates += 1
+                    self._candidates[block_hash] = job
+                    while len(self._candidates) > CANDIDATES_KEPT:
+                        self._candidates.pop(next(iter(self._candidates)))
             else:
                 reason = error[1] if isinstance(error, list) and len(error) > 1 else str(error)
                 self.rejected += 1
                 self.reasons[reason] = self.reasons.get(reason, 0) + 1
-            miner.emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
+            miner.emit(
+                ShareResult(
+                    job_id, accepted, reason, difficulty, time.monotonic() - sent_s, block_hash if accepted else None
+                )
+            )
+
+    def _block_answer(self, miner: Miner, job: StratumJob, block_hash: str, status: str, reason: str | None) -> None:
+        """The pool's node answered our block: counted as the miner counts its own (not a refusal
+        in a row: the pool's blocks are the pool's to fix)."""
+        with miner._counts_lock:
+            miner._found += 1
+            if status == "accepted":
+                miner._accepted += 1
+            elif status == "stale":
+                miner._stale += 1
+            else:
+                miner._rejected += 1
+        miner.emit(BlockResult(job.template.height, block_hash, status, reason))
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
         work = StratumWork(

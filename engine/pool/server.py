@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
-from engine.mining.stratum import EXTRANONCE1_SIZE
+from engine.mining.stratum import EXTRANONCE1_SIZE, block_message
 from engine.pool.jobs import PoolJob, block_hex
 from engine.pool.session import (
     AUTHORIZE_TIMEOUT_S,
@@ -419,6 +419,13 @@ class Pool:
         self._set_difficulty(session, self._job_cap(session, job))
         session.send_job(job, True)
 
+    def _tell_finder(self, name: str, text: str) -> None:
+        """The node's answer to a block, to the connections mining as its finder (cpuminer prints
+        it; our miner counts a block only on it)."""
+        for session in list(self._sessions):
+            if name in session.workers:
+                session.show_message(text)
+
     # ------------------------------------------------------------------ blocks (executor threads)
     def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes, header: bytes) -> None:
         block_hash = sha256d(header)[::-1].hex()
@@ -440,4 +447,5 @@ class Pool:
             difficulty_for_target(template.target),
         )
         self._emit(PoolBlock(name, template.height, block_hash, status, reason, time.monotonic()))
+        self._call_soon(self._tell_finder, name, block_message(template.height, block_hash, status, reason, name))
         self._refresh_now.set()  # a poller takes the new tip at once
