@@ -105,6 +105,7 @@ class Pool:
         port: int = 3333,
         password: str = "",
         rpcauth: str | None = None,
+        owner_password: str | None = None,
         start_difficulty: float = START_DIFFICULTY,
         min_difficulty: float = MIN_DIFFICULTY,
         shares_per_s: float = SHARES_PER_S,
@@ -118,6 +119,9 @@ class Pool:
         if rpcauth is not None:
             parse_rpcauth(rpcauth)  # a bad line fails here, not at the first student's login
         self.rpcauth = rpcauth  # the class password as a salted hash (what the window keeps)
+        # the pool owner's own miner (the teacher's window): it cannot give the class password,
+        # which the window keeps only as a salted hash, so it gets a password of its own
+        self.owner_password = owner_password
         self.start_difficulty, self.min_difficulty = start_difficulty, min_difficulty
         self.shares_per_s = shares_per_s
         self.longpoll, self.poll_interval_s = longpoll, poll_interval_s
@@ -408,6 +412,8 @@ class Pool:
 
     # ------------------------------------------------------------------ logins and first work (engine.pool.session)
     def _password_ok(self, password: str) -> bool:
+        if self.owner_password and hmac.compare_digest(password.encode(), self.owner_password.encode()):
+            return True
         if self.rpcauth:
             return rpcauth_matches(self.rpcauth, password)
         return not self.password or hmac.compare_digest(password.encode(), self.password.encode())
