@@ -38,6 +38,7 @@ from engine.pool.session import (
     MAX_DIFFICULTY,
     MAX_LINE_BYTES,
     Address,
+    Refusals,
     Session,
     json_line,
     serve,
@@ -131,7 +132,7 @@ class Pool:
         # sockets made accept() fail for everyone (and asyncio log a traceback per try)
         self.max_clients = raise_fd_limit(MAX_CLIENTS, "pool connections")
         self._addresses: dict[str, Address] = {}
-        self._full = False  # refusals logged once per episode
+        self._full_refusals = Refusals()  # logged once a minute at most
         self._accept_errors, self._accept_logged_s = 0, float("-inf")
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open

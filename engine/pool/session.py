@@ -40,6 +40,7 @@ ADDRESS_LINES_PER_S = 500.0  # one address's lines, all its connections together
 ADDRESS_LINE_BURST = 1000.0
 MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket; accepted shares by their work)
 MESSAGE_BURST = 400
+REFUSALS_LOG_EVERY_S = 60.0
 MAX_JSON_DEPTH = 16  # a miner's deepest message (mining.configure) is 3 deep
 MAX_BAD_MESSAGES = 20
 MAX_FAILED_LOGINS = 3
@@ -48,15 +49,31 @@ MAX_DIFFICULTY = 2.0**40
 NAME_MAX = 64
 
 
+class Refusals:
+    """Connections refused for one reason: logged once, then at most once a minute with a count
+    (a client reconnecting in a loop must not flood the log)."""
+
+    __slots__ = ("count", "logged_s")
+
+    def __init__(self):
+        self.count, self.logged_s = 0, float("-inf")
+
+    def log(self, text: str, now_s: float) -> None:
+        self.count += 1
+        if now_s - self.logged_s >= REFUSALS_LOG_EVERY_S:
+            log.warning("%s (%d refused since the last report)", text, self.count)
+            self.count, self.logged_s = 0, now_s
+
+
 class Address:
     """One source address: its open connections and the lines bucket they share."""
 
-    __slots__ = ("connections", "tokens", "tokens_s", "refusing")
+    __slots__ = ("connections", "tokens", "tokens_s", "refusals")
 
     def __init__(self, now_s: float):
         self.connections = 0
         self.tokens, self.tokens_s = ADDRESS_LINE_BURST, now_s
-        self.refusing = False  # logged once per episode of refusals
+        self.refusals = Refusals()
 
     def wait_s(self, now_s: float, cost: float) -> float:
         """Take `cost` lines; how long to wait before reading more (0: at once)."""
@@ -143,10 +160,9 @@ def json_line(obj) -> bytes:
     return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
 
 
-def _refuse(pool: Pool, writer: asyncio.StreamWriter, text: str, logged: bool) -> None:
+def _refuse(writer: asyncio.StreamWriter, text: str, refusals: Refusals, now_s: float) -> None:
     """Tell a connection we cannot take why (cpuminer prints client.show_message), then close."""
-    if not logged:
-        log.warning("%s", text)
+    refusals.log(text, now_s)
     try:
         writer.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))
     finally:
@@ -165,15 +181,13 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
     if address is None:
         address = pool._addresses[host] = Address(now_s)
     if len(pool._sessions) >= pool.max_clients:
-        _refuse(pool, writer, f"The class pool is full ({pool.max_clients} connections); try again later.", pool._full)
-        pool._full = True
+        text = f"The class pool is full ({pool.max_clients} connections); try again later."
+        _refuse(writer, text, pool._full_refusals, now_s)
         return
     if address.connections >= CONNECTIONS_PER_ADDRESS:
         text = f"Too many connections from {host} ({CONNECTIONS_PER_ADDRESS}); close some and try again."
-        _refuse(pool, writer, text, address.refusing)
-        address.refusing = True
+        _refuse(writer, text, address.refusals, now_s)
         return
-    pool._full = False
     pool._extranonce = (pool._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
     session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"), host)
     pool._sessions.add(session)
@@ -205,7 +219,6 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
     finally:
         pool._sessions.discard(session)
         address.connections -= 1
-        address.refusing = False
         for name in session.workers:
             pool.stats.connected(name, -1)
         session.close()
