@@ -22,6 +22,7 @@ import gc
 import hmac
 import logging
 import os
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -38,6 +39,7 @@ from engine.pool.session import (
     MAX_DIFFICULTY,
     MAX_LINE_BYTES,
     Address,
+    Gate,
     Refusals,
     Session,
     json_line,
@@ -61,6 +63,8 @@ MIN_DIFFICULTY = 2.0**-20
 SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
 RETARGET_S = 3.0
 SILENCE_STEP_S = 30.0  # silence eases the difficulty by half per this many seconds, no faster
+ACCEPT_BATCH = 16
+LISTEN_QUEUE = 1024
 ACCEPT_LOG_EVERY_S = 60.0  # accept() failures (EMFILE...) are logged once a minute, with a count
 
 
@@ -133,6 +137,7 @@ class Pool:
         self.max_clients = raise_fd_limit(MAX_CLIENTS, "pool connections")
         self._addresses: dict[str, Address] = {}
         self._full_refusals = Refusals()  # logged once a minute at most
+        self._admitted = 0  # connections let in by Gate and not yet ended
         self._accept_errors, self._accept_logged_s = 0, float("-inf")
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open
@@ -172,15 +177,29 @@ class Pool:
         return self
 
     async def _listen(self) -> None:
-        self._started_loop.set_exception_handler(self._loop_exception)
-        self._server = await asyncio.start_server(
-            functools.partial(serve, self),
-            self.host,
-            self.requested_port,
-            limit=MAX_LINE_BYTES,
-            reuse_address=True,
-            backlog=1024,  # a burst of connections waits in the kernel's queue, not refused
-        )
+        loop = self._started_loop
+        loop.set_exception_handler(self._loop_exception)
+        callback = functools.partial(serve, self)
+
+        def gate() -> Gate:
+            return Gate(self, asyncio.StreamReader(limit=MAX_LINE_BYTES, loop=loop), callback, loop)
+
+        family, kind, proto, _, address = socket.getaddrinfo(
+            self.host, self.requested_port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            if os.name == "posix":  # as asyncio does (on Windows it would let two pools share a port)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.setblocking(False)
+            # asyncio accepts up to `backlog` connections per wake-up: a small batch, so a burst
+            # of connections is taken between other clients' shares, not in one stall of the loop
+            self._server = await loop.create_server(gate, sock=sock, backlog=ACCEPT_BATCH)
+        except BaseException:
+            sock.close()
+            raise
+        sock.listen(LISTEN_QUEUE)  # while the kernel keeps a long queue: a burst waits, not refused
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
         self._housekeeper = self._started_loop.create_task(self._housekeeping())

@@ -160,38 +160,52 @@ def json_line(obj) -> bytes:
     return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
 
 
-def _refuse(writer: asyncio.StreamWriter, text: str, refusals: Refusals, now_s: float) -> None:
-    """Tell a connection we cannot take why (cpuminer prints client.show_message), then close."""
-    refusals.log(text, now_s)
-    try:
-        writer.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))
-    finally:
-        writer.close()
+class Gate(asyncio.StreamReaderProtocol):
+    """Admission at the door: a connection over its address's share, or the pool's, is told why
+    and closed as it is accepted, before any stream, task or session is made for it (a hostile
+    laptop reconnecting ~2,000 times a second cost the pool a task and two streams per try)."""
+
+    def __init__(self, pool: Pool, reader: asyncio.StreamReader, callback, loop: asyncio.AbstractEventLoop):
+        super().__init__(reader, callback, loop=loop)
+        self._pool = pool
+
+    def connection_made(self, transport) -> None:
+        pool = self._pool
+        if pool._stop.is_set():
+            transport.abort()
+            return
+        peer = transport.get_extra_info("peername")
+        host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        now_s = time.monotonic()
+        address = pool._addresses.get(host)
+        if address is None:
+            address = pool._addresses[host] = Address(now_s)
+        if pool._admitted >= pool.max_clients:
+            text, refusals = (
+                f"The class pool is full ({pool.max_clients} connections); try again later.",
+                pool._full_refusals,
+            )
+        elif address.connections >= CONNECTIONS_PER_ADDRESS:
+            text = f"Too many connections from {host} ({CONNECTIONS_PER_ADDRESS}); close some and try again."
+            refusals = address.refusals
+        else:
+            address.connections += 1  # given back when serve() ends
+            pool._admitted += 1
+            super().connection_made(transport)
+            return
+        refusals.log(text, now_s)
+        transport.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))
+        transport.close()
 
 
 async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """The read loop of one connection (asyncio.start_server's callback): one line, one message."""
-    if pool._stop.is_set():
-        writer.close()
-        return
+    """The read loop of one admitted connection (Gate's callback): one line, one message."""
     peer = writer.get_extra_info("peername")
     host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-    now_s = time.monotonic()
-    address = pool._addresses.get(host)
-    if address is None:
-        address = pool._addresses[host] = Address(now_s)
-    if len(pool._sessions) >= pool.max_clients:
-        text = f"The class pool is full ({pool.max_clients} connections); try again later."
-        _refuse(writer, text, pool._full_refusals, now_s)
-        return
-    if address.connections >= CONNECTIONS_PER_ADDRESS:
-        text = f"Too many connections from {host} ({CONNECTIONS_PER_ADDRESS}); close some and try again."
-        _refuse(writer, text, address.refusals, now_s)
-        return
+    address = pool._addresses[host]  # made by Gate, kept while it has connections
     pool._extranonce = (pool._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
     session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"), host)
     pool._sessions.add(session)
-    address.connections += 1
     try:
         while not session.closed:
             try:  # no wait_for per line (a timer and a task per share): housekeeping closes idlers
@@ -219,6 +233,7 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
     finally:
         pool._sessions.discard(session)
         address.connections -= 1
+        pool._admitted -= 1
         for name in session.workers:
             pool.stats.connected(name, -1)
         session.close()
