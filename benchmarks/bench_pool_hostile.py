@@ -76,6 +76,12 @@ def main(argv: list[str]) -> int:
     p.add_argument("--cpuminer", help="minerd (default $MINE2COMPUTE_MINERD or minerd on PATH)")
     p.add_argument("--sockets", type=int, default=2000)
     p.add_argument("--names", type=int, default=20_000)
+    p.add_argument(
+        "--hostile-nice",
+        type=int,
+        default=0,
+        help="run the attacker at this niceness (it stands for another laptop; here it takes this one's CPU)",
+    )
     args = p.parse_args(argv)
     minerd = _minerd(args.cpuminer)
     if minerd is None:
@@ -149,7 +155,18 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines) -> 
         time.sleep(max(0.0, attack_s - time.monotonic()))
         lines_before = len(pool_lines)
         proc = subprocess.run(
-            [py, "-m", "tests.helpers.stratum_hostile", "--port", str(port), "--seconds", str(args.hostile_seconds)]
+            [
+                "nice",
+                "-n",
+                str(args.hostile_nice),
+                py,
+                "-m",
+                "tests.helpers.stratum_hostile",
+                "--port",
+                str(port),
+                "--seconds",
+                str(args.hostile_seconds),
+            ]
             + ["--sockets", str(args.sockets), "--names", str(args.names)],
             cwd=ROOT,
             capture_output=True,
@@ -202,7 +219,7 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines) -> 
         f"{args.clients} simulated miners x {args.shares_per_s}/s + cpuminer; idle {args.idle_seconds:.0f} s,"
         f" hostile {args.hostile_seconds:.0f} s, recovery {args.recover_seconds:.0f} s ({_load()} at the end)"
     )
-    print("hostile client: " + " | ".join(hostile_out))
+    print(f"hostile client (nice {args.hostile_nice}): " + " | ".join(hostile_out))
     for name, values in (("idle", idle), ("hostile", hostile), ("recovery", recover)):
         key = "recover" if name == "recovery" else name
         print(

@@ -16,6 +16,11 @@ candidate (ShareResult.block_hash) until the pool says what its node answered. O
 to the finder (client.show_message "Block H HASH accepted by the class's node ..."); only then
 is it a block (BlockResult, and the miner's blocks found/accepted). Another pool that never
 says stays at candidates.
+
+A job's transactions: mining.notify carries only the coinbase's merkle branch, so for a job whose
+branch is new the source asks mining.get_transactions (Stratum v1; our pool answers it) and
+publishes the work with them, at most GET_TRANSACTIONS_WAIT_S later; a pool that does not answer
+it is not asked again (its jobs then say 0 transactions, as before).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ log = logging.getLogger(__name__)
 MAX_LINE_BYTES = 1 << 20
 SOCKET_TIMEOUT_S = 0.25
 CANDIDATES_KEPT = 64
+GET_TRANSACTIONS_WAIT_S = 0.5
 
 
 def parse_stratum_url(url: str) -> tuple[str, int]:
@@ -82,7 +88,7 @@ class StratumWork:
     extranonce2_size: int
     difficulty: float
     height: int | None
-    transactions: tuple = ()
+    transactions: tuple = ()  # the job's transactions (hex) when the pool answers mining.get_transactions
 
     @property
     def previous_block_hash(self) -> str:
@@ -126,6 +132,9 @@ class StratumSource:
         self._send_lock = threading.Lock()
         self._pending: dict[int, tuple[float, str, float, StratumJob, str | None]] = {}
         self._candidates: dict[str, StratumJob] = {}  # block hash -> its job, accepted as a share
+        self._transactions: tuple[tuple[bytes, ...], tuple] = ((), ())  # (merkle branch, its transactions)
+        self._asked: tuple[Notify, str, float, int] | None = None  # a notify waiting for its transactions
+        self._ask_transactions = True  # until the pool refuses mining.get_transactions
         self._next_id = 10
         self._extranonce1 = b""
         self._extranonce2_size = 4
@@ -227,6 +236,8 @@ class StratumSource:
         sock = self._sock
         assert sock is not None  # _connect just set it; only this thread (run) closes it
         while not miner.stopping.is_set():
+            if self._asked is not None and time.monotonic() > self._asked[2]:
+                self._publish(miner, *self._asked[:2])  # no answer in time: the work must not wait
             try:
                 chunk = sock.recv(65536)
             except TimeoutError:
@@ -246,7 +257,23 @@ class StratumSource:
         method, msg_id = message.get("method"), message.get("id")
         if method == "mining.notify":
             notify = self._notify = Notify.from_params(message.get("params"))
-            self._publish(miner, notify, "new tip" if notify.clean else "new job")
+            why = "new tip" if notify.clean else "new job"
+            if not notify.branch or notify.branch == self._transactions[0] or not self._ask_transactions:
+                self._publish(miner, notify, why)
+            else:  # new transactions: ask which (the work follows the answer, or the wait)
+                with self._send_lock:
+                    asked_id = self._next_id
+                    self._next_id += 1
+                self._asked = (notify, why, time.monotonic() + GET_TRANSACTIONS_WAIT_S, asked_id)
+                self._send({"id": asked_id, "method": "mining.get_transactions", "params": [notify.job_id]})
+        elif method is None and self._asked is not None and msg_id == self._asked[3]:
+            asked, why, _, _ = self._asked
+            result = message.get("result")
+            if isinstance(result, list) and all(isinstance(t, str) for t in result):
+                self._transactions = (asked.branch, tuple(result))
+            elif message.get("error") is not None:
+                self._ask_transactions = False  # not this pool's method
+            self._publish(miner, asked, why)
         elif method == "mining.set_difficulty":
             value = (message.get("params") or [None])[0]
             if isinstance(value, (int, float)) and value > 0:
@@ -309,7 +336,14 @@ class StratumSource:
         miner.emit(BlockResult(job.template.height, block_hash, status, reason))
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
+        self._asked = None
+        branch, transactions = self._transactions
         work = StratumWork(
-            notify, self._extranonce1, self._extranonce2_size, self._difficulty, height_from_coinb1(notify.coinb1)
+            notify,
+            self._extranonce1,
+            self._extranonce2_size,
+            self._difficulty,
+            height_from_coinb1(notify.coinb1),
+            transactions if notify.branch and branch == notify.branch else (),
         )
         miner.publish(work, reason, force=True)

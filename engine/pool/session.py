@@ -417,6 +417,16 @@ def submit(pool: Pool, session: Session, msg_id, params) -> None:
     pool._vardiff(session, now_s)
 
 
+def get_transactions(pool: Pool, session: Session, msg_id, params) -> None:
+    """Stratum v1 mining.get_transactions: the job's transactions (hex), so a miner can show what
+    it mines (ours says how many); the coinbase is the miner's own coinb1 + extranonces + coinb2."""
+    job = pool._jobs.get(params[0]) if params and isinstance(params[0], str) else None
+    if job is None:
+        session.reply(msg_id, None, [21, "unknown-job", None])
+        return
+    session.reply(msg_id, [t.data.hex() for t in job.template.transactions])
+
+
 METHODS = {
     "mining.subscribe": subscribe,
     "mining.authorize": authorize,
@@ -424,4 +434,5 @@ METHODS = {
     "mining.extranonce.subscribe": extranonce_subscribe,
     "mining.suggest_difficulty": suggest_difficulty,
     "mining.submit": submit,
+    "mining.get_transactions": get_transactions,
 }

@@ -104,6 +104,8 @@ def test_share_checks_and_reasons(lab_node):
         )
         assert sim.submit("alice", notify, en2, good, None, "00002000")["result"] is True
         assert sim.call("mining.extranonce.subscribe", [])["result"] is True
+        assert sim.call("mining.get_transactions", [notify.job_id])["result"] == []  # an empty mempool
+        assert sim.call("mining.get_transactions", ["nope"])["error"][:2] == [21, "unknown-job"]
         # the tally the Class tab shows
         row = next(r for r in pool.stats.snapshot().workers if r.name == "alice")
         assert (row.accepted, row.rejected, row.stale) == (2, 6, 1)
@@ -321,3 +323,40 @@ def test_our_miner_counts_a_block_only_when_the_pools_node_accepted_it():
     source._handle(miner, dict(message, params=[block_message(7, block, "accepted", None, "gus")]))
     assert (miner._found, miner._accepted) == (1, 1)
     assert miner.events[-1] == BlockResult(7, block, "accepted", None)
+
+
+def test_our_miner_shows_the_jobs_real_transactions():
+    """mining.notify has only the merkle branch: the source asks mining.get_transactions for a new
+    branch and publishes the work with them ("(0 txs)" was shown for jobs carrying payments)."""
+    from engine.mining.stratum_client import StratumSource
+
+    class Publishing(_Counting):
+        def __init__(self):
+            super().__init__()
+            self.published: list = []
+
+        def publish(self, work, reason, force=False):
+            self.published.append((work, reason))
+
+    source, miner = StratumSource("stratum+tcp://127.0.0.1:1", "gus"), Publishing()
+    sent: list = []
+    source._send = sent.append
+
+    def notify(job_id: str, branch: list[str]) -> dict:
+        params = [job_id, "00" * 32, "01000000", "02", branch, "20000000", "207fffff", "5f5e1000", True]
+        return {"id": None, "method": "mining.notify", "params": params}
+
+    source._handle(miner, notify("a", []))  # no branch: no transactions, published at once
+    assert [len(w.transactions) for w, _ in miner.published] == [0] and not sent
+    source._handle(miner, notify("b", ["11" * 32, "22" * 32]))
+    assert len(miner.published) == 1 and sent[-1]["method"] == "mining.get_transactions"
+    assert sent[-1]["params"] == ["b"]
+    source._handle(miner, {"id": sent[-1]["id"], "result": ["aa", "bb", "cc"], "error": None})
+    assert len(miner.published[-1][0].transactions) == 3 and miner.published[-1][1] == "new tip"
+    source._handle(miner, notify("c", ["11" * 32, "22" * 32]))  # the same transactions (a vardiff clone)
+    assert len(sent) == 1 and len(miner.published[-1][0].transactions) == 3
+    source._handle(miner, notify("d", ["33" * 32]))
+    source._handle(miner, {"id": sent[-1]["id"], "result": None, "error": [20, "unknown method", None]})
+    assert miner.published[-1][0].notify.job_id == "d" and miner.published[-1][0].transactions == ()
+    source._handle(miner, notify("e", ["44" * 32]))  # a pool without the method is not asked again
+    assert len(sent) == 2 and miner.published[-1][0].notify.job_id == "e"
