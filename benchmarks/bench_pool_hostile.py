@@ -65,7 +65,8 @@ async def _join(port: int, source: str, name: str) -> float | None:
         writer.close()
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], results: dict | None = None) -> int:
+    """Prints the figures; `results` (a dict) gets them too (tests/engine/test_pool_hostile.py)."""
     p = argparse.ArgumentParser(description="the class pool against one hostile laptop")
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--shares-per-s", type=float, default=4.0, help="per simulated client")
@@ -107,7 +108,7 @@ def main(argv: list[str]) -> int:
             r"Stratum|thread",
         )
         try:
-            return _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines)
+            return _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, results)
         finally:
             for proc in (cpuminer, pool, node):
                 proc.terminate()
@@ -117,7 +118,8 @@ def main(argv: list[str]) -> int:
                     proc.kill()
 
 
-def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines) -> int:
+def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, results: dict | None) -> int:
+    results = {} if results is None else results
     stats: dict = {
         "sent": 0,
         "accepted": 0,
@@ -204,6 +206,7 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines) -> 
     drops = [line for line in cpu_lines if CPUMINER_DROPS.search(line)]
     cpu_accepted = [line for line in cpu_lines if "accepted:" in line]
     tracebacks = sum("Traceback" in line for line in pool_lines)
+    kept = sum(line.startswith("final ") for line in pool_lines)  # the pool's last report: one line a name
     told_once = sum("Too many connections" in line for line in pool_lines)
 
     def lat(name: str) -> list[float]:
@@ -256,18 +259,29 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines) -> 
     print(
         f"blocks accepted by the pool: {len(blocks)} ({', '.join(sorted({b.group(3) for b in blocks}))}),"
         f" missing from the node (lost): {len(missing)}; pool tracebacks {tracebacks},"
-        f" 'too many connections' logged {told_once} time(s)"
+        f" 'too many connections' logged {told_once} time(s); worker names the pool kept at the end {kept}"
+        f" ({args.clients} miners + cpuminer + the last minute's join probes)"
     )
-    hostile_joins = [j for j in join_times["hostile"]]
+    results.update(
+        p99_idle_s=pct(idle, 0.99),
+        p99_hostile_s=pct(hostile, 0.99),
+        ratio=ratio,
+        disconnected=stats["closed"] + len(drops),
+        unanswered=stats["unanswered"],
+        joins=join_times["hostile"],
+        rss_mb=(base_mb, peak_mb, end_mb),
+        blocks=len(blocks),
+        lost=len(missing),
+        tracebacks=tracebacks,
+    )
     ok = (
         hostile
         and pct(hostile, 0.99) < 0.020
         and ratio <= 3.0
-        and stats["closed"] == 0
-        and not drops
+        and results["disconnected"] == 0
         and stats["unanswered"] == 0
-        and hostile_joins
-        and all(j is not None and j < 1.0 for j in hostile_joins)
+        and join_times["hostile"]
+        and all(j is not None and j < 1.0 for j in join_times["hostile"])
         and peak_mb < 200
         and end_mb <= base_mb * 1.10
         and not missing

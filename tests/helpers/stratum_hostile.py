@@ -30,6 +30,7 @@ class Hostile:
     def __init__(self, port: int, source: str, seconds: float, sockets: int, names: int, floods: int):
         self.port, self.source, self.sockets, self.names, self.floods = port, source, sockets, names, floods
         self.stop_at = time.monotonic() + seconds
+        self.names_until = self.stop_at
         self.counts: dict[str, int] = {}
 
     def count(self, what: str, n: int = 1) -> None:
@@ -95,7 +96,7 @@ class Hostile:
         """Batches of 50 names per connection, sent at once (the pool closes a connection after
         three refused logins, so the names after those in a batch are sent but never read)."""
         i = 0
-        while self.running and i < self.names:
+        while self.running and i < self.names and time.monotonic() < self.names_until:
             conn = await self.connect()
             if conn is None:
                 await asyncio.sleep(0.05)
@@ -139,7 +140,7 @@ class Hostile:
                 return message
 
     # ------------------------------------------------------------------ floods of bad shares
-    async def flood(self, k: int) -> None:
+    async def flood(self, k: int, kinds: tuple[int, ...]) -> None:
         while self.running:
             conn = await self.connect()
             if conn is None:
@@ -164,7 +165,7 @@ class Hostile:
                     batch = []
                     for _ in range(20):
                         counter += 1
-                        batch.append(self._bad(state, f"flood{k}", counter, rng))
+                        batch.append(self._bad(state, f"flood{k}", kinds[counter % len(kinds)], counter, rng))
                     writer.write(b"".join(batch))
                     self.count("bad lines sent", len(batch))
                     await writer.drain()
@@ -193,12 +194,11 @@ class Hostile:
             elif message.get("error"):
                 self.count(f"refused: {str(message['error'][1])[:30]}")
 
-    def _bad(self, state: dict, name: str, counter: int, rng: random.Random) -> bytes:
+    def _bad(self, state: dict, name: str, kind: int, counter: int, rng: random.Random) -> bytes:
         n: Notify | None = state["notify"]
         job = n.job_id if n else "1"
         ntime = f"{n.ntime:08x}" if n else "00000000"
         en2 = counter.to_bytes(4, "big").hex()
-        kind = counter % 16
         if kind == 0 and n is not None:  # a real share, then the same again: a duplicate
             header76 = n.header76(state["extranonce1"], bytes.fromhex(en2))
             target = target_for_difficulty(EASY)
@@ -240,9 +240,23 @@ class Hostile:
         return b'{"id":1,"method":"mining.submit","params":["' + b"x" * 20_000 + b'"]}\n'  # over the line limit
 
     async def run(self) -> None:
-        floods = [asyncio.create_task(self.flood(k)) for k in range(self.floods)]
+        """Floods all along: most of them send bad shares only (the pool answers each and keeps the
+        connection), two every kind of bad message (closed, and back at once). The names go first,
+        the 2,000 sockets after them: held sockets take the address's connections, so names sent
+        meanwhile would mostly be refused at the door, before any login."""
+        sticky = (0, 1, 2, 3, 4, 5, 6, 7, 8, 14)  # refused shares: the connection stays
+        floods = [
+            asyncio.create_task(self.flood(k, sticky if k < self.floods - 2 else tuple(range(16))))
+            for k in range(self.floods)
+        ]
         await asyncio.sleep(1.0)  # the floods authorise before the names take the address's share
-        await asyncio.gather(self.lurkers(), self.logins(), *floods)
+        names_for_s = 0.4 * (self.stop_at - time.monotonic())
+        self.names_until = time.monotonic() + names_for_s
+        await asyncio.gather(self.logins(), self._later(self.lurkers(), names_for_s), *floods)
+
+    async def _later(self, work, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await work
 
 
 def main(argv: list[str]) -> int:
