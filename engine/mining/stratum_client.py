@@ -271,8 +271,8 @@ class StratumSource:
             result = message.get("result")
             if isinstance(result, list) and all(isinstance(t, str) for t in result):
                 self._transactions = (asked.branch, tuple(result))
-            elif message.get("error") is not None:
-                self._ask_transactions = False  # not this pool's method
+            elif "method" in str(message.get("error")).lower():
+                self._ask_transactions = False  # not this pool's method: not asked again
             self._publish(miner, asked, why)
         elif method == "mining.set_difficulty":
             value = (message.get("params") or [None])[0]

@@ -41,6 +41,7 @@ ADDRESS_LINE_BURST = 1000.0
 MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket; accepted shares by their work)
 MESSAGE_BURST = 400
 REFUSALS_LOG_EVERY_S = 60.0
+LIST_TRANSACTIONS_BYTES = 128 * 1024  # mining.get_transactions: its reply stays well under the send buffer
 MAX_JSON_DEPTH = 16  # a miner's deepest message (mining.configure) is 3 deep
 MAX_BAD_MESSAGES = 20
 MAX_FAILED_LOGINS = 3
@@ -423,6 +424,9 @@ def get_transactions(pool: Pool, session: Session, msg_id, params) -> None:
     job = pool._jobs.get(params[0]) if params and isinstance(params[0], str) else None
     if job is None:
         session.reply(msg_id, None, [21, "unknown-job", None])
+        return
+    if sum(len(t.data) for t in job.template.transactions) > LIST_TRANSACTIONS_BYTES:
+        session.reply(msg_id, None, [20, f"transactions over {LIST_TRANSACTIONS_BYTES} bytes are not listed", None])
         return
     session.reply(msg_id, [t.data.hex() for t in job.template.transactions])
 

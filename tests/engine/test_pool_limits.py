@@ -310,3 +310,20 @@ def test_easy_shares_from_an_older_job_count_by_work_not_number(lab_node, monkey
         sim.close()
     finally:
         pool.stop()
+
+
+def test_a_long_transaction_list_is_refused_not_a_disconnection():
+    """mining.get_transactions for a full block would overrun the send buffer (and close our own
+    miner's connection): past LIST_TRANSACTIONS_BYTES the pool says so instead."""
+    from types import SimpleNamespace
+
+    def job(sizes):
+        txs = tuple(SimpleNamespace(data=bytes(n)) for n in sizes)
+        return SimpleNamespace(template=SimpleNamespace(transactions=txs))
+
+    pool = SimpleNamespace(_jobs={"small": job([100, 200]), "full": job([session.LIST_TRANSACTIONS_BYTES // 2] * 3)})
+    replies = _Replies()
+    session.get_transactions(pool, replies, 5, ["small"])
+    session.get_transactions(pool, replies, 6, ["full"])
+    assert replies.replies[0] == (5, ["00" * 100, "00" * 200], None)
+    assert replies.replies[1][0] == 6 and "not listed" in replies.replies[1][2][1]
