@@ -116,6 +116,9 @@ def main(argv: list[str], results: dict | None = None) -> int:
                     proc.wait(30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+                    proc.wait(10)
+                time.sleep(0.2)  # the drain thread reads the last lines
+                proc.stdout.close()
 
 
 def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, results: dict | None) -> int:
@@ -197,8 +200,9 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, res
     asyncio.run(everyone())
     attacker.join(30)
     time.sleep(1.0)
-    cpuminer.terminate()
-    cpuminer.wait(10)
+    for proc in (cpuminer, pool):  # the pool's last report ("final NAME: ...") says which names it kept
+        proc.terminate()
+        proc.wait(10)
     time.sleep(0.5)
     blocks = [b for line in pool_lines if (b := re.search(r"block (\d+) ([0-9a-f]{64}) accepted by (\S+)", line))]
     rpc = RPCClient(url, cookie_file=cookie)

@@ -9,8 +9,9 @@ One asyncio event loop on its own thread serves every connection (a slow or host
 costs no thread and stalls nobody: lines are bounded, floods and full send buffers close that
 connection only); a template thread longpolls getblocktemplate; found blocks go to the node
 from a small executor. Message formats as ckpool's stratifier.c and pooler's cpuminer expect.
-Here: the life cycle, templates and jobs, difficulty (vardiff), blocks; one connection and the
-mining.* methods it may call are in engine.pool.session.
+Here: the life cycle, templates and jobs, difficulty, blocks; one connection and the mining.*
+methods it may call are in engine.pool.session, what one computer may take and how connections
+are accepted in engine.pool.door, vardiff in engine.pool.vardiff.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import gc
 import hmac
 import logging
 import os
-import socket
 import threading
 import time
 from collections import OrderedDict
@@ -31,21 +31,19 @@ from dataclasses import dataclass
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
 from engine.mining.stratum import EXTRANONCE1_SIZE, block_message
-from engine.pool.jobs import PoolJob, block_hex
-from engine.pool.session import (
+from engine.pool.door import (
     AUTHORIZE_TIMEOUT_S,
-    JOBS_KEPT,
     MAX_CLIENTS,
-    MAX_DIFFICULTY,
-    MAX_LINE_BYTES,
+    AcceptErrors,
     Address,
     Gate,
     Refusals,
-    Session,
-    json_line,
-    serve,
+    listen,
 )
+from engine.pool.jobs import PoolJob, block_hex
+from engine.pool.session import JOBS_KEPT, MAX_LINE_BYTES, Session, json_line, serve
 from engine.pool.stats import PoolStats
+from engine.pool.vardiff import retarget
 from engine.primitives.fdlimit import raise_fd_limit
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import difficulty_for_target
@@ -61,11 +59,6 @@ REFRESH_S = 30.0  # new (not clean) job with the template's fresh time/transacti
 START_DIFFICULTY = 1e-4
 MIN_DIFFICULTY = 2.0**-20
 SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
-RETARGET_S = 3.0
-SILENCE_STEP_S = 30.0  # silence eases the difficulty by half per this many seconds, no faster
-ACCEPT_BATCH = 16
-LISTEN_QUEUE = 1024
-ACCEPT_LOG_EVERY_S = 60.0  # accept() failures (EMFILE...) are logged once a minute, with a count
 
 
 @dataclass(frozen=True)
@@ -138,7 +131,7 @@ class Pool:
         self._addresses: dict[str, Address] = {}
         self._full_refusals = Refusals()  # logged once a minute at most
         self._admitted = 0  # connections let in by Gate and not yet ended
-        self._accept_errors, self._accept_logged_s = 0, float("-inf")
+        self._accept_errors = AcceptErrors()
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open
         self._server: asyncio.base_events.Server | None = None
@@ -178,28 +171,13 @@ class Pool:
 
     async def _listen(self) -> None:
         loop = self._started_loop
-        loop.set_exception_handler(self._loop_exception)
+        loop.set_exception_handler(self._accept_errors.handler)
         callback = functools.partial(serve, self)
 
         def gate() -> Gate:
             return Gate(self, asyncio.StreamReader(limit=MAX_LINE_BYTES, loop=loop), callback, loop)
 
-        family, kind, proto, _, address = socket.getaddrinfo(
-            self.host, self.requested_port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-        sock = socket.socket(family, kind, proto)
-        try:
-            if os.name == "posix":  # as asyncio does (on Windows it would let two pools share a port)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-            sock.setblocking(False)
-            # asyncio accepts up to `backlog` connections per wake-up: a small batch, so a burst
-            # of connections is taken between other clients' shares, not in one stall of the loop
-            self._server = await loop.create_server(gate, sock=sock, backlog=ACCEPT_BATCH)
-        except BaseException:
-            sock.close()
-            raise
-        sock.listen(LISTEN_QUEUE)  # while the kernel keeps a long queue: a burst waits, not refused
+        self._server = await listen(loop, gate, self.host, self.requested_port)
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
         self._housekeeper = self._started_loop.create_task(self._housekeeping())
@@ -231,23 +209,6 @@ class Pool:
         self._submitter.shutdown(wait=False, cancel_futures=True)
         if not self._loop.is_running():
             self._loop.close()
-
-    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
-        """asyncio reports a failed accept() (EMFILE, ENFILE, ENOBUFS) with a traceback on each
-        try, and pauses accepting 1 s: hundreds of KB of log a second. Counted, logged once a minute."""
-        exception = context.get("exception")
-        if isinstance(exception, OSError) and "accept" in str(context.get("message", "")):
-            self._accept_errors += 1
-            now_s = time.monotonic()
-            if now_s - self._accept_logged_s >= ACCEPT_LOG_EVERY_S:
-                log.warning(
-                    "cannot accept connections (%s); %d failure(s) since the last report",
-                    exception.strerror or exception,
-                    self._accept_errors,
-                )
-                self._accept_logged_s, self._accept_errors = now_s, 0
-            return
-        loop.default_exception_handler(context)
 
     def _emit(self, event) -> None:
         if self.on_event is not None:
@@ -372,45 +333,7 @@ class Pool:
             self.stats.set_difficulty(name, difficulty)
 
     def _vardiff(self, session: Session, now_s: float) -> None:
-        """Retarget from the work a connection did. Lower only on evidence of a lower hashrate:
-        the rate between its shares, not counting silences (a paused cpuminer, a laptop asleep
-        are not slower miners). Silence alone eases by half per SILENCE_STEP_S at most: making
-        the work 64x easier during a pause had cpuminer send ~500 shares in half a second on
-        resume. Shares well above the aim raise it at once."""
-        elapsed_s = now_s - session.vd_start_s
-        aim, shares = self.shares_per_s, session.vd_shares
-        # from the work done, not the number of shares: shares still arriving from older jobs at
-        # a lower difficulty must not count as many at the new one (that overshot by 64x twice in
-        # a row with cpuminer, which then sat for seconds on a far too hard target); the first
-        # share only opens the span the others are counted over
-        span_s = session.vd_last_s - session.vd_first_s
-        work_rate = (session.vd_work - session.vd_first_work) / max(span_s, 0.05) if shares >= 2 else 0.0
-        fast = shares >= 4 * aim * RETARGET_S or (shares >= 2 * aim and work_rate >= 2 * aim * session.difficulty)
-        if not (fast or elapsed_s >= RETARGET_S):
-            return
-        if shares < 2:
-            if now_s - max(session.vd_last_s, session.vd_eased_s) < SILENCE_STEP_S:
-                return  # the period goes on until there is a rate to read
-            session.vd_eased_s = now_s
-            wanted = session.difficulty / 2
-        else:
-            wanted = min(max(work_rate / aim, session.difficulty / 8), session.difficulty * 64)
-            session.restart_vardiff(now_s)
-        current = self._current
-        if current is not None:
-            wanted = min(wanted, difficulty_for_target(current.template.target))
-        wanted = min(max(wanted, self.min_difficulty), MAX_DIFFICULTY)
-        if abs(wanted / session.difficulty - 1) < 0.25:
-            return
-        easier = wanted < session.difficulty
-        self._set_difficulty(session, wanted)
-        if current is not None and not current.stale and session.workers:
-            clone = current.clone()  # the same work under an id that carries the new difficulty
-            self._add_job(clone)
-            # an easier target is sent as clean work: cpuminer otherwise keeps scanning its old,
-            # harder job until it finds a share there (up to a minute on a slow or busy machine),
-            # and its shares and the class's view of it stall meanwhile. Old jobs stay valid.
-            session.send_job(clone, easier)
+        retarget(self, session, now_s)  # engine.pool.vardiff
 
     async def _housekeeping(self) -> None:
         while True:

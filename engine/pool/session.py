@@ -1,14 +1,11 @@
 """One Stratum v1 connection to the pool: its state (difficulty, jobs sent, flood bucket), its read
 loop, and the mining.* methods a miner may call (subscribe, authorize, configure, submit, ...).
 
-What one computer (one source address) may take, so one hostile laptop cannot crowd the class
-out: `CONNECTIONS_PER_ADDRESS` connections, each authorised within `AUTHORIZE_TIMEOUT_S`
-(the pool's housekeeping closes it otherwise, whatever it sends meanwhile), `ADDRESS_LINES_PER_S`
-lines a second over all its connections (beyond, its lines wait: TCP slows the sender, others are
-not held), and `NAMES_PER_ADDRESS` worker names (engine.pool.stats). Each connection's flood
-bucket counts work: an accepted share costs its job's difficulty over the connection's current
-one, so the easy shares a resumed miner still sends from an old job do not get it kicked.
-Every refusal is answered (a JSON-RPC error, or client.show_message before a close).
+What one computer may take is engine.pool.door's (connections, lines, seconds to authorise);
+here, each connection's flood bucket counts work: an accepted share costs its job's difficulty
+over the connection's current one, so the easy shares a resumed miner still sends from an old
+job do not get it kicked. Every refusal is answered (a JSON-RPC error, or client.show_message
+before a close): strict hex fields, a JSON depth limit, ids that stay JSON.
 """
 
 from __future__ import annotations
@@ -33,14 +30,8 @@ log = logging.getLogger("engine.pool.server")
 
 MAX_LINE_BYTES = 16 * 1024  # a submit is ~200 bytes; anything near this is not a miner
 MAX_SEND_BUFFER_BYTES = 512 * 1024  # a client that stops reading is dropped, not waited for
-MAX_CLIENTS = 2000
-CONNECTIONS_PER_ADDRESS = 32
-AUTHORIZE_TIMEOUT_S = 30.0  # from the connection's opening, whatever it sends meanwhile
-ADDRESS_LINES_PER_S = 500.0  # one address's lines, all its connections together
-ADDRESS_LINE_BURST = 1000.0
 MESSAGES_PER_S = 200.0  # flood bound per connection (token bucket; accepted shares by their work)
 MESSAGE_BURST = 400
-REFUSALS_LOG_EVERY_S = 60.0
 LIST_TRANSACTIONS_BYTES = 128 * 1024  # mining.get_transactions: its reply stays well under the send buffer
 MAX_JSON_DEPTH = 16  # a miner's deepest message (mining.configure) is 3 deep
 MAX_BAD_MESSAGES = 20
@@ -48,43 +39,6 @@ MAX_FAILED_LOGINS = 3
 JOBS_KEPT = 64
 MAX_DIFFICULTY = 2.0**40
 NAME_MAX = 64
-
-
-class Refusals:
-    """Connections refused for one reason: logged once, then at most once a minute with a count
-    (a client reconnecting in a loop must not flood the log)."""
-
-    __slots__ = ("count", "logged_s")
-
-    def __init__(self):
-        self.count, self.logged_s = 0, float("-inf")
-
-    def log(self, text: str, now_s: float) -> None:
-        self.count += 1
-        if now_s - self.logged_s >= REFUSALS_LOG_EVERY_S:
-            log.warning("%s (%d refused since the last report)", text, self.count)
-            self.count, self.logged_s = 0, now_s
-
-
-class Address:
-    """One source address: its open connections and the lines bucket they share."""
-
-    __slots__ = ("connections", "tokens", "tokens_s", "refusals")
-
-    def __init__(self, now_s: float):
-        self.connections = 0
-        self.tokens, self.tokens_s = ADDRESS_LINE_BURST, now_s
-        self.refusals = Refusals()
-
-    def wait_s(self, now_s: float, cost: float) -> float:
-        """Take `cost` lines; how long to wait before reading more (0: at once)."""
-        self.tokens = min(ADDRESS_LINE_BURST, self.tokens + (now_s - self.tokens_s) * ADDRESS_LINES_PER_S)
-        self.tokens_s = now_s
-        self.tokens -= cost
-        return -self.tokens / ADDRESS_LINES_PER_S if self.tokens < 0 else 0.0
-
-    def idle(self, now_s: float) -> bool:
-        return not self.connections and now_s - self.tokens_s > ADDRESS_LINE_BURST / ADDRESS_LINES_PER_S
 
 
 class Session:
@@ -161,49 +115,11 @@ def json_line(obj) -> bytes:
     return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
 
 
-class Gate(asyncio.StreamReaderProtocol):
-    """Admission at the door: a connection over its address's share, or the pool's, is told why
-    and closed as it is accepted, before any stream, task or session is made for it (a hostile
-    laptop reconnecting ~2,000 times a second cost the pool a task and two streams per try)."""
-
-    def __init__(self, pool: Pool, reader: asyncio.StreamReader, callback, loop: asyncio.AbstractEventLoop):
-        super().__init__(reader, callback, loop=loop)
-        self._pool = pool
-
-    def connection_made(self, transport) -> None:
-        pool = self._pool
-        if pool._stop.is_set():
-            transport.abort()
-            return
-        peer = transport.get_extra_info("peername")
-        host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-        now_s = time.monotonic()
-        address = pool._addresses.get(host)
-        if address is None:
-            address = pool._addresses[host] = Address(now_s)
-        if pool._admitted >= pool.max_clients:
-            text, refusals = (
-                f"The class pool is full ({pool.max_clients} connections); try again later.",
-                pool._full_refusals,
-            )
-        elif address.connections >= CONNECTIONS_PER_ADDRESS:
-            text = f"Too many connections from {host} ({CONNECTIONS_PER_ADDRESS}); close some and try again."
-            refusals = address.refusals
-        else:
-            address.connections += 1  # given back when serve() ends
-            pool._admitted += 1
-            super().connection_made(transport)
-            return
-        refusals.log(text, now_s)
-        transport.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))
-        transport.close()
-
-
 async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """The read loop of one admitted connection (Gate's callback): one line, one message."""
+    """The read loop of one admitted connection (the door's callback): one line, one message."""
     peer = writer.get_extra_info("peername")
     host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-    address = pool._addresses[host]  # made by Gate, kept while it has connections
+    address = pool._addresses[host]  # made by the door (engine.pool.door.Gate), kept while it has connections
     pool._extranonce = (pool._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
     session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"), host)
     pool._sessions.add(session)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.engine.test_pool_cpuminer import minerd_path
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.node]  # the benchmark starts its own node
 
 
 @pytest.mark.skipif(minerd_path() is None, reason="no minerd on PATH and $MINE2COMPUTE_MINERD not set")

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from engine.mining.stratum import Notify, hex_bytes
-from engine.pool import server, session, stats
+from engine.pool import door, server, session, stats
 from engine.pool.jobs import ShareRefused, _hex
 from engine.pool.stats import PoolStats
 from engine.rpc import RPCClient
@@ -35,7 +35,7 @@ def _from(address: str, port: int) -> SimMiner:
 
 
 def test_one_address_is_capped_told_and_logged_once_while_others_join(lab_node, monkeypatch, caplog):
-    monkeypatch.setattr(session, "CONNECTIONS_PER_ADDRESS", 4)
+    monkeypatch.setattr(door, "CONNECTIONS_PER_ADDRESS", 4)
     monkeypatch.setattr(stats, "NAMES_PER_ADDRESS", 3)
     pool = _pool(lab_node)
     caplog.set_level(logging.WARNING, logger="engine.pool.server")
@@ -85,7 +85,7 @@ def test_the_descriptor_limit_is_raised_for_the_pools_connections():
         pool = server.Pool(RPCClient("http://127.0.0.1:1", user="u", password="p"))
         now_soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         assert now_soft == resource.RLIM_INFINITY or now_soft >= min(hard, pool.max_clients + 128)
-        assert pool.max_clients == session.MAX_CLIENTS or hard < session.MAX_CLIENTS + 128
+        assert pool.max_clients == door.MAX_CLIENTS or hard < door.MAX_CLIENTS + 128
         pool.stop()
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
@@ -96,9 +96,9 @@ def test_accept_failures_are_counted_and_logged_once_a_minute(caplog):
     caplog.set_level(logging.WARNING, logger="engine.pool.server")
     error = OSError(24, "Too many open files")
     for _ in range(500):
-        pool._loop_exception(None, {"message": "socket.accept() out of system resource", "exception": error})
+        pool._accept_errors.handler(None, {"message": "socket.accept() out of system resource", "exception": error})
     logged = [r for r in caplog.records if "cannot accept" in r.getMessage()]
-    assert len(logged) == 1 and not logged[0].exc_info and pool._accept_errors == 499
+    assert len(logged) == 1 and not logged[0].exc_info and pool._accept_errors.count == 499
     pool.stop()
 
 
