@@ -178,7 +178,8 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, res
             text=True,
         )
         hostile_out.extend(proc.stdout.splitlines() + proc.stderr.splitlines()[-5:])
-        hostile_out.append(f"pool log lines during the attack: {len(pool_lines) - lines_before}")
+        log_lines = sum(not line.startswith("worker ") for line in pool_lines[lines_before:])
+        hostile_out.append(f"pool output lines during the attack, its 1 s worker report aside: {log_lines}")
 
     threading.Thread(target=sample, daemon=True).start()
     attacker = threading.Thread(target=attack, daemon=True)

@@ -271,8 +271,15 @@ def main(argv: list[str]) -> int:
     raise_fd_limit(args.sockets * 2 + 256)
     hostile = Hostile(args.port, args.source, args.seconds, args.sockets, args.names, args.floods)
     started_s = time.monotonic()
+
+    async def bounded() -> None:  # writes the pool does not read (it paces them) must not outlive the run
+        try:
+            await asyncio.wait_for(hostile.run(), args.seconds + 1.0)
+        except TimeoutError:
+            pass
+
     try:
-        asyncio.run(hostile.run())
+        asyncio.run(bounded())
     except KeyboardInterrupt:
         pass
     hostile.counts["seconds"] = round(time.monotonic() - started_s, 1)
