@@ -26,7 +26,7 @@ import socket
 import time
 from typing import TYPE_CHECKING
 
-from engine.pool.session import json_line
+from engine.pool.session import MAX_LINE_BYTES, json_line
 
 if TYPE_CHECKING:
     from engine.pool.server import Pool
@@ -81,14 +81,16 @@ class Address:
         return not self.connections and now_s - self.tokens_s > ADDRESS_LINE_BURST / ADDRESS_LINES_PER_S
 
 
-class Gate(asyncio.StreamReaderProtocol):
+class Gate(asyncio.Protocol):
     """Admission at the door: a connection over its address's share, or the pool's, is told why
     and closed as it is accepted, before any stream, task or session is made for it (a hostile
-    laptop reconnecting ~2,000 times a second cost the pool a task and two streams per try)."""
+    laptop reconnecting ~2,000 times a second cost the pool a task and two streams per try); an
+    admitted one is handed to a stream protocol whose callback (engine.pool.session.serve) reads it."""
 
-    def __init__(self, pool: Pool, reader: asyncio.StreamReader, callback, loop: asyncio.AbstractEventLoop):
-        super().__init__(reader, callback, loop=loop)
-        self._pool = pool
+    __slots__ = ("_pool", "_callback", "_loop")
+
+    def __init__(self, pool: Pool, callback, loop: asyncio.AbstractEventLoop):
+        self._pool, self._callback, self._loop = pool, callback, loop
 
     def connection_made(self, transport) -> None:
         pool = self._pool
@@ -112,7 +114,10 @@ class Gate(asyncio.StreamReaderProtocol):
         else:
             address.connections += 1  # given back when serve() ends
             pool._admitted += 1
-            super().connection_made(transport)
+            reader = asyncio.StreamReader(limit=MAX_LINE_BYTES, loop=self._loop)
+            stream = asyncio.StreamReaderProtocol(reader, self._callback, loop=self._loop)
+            transport.set_protocol(stream)  # before any data: it all goes to the stream
+            stream.connection_made(transport)
             return
         refusals.log(text, now_s)
         transport.write(json_line({"id": None, "method": "client.show_message", "params": [text]}))

@@ -41,7 +41,7 @@ from engine.pool.door import (
     listen,
 )
 from engine.pool.jobs import PoolJob, block_hex
-from engine.pool.session import JOBS_KEPT, MAX_LINE_BYTES, Session, json_line, serve
+from engine.pool.session import JOBS_KEPT, Session, json_line, serve
 from engine.pool.stats import PoolStats
 from engine.pool.vardiff import retarget
 from engine.primitives.fdlimit import raise_fd_limit
@@ -175,7 +175,7 @@ class Pool:
         callback = functools.partial(serve, self)
 
         def gate() -> Gate:
-            return Gate(self, asyncio.StreamReader(limit=MAX_LINE_BYTES, loop=loop), callback, loop)
+            return Gate(self, callback, loop)
 
         self._server = await listen(loop, gate, self.host, self.requested_port)
         self.port = self._server.sockets[0].getsockname()[1]

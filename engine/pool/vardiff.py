@@ -35,7 +35,8 @@ def retarget(pool: Pool, session: Session, now_s: float) -> None:
     span_s = session.vd_last_s - session.vd_first_s
     work_rate = (session.vd_work - session.vd_first_work) / max(span_s, 0.05) if shares >= 2 else 0.0
     fast = shares >= 4 * aim * RETARGET_S or (shares >= 2 * aim and work_rate >= 2 * aim * session.difficulty)
-    if not (fast or elapsed_s >= RETARGET_S):
+    spanned = span_s >= RETARGET_S / 2  # a rate read over time, not from two shares in a burst
+    if not (fast or (elapsed_s >= RETARGET_S and (spanned or shares < 2))):
         return
     if shares < 2:
         if now_s - max(session.vd_last_s, session.vd_eased_s) < SILENCE_STEP_S:
@@ -43,7 +44,9 @@ def retarget(pool: Pool, session: Session, now_s: float) -> None:
         session.vd_eased_s = now_s
         wanted = session.difficulty / 2
     else:
-        wanted = min(max(work_rate / aim, session.difficulty / 8), session.difficulty * 64)
+        # a quick raise on a handful of shares is noisy: at most 4x; a full period's reading up to 64x
+        up = 64 if shares >= 4 * aim * RETARGET_S or spanned else 4
+        wanted = min(max(work_rate / aim, session.difficulty / 8), session.difficulty * up)
         session.restart_vardiff(now_s)
     current = pool._current
     if current is not None:

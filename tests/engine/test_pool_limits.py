@@ -278,6 +278,24 @@ def test_a_pause_in_the_middle_of_a_period_is_no_evidence():
         pool.stop()
 
 
+def test_two_shares_in_a_burst_are_no_reading():
+    """Two shares a hundredth of a second apart say little about a rate: no 64x jump on them
+    (a miner then sits on a far too hard target); a handful faster than the aim raises 4x at most."""
+    pool = _vardiff_pool()
+    try:
+        s = _VardiffSession(1.0, now_s=0.0)
+        for t in (20.0, 20.01):
+            s.count_share(1.0, t)
+            pool._vardiff(s, t)
+        assert s.difficulty == 1.0
+        for i in range(2, 12):
+            s.count_share(1.0, 20.0 + i / 100)
+            pool._vardiff(s, 20.0 + i / 100)
+        assert 1.0 < s.difficulty <= 4.0
+    finally:
+        pool.stop()
+
+
 def test_easy_shares_from_an_older_job_count_by_work_not_number(lab_node, monkeypatch):
     """A miner still sending shares from an easy job after its difficulty went up 64x: 200 shares
     at once are ~3 shares' work at the new difficulty, not a flood (the count closed it)."""
