@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict
 
+from engine.primitives.fdlimit import raise_fd_limit
 from engine.primitives.pow import difficulty_from_bits, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
@@ -67,28 +68,6 @@ def measure_machine_hashrate_hs() -> float:
     kernel, hashrate_hs = measure_hashrate_hs(threads)
     log.info("measured %.3g H/s with the %s kernel on %d threads", hashrate_hs, kernel, threads)
     return hashrate_hs
-
-
-def _raise_fd_limit(max_connections: int) -> int:
-    """Core's RaiseFileDescriptorLimit: room for `max_connections` sockets plus the node's own
-    files; returns the connection cap that fits."""
-    try:
-        import resource
-    except ImportError:  # Windows: no per-process descriptor limit to raise
-        return max_connections
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = max_connections + 128
-    if soft != resource.RLIM_INFINITY and soft < want:
-        new_soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
-            soft = new_soft
-        except (ValueError, OSError):
-            pass
-    if soft != resource.RLIM_INFINITY and soft < want:
-        log.warning("file descriptor limit %d: RPC connections capped at %d", soft, max(soft - 128, 8))
-        return max(soft - 128, 8)
-    return max_connections
 
 
 class _DataDirLock:
@@ -313,7 +292,8 @@ class Node:
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
         options = self.server_options.copy()
-        options["max_connections"] = _raise_fd_limit(options["max_connections"])
+        # Core init.cpp: RaiseFileDescriptorLimit before binding
+        options["max_connections"] = raise_fd_limit(options["max_connections"], "RPC connections")
         try:
             self.server = RPCServer(self.rpcbind, port, self._make_auth(cookie), self.methods, **options)
         except OSError as exc:

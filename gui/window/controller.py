@@ -219,7 +219,7 @@ class LabController(QObject):
             self._in_thread("class-address", lambda: self.classroom.find_address(port))
         self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
         if self.classroom.sharing and self.classroom.pool is None:
-            self.classroom.start_pool(url, cookie)
+            self.classroom.start_pool(url, cookie, self.wallet.mining_script)
         self.node_ready.emit(url)
         self.status.emit(tr("Node ready at {url}").format(url=url))
         self.wallet.set_rpc(self.rpc)
@@ -227,7 +227,7 @@ class LabController(QObject):
 
     def _start_engine(self) -> None:
         source = None
-        joined = self.classroom.joined()
+        joined = self.classroom.joined() or self.classroom.own_pool()  # the teacher mines through the class pool
         if joined:
             from engine.mining.stratum_client import StratumSource
 
