@@ -88,6 +88,10 @@
         <translation>Intervalle</translation>
     </message>
     <message>
+        <source>Recent blocks</source>
+        <translation>Derniers blocs</translation>
+    </message>
+    <message>
         <source>Preparing the SHA-256d kernels and sizing the new lab chain to this computer (the very first launch compiles them)…</source>
         <translation>Préparation des noyaux SHA-256d et calibrage de la nouvelle chaîne du labo pour cet ordinateur (le tout premier lancement les compile)…</translation>
     </message>
@@ -828,6 +832,10 @@ Source : {source}</translation>
         <translation>et</translation>
     </message>
     <message>
+        <source>{chart}; latest: {values}</source>
+        <translation>{chart} ; dernière valeur : {values}</translation>
+    </message>
+    <message>
         <source>How many SHA-256d hashes this laptop tries per second, in millions (MH/s). Each hash is one lottery ticket for the next block.</source>
         <translation>Combien de hashs SHA-256d cet ordinateur essaie par seconde, en millions (MH/s). Chaque hash est un ticket de loterie pour le prochain bloc.</translation>
     </message>
@@ -938,6 +946,10 @@ Source : {source}</translation>
         <translation>Langue</translation>
     </message>
     <message>
+        <source>Cores the lab may use</source>
+        <translation>Cœurs que le labo peut utiliser</translation>
+    </message>
+    <message>
         <source>Restart node</source>
         <translation>Redémarrer le nœud</translation>
     </message>
@@ -972,6 +984,14 @@ Source : {source}</translation>
     <message>
         <source>Blocks</source>
         <translation>Blocs</translation>
+    </message>
+    <message>
+        <source>The class&apos;s miners</source>
+        <translation>Les mineurs de la classe</translation>
+    </message>
+    <message>
+        <source>The class&apos;s blocks and payouts</source>
+        <translation>Les blocs de la classe et leurs paiements</translation>
     </message>
     <message>
         <source>Stale</source>
@@ -1091,6 +1111,10 @@ Source : {source}</translation>
     <message>
         <source>Use the embedded node, Bitcoin Core&apos;s bitcoind, or attach to a running node (a teacher&apos;s, over the network).</source>
         <translation>Utiliser le nœud intégré, le bitcoind de Bitcoin Core, ou se connecter à un nœud déjà lancé (celui de l&apos;enseignant, par le réseau).</translation>
+    </message>
+    <message>
+        <source>Node log</source>
+        <translation>Journal du nœud</translation>
     </message>
     <message>
         <source>What the node writes: one line per block, reorgs, start and stop.</source>
@@ -1456,6 +1480,10 @@ Source : {source}</translation>
     <message>
         <source>Miners take the highest fee rates first; the node relays 1 sat/vB and up</source>
         <translation>Les mineurs prennent d&apos;abord les taux de frais les plus élevés ; le nœud relaie à partir de 1 sat/vB</translation>
+    </message>
+    <message>
+        <source>Wallet history</source>
+        <translation>Historique du portefeuille</translation>
     </message>
     <message>
         <source>Wallet</source>

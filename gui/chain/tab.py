@@ -128,6 +128,7 @@ class ChainTab(Tab, QWidget):
             [tr("Height"), tr("Hash"), tr("Time"), tr("Difficulty"), "BTC", tr("Interval")]
         )
         self.table.setToolTip(tr(TIPS["table"]))
+        self.table.setAccessibleName(tr("Recent blocks"))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -101,6 +101,7 @@ class ClassTab(Tab, QWidget):
                 "'left': disconnected (statistics kept for when the student comes back)."
             )
         )
+        self.workers.setAccessibleName(tr("The class's miners"))
         split.addWidget(self.workers)
         lower = QWidget()
         lv = QVBoxLayout(lower)
@@ -116,6 +117,7 @@ class ClassTab(Tab, QWidget):
         self.payout_note.setWordWrap(True)
         lv.addWidget(self.payout_note)
         self.blocks = self._table([tr(c) for c in self.BLOCK_COLUMNS])
+        self.blocks.setAccessibleName(tr("The class's blocks and payouts"))
         lv.addWidget(self.blocks, 1)
         split.addWidget(lower)
         v.addWidget(split, 1)

@@ -21,6 +21,7 @@ class ParameterForm:
     def _build_parameters(self) -> QFrame:
         params = QFrame(objectName="card")
         params.setToolTip(tr(TIPS["params"]))
+        params.setAccessibleName(tr("Parameters"))
         p = QVBoxLayout(params)
         p.setContentsMargins(14, 10, 14, 12)
         p.setSpacing(6)

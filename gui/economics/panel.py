@@ -151,6 +151,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         v.setSpacing(8)
 
         story = QFrame(objectName="card")
+        story.setAccessibleName(tr("Read aloud"))
         s = QVBoxLayout(story)
         s.setContentsMargins(14, 10, 14, 12)
         heading = QLabel(tr("Read aloud"), objectName="cardTitle")
@@ -166,6 +167,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         v.addWidget(self._build_parameters())
         v.addStretch(1)
         area = self._scroll(content)
+        area.setAccessibleName(tr("Scenario"))
         area.setMinimumWidth(300)
         return area
 

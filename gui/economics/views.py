@@ -96,6 +96,7 @@ class NetworkView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         network = QFrame(objectName="card")
+        network.setAccessibleName(tr("Network view: if miners leave"))
         n = QVBoxLayout(network)
         n.setContentsMargins(14, 10, 14, 12)
         n.setSpacing(6)
@@ -258,6 +259,7 @@ class DecisionsView(QWidget):
         months_row.addWidget(QLabel(tr("Horizon")))
         self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=tr(" months"))
         self.months_spin.setToolTip(tr(TIPS["horizon"]))
+        self.months_spin.setAccessibleName(tr("Horizon"))
         months_row.addWidget(self.months_spin)
         months_row.addStretch(1)
         right.addLayout(months_row)

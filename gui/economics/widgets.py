@@ -128,10 +128,30 @@ class BarChart(Chart):
                 label.setAnchor((0.5, 1.0 if h >= 0 else 0.0))
                 label.setPos(float(x), float(h))
             low, high = min(low, float(heights.min(initial=0))), max(high, float(heights.max(initial=0)))
+        self.setAccessibleName(
+            tr("{chart}; latest: {values}").format(
+                chart=self.title,
+                values=", ".join(f"{series} {category} {text}" for series, category, text in self._said(labels)),
+            )
+        )
         span = (high - low) or 1.0
         # Head-room for the value labels above (and below) the bars, and for the legend.
         room = 0.38 if self.legend is not None else 0.2
         self.plot_item.setYRange(low - (0.16 if low < 0 else 0.03) * span, high + room * span, padding=0)
+
+    def _said(self, labels: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+        """(series' legend name, category, value label) for each bar, for the text alternative."""
+        shown = {
+            key: label.text
+            for sample, label in (self.legend.items if self.legend else [])
+            for key, bar in self.bars.items()
+            if sample.item is bar
+        }
+        return [
+            (shown.get(name, "") if len(labels) > 1 else "", category, " ".join(text.split()))
+            for name, texts in labels.items()
+            for category, text in zip(self.categories, texts)
+        ]
 
     def rename(self, names: dict[str, str]) -> None:
         """Relabel series in the legend (e.g. "Mining 400 MW" as the split moves)."""

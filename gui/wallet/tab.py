@@ -158,6 +158,7 @@ class WalletTab(Tab, QWidget):
 
         self.history = QTableWidget(0, len(self.COLUMNS))
         self.history.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.history.setAccessibleName(tr("Wallet history"))
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()

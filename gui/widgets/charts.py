@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gui.i18n import locale, tr
 from gui.qt import QFont, pg
 
 # Colours by theme. Series name a role ("mining", "workers"); each theme gives the role a colour
@@ -117,6 +118,10 @@ class Chart(pg.PlotWidget):
         super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
+        # What a screen reader says for the picture: the title and the latest values (the name,
+        # kept up to date by redraw), and what the chart shows (the description).
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(tooltip)
         self.title = title
         self.axis_labels = {"bottom": x_label, "left": y_label}
         self.plot_item = self.getPlotItem()
@@ -211,6 +216,24 @@ class Chart(pg.PlotWidget):
             # Levels like difficulty and reward read best against zero, not auto-zoomed.
             self.plot_item.setYRange(0, top * 1.15, padding=0)
         self._dirty = False
+        self.setAccessibleName(self.text_alternative())
+
+    MAX_SERIES_SAID = 3  # a screen reader reads the main lines, not every core's
+
+    def text_alternative(self) -> str:
+        """The chart in words: its title, its axis' unit, and each main line's latest value."""
+        said = []
+        for name, (series, item) in list(self.series.items())[: self.MAX_SERIES_SAID]:
+            _, y = series.view()
+            finite = y[np.isfinite(y)]
+            if len(finite):
+                label = item.name() or name
+                said.append(f"{label} {locale().toString(float(finite[-1]), 'g', 4)}")
+        unit = self.axis_labels.get("left") or ""
+        title = f"{self.title} ({unit})" if unit else self.title
+        if not said:
+            return title
+        return tr("{chart}; latest: {values}").format(chart=title, values=", ".join(said))
 
     def set_theme(
         self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0

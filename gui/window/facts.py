@@ -6,7 +6,8 @@
   screen reader queries), the text a reader sees (`text`), where it is in the window (`x`, `y`,
   `w`, `h`, window pixels), whether it is a Tab stop (`focusable`) and whether it must have a name
   (`needs_name`: controls, cards, tables, lists, charts).
-- `pages`: each tab, and whether its page scrolls sideways at this size (`scrolls_sideways`).
+- `pages`: each tab, whether its page scrolls sideways at this size (`scrolls_sideways`), and its
+  Tab stops in the order the Tab key visits them (`tab_order`: name, kind, place).
 - `charts`: each chart's accessible `name`, `title`, axis labels, the left axis' tick labels as
   drawn (`y_ticks`) and `y_unit_scale`, the multiplier those labels stand for (1 when none: the
   labels are the values; 0.001 when pyqtgraph's SI prefix draws 20 for 0.020).
@@ -77,10 +78,13 @@ def accessible(widget: QWidget) -> tuple[str, str, str]:
 def needs_name(widget: QWidget) -> bool:
     """A control, a table, a list, a chart, or a card (QFrame#card); not the parts Qt names
     itself (a scroll bar, a table's header, the line edit inside a spin box or a combo box)."""
-    if isinstance(widget, (QScrollBar, QHeaderView)):
+    if isinstance(widget, (QScrollBar, QHeaderView)) or widget.objectName().startswith("qt_"):
         return False
-    if isinstance(widget, QLineEdit) and isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):
-        return False
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, (QAbstractSpinBox, QComboBox)):
+            return False
+        parent = parent.parentWidget()
     if isinstance(widget, NAMED_KINDS):
         return True
     return isinstance(widget, QFrame) and widget.objectName() == "card"
@@ -144,6 +148,36 @@ def scrolls_sideways(page: QWidget) -> bool:
         return bar.maximum() > 0
     inner = page.layout().minimumSize().width() if page.layout() else page.minimumSizeHint().width()
     return inner > page.width()
+
+
+def tab_order(window: QWidget) -> list[dict]:
+    """The Tab stops shown now, in the order the Tab key visits them: name, kind and place."""
+    out = []
+    widget = window.nextInFocusChain()
+    for _ in range(10_000):  # the chain is a ring; a bound in case a widget leaves it mid-walk
+        if widget is window or widget is None:
+            break
+        if (
+            widget.window() is window
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and not widget.visibleRegion().isEmpty()
+        ):
+            top_left = widget.mapTo(window, QPoint(0, 0))
+            out.append(
+                {
+                    "name": accessible(widget)[0],
+                    "kind": type(widget).__name__,
+                    "x": top_left.x(),
+                    "y": top_left.y(),
+                    "w": widget.width(),
+                    "h": widget.height(),
+                }
+            )
+        widget = widget.nextInFocusChain()
+    return out
 
 
 def drawn_ticks(axis) -> list[str]:
@@ -242,7 +276,9 @@ def collect(window) -> dict:
     for index, name in enumerate(names):
         tabs.setCurrentIndex(index)
         app.processEvents()
-        pages.append({"tab": name, "scrolls_sideways": scrolls_sideways(tabs.widget(index))})
+        pages.append(
+            {"tab": name, "scrolls_sideways": scrolls_sideways(tabs.widget(index)), "tab_order": tab_order(window)}
+        )
         widgets += widget_facts(window, tab_of, seen)
     tabs.setCurrentIndex(before)
     app.processEvents()

@@ -117,8 +117,6 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.language_picker.setCurrentIndex(max(self.language_picker.findData(current_language()), 0))
         self.language_picker.setToolTip(tr("Language of the window (remembered; the lab restarts in it)."))
         self.language_picker.setAccessibleName(tr("Language"))
-        # In the status bar's corner, where it takes no room from the header on a 1280-wide projector.
-        self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
         cards, labels = card_row(
@@ -162,6 +160,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             minimum=1, maximum=total, value=min(max(saved, 1), total), suffix=tr(" of %n core(s)", "", total)
         )
         self.throttle.setToolTip(tr(TIPS["throttle"]))
+        self.throttle.setAccessibleName(tr("Cores the lab may use"))
         throttle_label.setToolTip(tr(TIPS["throttle"]))
         c.addWidget(throttle_label)
         c.addWidget(self.throttle)
@@ -176,6 +175,10 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         for entry in TABS:
             self.add_tab(entry.name, entry.build(context), entry.shown_title)
         self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives
+
+        # In the status bar's corner, where it takes no room from the header on a 1280-wide projector;
+        # placed last, so it is the last Tab stop too, as it is the last thing on screen.
+        self.statusBar().addPermanentWidget(self.language_picker)
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
@@ -192,6 +195,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.pages[name] = page
         if page.scrolls:
             scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            scroll.setAccessibleName(title)  # a Tab stop (keys scroll the page): it says which page
             scroll.setWidget(page)
             self.tabs.addTab(scroll, title)
         else:

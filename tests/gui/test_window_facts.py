@@ -184,3 +184,108 @@ def test_snapshot_writes_the_facts_of_the_window_it_saved(tmp_path):
     assert found["state"]["height"] >= 1 and found["state"]["ai_slots"] == 0, "the AI cores were taken back"
     assert {p["tab"] for p in found["pages"]} == {entry.name for entry in TABS}
     assert any(w["text"] == "Dark" for w in found["widgets"]), "the light theme's button offers Dark"
+
+
+# --- accessibility ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_control_card_table_list_and_chart_has_an_accessible_name(english, qtbot, tmp_path, lang):
+    """All of them, on every tab and sub-tab, shown or not (a screen reader reaches them all)."""
+    from gui.qt import QWidget
+
+    window = lab_window(tmp_path, lang)
+    qtbot.addWidget(window)
+    unnamed = [
+        (type(w).__name__, w.objectName(), w.toolTip()[:60])
+        for w in window.findChildren(QWidget)
+        if facts.needs_name(w) and not facts.accessible(w)[0].strip()
+    ]
+    assert not unnamed, "\n".join(map(str, unnamed))
+    tab_stops = [s for page in facts.collect(window)["pages"] for s in page["tab_order"]]
+    assert tab_stops and all(s["name"].strip() for s in tab_stops), [s for s in tab_stops if not s["name"]]
+
+
+def test_cards_say_title_value_and_caption_and_charts_their_latest_value(english, qtbot, tmp_path):
+    window = lab_window(tmp_path)
+    qtbot.addWidget(window)
+    found = facts.collect(window)
+    cards = {w["name"] for w in found["widgets"] if w["object"] == "card" and w["tab"] is None}
+    blocks = next(name for name in cards if name.startswith("Blocks"))
+    assert blocks.startswith("Blocks: 95. ") and "target every 5 s" in blocks
+    assert any(name.startswith("AI jobs: 2.5 GFLOP/s. ") and "penalty" in name for name in cards), cards
+    window.chain.difficulty_chart.append("difficulty", 95, 0.0418)
+    window.chain.difficulty_chart.redraw()
+    name = facts.accessible(window.chain.difficulty_chart)[0]
+    assert name.startswith(window.chain.difficulty_chart.title) and "0.0418" in name, name
+
+
+def _visits_against_the_eye(stops: list[dict]) -> list[tuple[str, str]]:
+    """Consecutive Tab stops where the second is left of the first on the same row, or above it
+    without moving to a column further right."""
+    wrong = []
+    for a, b in zip(stops, stops[1:]):
+        same_row = b["y"] < a["y"] + a["h"] and a["y"] < b["y"] + b["h"]
+        left_on_its_row = same_row and b["x"] + b["w"] <= a["x"]
+        up_in_its_column = b["y"] + b["h"] <= a["y"] and b["x"] < a["x"] + a["w"]
+        if left_on_its_row or up_in_its_column:
+            wrong.append((a["name"], b["name"]))
+    return wrong
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_tab_order_follows_the_visual_order(english, qtbot, tmp_path, lang):
+    window = lab_window(tmp_path, lang)
+    qtbot.addWidget(window)
+    for page in facts.collect(window)["pages"]:
+        stops = page["tab_order"]
+        assert stops[-1]["kind"] == "QComboBox" and stops[-1]["y"] > window.height() - 60, "the language picker is last"
+        assert not _visits_against_the_eye(stops), (page["tab"], _visits_against_the_eye(stops))
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme,presenter", [("dark", False), ("light", False), ("dark", True), ("light", True)])
+def test_focus_ring_and_disabled_look_are_visible_in_every_theme(english, qtbot, tmp_path, theme, presenter):
+    from gui.qt import QColor
+    from gui.window.theme import PRESENTER_DARK, THEMES
+
+    look = PRESENTER_DARK if presenter and theme == "dark" else THEMES[theme]
+    assert _contrast(look.focus, look.window) >= 3 and _contrast(look.focus, look.panel) >= 3
+    window = lab_window(tmp_path, theme=theme, presenter=presenter)
+    qtbot.addWidget(window)
+    window.activateWindow()
+    button = window.export_button
+    plain = button.grab().toImage()
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    focused = button.grab().toImage()
+    ring = QColor(look.focus)
+
+    def ring_pixels(image) -> int:
+        return sum(
+            1
+            for x in range(image.width())
+            for y in (1, image.height() // 2, image.height() - 2)
+            if QColor(image.pixel(x, y)) == ring
+        ) + sum(1 for y in range(image.height()) if QColor(image.pixel(1, y)) == ring)
+
+    assert ring_pixels(plain) == 0
+    assert ring_pixels(focused) >= image_edges(focused) * 0.5, "a 2 px ring round the focused button"
+    button.clearFocus()
+    window.pause_button.setEnabled(False)
+    disabled = window.pause_button.grab().toImage()
+    window.pause_button.setEnabled(True)
+    enabled = window.pause_button.grab().toImage()
+    assert disabled != enabled, "a disabled button looks different from an enabled one"
+
+
+def image_edges(image) -> int:
+    """Pixels ring_pixels can find on a full ring: the top and bottom rows, and the left column."""
+    return 2 * image.width() + image.height()
