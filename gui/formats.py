@@ -45,13 +45,25 @@ def percent(p: float) -> str:
 
 # --- bitcoin ------------------------------------------------------------------------------------------
 def btc_amount(sat: int) -> str:
-    """An amount of satoshis in BTC, to the satoshi: 10.00000000."""
-    return f"{sat / SATS_PER_BTC:.8f}"
+    """An amount of satoshis in BTC, to the satoshi, as the language writes it: 2,350.00000000
+    (French: 2 350,00000000)."""
+    return locale().toString(sat / SATS_PER_BTC, "f", 8)
 
 
 def btc_short(sat: int) -> str:
-    """An amount of satoshis in BTC, rounded for a table: 0.3125."""
-    return f"{sat / SATS_PER_BTC:.4f}"
+    """An amount of satoshis in BTC, rounded for a table: 0.3125 (French 0,3125)."""
+    return locale().toString(sat / SATS_PER_BTC, "f", 4)
+
+
+def grouped(text: str, size: int = 4) -> str:
+    """An address or a txid in groups of `size` characters, as wallets show them, so it can wrap
+    (bcrt 1qw5 08d6 …); the text itself (copied, pasted) stays whole."""
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+def short_id(text: str, head: int = 16, tail: int = 8) -> str:
+    """A long id (a txid) shortened in the middle for a sentence: 3f2a9c01d4e5b6a7…19c0b81e."""
+    return text if len(text) <= head + tail + 1 else f"{text[:head]}…{text[-tail:]}"
 
 
 def btc_value(btc: float) -> str:

@@ -59,5 +59,19 @@
             <numerusform>Exported %n files to {folder}</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n coin(s)</source>
+        <translation>
+            <numerusform>%n coin</numerusform>
+            <numerusform>%n coins</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n block(s) mined</source>
+        <translation>
+            <numerusform>%n block mined</numerusform>
+            <numerusform>%n blocks mined</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1282,12 +1282,16 @@ Source : {source}</translation>
         <translation>Arrêt du mineur et du nœud…</translation>
     </message>
     <message>
-        <source>The node stopped unexpectedly (exit code {code}). Its chain is safe on disk; restart it to carry on.</source>
-        <translation>Le nœud s&apos;est arrêté de façon inattendue (code de sortie {code}). Sa chaîne est en sécurité sur le disque ; redémarrez-le pour continuer.</translation>
-    </message>
-    <message>
         <source>Could not start the node ({error}).</source>
         <translation>Impossible de démarrer le nœud ({error}).</translation>
+    </message>
+    <message>
+        <source>The node was stopped from outside this window (killed by the system or by another program). Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud a été arrêté de l&apos;extérieur de cette fenêtre (par le système ou par un autre programme). Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
+    </message>
+    <message>
+        <source>The node stopped on its own and reported error {code}. Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de lui-même en signalant l&apos;erreur {code}. Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
     </message>
     <message>
         <source>bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node.</source>
@@ -1486,6 +1490,32 @@ Source : {source}</translation>
         <translation>Historique du portefeuille</translation>
     </message>
     <message>
+        <source>Every mined block</source>
+        <translation>Tous les blocs minés</translation>
+    </message>
+    <message>
+        <source>Otherwise only the mined blocks that earned fees are listed.</source>
+        <translation>Sinon, seuls les blocs minés qui ont rapporté des frais sont listés.</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmed ({coins}) &amp;nbsp;·&amp;nbsp; {unconfirmed} unconfirmed &amp;nbsp;·&amp;nbsp; {immature} immature &amp;nbsp;·&amp;nbsp; fees earned &lt;b&gt;{fees}&lt;/b&gt; in {blocks}</source>
+        <translation>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmés ({coins}) &amp;nbsp;·&amp;nbsp; {unconfirmed} non confirmés &amp;nbsp;·&amp;nbsp; {immature} immatures &amp;nbsp;·&amp;nbsp; frais gagnés &lt;b&gt;{fees}&lt;/b&gt; en {blocks}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n coin(s)</source>
+        <translation>
+            <numerusform>%n pièce</numerusform>
+            <numerusform>%n pièces</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n block(s) mined</source>
+        <translation>
+            <numerusform>%n bloc miné</numerusform>
+            <numerusform>%n blocs minés</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Wallet</source>
         <translation>Portefeuille</translation>
     </message>
@@ -1616,14 +1646,6 @@ Source : {source}</translation>
     <message>
         <source>Attack (51%)</source>
         <translation>Attaque (51 %)</translation>
-    </message>
-    <message>
-        <source>Every mined block (otherwise only those that earned fees)</source>
-        <translation>Tous les blocs minés (sinon seulement ceux qui ont rapporté des frais)</translation>
-    </message>
-    <message>
-        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmed ({coins} coins) &amp;nbsp;·&amp;nbsp; {unconfirmed} unconfirmed &amp;nbsp;·&amp;nbsp; {immature} immature &amp;nbsp;·&amp;nbsp; fees earned &lt;b&gt;{fees}&lt;/b&gt; in {blocks} blocks mined</source>
-        <translation>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmés ({coins} pièces) &amp;nbsp;·&amp;nbsp; {unconfirmed} non confirmés &amp;nbsp;·&amp;nbsp; {immature} immatures &amp;nbsp;·&amp;nbsp; frais gagnés &lt;b&gt;{fees}&lt;/b&gt; en {blocks} blocs minés</translation>
     </message>
     <message>
         <source>received</source>

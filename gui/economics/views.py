@@ -15,6 +15,7 @@ from gui.economics.widgets import BarChart
 from gui.formats import MINUS, minutes_text, money
 from gui.i18n import num, tr
 from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
+from gui.widgets.card import WrapLabel
 from gui.widgets.charts import PALETTE, Chart
 
 COLORS = {
@@ -122,7 +123,7 @@ class NetworkView(QWidget):
         slider_row.addWidget(self.exodus_slider, 1)
         slider_row.addWidget(self.exodus_value)
         n.addLayout(slider_row)
-        # Short values under their names, two columns: nothing wraps, even in presenter mode.
+        # Short values under their names, two columns.
         facts = QGridLayout()
         facts.setHorizontalSpacing(18)
         facts.setVerticalSpacing(10)
@@ -139,8 +140,9 @@ class NetworkView(QWidget):
         ):
             cell = QVBoxLayout()
             cell.setSpacing(0)
-            name = QLabel(title, objectName="econMuted")
-            value = QLabel("–", objectName="econFact")
+            # wrapped: a long French title must not widen the tab past the window
+            name = WrapLabel(title, objectName="econMuted")
+            value = WrapLabel("–", objectName="econFact")
             for w in (name, value):
                 w.setToolTip(tr(TIPS[key]))
                 cell.addWidget(w)
@@ -150,7 +152,7 @@ class NetworkView(QWidget):
         facts.setColumnStretch(1, 1)
         n.addSpacing(4)
         n.addLayout(facts)
-        note = QLabel(
+        note = WrapLabel(
             tr(
                 "Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
                 "When miners leave it gets easier: those who stay earn more per hash, and an "
@@ -264,11 +266,9 @@ class DecisionsView(QWidget):
         months_row.addStretch(1)
         right.addLayout(months_row)
         right.addWidget(self.horizon_chart, 1)
-        self.horizon_text = QLabel("", objectName="econMuted")
-        self.horizon_text.setWordWrap(True)
+        self.horizon_text = WrapLabel("", objectName="econMuted")
         right.addWidget(self.horizon_text)
-        self.sweep_text = QLabel("", objectName="econMuted")
-        self.sweep_text.setWordWrap(True)
+        self.sweep_text = WrapLabel("", objectName="econMuted")
         left = QVBoxLayout()
         charts = QHBoxLayout()
         charts.addWidget(self.btc_chart, 1)

@@ -7,13 +7,18 @@ change."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from gui.qt import QFrame, QHBoxLayout, QLabel, QPainter, QPalette, QRect, QSizePolicy, Qt, QVBoxLayout
+from gui.qt import QFontMetrics, QFrame, QHBoxLayout, QLabel, QPainter, QPalette, QRect, QSizePolicy, Qt, QVBoxLayout
 
 
 def _nothing() -> None:
     pass
+
+
+# A space between a number and the word after it (a unit, "blocks", "%"): made non-breaking.
+UNIT_SPACE = re.compile(r"(\d) ([^\W\d]+\b|%|\$)")
 
 
 class FitLabel(QLabel):
@@ -29,24 +34,56 @@ class FitLabel(QLabel):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         room = self.contentsRect().width()
-        needed = self.fontMetrics().horizontalAdvance(self.text())
+        # a few pixels to spare: a bold glyph can reach past its advance
+        needed = self.fontMetrics().horizontalAdvance(self.text()) + 4
         if needed <= room or not self.text():
             super().paintEvent(event)
             return
         painter = QPainter(self)
         font = self.font()
-        font.setPointSizeF(font.pointSizeF() * max(self.MIN_SCALE, room / needed))
+        full = font.pointSizeF()
+        scale = max(self.MIN_SCALE, room / needed)
+        font.setPointSizeF(full * scale)
+        # Fonts snap to whole pixels: step down until the text really fits.
+        while scale > self.MIN_SCALE and QFontMetrics(font).horizontalAdvance(self.text()) + 2 > room:
+            scale = max(self.MIN_SCALE, scale - 0.02)
+            font.setPointSizeF(full * scale)
         painter.setFont(font)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        painter.drawText(
-            self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.text()
-        )
+        text = self.text()
+        if QFontMetrics(font).horizontalAdvance(text) + 2 > room:  # too long even at the smallest size: cut
+            text = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
         painter.end()
 
     def minimumSizeHint(self):  # noqa: N802 - Qt's name
         hint = super().minimumSizeHint()
         hint.setWidth(0)
         return hint
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at its width: where a layout
+    does not pass heights for widths down (a splitter, a scroll area), a plain wrapped label is
+    squeezed and its lines drawn over its neighbours."""
+
+    def __init__(self, text: str = "", objectName: str = ""):  # noqa: N803 - Qt's keyword
+        super().__init__(text, objectName=objectName)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._ask()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._ask()
+
+    def _ask(self) -> None:
+        if self.width() > 0:
+            needed = self.heightForWidth(self.width()) if self.text() else 0
+            if needed != self.minimumHeight():
+                self.setMinimumHeight(max(needed, 0))
 
 
 class CardCaption(QLabel):
@@ -59,6 +96,7 @@ class CardCaption(QLabel):
     def __init__(self, text: str = "", objectName: str = "cardCaption"):  # noqa: N803 - Qt's keyword
         super().__init__("", objectName=objectName)
         self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._full = ""
         self.lines: int | None = None
         self.setText(text)
@@ -68,7 +106,8 @@ class CardCaption(QLabel):
         return self._full
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        self._full = text
+        # a number keeps its unit on its line ("5 s", "9 blocks", "95,000 %"): no lone "s"
+        self._full = UNIT_SPACE.sub("\\1\u00a0\\2", text)
         self._fit()
         self.changed()
 
@@ -86,7 +125,7 @@ class CardCaption(QLabel):
     def _fits(self, text: str, width: int) -> bool:
         flags = int(Qt.TextFlag.TextWordWrap)
         needed = self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
-        return needed <= self.lines * self.fontMetrics().lineSpacing()
+        return needed < (self.lines + 0.5) * self.fontMetrics().lineSpacing()
 
     def _fit(self) -> None:
         full, width = self._full, self.contentsRect().width()
@@ -111,7 +150,9 @@ class Card(QFrame):
         super().__init__(objectName="card")
         self.setToolTip(tooltip)
         self.setAccessibleDescription(tooltip)
-        self.title_label = QLabel(title, objectName="cardTitle")
+        # One line that shrinks to fit: a long title ("RÉCOMPENSE DE BLOC" in presenter mode) must
+        # not wrap and push its card's value below its neighbours'.
+        self.title_label = FitLabel(title, objectName="cardTitle")
         self.value = FitLabel("–", objectName="cardValue")
         self.caption = CardCaption()
         self.value.changed = self.caption.changed = self.rename
@@ -134,7 +175,6 @@ def card(title: str, tooltip: str) -> tuple[QFrame, QLabel, QLabel]:
     layout.setContentsMargins(14, 10, 14, 10)
     layout.setSpacing(2)
     title_label, value, caption = frame.title_label, frame.value, frame.caption
-    title_label.setWordWrap(True)
     for widget in (title_label, value, caption):
         layout.addWidget(widget)
     layout.addStretch(1)

@@ -39,7 +39,7 @@ from gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gui.widgets.card import card_row, reserve_lines
+from gui.widgets.card import FitLabel, card_row, reserve_lines
 from gui.widgets.charts import PALETTES
 from gui.window.banner import Banner
 from gui.window.cards import TIPS, LabCards
@@ -91,7 +91,8 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         h = QHBoxLayout(header)
         h.setContentsMargins(16, 10, 16, 10)
         titles = QVBoxLayout()
-        titles.addWidget(QLabel(tr("Mine-to-Compute Lab"), objectName="title"))
+        # shrinks to fit rather than make the header (and the window) wider than a 1280 projector
+        titles.addWidget(FitLabel(tr("Mine-to-Compute Lab"), objectName="title"))
         self.subtitle = QLabel(
             tr("A real Bitcoin chain and miner on this computer — and what happens when its power goes to AI instead"),
             objectName="subtitle",
@@ -270,7 +271,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             self.reward_caption,
             self.ai_caption,
         ):
-            reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts
+            reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts; longer ones elide
         for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value, self.ai_value):
             reserve_lines(value, 1)
         # No taller than a status line: the status bar must not grow the window past a 720-line screen.

@@ -289,3 +289,61 @@ def test_focus_ring_and_disabled_look_are_visible_in_every_theme(english, qtbot,
 def image_edges(image) -> int:
     """Pixels ring_pixels can find on a full ring: the top and bottom rows, and the left column."""
     return 2 * image.width() + image.height()
+
+
+# --- layout ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "lang,size,presenter",
+    [("fr", (1280, 720), True), ("fr", (1280, 720), False), ("en", (1280, 720), True), ("fr", (1366, 768), True)],
+)
+def test_every_tab_fits_the_window_without_sideways_scrolling(english, qtbot, tmp_path, lang, size, presenter):
+    window = lab_window(tmp_path, lang, presenter=presenter, size=size)
+    qtbot.addWidget(window)
+    found = facts.collect(window)
+    assert found["size"] == list(size), "the window grew past the size asked"
+    assert window.minimumSizeHint().width() <= size[0]
+    assert [p["tab"] for p in found["pages"] if p["scrolls_sideways"]] == []
+
+
+def test_the_card_row_keeps_its_height_whatever_the_captions_say(english, qtbot, tmp_path):
+    window = lab_window(tmp_path, "fr")
+    qtbot.addWidget(window)
+    qtbot.wait(10)
+    row_top = window.capacity_slider.mapTo(window, window.capacity_slider.rect().topLeft()).y()
+    long = ai_report(jobs=1234, interrupted=56)
+    window.on_ai_report(long)
+    window.ai_caption.setText(window.ai_caption.text() + " · " + window.ai_caption.text())
+    window.redraw()
+    qtbot.wait(10)
+    assert window.capacity_slider.mapTo(window, window.capacity_slider.rect().topLeft()).y() == row_top
+    from gui.qt import QLabel
+
+    shown = QLabel.text(window.ai_caption)  # what is drawn; text() is the whole caption
+    assert shown.endswith("…") and window.ai_caption.toolTip() == window.ai_caption.text()
+    assert "5\u00a0s" in window.height_caption.text(), "a number keeps its unit on its line"
+
+
+def test_the_chain_table_shows_both_ends_of_each_hash(english, qtbot, tmp_path):
+    from gui.chain.service import BlockRow
+    from gui.qt import Qt
+
+    window = lab_window(tmp_path, "fr", presenter=True)
+    qtbot.addWidget(window)
+    hashes = ["0000" + "ab" * 28 + "1111", "0000" + "ab" * 28 + "2222"]
+    rows = [
+        BlockRow(
+            height=h,
+            hash=hashes[h - 1],
+            time=1_700_000_000 + h,
+            bits="1f00ffff",
+            difficulty=0.04,
+            subsidy_btc=50,
+            interval_s=5,
+        )
+        for h in (1, 2)
+    ]
+    window.chain.add_blocks(rows)
+    window.redraw()
+    table = window.chain.table
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert {table.item(i, 1).text() for i in range(2)} == set(hashes), "the whole hash, elided in the middle"
