@@ -79,8 +79,12 @@ class WrapLabel(QLabel):
         super().resizeEvent(event)
         self._ask()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._ask()
+
     def _ask(self) -> None:
-        if self.width() > 0:
+        if self.isVisible() and self.width() > 0:
             needed = self.heightForWidth(self.width()) if self.text() else 0
             if needed != self.minimumHeight():
                 self.setMinimumHeight(max(needed, 0))
