@@ -8,6 +8,7 @@ import math
 import time
 
 from gui.i18n import locale, num, tr
+from gui.qt import QLocale
 
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
 SATS_PER_BTC = 100_000_000
@@ -38,9 +39,14 @@ def blocks_text(n: int) -> str:
     return tr("%Ln block(s)", "", n)
 
 
+def percent_sign() -> str:
+    """ " %" as the language writes it after a number: French puts a narrow no-break space (U+202F)."""
+    return "\u202f%" if locale().language() == QLocale.Language.French else " %"
+
+
 def percent(p: float) -> str:
-    """A probability or share: 0.5 -> '50.0 %', 0.03 -> '3.00 %'."""
-    return f"{num(100 * p, 2 if p < 0.1 else 1)} %"
+    """A probability or share: 0.5 -> '50.0 %', 0.03 -> '3.00 %' (French: '50,0\u202f%')."""
+    return f"{num(100 * p, 2 if p < 0.1 else 1)}{percent_sign()}"
 
 
 # --- bitcoin ------------------------------------------------------------------------------------------
@@ -89,7 +95,7 @@ def money(value: float, cents: bool = False) -> str:
     sign = MINUS if value < 0 else ""
     v = abs(value)
     # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
-    after = _symbol_after()
+    after = symbol_after()
     for size, suffix in (
         (1e12, tr("T", "money: trillion")),
         (1e9, tr("B", "money: billion")),
@@ -104,7 +110,7 @@ def money(value: float, cents: bool = False) -> str:
     return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
 
 
-def _symbol_after() -> bool:
+def symbol_after() -> bool:
     """Whether the locale writes the currency after the amount (French: 1 234 $)."""
     return locale().toCurrencyString(1.0, "$").endswith("$")
 

@@ -9,11 +9,11 @@
     </message>
     <message>
         <source>Seconds between blocks. The dashed line is the target spacing; when blocks come faster, the next retarget raises the difficulty.</source>
-        <translation>Secondes entre deux blocs. La ligne pointillée est l&apos;espacement visé ; quand les blocs arrivent plus vite, le prochain réajustement augmente la difficulté.</translation>
+        <translation>Secondes entre deux blocs. La ligne pointillée est l&apos;espacement visé ; quand les blocs arrivent plus vite, le prochain ajustement augmente la difficulté.</translation>
     </message>
     <message>
         <source>The difficulty written in each block&apos;s header (nBits). It changes only at retarget heights.</source>
-        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs de réajustement.</translation>
+        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs de ajustement.</translation>
     </message>
     <message>
         <source>Block reward by height. Red lines mark the halvings.</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>Hash</source>
-        <translation>Empreinte</translation>
+        <translation>Hash</translation>
     </message>
     <message>
         <source>Time</source>
@@ -205,7 +205,7 @@
     </message>
     <message>
         <source>Hashprice</source>
-        <translation>Hashprice</translation>
+        <translation>Prix du hash</translation>
     </message>
     <message>
         <source>Break-even power price</source>
@@ -255,7 +255,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{n}%</source>
-        <translation>{n} %</translation>
+        <translation>{n} %</translation>
     </message>
     <message>
         <source>The lab&apos;s state could not be read ({error}); showing the preset figures.</source>
@@ -329,7 +329,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>difficulty ×{ratio} since the chain&apos;s start (luck alone: ×{low}–{high}, ±{sigma}% per retarget)</source>
-        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma} % par réajustement)</translation>
+        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma} % par ajustement)</translation>
     </message>
     <message>
         <source>everyone converting like us</source>
@@ -341,11 +341,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%</source>
-        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share} % du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change} %</translation>
+        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share} % du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change} %</translation>
     </message>
     <message>
         <source>; the AI hall&apos;s measured uptime {uptime}%</source>
-        <translation> ; disponibilité mesurée de la salle IA {uptime} %</translation>
+        <translation> ; disponibilité mesurée de la salle IA {uptime} %</translation>
     </message>
     <message>
         <source>network difficulty</source>
@@ -413,7 +413,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>colocation lease</source>
-        <translation>loyer de colocation</translation>
+        <translation>loyer d&apos;hébergement</translation>
     </message>
     <message>
         <source>lease operating margin</source>
@@ -485,7 +485,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>rented hashrate&apos;s premium over hashprice</source>
-        <translation>prime de la puissance louée sur le hashprice</translation>
+        <translation>prime de la puissance louée sur le prix du hash</translation>
     </message>
     <message>
         <source>Each scenario is a real moment of the 2024-2025 story, with every number citing where it comes from. Pick one, read its explanation aloud, then change the numbers.</source>
@@ -509,11 +509,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal share of the world&apos;s hashrate, so moving cores to AI is the whole industry converting, and the retarget that follows lowers the world&apos;s difficulty so the miners who stay earn more per hash. Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own choice moves world difficulty only by its share, and its profit is shown both in the world as it is today and in a world that shrank like the lab.</source>
-        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et le réajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4 %) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
+        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et l&apos;ajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4 %) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
     </message>
     <message>
         <source>Hashprice: how many dollars one petahash per second of mining machines earns in a day. It falls when the block reward halves or the difficulty rises, and rises with the bitcoin price.</source>
-        <translation>Hashprice : combien de dollars rapporte en un jour un pétahash par seconde de machines de minage. Il baisse quand la récompense de bloc est divisée par deux ou que la difficulté monte, et monte avec le prix du bitcoin.</translation>
+        <translation>Prix du hash : combien de dollars rapporte en un jour un pétahash par seconde de machines de minage. Il baisse quand la récompense de bloc est divisée par deux ou que la difficulté monte, et monte avec le prix du bitcoin.</translation>
     </message>
     <message>
         <source>Break-even power price: the electricity price at which these machines earn exactly their power bill. A miner paying more than this loses money on every block it tries to find.</source>
@@ -529,7 +529,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.</source>
-        <translation>Ce que rapporte un kilowattheure tiré du réseau électrique : brûlé dans des machines de minage, loué à un locataire IA en colocation (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;énergie en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau : le loyer rapporte environ deux fois le minage, un cloud GPU environ 11 fois.</translation>
+        <translation>Ce que rapporte un kilowattheure tiré du réseau électrique : brûlé dans des machines de minage, loué à un locataire IA hébergé (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;énergie en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau : le loyer rapporte environ deux fois le minage, un cloud GPU environ 11 fois.</translation>
     </message>
     <message>
         <source>The site&apos;s money per day, split between the megawatts still mining (orange) and the megawatts converted to AI (teal). Costs include power, running costs and the buildings and machines spread over their lifetime.</source>
@@ -537,7 +537,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>If a share of the world&apos;s miners switch off, the next difficulty adjustment makes the puzzle easier, so the miners who stay earn more per hash. The adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.</source>
-        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75 % de départs, la courbe est plate.</translation>
+        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75 % de départs, la courbe est plate.</translation>
     </message>
     <message>
         <source>Drag to choose the share of the world&apos;s hashrate that switches off, for example because miners turned their power over to AI.</source>
@@ -561,7 +561,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>To rewrite recent blocks an attacker needs more computing power than everyone else together (a 51% attack). Renting that much for one hour costs about this: right after miners leave it is cheaper, but once difficulty retargets it costs the same as before. No market rents a majority of Bitcoin&apos;s hashrate: a bound.</source>
-        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51 %). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté réajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
+        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51 %). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté ajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
     </message>
     <message>
         <source>Buying machines as powerful as the whole honest network, plus a day of electricity to run them. When miners leave, an attacker needs less hardware.</source>
@@ -573,7 +573,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Profit per megawatt-year as the power price changes. A colocation tenant pays its own power, so the lease does not move; mining falls as power gets dearer.</source>
-        <translation>Bénéfice par mégawatt-an selon le prix de l&apos;électricité. Un locataire en colocation paie sa propre électricité, donc le loyer ne bouge pas ; le minage baisse quand l&apos;électricité renchérit.</translation>
+        <translation>Bénéfice par mégawatt-an selon le prix de l&apos;électricité. Un locataire hébergé paie sa propre électricité, donc le loyer ne bouge pas ; le minage baisse quand l&apos;électricité renchérit.</translation>
     </message>
     <message>
         <source>One megawatt over the coming months: buy new machines and keep mining, or build an AI hall and lease it. Difficulty keeps growing, the next real halving cuts the reward; the lines show the cash after the upfront spend.</source>
@@ -637,11 +637,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>a lab retarget = {blocks} blocks for {real}</source>
-        <translation>un réajustement du labo = {blocks} blocs pour {real}</translation>
+        <translation>un ajustement du labo = {blocks} blocs pour {real}</translation>
     </message>
     <message>
         <source>no retargets on this chain</source>
-        <translation>pas de réajustement sur cette chaîne</translation>
+        <translation>pas de ajustement sur cette chaîne</translation>
     </message>
     <message>
         <source>a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}</source>
@@ -697,15 +697,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Block time until the retarget</source>
-        <translation>Temps de bloc jusqu&apos;au réajustement</translation>
+        <translation>Temps de bloc jusqu&apos;à l&apos;ajustement</translation>
     </message>
     <message>
         <source>Difficulty after the retarget</source>
-        <translation>Difficulté après le réajustement</translation>
+        <translation>Difficulté après l&apos;ajustement</translation>
     </message>
     <message>
         <source>Survivors&apos; hashprice</source>
-        <translation>Hashprice des survivants</translation>
+        <translation>Prix du hash des survivants</translation>
     </message>
     <message>
         <source>Network hashrate</source>
@@ -713,19 +713,19 @@ Source : {source}</translation>
     </message>
     <message>
         <source>51% attack: rent, per hour (now → after retarget)</source>
-        <translation>Attaque à 51 % : location, par heure (maintenant → après réajustement)</translation>
+        <translation>Attaque à 51 % : location, par heure (maintenant → après ajustement)</translation>
     </message>
     <message>
         <source>51% attack: buy machines</source>
-        <translation>Attaque à 51 % : achat de machines</translation>
+        <translation>Attaque à 51 % : achat de machines</translation>
     </message>
     <message>
         <source>Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. When miners leave it gets easier: those who stay earn more per hash, and an attacker needs less hardware. Renting is cheaper only until the retarget; no market rents a majority of Bitcoin&apos;s hashrate, so that figure is a bound.</source>
-        <translation>Tous les 2016 blocs, Bitcoin réajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;au réajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
+        <translation>Tous les 2016 blocs, Bitcoin ajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;à l&apos;ajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
     </message>
     <message>
         <source>Survivors&apos; hashprice, $/PH/day</source>
-        <translation>Hashprice des survivants, $/PH/jour</translation>
+        <translation>Prix du hash des survivants, $/PH/jour</translation>
     </message>
     <message>
         <source>before anyone leaves</source>
@@ -733,7 +733,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>after the retarget</source>
-        <translation>après le réajustement</translation>
+        <translation>après l&apos;ajustement</translation>
     </message>
     <message>
         <source>{time}, for {days} days</source>
@@ -777,7 +777,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>power price, cents/kWh</source>
-        <translation>prix de l&apos;électricité, centimes/kWh</translation>
+        <translation>prix de l&apos;électricité, cents/kWh</translation>
     </message>
     <message>
         <source>mining never matches AI at any BTC price</source>
@@ -792,12 +792,12 @@ Source : {source}</translation>
         <translation>le minage n&apos;égale jamais l&apos;IA, quel que soit le prix de l&apos;électricité</translation>
     </message>
     <message>
-        <source>mining matches AI at {price} $/kWh</source>
-        <translation>le minage égale l&apos;IA à {price} $/kWh</translation>
+        <source>mining matches AI at {price}/kWh</source>
+        <translation>le minage égale l&apos;IA à {price}/kWh</translation>
     </message>
     <message>
-        <source>At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines and site written off over their lives; the AI hall once built.</source>
-        <translation>À {difficulty} et {power} $/kWh, {btc} ; à {price}, {power_words}. Par MW de puissance réseau, machines et site amortis sur leur durée de vie ; la salle IA une fois construite.</translation>
+        <source>At {difficulty} and {power}/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines and site written off over their lives; the AI hall once built.</source>
+        <translation>À {difficulty} et {power}/kWh, {btc} ; à {price}, {power_words}. Par MW de puissance réseau, machines et site amortis sur leur durée de vie ; la salle IA une fois construite.</translation>
     </message>
     <message>
         <source>pays back in month {n}</source>
@@ -809,7 +809,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, {ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr</source>
-        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth} %/mois, BTC {btc} %/an</translation>
+        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth} %/mois, BTC {btc} %/an</translation>
     </message>
     <message>
         <source>, halving in month {n}</source>
@@ -845,7 +845,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>How hard it is to find a block, as a multiple of Bitcoin&apos;s easiest difficulty. It is retuned every few blocks so that blocks keep coming at the target pace.</source>
-        <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est réajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
+        <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est ajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
     </message>
     <message>
         <source>New bitcoins paid to whoever finds the next block (the subsidy). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
@@ -857,7 +857,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower hashrate; after the next retarget the difficulty follows.</source>
-        <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain réajustement, la difficulté suit.</translation>
+        <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain ajustement, la difficulté suit.</translation>
     </message>
     <message>
         <source>How many of this computer&apos;s cores the lab may use at all, so a laptop stays cool.</source>
@@ -1166,11 +1166,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>fixed on regtest (no retargeting)</source>
-        <translation>fixe sur regtest (pas de réajustement)</translation>
+        <translation>fixe sur regtest (pas de ajustement)</translation>
     </message>
     <message>
         <source>retarget in {blocks}</source>
-        <translation>réajustement dans {blocks}</translation>
+        <translation>ajustement dans {blocks}</translation>
     </message>
     <message>
         <source>halving in {blocks}</source>
@@ -1178,7 +1178,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Chain&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Height&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Node up&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Best block&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Target spacing&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Retarget every&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving every&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Network hashrate&lt;/b&gt; {mhs} MH/s</source>
-        <translation>&lt;b&gt;Chaîne&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Hauteur&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Nœud actif depuis&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Meilleur bloc&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Espacement visé&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Réajustement tous les&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving tous les&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Puissance du réseau&lt;/b&gt; {mhs} MH/s</translation>
+        <translation>&lt;b&gt;Chaîne&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Hauteur&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Nœud actif depuis&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Meilleur bloc&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Espacement visé&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Ajustement tous les&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving tous les&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Puissance du réseau&lt;/b&gt; {mhs} MH/s</translation>
     </message>
     <message>
         <source>&lt;br&gt;&lt;b&gt;Shared with the class:&lt;/b&gt; {address}</source>
@@ -1248,7 +1248,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>
-        <translation>disponibilité {uptime} % (SLA {sla} %)</translation>
+        <translation>disponibilité {uptime} % (SLA {sla} %)</translation>
     </message>
     <message>
         <source>Export charts and data to…</source>
@@ -1521,7 +1521,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>51% attack: double-spend a payment</source>
-        <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
+        <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
     </message>
     <message>
         <source>the merchant&apos;s address (the teacher&apos;s bcrt1q…)</source>
@@ -1637,15 +1637,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes: {q} of the chain&apos;s hashrate (the chain did {network} by getnetworkhashps before the fork).</source>
-        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages : {q} de la puissance de la chaîne (la chaîne faisait {network} selon getnetworkhashps avant la bifurcation).</translation>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hashs : {q} de la puissance de la chaîne (la chaîne faisait {network} selon getnetworkhashps avant la bifurcation).</translation>
     </message>
     <message>
         <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.</source>
-        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h de temps réel, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité aujourd&apos;hui, c&apos;est dépasser les {honest} honnêtes : {rent_hour} l&apos;heure en location, {buy} à l&apos;achat. {ai} des {total} cœurs d&apos;ici sont sur l&apos;IA : moins il y a de cœurs qui minent, plus la puissance honnête est faible et moins l&apos;attaque coûte.</translation>
+        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h à l&apos;échelle du vrai réseau, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité aujourd&apos;hui, c&apos;est dépasser les {honest} honnêtes : {rent_hour} l&apos;heure en location, {buy} à l&apos;achat. {ai} des {total} cœurs d&apos;ici sont sur l&apos;IA : moins il y a de cœurs qui minent, plus la puissance honnête est faible et moins l&apos;attaque coûte.</translation>
     </message>
     <message>
         <source>Attack (51%)</source>
-        <translation>Attaque (51 %)</translation>
+        <translation>Attaque (51 %)</translation>
     </message>
     <message>
         <source>received</source>
@@ -1701,7 +1701,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Start a fresh lesson chain (a halving every 48 blocks, a retarget every 24, 5 s a block) in its own folder, sized to this computer. Your own chain is kept.</source>
-        <translation>Démarrer une chaîne de leçon neuve (une division par deux tous les 48 blocs, un ajustement tous les 24, 5 s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
+        <translation>Démarrer une chaîne de leçon neuve (un halving tous les 48 blocs, un ajustement tous les 24, 5 s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
     </message>
     <message>
         <source>Worksheet…</source>
@@ -1733,7 +1733,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Bitcoin&apos;s halvings and the mining sites converted to AI, with their sources (hover an entry); the lab&apos;s halvings stand for the coming ones.</source>
-        <translation>Les divisions par deux de Bitcoin et les sites de minage convertis à l&apos;IA, avec leurs sources (survolez une ligne) ; celles du labo figurent les prochaines.</translation>
+        <translation>Les halvings de Bitcoin et les sites de minage convertis à l&apos;IA, avec leurs sources (survolez une ligne) ; ceux du labo figurent les prochains.</translation>
     </message>
     <message>
         <source>The timeline could not be read: {error}</source>
@@ -1745,7 +1745,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>lab block {height} · halving {n} of the lab, standing for {year}</source>
-        <translation>bloc {height} du labo · division par deux n° {n} du labo, figurant {year}</translation>
+        <translation>bloc {height} du labo · halving n° {n} du labo, figurant {year}</translation>
     </message>
     <message>
         <source>Step {n} of {total}</source>
@@ -1769,7 +1769,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>halving</source>
-        <translation>division par deux</translation>
+        <translation>halving</translation>
     </message>
     <message>
         <source>New lesson</source>
@@ -1801,7 +1801,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Let the miner run. Show the Chain tab: each point is a block whose hash fell below the target.</source>
-        <translation>Laissez tourner le mineur. Montrez l&apos;onglet Chaîne : chaque point est un bloc dont le hachage est passé sous la cible.</translation>
+        <translation>Laissez tourner le mineur. Montrez l&apos;onglet Chaîne : chaque point est un bloc dont le hash est passé sous la cible.</translation>
     </message>
     <message>
         <source>The block count and the time between blocks (the target is a few seconds here, 10 minutes on Bitcoin).</source>
@@ -1853,7 +1853,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Blocks were slower than the target, so the difficulty falls: the miners who stay earn more per hash.</source>
-        <translation>Les blocs ont été plus lents que la cible, donc la difficulté baisse : les mineurs qui restent gagnent plus par hachage.</translation>
+        <translation>Les blocs ont été plus lents que la cible, donc la difficulté baisse : les mineurs qui restent gagnent plus par hash.</translation>
     </message>
     <message>
         <source>Who gains when big miners leave? What becomes cheaper for an attacker?</source>
@@ -1861,11 +1861,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The halving</source>
-        <translation>La division par deux</translation>
+        <translation>Le halving</translation>
     </message>
     <message>
         <source>Watch the block reward card and the reward chart until the next halving.</source>
-        <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochaine division par deux.</translation>
+        <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochain halving.</translation>
     </message>
     <message>
         <source>The reward is cut in half at a fixed height, whatever the miners do.</source>
@@ -1873,7 +1873,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The halving cuts miners&apos; income in half overnight; what can a miner do about it?</source>
-        <translation>La division par deux coupe en deux le revenu des mineurs du jour au lendemain ; que peut faire un mineur ?</translation>
+        <translation>Le halving coupe en deux le revenu des mineurs du jour au lendemain ; que peut faire un mineur ?</translation>
     </message>
     <message>
         <source>Taking the AI cores back</source>
@@ -1897,11 +1897,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Open the Economics tab and follow the site&apos;s profit per MW as the lab&apos;s halvings come.</source>
-        <translation>Ouvrez l&apos;onglet Économie et suivez le bénéfice du site par MW au fil des divisions par deux du labo.</translation>
+        <translation>Ouvrez l&apos;onglet Économie et suivez le bénéfice du site par MW au fil des halvings du labo.</translation>
     </message>
     <message>
         <source>After enough halvings, mining earns less per MW than an AI lease, or not even its power bill.</source>
-        <translation>Après assez de divisions par deux, le minage rapporte moins par MW qu&apos;un bail d&apos;IA, voire moins que sa facture d&apos;électricité.</translation>
+        <translation>Après assez de halvings, le minage rapporte moins par MW qu&apos;un bail d&apos;IA, voire moins que sa facture d&apos;électricité.</translation>
     </message>
     <message>
         <source>At what bitcoin price would mining earn as much as AI again?</source>
@@ -1917,7 +1917,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The event feed: retargets, halvings, the exodus and the penalty, with their numbers.</source>
-        <translation>Le fil des événements : ajustements, divisions par deux, exode et pénalité, avec leurs chiffres.</translation>
+        <translation>Le fil des événements : ajustements, halvings, exode et pénalité, avec leurs chiffres.</translation>
     </message>
     <message>
         <source>Should a miner keep mining, convert to AI, or do both? What would you decide?</source>
@@ -1945,15 +1945,29 @@ Source : {source}</translation>
     </message>
     <message>
         <source>halving at {height}: {before} -&gt; {after} BTC (in the real world: {year})</source>
-        <translation>division par deux à {height} : {before} -&gt; {after} BTC (dans le monde réel : {year})</translation>
+        <translation>halving à {height} : {before} -&gt; {after} BTC (dans le monde réel : {year})</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {total} cores moved to AI at block {height}</source>
+        <translation>
+            <numerusform>%n cœur sur {total} passé à l&apos;IA au bloc {height}</numerusform>
+            <numerusform>%n cœurs sur {total} passés à l&apos;IA au bloc {height}</numerusform>
+        </translation>
     </message>
     <message>
-        <source>{ai} of {total} cores moved to AI at block {height}</source>
-        <translation>{ai} cœur(s) sur {total} passé(s) à l&apos;IA au bloc {height}</translation>
+        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln request(s) were cut short</source>
+        <translation>
+            <numerusform>%Ln requête a été interrompue</numerusform>
+            <numerusform>%Ln requêtes ont été interrompues</numerusform>
+        </translation>
     </message>
     <message>
         <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
-        <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
+        <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
     </message>
     <message>
         <source>at block {height} mining earns less per MW than AI</source>
@@ -1966,10 +1980,6 @@ Source : {source}</translation>
     <message>
         <source>: {mining} against {ai} per MW-year; mining would match AI at {price} per BTC</source>
         <translation> : {mining} contre {ai} par MW et par an ; le minage égalerait l&apos;IA à {price} le BTC</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {jobs} requests were cut short. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
-        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {jobs} requêtes ont été interrompues. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
     </message>
     <message>
         <source>Mine-to-Compute Lab: worksheet</source>
@@ -1985,7 +1995,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>A real Bitcoin chain ran in class: a block every few seconds, a halving every few minutes. Answer from what you saw on the screen.</source>
-        <translation>Une vraie chaîne Bitcoin a tourné en classe : un bloc toutes les quelques secondes, une division par deux toutes les quelques minutes. Répondez d&apos;après ce que vous avez vu à l&apos;écran.</translation>
+        <translation>Une vraie chaîne Bitcoin a tourné en classe : un bloc toutes les quelques secondes, un halving toutes les quelques minutes. Répondez d&apos;après ce que vous avez vu à l&apos;écran.</translation>
     </message>
     <message>
         <source>Your numbers</source>
@@ -2025,7 +2035,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Halvings</source>
-        <translation>Divisions par deux</translation>
+        <translation>Halvings</translation>
     </message>
     <message>
         <source>block reward</source>
@@ -2037,15 +2047,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>hashprice per PH/s per day, before → after</source>
-        <translation>hashprice par PH/s et par jour, avant → après</translation>
+        <translation>prix du hash par PH/s et par jour, avant → après</translation>
     </message>
     <message>
         <source>No halving yet.</source>
-        <translation>Pas encore de division par deux.</translation>
+        <translation>Pas encore de halving.</translation>
     </message>
     <message>
         <source>After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would match AI at {price} per BTC (the crossover).</source>
-        <translation>Après {n} divisions par deux du labo, la récompense figure {subsidy} BTC ; hashprice {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le point de bascule).</translation>
+        <translation>Après {n} halvings du labo, la récompense figure {subsidy} BTC ; prix du hash {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le point de bascule).</translation>
     </message>
     <message>
         <source>Mining or AI, at the end of the run</source>
@@ -2053,7 +2063,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Promised {sla}% uptime, delivered {uptime}%: a penalty of {penalty}.</source>
-        <translation>{sla} % de disponibilité promis, {uptime} % fournis : une pénalité de {penalty}.</translation>
+        <translation>{sla} % de disponibilité promis, {uptime} % fournis : une pénalité de {penalty}.</translation>
     </message>
     <message>
         <source>The SLA penalty</source>
@@ -2095,8 +2105,22 @@ Source : {source}</translation>
         <translation>NŒUD INJOIGNABLE : les mineurs attendent</translation>
     </message>
     <message>
-        <source>Class pool on port {port}: {clients} connection(s), {workers} student(s), {rate} in the last minute, working on block {height}, {node}.</source>
-        <translation>Pool de la classe sur le port {port} : {clients} connexion(s), {workers} élève(s), {rate} dans la dernière minute, travail sur le bloc {height}, {node}.</translation>
+        <source>Class pool on port {port}: {clients}, {workers}, {rate} in the last minute, working on block {height}, {node}.</source>
+        <translation>Pool de la classe sur le port {port} : {clients}, {workers}, {rate} dans la dernière minute, travail sur le bloc {height}, {node}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation>
+            <numerusform>%n connexion</numerusform>
+            <numerusform>%n connexions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n student(s)</source>
+        <translation>
+            <numerusform>%n élève</numerusform>
+            <numerusform>%n élèves</numerusform>
+        </translation>
     </message>
     <message>
         <source>mining</source>

@@ -12,7 +12,7 @@ import numpy as np
 from engine.economy.scenario_params import PARAMETERS
 from gui.economics.text import TIPS, difficulty_text, ratio_text
 from gui.economics.widgets import BarChart
-from gui.formats import MINUS, minutes_text, money
+from gui.formats import MINUS, minutes_text, money, usd
 from gui.i18n import num, tr
 from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
 from gui.widgets.card import WrapLabel
@@ -313,15 +313,15 @@ class DecisionsView(QWidget):
         power_words = (
             tr("mining never matches AI at any power price")
             if power.crossover is None
-            else tr("mining matches AI at {price} $/kWh").format(price=num(power.crossover, 3))
+            else tr("mining matches AI at {price}/kWh").format(price=usd(power.crossover, 3))
         )
         self.sweep_text.setText(
             tr(
-                "At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
+                "At {difficulty} and {power}/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
                 "and site written off over their lives; the AI hall once built."
             ).format(
                 difficulty=difficulty_text(w["difficulty"]),
-                power=num(w["power_price_usd_per_kwh"], 3),
+                power=usd(w["power_price_usd_per_kwh"], 3),
                 btc=btc_words,
                 price=money(w["btc_price_usd"]),
                 power_words=power_words,

@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS, ParameterSpec
 from gui.economics.text import display_for, parameter_label
-from gui.i18n import num, tr
+from gui.i18n import tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
 from gui.widgets.charts import Chart
 from gui.window.theme import DARK, font_pt
@@ -28,8 +28,9 @@ class ParameterSpinBox(QDoubleSpinBox):
         self.setDecimals(d.decimals)
         self.setRange(d.to_shown(self.spec.low), d.to_shown(self.spec.high))
         self.setSingleStep(d.step)
-        self.setPrefix(d.prefix)
-        self.setSuffix(tr(d.suffix))
+        prefix, suffix = d.affixes()
+        self.setPrefix(prefix)
+        self.setSuffix(suffix)
         self.setKeyboardTracking(False)  # apply on Enter, focus loss or the arrows, not per keystroke
         self.setGroupSeparatorShown(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -39,10 +40,7 @@ class ParameterSpinBox(QDoubleSpinBox):
     def range_text(self, between: str = "") -> str:
         between = between or tr("to")
         d = self.display
-        return (
-            f"{d.prefix}{num(self.minimum(), d.decimals)} {between} {d.prefix}"
-            f"{num(self.maximum(), d.decimals)}{tr(d.suffix)}"
-        )
+        return f"{d.text(self.minimum(), unit=False)} {between} {d.text(self.maximum())}"
 
     def validate(self, text: str, pos: int):  # noqa: D401 - Qt's virtual
         result = super().validate(text, pos)

@@ -232,7 +232,7 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         lesson = window.tab("lesson")
         feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
         assert any("ajustement à 48" in f and "×1,74" in f for f in feed), feed
-        assert any("division par deux à 48 : 50 -> 25 BTC (dans le monde réel : 2028)" in f for f in feed), feed
+        assert any("halving à 48 : 50 -> 25 BTC (dans le monde réel : 2028)" in f for f in feed), feed
         found = [
             (where, sorted(w), text[:90])
             for where, text in visible_texts(lesson)
