@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QMarginsF,
     QSettings,
     QSize,
+    QSizeF,
     QSocketNotifier,
     QStandardPaths,
     Qt,
@@ -45,7 +46,9 @@ from PySide6.QtGui import (
     QPalette,
     QPdfWriter,
     QPixmap,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
     QValidator,
 )
 from PySide6.QtWidgets import (

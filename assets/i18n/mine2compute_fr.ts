@@ -255,7 +255,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{n}%</source>
-        <translation>{n} %</translation>
+        <translation>{n}&#x202f;%</translation>
     </message>
     <message>
         <source>The lab&apos;s state could not be read ({error}); showing the preset figures.</source>
@@ -329,7 +329,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>difficulty ×{ratio} since the chain&apos;s start (luck alone: ×{low}–{high}, ±{sigma}% per retarget)</source>
-        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma} % par ajustement)</translation>
+        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma}&#x202f;% par ajustement)</translation>
     </message>
     <message>
         <source>everyone converting like us</source>
@@ -341,11 +341,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%</source>
-        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share} % du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change} %</translation>
+        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share}&#x202f;% du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change}&#x202f;%</translation>
     </message>
     <message>
         <source>; the AI hall&apos;s measured uptime {uptime}%</source>
-        <translation> ; disponibilité mesurée de la salle IA {uptime} %</translation>
+        <translation> ; disponibilité mesurée de la salle IA {uptime}&#x202f;%</translation>
     </message>
     <message>
         <source>network difficulty</source>
@@ -509,7 +509,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal share of the world&apos;s hashrate, so moving cores to AI is the whole industry converting, and the retarget that follows lowers the world&apos;s difficulty so the miners who stay earn more per hash. Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own choice moves world difficulty only by its share, and its profit is shown both in the world as it is today and in a world that shrank like the lab.</source>
-        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et l&apos;ajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4 %) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
+        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et l&apos;ajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4&#x202f;%) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
     </message>
     <message>
         <source>Hashprice: how many dollars one petahash per second of mining machines earns in a day. It falls when the block reward halves or the difficulty rises, and rises with the bitcoin price.</source>
@@ -537,7 +537,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>If a share of the world&apos;s miners switch off, the next difficulty adjustment makes the puzzle easier, so the miners who stay earn more per hash. The adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.</source>
-        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75 % de départs, la courbe est plate.</translation>
+        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75&#x202f;% de départs, la courbe est plate.</translation>
     </message>
     <message>
         <source>Drag to choose the share of the world&apos;s hashrate that switches off, for example because miners turned their power over to AI.</source>
@@ -561,7 +561,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>To rewrite recent blocks an attacker needs more computing power than everyone else together (a 51% attack). Renting that much for one hour costs about this: right after miners leave it is cheaper, but once difficulty retargets it costs the same as before. No market rents a majority of Bitcoin&apos;s hashrate: a bound.</source>
-        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51 %). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté ajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
+        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51&#x202f;%). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté ajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
     </message>
     <message>
         <source>Buying machines as powerful as the whole honest network, plus a day of electricity to run them. When miners leave, an attacker needs less hardware.</source>
@@ -713,11 +713,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>51% attack: rent, per hour (now → after retarget)</source>
-        <translation>Attaque à 51 % : location, par heure (maintenant → après ajustement)</translation>
+        <translation>Attaque à 51&#x202f;% : location, par heure (maintenant → après ajustement)</translation>
     </message>
     <message>
         <source>51% attack: buy machines</source>
-        <translation>Attaque à 51 % : achat de machines</translation>
+        <translation>Attaque à 51&#x202f;% : achat de machines</translation>
     </message>
     <message>
         <source>Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. When miners leave it gets easier: those who stay earn more per hash, and an attacker needs less hardware. Renting is cheaper only until the retarget; no market rents a majority of Bitcoin&apos;s hashrate, so that figure is a bound.</source>
@@ -809,7 +809,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, {ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr</source>
-        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth} %/mois, BTC {btc} %/an</translation>
+        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth}&#x202f;%/mois, BTC {btc}&#x202f;%/an</translation>
     </message>
     <message>
         <source>, halving in month {n}</source>
@@ -1248,7 +1248,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>
-        <translation>disponibilité {uptime} % (SLA {sla} %)</translation>
+        <translation>disponibilité {uptime}&#x202f;% (SLA {sla}&#x202f;%)</translation>
     </message>
     <message>
         <source>Export charts and data to…</source>
@@ -1521,7 +1521,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>51% attack: double-spend a payment</source>
-        <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
+        <translation>Attaque à 51&#x202f;% : dépenser deux fois un paiement</translation>
     </message>
     <message>
         <source>the merchant&apos;s address (the teacher&apos;s bcrt1q…)</source>
@@ -1645,7 +1645,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Attack (51%)</source>
-        <translation>Attaque (51 %)</translation>
+        <translation>Attaque (51&#x202f;%)</translation>
     </message>
     <message>
         <source>received</source>
@@ -1956,7 +1956,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
-        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla}&#x202f;% de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime}&#x202f;% : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
     </message>
     <message numerus="yes">
         <source>%Ln request(s) were cut short</source>
@@ -1967,7 +1967,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
-        <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
+        <translation>pénalité SLA : {penalty} (disponibilité {uptime}&#x202f;% contre {sla}&#x202f;% promis)</translation>
     </message>
     <message>
         <source>at block {height} mining earns less per MW than AI</source>
@@ -2063,7 +2063,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Promised {sla}% uptime, delivered {uptime}%: a penalty of {penalty}.</source>
-        <translation>{sla} % de disponibilité promis, {uptime} % fournis : une pénalité de {penalty}.</translation>
+        <translation>{sla}&#x202f;% de disponibilité promis, {uptime}&#x202f;% fournis : une pénalité de {penalty}.</translation>
     </message>
     <message>
         <source>The SLA penalty</source>

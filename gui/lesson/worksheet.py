@@ -15,7 +15,16 @@ from engine.lesson.answers import answer_key
 from gui.formats import btc_value, usd
 from gui.i18n import integer, locale, num, tr
 from gui.lesson.text import ratio, step_texts
-from gui.qt import QMarginsF, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from gui.qt import (
+    QMarginsF,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QSizeF,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 
 DPI = 300
 
@@ -118,6 +127,27 @@ def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None,
     return "".join(parts)
 
 
+def keep_blocks_whole(doc: QTextDocument) -> int:
+    """Start on a new page every block (a question: its heading, its text, its answer lines) that
+    would straddle a page foot, so no heading is left alone at the bottom of a page. Returns how
+    many blocks were moved."""
+    height = doc.pageSize().height()
+    layout = doc.documentLayout()
+    moved = 0
+    block = doc.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        top, bottom = rect.top(), rect.bottom() - 1
+        if rect.height() < height and int(top // height) != int(bottom // height):
+            cursor = QTextCursor(block)
+            fmt = block.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.setBlockFormat(fmt)
+            moved += 1
+        block = block.next()
+    return moved
+
+
 def write_worksheet(
     path: str | Path, tracker: t.LessonTracker, values: Mapping[str, Any] | None, start_difficulty: float | None
 ) -> Path:
@@ -136,6 +166,9 @@ def write_worksheet(
         "body, p, li, td, th { font-size: 11pt; }"
     )
     doc.setHtml(worksheet_html(tracker, values, start_difficulty))
+    paint = writer.pageLayout().paintRectPixels(writer.resolution())
+    doc.setPageSize(QSizeF(paint.width(), paint.height()))
+    keep_blocks_whole(doc)
     doc.print_(writer)
     del writer  # the file is complete once the writer is gone
     if not path.exists() or path.stat().st_size == 0:

@@ -347,3 +347,53 @@ def test_the_chain_table_shows_both_ends_of_each_hash(english, qtbot, tmp_path):
     table = window.chain.table
     assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
     assert {table.item(i, 1).text() for i in range(2)} == set(hashes), "the whole hash, elided in the middle"
+
+
+def test_a_worksheet_question_is_never_split_by_a_page_foot(qapp):
+    from gui.lesson.worksheet import keep_blocks_whole
+    from gui.qt import QSizeF, QTextDocument
+
+    doc = QTextDocument()
+    line = "<br><br>" + "_" * 40 + "<br>"
+    doc.setHtml("<ol>" + "".join(f"<li><b>Question {i}</b><br>Why?{line}</li>" for i in range(1, 13)) + "</ol>")
+    doc.setPageSize(QSizeF(400, 230))
+    height, layout = doc.pageSize().height(), doc.documentLayout()
+
+    def straddling() -> list[int]:
+        out, block, i = [], doc.begin(), 0
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if int(rect.top() // height) != int((rect.bottom() - 1) // height):
+                out.append(i)
+            block, i = block.next(), i + 1
+        return out
+
+    assert straddling(), "the test's questions must straddle page feet to begin with"
+    assert keep_blocks_whole(doc) > 0
+    assert straddling() == []
+
+
+def test_cut_texts_read_whole(english):
+    """Item 12's cut texts: the node banner's sentence, the wallet's address and txid, the unit of
+    the merchant's wait."""
+    from gui.formats import grouped, short_id
+    from gui.window.node_process import unexpected_stop_text
+
+    for crashed in (True, False):
+        text = unexpected_stop_text(9, crashed)
+        assert "exit code" not in text and text.endswith("restart it to carry on.")
+    address = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
+    assert grouped(address).replace(" ", "") == address and max(map(len, grouped(address).split())) == 4
+    txid = "ab" * 32
+    assert short_id(txid) == txid[:16] + "…" + txid[-8:]
+
+
+def test_the_merchant_waits_for_blocks_not_a_bare_number(english, qtbot, tmp_path):
+    window = lab_window(tmp_path)
+    qtbot.addWidget(window)
+    attack = window.tab("attack")
+    spin = attack.confirmations
+    spin.setValue(2)
+    assert spin.text() == "2 blocks"
+    spin.setValue(1)
+    assert spin.text() == "1 block"
