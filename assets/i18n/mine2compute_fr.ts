@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>The difficulty written in each block&apos;s header (nBits). It changes only at retarget heights.</source>
-        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs de ajustement.</translation>
+        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs d&apos;ajustement.</translation>
     </message>
     <message>
         <source>Block reward by height. Red lines mark the halvings.</source>
@@ -90,6 +90,10 @@
     <message>
         <source>Recent blocks</source>
         <translation>Derniers blocs</translation>
+    </message>
+    <message>
+        <source>halving {n}</source>
+        <translation>halving {n}</translation>
     </message>
     <message>
         <source>Preparing the SHA-256d kernels and sizing the new lab chain to this computer (the very first launch compiles them)…</source>
@@ -641,7 +645,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>no retargets on this chain</source>
-        <translation>pas de ajustement sur cette chaîne</translation>
+        <translation>pas d&apos;ajustement sur cette chaîne</translation>
     </message>
     <message>
         <source>a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}</source>
@@ -846,14 +850,6 @@ Source : {source}</translation>
     <message>
         <source>How hard it is to find a block, as a multiple of Bitcoin&apos;s easiest difficulty. It is retuned every few blocks so that blocks keep coming at the target pace.</source>
         <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est ajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
-    </message>
-    <message>
-        <source>New bitcoins paid to whoever finds the next block (the subsidy). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
-        <translation>Les nouveaux bitcoins payés à qui trouve le prochain bloc (la subvention). Elle est divisée par deux à chaque intervalle de halving : sur cette chaîne du labo toutes les quelques minutes, sur Bitcoin tous les quatre ans.</translation>
-    </message>
-    <message>
-        <source>The cores given to AI run real matrix multiplications, like an AI model answering requests. GFLOP/s is billions of calculations per second; the bill is what a site of this size would earn for the same share of its power.</source>
-        <translation>Les cœurs donnés à l&apos;IA font de vraies multiplications de matrices, comme un modèle d&apos;IA qui répond à des requêtes. GFLOP/s, ce sont des milliards de calculs par seconde ; la facture est ce que gagnerait un site de cette taille pour la même part de son électricité.</translation>
     </message>
     <message>
         <source>Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower hashrate; after the next retarget the difficulty follows.</source>
@@ -1157,6 +1153,10 @@ Source : {source}</translation>
         <translation>nœud arrêté : plus de nouveaux blocs</translation>
     </message>
     <message>
+        <source>no block yet · </source>
+        <translation>aucun bloc encore · </translation>
+    </message>
+    <message>
         <source>last block {age} ago · </source>
         <translation>dernier bloc il y a {age} · </translation>
     </message>
@@ -1165,16 +1165,20 @@ Source : {source}</translation>
         <translation>cible toutes les {n} s</translation>
     </message>
     <message>
+        <source>New bitcoins paid to whoever found the last block (the subsidy; the card says which block). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
+        <translation>Les nouveaux bitcoins payés à qui a trouvé le dernier bloc (la subvention ; la carte dit de quel bloc). Elle est divisée par deux à chaque intervalle de halving : sur cette chaîne du labo toutes les quelques minutes, sur Bitcoin tous les quatre ans.</translation>
+    </message>
+    <message>
+        <source>The cores given to AI run real matrix multiplications, like an AI model answering requests. GFLOP/s is billions of calculations per second, measured on this computer; the price of a core-second comes from the scenario: what a site of this size would earn for the same share of its power.</source>
+        <translation>Les cœurs donnés à l&apos;IA font de vraies multiplications de matrices, comme un modèle d&apos;IA qui répond à des requêtes. GFLOP/s, ce sont des milliards de calculs par seconde, mesurés sur cet ordinateur ; le prix d&apos;une seconde de cœur vient du scénario : ce que gagnerait un site de cette taille pour la même part de son électricité.</translation>
+    </message>
+    <message>
+        <source>block {height}</source>
+        <translation>bloc {height}</translation>
+    </message>
+    <message>
         <source>fixed on regtest (no retargeting)</source>
-        <translation>fixe sur regtest (pas de ajustement)</translation>
-    </message>
-    <message>
-        <source>retarget in {blocks}</source>
-        <translation>ajustement dans {blocks}</translation>
-    </message>
-    <message>
-        <source>halving in {blocks}</source>
-        <translation>halving dans {blocks}</translation>
+        <translation>fixe sur regtest (pas d&apos;ajustement)</translation>
     </message>
     <message>
         <source>&lt;b&gt;Chain&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Height&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Node up&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Best block&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Target spacing&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Retarget every&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving every&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Network hashrate&lt;/b&gt; {mhs} MH/s</source>
@@ -1183,6 +1187,18 @@ Source : {source}</translation>
     <message>
         <source>&lt;br&gt;&lt;b&gt;Shared with the class:&lt;/b&gt; {address}</source>
         <translation>&lt;br&gt;&lt;b&gt;Partagé avec la classe :&lt;/b&gt; {address}</translation>
+    </message>
+    <message>
+        <source>retarget at {height}, in {blocks}</source>
+        <translation>ajustement à {height}, dans {blocks}</translation>
+    </message>
+    <message>
+        <source>next block {reward} BTC (halving)</source>
+        <translation>bloc suivant {reward} BTC (halving)</translation>
+    </message>
+    <message>
+        <source>halving at {height}, in {blocks}</source>
+        <translation>halving à {height}, dans {blocks}</translation>
     </message>
     <message numerus="yes">
         <source>%Ln block(s) found</source>
@@ -1231,20 +1247,17 @@ Source : {source}</translation>
         <source>kernel {name}</source>
         <translation>noyau {name}</translation>
     </message>
-    <message numerus="yes">
-        <source>%Ln request(s)</source>
-        <translation>
-            <numerusform>%Ln requête</numerusform>
-            <numerusform>%Ln requêtes</numerusform>
-        </translation>
+    <message>
+        <source>penalty {usd}</source>
+        <translation>pénalité {usd}</translation>
     </message>
     <message>
-        <source>{billed} billed</source>
-        <translation>{billed} facturés</translation>
+        <source>uptime {uptime}%</source>
+        <translation>disponibilité {uptime}&#x202f;%</translation>
     </message>
     <message>
-        <source> · penalty {usd}</source>
-        <translation> · pénalité {usd}</translation>
+        <source>measured · {billed} billed</source>
+        <translation>mesuré · {billed} facturés</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>
@@ -1936,8 +1949,8 @@ Source : {source}</translation>
         <translation>a baissé</translation>
     </message>
     <message>
-        <source>retarget at {height}: the last blocks took {mean} s on average against {target} s, so the difficulty {words} {ratio}</source>
-        <translation>ajustement à {height} : les derniers blocs ont pris {mean} s en moyenne contre {target} s, donc la difficulté {words} {ratio}</translation>
+        <source>retarget at {height}: the last blocks took {mean} s on average against {target} s (Core&apos;s timespan / interval: {core} s), so the difficulty {words} {ratio}</source>
+        <translation>ajustement à {height} : les derniers blocs ont pris {mean} s en moyenne contre {target} s (durée / intervalle de Core : {core} s), donc la difficulté {words} {ratio}</translation>
     </message>
     <message>
         <source>after the exodus (cores moved to AI at {moved}): </source>
@@ -2024,6 +2037,10 @@ Source : {source}</translation>
     <message>
         <source>mean time between blocks</source>
         <translation>temps moyen entre deux blocs</translation>
+    </message>
+    <message>
+        <source>Core&apos;s timespan / interval (what the retarget compares)</source>
+        <translation>durée / intervalle de Core (ce que compare l&apos;ajustement)</translation>
     </message>
     <message>
         <source>difficulty change</source>

@@ -12,15 +12,20 @@ from engine.lesson.tracker import HALVING, RETARGET, SLA_PENALTY, LessonTracker
 
 
 def answer_key(
-    tracker: LessonTracker, values: Mapping[str, float] | None, start_difficulty: float | None
+    tracker: LessonTracker,
+    values: Mapping[str, float] | None,
+    start_difficulty: float | None,
+    sla: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the worksheet's key needs: retargets (height, mean interval, factor), halvings
     (height, subsidy before/after, real year, hashprice before/after in the lab's world), the
-    crossover price at the tip, and the SLA penalty if one was paid."""
+    crossover price at the tip, and the SLA penalty if one was paid: `sla`, the whole run's
+    (engine.lab_figures.sla_terms of the window's lab state), else the tracker's first report."""
     retargets = [
         {
             "height": e.height,
-            "mean_interval_s": e.data["mean_interval_s"],
+            "mean_interval_s": e.data["mean_interval_s"],  # the real mean of the window's gaps
+            "core_interval_s": e.data["core_interval_s"],  # Core's timespan / interval, what the retarget uses
             "target_s": e.data["target_s"],
             "factor": e.data["factor"],
         }
@@ -50,11 +55,13 @@ def answer_key(
     tip = tracker.tip
     if values is not None and start_difficulty and tip is not None:
         now = mining_vs_ai(values, tip, tracker.blocks[tip].difficulty, start_difficulty, tracker.halving_interval)
-    sla = tracker.first(SLA_PENALTY)
+    first_sla = tracker.first(SLA_PENALTY)
+    if sla is None and first_sla is not None:
+        sla = first_sla.data
     return {
         "retargets": retargets,
         "halvings": halvings,
         "now": now,
-        "sla": sla.data if sla else None,
+        "sla": dict(sla) if sla else None,
         "blocks": tip or 0,
     }

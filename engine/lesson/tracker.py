@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.lesson.figures import halving_real_year, mining_vs_ai
+from engine.primitives.params import ConsensusParams
+from engine.primitives.pow import retargets_at
 
 FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVER = (
     "first_block",
@@ -158,8 +160,12 @@ class LessonTracker:
 
     def _retarget(self, h: int) -> dict[str, float] | None:
         """pow.cpp CalculateNextWorkRequired: the window is blocks h-interval .. h-1 (Core measures
-        pindexLast - pindexFirst, one interval short), compared with interval * spacing."""
-        if h == self.retarget_interval:
+        pindexLast - pindexFirst, interval - 1 gaps), compared with interval * spacing.
+
+        `mean_interval_s` is the real mean of those gaps; `core_interval_s` is Core's figure, the
+        timespan / interval the retarget compares with the target spacing (one gap short)."""
+        params = ConsensusParams(retarget_interval=self.retarget_interval, no_retargeting=False)
+        if not retargets_at(h, params):
             return None  # the lab skips the first window, which starts at the 2011 genesis (engine/primitives/pow.py)
         first, last, new = self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1), self.blocks.get(h)
         if first is None or last is None or new is None or last.difficulty <= 0:
@@ -168,7 +174,8 @@ class LessonTracker:
         span_s = max(last.time - first.time, 0)
         return {
             "window_s": float(span_s),
-            "mean_interval_s": span_s / self.retarget_interval,
+            "mean_interval_s": span_s / max(self.retarget_interval - 1, 1),
+            "core_interval_s": span_s / self.retarget_interval,
             "target_s": self.target_spacing_s,
             "factor": new.difficulty / before.difficulty,
             "difficulty_before": before.difficulty,

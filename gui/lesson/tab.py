@@ -8,6 +8,7 @@ It observes the controller's signals only; the logic is engine.lesson (no Qt).
 
 from __future__ import annotations
 
+from engine.lab_figures import sla_terms
 from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
 from gui.i18n import current_language, integer, tr
@@ -42,6 +43,8 @@ class LessonTab(Tab, QWidget):
         self.tracker = t.LessonTracker()
         self.start_difficulty: float | None = None
         self.values_source = None  # a callable giving the scenario's values (the lab state's)
+        self.facts_source = dict  # a callable giving the lab state's facts (the run's SLA among them)
+        self._sla_item: QListWidgetItem | None = None  # the feed's SLA line, kept to the run's figure
         self.presenter = False
         self._build()
         self.show_step()
@@ -211,14 +214,32 @@ class LessonTab(Tab, QWidget):
         for e in events:
             self.feed.insertItem(0, event_note(e))
             if e.kind == t.SLA_PENALTY:
-                self.sla_box.setText(sla_explanation(e.data))
+                self._sla_item = self.feed.item(0)
                 self.sla_box.show()
+                self.show_sla(e.data)
             self.annotate(e)
         while self.feed.count() > FEED_LINES:
             self.feed.takeItem(self.feed.count() - 1)
         if any(e.kind == t.HALVING for e in events):
             self._fill_timeline()
         self.show_step()
+
+    def sla(self) -> dict | None:
+        """The run's SLA as the lab state has it (the AI card's figure), in the lesson's terms."""
+        return sla_terms(self.facts_source())
+
+    def show_sla(self, first: dict | None = None) -> None:
+        """The SLA box and the feed's SLA line say the whole run's figure (the penalty grows
+        while the lease runs out), the lab state's; the event's first report until it has one."""
+        data = self.sla() or first
+        if data is None or self.sla_box.isHidden():
+            return
+        self.sla_box.setText(sla_explanation(data))
+        if self._sla_item is not None and self.feed.row(self._sla_item) >= 0:
+            self._sla_item.setText(event_note(t.LessonEvent(t.SLA_PENALTY, None, data)))
+
+    def redraw(self) -> None:
+        self.show_sla()
 
     def annotate(self, e) -> None:
         """Hook for chart marks; build() asks the lab state for a mark on the difficulty chart."""
@@ -248,6 +269,7 @@ def build(ctx: TabContext) -> LessonTab:
     controller.allocation.connect(tab.on_allocation)
     controller.ai_report.connect(tab.on_ai_report)
     tab.values_source = lambda: lab.scenario
+    tab.facts_source = lab.facts
     tab.previous_button.clicked.connect(tab.go_previous)
     tab.next_button.clicked.connect(tab.go_next)
     marks = [0]
@@ -256,15 +278,8 @@ def build(ctx: TabContext) -> LessonTab:
         if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or marks[0] >= MAX_CHART_MARKS:
             return
         halving = e.kind == t.HALVING
-        lab.request_mark(
-            ChartMark(
-                e.height,
-                tr("halving") if halving else ratio(e.data["factor"]),
-                colour="#e0a030" if halving else "#888888",
-                label_colour="#e0a030" if halving else "#aaaaaa",
-                position=0.75 if halving else 0.9,
-            )
-        )
+        role = "halving" if halving else "target"  # palette roles: readable on every theme
+        lab.request_mark(ChartMark(e.height, tr("halving") if halving else ratio(e.data["factor"]), role, role))
         marks[0] += 1
 
     tab.annotate = annotate
@@ -289,7 +304,13 @@ def build(ctx: TabContext) -> LessonTab:
         if not path:
             return
         try:
-            write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None, tab.start_difficulty)
+            write_worksheet(
+                path,
+                tab.tracker,
+                tab.values_source() if tab.values_source else None,
+                tab.start_difficulty,
+                tab.sla(),
+            )
         except (OSError, ValueError) as exc:
             QMessageBox.warning(tab, tr("Worksheet not saved"), str(exc))
             return

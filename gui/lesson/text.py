@@ -93,12 +93,13 @@ def event_note(e: t.LessonEvent) -> str:
     if e.kind in (t.RETARGET, t.EXODUS_RETARGET):
         words = tr("rose") if d["factor"] >= 1 else tr("fell")
         note = tr(
-            "retarget at {height}: the last blocks took {mean} s on average against {target} s, so the "
-            "difficulty {words} {ratio}"
+            "retarget at {height}: the last blocks took {mean} s on average against {target} s (Core's "
+            "timespan / interval: {core} s), so the difficulty {words} {ratio}"
         ).format(
             height=integer(d.get("height", e.height)),
             mean=num(d["mean_interval_s"], 1),
             target=num(d["target_s"], 0),
+            core=num(d["core_interval_s"], 1),
             words=words,
             ratio=ratio(d["factor"]),
         )

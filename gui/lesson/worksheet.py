@@ -33,10 +33,15 @@ def _money(x: float | None) -> str:
     return usd(x, 2) if x is not None else "–"
 
 
-def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None, start_difficulty: float | None) -> str:
+def worksheet_html(
+    tracker: t.LessonTracker,
+    values: Mapping[str, float] | None,
+    start_difficulty: float | None,
+    sla: Mapping[str, Any] | None = None,
+) -> str:
     """The worksheet as rich text: page 1 the questions with room to answer, then the key."""
     e = html.escape
-    key = answer_key(tracker, values, start_difficulty)
+    key = answer_key(tracker, values, start_difficulty, sla)  # sla: the whole run's (the lab state's)
     heading = tr("Mine-to-Compute Lab: worksheet")
     name, date = tr("Name:"), tr("Date:")
     intro = tr(
@@ -72,10 +77,22 @@ def worksheet_html(tracker: t.LessonTracker, values: Mapping[str, float] | None,
     if key["retargets"]:
         rows = "".join(
             f"<tr><td>{integer(r['height'])}</td><td>{num(r['mean_interval_s'], 1)} s</td>"
+            f"<td>{num(r['core_interval_s'], 1)} s</td>"
             f"<td>{num(r['target_s'], 0)} s</td><td>{ratio(r['factor'])}</td></tr>"
             for r in key["retargets"]
         )
-        parts.append(table([tr("height"), tr("mean time between blocks"), tr("target"), tr("difficulty change")], rows))
+        parts.append(
+            table(
+                [
+                    tr("height"),
+                    tr("mean time between blocks"),
+                    tr("Core's timespan / interval (what the retarget compares)"),
+                    tr("target"),
+                    tr("difficulty change"),
+                ],
+                rows,
+            )
+        )
     else:
         parts.append("<p>" + e(tr("No retarget yet.")) + "</p>")
     parts.append(head(3, tr("Halvings")))
@@ -149,7 +166,11 @@ def keep_blocks_whole(doc: QTextDocument) -> int:
 
 
 def write_worksheet(
-    path: str | Path, tracker: t.LessonTracker, values: Mapping[str, Any] | None, start_difficulty: float | None
+    path: str | Path,
+    tracker: t.LessonTracker,
+    values: Mapping[str, Any] | None,
+    start_difficulty: float | None,
+    sla: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the PDF (A4); OSError when the file cannot be written."""
     path = Path(path)
@@ -165,7 +186,7 @@ def write_worksheet(
         "h1 { font-size: 20pt; } h2 { font-size: 16pt; } h3 { font-size: 13pt; } "
         "body, p, li, td, th { font-size: 11pt; }"
     )
-    doc.setHtml(worksheet_html(tracker, values, start_difficulty))
+    doc.setHtml(worksheet_html(tracker, values, start_difficulty, sla))
     paint = writer.pageLayout().paintRectPixels(writer.resolution())
     doc.setPageSize(QSizeF(paint.width(), paint.height()))
     keep_blocks_whole(doc)

@@ -110,8 +110,7 @@ class CardCaption(QLabel):
         return self._full
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        # a number keeps its unit on its line ("5 s", "9 blocks", "95,000 %"): no lone "s"
-        self._full = UNIT_SPACE.sub("\\1\u00a0\\2", text)
+        self._full = text
         self._fit()
         self.changed()
 
@@ -132,7 +131,8 @@ class CardCaption(QLabel):
         return needed < (self.lines + 0.5) * self.fontMetrics().lineSpacing()
 
     def _fit(self) -> None:
-        full, width = self._full, self.contentsRect().width()
+        # a number keeps its unit on its line ("5 s", "9 blocks", "95,000 %"): no lone "s"
+        full, width = UNIT_SPACE.sub("\\1\u00a0\\2", self._full), self.contentsRect().width()
         shown = full
         if self.lines and width > 0 and full and not self._fits(full, width):
             low, high = 0, len(full)  # the longest beginning that fits with "…"
@@ -143,7 +143,7 @@ class CardCaption(QLabel):
                 else:
                     high = mid - 1
             shown = full[:low].rstrip() + "…"
-        self.setToolTip(full if shown != full else "")
+        self.setToolTip(self._full if shown != full else "")
         super().setText(shown)
 
 

@@ -11,7 +11,8 @@
 - `charts`: each chart's accessible `name`, `title`, axis labels, the left axis' tick labels as
   drawn (`y_ticks`) and `y_unit_scale`, the multiplier those labels stand for (1 when none: the
   labels are the values; 0.001 when pyqtgraph's SI prefix draws 20 for 0.020).
-- `state`: the lab state's figures (height, difficulty, blocks found, the SLA penalty...).
+- `state`: the lab state's figures (LabState.facts: height, difficulty, blocks found, the SLA
+  penalty...).
 
 Every tab is shown in turn to be measured (a hidden page has no geometry), then the tab shown
 before is shown again.
@@ -221,30 +222,9 @@ def chart_facts(window: QWidget, tab_of) -> list[dict]:
 
 
 def state_facts(window) -> dict[str, Any]:
-    """The lab state's figures: the lab state's own dict when it has one (`LabState.figures_dict`),
-    else what the window's snapshot holds."""
-    lab = window.lab
-    own = getattr(lab, "facts", None) or getattr(lab, "figures_dict", None)
-    if callable(own):
-        return _plain(own())
-    snap = lab.snapshot()
-    info = snap.get("chain_info") or {}
-    report = snap.get("ai_report")
-    return _plain(
-        {
-            "height": info.get("blocks"),
-            "difficulty": info.get("difficulty"),
-            "blocks_found": getattr(window, "blocks_accepted", None),
-            "hashrate_hs": snap.get("hashrate_hs"),
-            "mining_slots": snap.get("mining_slots"),
-            "ai_slots": snap.get("ai_slots"),
-            "total_cores": snap.get("total_cores"),
-            "node_state": snap.get("node_state"),
-            "sla_penalty_usd": getattr(report, "sla_penalty_usd", 0.0) if report else 0.0,
-            "sla_availability": getattr(report, "availability", None) if report else None,
-            "ai_billed_usd": getattr(report, "billed_usd", None) if report else None,
-        }
-    )
+    """The lab state's figures, as the lab state itself gives them (LabState.facts: the one dict
+    every card, tab and export reads)."""
+    return _plain(window.lab.facts())
 
 
 def _plain(value):

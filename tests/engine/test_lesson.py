@@ -42,7 +42,8 @@ def test_retarget_event_has_this_runs_numbers():
     assert [e.height for e in retarget] == [48]  # none at 24: that window starts at the 2011 genesis
     data = retarget[0].data
     assert data["window_s"] == 23 * 3  # blocks 24..47: Core's pindexLast - pindexFirst
-    assert data["mean_interval_s"] == pytest.approx(69 / 24)
+    assert data["mean_interval_s"] == pytest.approx(69 / 23)  # the real mean of the 23 gaps
+    assert data["core_interval_s"] == pytest.approx(69 / 24)  # Core's timespan / interval
     assert data["factor"] == pytest.approx(120 / 69)  # faster than 5 s: the difficulty rose
     assert tr.first(t.FIRST_BLOCK) is not None
 

@@ -94,7 +94,10 @@ def test_the_lesson_follows_the_runs_events(window):
     assert lesson.tracker.step.key == "move_to_ai"
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
     assert any(
-        f.startswith("retarget at 48: the last blocks took 2.9 s on average against 5 s, so the difficulty rose ×1.74")
+        f.startswith(
+            "retarget at 48: the last blocks took 3.0 s on average against 5 s (Core's timespan / interval: 2.9 s), "
+            "so the difficulty rose ×1.74"
+        )
         for f in feed
     ), feed
     c.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))

@@ -127,18 +127,26 @@ def test_facts_list_every_tab_widget_chart_and_the_lab_state(english, qtbot, tmp
 
 
 def test_a_chart_drawn_with_an_si_prefix_says_what_its_labels_stand_for(english, qtbot, tmp_path):
+    """pyqtgraph's SI prefix draws 20 for 0.020 (x0.001): the facts say so, and the window's
+    charts never take one (their difficulty axis agrees with the card)."""
     window = lab_window(tmp_path)
     qtbot.addWidget(window)
-    chart = window.chain.difficulty_chart if hasattr(window.chain, "difficulty_chart") else None
-    chart = chart or next(c for c in window.findChildren(facts.pg.PlotWidget) if c.series)
-    axis = chart.getPlotItem().getAxis("left")
-    axis.enableAutoSIPrefix(True)
+    axis = facts.pg.AxisItem("left")
     axis.setLabel("difficulty")
+    axis.enableAutoSIPrefix(True)
     axis.setRange(0.02, 0.045)
     assert facts.unit_scale(axis) == pytest.approx(0.001)
     axis.enableAutoSIPrefix(False)
     axis.setRange(0.02, 0.045)
     assert facts.unit_scale(axis) == 1.0
+    window.toggle_theme()
+    window.set_presenter(True)
+    window.chain.difficulty_chart.append("difficulty", 95, 0.0418)
+    window.redraw()
+    chart = next(
+        c for c in facts.collect(window)["charts"] if c["name"].startswith(window.chain.difficulty_chart.title)
+    )
+    assert chart["y_unit_scale"] == 1.0
 
 
 def _snapshot(*args, timeout=240):
@@ -320,7 +328,7 @@ def test_the_card_row_keeps_its_height_whatever_the_captions_say(english, qtbot,
 
     shown = QLabel.text(window.ai_caption)  # what is drawn; text() is the whole caption
     assert shown.endswith("…") and window.ai_caption.toolTip() == window.ai_caption.text()
-    assert "5\u00a0s" in window.height_caption.text(), "a number keeps its unit on its line"
+    assert "5\u00a0s" in QLabel.text(window.height_caption), "a number keeps its unit on its line"
 
 
 def test_the_chain_table_shows_both_ends_of_each_hash(english, qtbot, tmp_path):
