@@ -61,9 +61,9 @@ class SiteView(QWidget):
             {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
             {
                 "revenue": [
-                    f"${num(r['mining_usd'], 3)}",
-                    f"${num(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
-                    f"${num(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}",
+                    usd(r["mining_usd"], 3),
+                    f"{usd(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
+                    f"{usd(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}",
                 ]
             },
         )

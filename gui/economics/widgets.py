@@ -132,7 +132,7 @@ class BarChart(Chart):
         self.setAccessibleName(
             tr("{chart}; latest: {values}").format(
                 chart=self.title,
-                values=", ".join(f"{series} {category} {text}" for series, category, text in self._said(labels)),
+                values=", ".join(f"{series}{category} {text}" for series, category, text in self._said(labels)),
             )
         )
         span = (high - low) or 1.0
@@ -149,7 +149,7 @@ class BarChart(Chart):
             if sample.item is bar
         }
         return [
-            (shown.get(name, "") if len(labels) > 1 else "", category, " ".join(text.split()))
+            (shown.get(name, "") + " " if len(labels) > 1 else "", category, " ".join(text.split()))
             for name, texts in labels.items()
             for category, text in zip(self.categories, texts)
         ]

@@ -126,6 +126,14 @@ class PlainAxis(pg.AxisItem):
         self.labelUnitPrefix = ""
         self._updateLabel()
 
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        """pyqtgraph's labels written as the language writes numbers (0,2 in French)."""
+        point, group = locale().decimalPoint(), locale().groupSeparator()
+        return [
+            text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+            for text in super().tickStrings(values, scale, spacing)
+        ]
+
 
 class IntegerAxis(PlainAxis):
     """An axis of whole numbers (block heights): no ticks between blocks."""
@@ -135,7 +143,7 @@ class IntegerAxis(PlainAxis):
         return levels or [(1.0, 0.0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        return [f"{int(round(v)):,}" for v in values]
+        return [locale().toString(int(round(v))) for v in values]
 
 
 class Chart(pg.PlotWidget):
@@ -360,14 +368,16 @@ class Chart(pg.PlotWidget):
     def text_alternative(self) -> str:
         """The chart in words: its title, its axis' unit, and each main line's latest value."""
         said = []
-        for name, (series, item) in list(self.series.items())[: self.MAX_SERIES_SAID]:
+        shown = list(self.series.items())[: self.MAX_SERIES_SAID]
+        for _name, (series, item) in shown:
             _, y = series.view()
             finite = y[np.isfinite(y)]
             if len(finite):
-                label = item.name() or name
-                said.append(f"{label} {locale().toString(float(finite[-1]), 'g', 4)}")
+                value = locale().toString(float(finite[-1]), "g", 4)
+                # a line is named by its legend label when there are several (never its internal key)
+                said.append(f"{item.name()} {value}" if len(shown) > 1 and item.name() else value)
         unit = self.axis_labels.get("left") or ""
-        title = f"{self.title} ({unit})" if unit else self.title
+        title = f"{self.title} ({unit})" if unit and unit.lower() != self.title.lower() else self.title
         if not said:
             return title
         return tr("{chart}; latest: {values}").format(chart=title, values=", ".join(said))

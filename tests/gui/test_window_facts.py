@@ -405,3 +405,16 @@ def test_the_merchant_waits_for_blocks_not_a_bare_number(english, qtbot, tmp_pat
     assert spin.text() == "2 blocks"
     spin.setValue(1)
     assert spin.text() == "1 block"
+
+
+def test_french_charts_write_their_ticks_and_text_alternative_the_french_way(english, qtbot, tmp_path):
+    window = lab_window(tmp_path, "fr")
+    qtbot.addWidget(window)
+    chart = window.chain.difficulty_chart
+    for height, difficulty in ((90, 0.0209), (95, 0.0418)):
+        chart.append("difficulty", height, difficulty)
+    window.redraw()
+    found = next(c for c in facts.collect(window)["charts"] if c["title"] == chart.title)
+    decimals = [t for t in found["y_ticks"] if not t.isdigit()]
+    assert decimals and all("," in t and "." not in t for t in decimals), found["y_ticks"]
+    assert found["name"].endswith("0,0418") and "difficulty" not in found["name"], found["name"]
