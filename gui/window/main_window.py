@@ -275,7 +275,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             self.reward_caption,
             self.ai_caption,
         ):
-            reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts; longer ones elide
+            reserve_lines(caption, 2)  # two lines in every mode (the block a card speaks for, then its countdown)
         for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value, self.ai_value):
             reserve_lines(value, 1)
         # No taller than a status line: the status bar must not grow the window past a 720-line screen.
