@@ -213,7 +213,7 @@
     </message>
     <message>
         <source>Break-even power price</source>
-        <translation>Prix de l&apos;électricité au point mort</translation>
+        <translation>Électricité au point mort</translation>
     </message>
     <message>
         <source>Site profit per day</source>

@@ -4,8 +4,9 @@
 - `widgets`: every widget visible on each tab (the header, cards and slider under `tab` null), with
   what assistive technology is told (`name`, `role`: Qt's QAccessible interface, the same one a
   screen reader queries), the text a reader sees (`text`), where it is in the window (`x`, `y`,
-  `w`, `h`, window pixels), whether it is a Tab stop (`focusable`) and whether it must have a name
-  (`needs_name`: controls, cards, tables, lists, charts).
+  `w`, `h`, window pixels), whether it is a Tab stop (`focusable`), whether it must have a name
+  (`needs_name`: controls, cards, tables, lists, charts) and whether a button is narrower than its
+  text (`clipped`).
 - `pages`: each tab, whether its page scrolls sideways at this size (`scrolls_sideways`), and its
   Tab stops in the order the Tab key visits them (`tab_order`: name, kind, place).
 - `charts`: each chart's accessible `name`, `title`, axis labels, the left axis' tick labels as
@@ -103,6 +104,13 @@ def _text(widget: QWidget) -> str:
     return ""
 
 
+def clipped(widget: QWidget) -> bool:
+    """A button narrower than its text needs: its words are cut."""
+    if isinstance(widget, QAbstractButton) and widget.text():  # not a tab bar's arrows
+        return widget.width() < widget.sizeHint().width() - 1
+    return False
+
+
 def _shown(widget: QWidget) -> bool:
     """Visible and not clipped away entirely by the scroll areas around it."""
     if not widget.isVisible() or widget.width() <= 0 or widget.height() <= 0:
@@ -137,6 +145,7 @@ def widget_facts(window: QWidget, tab_of, seen: set[int]) -> list[dict]:
                 "focusable": bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isEnabled(),
                 "enabled": widget.isEnabled(),
                 "needs_name": needs_name(widget),
+                "clipped": clipped(widget),
             }
         )
     return out

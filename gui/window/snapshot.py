@@ -140,6 +140,8 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
 
     def shoot() -> None:
         window.redraw()
+        if app.focusWidget() is not None:  # a picture for slides: no keyboard focus ring on a button
+            app.focusWidget().clearFocus()
         app.processEvents()
         if window.grab().save(str(out), "PNG"):
             outcome["code"] = 0

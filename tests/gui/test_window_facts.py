@@ -323,6 +323,7 @@ def test_every_tab_fits_the_window_without_sideways_scrolling(english, qtbot, tm
     assert found["size"] == list(size), "the window grew past the size asked"
     assert window.minimumSizeHint().width() <= size[0]
     assert [p["tab"] for p in found["pages"] if p["scrolls_sideways"]] == []
+    assert [(w["tab"], w["text"]) for w in found["widgets"] if w["clipped"]] == [], "a button's words cut"
 
 
 def test_the_card_row_keeps_its_height_whatever_the_captions_say(english, qtbot, tmp_path):
