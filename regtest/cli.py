@@ -146,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BLOCKS",
         help="blocks between difficulty retargets (default 24)",
     )
+    p.add_argument(
+        "--reindex-chainstate",
+        "-reindex-chainstate",
+        action="store_true",
+        help="rebuild the chain state (UTXO set, undo data, transaction index) from the stored "
+        "blocks, as Bitcoin Core's option; a missing, old or corrupt one is rebuilt anyway",
+    )
     p.add_argument("--debug", action="store_true", help="log every RPC request")
     p.add_argument(
         "--exit-with-parent",
@@ -229,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             rpcworkqueue=args.rpcworkqueue,
             rpcservertimeout_s=args.rpcservertimeout,
             rpcmaxconnections=args.rpcmaxconnections,
+            reindex_chainstate=args.reindex_chainstate,
         )
         # Clean shutdown on SIGINT/SIGTERM, as bitcoind does; set before the node starts, so a
         # signal right after "RPC listening" still flushes and removes the cookie.

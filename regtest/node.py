@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sqlite3
 import sys
 import threading
 import time
@@ -147,6 +148,7 @@ class Node:
         rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
         rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
         rpcmaxconnections: int = DEFAULT_MAX_CONNECTIONS,
+        reindex_chainstate: bool = False,
     ):
         if chain not in ("lab", "regtest"):
             raise NodeError(f"unknown chain {chain!r}: use lab or regtest")
@@ -197,6 +199,7 @@ class Node:
             "retarget_interval": retarget_interval,
         }
         self.clock = clock
+        self.reindex_chainstate = reindex_chainstate
         self.requested_port = rpcport
         self.stopped = threading.Event()
         self.chain: Chain | None = None
@@ -262,7 +265,20 @@ class Node:
                 ", ".join(f"{k}={v}" for k, v in differ.items()),
             )
         store = BlockStore(self.chain_dir / "blocks.sqlite")
-        self.chain = Chain(store, params, clock=self.clock)
+        try:
+            self.chain = Chain(
+                store,
+                params,
+                clock=self.clock,
+                reindex_chainstate=self.reindex_chainstate,
+                interrupted=self.stopped.is_set,
+            )
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise NodeError(
+                f"the block database {store.path} cannot be read ({exc}); "
+                "move it away to start a new chain, or restore it from a backup"
+            ) from None
         self.chain.on_block_connected = self._log_tip
         log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(), self.chain.tip.hash_hex)
         cookie = secrets.token_hex(32)

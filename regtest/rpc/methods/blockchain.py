@@ -15,6 +15,7 @@ from regtest.chain import BlockIndex
 from regtest.descriptors import DescriptorError
 from regtest.descriptors import parse as parse_descriptor
 from regtest.tx_validation import MEMPOOL_HEIGHT
+from regtest.utxo import HASH_TYPES
 
 from ..core_io import amount, script_json, tx_json
 from ..errors import RPCError
@@ -184,6 +185,28 @@ def gettxout(node: RPCMethods, txid, n, include_mempool):
         }
 
 
+def gettxoutsetinfo(node: RPCMethods, hash_type, hash_or_height, use_index):
+    """rpc/blockchain.cpp gettxoutsetinfo as Core answers it without -coinstatsindex: the
+    statistics of the whole UTXO set at the tip, computed by a scan (kernel/coinstats.cpp)."""
+    hash_type = "hash_serialized_3" if hash_type is None else hash_type
+    if hash_type not in HASH_TYPES:
+        raise RPCError(RPC_INVALID_PARAMETER, f"'{hash_type}' is not a valid hash_type")
+    if hash_or_height is not None:
+        raise RPCError(RPC_INVALID_PARAMETER, "Querying specific block heights requires coinstatsindex")
+    chain = node.chain
+    with chain.lock:
+        stats = chain.utxo.stats(hash_type)
+        out: dict = {"height": chain.height(), "bestblock": chain.tip.hash_hex, "txouts": stats.txouts}
+        out["bogosize"] = stats.bogosize
+        if stats.hash is not None:
+            out[hash_type] = stats.hash[::-1].hex()  # uint256::GetHex
+        out["total_amount"] = amount(stats.total_amount)
+        out["transactions"] = stats.transactions
+        disk_size = chain.store.coins_disk_size()
+        out["disk_size"] = stats.bogosize if disk_size is None else disk_size
+        return out
+
+
 def scantxoutset(node: RPCMethods, action, scanobjects):
     """rpc/blockchain.cpp scantxoutset: one scan at a time, run to completion under the
     chain lock (a lab UTXO set scans in milliseconds), so status is null, abort false."""
@@ -292,6 +315,16 @@ TABLE = {
         ],
         "Returns details about an unspent transaction output.",
         gettxout,
+    ),
+    "gettxoutsetinfo": Command(
+        "Blockchain",
+        [
+            Param("hash_type", "string", "hash_serialized_3"),
+            Param("hash_or_height", "any"),
+            Param("use_index", "bool", True),
+        ],
+        "Returns statistics about the unspent transaction output set.\nNote this call may take some time if you are not using coinstatsindex.",
+        gettxoutsetinfo,
     ),
     "scantxoutset": Command(
         "Blockchain",
