@@ -1299,12 +1299,12 @@ Source : {source}</translation>
         <translation>Impossible de démarrer le nœud ({error}).</translation>
     </message>
     <message>
-        <source>The node was stopped from outside this window (killed by the system or by another program). Its chain is safe on disk; restart it to carry on.</source>
-        <translation>Le nœud a été arrêté de l&apos;extérieur de cette fenêtre (par le système ou par un autre programme). Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
+        <source>The node stopped unexpectedly: something outside this window ended it (the system or another program). Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de façon inattendue : quelque chose hors de cette fenêtre l&apos;a arrêté (le système ou un autre programme). Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
     </message>
     <message>
-        <source>The node stopped on its own and reported error {code}. Its chain is safe on disk; restart it to carry on.</source>
-        <translation>Le nœud s&apos;est arrêté de lui-même en signalant l&apos;erreur {code}. Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
+        <source>The node stopped unexpectedly and reported error {code}. Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de façon inattendue en signalant l&apos;erreur {code}. Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
     </message>
     <message>
         <source>bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node.</source>

@@ -117,11 +117,11 @@ def unexpected_stop_text(code: int, crashed: bool) -> str:
     """What the banner says when the node stops without being asked: a sentence, not a code."""
     if crashed:
         return tr(
-            "The node was stopped from outside this window (killed by the system or by another program). "
-            "Its chain is safe on disk; restart it to carry on."
+            "The node stopped unexpectedly: something outside this window ended it (the system or another "
+            "program). Its chain is safe on disk; restart it to carry on."
         )
     return tr(
-        "The node stopped on its own and reported error {code}. Its chain is safe on disk; restart it to carry on."
+        "The node stopped unexpectedly and reported error {code}. Its chain is safe on disk; restart it to carry on."
     ).format(code=code)
 
 

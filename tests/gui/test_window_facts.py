@@ -204,7 +204,7 @@ def test_snapshot_writes_the_facts_of_the_window_it_saved(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     found = json.loads(out_facts.read_text(encoding="utf-8"))
     assert found["size"] == [1280, 720] and found["current_tab"] == "economics"
-    assert found["state"]["height"] >= 1 and found["state"]["ai_slots"] == 0, "the AI cores were taken back"
+    assert found["state"]["height"] >= 1 and found["state"]["ai_cores"] == 0, "the AI cores were taken back"
     assert {p["tab"] for p in found["pages"]} == {entry.name for entry in TABS}
     assert any(w["text"] == "Dark" for w in found["widgets"]), "the light theme's button offers Dark"
 
