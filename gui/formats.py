@@ -8,6 +8,7 @@ import math
 import time
 
 from gui.i18n import locale, num, tr
+from gui.qt import QLocale
 
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
 SATS_PER_BTC = 100_000_000
@@ -38,20 +39,37 @@ def blocks_text(n: int) -> str:
     return tr("%Ln block(s)", "", n)
 
 
+def percent_sign() -> str:
+    """ " %" as the language writes it after a number: French puts a narrow no-break space (U+202F)."""
+    return "\u202f%" if locale().language() == QLocale.Language.French else " %"
+
+
 def percent(p: float) -> str:
-    """A probability or share: 0.5 -> '50.0 %', 0.03 -> '3.00 %'."""
-    return f"{num(100 * p, 2 if p < 0.1 else 1)} %"
+    """A probability or share: 0.5 -> '50.0 %', 0.03 -> '3.00 %' (French: '50,0\u202f%')."""
+    return f"{num(100 * p, 2 if p < 0.1 else 1)}{percent_sign()}"
 
 
 # --- bitcoin ------------------------------------------------------------------------------------------
 def btc_amount(sat: int) -> str:
-    """An amount of satoshis in BTC, to the satoshi: 10.00000000."""
-    return f"{sat / SATS_PER_BTC:.8f}"
+    """An amount of satoshis in BTC, to the satoshi, as the language writes it: 2,350.00000000
+    (French: 2 350,00000000)."""
+    return locale().toString(sat / SATS_PER_BTC, "f", 8)
 
 
 def btc_short(sat: int) -> str:
-    """An amount of satoshis in BTC, rounded for a table: 0.3125."""
-    return f"{sat / SATS_PER_BTC:.4f}"
+    """An amount of satoshis in BTC, rounded for a table: 0.3125 (French 0,3125)."""
+    return locale().toString(sat / SATS_PER_BTC, "f", 4)
+
+
+def grouped(text: str, size: int = 4) -> str:
+    """An address or a txid in groups of `size` characters, as wallets show them, so it can wrap
+    (bcrt 1qw5 08d6 …); the text itself (copied, pasted) stays whole."""
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+def short_id(text: str, head: int = 16, tail: int = 8) -> str:
+    """A long id (a txid) shortened in the middle for a sentence: 3f2a9c01d4e5b6a7…19c0b81e."""
+    return text if len(text) <= head + tail + 1 else f"{text[:head]}…{text[-tail:]}"
 
 
 def btc_value(btc: float) -> str:
@@ -77,7 +95,7 @@ def money(value: float, cents: bool = False) -> str:
     sign = MINUS if value < 0 else ""
     v = abs(value)
     # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
-    after = _symbol_after()
+    after = symbol_after()
     for size, suffix in (
         (1e12, tr("T", "money: trillion")),
         (1e9, tr("B", "money: billion")),
@@ -92,7 +110,7 @@ def money(value: float, cents: bool = False) -> str:
     return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
 
 
-def _symbol_after() -> bool:
+def symbol_after() -> bool:
     """Whether the locale writes the currency after the amount (French: 1 234 $)."""
     return locale().toCurrencyString(1.0, "$").endswith("$")
 

@@ -52,5 +52,50 @@
             <numerusform>Exported %n files to {folder}</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n coin(s)</source>
+        <translation>
+            <numerusform>%n coin</numerusform>
+            <numerusform>%n coins</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n block(s) mined</source>
+        <translation>
+            <numerusform>%n block mined</numerusform>
+            <numerusform>%n blocks mined</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {total} cores moved to AI at block {height}</source>
+        <translation>
+            <numerusform>%n of {total} cores moved to AI at block {height}</numerusform>
+            <numerusform>%n of {total} cores moved to AI at block {height}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln request(s) were cut short</source>
+        <translation>
+            <numerusform>%Ln request was cut short</numerusform>
+            <numerusform>%Ln requests were cut short</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ClassTab</name>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation>
+            <numerusform>%n connection</numerusform>
+            <numerusform>%n connections</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n student(s)</source>
+        <translation>
+            <numerusform>%n student</numerusform>
+            <numerusform>%n students</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -9,11 +9,11 @@
     </message>
     <message>
         <source>Seconds between blocks. The dashed line is the target spacing; when blocks come faster, the next retarget raises the difficulty.</source>
-        <translation>Secondes entre deux blocs. La ligne pointillée est l&apos;espacement visé ; quand les blocs arrivent plus vite, le prochain réajustement augmente la difficulté.</translation>
+        <translation>Secondes entre deux blocs. La ligne pointillée est l&apos;espacement visé ; quand les blocs arrivent plus vite, le prochain ajustement augmente la difficulté.</translation>
     </message>
     <message>
         <source>The difficulty written in each block&apos;s header (nBits). It changes only at retarget heights.</source>
-        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs de réajustement.</translation>
+        <translation>La difficulté inscrite dans l&apos;en-tête de chaque bloc (nBits). Elle ne change qu&apos;aux hauteurs d&apos;ajustement.</translation>
     </message>
     <message>
         <source>Block reward by height. Red lines mark the halvings.</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>Hash</source>
-        <translation>Empreinte</translation>
+        <translation>Hash</translation>
     </message>
     <message>
         <source>Time</source>
@@ -86,6 +86,10 @@
     <message>
         <source>Interval</source>
         <translation>Intervalle</translation>
+    </message>
+    <message>
+        <source>Recent blocks</source>
+        <translation>Derniers blocs</translation>
     </message>
     <message>
         <source>halving {n}</source>
@@ -205,11 +209,11 @@
     </message>
     <message>
         <source>Hashprice</source>
-        <translation>Hashprice</translation>
+        <translation>Prix du hash</translation>
     </message>
     <message>
         <source>Break-even power price</source>
-        <translation>Prix de l&apos;électricité au point mort</translation>
+        <translation>Électricité au point mort</translation>
     </message>
     <message>
         <source>Site profit per day</source>
@@ -255,7 +259,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{n}%</source>
-        <translation>{n} %</translation>
+        <translation>{n}&#x202f;%</translation>
     </message>
     <message>
         <source>The lab&apos;s state could not be read ({error}); showing the preset figures.</source>
@@ -329,7 +333,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>difficulty ×{ratio} since the chain&apos;s start (luck alone: ×{low}–{high}, ±{sigma}% per retarget)</source>
-        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma} % par réajustement)</translation>
+        <translation>difficulté ×{ratio} depuis le début de la chaîne (le hasard seul : ×{low}–{high}, ±{sigma}&#x202f;% par ajustement)</translation>
     </message>
     <message>
         <source>everyone converting like us</source>
@@ -341,11 +345,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>{mining} of {total} cores mine, {ai} run AI: {who}. Your {site} MW site ({share}% of the world) mines {mining_mw} MW, AI {ai_mw} MW; on its own that moves world difficulty {change}%</source>
-        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share} % du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change} %</translation>
+        <translation>{mining} cœurs sur {total} minent, {ai} font de l&apos;IA : {who}. Votre site de {site} MW ({share}&#x202f;% du monde) mine avec {mining_mw} MW, IA {ai_mw} MW ; à lui seul il fait varier la difficulté mondiale de {change}&#x202f;%</translation>
     </message>
     <message>
         <source>; the AI hall&apos;s measured uptime {uptime}%</source>
-        <translation> ; disponibilité mesurée de la salle IA {uptime} %</translation>
+        <translation> ; disponibilité mesurée de la salle IA {uptime}&#x202f;%</translation>
     </message>
     <message>
         <source>network difficulty</source>
@@ -413,7 +417,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>colocation lease</source>
-        <translation>loyer de colocation</translation>
+        <translation>loyer d&apos;hébergement</translation>
     </message>
     <message>
         <source>lease operating margin</source>
@@ -489,7 +493,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>rented hashrate&apos;s premium over hashprice</source>
-        <translation>prime de la puissance louée sur le hashprice</translation>
+        <translation>prime de la puissance louée sur le prix du hash</translation>
     </message>
     <message>
         <source>Each scenario is a real moment of the 2024-2025 story, with every number citing where it comes from. Pick one, read its explanation aloud, then change the numbers.</source>
@@ -513,11 +517,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The lab chain is the Bitcoin network in miniature: every core mining on it stands for an equal share of the world&apos;s hashrate, so moving cores to AI is the whole industry converting, and the retarget that follows lowers the world&apos;s difficulty so the miners who stay earn more per hash. Your site is one named actor of fixed size inside that world (1 GW is about 4% of it), so its own choice moves world difficulty only by its share, and its profit is shown both in the world as it is today and in a world that shrank like the lab.</source>
-        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et le réajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4 %) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
+        <translation>La chaîne du labo est le réseau Bitcoin en miniature : chaque cœur qui mine dessus représente une part égale de la puissance mondiale, donc déplacer des cœurs vers l&apos;IA, c&apos;est toute l&apos;industrie qui se convertit, et l&apos;ajustement qui suit abaisse la difficulté mondiale, si bien que les mineurs qui restent gagnent plus par hash. Votre site est un acteur nommé, de taille fixe, dans ce monde (1 GW en représente environ 4&#x202f;%) : son propre choix ne fait varier la difficulté mondiale qu&apos;à hauteur de sa part, et son bénéfice est montré à la fois dans le monde tel qu&apos;il est aujourd&apos;hui et dans un monde qui aurait rétréci comme le labo.</translation>
     </message>
     <message>
         <source>Hashprice: how many dollars one petahash per second of mining machines earns in a day. It falls when the block reward halves or the difficulty rises, and rises with the bitcoin price.</source>
-        <translation>Hashprice : combien de dollars rapporte en un jour un pétahash par seconde de machines de minage. Il baisse quand la récompense de bloc est divisée par deux ou que la difficulté monte, et monte avec le prix du bitcoin.</translation>
+        <translation>Prix du hash : combien de dollars rapporte en un jour un pétahash par seconde de machines de minage. Il baisse quand la récompense de bloc est divisée par deux ou que la difficulté monte, et monte avec le prix du bitcoin.</translation>
     </message>
     <message>
         <source>Break-even power price: the electricity price at which these machines earn exactly their power bill. A miner paying more than this loses money on every block it tries to find.</source>
@@ -533,7 +537,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too; the bars&apos; labels give this scenario&apos;s multiples of mining.</source>
-        <translation>Ce que rapporte un kilowattheure tiré du réseau : brûlé dans des machines de minage, loué à un locataire IA en colocation (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;électricité en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau ; les étiquettes des barres donnent les multiples du minage pour ce scénario.</translation>
+        <translation>Ce que rapporte un kilowattheure tiré du réseau : brûlé dans des machines de minage, loué à un locataire IA en loyer d'hébergement (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;électricité en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau ; les étiquettes des barres donnent les multiples du minage pour ce scénario.</translation>
     </message>
     <message>
         <source>The site&apos;s money per day, split between the megawatts still mining (orange) and the megawatts converted to AI (teal). Costs include power, running costs and the buildings and machines spread over their lifetime.</source>
@@ -541,7 +545,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>If a share of the world&apos;s miners switch off, the next difficulty adjustment makes the puzzle easier, so the miners who stay earn more per hash. The adjustment can ease at most 4 times at once: beyond 75% leaving the curve is flat.</source>
-        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75 % de départs, la courbe est plate.</translation>
+        <translation>Si une part des mineurs du monde s&apos;éteint, le prochain ajustement de difficulté rend le problème plus facile, et les mineurs qui restent gagnent plus par hash. L&apos;ajustement peut au plus diviser par 4 d&apos;un coup : au-delà de 75&#x202f;% de départs, la courbe est plate.</translation>
     </message>
     <message>
         <source>Drag to choose the share of the world&apos;s hashrate that switches off, for example because miners turned their power over to AI.</source>
@@ -565,7 +569,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>To rewrite recent blocks an attacker needs more computing power than everyone else together (a 51% attack). Renting that much for one hour costs about this: right after miners leave it is cheaper, but once difficulty retargets it costs the same as before. No market rents a majority of Bitcoin&apos;s hashrate: a bound.</source>
-        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51 %). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté réajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
+        <translation>Pour réécrire des blocs récents, un attaquant a besoin de plus de puissance que tous les autres réunis (une attaque à 51&#x202f;%). Louer autant pendant une heure coûte à peu près ceci : juste après le départ de mineurs c&apos;est moins cher, mais une fois la difficulté ajustée cela coûte autant qu&apos;avant. Aucun marché ne loue la majorité de la puissance de Bitcoin : c&apos;est une borne.</translation>
     </message>
     <message>
         <source>Buying machines as powerful as the whole honest network, plus a day of electricity to run them. When miners leave, an attacker needs less hardware.</source>
@@ -577,7 +581,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Profit per megawatt-year as the power price changes. A colocation tenant pays its own power, so the lease does not move; mining falls as power gets dearer.</source>
-        <translation>Bénéfice par mégawatt-an selon le prix de l&apos;électricité. Un locataire en colocation paie sa propre électricité, donc le loyer ne bouge pas ; le minage baisse quand l&apos;électricité renchérit.</translation>
+        <translation>Bénéfice par mégawatt-an selon le prix de l&apos;électricité. Un locataire hébergé paie sa propre électricité, donc le loyer ne bouge pas ; le minage baisse quand l&apos;électricité renchérit.</translation>
     </message>
     <message>
         <source>One megawatt over the coming months: buy new machines and keep mining, or build an AI hall and lease it. Difficulty keeps growing, the next real halving cuts the reward; the lines show the cash after the upfront spend.</source>
@@ -641,11 +645,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>a lab retarget = {blocks} blocks for {real}</source>
-        <translation>un réajustement du labo = {blocks} blocs pour {real}</translation>
+        <translation>un ajustement du labo = {blocks} blocs pour {real}</translation>
     </message>
     <message>
         <source>no retargets on this chain</source>
-        <translation>pas de réajustement sur cette chaîne</translation>
+        <translation>pas d&apos;ajustement sur cette chaîne</translation>
     </message>
     <message>
         <source>a lab block = {s} s for 10 min, {retarget}, a lab halving = {blocks} blocks for {real}</source>
@@ -701,15 +705,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Block time until the retarget</source>
-        <translation>Temps de bloc jusqu&apos;au réajustement</translation>
+        <translation>Temps de bloc jusqu&apos;à l&apos;ajustement</translation>
     </message>
     <message>
         <source>Difficulty after the retarget</source>
-        <translation>Difficulté après le réajustement</translation>
+        <translation>Difficulté après l&apos;ajustement</translation>
     </message>
     <message>
         <source>Survivors&apos; hashprice</source>
-        <translation>Hashprice des survivants</translation>
+        <translation>Prix du hash des survivants</translation>
     </message>
     <message>
         <source>Network hashrate</source>
@@ -717,19 +721,19 @@ Source : {source}</translation>
     </message>
     <message>
         <source>51% attack: rent, per hour (now → after retarget)</source>
-        <translation>Attaque à 51 % : location, par heure (maintenant → après réajustement)</translation>
+        <translation>Attaque à 51&#x202f;% : location, par heure (maintenant → après ajustement)</translation>
     </message>
     <message>
         <source>51% attack: buy machines</source>
-        <translation>Attaque à 51 % : achat de machines</translation>
+        <translation>Attaque à 51&#x202f;% : achat de machines</translation>
     </message>
     <message>
         <source>Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. When miners leave it gets easier: those who stay earn more per hash, and an attacker needs less hardware. Renting is cheaper only until the retarget; no market rents a majority of Bitcoin&apos;s hashrate, so that figure is a bound.</source>
-        <translation>Tous les 2016 blocs, Bitcoin réajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;au réajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
+        <translation>Tous les 2016 blocs, Bitcoin ajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;à l&apos;ajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
     </message>
     <message>
         <source>Survivors&apos; hashprice, $/PH/day</source>
-        <translation>Hashprice des survivants, $/PH/jour</translation>
+        <translation>Prix du hash des survivants, $/PH/jour</translation>
     </message>
     <message>
         <source>before anyone leaves</source>
@@ -737,7 +741,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>after the retarget</source>
-        <translation>après le réajustement</translation>
+        <translation>après l&apos;ajustement</translation>
     </message>
     <message>
         <source>{time}, for {days} days</source>
@@ -781,7 +785,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>power price, cents/kWh</source>
-        <translation>prix de l&apos;électricité, centimes/kWh</translation>
+        <translation>prix de l&apos;électricité, cents/kWh</translation>
     </message>
     <message>
         <source>mining never matches AI at any BTC price</source>
@@ -796,12 +800,12 @@ Source : {source}</translation>
         <translation>le minage n&apos;égale jamais l&apos;IA, quel que soit le prix de l&apos;électricité</translation>
     </message>
     <message>
-        <source>mining matches AI at {price} $/kWh</source>
-        <translation>le minage égale l&apos;IA à {price} $/kWh</translation>
+        <source>mining matches AI at {price}/kWh</source>
+        <translation>le minage égale l&apos;IA à {price}/kWh</translation>
     </message>
     <message>
-        <source>At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines and site written off over their lives; the AI hall once built.</source>
-        <translation>À {difficulty} et {power} $/kWh, {btc} ; à {price}, {power_words}. Par MW de puissance réseau, machines et site amortis sur leur durée de vie ; la salle IA une fois construite.</translation>
+        <source>At {difficulty} and {power}/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines and site written off over their lives; the AI hall once built.</source>
+        <translation>À {difficulty} et {power}/kWh, {btc} ; à {price}, {power_words}. Par MW de puissance réseau, machines et site amortis sur leur durée de vie ; la salle IA une fois construite.</translation>
     </message>
     <message>
         <source>pays back in month {n}</source>
@@ -813,7 +817,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Keep mining: machines {mining_capex}, {mining_payback}, NPV {mining_npv}. Convert: shell {ai_capex}, {ai_payback}, NPV {ai_npv} (over {months} months; difficulty {growth}%/month, BTC {btc}%/yr</source>
-        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth} %/mois, BTC {btc} %/an</translation>
+        <translation>Continuer à miner : machines {mining_capex}, {mining_payback}, VAN {mining_npv}. Convertir : bâtiment {ai_capex}, {ai_payback}, VAN {ai_npv} (sur {months} mois ; difficulté {growth}&#x202f;%/mois, BTC {btc}&#x202f;%/an</translation>
     </message>
     <message>
         <source>, halving in month {n}</source>
@@ -836,6 +840,10 @@ Source : {source}</translation>
         <translation>et</translation>
     </message>
     <message>
+        <source>{chart}; latest: {values}</source>
+        <translation>{chart} ; dernière valeur : {values}</translation>
+    </message>
+    <message>
         <source>How many SHA-256d hashes this laptop tries per second, in millions (MH/s). Each hash is one lottery ticket for the next block.</source>
         <translation>Combien de hashs SHA-256d cet ordinateur essaie par seconde, en millions (MH/s). Chaque hash est un ticket de loterie pour le prochain bloc.</translation>
     </message>
@@ -845,11 +853,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>How hard it is to find a block, as a multiple of Bitcoin&apos;s easiest difficulty. It is retuned every few blocks so that blocks keep coming at the target pace.</source>
-        <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est réajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
+        <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est ajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
     </message>
     <message>
         <source>Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower hashrate; after the next retarget the difficulty follows.</source>
-        <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain réajustement, la difficulté suit.</translation>
+        <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain ajustement, la difficulté suit.</translation>
     </message>
     <message>
         <source>How many of this computer&apos;s cores the lab may use at all, so a laptop stays cool.</source>
@@ -938,6 +946,10 @@ Source : {source}</translation>
         <translation>Langue</translation>
     </message>
     <message>
+        <source>Cores the lab may use</source>
+        <translation>Cœurs que le labo peut utiliser</translation>
+    </message>
+    <message>
         <source>Restart node</source>
         <translation>Redémarrer le nœud</translation>
     </message>
@@ -972,6 +984,14 @@ Source : {source}</translation>
     <message>
         <source>Blocks</source>
         <translation>Blocs</translation>
+    </message>
+    <message>
+        <source>The class&apos;s miners</source>
+        <translation>Les mineurs de la classe</translation>
+    </message>
+    <message>
+        <source>The class&apos;s blocks and payouts</source>
+        <translation>Les blocs de la classe et leurs paiements</translation>
     </message>
     <message>
         <source>Stale</source>
@@ -1093,6 +1113,10 @@ Source : {source}</translation>
         <translation>Utiliser le nœud intégré, le bitcoind de Bitcoin Core, ou se connecter à un nœud déjà lancé (celui de l&apos;enseignant, par le réseau).</translation>
     </message>
     <message>
+        <source>Node log</source>
+        <translation>Journal du nœud</translation>
+    </message>
+    <message>
         <source>What the node writes: one line per block, reorgs, start and stop.</source>
         <translation>Ce qu&apos;écrit le nœud : une ligne par bloc, les réorganisations, le démarrage et l&apos;arrêt.</translation>
     </message>
@@ -1158,11 +1182,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>fixed on regtest (no retargeting)</source>
-        <translation>fixe sur regtest (pas de réajustement)</translation>
+        <translation>fixe sur regtest (pas d&apos;ajustement)</translation>
     </message>
     <message>
         <source>&lt;b&gt;Chain&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Height&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Node up&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Best block&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Target spacing&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Retarget every&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving every&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Network hashrate&lt;/b&gt; {mhs} MH/s</source>
-        <translation>&lt;b&gt;Chaîne&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Hauteur&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Nœud actif depuis&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Meilleur bloc&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Espacement visé&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Réajustement tous les&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving tous les&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Puissance du réseau&lt;/b&gt; {mhs} MH/s</translation>
+        <translation>&lt;b&gt;Chaîne&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Hauteur&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Nœud actif depuis&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Meilleur bloc&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Espacement visé&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Ajustement tous les&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving tous les&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Puissance du réseau&lt;/b&gt; {mhs} MH/s</translation>
     </message>
     <message>
         <source>&lt;br&gt;&lt;b&gt;Shared with the class:&lt;/b&gt; {address}</source>
@@ -1170,7 +1194,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>retarget at {height}, in {blocks}</source>
-        <translation>réajustement à {height}, dans {blocks}</translation>
+        <translation>ajustement à {height}, dans {blocks}</translation>
     </message>
     <message>
         <source>next block {reward} BTC (halving)</source>
@@ -1233,7 +1257,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>uptime {uptime}%</source>
-        <translation>disponibilité {uptime} %</translation>
+        <translation>disponibilité {uptime}&#x202f;%</translation>
     </message>
     <message>
         <source>measured · {billed} billed</source>
@@ -1241,7 +1265,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>
-        <translation>disponibilité {uptime} % (SLA {sla} %)</translation>
+        <translation>disponibilité {uptime}&#x202f;% (SLA {sla}&#x202f;%)</translation>
     </message>
     <message>
         <source>Export charts and data to…</source>
@@ -1275,12 +1299,16 @@ Source : {source}</translation>
         <translation>Arrêt du mineur et du nœud…</translation>
     </message>
     <message>
-        <source>The node stopped unexpectedly (exit code {code}). Its chain is safe on disk; restart it to carry on.</source>
-        <translation>Le nœud s&apos;est arrêté de façon inattendue (code de sortie {code}). Sa chaîne est en sécurité sur le disque ; redémarrez-le pour continuer.</translation>
-    </message>
-    <message>
         <source>Could not start the node ({error}).</source>
         <translation>Impossible de démarrer le nœud ({error}).</translation>
+    </message>
+    <message>
+        <source>The node stopped unexpectedly: something outside this window ended it (the system or another program). Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de façon inattendue : quelque chose hors de cette fenêtre l&apos;a arrêté (le système ou un autre programme). Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
+    </message>
+    <message>
+        <source>The node stopped unexpectedly and reported error {code}. Its chain is safe on disk; restart it to carry on.</source>
+        <translation>Le nœud s&apos;est arrêté de façon inattendue en signalant l&apos;erreur {code}. Sa chaîne est intacte sur le disque ; redémarrez-le pour continuer.</translation>
     </message>
     <message>
         <source>bitcoind is not on PATH. Install Bitcoin Core, or use the embedded node.</source>
@@ -1475,12 +1503,42 @@ Source : {source}</translation>
         <translation>Les mineurs prennent d&apos;abord les taux de frais les plus élevés ; le nœud relaie à partir de 1 sat/vB</translation>
     </message>
     <message>
+        <source>Wallet history</source>
+        <translation>Historique du portefeuille</translation>
+    </message>
+    <message>
+        <source>Every mined block</source>
+        <translation>Tous les blocs minés</translation>
+    </message>
+    <message>
+        <source>Otherwise only the mined blocks that earned fees are listed.</source>
+        <translation>Sinon, seuls les blocs minés qui ont rapporté des frais sont listés.</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmed ({coins}) &amp;nbsp;·&amp;nbsp; {unconfirmed} unconfirmed &amp;nbsp;·&amp;nbsp; {immature} immature &amp;nbsp;·&amp;nbsp; fees earned &lt;b&gt;{fees}&lt;/b&gt; in {blocks}</source>
+        <translation>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmés ({coins}) &amp;nbsp;·&amp;nbsp; {unconfirmed} non confirmés &amp;nbsp;·&amp;nbsp; {immature} immatures &amp;nbsp;·&amp;nbsp; frais gagnés &lt;b&gt;{fees}&lt;/b&gt; en {blocks}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n coin(s)</source>
+        <translation>
+            <numerusform>%n pièce</numerusform>
+            <numerusform>%n pièces</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n block(s) mined</source>
+        <translation>
+            <numerusform>%n bloc miné</numerusform>
+            <numerusform>%n blocs minés</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Wallet</source>
         <translation>Portefeuille</translation>
     </message>
     <message>
         <source>51% attack: double-spend a payment</source>
-        <translation>Attaque à 51 % : dépenser deux fois un paiement</translation>
+        <translation>Attaque à 51&#x202f;% : dépenser deux fois un paiement</translation>
     </message>
     <message>
         <source>the merchant&apos;s address (the teacher&apos;s bcrt1q…)</source>
@@ -1588,7 +1646,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the honest miner&apos;s {honest} on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
-        <translation>Votre part des hachages &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour le mineur honnête sur {honest_cores}, chacun compté par les mineurs eux-mêmes). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
+        <translation>Votre part des hashs &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour le mineur honnête sur {honest_cores}, chacun compté par les mineurs eux-mêmes). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
     </message>
     <message>
         <source>&lt;b&gt;The attack succeeded: the node reorganised {depth} blocks deep&lt;/b&gt; to your branch ({blocks} blocks against {public}). The merchant&apos;s payment &lt;b&gt;vanished&lt;/b&gt; from the chain and the coins are back with you; the merchant&apos;s wallet marks it vanished.</source>
@@ -1608,23 +1666,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the honest miner&apos;s {honest}: {q} of all the hashes.</source>
-        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages contre {honest} pour le mineur honnête : {q} de tous les hachages.</translation>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hashs contre {honest} pour le mineur honnête : {q} de tous les hashs.</translation>
     </message>
     <message>
         <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: when miners leave, buying a majority&apos;s machines gets cheaper; renting does not once the difficulty has retargeted (hashrate times hashprice is fixed by the block reward), and no market rents that much.</source>
-        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h de temps réel, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité signifie aujourd&apos;hui dépasser les {honest} honnêtes : {rent_hour} de l&apos;heure en location, {buy} à l&apos;achat. {ai} cœurs sur {total} sont ici sur l&apos;IA : quand des mineurs partent, acheter les machines d&apos;une majorité coûte moins cher ; la louer, non, une fois la difficulté réajustée (puissance × hashprice est fixé par la récompense de bloc), et aucun marché ne loue autant.</translation>
+        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h à l'échelle du vrai réseau, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité signifie aujourd&apos;hui dépasser les {honest} honnêtes : {rent_hour} de l&apos;heure en location, {buy} à l&apos;achat. {ai} cœurs sur {total} sont ici sur l&apos;IA : quand des mineurs partent, acheter les machines d&apos;une majorité coûte moins cher ; la louer, non, une fois la difficulté ajustée (puissance × prix du hash est fixé par la récompense de bloc), et aucun marché ne loue autant.</translation>
     </message>
     <message>
         <source>Attack (51%)</source>
-        <translation>Attaque (51 %)</translation>
-    </message>
-    <message>
-        <source>Every mined block (otherwise only those that earned fees)</source>
-        <translation>Tous les blocs minés (sinon seulement ceux qui ont rapporté des frais)</translation>
-    </message>
-    <message>
-        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmed ({coins} coins) &amp;nbsp;·&amp;nbsp; {unconfirmed} unconfirmed &amp;nbsp;·&amp;nbsp; {immature} immature &amp;nbsp;·&amp;nbsp; fees earned &lt;b&gt;{fees}&lt;/b&gt; in {blocks} blocks mined</source>
-        <translation>&lt;b style=&apos;font-size:15pt&apos;&gt;{confirmed} BTC&lt;/b&gt; confirmés ({coins} pièces) &amp;nbsp;·&amp;nbsp; {unconfirmed} non confirmés &amp;nbsp;·&amp;nbsp; {immature} immatures &amp;nbsp;·&amp;nbsp; frais gagnés &lt;b&gt;{fees}&lt;/b&gt; en {blocks} blocs minés</translation>
+        <translation>Attaque (51&#x202f;%)</translation>
     </message>
     <message>
         <source>received</source>
@@ -1680,7 +1730,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Start a fresh lesson chain (a halving every {halving} blocks, a retarget every {retarget}, {spacing} s a block) in its own folder, sized to this computer. Your own chain is kept.</source>
-        <translation>Démarrer une chaîne de leçon neuve (une division par deux tous les {halving} blocs, un ajustement tous les {retarget}, {spacing} s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
+        <translation>Démarrer une chaîne de leçon neuve (un halving tous les {halving} blocs, un ajustement tous les {retarget}, {spacing} s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
     </message>
     <message>
         <source>Worksheet…</source>
@@ -1712,7 +1762,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Bitcoin&apos;s halvings and the mining sites converted to AI, with their sources (hover an entry); the lab&apos;s halvings stand for the coming ones.</source>
-        <translation>Les divisions par deux de Bitcoin et les sites de minage convertis à l&apos;IA, avec leurs sources (survolez une ligne) ; celles du labo figurent les prochaines.</translation>
+        <translation>Les halvings de Bitcoin et les sites de minage convertis à l&apos;IA, avec leurs sources (survolez une ligne) ; ceux du labo figurent les prochains.</translation>
     </message>
     <message>
         <source>The timeline could not be read: {error}</source>
@@ -1724,7 +1774,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>lab block {height} · halving {n} of the lab, standing for {year}</source>
-        <translation>bloc {height} du labo · division par deux n° {n} du labo, figurant {year}</translation>
+        <translation>bloc {height} du labo · halving n° {n} du labo, figurant {year}</translation>
     </message>
     <message>
         <source>Step {n} of {total}</source>
@@ -1752,7 +1802,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>halving</source>
-        <translation>division par deux</translation>
+        <translation>halving</translation>
     </message>
     <message>
         <source>New lesson</source>
@@ -1784,7 +1834,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Let the miner run. Show the Chain tab: each point is a block whose hash fell below the target.</source>
-        <translation>Laissez tourner le mineur. Montrez l&apos;onglet Chaîne : chaque point est un bloc dont le hachage est passé sous la cible.</translation>
+        <translation>Laissez tourner le mineur. Montrez l&apos;onglet Chaîne : chaque point est un bloc dont le hash est passé sous la cible.</translation>
     </message>
     <message>
         <source>The block count and the time between blocks (the target is a few seconds here, 10 minutes on Bitcoin).</source>
@@ -1836,7 +1886,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Blocks were slower than the target, so the difficulty falls: the miners who stay earn more per hash.</source>
-        <translation>Les blocs ont été plus lents que la cible, donc la difficulté baisse : les mineurs qui restent gagnent plus par hachage.</translation>
+        <translation>Les blocs ont été plus lents que la cible, donc la difficulté baisse : les mineurs qui restent gagnent plus par hash.</translation>
     </message>
     <message>
         <source>Who gains when big miners leave? What becomes cheaper for an attacker?</source>
@@ -1844,11 +1894,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The halving</source>
-        <translation>La division par deux</translation>
+        <translation>Le halving</translation>
     </message>
     <message>
         <source>Watch the block reward card and the reward chart until the next halving.</source>
-        <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochaine division par deux.</translation>
+        <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochain halving.</translation>
     </message>
     <message>
         <source>The block subsidy is cut in half at a fixed height, whatever the miners do; the fees are not.</source>
@@ -1856,7 +1906,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The halving cuts the new coins a miner earns in half overnight (the fees stay); what can a miner do about it?</source>
-        <translation>La division par deux coupe du jour au lendemain de moitié les pièces neuves que gagne un mineur (les frais restent) ; que peut faire un mineur ?</translation>
+        <translation>Le halving coupe du jour au lendemain de moitié les pièces neuves que gagne un mineur (les frais restent) ; que peut faire un mineur ?</translation>
     </message>
     <message>
         <source>Keep mining or convert?</source>
@@ -1864,7 +1914,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>After each lab halving the site weighs keeping 1 MW mining against converting it to AI: the conversion&apos;s cost, the months without revenue, the uptime the tenant is promised.</source>
-        <translation>Après chaque division par deux du labo, le site compare : garder 1 MW à miner ou le convertir à l&apos;IA, avec le coût de la conversion, les mois sans revenu et la disponibilité promise au locataire.</translation>
+        <translation>Après chaque halving du labo, le site compare : garder 1 MW à miner ou le convertir à l&apos;IA, avec le coût de la conversion, les mois sans revenu et la disponibilité promise au locataire.</translation>
     </message>
     <message>
         <source>The verdict flips when converting is worth more over the lease than mining with its halved reward; the feed gives the block and both values.</source>
@@ -1876,11 +1926,29 @@ Source : {source}</translation>
     </message>
     <message>
         <source>halving at {height}: the lab&apos;s reward {before} -&gt; {after} BTC; it stands for the real halving of {year}: {world_before} -&gt; {world_after} BTC</source>
-        <translation>division par deux à {height} : la récompense du labo {before} -&gt; {after} BTC ; elle représente la vraie division par deux de {year} : {world_before} -&gt; {world_after} BTC</translation>
+        <translation>halving à {height} : la récompense du labo {before} -&gt; {after} BTC ; elle représente le vrai halving de {year} : {world_before} -&gt; {world_after} BTC</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {total} cores moved to AI at block {height}</source>
+        <translation>
+            <numerusform>%n cœur sur {total} passé à l&apos;IA au bloc {height}</numerusform>
+            <numerusform>%n cœurs sur {total} passés à l&apos;IA au bloc {height}</numerusform>
+        </translation>
     </message>
     <message>
         <source>crossover at block {height} (lab halving {n}, the {year} world): converting 1 MW is now worth {convert} against {keep} for keeping it mining, over {months} months (conversion {capex} per MW, {lead} months before AI revenue, {sla}% uptime promised)</source>
-        <translation>bascule au bloc {height} (division par deux {n} du labo, le monde de {year}) : convertir 1 MW vaut désormais {convert} contre {keep} pour continuer à miner, sur {months} mois (conversion {capex} par MW, {lead} mois avant les revenus de l&apos;IA, {sla} % de disponibilité promise)</translation>
+        <translation>bascule au bloc {height} (halving {n} du labo, le monde de {year}) : convertir 1 MW vaut désormais {convert} contre {keep} pour continuer à miner, sur {months} mois (conversion {capex} par MW, {lead} mois avant les revenus de l&apos;IA, {sla} % de disponibilité promise)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla}&#x202f;% de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime}&#x202f;% : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln request(s) were cut short</source>
+        <translation>
+            <numerusform>%Ln requête a été interrompue</numerusform>
+            <numerusform>%Ln requêtes ont été interrompues</numerusform>
+        </translation>
     </message>
     <message>
         <source>Taking the AI cores back</source>
@@ -1908,7 +1976,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The event feed: retargets, halvings, the exodus and the penalty, with their numbers.</source>
-        <translation>Le fil des événements : ajustements, divisions par deux, exode et pénalité, avec leurs chiffres.</translation>
+        <translation>Le fil des événements : ajustements, halvings, exode et pénalité, avec leurs chiffres.</translation>
     </message>
     <message>
         <source>Should a miner keep mining, convert to AI, or do both? What would you decide?</source>
@@ -1935,16 +2003,8 @@ Source : {source}</translation>
         <translation>après l&apos;exode (cœurs passés à l&apos;IA à {moved}) : </translation>
     </message>
     <message>
-        <source>{ai} of {total} cores moved to AI at block {height}</source>
-        <translation>{ai} cœur(s) sur {total} passé(s) à l&apos;IA au bloc {height}</translation>
-    </message>
-    <message>
         <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
-        <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {jobs} requests were cut short. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
-        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {jobs} requêtes ont été interrompues. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+        <translation>pénalité SLA : {penalty} (disponibilité {uptime}&#x202f;% contre {sla}&#x202f;% promis)</translation>
     </message>
     <message>
         <source>Mine-to-Compute Lab: worksheet</source>
@@ -1960,7 +2020,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>A real Bitcoin chain ran in class: a block every few seconds, a halving every few minutes. Answer from what you saw on the screen.</source>
-        <translation>Une vraie chaîne Bitcoin a tourné en classe : un bloc toutes les quelques secondes, une division par deux toutes les quelques minutes. Répondez d&apos;après ce que vous avez vu à l&apos;écran.</translation>
+        <translation>Une vraie chaîne Bitcoin a tourné en classe : un bloc toutes les quelques secondes, un halving toutes les quelques minutes. Répondez d&apos;après ce que vous avez vu à l&apos;écran.</translation>
     </message>
     <message>
         <source>Your numbers</source>
@@ -1980,11 +2040,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>A halving (block reward card, Economics tab). At block {b} the lab&apos;s reward went from {b} to {b} BTC; it stands for the real halving of {b}. Hashprice before {b} and after {b} $ per PH/s per day. Why is the new hashprice a little more than half the old one?</source>
-        <translation>Une division par deux (carte de la récompense, onglet Économie). Au bloc {b}, la récompense du labo est passée de {b} à {b} BTC ; elle représente la vraie division par deux de {b}. Hashprice avant {b} et après {b} $ par PH/s et par jour. Pourquoi le nouveau hashprice est-il un peu plus que la moitié de l&apos;ancien ?</translation>
+        <translation>Un halving (carte de la récompense, onglet Économie). Au bloc {b}, la récompense du labo est passée de {b} à {b} BTC ; elle représente le vrai halving de {b}. Prix du hash avant {b} et après {b} $ par PH/s et par jour. Pourquoi le nouveau prix du hash est-il un peu plus que la moitié de l&apos;ancien ?</translation>
     </message>
     <message>
         <source>The conversion decision (Lesson feed, Economics tab). Conversion cost per MW {b}; months before the first AI revenue {b}; uptime promised to the tenant {b} %; mining revenue per MW-year after the halving {b}; horizon {b} months. Value of converting {b}, of keeping mining {b}: the verdict flips at block {b}. What would make it flip back?</source>
-        <translation>La décision de conversion (fil de la leçon, onglet Économie). Coût de conversion par MW {b} ; mois avant les premiers revenus de l&apos;IA {b} ; disponibilité promise au locataire {b} % ; revenu du minage par MW et par an après la division par deux {b} ; horizon {b} mois. Valeur de la conversion {b}, du minage {b} : le verdict bascule au bloc {b}. Qu&apos;est-ce qui le ferait rebasculer ?</translation>
+        <translation>La décision de conversion (fil de la leçon, onglet Économie). Coût de conversion par MW {b} ; mois avant les premiers revenus de l&apos;IA {b} ; disponibilité promise au locataire {b} % ; revenu du minage par MW et par an après le halving {b} ; horizon {b} mois. Valeur de la conversion {b}, du minage {b} : le verdict bascule au bloc {b}. Qu&apos;est-ce qui le ferait rebasculer ?</translation>
     </message>
     <message>
         <source>Answer key (this run)</source>
@@ -2008,7 +2068,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Core&apos;s timespan / interval (what the retarget compares)</source>
-        <translation>durée / intervalle de Core (ce que compare le réajustement)</translation>
+        <translation>durée / intervalle de Core (ce que compare l&apos;ajustement)</translation>
     </message>
     <message>
         <source>difficulty change</source>
@@ -2024,7 +2084,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Halvings</source>
-        <translation>Divisions par deux</translation>
+        <translation>Halvings</translation>
     </message>
     <message>
         <source>block reward</source>
@@ -2036,19 +2096,19 @@ Source : {source}</translation>
     </message>
     <message>
         <source>hashprice per PH/s per day, before → after</source>
-        <translation>hashprice par PH/s et par jour, avant → après</translation>
+        <translation>prix du hash par PH/s et par jour, avant → après</translation>
     </message>
     <message>
         <source>No halving yet.</source>
-        <translation>Pas encore de division par deux.</translation>
+        <translation>Pas encore de halving.</translation>
     </message>
     <message>
         <source>Task 2: at block {height} the lab&apos;s reward went from {before} to {after} BTC, standing for the real halving of {year} ({world_before} -&gt; {world_after} BTC); hashprice {hp_before} -&gt; {hp_after} per PH/s per day: a little more than half, because the fees do not halve.</source>
-        <translation>Exercice 2 : au bloc {height}, la récompense du labo est passée de {before} à {after} BTC, pour la vraie division par deux de {year} ({world_before} -&gt; {world_after} BTC) ; hashprice {hp_before} -&gt; {hp_after} par PH/s et par jour : un peu plus que la moitié, car les frais ne sont pas divisés par deux.</translation>
+        <translation>Exercice 2 : au bloc {height}, la récompense du labo est passée de {before} à {after} BTC, pour le vrai halving de {year} ({world_before} -&gt; {world_after} BTC) ; prix du hash {hp_before} -&gt; {hp_after} par PH/s et par jour : un peu plus que la moitié, car les frais ne sont pas divisés par deux.</translation>
     </message>
     <message>
         <source>Task 2: a halving</source>
-        <translation>Exercice 2 : une division par deux</translation>
+        <translation>Exercice 2 : un halving</translation>
     </message>
     <message>
         <source>Task 3: the conversion decision</source>
@@ -2056,7 +2116,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would match AI at {price} per BTC (the break-even price).</source>
-        <translation>Après {n} divisions par deux du labo, la récompense figure {subsidy} BTC ; hashprice {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le prix d&apos;équilibre).</translation>
+        <translation>Après {n} halvings du labo, la récompense figure {subsidy} BTC ; prix du hash {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le prix d&apos;équilibre).</translation>
     </message>
     <message>
         <source>Mining or AI, at the end of the run</source>
@@ -2064,7 +2124,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Promised {sla}% uptime, delivered {uptime}%: a penalty of {penalty}.</source>
-        <translation>{sla} % de disponibilité promis, {uptime} % fournis : une pénalité de {penalty}.</translation>
+        <translation>{sla}&#x202f;% de disponibilité promis, {uptime}&#x202f;% fournis : une pénalité de {penalty}.</translation>
     </message>
     <message>
         <source>The SLA penalty</source>
@@ -2080,11 +2140,11 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Conversion {capex} per MW, {lead} months before the first AI revenue, {sla}% uptime promised; mining earns {mining} per MW-year in the {year} world; over {months} months converting is worth {convert} and keeping {keep}.</source>
-        <translation>Conversion {capex} par MW, {lead} mois avant les premiers revenus de l&apos;IA, {sla} % de disponibilité promise ; le minage rapporte {mining} par MW et par an dans le monde de {year} ; sur {months} mois, convertir vaut {convert} et continuer {keep}.</translation>
+        <translation>Conversion {capex} par MW, {lead} mois avant les premiers revenus de l&apos;IA, {sla} % de disponibilité promise ; le minage rapporte {mining} par MW et par an dans le monde de {year} ; sur {months} mois, convertir vaut {convert} et continuer {keep}.</translation>
     </message>
     <message>
         <source>The verdict flipped to converting at block {height}, the lab&apos;s halving {n} ({year}).</source>
-        <translation>Le verdict a basculé vers la conversion au bloc {height}, la division par deux {n} du labo ({year}).</translation>
+        <translation>Le verdict a basculé vers la conversion au bloc {height}, le halving {n} du labo ({year}).</translation>
     </message>
     <message>
         <source>Converting already won at the start: no flip to wait for.</source>
@@ -2130,8 +2190,22 @@ Source : {source}</translation>
         <translation>NŒUD INJOIGNABLE : les mineurs attendent</translation>
     </message>
     <message>
-        <source>Class pool on port {port}: {clients} connection(s), {workers} student(s), {rate} in the last minute, working on block {height}, {node}.</source>
-        <translation>Pool de la classe sur le port {port} : {clients} connexion(s), {workers} élève(s), {rate} dans la dernière minute, travail sur le bloc {height}, {node}.</translation>
+        <source>Class pool on port {port}: {clients}, {workers}, {rate} in the last minute, working on block {height}, {node}.</source>
+        <translation>Pool de la classe sur le port {port} : {clients}, {workers}, {rate} dans la dernière minute, travail sur le bloc {height}, {node}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation>
+            <numerusform>%n connexion</numerusform>
+            <numerusform>%n connexions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n student(s)</source>
+        <translation>
+            <numerusform>%n élève</numerusform>
+            <numerusform>%n élèves</numerusform>
+        </translation>
     </message>
     <message>
         <source>mining</source>

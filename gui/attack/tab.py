@@ -9,10 +9,12 @@ and, through the Economics tab's scenario, in the world's money. It observes an 
 
 from __future__ import annotations
 
+import re
+
 from engine.economy.attack_cost import lab_attack_cost
 from engine.economy.lab_mapping import LabClock
 from gui.attack.service import AttackService, RaceStatus
-from gui.formats import btc_amount, cores_text, hashrate_text, percent, usd
+from gui.formats import blocks_text, btc_amount, cores_text, hashrate_text, percent, usd
 from gui.i18n import integer, num, tr
 from gui.qt import (
     QCheckBox,
@@ -48,10 +50,15 @@ class AttackPanel(Tab, QWidget):
 
         setup = QGroupBox(tr("51% attack: double-spend a payment"))
         form = QFormLayout(setup)
-        self.merchant = QLineEdit(placeholderText=tr("the merchant's address (the teacher's bcrt1q…)"))
+        # a short placeholder (a long one was cut in a narrow column); the words are in the tooltip
+        self.merchant = QLineEdit(placeholderText="bcrt1q…")
+        self.merchant.setToolTip(tr("the merchant's address (the teacher's bcrt1q…)"))
         self.amount = QLineEdit("1", placeholderText="1")
         self.fee_rate = QDoubleSpinBox(decimals=1, minimum=1.0, maximum=1000, value=2.0, suffix=" sat/vB")
         self.confirmations = QSpinBox(minimum=1, maximum=20, value=2)
+        # "Merchant waits for 2 blocks": the unit, in the number's plural
+        self.confirmations.valueChanged.connect(self._confirmations_unit)
+        self._confirmations_unit(self.confirmations.value())
         self.confirmations.setToolTip(
             tr(
                 "How many blocks the merchant waits before handing over the goods "
@@ -121,6 +128,10 @@ class AttackPanel(Tab, QWidget):
         service.failed.connect(self.on_failed)
 
     # --- actions ---------------------------------------------------------------------------
+    def _confirmations_unit(self, n: int) -> None:
+        """The spin box's unit in its number's plural: "2 blocks", "1 block" ("2 blocs")."""
+        self.confirmations.setSuffix(re.sub(r"^[\d\s\u00a0\u202f,.]+", " ", blocks_text(n)))
+
     def start(self) -> None:
         self.chart.clear_data()
         self.chart.redraw(force=True)

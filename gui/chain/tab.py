@@ -134,10 +134,14 @@ class ChainTab(Tab, QWidget):
             [tr("Height"), tr("Hash"), tr("Time"), tr("Difficulty"), "BTC", tr("Interval")]
         )
         self.table.setToolTip(tr(TIPS["table"]))
+        self.table.setAccessibleName(tr("Recent blocks"))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumWidth(200)
+        # A narrow hash column keeps both ends of the hash (its leading zeros, the proof of work,
+        # and its last digits, what tells two blocks apart) instead of showing "000000…" on every row.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -239,7 +243,7 @@ class ChainTab(Tab, QWidget):
             interval = "" if r.interval_s is None else f"{r.interval_s} s"
             values = [
                 integer(r.height),
-                f"{r.hash[:12]}…",
+                r.hash,
                 fmt_block_time(r.time, now_s),
                 difficulty_value(r.difficulty),
                 btc_value(r.subsidy_btc),

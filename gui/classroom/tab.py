@@ -101,6 +101,7 @@ class ClassTab(Tab, QWidget):
                 "'left': disconnected (statistics kept for when the student comes back)."
             )
         )
+        self.workers.setAccessibleName(tr("The class's miners"))
         split.addWidget(self.workers)
         lower = QWidget()
         lv = QVBoxLayout(lower)
@@ -116,6 +117,7 @@ class ClassTab(Tab, QWidget):
         self.payout_note.setWordWrap(True)
         lv.addWidget(self.payout_note)
         self.blocks = self._table([tr(c) for c in self.BLOCK_COLUMNS])
+        self.blocks.setAccessibleName(tr("The class's blocks and payouts"))
         lv.addWidget(self.blocks, 1)
         split.addWidget(lower)
         v.addWidget(split, 1)
@@ -138,12 +140,12 @@ class ClassTab(Tab, QWidget):
         node = self.tr("node reachable") if snapshot.node_ok else self.tr("NODE UNREACHABLE: workers told to wait")
         self.summary.setText(
             self.tr(
-                "Class pool on port {port}: {clients} connection(s), {workers} student(s), "
+                "Class pool on port {port}: {clients}, {workers}, "
                 "{rate} in the last minute, working on block {height}, {node}."
             ).format(
                 port=snapshot.port,
-                clients=snapshot.clients,
-                workers=len(snapshot.workers),
+                clients=self.tr("%n connection(s)", "", snapshot.clients),
+                workers=self.tr("%n student(s)", "", len(snapshot.workers)),
                 rate=hashrate_text(snapshot.total_hashrate_hs.get(60.0, 0.0), 2),
                 height=snapshot.height if snapshot.height is not None else "—",
                 node=node,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gui.economics.text import TIPS, difficulty_text
-from gui.formats import money, signed_money
+from gui.formats import money, signed_money, usd
 from gui.i18n import locale, num, tr
 from gui.widgets.card import card_row
 
@@ -47,12 +47,7 @@ class FigureCards:
             )
         self.hashprice_caption.setText(caption)
 
-        self.breakeven_value.setText(
-            money(mining["breakeven_power_price_usd_per_kwh"], cents=True).replace(
-                num(mining["breakeven_power_price_usd_per_kwh"], 2), num(mining["breakeven_power_price_usd_per_kwh"], 3)
-            )
-            + "/kWh"
-        )
+        self.breakeven_value.setText(usd(mining["breakeven_power_price_usd_per_kwh"], 3) + "/kWh")
         margin = mining["margin_usd_per_ph_day"]
         words = (
             tr("for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power")
@@ -62,7 +57,7 @@ class FigureCards:
         self.breakeven_caption.setText(
             words.format(
                 eff=num(w["efficiency_j_per_th"], 1),
-                price=f"${num(w['power_price_usd_per_kwh'], 3)}",
+                price=usd(w["power_price_usd_per_kwh"], 3),
                 margin=money(abs(margin), cents=True),
             )
         )

@@ -11,7 +11,7 @@ from engine.economy.scenario_params import PARAMETERS, check_parameter
 from gui.economics.figures import site_mw_of
 from gui.economics.text import GROUPS, TIPS, parameter_label
 from gui.economics.widgets import ParameterSpinBox
-from gui.i18n import num, tr
+from gui.i18n import tr
 from gui.qt import QT_TRANSLATE_NOOP, QFrame, QGridLayout, QLabel, QTimer, QVBoxLayout
 
 
@@ -21,6 +21,7 @@ class ParameterForm:
     def _build_parameters(self) -> QFrame:
         params = QFrame(objectName="card")
         params.setToolTip(tr(TIPS["params"]))
+        params.setAccessibleName(tr("Parameters"))
         p = QVBoxLayout(params)
         p.setContentsMargins(14, 10, 14, 12)
         p.setSpacing(6)
@@ -80,9 +81,7 @@ class ParameterForm:
                 name=parameter_label(name), range=spin.range_text(), source=source
             )
             if edited:
-                tip += "\n" + tr("You changed it; the preset says {value}.").format(
-                    value=f"{d.prefix}{num(preset, d.decimals)}{tr(d.suffix)}"
-                )
+                tip += "\n" + tr("You changed it; the preset says {value}.").format(value=d.text(preset))
             label.setToolTip(tip)
             spin.setToolTip(tip)
         self.reset_button.setEnabled(bool(self.overrides))

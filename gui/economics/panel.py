@@ -31,6 +31,7 @@ from gui.qt import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     Qt,
     QTabWidget,
@@ -39,6 +40,7 @@ from gui.qt import (
     QWidget,
     Signal,
 )
+from gui.widgets.card import WrapLabel
 from gui.widgets.charts import PALETTES
 from gui.window.tabs import Look, Tab
 from gui.window.theme import DARK, Theme, font_pt
@@ -89,8 +91,10 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         self.picker = QComboBox()
         self.picker.setToolTip(tr(TIPS["picker"]))
         self.picker.setAccessibleName(tr("Scenario"))
-        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.picker.setMinimumContentsLength(30)
+        # As wide as the row allows, at least 18 characters (the rest in the list and the tooltip).
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(18)
+        self.picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.reload_button = QPushButton(tr("Reload"))
         self.reload_button.setToolTip(tr(TIPS["reload"]))
         self.reset_button = QPushButton(tr("Reset to preset"))
@@ -105,10 +109,15 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         top.addWidget(self.picker)
         top.addWidget(self.reload_button)
         top.addWidget(self.reset_button)
-        top.addStretch(1)
-        top.addWidget(self.follow_box)
-        top.addWidget(self.site_box)
         outer.addLayout(top)
+        # The two switches on their own row: beside the picker they made the tab wider than a
+        # 1280-wide projector in French and in presenter mode.
+        switches = QHBoxLayout()
+        switches.addWidget(self.follow_box)
+        switches.addSpacing(16)
+        switches.addWidget(self.site_box)
+        switches.addStretch(1)
+        outer.addLayout(switches)
 
         self.error_label = QLabel("", objectName="econError")
         self.error_label.setWordWrap(True)
@@ -152,6 +161,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         v.setSpacing(8)
 
         story = QFrame(objectName="card")
+        story.setAccessibleName(tr("Read aloud"))
         s = QVBoxLayout(story)
         s.setContentsMargins(14, 10, 14, 12)
         heading = QLabel(tr("Read aloud"), objectName="cardTitle")
@@ -167,6 +177,7 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         v.addWidget(self._build_parameters())
         v.addStretch(1)
         area = self._scroll(content)
+        area.setAccessibleName(tr("Scenario"))
         area.setMinimumWidth(300)
         return area
 
@@ -176,8 +187,8 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         grid.setContentsMargins(6, 0, 0, 0)
         grid.setSpacing(8)
 
-        self.live_label = QLabel(tr("Preset figures: the lab has not reported yet."), objectName="econLive")
-        self.live_label.setWordWrap(True)
+        self.live_label = WrapLabel(tr("Preset figures: the lab has not reported yet."), objectName="econLive")
+        self.live_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.live_label.setToolTip(tr(TIPS["live"]))
         grid.addWidget(self.live_label, 0, 0, 1, 2)
 
@@ -187,12 +198,21 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.site_view, self.network_view, self.decisions_view = SiteView(), NetworkView(), DecisionsView()
-        self.views.addTab(self.site_view, tr("Your site: mining or AI"))
-        self.views.addTab(self.network_view, tr("The network: if miners leave"))
-        self.views.addTab(self.decisions_view, tr("Decisions: price, power, horizon"))
+        # Each view scrolls up and down by itself when the room is short (presenter mode on a
+        # 720-line projector) instead of laying its texts over its charts.
+        for view, title in (
+            (self.site_view, tr("Your site: mining or AI")),
+            (self.network_view, tr("The network: if miners leave")),
+            (self.decisions_view, tr("Decisions: price, power, horizon")),
+        ):
+            area = self._scroll(view)
+            area.setAccessibleName(title)
+            self.views.addTab(area, title)
         self.views.setTabToolTip(0, tr(TIPS["pnl_chart"]))
         self.views.setTabToolTip(1, tr(TIPS["exodus_chart"]))
         self.views.setTabToolTip(2, tr(TIPS["horizon"]))
+        # Room for a chart and its text: the page scrolls when the window is shorter.
+        self.views.setMinimumHeight(330)
         grid.addWidget(self.views, 2, 0, 1, 2)
         # The names tests and the export use.
         self.revenue_chart, self.pnl_chart = self.site_view.revenue_chart, self.site_view.pnl_chart

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 
 from engine.economy.scenario_params import PARAMETERS
-from gui.formats import MINUS, difficulty_value
+from gui.formats import MINUS, difficulty_value, percent_sign, symbol_after
 from gui.i18n import locale, num, tr
 from gui.qt import QT_TRANSLATE_NOOP
 
@@ -266,6 +266,24 @@ class Display:
 
     def to_shown(self, value: float) -> float:
         return value / self.scale
+
+    def affixes(self) -> tuple[str, str]:
+        """(prefix, suffix) as the language writes them: "$0.042 /kWh" in English, "0,042 $ /kWh"
+        in French (the locale puts the currency symbol), "50 %" with French's narrow no-break space."""
+        prefix, suffix = self.prefix, tr(self.suffix)
+        if prefix == "$" and symbol_after():
+            prefix, suffix = "", "\u00a0$" + suffix
+        if suffix.strip() == "%":
+            suffix = percent_sign()
+        return prefix, suffix
+
+    def text(self, shown: float, unit: bool = True) -> str:
+        """A shown value with its affixes, in the language's number format; without the unit
+        after it (`unit=False`: "$0.000" of "$0.000 to $1.000 /kWh"), the currency still shown."""
+        prefix, suffix = self.affixes()
+        if not unit:
+            suffix = "\u00a0$" if suffix.startswith("\u00a0$") else ""
+        return f"{prefix}{num(shown, self.decimals)}{suffix}"
 
 
 def _percent(decimals: int = 1, step: float = 1.0) -> Display:

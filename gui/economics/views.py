@@ -12,9 +12,10 @@ import numpy as np
 from engine.economy.scenario_params import PARAMETERS
 from gui.economics.text import TIPS, difficulty_text, ratio_text
 from gui.economics.widgets import BarChart
-from gui.formats import MINUS, minutes_text, money
+from gui.formats import MINUS, minutes_text, money, usd
 from gui.i18n import num, tr
 from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
+from gui.widgets.card import WrapLabel
 from gui.widgets.charts import PALETTE, Chart
 
 # The panel's own accents (text and frames); the charts colour by palette role (Chart.themed).
@@ -60,9 +61,9 @@ class SiteView(QWidget):
             {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
             {
                 "revenue": [
-                    f"${num(r['mining_usd'], 3)}",
-                    f"${num(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
-                    f"${num(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}",
+                    usd(r["mining_usd"], 3),
+                    f"{usd(r['colocation_usd'], 2)} · {ratio_text(r['colocation_vs_mining'])}",
+                    f"{usd(r['gpu_cloud_usd'], 2)} · {ratio_text(r['gpu_cloud_vs_mining'])}",
                 ]
             },
         )
@@ -93,6 +94,7 @@ class NetworkView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         network = QFrame(objectName="card")
+        network.setAccessibleName(tr("Network view: if miners leave"))
         n = QVBoxLayout(network)
         n.setContentsMargins(14, 10, 14, 12)
         n.setSpacing(6)
@@ -118,7 +120,7 @@ class NetworkView(QWidget):
         slider_row.addWidget(self.exodus_slider, 1)
         slider_row.addWidget(self.exodus_value)
         n.addLayout(slider_row)
-        # Short values under their names, two columns: nothing wraps, even in presenter mode.
+        # Short values under their names, two columns.
         facts = QGridLayout()
         facts.setHorizontalSpacing(18)
         facts.setVerticalSpacing(10)
@@ -135,8 +137,9 @@ class NetworkView(QWidget):
         ):
             cell = QVBoxLayout()
             cell.setSpacing(0)
-            name = QLabel(title, objectName="econMuted")
-            value = QLabel("–", objectName="econFact")
+            # wrapped: a long French title must not widen the tab past the window
+            name = WrapLabel(title, objectName="econMuted")
+            value = WrapLabel("–", objectName="econFact")
             for w in (name, value):
                 w.setToolTip(tr(TIPS[key]))
                 cell.addWidget(w)
@@ -146,7 +149,7 @@ class NetworkView(QWidget):
         facts.setColumnStretch(1, 1)
         n.addSpacing(4)
         n.addLayout(facts)
-        note = QLabel(
+        note = WrapLabel(
             tr(
                 "Every 2016 blocks Bitcoin retunes its puzzle so that blocks come every 10 minutes. "
                 "When miners leave it gets easier: those who stay earn more per hash, and an "
@@ -249,15 +252,14 @@ class DecisionsView(QWidget):
         months_row.addWidget(QLabel(tr("Horizon")))
         self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=tr(" months"))
         self.months_spin.setToolTip(tr(TIPS["horizon"]))
+        self.months_spin.setAccessibleName(tr("Horizon"))
         months_row.addWidget(self.months_spin)
         months_row.addStretch(1)
         right.addLayout(months_row)
         right.addWidget(self.horizon_chart, 1)
-        self.horizon_text = QLabel("", objectName="econMuted")
-        self.horizon_text.setWordWrap(True)
+        self.horizon_text = WrapLabel("", objectName="econMuted")
         right.addWidget(self.horizon_text)
-        self.sweep_text = QLabel("", objectName="econMuted")
-        self.sweep_text.setWordWrap(True)
+        self.sweep_text = WrapLabel("", objectName="econMuted")
         left = QVBoxLayout()
         charts = QHBoxLayout()
         charts.addWidget(self.btc_chart, 1)
@@ -302,15 +304,15 @@ class DecisionsView(QWidget):
         power_words = (
             tr("mining never matches AI at any power price")
             if power.crossover is None
-            else tr("mining matches AI at {price} $/kWh").format(price=num(power.crossover, 3))
+            else tr("mining matches AI at {price}/kWh").format(price=usd(power.crossover, 3))
         )
         self.sweep_text.setText(
             tr(
-                "At {difficulty} and {power} $/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
+                "At {difficulty} and {power}/kWh, {btc}; at {price}, {power_words}. Per MW of grid power, machines "
                 "and site written off over their lives; the AI hall once built."
             ).format(
                 difficulty=difficulty_text(w["difficulty"]),
-                power=num(w["power_price_usd_per_kwh"], 3),
+                power=usd(w["power_price_usd_per_kwh"], 3),
                 btc=btc_words,
                 price=money(w["btc_price_usd"]),
                 power_words=power_words,

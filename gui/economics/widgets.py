@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS, ParameterSpec
 from gui.economics.text import display_for, parameter_label
-from gui.i18n import num, tr
+from gui.i18n import tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
 from gui.widgets.charts import Chart, series_colour
 from gui.window.theme import DARK, font_pt
@@ -28,8 +28,9 @@ class ParameterSpinBox(QDoubleSpinBox):
         self.setDecimals(d.decimals)
         self.setRange(d.to_shown(self.spec.low), d.to_shown(self.spec.high))
         self.setSingleStep(d.step)
-        self.setPrefix(d.prefix)
-        self.setSuffix(tr(d.suffix))
+        prefix, suffix = d.affixes()
+        self.setPrefix(prefix)
+        self.setSuffix(suffix)
         self.setKeyboardTracking(False)  # apply on Enter, focus loss or the arrows, not per keystroke
         self.setGroupSeparatorShown(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -39,10 +40,7 @@ class ParameterSpinBox(QDoubleSpinBox):
     def range_text(self, between: str = "") -> str:
         between = between or tr("to")
         d = self.display
-        return (
-            f"{d.prefix}{num(self.minimum(), d.decimals)} {between} {d.prefix}"
-            f"{num(self.maximum(), d.decimals)}{tr(d.suffix)}"
-        )
+        return f"{d.text(self.minimum(), unit=False)} {between} {d.text(self.maximum())}"
 
     def validate(self, text: str, pos: int):  # noqa: D401 - Qt's virtual
         result = super().validate(text, pos)
@@ -131,10 +129,30 @@ class BarChart(Chart):
                 label.setAnchor((0.5, 1.0 if h >= 0 else 0.0))
                 label.setPos(float(x), float(h))
             low, high = min(low, float(heights.min(initial=0))), max(high, float(heights.max(initial=0)))
+        self.setAccessibleName(
+            tr("{chart}; latest: {values}").format(
+                chart=self.title,
+                values=", ".join(f"{series}{category} {text}" for series, category, text in self._said(labels)),
+            )
+        )
         span = (high - low) or 1.0
         # Head-room for the value labels above (and below) the bars, and for the legend.
         room = 0.38 if self.legend is not None else 0.2
         self.plot_item.setYRange(low - (0.16 if low < 0 else 0.03) * span, high + room * span, padding=0)
+
+    def _said(self, labels: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+        """(series' legend name, category, value label) for each bar, for the text alternative."""
+        shown = {
+            key: label.text
+            for sample, label in (self.legend.items if self.legend else [])
+            for key, bar in self.bars.items()
+            if sample.item is bar
+        }
+        return [
+            (shown.get(name, "") + " " if len(labels) > 1 else "", category, " ".join(text.split()))
+            for name, texts in labels.items()
+            for category, text in zip(self.categories, texts)
+        ]
 
     def _bar_brush(self, role: str | list[str]) -> dict:
         if isinstance(role, list):

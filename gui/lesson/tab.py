@@ -113,6 +113,7 @@ class LessonTab(Tab, QWidget):
         f.addWidget(QLabel(tr("What just happened"), objectName="lessonHeading"))
         self.feed = QListWidget()
         self.feed.setWordWrap(True)
+        self.feed.setAccessibleName(tr("What just happened"))
         self.feed.setMinimumHeight(48)  # the tab fits a 720-line projector without scrolling
         self.feed.setToolTip(tr("This run's events with their numbers, newest first."))
         f.addWidget(self.feed, 1)
@@ -124,6 +125,7 @@ class LessonTab(Tab, QWidget):
         tl.addWidget(self.timeline_heading)
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
+        self.timeline.setAccessibleName(tr("The real world beside the lab"))
         self.timeline.setMinimumHeight(48)
         self.timeline.setToolTip(
             tr(

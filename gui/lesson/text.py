@@ -132,8 +132,9 @@ def event_note(e: t.LessonEvent) -> str:
             world_after=btc_value(d["world_after_btc"]),
         )
     if e.kind == t.AI_MOVED:
-        return tr("{ai} of {total} cores moved to AI at block {height}").format(
-            ai=d["ai_slots"], total=d["total_cores"], height=integer(e.height or 0)
+        # %n: the French participle agrees with the cores moved ("1 cœur sur 2 passé")
+        return tr("%n of {total} cores moved to AI at block {height}", "", d["ai_slots"]).format(
+            total=d["total_cores"], height=integer(e.height or 0)
         )
     if e.kind == t.SLA_PENALTY:
         return tr("SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)").format(
@@ -169,14 +170,14 @@ def sla_explanation(d: dict) -> str:
     """The SLA penalty in three parts: what was promised, what was missed, what it cost."""
     return tr(
         "<b>The AI tenant was promised</b> {sla}% uptime. <b>It got</b> {uptime}%: {down} core-seconds "
-        "of its {contracted} were taken back for mining and {jobs} requests were cut short. "
+        "of its {contracted} were taken back for mining and {cut}. "
         "<b>It cost</b> {penalty} in penalties, against {billed} billed."
     ).format(
         sla=num(d["sla_availability"] * 100, 3),
         uptime=num(d["availability"] * 100, 3),
         down=num(d["downtime_slot_s"], 0),
         contracted=num(d["contracted_slot_s"], 0),
-        jobs=integer(d["jobs_interrupted"]),
+        cut=tr("%Ln request(s) were cut short", "", d["jobs_interrupted"]),
         penalty=usd(d["penalty_usd"], 2),
         billed=usd(d["billed_usd"]),
     )

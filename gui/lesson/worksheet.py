@@ -28,6 +28,7 @@ from gui.qt import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 DPI = 300
@@ -244,6 +245,27 @@ def _task_decision(key: Mapping[str, Any]) -> str:
     return inputs + " " + tr("The verdict has not flipped yet: keeping still wins.")
 
 
+def keep_blocks_whole(doc: QTextDocument) -> int:
+    """Start on a new page every block (a question: its heading, its text, its answer lines) that
+    would straddle a page foot, so no heading is left alone at the bottom of a page. Returns how
+    many blocks were moved."""
+    height = doc.pageSize().height()
+    layout = doc.documentLayout()
+    moved = 0
+    block = doc.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        top, bottom = rect.top(), rect.bottom() - 1
+        if rect.height() < height and int(top // height) != int(bottom // height):
+            cursor = QTextCursor(block)
+            fmt = block.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.setBlockFormat(fmt)
+            moved += 1
+        block = block.next()
+    return moved
+
+
 def keep_headings_with_next(doc: QTextDocument, page_height: float) -> int:
     """Give a heading that lands on a different page from the block after it a page break before
     it (QTextDocument has no keep-with-next); returns how many moved. The document must already
@@ -298,6 +320,7 @@ def write_worksheet(
     doc.documentLayout().setPaintDevice(writer)
     width, height = float(writer.width()), float(writer.height())
     doc.setPageSize(QSizeF(width, height))
+    keep_blocks_whole(doc)  # a question (heading, text, answer lines) never straddles a page foot
     keep_headings_with_next(doc, height)
     doc.documentLayout().blockBoundingRect(doc.lastBlock())  # laid out to the end (the layout is lazy)
     painter = QPainter(writer)

@@ -36,6 +36,7 @@ class NodeTab(Tab, QWidget):
         v.addLayout(row)
         self.node_log = QPlainTextEdit(readOnly=True)
         self.node_log.setMaximumBlockCount(1000)
+        self.node_log.setAccessibleName(tr("Node log"))
         self.node_log.setToolTip(tr("What the node writes: one line per block, reorgs, start and stop."))
         v.addWidget(self.node_log, 1)
         self.settings_button.clicked.connect(self.open_settings)

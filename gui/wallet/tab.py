@@ -9,8 +9,8 @@ import time
 import segno
 
 from engine.wallet.state import WalletState
-from gui.formats import btc_amount
-from gui.i18n import tr
+from gui.formats import btc_amount, grouped, short_id
+from gui.i18n import num, tr
 from gui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractItemView,
@@ -103,6 +103,7 @@ class WalletTab(Tab, QWidget):
         # one line of balances: the tab lives under the window's cards, so it saves height
         self.balances = QLabel("–", objectName="walletBalances")
         self.balances.setTextFormat(Qt.TextFormat.RichText)
+        self.balances.setWordWrap(True)  # one line when there is room, never wider than the window
         self.balances.setToolTip(
             tr(
                 "Confirmed: coins in blocks, spendable now. Unconfirmed: payments waiting "
@@ -122,11 +123,14 @@ class WalletTab(Tab, QWidget):
         self.qr = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         rl.addWidget(self.qr)
         column = QVBoxLayout()
-        self.address = QLabel("–", textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        # In groups of four, as wallets show addresses, so it wraps instead of being cut; Copy
+        # address copies it whole.
+        self.receive_address = ""
+        self.address = QLabel("–")
         self.address.setObjectName("walletAddress")
         self.address.setWordWrap(True)
         self.copy_button = QPushButton(tr("Copy address"))
-        self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.address.text()))
+        self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.receive_address))
         self.backup_button = QPushButton(tr("Show the backup phrase (once)"))
         self.backup_button.clicked.connect(self.show_backup)
         self.backup_button.setVisible(bool(service.wallet and service.wallet.backup_pending()))
@@ -139,7 +143,7 @@ class WalletTab(Tab, QWidget):
         send = QGroupBox(tr("Send"))
         form = QFormLayout(send)
         self.pay_to = QLineEdit(placeholderText="bcrt1q…")
-        self.amount = QLineEdit(placeholderText="0.5")
+        self.amount = QLineEdit(placeholderText=num(0.5, 1))
         self.fee_rate = QDoubleSpinBox(decimals=1, minimum=0.1, maximum=10_000, value=2.0, suffix=" sat/vB")
         self.fee_rate.setToolTip(tr("Miners take the highest fee rates first; the node relays 1 sat/vB and up"))
         self.send_button = QPushButton(tr("Send"))
@@ -158,6 +162,7 @@ class WalletTab(Tab, QWidget):
 
         self.history = QTableWidget(0, len(self.COLUMNS))
         self.history.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.history.setAccessibleName(tr("Wallet history"))
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()
@@ -168,7 +173,8 @@ class WalletTab(Tab, QWidget):
         right = QWidget()
         hl = QVBoxLayout(right)
         hl.setContentsMargins(0, 0, 0, 0)
-        self.all_mined = QCheckBox(tr("Every mined block (otherwise only those that earned fees)"))
+        self.all_mined = QCheckBox(tr("Every mined block"))
+        self.all_mined.setToolTip(tr("Otherwise only the mined blocks that earned fees are listed."))
         self.all_mined.toggled.connect(lambda _: self.last_state and self._fill_history(self.last_state))
         hl.addWidget(self.all_mined)
         hl.addWidget(self.history, 1)
@@ -187,20 +193,22 @@ class WalletTab(Tab, QWidget):
         self.last_state = state
         self.balances.setText(
             tr(
-                "<b style='font-size:15pt'>{confirmed} BTC</b> confirmed ({coins} coins) &nbsp;·&nbsp; "
+                "<b style='font-size:15pt'>{confirmed} BTC</b> confirmed ({coins}) &nbsp;·&nbsp; "
                 "{unconfirmed} unconfirmed &nbsp;·&nbsp; {immature} immature &nbsp;·&nbsp; "
-                "fees earned <b>{fees}</b> in {blocks} blocks mined"
+                "fees earned <b>{fees}</b> in {blocks}"
             ).format(
                 confirmed=btc_amount(state.confirmed_sat),
-                coins=len(state.coins),
+                coins=tr("%n coin(s)", "", len(state.coins)),
                 unconfirmed=btc_amount(state.unconfirmed_sat),
                 immature=btc_amount(state.immature_sat),
                 fees=btc_amount(state.fees_earned_sat),
-                blocks=state.blocks_mined,
+                blocks=tr("%n block(s) mined", "", state.blocks_mined),
             )
         )
-        if self.address.text() != state.receive_address:
-            self.address.setText(state.receive_address)
+        if self.receive_address != state.receive_address:
+            self.receive_address = state.receive_address
+            self.address.setText(grouped(state.receive_address))
+            self.address.setToolTip(state.receive_address)
             self.qr.setPixmap(QPixmap.fromImage(qr_image(state.receive_address)))
         self._fill_history(state)
 
@@ -242,9 +250,10 @@ class WalletTab(Tab, QWidget):
         self.send_status.setStyleSheet("color: #27ae60")
         self.send_status.setText(
             tr("Sent {amount} BTC, fee {fee} BTC. Transaction {txid}").format(
-                amount=btc_amount(payment.amount_sat), fee=btc_amount(payment.fee_sat), txid=payment.txid
+                amount=btc_amount(payment.amount_sat), fee=btc_amount(payment.fee_sat), txid=short_id(payment.txid)
             )
         )
+        self.send_status.setToolTip(payment.txid)  # whole, where the sentence shows its ends
         self.amount.clear()
 
     def on_failed(self, message: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gui.i18n import locale, tr
 from gui.qt import QFont, pg
 
 # Colours by theme. Series name a role ("mining", "workers"); each theme gives the role a colour
@@ -125,6 +126,14 @@ class PlainAxis(pg.AxisItem):
         self.labelUnitPrefix = ""
         self._updateLabel()
 
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        """pyqtgraph's labels written as the language writes numbers (0,2 in French)."""
+        point, group = locale().decimalPoint(), locale().groupSeparator()
+        return [
+            text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+            for text in super().tickStrings(values, scale, spacing)
+        ]
+
 
 class IntegerAxis(PlainAxis):
     """An axis of whole numbers (block heights): no ticks between blocks."""
@@ -134,7 +143,7 @@ class IntegerAxis(PlainAxis):
         return levels or [(1.0, 0.0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        return [f"{int(round(v)):,}" for v in values]
+        return [locale().toString(int(round(v))) for v in values]
 
 
 class Chart(pg.PlotWidget):
@@ -162,6 +171,10 @@ class Chart(pg.PlotWidget):
         )
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
+        # What a screen reader says for the picture: the title and the latest values (the name,
+        # kept up to date by redraw), and what the chart shows (the description).
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(tooltip)
         self.title = title
         self.axis_labels = {"bottom": x_label, "left": y_label}
         self.plot_item = self.getPlotItem()
@@ -335,6 +348,7 @@ class Chart(pg.PlotWidget):
             self.plot_item.setYRange(0, top * 1.1 / (1 - self._top_band_share()), padding=0)
         self._dirty = False
         self.layout_marks()
+        self.setAccessibleName(self.text_alternative())
 
     def _legend_px(self) -> float:
         """The height of the legend's row (0 without one)."""
@@ -348,6 +362,25 @@ class Chart(pg.PlotWidget):
             return 0.0
         band = self._legend_px() + (self._mark_row_px() if self.marks else 0.0)
         return min(0.5, band / height)
+
+    MAX_SERIES_SAID = 3  # a screen reader reads the main lines, not every core's
+
+    def text_alternative(self) -> str:
+        """The chart in words: its title, its axis' unit, and each main line's latest value."""
+        said = []
+        shown = list(self.series.items())[: self.MAX_SERIES_SAID]
+        for _name, (series, item) in shown:
+            _, y = series.view()
+            finite = y[np.isfinite(y)]
+            if len(finite):
+                value = locale().toString(float(finite[-1]), "g", 4)
+                # a line is named by its legend label when there are several (never its internal key)
+                said.append(f"{item.name()} {value}" if len(shown) > 1 and item.name() else value)
+        unit = self.axis_labels.get("left") or ""
+        title = f"{self.title} ({unit})" if unit and unit.lower() != self.title.lower() else self.title
+        if not said:
+            return title
+        return tr("{chart}; latest: {values}").format(chart=title, values=", ".join(said))
 
     def set_theme(
         self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0

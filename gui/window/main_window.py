@@ -40,7 +40,7 @@ from gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gui.widgets.card import card_row, reserve_lines
+from gui.widgets.card import FitLabel, card_row, reserve_lines
 from gui.widgets.charts import PALETTES
 from gui.window.banner import Banner
 from gui.window.cards import TIPS, LabCards
@@ -94,7 +94,8 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         h = QHBoxLayout(header)
         h.setContentsMargins(16, 10, 16, 10)
         titles = QVBoxLayout()
-        titles.addWidget(QLabel(tr("Mine-to-Compute Lab"), objectName="title"))
+        # shrinks to fit rather than make the header (and the window) wider than a 1280 projector
+        titles.addWidget(FitLabel(tr("Mine-to-Compute Lab"), objectName="title"))
         self.subtitle = QLabel(
             tr("A real Bitcoin chain and miner on this computer — and what happens when its power goes to AI instead"),
             objectName="subtitle",
@@ -120,8 +121,6 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.language_picker.setCurrentIndex(max(self.language_picker.findData(current_language()), 0))
         self.language_picker.setToolTip(tr("Language of the window (remembered; the lab restarts in it)."))
         self.language_picker.setAccessibleName(tr("Language"))
-        # In the status bar's corner, where it takes no room from the header on a 1280-wide projector.
-        self.statusBar().addPermanentWidget(self.language_picker)
         outer.addWidget(header)
 
         cards, labels = card_row(
@@ -165,6 +164,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             minimum=1, maximum=total, value=min(max(saved, 1), total), suffix=tr(" of %n core(s)", "", total)
         )
         self.throttle.setToolTip(tr(TIPS["throttle"]))
+        self.throttle.setAccessibleName(tr("Cores the lab may use"))
         throttle_label.setToolTip(tr(TIPS["throttle"]))
         c.addWidget(throttle_label)
         c.addWidget(self.throttle)
@@ -179,6 +179,10 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         for entry in TABS:
             self.add_tab(entry.name, entry.build(context), entry.shown_title)
         self.chain = self.pages["chain"]  # the window feeds it the blocks and hashrate it receives
+
+        # In the status bar's corner, where it takes no room from the header on a 1280-wide projector;
+        # placed last, so it is the last Tab stop too, as it is the last thing on screen.
+        self.statusBar().addPermanentWidget(self.language_picker)
 
         full = QAction(tr("Full screen"), self, shortcut=QKeySequence("F11"), triggered=self.toggle_full_screen)
         quit_action = QAction(tr("Quit"), self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
@@ -195,6 +199,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.pages[name] = page
         if page.scrolls:
             scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            scroll.setAccessibleName(title)  # a Tab stop (keys scroll the page): it says which page
             scroll.setWidget(page)
             self.tabs.addTab(scroll, title)
         else:
@@ -270,7 +275,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             self.reward_caption,
             self.ai_caption,
         ):
-            reserve_lines(caption, 1 if self.presenter else 2)  # presenter: room for the charts
+            reserve_lines(caption, 2)  # two lines in every mode (the block a card speaks for, then its countdown)
         for value in (self.hashrate_value, self.height_value, self.difficulty_value, self.reward_value, self.ai_value):
             reserve_lines(value, 1)
         # No taller than a status line: the status bar must not grow the window past a 720-line screen.

@@ -106,16 +106,23 @@ class NodeProcess(QObject):
         if errors:
             self.failed.emit(errors[-1][len("Error:") :].strip())
         else:
-            self.failed.emit(
-                tr(
-                    "The node stopped unexpectedly (exit code {code}). Its chain is safe "
-                    "on disk; restart it to carry on."
-                ).format(code=code)
-            )
+            self.failed.emit(unexpected_stop_text(code, status == QProcess.ExitStatus.CrashExit))
 
     def _error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
             self.failed.emit(tr("Could not start the node ({error}).").format(error=self.proc.errorString()))
+
+
+def unexpected_stop_text(code: int, crashed: bool) -> str:
+    """What the banner says when the node stops without being asked: a sentence, not a code."""
+    if crashed:
+        return tr(
+            "The node stopped unexpectedly: something outside this window ended it (the system or another "
+            "program). Its chain is safe on disk; restart it to carry on."
+        )
+    return tr(
+        "The node stopped unexpectedly and reported error {code}. Its chain is safe on disk; restart it to carry on."
+    ).format(code=code)
 
 
 class BitcoindProcess(NodeProcess):

@@ -1,6 +1,8 @@
 """`mine2compute snapshot`: run the lab offscreen (its own node and miner, on a fresh lesson chain
 in a temporary folder) for a while and save the window as a PNG, for slides, the README's
-screenshots and tests."""
+screenshots and tests; with `--facts OUT.json`, what the window shows as data beside it
+(gui/window/facts.py: every widget's accessible name, role, text and place, the pages that scroll
+sideways, the charts' axes as drawn, the lab state's figures)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="cores moved to AI half-way through, as a teacher would (default 0)",
     )
     p.add_argument(
+        "--ai-back-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="take the AI cores back to mining this many seconds after the start (with --ai-cores; "
+        "after the half-way move, before --after)",
+    )
+    p.add_argument("--theme", choices=("dark", "light"), default="dark", help="colour theme (default dark)")
+    p.add_argument(
+        "--facts",
+        metavar="OUT.json",
+        default=None,
+        help="also write what the window shows as JSON: widgets, pages, charts, state (docs/window.md)",
+    )
+    p.add_argument(
         "--lab-hashrate",
         type=float,
         default=None,
@@ -72,6 +89,20 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"OUT must end in .png, got {out.name}")
         if not out.resolve().parent.is_dir():
             raise ValueError(f"no such folder: {out.resolve().parent}")
+        if args.ai_back_after is not None:
+            if not args.ai_cores:
+                raise ValueError("--ai-back-after needs --ai-cores (there are no AI cores to take back)")
+            if not args.after / 2 < args.ai_back_after <= args.after:
+                raise ValueError(
+                    f"--ai-back-after must be after the cores move (half of --after, {args.after / 2:g} s) "
+                    f"and at most --after ({args.after:g} s), got {args.ai_back_after:g}"
+                )
+        if args.facts is not None:
+            facts = Path(args.facts)
+            if facts.suffix.lower() != ".json":
+                raise ValueError(f"--facts must end in .json, got {facts.name}")
+            if not facts.resolve().parent.is_dir():
+                raise ValueError(f"no such folder: {facts.resolve().parent}")
     except ValueError as exc:
         print(f"mine2compute snapshot: {exc}", file=sys.stderr)
         return 2
@@ -91,6 +122,7 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("lesson/datadir", str(tmp / "lesson"))
     settings.setValue("ui/presenter", args.presenter)
+    settings.setValue("ui/theme", args.theme)
     controller = LabController(datadir=tmp / "data", settings=settings, lab_hashrate_hs=args.lab_hashrate)
     window = MainWindow(controller)
     window.tabs.setCurrentIndex([entry.name for entry in TABS].index(args.tab))
@@ -103,14 +135,27 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
         if args.ai_cores:
             window.capacity_slider.setValue(min(args.ai_cores, controller.total_cores - 1))
 
+    def take_back() -> None:
+        window.capacity_slider.setValue(0)
+
     def shoot() -> None:
         window.redraw()
+        if app.focusWidget() is not None:  # a picture for slides: no keyboard focus ring on a button
+            app.focusWidget().clearFocus()
         app.processEvents()
         if window.grab().save(str(out), "PNG"):
             outcome["code"] = 0
+            if args.facts is not None:
+                from gui.window import facts
+
+                try:
+                    facts.write(window, Path(args.facts))
+                except OSError as exc:
+                    print(f"mine2compute snapshot: could not write {args.facts}: {exc.strerror}", file=sys.stderr)
+                    outcome["code"] = 1
             print(
-                f"saved {out} ({width}x{height}, {args.lang}, tab {args.tab}, after {args.after:g} s, "
-                f"height {window.info.get('blocks', 0)})"
+                f"saved {out} ({width}x{height}, {args.lang}, {args.theme}, tab {args.tab}, after {args.after:g} s, "
+                f"height {window.info.get('blocks', 0)})" + (f" and {args.facts}" if args.facts else "")
             )
         else:
             print(f"mine2compute snapshot: could not write {out}", file=sys.stderr)
@@ -118,6 +163,8 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
 
     controller.start()
     QTimer.singleShot(int(args.after * 500), move_to_ai)
+    if args.ai_back_after is not None:
+        QTimer.singleShot(int(args.ai_back_after * 1000), take_back)
     QTimer.singleShot(int(args.after * 1000), shoot)
     app.exec()
     return outcome["code"]

@@ -1,4 +1,9 @@
-"""Light and dark themes, and presenter mode (large fonts, high contrast) for projectors."""
+"""Light and dark themes, and presenter mode (large fonts, high contrast) for projectors.
+
+Every theme draws keyboard focus as a 2 px ring in its `focus` colour (at least 3:1 against the
+window and the panels: WCAG 2.2's focus appearance and non-text contrast), in a hue no other state
+uses (hover is the accent), and a disabled control in `disabled` text on the window's colour
+behind a dashed border, so it never looks like one that can be pressed."""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ class Theme:
     border: str
     accent: str
     chart_bg: str
+    focus: str  # the keyboard focus ring
+    disabled: str  # a disabled control's text and border
 
 
 DARK = Theme(
@@ -26,6 +33,8 @@ DARK = Theme(
     border="#2D3742",
     accent="#F7931A",
     chart_bg="#141A21",
+    focus="#4CC9F0",
+    disabled="#56616C",
 )
 LIGHT = Theme(
     "light",
@@ -36,6 +45,8 @@ LIGHT = Theme(
     border="#D5DCE3",
     accent="#D9730D",
     chart_bg="#FFFFFF",
+    focus="#1D4ED8",
+    disabled="#A3ADB8",
 )
 # Presenter: pure black and white with the brightest accents, read from the back of a room.
 PRESENTER_DARK = Theme(
@@ -47,6 +58,8 @@ PRESENTER_DARK = Theme(
     border="#5A5A5A",
     accent="#FFA51F",
     chart_bg="#000000",
+    focus="#5CD6FF",
+    disabled="#6E6E6E",
 )
 
 THEMES = {"dark": DARK, "light": LIGHT}
@@ -96,6 +109,19 @@ def stylesheet(t: Theme, presenter: bool) -> str:
     QCheckBox::indicator {{ width: {base + 6}px; height: {base + 6}px; border: 2px solid {t.muted};
         border-radius: 4px; background: {t.panel}; }}
     QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent}; }}
+    QPushButton:focus, QToolButton:focus {{ border: 2px solid {t.focus}; padding: 5px 13px; }}
+    QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus {{
+        border: 2px solid {t.focus}; padding: 3px; }}
+    QAbstractItemView:focus, QGraphicsView:focus, QScrollArea:focus, QSlider:focus, QTabBar:focus {{
+        border: 2px solid {t.focus}; border-radius: 6px; }}
+    QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {t.focus}; border-radius: 4px; }}
+    QPushButton:disabled, QToolButton:disabled, QPushButton#primary:disabled {{ background: {t.window};
+        color: {t.disabled}; border: 1px dashed {t.disabled}; font-weight: 400; }}
+    QLineEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled,
+    QCheckBox:disabled, QRadioButton:disabled, QLabel:disabled {{ color: {t.disabled}; }}
+    QLineEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled {{
+        background: {t.window}; border: 1px dashed {t.disabled}; }}
+    QCheckBox::indicator:disabled {{ border: 2px dashed {t.disabled}; background: {t.window}; }}
     QToolTip {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.accent};
         padding: 6px; font-size: {base}pt; }}
     """

@@ -114,3 +114,69 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
             if english_words(label.text()):
                 found.append((panel.picker.itemText(i), sorted(english_words(label.text())), label.text()[:90]))
     assert not found, "\n".join(map(str, found))
+
+
+def _french_texts() -> list[tuple[str, str]]:
+    """(where, text) for every French string: the .ts translations (each plural form) and the
+    scenario presets' `_fr` texts, placeholders ({name}, %n) taken out."""
+    import tomllib
+
+    out = []
+    for m in _messages(i18n.I18N_DIR / "mine2compute_fr.ts"):
+        t = m.find("translation")
+        for form in [f.text for f in t.findall("numerusform")] or [t.text]:
+            out.append((m.find("source").text, form or ""))
+    for path in sorted((i18n.ROOT / "assets" / "scenarios").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for key, value in data.items():
+            if key.endswith("_fr") and isinstance(value, str):
+                out.append((f"{path.name} {key}", value))
+    return [(where, re.sub(r"\{[a-z_]+\}|%L?n|%L?\d", " ", text)) for where, text in out]
+
+
+def test_the_glossary_names_each_term_once_and_french_uses_no_word_it_forbids():
+    from tests.helpers.visible_text import glossary_rows
+
+    rows = glossary_rows()
+    english = [row["english"].split(" (")[0].lower() for row in rows]
+    assert len(rows) > 30 and len(english) == len(set(english)), "each term once"
+    never = {w.strip().lower(): row["english"] for row in rows for w in row["never"].split(",") if w.strip()}
+    assert {"division par deux", "réajustement", "empreinte", "hachage", "colocation", "centime"} <= set(never)
+    found = [
+        (where[:60], word)
+        for where, text in _french_texts()
+        for word in never
+        if re.search(r"(?<![\w-])" + re.escape(word) + r"s?(?![\w-])", text, re.I)
+    ]
+    assert not found, found
+
+
+def test_french_counts_use_plural_forms_and_percent_a_narrow_space():
+    wrong = [
+        (where[:60], text[:80])
+        for where, text in _french_texts()
+        if "(s)" in text or re.search(r"\d[ \u00a0]%|[ \u00a0]%(?![nL\d])", text)
+    ]
+    assert not wrong, wrong
+    assert i18n.tr("%Ln request(s) were cut short", "", 1) == "1 request was cut short"
+    assert i18n.tr("%n of {total} cores moved to AI at block {height}", "", 1).startswith("1 of")
+
+
+def test_french_plurals_agree(french):
+    assert i18n.tr("%n of {total} cores moved to AI at block {height}", "", 1).startswith("1 cœur sur {total} passé ")
+    assert i18n.tr("%n of {total} cores moved to AI at block {height}", "", 2).startswith("2 cœurs sur {total} passés")
+    assert i18n.tr("%Ln request(s) were cut short", "", 1) == "1 requête a été interrompue"
+    assert i18n.tr("%n coin(s)", "", 0) == "0 pièce"
+
+
+def test_money_btc_and_percent_are_written_the_french_way(french):
+    from gui.economics.text import display_for
+    from gui.formats import btc_amount, btc_short, percent
+
+    assert btc_amount(235_000_000_000) == "2\u202f350,00000000"
+    assert btc_short(31_250_000) == "0,3125"
+    assert percent(0.954) == "95,4\u202f%"
+    assert display_for("power_price_usd_per_kwh").text(0.042) == "0,042\u00a0$ /kWh"
+    i18n.install("en")
+    assert btc_amount(235_000_000_000) == "2,350.00000000"
+    assert display_for("power_price_usd_per_kwh").text(0.042) == "$0.042 /kWh"

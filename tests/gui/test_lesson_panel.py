@@ -249,8 +249,8 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
         assert any("ajustement à 48" in f and "×1,74" in f for f in feed), feed
         assert any(
-            "division par deux à 50 : la récompense du labo 50 -> 25 BTC ; elle représente la vraie division par "
-            "deux de 2028 : 3,125 -> 1,5625 BTC" in f
+            "halving à 50 : la récompense du labo 50 -> 25 BTC ; elle représente le vrai "
+            "halving de 2028 : 3,125 -> 1,5625 BTC" in f
             for f in feed
         ), feed
         found = [

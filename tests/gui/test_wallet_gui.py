@@ -36,11 +36,11 @@ def test_two_windows_pay_each_other_and_fees_reach_the_miner(qapp, qtbot, tmp_pa
         qtbot.waitUntil(
             lambda: wa.tab("wallet").last_state and wa.tab("wallet").last_state.confirmed_sat > 0, timeout=TIMEOUT_MS
         )
-        qtbot.waitUntil(lambda: wb.tab("wallet").address.text().startswith("bcrt1q"), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: wb.tab("wallet").receive_address.startswith("bcrt1q"), timeout=TIMEOUT_MS)
         assert not wa.tab("wallet").qr.pixmap().isNull()
 
         # A pays B from its Wallet tab
-        wa.tab("wallet").pay_to.setText(wb.tab("wallet").address.text())
+        wa.tab("wallet").pay_to.setText(wb.tab("wallet").receive_address)
         wa.tab("wallet").amount.setText("1.25")
         wa.tab("wallet").fee_rate.setValue(3.0)
         with qtbot.waitSignal(ca.wallet.sent, timeout=30_000) as sent:
@@ -55,7 +55,7 @@ def test_two_windows_pay_each_other_and_fees_reach_the_miner(qapp, qtbot, tmp_pa
         qtbot.waitUntil(lambda: fees_earned(wa, wb) == payment.fee_sat, timeout=TIMEOUT_MS)
 
         # B pays part of it back; a refusal first: more than B has, in words
-        wb.tab("wallet").pay_to.setText(wa.tab("wallet").address.text())
+        wb.tab("wallet").pay_to.setText(wa.tab("wallet").receive_address)
         wb.tab("wallet").amount.setText("20000000")  # more than all the coins there are
         with qtbot.waitSignal(cb.wallet.failed, timeout=30_000) as failed:
             wb.tab("wallet").send_button.click()

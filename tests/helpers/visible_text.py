@@ -1,8 +1,29 @@
-"""What a user can read in a window, and the English words in it (the French window's checks)."""
+"""What a user can read in a window, and the English words in it (the French window's checks).
+The English the French window may show is assets/i18n/GLOSSARY.md's "kept in English" words and
+the names and units below."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+GLOSSARY = Path(__file__).resolve().parents[2] / "assets" / "i18n" / "GLOSSARY.md"
+
+
+def glossary_rows() -> list[dict[str, str]]:
+    """The glossary's table: english, french, kept (in English: "yes"/"no"), never (words)."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] not in ("English", "") and not set(cells[0]) <= {"-"}:
+            rows.append(dict(zip(("english", "french", "kept", "never"), cells)))
+    return rows
+
+
+def loanwords() -> set[str]:
+    """The words the glossary keeps in English (lower case)."""
+    return {row["french"].split(" (")[0].lower() for row in glossary_rows() if row["kept"] == "yes"}
+
 
 # Words that are English and never French: one of them in a visible text means an untranslated string.
 ENGLISH = {
@@ -43,6 +64,10 @@ ENGLISH = {
     "per",
     "day",
     "hashrate",
+    "hashprice",
+    "retarget",
+    "colocation",
+    "uptime",
     "difficulty",
     "reward",
     "height",
@@ -70,8 +95,7 @@ ENGLISH = {
     "seconds",
 }
 # Visible words that are the same in both languages or names: units, product and protocol names.
-ALLOWED = {
-    "hashprice",
+ALLOWED = loanwords() | {
     "bitcoin",
     "btc",
     "regtest",
