@@ -207,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Mine-to-Compute Lab")
     app.setOrganizationName("mine2compute")
+    from gui.qt import QIcon
+
+    # the app icon (packaging/make_icon.py): title bars and task bars; installers use the .ico/.icns
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent.parent / "assets" / "icons" / "mine2compute.png")))
     if args.self_test:
         return self_test(args)
     settings = QSettings("mine2compute", "Mine-to-Compute Lab")

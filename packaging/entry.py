@@ -38,7 +38,7 @@ def _kernels_fingerprint() -> str:
     """Short hash of the kernel sources shipped in this build (and this app's executable size)."""
     digest = hashlib.sha256()
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-    for path in sorted((base / "engine" / "kernels").glob("*.py")):
+    for path in sorted((base / "engine" / "mining" / "kernels").glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     try:
         digest.update(str(os.path.getsize(sys.executable)).encode())

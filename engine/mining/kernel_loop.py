@@ -87,7 +87,11 @@ def choose_while_mining(miner: Miner, progress, retiming: bool = False) -> kerne
             miner.kernel_name = chosen.name
             _activate(miner, get_kernel(chosen.name, progress))
             return chosen
-        kernels = prepare_kernels(kernels_module.available_kernels(), progress, background=True)
+        kernels = prepare_kernels(
+            kernels_module.available_kernels(), progress, background=True, cancelled=miner._stop.is_set
+        )
+        if miner._stop.is_set():
+            return None
         return _time_and_keep(miner, kernels, progress)
 
 

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -191,3 +192,27 @@ def test_children_compiling_behind_the_miner_run_at_a_lower_priority(runs):
     run = runs["nice"]
     expected = min(19, os.nice(0) + parallel.BACKGROUND_NICE)  # the runs inherit this process's niceness
     assert run["names"] and {run["at_loading"][n]["child_compile_s"] for n in run["names"]} == {expected}
+
+
+def _sleeping(name):  # a child's target (module level: spawned children import it)
+    time.sleep(60)
+    return 0.0, False
+
+
+def test_a_miner_that_stops_leaves_no_compile_behind():
+    """cancelled() (the miner stopped, e.g. the window closed): the children are killed, nothing
+    falls back to compiling here, and only the kernels ready so far come back."""
+    started = time.monotonic()
+    stages = []
+    kernels = parallel.prepare_kernels(
+        ["scalar"],
+        lambda n, s, _t: stages.append((n, s)),
+        in_children=["scalar"],
+        processes=1,
+        target=_sleeping,
+        background=True,
+        cancelled=lambda: time.monotonic() - started > 1.0,
+    )
+    assert kernels == [] and stages == [("scalar", "compiling")]
+    assert time.monotonic() - started < 10
+    assert not multiprocessing.active_children()

@@ -197,6 +197,7 @@ def prepare_kernels(
     timeout_s: float = CHILD_TIMEOUT_S,
     target: ChildTarget = compile_here,
     background: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[Kernel]:
     """Every kernel in `names`, compiled: slow uncached ones in child processes, the rest here.
 
@@ -204,7 +205,9 @@ def prepare_kernels(
     can run at once (one child alone saves nothing). Progress stages, per kernel: "compiling";
     then for a child's kernel "loading" (seconds: the child's compile) and "ready" (seconds: the
     load here), or "fallback: <reason>" and "ready" once compiled here instead. `background`:
-    the children run at a lower priority (the miner is mining meanwhile).
+    the children run at a lower priority (the miner is mining meanwhile). `cancelled()` true (the
+    miner stopped): the children are killed and only the kernels ready so far are returned, with no
+    fallback compile here.
     """
     names = list(dict.fromkeys(names))
     report = on_progress or (lambda _name, _stage, _seconds: None)
@@ -262,6 +265,8 @@ def prepare_kernels(
         for name in here:  # the quick ones, while the children compile
             kernels[name] = get_kernel(name, on_progress)
         while running or queue or failed:
+            if cancelled is not None and cancelled():
+                break  # the finally below kills the children
             compile_failed_here()  # at once: the other children keep compiling meanwhile
             start_children()
             ready = wait_for_connections([c.conn for c in running], timeout=1.0) if running else []
@@ -274,7 +279,7 @@ def prepare_kernels(
     finally:
         for child in running:  # an exception here (e.g. a failed load): leave no child behind
             child.close(kill=True)
-    return [kernels[name] for name in names]
+    return [kernels[name] for name in names if name in kernels]
 
 
 def _without(report: ProgressCallback, stage: str) -> ProgressCallback:
