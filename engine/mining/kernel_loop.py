@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("engine.mining.miner")
 
 WATCH_S = 5.0  # how often the miner's own rate is compared with the kept choice's
+# the background compile starts after this much mining: the first seconds (and the first block)
+# keep the cores, and a miner that only runs a moment (a test, a one-block `mine`) compiles nothing
+BACKGROUND_AFTER_S = 3.0
 _choosing = threading.Lock()  # one background compile-and-time per process; other miners wait for its choice
 
 
@@ -79,6 +82,8 @@ def choose_while_mining(miner: Miner, progress, retiming: bool = False) -> kerne
     choice another miner in this process made meanwhile is taken as it is."""
     from engine.mining.kernels.parallel import prepare_kernels
 
+    if not retiming and miner._stop.wait(BACKGROUND_AFTER_S):
+        return None
     with _choosing:
         if miner._stop.is_set():
             return None

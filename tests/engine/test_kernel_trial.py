@@ -119,7 +119,7 @@ def test_a_first_launch_mines_at_once_with_the_first_kernel_then_switches_to_the
     monkeypatch.setattr(kernels, "available_kernels", lambda: tuple(dict.fromkeys(("scalar", first))))
     compiled = threading.Event()
 
-    def fake_prepare(names, progress=None, background=False):
+    def fake_prepare(names, progress=None, background=False, cancelled=None):
         assert background  # the miner is mining meanwhile: lower priority
         compiled.wait(10)  # "compiling": the first kernel must already be mining
         return [kernels.get_kernel(n) for n in names]
@@ -133,6 +133,7 @@ def test_a_first_launch_mines_at_once_with_the_first_kernel_then_switches_to_the
         return speeds, 0.42, 2
 
     monkeypatch.setattr(trial, "time_on_miner", fake_trial)
+    monkeypatch.setattr(kernel_loop, "BACKGROUND_AFTER_S", 0.0)
     events: list = []
     miner = start_miner(events)
     try:
