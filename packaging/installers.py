@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -137,6 +138,7 @@ def macos_dmg() -> Path:
 
 
 def make_installer(app_dir: Path) -> Path:
+    start = time.monotonic()
     if sys.platform.startswith("linux"):
         out = linux_tarball(app_dir)
     elif sys.platform == "win32":
@@ -145,5 +147,5 @@ def make_installer(app_dir: Path) -> Path:
         out = macos_dmg()
     else:
         raise SystemExit(f"installers: no installer for {sys.platform}")
-    print(f"installers: {out} ({out.stat().st_size / 1e6:.0f} MB)", flush=True)
+    print(f"installers: {out} ({out.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - start:.0f} s", flush=True)
     return out
