@@ -216,3 +216,17 @@ def test_a_miner_that_stops_leaves_no_compile_behind():
     assert kernels == [] and stages == [("scalar", "compiling")]
     assert time.monotonic() - started < 10
     assert not multiprocessing.active_children()
+
+
+def test_behind_a_miner_even_the_quick_kernels_compile_in_a_child(monkeypatch):
+    """Numba holds the GIL while it compiles: behind a mining miner no kernel compiles in its
+    process (here the child cannot start, so the fallback stage shows scalar went to one)."""
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: NoProcesses())
+    monkeypatch.setattr(parallel, "is_loaded", lambda name: False)
+    monkeypatch.setattr(parallel, "is_cached", lambda name: False)
+    stages = []
+    parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)), background=True)
+    assert stages[1][1].startswith("fallback: could not start a child process")
+    stages.clear()
+    parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)))  # not behind a miner
+    assert not any(s.startswith("fallback") for _n, s in stages)

@@ -202,7 +202,8 @@ def prepare_kernels(
     """Every kernel in `names`, compiled: slow uncached ones in child processes, the rest here.
 
     `in_children` defaults to `slow_uncached(names)`, and children are only used when at least two
-    can run at once (one child alone saves nothing). Progress stages, per kernel: "compiling";
+    can run at once (one child alone saves nothing); with `background`, to every kernel neither
+    loaded nor cached, one child or more. Progress stages, per kernel: "compiling";
     then for a child's kernel "loading" (seconds: the child's compile) and "ready" (seconds: the
     load here), or "fallback: <reason>" and "ready" once compiled here instead. `background`:
     the children run at a lower priority (the miner is mining meanwhile). `cancelled()` true (the
@@ -212,11 +213,13 @@ def prepare_kernels(
     names = list(dict.fromkeys(names))
     report = on_progress or (lambda _name, _stage, _seconds: None)
     limit = max_child_processes() if processes is None else processes
-    if in_children is None:
-        in_children = slow_uncached(names)
-        # one child alone saves no time, but in the background it keeps the compile off the miner's
-        # interpreter (Numba holds the GIL while it compiles) and at a lower priority
-        in_children = in_children if min(limit, len(in_children)) >= (1 if background else 2) else []
+    if in_children is None and background:
+        # behind a miner every uncached kernel, quick ones too, compiles in a child: Numba holds the
+        # GIL while it compiles, which would stall the workers, and the child runs at a lower priority
+        in_children = [n for n in names if not is_loaded(n) and not is_cached(n)]
+    elif in_children is None:
+        in_children = slow_uncached(names)  # one child alone saves no time
+        in_children = in_children if min(limit, len(in_children)) >= 2 else []
     queue = [n for n in dict.fromkeys(in_children) if n in names]
     limit = min(limit, len(queue))
     if limit < 1:
