@@ -196,6 +196,7 @@ def test_sizing_uses_the_kernel_the_miner_starts_with_on_the_miner_threads(monke
         kc, "measure_kernel_hs", lambda kernel, threads, windows: seen.append((kernel.name, threads)) or 5e6
     )
     monkeypatch.setattr("engine.mining.kernels.parallel.is_cached", lambda name: name == "lanes8")
+    monkeypatch.setattr(kernels, "is_loaded", lambda name: False)  # whatever earlier tests loaded
     compiled = []
     real_get = kernels.get_kernel
     monkeypatch.setattr(kernels, "get_kernel", lambda name, progress=None: compiled.append(name) or real_get(name))
