@@ -7,6 +7,11 @@ each new block (goal < 100 ms, measured from the node's answer to the pool's sub
 shares and blocks lost (goal 0), and the pool's RSS over the run (goal: flat).
 
     .venv/bin/python benchmarks/bench_pool.py --seconds 600 --clients 50
+
+With --hostile (benchmarks/bench_pool_hostile.py): an idle baseline, then one hostile laptop
+(2,000 sockets, 20,000 names, floods of every kind of bad share) while 50 simulated miners and
+pooler's cpuminer mine, then a recovery: p99 share latency against the baseline, disconnections,
+new-miner join time, the pool's memory and blocks lost.
 """
 
 from __future__ import annotations
@@ -81,8 +86,9 @@ class Sim:
     would see, without this process's own scheduling on a loaded machine. The time the bench
     reads it is kept too (the older, harsher measure)."""
 
-    def __init__(self, index: int, port: int, rate_s: float, stats: dict):
-        self.index, self.port, self.rate_s, self.stats = index, port, rate_s, stats
+    def __init__(self, index: int, port: int, rate_s: float, stats: dict, source: str | None = None):
+        """`source`: the local address to connect from (each sim its own computer to the pool)."""
+        self.index, self.port, self.rate_s, self.stats, self.source = index, port, rate_s, stats, source
         self.name = f"sim{index:02d}"
         self.pending: dict[int, float] = {}
         self.notify: Notify | None = None
@@ -101,7 +107,9 @@ class Sim:
 
     async def run(self, stop_at: float) -> None:
         loop = asyncio.get_running_loop()
-        self.sock = socket.create_connection(("127.0.0.1", self.port))
+        self.sock = socket.create_connection(
+            ("127.0.0.1", self.port), source_address=(self.source, 0) if self.source else None
+        )
         self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setblocking(False)
@@ -178,6 +186,7 @@ class Sim:
             sent = self.pending.pop(msg["id"])
             warm = sent - self.stats["start"] >= WARMUP_S
             self.stats["latency" if warm else "warmup"].append(arrived_s - sent)
+            self.stats.setdefault("samples", []).append((sent, arrived_s - sent))  # by phase (--hostile)
             if warm:
                 self.stats["read_latency"].append(read_s - sent)
             if msg.get("result") is True:
@@ -194,6 +203,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> int:
+    if "--hostile" in sys.argv:  # the hostile phase (issue 21): benchmarks/bench_pool_hostile.py
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_pool_hostile import main as hostile_main
+
+        return hostile_main([a for a in sys.argv[1:] if a != "--hostile"])
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=600.0)
     p.add_argument("--clients", type=int, default=50)

@@ -16,6 +16,8 @@ SUBCOMMANDS = {
     "pool": ("engine.pool.cli", "main", "run the class's Stratum v1 pool in front of a node"),
     "bench": ("engine.mining.cli", "bench_main", "measure the SHA-256d kernels against hashlib"),
     "scenario": ("engine.economy.cli", "main", "list economics presets or print one's report"),
+    "lesson": ("engine.lesson.cli", "main", "walk a lesson's heights without mining (--dry-run)"),
+    "attack": ("engine.wallet.attack_cli", "main", "run a 51% double-spend race on a lab chain over JSON-RPC"),
     "snapshot": ("gui.window.snapshot", "main", "run the lab offscreen for a while and save the window as PNG"),
 }
 GUI = ("gui.app", "main")

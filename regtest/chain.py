@@ -1,6 +1,8 @@
 """The chain state: an in-memory block index over the block store, the active chain, the UTXO
-set with undo data and a transaction index for it, and block acceptance with reorgs to the
-chain with the most work (Bitcoin Core validation.cpp)."""
+set with undo data and a transaction index (kept in the block database, utxo.py), and block
+acceptance with reorgs to the chain with the most work (Bitcoin Core validation.cpp). Opening
+(without replaying blocks) and rebuilding the chain state are in chainload.py.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +10,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from bitcoin.core import CBlock, b2lx
+from bitcoin.core import CBlock
 
-from engine.primitives.chain import MEDIAN_TIME_SPAN, median_time_past
 from engine.primitives.pow import block_work, next_work_required, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
-from .chainparams import ChainParams, genesis_block
-from .storage import BlockStore, StoredHeader
+from .blockindex import BlockIndex
+from .chainload import open_chain_state, path_to
+from .chainparams import ChainParams
+from .storage import BlockStore, StorageError
 from .tx_validation import BlockUndo, ScriptCache, connect_block_transactions
-from .utxo import UtxoSet
+from .utxo import TxIndex, UtxoSet
 from .validation import (
     MUTATED_REASONS,
     BlockInvalid,
@@ -32,35 +34,17 @@ from .validation import (
 log = logging.getLogger("regtest.chain")
 
 
-@dataclass(eq=False)
-class BlockIndex:
-    """chain.h CBlockIndex: one known, valid block and its place in the tree."""
-
-    hash: bytes
-    prev: BlockIndex | None
-    height: int
-    version: int
-    merkle: bytes
-    time: int
-    bits: int
-    nonce: int
-    chainwork: int
-    seq: int
-    n_tx: int
-    size: int
-    stripped_size: int
-    weight: int
-    mtp: int = field(default=0)  # median time past of the last 11 blocks ending here
-
-    @property
-    def hash_hex(self) -> str:
-        return b2lx(self.hash)
-
-
 class Chain:
     """Thread-safe: every public method takes the chain lock (Core's cs_main)."""
 
-    def __init__(self, store: BlockStore, params: ChainParams, clock=time.time):
+    def __init__(
+        self,
+        store: BlockStore,
+        params: ChainParams,
+        clock=time.time,
+        reindex_chainstate: bool = False,
+        interrupted: Callable[[], bool] = lambda: False,
+    ):
         self.store = store
         self.params = params
         self.clock = clock
@@ -68,51 +52,25 @@ class Chain:
         self.tip_changed = threading.Condition(self.lock)
         self.index: dict[bytes, BlockIndex] = {}
         self.active: list[BlockIndex] = []
-        self.invalid: dict[bytes, str] = {}  # Core's BLOCK_FAILED_VALID, kept for this run
+        self.invalid: dict[bytes, str] = {}  # Core's BLOCK_FAILED_VALID (stored blocks' marks persist)
         self.on_block_connected: Callable[[BlockIndex], None] | None = None  # e.g. the node's log line
-        self.utxo = UtxoSet()
-        self.undo: dict[bytes, BlockUndo] = {}  # active blocks' undo data (rev*.dat in Core)
-        self.tx_index: dict[bytes, bytes] = {}  # txid -> hash of the active block holding it
+        self.utxo = UtxoSet(store.db)
+        self.tx_index = TxIndex(store.db)
         self.script_cache = ScriptCache()
+        self.interrupted = interrupted  # a shutdown asked for while opening stops a rebuild (Core's ShutdownRequested)
         # The mempool (regtest/mempool.py) when the node has one: told of every tip change.
         self.mempool = None
         with self.lock:
-            self._load()
+            self._load(reindex_chainstate)
 
     # --- opening -------------------------------------------------------------------------
-    def _load(self) -> None:
-        headers = self.store.load_headers()
-        if not headers:
-            genesis = genesis_block()
-            raw = genesis.serialize()
-            self.store.add_block(
-                genesis.GetHash(),
-                0,
-                raw,
-                len(genesis.vtx),
-                len(genesis.serialize({"include_witness": False})),
-                genesis.GetWeight(),
-            )
-            headers = self.store.load_headers()
-        for h in headers:
-            prev = self.index.get(h.prev) if h.height > 0 else None
-            if h.height > 0 and prev is None:
-                raise ValueError(f"block store is inconsistent: {b2lx(h.hash)} has no parent")
-            entry = self._make_index(h, prev)
-            self.index[entry.hash] = entry
-        genesis = next(e for e in self.index.values() if e.height == 0)
-        self.active = [genesis]  # genesis's outputs are not spendable (Core skips its ConnectBlock)
-        # Replay the stored blocks into the UTXO set, most work first; a block that fails to
-        # connect (stored on a side branch before its transactions were checked) is marked
-        # invalid and the next best chain is tried, as Core's ActivateBestChain does.
-        while True:
-            best = self._best_candidate()
-            if best is None or best is self.tip:
-                break
-            try:
-                self._activate(best)
-            except BlockInvalid:
-                continue
+    def _load(self, reindex_chainstate: bool) -> None:
+        open_chain_state(self, reindex_chainstate)
+
+    def _set_invalid(self, entry: BlockIndex, reason: str) -> None:
+        """Mark a stored block failed, on disk too (in the open transaction)."""
+        self.invalid[entry.hash] = reason
+        self.store.add_failed(entry.hash, reason)
 
     def _best_candidate(self) -> BlockIndex | None:
         """The most-work block not descending from an invalid one (first stored wins ties)."""
@@ -132,31 +90,6 @@ class Chain:
             walk = walk.prev
         return False
 
-    def _make_index(self, h: StoredHeader, prev: BlockIndex | None) -> BlockIndex:
-        entry = BlockIndex(
-            hash=h.hash,
-            prev=prev,
-            height=h.height,
-            version=h.version,
-            merkle=h.merkle,
-            time=h.time,
-            bits=h.bits,
-            nonce=h.nonce,
-            chainwork=(prev.chainwork if prev else 0) + block_work(h.bits),
-            seq=h.seq,
-            n_tx=h.n_tx,
-            size=h.size,
-            stripped_size=h.stripped_size,
-            weight=h.weight,
-        )
-        times = [entry.time]
-        walk = prev
-        while walk is not None and len(times) < MEDIAN_TIME_SPAN:
-            times.append(walk.time)
-            walk = walk.prev
-        entry.mtp = median_time_past(times)
-        return entry
-
     def _read_block(self, entry: BlockIndex) -> CBlock:
         return CBlock.deserialize(self.store.raw_block(entry.hash))
 
@@ -165,7 +98,7 @@ class Chain:
         return connect_block_transactions(
             block,
             prev.height + 1,
-            self.utxo.coins,
+            self.utxo,
             block_subsidy_sat(prev.height + 1, self.params),
             lambda h: self.ancestor(prev, h).mtp,
             prev.mtp,
@@ -173,26 +106,40 @@ class Chain:
         )
 
     def _connect_tip(self, entry: BlockIndex, block: CBlock, undo: BlockUndo) -> None:
-        self.utxo.connect(block, entry.height)
-        self.undo[entry.hash] = undo
-        for tx in block.vtx:
-            self.tx_index[tx.GetTxid()] = entry.hash
+        """The block's coins, undo data and index rows in the open transaction; then in memory."""
+        self.utxo.connect(block, entry.height, entry.hash, undo)
         self.active.append(entry)
 
     def _disconnect_tip(self) -> CBlock:
-        entry = self.active.pop()
+        entry = self.active[-1]
+        assert entry.prev is not None  # the genesis block is never disconnected
         block = self._read_block(entry)
-        self.utxo.disconnect(block, self.undo.pop(entry.hash))
-        for tx in block.vtx:
-            if self.tx_index.get(tx.GetTxid()) == entry.hash:
-                del self.tx_index[tx.GetTxid()]
+        self.utxo.disconnect(block, entry.height, entry.hash, entry.prev.hash)
+        self.active.pop()
         return block
 
     def _activate(self, new_tip: BlockIndex) -> bool:
         """validation.cpp ActivateBestChainStep: disconnect back to the fork, connect the new
         branch block by block (each checked against the UTXO set). If a block fails, it is
         marked invalid and the old chain is restored; returns whether new_tip became the tip.
-        The mempool gets the disconnected transactions back (MaybeUpdateMempoolForReorg)."""
+        The mempool gets the disconnected transactions back (MaybeUpdateMempoolForReorg).
+        Every change is written in the caller's open transaction, or in one of its own: a reorg
+        is never committed half done."""
+        if self.store.db.in_transaction:
+            return self._activate_step(new_tip)
+        self.store.begin()
+        try:
+            done = self._activate_step(new_tip)
+        except BlockInvalid:
+            self.store.commit()  # the failed block's mark and the old chain restored
+            raise
+        except BaseException:
+            self._roll_back(None)
+            raise
+        self.store.commit()
+        return done
+
+    def _activate_step(self, new_tip: BlockIndex) -> bool:
         branch = []
         walk = new_tip
         while not self.is_active(walk):
@@ -209,7 +156,7 @@ class Chain:
                 undo = self._check_transactions(block, self.tip)
             except BlockInvalid as exc:
                 log.warning("block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason)
-                self.invalid[entry.hash] = exc.reason
+                self._set_invalid(entry, exc.reason)
                 for _ in connected:
                     self._disconnect_tip()
                 for old in old_branch:  # these connected before, so they connect again
@@ -289,8 +236,9 @@ class Chain:
         outcome is one of "connected" (now on the active chain), "side" (valid as far as it can
         be checked off the active chain, stored on a branch with less work, or on a branch
         whose earlier block failed), "duplicate", or raises BlockInvalid with Core's reason.
-        `commit=False` leaves the write in the caller's open transaction (bulk loads in
-        benchmarks/bench_node.py); every block the RPC accepts is committed before it answers.
+        The block and every chain state change it causes (a reorg included) are one
+        transaction, committed before this returns; `commit=False` leaves them in the caller's
+        open transaction (bulk loads in benchmarks/bench_node.py).
         """
         block_hash = block.GetHash()
         with self.lock:
@@ -298,25 +246,55 @@ class Chain:
                 return "duplicate", self.index[block_hash]
             if block_hash in self.invalid:
                 raise BlockInvalid("duplicate-invalid")
-            prev_tip = self.tip
-            entry, undo = self._accept(block, block_hash, commit)
-            if undo is not None:  # on the tip: checked against the UTXO set before it was stored
-                self._connect_tip(entry, block, undo)
-                if self.mempool is not None:
-                    self.mempool.update_for_tip_change([], [block])
-                self.tip_changed.notify_all()
-                if self.on_block_connected:
-                    self.on_block_connected(entry)
-                return "connected", entry
-            if entry.chainwork > prev_tip.chainwork:
-                try:
-                    self._activate(entry)
-                except BlockInvalid:
-                    if block_hash in self.invalid:
-                        raise
-                    return "side", entry  # an ancestor failed: Core's submitblock says inconclusive
-                return "connected", entry
-            return "side", entry
+            if not commit:
+                return self._process_locked(block, block_hash)
+            self.store.begin()
+            try:
+                result = self._process_locked(block, block_hash)
+            except BlockInvalid:
+                self.store.commit()  # what was written holds: a failed side block and its mark
+                raise
+            except BaseException:
+                self._roll_back(block_hash)
+                raise
+            try:
+                self.store.commit()
+            except StorageError:
+                self._roll_back(block_hash)
+                raise
+            return result
+
+    def _roll_back(self, block_hash: bytes | None) -> None:
+        """A write failed: drop the open transaction and bring the memory back to the disk."""
+        self.store.rollback()
+        if block_hash is not None and block_hash in self.index and not self.store.has_block(block_hash):
+            del self.index[block_hash]
+        state = self.store.chainstate_row()
+        if state is not None:
+            self.utxo.count = state[1]
+            self.active = path_to(self.index[state[0]])
+        self.tip_changed.notify_all()
+
+    def _process_locked(self, block: CBlock, block_hash: bytes) -> tuple[str, BlockIndex | None]:
+        prev_tip = self.tip
+        entry, undo = self._accept(block, block_hash)
+        if undo is not None:  # on the tip: checked against the UTXO set before it was stored
+            self._connect_tip(entry, block, undo)
+            if self.mempool is not None:
+                self.mempool.update_for_tip_change([], [block])
+            self.tip_changed.notify_all()
+            if self.on_block_connected:
+                self.on_block_connected(entry)
+            return "connected", entry
+        if entry.chainwork > prev_tip.chainwork:
+            try:
+                self._activate(entry)
+            except BlockInvalid:
+                if block_hash in self.invalid:
+                    raise
+                return "side", entry  # an ancestor failed: Core's submitblock says inconclusive
+            return "connected", entry
+        return "side", entry
 
     def _mark_invalid(self, block_hash: bytes, exc: BlockInvalid) -> None:
         # validation.cpp AcceptBlock marks a block failed (BLOCK_FAILED_VALID) only past the
@@ -324,7 +302,7 @@ class Chain:
         if exc.reason not in MUTATED_REASONS:
             self.invalid[block_hash] = exc.reason
 
-    def _accept(self, block: CBlock, block_hash: bytes, commit: bool) -> tuple[BlockIndex, BlockUndo | None]:
+    def _accept(self, block: CBlock, block_hash: bytes) -> tuple[BlockIndex, BlockUndo | None]:
         """Check and store a block; a block on the tip is also checked against the UTXO set
         first (so an invalid one never reaches the disk) and its undo data returned."""
         check_block(block, self.params)
@@ -351,23 +329,23 @@ class Chain:
         raw = block.serialize()
         stripped = len(block.serialize({"include_witness": False}))
         weight = stripped * 3 + len(raw)
-        seq = self.store.add_block(block_hash, prev.height + 1, raw, len(block.vtx), stripped, weight, commit=commit)
-        header = StoredHeader(
-            seq,
+        seq = self.store.add_block(block_hash, prev.height + 1, raw, len(block.vtx), stripped, weight, commit=False)
+        entry = BlockIndex(
             block_hash,
+            prev,
             prev.height + 1,
             block.nVersion,
-            block.hashPrevBlock,
             block.hashMerkleRoot,
             block.nTime,
             block.nBits,
             block.nNonce,
+            prev.chainwork + block_work(block.nBits),
+            seq,
             len(block.vtx),
             len(raw),
             stripped,
             weight,
         )
-        entry = self._make_index(header, prev)
         self.index[block_hash] = entry
         return entry, undo
 
@@ -413,3 +391,24 @@ class Chain:
         with self.lock:
             has_child = {e.prev.hash for e in self.index.values() if e.prev is not None}
             return [e for e in self.index.values() if e.hash not in has_child]
+
+    def precious_block(self, entry: BlockIndex) -> None:
+        """validation.cpp Chainstate::PreciousBlock: a block with at least the tip's work wins
+        ties as if it came first (a sequence number below every stored block's; a later call
+        goes lower still until the chain grows), then ActivateBestChain. Not kept across restarts."""
+        with self.lock:
+            if entry.chainwork < self.tip.chainwork:
+                return
+            if self.tip.chainwork > getattr(self, "_last_precious_chainwork", -1):
+                self._reverse_seq = -1  # the chain grew since the last call: start again
+            self._last_precious_chainwork = self.tip.chainwork
+            entry.seq = self._reverse_seq
+            self._reverse_seq -= 1
+            while True:
+                best = self._best_candidate()
+                if best is None or best is self.tip:
+                    return
+                try:
+                    self._activate(best)
+                except BlockInvalid:
+                    continue

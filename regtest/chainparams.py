@@ -15,7 +15,13 @@ from pathlib import Path
 
 from bitcoin.core import CBlock, CoreMainParams
 
-from engine.primitives.params import REGTEST_GENESIS_BITS, ConsensusParams
+from engine.primitives.params import (
+    LESSON_HALVING_INTERVAL,
+    LESSON_RETARGET_INTERVAL,
+    LESSON_TARGET_SPACING_S,
+    REGTEST_GENESIS_BITS,
+    ConsensusParams,
+)
 
 # CreateGenesisBlock(1296688602, 2, 0x207fffff, 1, 50 * COIN) in CRegTestParams.
 REGTEST_GENESIS_TIME = 1296688602
@@ -33,12 +39,11 @@ LAB_RETARGET_INTERVAL = 24
 LAB_HALVING_INTERVAL = 150
 
 # Paces a new lab chain can be created with: (halving interval, target spacing s, retarget interval).
-# "classic" is regtest's 150-block halving; "lesson" fits a 30-minute class: at 5 s a block,
-# 360 blocks in 30 minutes give 6 halvings and 15 retargets on paper, so slow stretches (cores
-# moved to AI before a retarget catches up) still leave at least 4 halvings and 8 retargets.
+# "classic" is regtest's 150-block halving; "lesson" fits a 30-minute class, with halvings that
+# never land on a retarget within it (engine.primitives.params, the lesson pace's one home).
 PACES = {
     "classic": (LAB_HALVING_INTERVAL, LAB_TARGET_SPACING_S, LAB_RETARGET_INTERVAL),
-    "lesson": (48, 5, 24),
+    "lesson": (LESSON_HALVING_INTERVAL, LESSON_TARGET_SPACING_S, LESSON_RETARGET_INTERVAL),
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.primitives.rpcauth import RPC_PASSWORD_ENV as PASSWORD_ENV
 
 from .chainparams import PACES
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS
 from .node import Node, NodeError, default_datadir
 from .rpc.server import DEFAULT_MAX_CONNECTIONS, DEFAULT_RPC_THREADS, DEFAULT_RPC_WORKQUEUE, DEFAULT_SERVER_TIMEOUT_S
 from .storage import StorageError
@@ -23,6 +24,16 @@ from .storage import StorageError
 # Secrets come through the environment (readable only by the user, unlike the command line).
 OLD_PASSWORD_ENV = "MINE2COMPUTE_RPCPASSWORD"  # the node's name for it until issue 17; still read
 RPCAUTH_ENV = "MINE2COMPUTE_RPCAUTH"
+
+
+def parse_bool(text: str) -> bool:
+    """A boolean option: 0/1 as Core writes them (true/false, yes/no, on/off accepted too)."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected 0 or 1, got {text!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,8 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="USER:METHODS",
-        help="the calls USER may make (comma separated); password logins without one may "
-        "make only the calls mining needs; the cookie may call everything",
+        help="the calls USER may make (comma separated), as Core; once any is set, users "
+        "without one (the cookie included) may call nothing unless -rpcwhitelistdefault=0",
+    )
+    p.add_argument(
+        "--rpcwhitelistdefault",
+        "-rpcwhitelistdefault",
+        type=parse_bool,
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="0|1",
+        help="1: users without an -rpcwhitelist may call nothing; 0: everything "
+        "(default: 1 once any -rpcwhitelist is set, else 0, as Core)",
     )
     p.add_argument(
         "--rpcthreads",
@@ -112,6 +134,32 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"open RPC connections (default {DEFAULT_MAX_CONNECTIONS}); past it the oldest "
         "unfinished request is dropped",
     )
+    p.add_argument(
+        "--maxmempool",
+        "-maxmempool",
+        type=int,
+        default=DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        metavar="MB",
+        help=f"keep the mempool under this many megabytes (default {DEFAULT_MAX_MEMPOOL_SIZE_MB}, as Core)",
+    )
+    p.add_argument(
+        "--mempoolexpiry",
+        "-mempoolexpiry",
+        type=int,
+        default=DEFAULT_MEMPOOL_EXPIRY_HOURS,
+        metavar="HOURS",
+        help=f"drop unconfirmed transactions older than this (default {DEFAULT_MEMPOOL_EXPIRY_HOURS}, as Core)",
+    )
+    p.add_argument(
+        "--persistmempool",
+        "-persistmempool",
+        type=parse_bool,
+        nargs="?",
+        const=True,
+        default=True,
+        metavar="0|1",
+        help="save the mempool to mempool.dat on shutdown and load it at start (default 1, as Core)",
+    )
     lab = p.add_argument_group("lab chain (used when a new lab chain is created)")
     lab.add_argument(
         "--lab-hashrate",
@@ -124,9 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pace",
         choices=sorted(PACES),
         default=None,
-        help="classic: a halving every 150 blocks (as regtest); lesson: every 60 blocks "
-        "at 5 s with a retarget every 24, so a 30-minute class sees at least 4 "
-        "halvings and 8 retargets. A lesson chain lives in its own folder "
+        help=f"classic: a halving every 150 blocks (as regtest); lesson: every {PACES['lesson'][0]} "
+        f"blocks at {PACES['lesson'][1]} s with a retarget every {PACES['lesson'][2]}, so a 30-minute "
+        "class sees at least 4 halvings and 8 retargets, never on the same block. A lesson chain lives in its own folder "
         "(DATADIR/lesson/ by default), so the classic chain is never touched",
     )
     lab.add_argument(
@@ -145,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="BLOCKS",
         help="blocks between difficulty retargets (default 24)",
+    )
+    p.add_argument(
+        "--reindex-chainstate",
+        "-reindex-chainstate",
+        action="store_true",
+        help="rebuild the chain state (UTXO set, undo data, transaction index) from the stored "
+        "blocks, as Bitcoin Core's option; a missing, old or corrupt one is rebuilt anyway",
     )
     p.add_argument("--debug", action="store_true", help="log every RPC request")
     p.add_argument(
@@ -225,10 +280,15 @@ def main(argv: list[str] | None = None) -> int:
             retarget_interval=args.retarget_interval,
             rpcauth=tuple(rpcauth),
             rpcwhitelist=tuple(args.rpcwhitelist),
+            rpcwhitelistdefault=args.rpcwhitelistdefault,
+            maxmempool_mb=args.maxmempool,
+            mempoolexpiry_hours=args.mempoolexpiry,
+            persistmempool=args.persistmempool,
             rpcthreads=args.rpcthreads,
             rpcworkqueue=args.rpcworkqueue,
             rpcservertimeout_s=args.rpcservertimeout,
             rpcmaxconnections=args.rpcmaxconnections,
+            reindex_chainstate=args.reindex_chainstate,
         )
         # Clean shutdown on SIGINT/SIGTERM, as bitcoind does; set before the node starts, so a
         # signal right after "RPC listening" still flushes and removes the cookie.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bitcoin.core import CTransaction, b2lx
 
 from . import policy
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS, MempoolLimits, entry_usage
 from .tx_validation import (
     MEMPOOL_HEIGHT,
     Coin,
@@ -70,13 +71,15 @@ def _fee_rate_text(fee: int, vsize: int) -> str:
     return f"{rate // 100_000_000}.{rate % 100_000_000:08d} BTC/kvB"
 
 
-class Mempool:
+class Mempool(MempoolLimits):
     def __init__(
         self,
         chain,
         min_relay_fee_sat_per_kvb: int = policy.DEFAULT_MIN_RELAY_FEE_SAT_PER_KVB,
         full_rbf: bool = True,
         clock=time.time,
+        max_mempool_mb: int = DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        expiry_hours: int = DEFAULT_MEMPOOL_EXPIRY_HOURS,
     ):
         self.chain = chain
         self.lock = chain.lock
@@ -89,6 +92,8 @@ class Mempool:
         self.spenders: dict[tuple[bytes, int], bytes] = {}  # outpoint -> txid spending it
         self.transactions_updated = 0  # Core's nTransactionsUpdated (getblocktemplate longpoll)
         self._sequence = itertools.count()
+        self._init_limits(max_mempool_mb, expiry_hours)
+        self.loaded = True  # getmempoolinfo "loaded": False while mempool.dat is being read
         chain.mempool = self
 
     # --- queries ---------------------------------------------------------------------------
@@ -211,12 +216,16 @@ class Mempool:
         vsize = policy.vsize_of(weight, sigop_cost)
         if policy.dust_outputs(tx) and fee != 0:  # policy/ephemeral_policy.cpp PreCheckEphemeralTx
             raise TxInvalid("dust", "tx with dust output must be 0-fee")
+        # validation.cpp CheckFeeRate: the full pool's rolling minimum first, then the relay floor
+        pool_rate = self.min_fee_rate()
+        pool_fee = policy.fee_for(pool_rate, vsize) if pool_rate else 0
+        if not bypass_limits and pool_fee > 0 and fee < pool_fee:
+            raise TxInvalid("mempool min fee not met", f"{fee} < {pool_fee}")
         min_fee = policy.fee_for(self.min_relay_fee, vsize)
         if not bypass_limits and fee < min_fee:
             raise TxInvalid("min relay fee not met", f"{fee} < {min_fee}")
         parents = {i.prevout.hash for i in tx.vin if i.prevout.hash in self.entries}
-        ancestors = self.ancestors(parents)
-        self._check_limits(ancestors, vsize, txid)
+        ancestors = self._check_limits(parents, vsize, tx.nVersion)
         for ancestor in ancestors:
             if ancestor in conflicts:
                 raise TxInvalid(
@@ -226,7 +235,9 @@ class Mempool:
         failed = verify_scripts(tx, coins, self.chain.script_cache, raw)
         if failed is not None:
             text = script_error_text(tx, failed, coins[failed], standard=True)
-            raise TxInvalid(f"mempool-script-verify-flag-failed ({text})", f"input {failed}")
+            # Core 29 PolicyScriptChecks: failing the consensus flags too is "mandatory-..." (Core
+            # 30 renamed it mempool-script-verify-flag-failed); only consensus flags are run here.
+            raise TxInvalid(f"mandatory-script-verify-flag-failed ({text})", f"input {failed}")
         if max_fee_sat is not None and fee > max_fee_sat:
             raise TxInvalid("max-fee-exceeded", f"{fee} > {max_fee_sat}")
         result = AcceptResult(txid, wtxid, vsize, fee, tuple(sorted(all_conflicts)))
@@ -254,23 +265,14 @@ class Mempool:
             self.entries[parent].children.add(txid)
         for txin in tx.vin:
             self.spenders[(txin.prevout.hash, txin.prevout.n)] = txid
+        self.usage += entry_usage(entry)
+        self.rescore(self.ancestors([txid]))  # it and its ancestors, whose descendants grew
         self.transactions_updated += 1
+        if not bypass_limits:
+            self.limit_size()  # validation.cpp AcceptSingleTransaction: LimitMempoolSize
+            if txid not in self.entries:
+                raise TxInvalid("mempool full")
         return result
-
-    def _check_limits(self, ancestors: set[bytes], vsize: int, txid: bytes) -> None:
-        """txmempool.cpp CalculateAncestorsAndCheckLimits (Core's default 25 / 101 kvB)."""
-        if len(ancestors) + 1 > policy.DEFAULT_ANCESTOR_LIMIT:
-            raise TxInvalid(
-                "too-long-mempool-chain", f"too many unconfirmed ancestors [limit: {policy.DEFAULT_ANCESTOR_LIMIT}]"
-            )
-        if sum(self.entries[a].vsize for a in ancestors) + vsize > policy.DEFAULT_ANCESTOR_SIZE_LIMIT_VB:
-            raise TxInvalid("too-long-mempool-chain", "exceeds ancestor size limit")
-        for ancestor in ancestors:
-            if len(self.descendants(ancestor)) + 1 > policy.DEFAULT_DESCENDANT_LIMIT:
-                raise TxInvalid(
-                    "too-long-mempool-chain",
-                    f"too many descendants for tx {b2lx(ancestor)} [limit: {policy.DEFAULT_DESCENDANT_LIMIT}]",
-                )
 
     def _replacement_checks(
         self, tx: CTransaction, txid: bytes, fee: int, vsize: int, conflicts: set[bytes]
@@ -320,6 +322,7 @@ class Mempool:
     def _remove_one(self, txid: bytes) -> None:
         """txmempool.cpp removeUnchecked: children stay (a block confirmed their parent)."""
         entry = self.entries.pop(txid)
+        self.usage -= entry_usage(entry)
         del self.by_wtxid[entry.wtxid]
         for txin in entry.tx.vin:
             op = (txin.prevout.hash, txin.prevout.n)
@@ -331,6 +334,8 @@ class Mempool:
         for child in entry.children:
             if child in self.entries:
                 self.entries[child].parents.discard(txid)
+        self._forget_score(txid)
+        self.rescore(self.ancestors([p for p in entry.parents if p in self.entries]))
         self.transactions_updated += 1
 
     def remove_with_descendants(self, txid: bytes) -> None:
@@ -344,6 +349,8 @@ class Mempool:
         transactions and then the old pool are offered again in order (fee limits bypassed,
         as Core does for them); what the new chain confirmed, or now conflicts or no longer
         validates (spent, immature, non-final), is dropped."""
+        if connected:
+            self._block_connected()
         if not disconnected:
             for block in connected:
                 for tx in block.vtx:
@@ -361,6 +368,8 @@ class Mempool:
         self.entries.clear()
         self.by_wtxid.clear()
         self.spenders.clear()
+        self._clear_scores()
+        self.usage = 0
         self.transactions_updated += 1
         for tx in pending:
             txid = tx.GetTxid()
@@ -372,6 +381,8 @@ class Mempool:
                 continue
             if txid in times:
                 self.entries[txid].time = times[txid]
+                self.rescore([txid])
+        self.limit_size()  # MaybeUpdateMempoolForReorg ends with LimitMempoolSize
 
     # --- block templates (node/miner.cpp BlockAssembler::addPackageTxs) ---------------------
     def block_entries(self, max_weight: int, max_sigop_cost: int) -> list[MempoolEntry]:
@@ -405,7 +416,9 @@ class Mempool:
                     continue  # Core's blockMinFeeRate (-blockmintxfee, the relay minimum here)
                 add_weight = sum(self.entries[t].weight for t in members)
                 add_sigops = sum(self.entries[t].sigop_cost for t in members)
-                if weight + add_weight > max_weight or sigops + add_sigops > max_sigop_cost:
+                # BlockAssembler::TestPackage: the package's vsize x 4 and sigops must leave the
+                # block strictly under its limits (the reserved coinbase share already taken off)
+                if weight + 4 * now_size >= max_weight or sigops + add_sigops >= max_sigop_cost:
                     failed.add(txid)
                     continue
                 for t in sorted(members, key=lambda t: self.entries[t].sequence):

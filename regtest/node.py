@@ -4,8 +4,10 @@ stopped as one unit. `mine2compute node` (regtest/cli.py) runs it as its own pro
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
+import sqlite3
 import sys
 import threading
 import time
@@ -13,11 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict
 
+from engine.primitives.fdlimit import raise_fd_limit
 from engine.primitives.pow import difficulty_from_bits, target_to_bits
 from engine.primitives.subsidy import block_subsidy_sat
 
+from . import policy
 from .chain import BlockIndex, Chain
 from .chainparams import REGTEST, ChainParams, lab_params, load_or_create
+from .mempool import Mempool
+from .mempool_limits import DEFAULT_MAX_MEMPOOL_SIZE_MB, DEFAULT_MEMPOOL_EXPIRY_HOURS
+from .mempool_persist import FILE_NAME as MEMPOOL_FILE
+from .mempool_persist import dump_mempool, load_mempool
 from .rpc.auth import COOKIE_USER, Auth, AuthConfigError
 from .rpc.methods.table import RPCMethods
 from .rpc.server import (
@@ -60,28 +68,6 @@ def measure_machine_hashrate_hs() -> float:
     kernel, hashrate_hs = measure_hashrate_hs(threads)
     log.info("measured %.3g H/s with the %s kernel on %d threads", hashrate_hs, kernel, threads)
     return hashrate_hs
-
-
-def _raise_fd_limit(max_connections: int) -> int:
-    """Core's RaiseFileDescriptorLimit: room for `max_connections` sockets plus the node's own
-    files; returns the connection cap that fits."""
-    try:
-        import resource
-    except ImportError:  # Windows: no per-process descriptor limit to raise
-        return max_connections
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = max_connections + 128
-    if soft != resource.RLIM_INFINITY and soft < want:
-        new_soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
-            soft = new_soft
-        except (ValueError, OSError):
-            pass
-    if soft != resource.RLIM_INFINITY and soft < want:
-        log.warning("file descriptor limit %d: RPC connections capped at %d", soft, max(soft - 128, 8))
-        return max(soft - 128, 8)
-    return max_connections
 
 
 class _DataDirLock:
@@ -143,10 +129,15 @@ class Node:
         clock: Callable[[], float] = time.time,
         rpcauth: tuple[str, ...] = (),
         rpcwhitelist: tuple[str, ...] = (),
+        rpcwhitelistdefault: bool | None = None,
+        maxmempool_mb: int = DEFAULT_MAX_MEMPOOL_SIZE_MB,
+        mempoolexpiry_hours: int = DEFAULT_MEMPOOL_EXPIRY_HOURS,
+        persistmempool: bool = True,
         rpcthreads: int = DEFAULT_RPC_THREADS,
         rpcworkqueue: int = DEFAULT_RPC_WORKQUEUE,
         rpcservertimeout_s: float = DEFAULT_SERVER_TIMEOUT_S,
         rpcmaxconnections: int = DEFAULT_MAX_CONNECTIONS,
+        reindex_chainstate: bool = False,
     ):
         if chain not in ("lab", "regtest"):
             raise NodeError(f"unknown chain {chain!r}: use lab or regtest")
@@ -180,6 +171,14 @@ class Node:
         self.rpcbind = rpcbind
         self.rpcuser, self.rpcpassword = rpcuser, rpcpassword
         self.rpcauth, self.rpcwhitelist = tuple(rpcauth), tuple(rpcwhitelist)
+        self.rpcwhitelistdefault = rpcwhitelistdefault
+        # init.cpp: at least 40 times the descendant size limit (5 MB)
+        least = math.ceil(policy.DEFAULT_DESCENDANT_SIZE_LIMIT_VB * 40 / 1_000_000)
+        if maxmempool_mb < least:
+            raise NodeError(f"-maxmempool must be at least {least} MB")
+        if mempoolexpiry_hours <= 0:
+            raise NodeError("-mempoolexpiry must be a positive number of hours")
+        self.mempool_options = (maxmempool_mb, mempoolexpiry_hours, persistmempool)
         self.server_options: _ServerOptions = {
             "threads": rpcthreads,
             "workqueue": rpcworkqueue,
@@ -197,6 +196,7 @@ class Node:
             "retarget_interval": retarget_interval,
         }
         self.clock = clock
+        self.reindex_chainstate = reindex_chainstate
         self.requested_port = rpcport
         self.stopped = threading.Event()
         self.chain: Chain | None = None
@@ -262,14 +262,38 @@ class Node:
                 ", ".join(f"{k}={v}" for k, v in differ.items()),
             )
         store = BlockStore(self.chain_dir / "blocks.sqlite")
-        self.chain = Chain(store, params, clock=self.clock)
+        try:
+            self.chain = Chain(
+                store,
+                params,
+                clock=self.clock,
+                reindex_chainstate=self.reindex_chainstate,
+                interrupted=self.stopped.is_set,
+            )
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise NodeError(
+                f"the block database {store.path} cannot be read ({exc}); "
+                "move it away to start a new chain, or restore it from a backup"
+            ) from None
         self.chain.on_block_connected = self._log_tip
         log.info("opened %s chain at height %d, tip %s", params.name, self.chain.height(), self.chain.tip.hash_hex)
         cookie = secrets.token_hex(32)
+        max_mb, expiry_h, persist = self.mempool_options
+        pool = Mempool(self.chain, clock=self.clock, max_mempool_mb=max_mb, expiry_hours=expiry_h)
+        if persist:  # node/blockstorage ImportBlocks: loaded in the background, RPC answers meanwhile
+            pool.loaded = False
+            self._mempool_loader = threading.Thread(
+                target=load_mempool,
+                args=(pool, self.chain_dir / MEMPOOL_FILE, self.stopped.is_set),
+                name="loadmempool",
+                daemon=True,
+            )
         self.methods = RPCMethods(self.chain, self.request_stop)
         port = self.requested_port if self.requested_port is not None else params.default_rpc_port
         options = self.server_options.copy()
-        options["max_connections"] = _raise_fd_limit(options["max_connections"])
+        # Core init.cpp: RaiseFileDescriptorLimit before binding
+        options["max_connections"] = raise_fd_limit(options["max_connections"], "RPC connections")
         try:
             self.server = RPCServer(self.rpcbind, port, self._make_auth(cookie), self.methods, **options)
         except OSError as exc:
@@ -285,10 +309,12 @@ class Node:
             f.write(f"{COOKIE_USER}:{cookie}")
         tmp.replace(self.cookie_file)
         self.server.start()
+        if self._mempool_loader is not None:
+            self._mempool_loader.start()
         log.info("RPC listening on %s:%d (cookie %s)", self.rpcbind, self.server.port, self.cookie_file)
 
     def _make_auth(self, cookie: str) -> Auth:
-        auth = Auth(cookie)
+        auth = Auth(cookie, whitelist_default=self.rpcwhitelistdefault)
         if self.rpcuser:
             assert self.rpcpassword is not None  # __init__: -rpcuser and -rpcpassword go together
             auth.add_password(self.rpcuser, self.rpcpassword)
@@ -333,6 +359,17 @@ class Node:
             self.server.stop()
             self.server = None
         if self.chain:
+            if self._mempool_loader is not None:
+                self.stopped.set()  # the loader stops between transactions
+                if self._mempool_loader.is_alive():
+                    self._mempool_loader.join(10)
+            pool = self.chain.mempool
+            # init.cpp Shutdown: written only once the load was tried, so a file not yet read survives
+            if self.mempool_options[2] and pool is not None and pool.loaded:
+                try:
+                    dump_mempool(self.chain.mempool, self.chain_dir / MEMPOOL_FILE)
+                except OSError as exc:
+                    log.warning("Failed to dump mempool: %s. Continuing anyway.", exc)
             with self.chain.lock:  # a request still in flight finishes its write first
                 self.chain.store.close()
             self.chain = None
@@ -346,3 +383,4 @@ class Node:
         log.info("shutdown: done")
 
     methods: RPCMethods | None = None
+    _mempool_loader: threading.Thread | None = None

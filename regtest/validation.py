@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bitcoin.core import CBlock, CTransaction
+from bitcoin.core import CBlock, CBlockHeader, CTransaction
 from bitcoin.core.script import (
     OP_CHECKMULTISIG,
     OP_CHECKMULTISIGVERIFY,
@@ -129,17 +129,23 @@ def check_transaction(tx: CTransaction) -> None:
         raise BlockInvalid("bad-txns-prevout-null")
 
 
-def check_block(block: CBlock, params: ChainParams, check_pow: bool = True) -> None:
-    """validation.cpp CheckBlock (with CheckBlockHeader): rules that need no chain context."""
+def check_pow_and_merkle(header: CBlockHeader, txids: list[bytes], params: ChainParams, check_pow: bool = True) -> None:
+    """CheckBlock's first checks: proof of work (CheckBlockHeader), then the merkle root and
+    its CVE-2012-2459 mutation (also for a block known only by its txids, block_scan.py)."""
     if check_pow:
-        target = target_from_bits(block.nBits, params.pow_limit)
-        if target is None or int.from_bytes(block.GetHash(), "little") > target:
+        target = target_from_bits(header.nBits, params.pow_limit)
+        if target is None or int.from_bytes(header.GetHash(), "little") > target:
             raise BlockInvalid("high-hash", "proof of work failed")
-    root, mutated = merkle_root([tx.GetTxid() for tx in block.vtx])
-    if root != block.hashMerkleRoot:
+    root, mutated = merkle_root(txids)
+    if root != header.hashMerkleRoot:
         raise BlockInvalid("bad-txnmrklroot", "hashMerkleRoot mismatch")
     if mutated:
         raise BlockInvalid("bad-txns-duplicate", "duplicate transaction")
+
+
+def check_block(block: CBlock, params: ChainParams, check_pow: bool = True) -> None:
+    """validation.cpp CheckBlock (with CheckBlockHeader): rules that need no chain context."""
+    check_pow_and_merkle(block, [tx.GetTxid() for tx in block.vtx], params, check_pow)
     stripped_size = len(block.serialize({"include_witness": False}))
     if (
         not block.vtx

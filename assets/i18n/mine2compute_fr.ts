@@ -88,6 +88,10 @@
         <translation>Intervalle</translation>
     </message>
     <message>
+        <source>halving {n}</source>
+        <translation>halving {n}</translation>
+    </message>
+    <message>
         <source>Sizing the new lab chain to this computer…</source>
         <translation>Calibrage de la nouvelle chaîne du labo pour cet ordinateur…</translation>
     </message>
@@ -464,6 +468,10 @@ Source : {source}</translation>
         <translation>mois jusqu&apos;au prochain vrai halving</translation>
     </message>
     <message>
+        <source>horizon of the keep-mining-or-convert decision</source>
+        <translation>horizon de la décision : continuer à miner ou convertir</translation>
+    </message>
+    <message>
         <source>discount rate for NPV</source>
         <translation>taux d&apos;actualisation pour la VAN</translation>
     </message>
@@ -512,8 +520,8 @@ Source : {source}</translation>
         <translation>Tout le réseau Bitcoin : sa puissance de calcul totale en exahashes par seconde (un milliard de milliards d&apos;essais chaque seconde), déduite de la difficulté.</translation>
     </message>
     <message>
-        <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.</source>
-        <translation>Ce que rapporte un kilowattheure tiré du réseau électrique : brûlé dans des machines de minage, loué à un locataire IA en colocation (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;énergie en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau : le loyer rapporte environ deux fois le minage, un cloud GPU environ 11 fois.</translation>
+        <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too; the bars&apos; labels give this scenario&apos;s multiples of mining.</source>
+        <translation>Ce que rapporte un kilowattheure tiré du réseau : brûlé dans des machines de minage, loué à un locataire IA en colocation (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;électricité en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau ; les étiquettes des barres donnent les multiples du minage pour ce scénario.</translation>
     </message>
     <message>
         <source>The site&apos;s money per day, split between the megawatts still mining (orange) and the megawatts converted to AI (teal). Costs include power, running costs and the buildings and machines spread over their lifetime.</source>
@@ -828,14 +836,6 @@ Source : {source}</translation>
         <translation>La difficulté de trouver un bloc, en multiple de la difficulté la plus facile de Bitcoin. Elle est réajustée tous les quelques blocs pour que les blocs continuent d&apos;arriver au rythme visé.</translation>
     </message>
     <message>
-        <source>New bitcoins paid to whoever finds the next block (the subsidy). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
-        <translation>Les nouveaux bitcoins payés à qui trouve le prochain bloc (la subvention). Elle est divisée par deux à chaque intervalle de halving : sur cette chaîne du labo toutes les quelques minutes, sur Bitcoin tous les quatre ans.</translation>
-    </message>
-    <message>
-        <source>The cores given to AI run real matrix multiplications, like an AI model answering requests. GFLOP/s is billions of calculations per second; the bill is what a site of this size would earn for the same share of its power.</source>
-        <translation>Les cœurs donnés à l&apos;IA font de vraies multiplications de matrices, comme un modèle d&apos;IA qui répond à des requêtes. GFLOP/s, ce sont des milliards de calculs par seconde ; la facture est ce que gagnerait un site de cette taille pour la même part de son électricité.</translation>
-    </message>
-    <message>
         <source>Drag to move CPU cores from mining to AI jobs. Fewer mining cores means a lower hashrate; after the next retarget the difficulty follows.</source>
         <translation>Faites glisser pour déplacer des cœurs du minage vers l&apos;IA. Moins de cœurs qui minent, c&apos;est moins de puissance ; après le prochain réajustement, la difficulté suit.</translation>
     </message>
@@ -1121,6 +1121,10 @@ Source : {source}</translation>
         <translation>nœud arrêté : plus de nouveaux blocs</translation>
     </message>
     <message>
+        <source>no block yet · </source>
+        <translation>aucun bloc encore · </translation>
+    </message>
+    <message>
         <source>last block {age} ago · </source>
         <translation>dernier bloc il y a {age} · </translation>
     </message>
@@ -1129,16 +1133,20 @@ Source : {source}</translation>
         <translation>cible toutes les {n} s</translation>
     </message>
     <message>
+        <source>New bitcoins paid to whoever found the last block (the subsidy; the card says which block). It halves every halving interval: on this lab chain every few minutes, on Bitcoin every four years.</source>
+        <translation>Les nouveaux bitcoins payés à qui a trouvé le dernier bloc (la subvention ; la carte dit de quel bloc). Elle est divisée par deux à chaque intervalle de halving : sur cette chaîne du labo toutes les quelques minutes, sur Bitcoin tous les quatre ans.</translation>
+    </message>
+    <message>
+        <source>The cores given to AI run real matrix multiplications, like an AI model answering requests. GFLOP/s is billions of calculations per second, measured on this computer; the price of a core-second comes from the scenario: what a site of this size would earn for the same share of its power.</source>
+        <translation>Les cœurs donnés à l&apos;IA font de vraies multiplications de matrices, comme un modèle d&apos;IA qui répond à des requêtes. GFLOP/s, ce sont des milliards de calculs par seconde, mesurés sur cet ordinateur ; le prix d&apos;une seconde de cœur vient du scénario : ce que gagnerait un site de cette taille pour la même part de son électricité.</translation>
+    </message>
+    <message>
+        <source>block {height}</source>
+        <translation>bloc {height}</translation>
+    </message>
+    <message>
         <source>fixed on regtest (no retargeting)</source>
         <translation>fixe sur regtest (pas de réajustement)</translation>
-    </message>
-    <message>
-        <source>retarget in {blocks}</source>
-        <translation>réajustement dans {blocks}</translation>
-    </message>
-    <message>
-        <source>halving in {blocks}</source>
-        <translation>halving dans {blocks}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Chain&lt;/b&gt; {chain} &amp;nbsp; &lt;b&gt;Height&lt;/b&gt; {height} &amp;nbsp; &lt;b&gt;RPC&lt;/b&gt; {url} &amp;nbsp; &lt;b&gt;Node up&lt;/b&gt; {uptime}&lt;br&gt;&lt;b&gt;Best block&lt;/b&gt; {best}&lt;br&gt;&lt;b&gt;Target spacing&lt;/b&gt; {spacing} s &amp;nbsp; &lt;b&gt;Retarget every&lt;/b&gt; {retarget} &amp;nbsp; &lt;b&gt;Halving every&lt;/b&gt; {halving} &amp;nbsp; &lt;b&gt;Network hashrate&lt;/b&gt; {mhs} MH/s</source>
@@ -1147,6 +1155,18 @@ Source : {source}</translation>
     <message>
         <source>&lt;br&gt;&lt;b&gt;Shared with the class:&lt;/b&gt; {address}</source>
         <translation>&lt;br&gt;&lt;b&gt;Partagé avec la classe :&lt;/b&gt; {address}</translation>
+    </message>
+    <message>
+        <source>retarget at {height}, in {blocks}</source>
+        <translation>réajustement à {height}, dans {blocks}</translation>
+    </message>
+    <message>
+        <source>next block {reward} BTC (halving)</source>
+        <translation>bloc suivant {reward} BTC (halving)</translation>
+    </message>
+    <message>
+        <source>halving at {height}, in {blocks}</source>
+        <translation>halving à {height}, dans {blocks}</translation>
     </message>
     <message numerus="yes">
         <source>%Ln block(s) found</source>
@@ -1195,20 +1215,17 @@ Source : {source}</translation>
         <source>kernel {name}</source>
         <translation>noyau {name}</translation>
     </message>
-    <message numerus="yes">
-        <source>%Ln request(s)</source>
-        <translation>
-            <numerusform>%Ln requête</numerusform>
-            <numerusform>%Ln requêtes</numerusform>
-        </translation>
+    <message>
+        <source>penalty {usd}</source>
+        <translation>pénalité {usd}</translation>
     </message>
     <message>
-        <source>{billed} billed</source>
-        <translation>{billed} facturés</translation>
+        <source>uptime {uptime}%</source>
+        <translation>disponibilité {uptime} %</translation>
     </message>
     <message>
-        <source> · penalty {usd}</source>
-        <translation> · pénalité {usd}</translation>
+        <source>measured · {billed} billed</source>
+        <translation>mesuré · {billed} facturés</translation>
     </message>
     <message>
         <source>uptime {uptime}% (SLA {sla}%)</source>
@@ -1466,6 +1483,10 @@ Source : {source}</translation>
         <translation>Le minage public de cette fenêtre s&apos;arrête ; ces cœurs minent la branche privée</translation>
     </message>
     <message>
+        <source>The honest network, played by the lab: these cores mine the public chain and confirm the payment</source>
+        <translation>Le réseau honnête, joué par le labo : ces cœurs minent la chaîne publique et confirment le paiement</translation>
+    </message>
+    <message>
         <source>Release as soon as it is longer</source>
         <translation>Publier dès qu&apos;elle est plus longue</translation>
     </message>
@@ -1496,6 +1517,10 @@ Source : {source}</translation>
     <message>
         <source>Cores attacking</source>
         <translation>Cœurs attaquants</translation>
+    </message>
+    <message>
+        <source>Cores mining honestly</source>
+        <translation>Cœurs qui minent honnêtement</translation>
     </message>
     <message>
         <source>The race</source>
@@ -1538,40 +1563,44 @@ Source : {source}</translation>
         <translation>&lt;b&gt;Branche privée&lt;/b&gt; (la vôtre, non publiée) : {private} blocs, hauteur {private_height} &amp;nbsp;·&amp;nbsp; &lt;b&gt;Chaîne publique&lt;/b&gt; : {public} blocs, hauteur {public_height} &amp;nbsp;·&amp;nbsp; avance &lt;b&gt;{lead}&lt;/b&gt; &amp;nbsp;·&amp;nbsp; le paiement a {conf} confirmations sur {z}</translation>
     </message>
     <message>
-        <source>With more than half the hashrate the attacker always catches up in the end.</source>
-        <translation>Avec plus de la moitié de la puissance de calcul, l&apos;attaquant finit toujours par rattraper.</translation>
+        <source>With half the hashrate or more the attacker catches up in the end, given the time.</source>
+        <translation>Avec la moitié de la puissance de calcul ou plus, l&apos;attaquant finit par rattraper son retard, avec le temps.</translation>
     </message>
     <message>
-        <source>With less than half the hashrate the attack usually fails: the honest chain pulls away.</source>
-        <translation>Avec moins de la moitié de la puissance de calcul, l&apos;attaque échoue le plus souvent : la chaîne honnête s&apos;éloigne.</translation>
+        <source>At these odds the attack usually succeeds.</source>
+        <translation>À ces chances, l&apos;attaque réussit le plus souvent.</translation>
     </message>
     <message>
-        <source>Your share of the hashrate &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the others&apos; {honest}). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
-        <translation>Votre part de la puissance de calcul &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour les autres). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit la double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
+        <source>At these odds the attack usually fails: the honest chain pulls away.</source>
+        <translation>À ces chances, l&apos;attaque échoue le plus souvent : la chaîne honnête prend le large.</translation>
     </message>
     <message>
-        <source>The merchant&apos;s payment &lt;b&gt;vanished&lt;/b&gt;: the coins went back to you in the private branch; the merchant&apos;s wallet marks it vanished.</source>
-        <translation>Le paiement du commerçant a &lt;b&gt;disparu&lt;/b&gt; : les pièces vous sont revenues dans la branche privée ; le portefeuille du commerçant le marque disparu.</translation>
+        <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the honest miner&apos;s {honest} on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
+        <translation>Votre part des hachages &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour le mineur honnête sur {honest_cores}, chacun compté par les mineurs eux-mêmes). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
     </message>
     <message>
-        <source>The merchant&apos;s payment is still there.</source>
-        <translation>Le paiement du commerçant est toujours là.</translation>
+        <source>&lt;b&gt;The attack succeeded: the node reorganised {depth} blocks deep&lt;/b&gt; to your branch ({blocks} blocks against {public}). The merchant&apos;s payment &lt;b&gt;vanished&lt;/b&gt; from the chain and the coins are back with you; the merchant&apos;s wallet marks it vanished.</source>
+        <translation>&lt;b&gt;L&apos;attaque a réussi : le nœud s&apos;est réorganisé sur {depth} blocs de profondeur&lt;/b&gt; vers votre branche ({blocks} blocs contre {public}). Le paiement du commerçant a &lt;b&gt;disparu&lt;/b&gt; de la chaîne et les pièces vous sont revenues ; le portefeuille du commerçant le marque comme disparu.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Released: the node reorganised {depth} blocks deep&lt;/b&gt; to your branch ({blocks} blocks). </source>
-        <translation>&lt;b&gt;Publiée : le nœud s&apos;est réorganisé sur {depth} blocs de profondeur&lt;/b&gt; vers votre branche ({blocks} blocs). </translation>
+        <source>the branch was published, but the node kept the public chain</source>
+        <translation>la branche a été publiée, mais le nœud a gardé la chaîne publique</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Released, but the public chain is as long or longer:&lt;/b&gt; the node kept it. The payment stands; the attack failed.</source>
-        <translation>&lt;b&gt;Publiée, mais la chaîne publique est aussi longue ou plus :&lt;/b&gt; le nœud la garde. Le paiement tient ; l&apos;attaque a échoué.</translation>
+        <source>the private branch fell {n} blocks behind and was dropped unpublished</source>
+        <translation>la branche privée a pris {n} blocs de retard et a été abandonnée sans être publiée</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes: {q} of the chain&apos;s hashrate (the chain did {network} by getnetworkhashps before the fork).</source>
-        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages : {q} de la puissance de la chaîne (la chaîne faisait {network} selon getnetworkhashps avant la bifurcation).</translation>
+        <source>&lt;b&gt;The attack failed:&lt;/b&gt; {why} ({blocks} private blocks against {public}). The payment stands.</source>
+        <translation>&lt;b&gt;L&apos;attaque a échoué :&lt;/b&gt; {why} ({blocks} blocs privés contre {public}). Le paiement tient.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: the fewer cores mine, the smaller the honest hashrate and the cheaper the attack.</source>
-        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h de temps réel, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité aujourd&apos;hui, c&apos;est dépasser les {honest} honnêtes : {rent_hour} l&apos;heure en location, {buy} à l&apos;achat. {ai} des {total} cœurs d&apos;ici sont sur l&apos;IA : moins il y a de cœurs qui minent, plus la puissance honnête est faible et moins l&apos;attaque coûte.</translation>
+        <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the honest miner&apos;s {honest}: {q} of all the hashes.</source>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages contre {honest} pour le mineur honnête : {q} de tous les hachages.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: when miners leave, buying a majority&apos;s machines gets cheaper; renting does not once the difficulty has retargeted (hashrate times hashprice is fixed by the block reward), and no market rents that much.</source>
+        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h de temps réel, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité signifie aujourd&apos;hui dépasser les {honest} honnêtes : {rent_hour} de l&apos;heure en location, {buy} à l&apos;achat. {ai} cœurs sur {total} sont ici sur l&apos;IA : quand des mineurs partent, acheter les machines d&apos;une majorité coûte moins cher ; la louer, non, une fois la difficulté réajustée (puissance × hashprice est fixé par la récompense de bloc), et aucun marché ne loue autant.</translation>
     </message>
     <message>
         <source>Attack (51%)</source>
@@ -1638,8 +1667,8 @@ Source : {source}</translation>
         <translation>Nouvelle leçon…</translation>
     </message>
     <message>
-        <source>Start a fresh lesson chain (a halving every 48 blocks, a retarget every 24, 5 s a block) in its own folder, sized to this computer. Your own chain is kept.</source>
-        <translation>Démarrer une chaîne de leçon neuve (une division par deux tous les 48 blocs, un ajustement tous les 24, 5 s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
+        <source>Start a fresh lesson chain (a halving every {halving} blocks, a retarget every {retarget}, {spacing} s a block) in its own folder, sized to this computer. Your own chain is kept.</source>
+        <translation>Démarrer une chaîne de leçon neuve (une division par deux tous les {halving} blocs, un ajustement tous les {retarget}, {spacing} s par bloc) dans son propre dossier, calibrée pour cet ordinateur. Votre propre chaîne est conservée.</translation>
     </message>
     <message>
         <source>Worksheet…</source>
@@ -1692,6 +1721,10 @@ Source : {source}</translation>
     <message>
         <source>&lt;b&gt;Do:&lt;/b&gt; {text}</source>
         <translation>&lt;b&gt;À faire :&lt;/b&gt; {text}</translation>
+    </message>
+    <message>
+        <source>In this scenario converting already won at the start: there is no flip to wait for.</source>
+        <translation>Dans ce scénario, convertir l&apos;emportait dès le départ : il n&apos;y a pas de bascule à attendre.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Watch:&lt;/b&gt; {text}</source>
@@ -1806,12 +1839,36 @@ Source : {source}</translation>
         <translation>Observez la carte de la récompense et son graphique jusqu&apos;à la prochaine division par deux.</translation>
     </message>
     <message>
-        <source>The reward is cut in half at a fixed height, whatever the miners do.</source>
-        <translation>La récompense est coupée en deux à une hauteur fixe, quoi que fassent les mineurs.</translation>
+        <source>The block subsidy is cut in half at a fixed height, whatever the miners do; the fees are not.</source>
+        <translation>La subvention de bloc est divisée par deux à une hauteur fixe, quoi que fassent les mineurs ; les frais, non.</translation>
     </message>
     <message>
-        <source>The halving cuts miners&apos; income in half overnight; what can a miner do about it?</source>
-        <translation>La division par deux coupe en deux le revenu des mineurs du jour au lendemain ; que peut faire un mineur ?</translation>
+        <source>The halving cuts the new coins a miner earns in half overnight (the fees stay); what can a miner do about it?</source>
+        <translation>La division par deux coupe du jour au lendemain de moitié les pièces neuves que gagne un mineur (les frais restent) ; que peut faire un mineur ?</translation>
+    </message>
+    <message>
+        <source>Keep mining or convert?</source>
+        <translation>Continuer à miner ou convertir ?</translation>
+    </message>
+    <message>
+        <source>After each lab halving the site weighs keeping 1 MW mining against converting it to AI: the conversion&apos;s cost, the months without revenue, the uptime the tenant is promised.</source>
+        <translation>Après chaque division par deux du labo, le site compare : garder 1 MW à miner ou le convertir à l&apos;IA, avec le coût de la conversion, les mois sans revenu et la disponibilité promise au locataire.</translation>
+    </message>
+    <message>
+        <source>The verdict flips when converting is worth more over the lease than mining with its halved reward; the feed gives the block and both values.</source>
+        <translation>Le verdict bascule quand convertir vaut plus, sur la durée du bail, que miner avec une récompense divisée par deux ; le fil donne le bloc et les deux valeurs.</translation>
+    </message>
+    <message>
+        <source>What would make the verdict flip back: a higher bitcoin price, cheaper power or a faster conversion?</source>
+        <translation>Qu&apos;est-ce qui ferait rebasculer le verdict : un bitcoin plus cher, une électricité moins chère ou une conversion plus rapide ?</translation>
+    </message>
+    <message>
+        <source>halving at {height}: the lab&apos;s reward {before} -&gt; {after} BTC; it stands for the real halving of {year}: {world_before} -&gt; {world_after} BTC</source>
+        <translation>division par deux à {height} : la récompense du labo {before} -&gt; {after} BTC ; elle représente la vraie division par deux de {year} : {world_before} -&gt; {world_after} BTC</translation>
+    </message>
+    <message>
+        <source>crossover at block {height} (lab halving {n}, the {year} world): converting 1 MW is now worth {convert} against {keep} for keeping it mining, over {months} months (conversion {capex} per MW, {lead} months before AI revenue, {sla}% uptime promised)</source>
+        <translation>bascule au bloc {height} (division par deux {n} du labo, le monde de {year}) : convertir 1 MW vaut désormais {convert} contre {keep} pour continuer à miner, sur {months} mois (conversion {capex} par MW, {lead} mois avant les revenus de l&apos;IA, {sla} % de disponibilité promise)</translation>
     </message>
     <message>
         <source>Taking the AI cores back</source>
@@ -1828,22 +1885,6 @@ Source : {source}</translation>
     <message>
         <source>A miner can switch off at will; why can&apos;t an AI data centre?</source>
         <translation>Un mineur peut s&apos;arrêter quand il veut ; pourquoi un centre de données d&apos;IA ne le peut-il pas ?</translation>
-    </message>
-    <message>
-        <source>When mining stops paying</source>
-        <translation>Quand le minage ne rapporte plus</translation>
-    </message>
-    <message>
-        <source>Open the Economics tab and follow the site&apos;s profit per MW as the lab&apos;s halvings come.</source>
-        <translation>Ouvrez l&apos;onglet Économie et suivez le bénéfice du site par MW au fil des divisions par deux du labo.</translation>
-    </message>
-    <message>
-        <source>After enough halvings, mining earns less per MW than an AI lease, or not even its power bill.</source>
-        <translation>Après assez de divisions par deux, le minage rapporte moins par MW qu&apos;un bail d&apos;IA, voire moins que sa facture d&apos;électricité.</translation>
-    </message>
-    <message>
-        <source>At what bitcoin price would mining earn as much as AI again?</source>
-        <translation>À quel cours du bitcoin le minage rapporterait-il de nouveau autant que l&apos;IA ?</translation>
     </message>
     <message>
         <source>What we saw</source>
@@ -1874,16 +1915,12 @@ Source : {source}</translation>
         <translation>a baissé</translation>
     </message>
     <message>
-        <source>retarget at {height}: the last blocks took {mean} s on average against {target} s, so the difficulty {words} {ratio}</source>
-        <translation>ajustement à {height} : les derniers blocs ont pris {mean} s en moyenne contre {target} s, donc la difficulté {words} {ratio}</translation>
+        <source>retarget at {height}: the last blocks took {mean} s on average against {target} s (Core&apos;s timespan / interval: {core} s), so the difficulty {words} {ratio}</source>
+        <translation>ajustement à {height} : les derniers blocs ont pris {mean} s en moyenne contre {target} s (durée / intervalle de Core : {core} s), donc la difficulté {words} {ratio}</translation>
     </message>
     <message>
         <source>after the exodus (cores moved to AI at {moved}): </source>
         <translation>après l&apos;exode (cœurs passés à l&apos;IA à {moved}) : </translation>
-    </message>
-    <message>
-        <source>halving at {height}: {before} -&gt; {after} BTC (in the real world: {year})</source>
-        <translation>division par deux à {height} : {before} -&gt; {after} BTC (dans le monde réel : {year})</translation>
     </message>
     <message>
         <source>{ai} of {total} cores moved to AI at block {height}</source>
@@ -1892,18 +1929,6 @@ Source : {source}</translation>
     <message>
         <source>SLA penalty: {penalty} (uptime {uptime}% against {sla}% promised)</source>
         <translation>pénalité SLA : {penalty} (disponibilité {uptime} % contre {sla} % promis)</translation>
-    </message>
-    <message>
-        <source>at block {height} mining earns less per MW than AI</source>
-        <translation>au bloc {height} le minage rapporte moins par MW que l&apos;IA</translation>
-    </message>
-    <message>
-        <source>at block {height} mining no longer pays its costs</source>
-        <translation>au bloc {height} le minage ne couvre plus ses coûts</translation>
-    </message>
-    <message>
-        <source>: {mining} against {ai} per MW-year; mining would match AI at {price} per BTC</source>
-        <translation> : {mining} contre {ai} par MW et par an ; le minage égalerait l&apos;IA à {price} le BTC</translation>
     </message>
     <message>
         <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {jobs} requests were cut short. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
@@ -1934,6 +1959,22 @@ Source : {source}</translation>
         <translation>À quelles hauteurs la difficulté a-t-elle changé, et de combien ? Quand la récompense a-t-elle été divisée par deux, et à combien ?</translation>
     </message>
     <message>
+        <source>Tasks: numbers from the screen</source>
+        <translation>Exercices : des chiffres lus à l&apos;écran</translation>
+    </message>
+    <message>
+        <source>A retarget (Chain tab, difficulty chart and block times). At block {b}: the difficulty before {b}, after {b}; the last 24 blocks took {b} s on average against the {b} s target. Does after ÷ before equal target ÷ mean time ({b})? Why?</source>
+        <translation>Un ajustement (onglet Chaîne, graphique de difficulté et temps entre blocs). Au bloc {b} : difficulté avant {b}, après {b} ; les 24 derniers blocs ont pris {b} s en moyenne contre {b} s visés. Après ÷ avant est-il égal à visé ÷ temps moyen ({b}) ? Pourquoi ?</translation>
+    </message>
+    <message>
+        <source>A halving (block reward card, Economics tab). At block {b} the lab&apos;s reward went from {b} to {b} BTC; it stands for the real halving of {b}. Hashprice before {b} and after {b} $ per PH/s per day. Why is the new hashprice a little more than half the old one?</source>
+        <translation>Une division par deux (carte de la récompense, onglet Économie). Au bloc {b}, la récompense du labo est passée de {b} à {b} BTC ; elle représente la vraie division par deux de {b}. Hashprice avant {b} et après {b} $ par PH/s et par jour. Pourquoi le nouveau hashprice est-il un peu plus que la moitié de l&apos;ancien ?</translation>
+    </message>
+    <message>
+        <source>The conversion decision (Lesson feed, Economics tab). Conversion cost per MW {b}; months before the first AI revenue {b}; uptime promised to the tenant {b} %; mining revenue per MW-year after the halving {b}; horizon {b} months. Value of converting {b}, of keeping mining {b}: the verdict flips at block {b}. What would make it flip back?</source>
+        <translation>La décision de conversion (fil de la leçon, onglet Économie). Coût de conversion par MW {b} ; mois avant les premiers revenus de l&apos;IA {b} ; disponibilité promise au locataire {b} % ; revenu du minage par MW et par an après la division par deux {b} ; horizon {b} mois. Valeur de la conversion {b}, du minage {b} : le verdict bascule au bloc {b}. Qu&apos;est-ce qui le ferait rebasculer ?</translation>
+    </message>
+    <message>
         <source>Answer key (this run)</source>
         <translation>Corrigé (cette séance)</translation>
     </message>
@@ -1954,12 +1995,20 @@ Source : {source}</translation>
         <translation>temps moyen entre deux blocs</translation>
     </message>
     <message>
+        <source>Core&apos;s timespan / interval (what the retarget compares)</source>
+        <translation>durée / intervalle de Core (ce que compare le réajustement)</translation>
+    </message>
+    <message>
         <source>difficulty change</source>
         <translation>variation de la difficulté</translation>
     </message>
     <message>
         <source>No retarget yet.</source>
         <translation>Pas encore d&apos;ajustement.</translation>
+    </message>
+    <message>
+        <source>Task 1: a retarget</source>
+        <translation>Exercice 1 : un ajustement</translation>
     </message>
     <message>
         <source>Halvings</source>
@@ -1982,8 +2031,20 @@ Source : {source}</translation>
         <translation>Pas encore de division par deux.</translation>
     </message>
     <message>
-        <source>After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would match AI at {price} per BTC (the crossover).</source>
-        <translation>Après {n} divisions par deux du labo, la récompense figure {subsidy} BTC ; hashprice {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le point de bascule).</translation>
+        <source>Task 2: at block {height} the lab&apos;s reward went from {before} to {after} BTC, standing for the real halving of {year} ({world_before} -&gt; {world_after} BTC); hashprice {hp_before} -&gt; {hp_after} per PH/s per day: a little more than half, because the fees do not halve.</source>
+        <translation>Exercice 2 : au bloc {height}, la récompense du labo est passée de {before} à {after} BTC, pour la vraie division par deux de {year} ({world_before} -&gt; {world_after} BTC) ; hashprice {hp_before} -&gt; {hp_after} par PH/s et par jour : un peu plus que la moitié, car les frais ne sont pas divisés par deux.</translation>
+    </message>
+    <message>
+        <source>Task 2: a halving</source>
+        <translation>Exercice 2 : une division par deux</translation>
+    </message>
+    <message>
+        <source>Task 3: the conversion decision</source>
+        <translation>Exercice 3 : la décision de conversion</translation>
+    </message>
+    <message>
+        <source>After {n} lab halvings the reward stands for {subsidy} BTC; hashprice {hashprice} per PH/s per day at {btc} per BTC. Per MW and per year, mining earns {mining} and AI {ai}. Mining would match AI at {price} per BTC (the break-even price).</source>
+        <translation>Après {n} divisions par deux du labo, la récompense figure {subsidy} BTC ; hashprice {hashprice} par PH/s et par jour à {btc} le BTC. Par MW et par an, le minage rapporte {mining} et l&apos;IA {ai}. Le minage égalerait l&apos;IA à {price} le BTC (le prix d&apos;équilibre).</translation>
     </message>
     <message>
         <source>Mining or AI, at the end of the run</source>
@@ -1996,6 +2057,30 @@ Source : {source}</translation>
     <message>
         <source>The SLA penalty</source>
         <translation>La pénalité SLA</translation>
+    </message>
+    <message>
+        <source>Task 1: at block {height} the difficulty went from {before} to {after} (×{factor}); the last blocks took {mean} s on average against {target} s, and {target} ÷ {mean} = {ratio}: the difficulty moves by the ratio of the target to the time the blocks really took (at most ×4 either way).</source>
+        <translation>Exercice 1 : au bloc {height}, la difficulté est passée de {before} à {after} (×{factor}) ; les derniers blocs ont pris {mean} s en moyenne contre {target} s, et {target} ÷ {mean} = {ratio} : la difficulté varie du rapport entre le temps visé et le temps réellement pris (au plus ×4 dans un sens ou l&apos;autre).</translation>
+    </message>
+    <message>
+        <source>No decision yet: the scenario was not known during the run.</source>
+        <translation>Pas encore de décision : le scénario n&apos;était pas connu pendant la séance.</translation>
+    </message>
+    <message>
+        <source>Conversion {capex} per MW, {lead} months before the first AI revenue, {sla}% uptime promised; mining earns {mining} per MW-year in the {year} world; over {months} months converting is worth {convert} and keeping {keep}.</source>
+        <translation>Conversion {capex} par MW, {lead} mois avant les premiers revenus de l&apos;IA, {sla} % de disponibilité promise ; le minage rapporte {mining} par MW et par an dans le monde de {year} ; sur {months} mois, convertir vaut {convert} et continuer {keep}.</translation>
+    </message>
+    <message>
+        <source>The verdict flipped to converting at block {height}, the lab&apos;s halving {n} ({year}).</source>
+        <translation>Le verdict a basculé vers la conversion au bloc {height}, la division par deux {n} du labo ({year}).</translation>
+    </message>
+    <message>
+        <source>Converting already won at the start: no flip to wait for.</source>
+        <translation>Convertir l&apos;emportait dès le départ : pas de bascule à attendre.</translation>
+    </message>
+    <message>
+        <source>The verdict has not flipped yet: keeping still wins.</source>
+        <translation>Le verdict n&apos;a pas encore basculé : continuer à miner l&apos;emporte encore.</translation>
     </message>
 </context>
 <context>

@@ -1,1 +1,1 @@
-"""Simulated AI jobs: real inference-like work on CPU slots, billed per FLOP with an SLA."""
+"""Simulated AI jobs: real inference-like work on CPU slots, billed per core-second at the scenario's price, with an SLA."""

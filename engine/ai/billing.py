@@ -1,5 +1,10 @@
-"""The AI tenant's billing: the per-FLOP rate scaled from the site's AI revenue (BillingRate), the
-Ledger that bills finished jobs and counts SLA downtime, and the AIReport it gives. The compute is in engine.ai.jobs.
+"""The AI tenant's billing: the price of a core-second of work, from the scenario's AI revenue
+and the site's MW per core (BillingRate), the Ledger that bills finished jobs and counts SLA
+downtime, and the AIReport it gives. The compute is in engine.ai.jobs.
+
+The price comes from the scenario alone: a core busy for a second earns what its share of the
+site's AI hall earns in a second, whatever this computer's speed (the GFLOP/s in the report are a
+measurement of the work done, never a price).
 """
 
 from __future__ import annotations
@@ -20,14 +25,14 @@ LATENCY_WINDOW_JOBS = 4096
 
 @dataclass(frozen=True)
 class BillingRate:
-    """What the AI tenant pays for work, and the uptime it was promised."""
+    """What the AI tenant pays for a core-second of work, and the uptime it was promised."""
 
-    usd_per_gflop: float
+    usd_per_core_s: float
     sla_availability: float = 0.99982
     sla_penalty_multiplier: float = 10.0
 
     def __post_init__(self) -> None:
-        units._param("usd_per_gflop", self.usd_per_gflop, low=0)
+        units._param("usd_per_core_s", self.usd_per_core_s, low=0)
         units._param("sla_availability", self.sla_availability, low=0, high=1)
         units._param("sla_penalty_multiplier", self.sla_penalty_multiplier, low=0)
 
@@ -37,25 +42,22 @@ class BillingRate:
         *,
         ai_revenue_usd_per_mw_it_hour: float,
         mw_it_per_slot: float,
-        slot_gflop_s: float,
         sla_availability: float = 0.99982,
         sla_penalty_multiplier: float = 10.0,
     ) -> BillingRate:
-        """Price work so that one slot running flat out earns what `mw_it_per_slot` of the site's AI earns."""
+        """Price a core-second so that one slot busy all the time earns what `mw_it_per_slot` of
+        the site's AI earns."""
         rate = units._param("ai_revenue_usd_per_mw_it_hour", ai_revenue_usd_per_mw_it_hour, low=0)
         mw = units._param("mw_it_per_slot", mw_it_per_slot, low=0)
-        speed = units._param("slot_gflop_s", slot_gflop_s, low=0, low_open=True)
-        return cls(float(rate * mw / (speed * 3600.0)), sla_availability, sla_penalty_multiplier)
+        return cls(float(rate * mw / 3600.0), sla_availability, sla_penalty_multiplier)
 
 
-def ai_billing_for_lab(
-    values: Mapping[str, float], mapping: LabMapping, slot_gflop_s: float, ai_mode: str = "colocation"
-) -> BillingRate:
-    """The AI runner's rate: a core at full speed earns what its share of the site's AI hall earns."""
+def ai_billing_for_lab(values: Mapping[str, float], mapping: LabMapping, ai_mode: str = "colocation") -> BillingRate:
+    """The AI runner's rate: a busy core earns what its share of the site's AI hall earns (the
+    scenario's revenue per MW of IT load, the site's MW per core over its PUE)."""
     return BillingRate.for_site(
         ai_revenue_usd_per_mw_it_hour=ai_revenue_usd_per_mw_it_hour(values, ai_mode),
         mw_it_per_slot=mapping.mw_per_core / values["pue"],
-        slot_gflop_s=slot_gflop_s,
         sla_availability=values["sla_availability"],
         sla_penalty_multiplier=values["sla_penalty_multiplier"],
     )
@@ -127,12 +129,12 @@ class Ledger:
             self._granted, self._contracted = granted, contracted
 
     def record_job(self, flops: int, latency_s: float) -> None:
-        """A request finished: bill its work."""
+        """A request finished: bill the core-seconds it took."""
         with self._lock:
             self.jobs_done += 1
             self.flops_done += flops
             self.busy_s += latency_s
-            self.billed_usd += flops * 1e-9 * self.billing.usd_per_gflop
+            self.billed_usd += latency_s * self.billing.usd_per_core_s
             i = self._cursor % LATENCY_WINDOW_JOBS
             self._latency_s[i] = latency_s
             self._finished_at[i] = self._clock()

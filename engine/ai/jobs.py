@@ -3,8 +3,8 @@
 Each job is one inference request: a batch of token activations pushed through a stack of dense
 layers (float32 matrix multiplications plus ReLU), so the FLOPs are real and measured. The runner
 is a `CapacityConsumer` (engine/capacity.py): `set_slots(n)` grants n CPU cores, one worker
-thread each. Work is billed per FLOP at a rate scaled from the site's AI revenue
-(`BillingRate.for_site`), so a core running flat out earns its share of the site's AI income.
+thread each. Work is billed per core-second at the scenario's rate (`BillingRate.for_site`), so a
+core busy all the time earns its share of the site's AI income; the GFLOP/s are measured, not priced.
 
 Uptime: the runner keeps a contract of `contracted_slots` (it grows when slots are granted).
 Slots pulled back below the contract are downtime: the job in flight is lost (not billed) and
@@ -101,7 +101,7 @@ def make_weights(job: InferenceJobSpec, seed: int = 0) -> list[np.ndarray]:
 
 
 def measure_slot_gflop_s(job: InferenceJobSpec = InferenceJobSpec(), duration_s: float = 0.3) -> float:
-    """One core's inference speed in GFLOP/s (BLAS held to one thread), for `BillingRate.for_site`."""
+    """One core's inference speed in GFLOP/s (BLAS held to one thread): a measurement (bench), not a price."""
     with threadpool_limits(limits=1, user_api="blas"):
         kernel = InferenceKernel(job, make_weights(job), seed=0)
         kernel.run()  # warm caches
@@ -141,7 +141,7 @@ class AIJobRunner:
         self.job = job
         self._weights = make_weights(job, seed)
         self._seed = seed
-        self.ledger = Ledger(billing or BillingRate(usd_per_gflop=0.0))
+        self.ledger = Ledger(billing or BillingRate(usd_per_core_s=0.0))
         self._on_report = on_report
         self._on_interrupt = on_interrupt
         self._report_interval_s = float(report_interval_s)

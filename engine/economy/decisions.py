@@ -1,5 +1,6 @@
 """Decisions a class can make: mining or AI per MW over a BTC-price or power-price range (with the
-crossover marked), and a 6-60 month horizon for "keep mining" versus "convert to AI".
+crossover marked), and a 6-240 month horizon for "keep mining" versus "convert to AI"
+(engine.economy.conversion reads it at each lab halving for the lesson's crossover).
 
 Pure functions of a scenario's parameter values (`Scenario.values()`); NumPy-vectorised; no Qt.
 Profits are per MW of facility power per year, steady state (the AI hall once built).
@@ -76,35 +77,45 @@ def power_price_sweep(
     return Sweep("power_price_usd_per_kwh", prices, mining, ai, _crossover(prices, mining, ai))
 
 
+# The real halvings come every 210,000 blocks, about four years (lab_mapping.YEARS_PER_HALVING).
+MONTHS_PER_HALVING = 48
+MAX_HORIZON_MONTHS = 240
+
+
 @dataclass(frozen=True)
 class Horizon:
     """Month-by-month cash of 1 MW over the horizon, for keeping it mining or converting it to AI.
 
-    Keep mining: buy new machines now (`asic_price_usd_per_th` for the MW's TH/s), then each month
-    earn revenue minus power, with difficulty growing, the BTC price changing and the subsidy
-    halving at the real next halving. Convert: build the AI shell now (per MW of IT load), earn
-    nothing for `conversion_months`, then the AI hall's monthly cash. Both discounted monthly.
+    Keep mining: buy new machines now (`asic_price_usd_per_th` for the MW's TH/s) unless they are
+    already on site, and again each time they reach `asic_life_years`; each month earn revenue
+    minus power, with difficulty growing, the BTC price changing and the subsidy halving at the
+    real next halving and every four years after it (fees do not halve). Convert: build the AI
+    shell now (per MW of IT load), earn nothing for `conversion_months`, then the AI hall's
+    monthly cash (the lease or GPU-hours, less the SLA penalty and opex). Both discounted monthly.
     """
 
     months: np.ndarray  # 1..horizon
     difficulty: np.ndarray
     btc_price_usd: np.ndarray
     subsidy_btc: np.ndarray
-    mining_capex_usd: float
+    mining_capex_usd: float  # one set of machines
     ai_capex_usd: float
-    mining_cash_usd: np.ndarray  # cumulative, after the upfront capex
+    mining_cash_usd: np.ndarray  # cumulative, after the capex spent so far
     ai_cash_usd: np.ndarray
     mining_npv_usd: float
     ai_npv_usd: float
     mining_payback_month: int | None
     ai_payback_month: int | None
-    halving_month: int | None
+    halving_month: int | None  # the first halving inside the horizon
+    machine_buy_months: tuple[int, ...] = ()  # 0 = now
 
 
-def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "colocation") -> Horizon:
-    """Keep mining vs convert for 1 MW over `months` (6-60)."""
-    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or not 6 <= months <= 60:
-        raise ValueError(f"months must be a whole number in [6, 60], got {months!r}")
+def horizon(
+    values: Mapping[str, float], months: int = 36, ai_mode: str = "colocation", machines_on_site: bool = False
+) -> Horizon:
+    """Keep mining vs convert for 1 MW over `months` (6-240)."""
+    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or not 6 <= months <= MAX_HORIZON_MONTHS:
+        raise ValueError(f"months must be a whole number in [6, {MAX_HORIZON_MONTHS}], got {months!r}")
     t = np.arange(1, months + 1, dtype=float)
     growth = units._param("difficulty_growth_per_month", values["difficulty_growth_per_month"], low=-0.5, high=0.5)
     price_change = units._param("btc_price_change_per_year", values["btc_price_change_per_year"], low=-0.9, high=5)
@@ -113,7 +124,9 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     difficulty = values["difficulty"] * (1.0 + growth) ** (t - 0.5)
     price = values["btc_price_usd"] * (1.0 + price_change) ** ((t - 0.5) / 12.0)
     halving_month = int(np.ceil(to_halving)) if 0 < to_halving <= months else None
-    subsidy = np.where(t - 0.5 >= to_halving, values["subsidy_btc"] / 2.0, values["subsidy_btc"])
+    mid = t - 0.5
+    halvings = np.where(mid >= to_halving, 1 + np.floor((mid - to_halving) / MONTHS_PER_HALVING), 0)
+    subsidy = values["subsidy_btc"] / 2.0**halvings
 
     args: dict[str, Any] = {k: values[k] for k in _SITE_ARGS}  # site_pnl takes scalars or arrays
     args.update(difficulty=difficulty, btc_price_usd=price, subsidy_btc=subsidy)
@@ -133,9 +146,18 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
     ai_month = np.where(t > values["conversion_months"], np.broadcast_to(ai_running, t.shape), 0.0)
     mining_capex = float(np.asarray(mining.mining_machines_capex_usd).flat[0])
     ai_capex = float(np.asarray(ai.ai_capex_usd).flat[0])
+    life_months = float(values["asic_life_years"]) * 12.0
+    buys = tuple(
+        int(m) for m in np.arange(0.0, months, life_months) if not (machines_on_site and m == 0) and m < months
+    )
+    # machines bought at month m are paid at the end of month m (month 0: up front, undiscounted)
+    mining_spend = np.zeros(months + 1)
+    for m in buys:
+        mining_spend[m] += mining_capex
     discount = (1.0 + rate) ** (-t / 12.0)
-    mining_cash = np.cumsum(mining_month) - mining_capex
+    mining_cash = np.cumsum(mining_month - mining_spend[1:]) - mining_spend[0]
     ai_cash = np.cumsum(ai_month) - ai_capex
+    mining_spend_pv = float(mining_spend[0] + np.sum(mining_spend[1:] * discount))
 
     def payback(cash: np.ndarray) -> int | None:
         hit = np.flatnonzero(cash >= 0)
@@ -150,9 +172,10 @@ def horizon(values: Mapping[str, float], months: int = 36, ai_mode: str = "coloc
         ai_capex,
         mining_cash,
         ai_cash,
-        float(np.sum(mining_month * discount) - mining_capex),
+        float(np.sum(mining_month * discount) - mining_spend_pv),
         float(np.sum(ai_month * discount) - ai_capex),
         payback(mining_cash),
         payback(ai_cash),
         halving_month,
+        buys,
     )

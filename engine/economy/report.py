@@ -163,6 +163,7 @@ def scenario_report(scenario: Scenario, overrides: dict[str, float] | None = Non
                 "deviation": model / item.value - 1.0 if item.value and model is not None else None,
                 "tolerance": item.tolerance,
                 "source": item.source,
+                "kind": item.kind,
             }
         )
     return report
@@ -282,12 +283,17 @@ def format_report(report: dict[str, Any]) -> str:
             f"{_money(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
             f"{_money(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)",
         ]
-    if report["published"]:
-        lines += ["", "Published figures, checked"]
-        for item in report["published"]:
+    for kind, heading, word in (
+        ("outside", "Figures published outside the project, checked", "published"),
+        ("worked example", "Worked examples (ECONOMICS.md's arithmetic: the model's sums, not the world)", "example"),
+    ):
+        items = [item for item in report["published"] if item["kind"] == kind]
+        if items:
+            lines += ["", heading]
+        for item in items:
             ok = "ok" if abs(item["deviation"]) <= item["tolerance"] else "OFF"
             lines.append(
-                f"  {item['metric']}: published {item['published']:g}, model {item['model']:.4g} "
+                f"  {item['metric']}: {word} {item['published']:g}, model {item['model']:.4g} "
                 f"({item['deviation'] * 100:+.1f}%, {ok}) - {item['source']}"
             )
     return "\n".join(lines)

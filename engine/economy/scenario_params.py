@@ -190,6 +190,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
         "months to the next real halving",
         "Hashrate Index halving estimate: 15 April 2028 (block 1,050,000), 29 months after November 2025",
     ),
+    "decision_horizon_months": ParameterSpec(
+        120.0,
+        6.0,
+        240.0,
+        "months",
+        "horizon of the keep-mining-or-convert decision",
+        "lab assumption: one AI lease, 10 years, the term of TeraWulf's and Cipher's 2025 leases "
+        "(assets/lesson/timeline.toml); the AI shell takes ~7 years of lease to pay back, so a "
+        "shorter horizon never converts",
+    ),
     "discount_rate_per_year": ParameterSpec(
         0.10, 0.0, 1.0, "", "discount rate for NPV", "lab assumption: 10% a year, a typical cost of capital for miners"
     ),

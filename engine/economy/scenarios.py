@@ -48,12 +48,16 @@ class Machine:
 
 @dataclass(frozen=True)
 class Published:
-    """A published figure the scenario should reproduce: `metric` is a dotted path into the report."""
+    """A figure the scenario should reproduce: `metric` is a dotted path into the report. `kind`
+    says what the figure is: "outside" (published outside the project: a deal, an index, an
+    operator) or "worked example" (ECONOMICS.md's own arithmetic from the parameters: a check of
+    the model's sums, not of the world)."""
 
     metric: str
     value: float
     tolerance: float
     source: str
+    kind: str = "outside"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Variant:
     label: str
     overrides: dict[str, Figure]
 
+
+PUBLISHED_KINDS = ("outside", "worked example")
 
 # Read-aloud texts a preset may give in other languages too, as `summary_fr = "..."` beside `summary`.
 TRANSLATED = ("title", "summary", "explanation")
@@ -84,6 +90,8 @@ class Scenario:
     machines: tuple[Machine, ...] = ()
     published: tuple[Published, ...] = ()
     translations: dict[str, str] = field(default_factory=dict)  # "summary_fr": ..., from the file
+    # [lesson] why_never (+ why_never_fr): why the lesson's keep-or-convert verdict never flips
+    lesson: dict[str, str] = field(default_factory=dict)
 
     def text(self, name: str, lang: str = "en") -> str:
         """`title`, `summary` or `explanation` in `lang` when the file has it (`summary_fr`), else English."""
@@ -165,6 +173,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         "variants",
         "machines",
         "published",
+        "lesson",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -244,7 +253,23 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         tolerance = raw.get("tolerance", 0.01)
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 < tolerance < 1:
             raise ScenarioError(path, f"{where}.tolerance", "must be a fraction in (0, 1)")
-        published.append(Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"]))
+        figure_kind = raw.get("kind", None if require_source else "outside")  # a preset must say which
+        if figure_kind not in PUBLISHED_KINDS:
+            raise ScenarioError(path, f"{where}.kind", f"must be one of {', '.join(PUBLISHED_KINDS)}")
+        published.append(
+            Published(raw["metric"], float(raw["value"]), float(tolerance), raw["source"], str(figure_kind))
+        )
+
+    raw_lesson = data.get("lesson", {})
+    if not isinstance(raw_lesson, dict):
+        raise ScenarioError(path, "lesson", "must be a table")
+    lesson = {}
+    for key, value in raw_lesson.items():
+        if key not in ("why_never", "why_never_fr"):
+            raise ScenarioError(path, f"lesson.{key}", "unknown field (why_never, why_never_fr)")
+        if not isinstance(value, str) or not value.strip():
+            raise ScenarioError(path, f"lesson.{key}", "must be a non-empty string")
+        lesson[key] = " ".join(value.split())
 
     scenario = Scenario(
         path.stem,
@@ -260,6 +285,7 @@ def load_scenario(path: Path | str, origin: str = "preset") -> Scenario:
         tuple(machines),
         tuple(published),
         translations,
+        lesson,
     )
     try:
         report = scenario_report(scenario)

@@ -2,8 +2,8 @@
 for, and mining against AI in the lab's world at a height (read by the tracker and the answer key).
 
 The lab chain is the network in miniature (engine.economy.lab_mapping): its k-th halving is the
-real world's k-th halving from today's 3.125 BTC (2028, 2032, ...), and its difficulty, as a ratio
-to its own start, scales the world's.
+real world's k-th halving from the scenario's subsidy (from 3.125 BTC: 2028, 2032, ...), and its
+difficulty, as a ratio to its own start, scales the world's.
 """
 
 from __future__ import annotations
@@ -21,11 +21,19 @@ from engine.primitives.subsidy import subsidy_after_halvings_sat
 TODAY_SUBSIDY_BTC = 3.125  # since the halving of 2024-04-20 (block 840,000)
 
 
-def halving_real_year(lab_halvings: int) -> int:
-    """The real year the lab's `lab_halvings`-th halving stands for (1 -> 2028, 2 -> 2032)."""
+def halving_real_year(lab_halvings: int, scenario_subsidy_btc: float = TODAY_SUBSIDY_BTC) -> int:
+    """The real year the lab's `lab_halvings`-th halving stands for, counted from the scenario's
+    subsidy (3.125 BTC: 1 -> 2028, 2 -> 2032; the halving-2028 preset's 1.5625: 1 -> 2032)."""
     if isinstance(lab_halvings, bool) or not isinstance(lab_halvings, int) or lab_halvings < 1:
         raise ValueError(f"lab_halvings must be a whole number >= 1, got {lab_halvings!r}")
-    return halving_year(TODAY_SUBSIDY_BTC, lab_halvings)
+    return halving_year(scenario_subsidy_btc, lab_halvings)
+
+
+def world_subsidy_btc(lab_halvings: int, scenario_subsidy_btc: float = TODAY_SUBSIDY_BTC) -> float:
+    """The real world's block subsidy after the lab's `lab_halvings` halvings (3.125 BTC, 1 -> 1.5625):
+    the lab's own reward starts at 50 BTC, the world's at the scenario's."""
+    sats = subsidy_after_halvings_sat(lab_halvings, int(round(float(scenario_subsidy_btc) * units.SATS_PER_BTC)))
+    return sats / units.SATS_PER_BTC
 
 
 def lab_world_values(

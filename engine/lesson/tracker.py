@@ -3,7 +3,13 @@ split, the AI runner's reports, the scenario's values), and the steps they advan
 
 Events carry this run's numbers; the window words them ("retarget at 48: the last 24 blocks took
 2.7 s on average against 5 s, so the difficulty rose x1.85"). A step advances when the event it
-waits for arrives while it is the current step; the teacher can also step by hand.
+waits for arrives while it is the current step, or when it becomes current if that event (one
+that happens once: cores moved to AI, the exodus's retarget, the SLA penalty) already happened;
+the teacher can also step by hand.
+
+The crossover is the conversion decision (engine.economy.conversion): on the first block of each
+lab halving era the scenario's site weighs keeping 1 MW mining against converting it, in that
+halving's world; the event is the first era whose verdict is "convert" when the start's was "keep".
 """
 
 from __future__ import annotations
@@ -12,7 +18,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.lesson.figures import halving_real_year, mining_vs_ai
+from engine.economy.conversion import CONVERT, KEEP, ConversionDecision, conversion_decision
+from engine.lesson.figures import TODAY_SUBSIDY_BTC, halving_real_year, world_subsidy_btc
+from engine.primitives.params import (
+    LESSON_HALVING_INTERVAL,
+    LESSON_RETARGET_INTERVAL,
+    LESSON_TARGET_SPACING_S,
+    ConsensusParams,
+)
+from engine.primitives.pow import retargets_at
 
 FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVER = (
     "first_block",
@@ -23,6 +37,12 @@ FIRST_BLOCK, RETARGET, AI_MOVED, EXODUS_RETARGET, HALVING, SLA_PENALTY, CROSSOVE
     "sla_penalty",
     "crossover",
 )
+
+
+# Events that happen once and complete their step even when they came before it: the move to AI,
+# the exodus's retarget, the penalty. The crossover is not among them: its step is the lesson's
+# climax and stays on screen (with the block and figures of the flip) until the teacher moves on.
+ONCE_BEFORE = (AI_MOVED, EXODUS_RETARGET, SLA_PENALTY)
 
 
 @dataclass(frozen=True)
@@ -62,7 +82,12 @@ class _Block:
 class LessonTracker:
     """Turns the window's inputs into lesson events, once each, and moves the current step."""
 
-    def __init__(self, retarget_interval: int = 24, halving_interval: int = 48, target_spacing_s: float = 5.0):
+    def __init__(
+        self,
+        retarget_interval: int = LESSON_RETARGET_INTERVAL,
+        halving_interval: int = LESSON_HALVING_INTERVAL,
+        target_spacing_s: float = LESSON_TARGET_SPACING_S,
+    ):
         self.set_consensus(retarget_interval, halving_interval, target_spacing_s)
         self.blocks: dict[int, _Block] = {}
         self.events: list[LessonEvent] = []
@@ -70,7 +95,8 @@ class LessonTracker:
         self.move_height: int | None = None  # tip when cores first went to AI
         self.ai_slots = 0
         self._seen: set[tuple[str, int | None]] = set()
-        self._start_economics: tuple[bool, bool] | None = None  # (mining >= AI, mining >= 0) at first look
+        self.scenario_subsidy_btc = TODAY_SUBSIDY_BTC  # the world's subsidy at the lab's start
+        self.decisions: dict[int, ConversionDecision] = {}  # lab halving era -> its conversion decision
         self._penalty_usd = 0.0
 
     def set_consensus(self, retarget_interval: int, halving_interval: int, target_spacing_s: float) -> None:
@@ -89,6 +115,9 @@ class LessonTracker:
 
     def next(self) -> None:
         self.step_index = min(self.step_index + 1, len(STEPS) - 1)
+        # a step whose once-only event came before it (cores moved to AI during step 1) is done
+        while self.step.waits_for in ONCE_BEFORE and self.first(self.step.waits_for) is not None:
+            self.step_index = min(self.step_index + 1, len(STEPS) - 1)
 
     def previous(self) -> None:
         self.step_index = max(self.step_index - 1, 0)
@@ -141,6 +170,7 @@ class LessonTracker:
             prev = self.blocks.get(h - 1)
             if h > 0 and prev is not None and float(r.subsidy_btc) < prev.subsidy_btc:
                 halvings = h // self.halving_interval
+                world = self.scenario_subsidy_btc
                 self._emit(
                     LessonEvent(
                         HALVING,
@@ -149,7 +179,10 @@ class LessonTracker:
                             "before_btc": prev.subsidy_btc,
                             "after_btc": float(r.subsidy_btc),
                             "halvings": halvings,
-                            "real_year": halving_real_year(halvings),
+                            "real_year": halving_real_year(halvings, world),
+                            # the lab pays 50 BTC at its start, the world the scenario's subsidy
+                            "world_before_btc": world_subsidy_btc(halvings - 1, world),
+                            "world_after_btc": world_subsidy_btc(halvings, world),
                         },
                     ),
                     out,
@@ -158,8 +191,12 @@ class LessonTracker:
 
     def _retarget(self, h: int) -> dict[str, float] | None:
         """pow.cpp CalculateNextWorkRequired: the window is blocks h-interval .. h-1 (Core measures
-        pindexLast - pindexFirst, one interval short), compared with interval * spacing."""
-        if h == self.retarget_interval:
+        pindexLast - pindexFirst, interval - 1 gaps), compared with interval * spacing.
+
+        `mean_interval_s` is the real mean of those gaps; `core_interval_s` is Core's figure, the
+        timespan / interval the retarget compares with the target spacing (one gap short)."""
+        params = ConsensusParams(retarget_interval=self.retarget_interval, no_retargeting=False)
+        if not retargets_at(h, params):
             return None  # the lab skips the first window, which starts at the 2011 genesis (engine/primitives/pow.py)
         first, last, new = self.blocks.get(h - self.retarget_interval), self.blocks.get(h - 1), self.blocks.get(h)
         if first is None or last is None or new is None or last.difficulty <= 0:
@@ -168,7 +205,8 @@ class LessonTracker:
         span_s = max(last.time - first.time, 0)
         return {
             "window_s": float(span_s),
-            "mean_interval_s": span_s / self.retarget_interval,
+            "mean_interval_s": span_s / max(self.retarget_interval - 1, 1),
+            "core_interval_s": span_s / self.retarget_interval,
             "target_s": self.target_spacing_s,
             "factor": new.difficulty / before.difficulty,
             "difficulty_before": before.difficulty,
@@ -210,23 +248,39 @@ class LessonTracker:
         self._penalty_usd = max(self._penalty_usd, penalty)
         return out
 
-    def on_economics(self, values: Mapping[str, float], start_difficulty: float) -> list[LessonEvent]:
-        """The scenario's values read in the lab's world at the tip: the first time mining per MW
-        falls behind AI per MW, or behind zero (it no longer pays its costs), when it was not
-        behind at the first look; with the BTC price at which mining would match AI. A scenario in
-        which mining is behind both from the start has no crossover to wait for."""
+    def set_scenario(self, values: Mapping[str, float]) -> None:
+        """The scenario the lab's world is read in (its subsidy names the real halvings' years)."""
+        subsidy = float(values.get("subsidy_btc", TODAY_SUBSIDY_BTC))
+        if subsidy > 0:
+            self.scenario_subsidy_btc = subsidy
+
+    @property
+    def start_verdict(self) -> str | None:
+        start = self.decisions.get(min(self.decisions)) if self.decisions else None
+        return start.verdict if start else None
+
+    def on_economics(
+        self, values: Mapping[str, float], start_difficulty: float, ai_mode: str = "colocation"
+    ) -> list[LessonEvent]:
+        """The conversion decision on the first block seen of each lab halving era, in that era's
+        world (the scenario's subsidy halved once per lab halving, its difficulty scaled by the lab
+        chain's ratio to its start at that block). The crossover: the first era whose verdict is
+        "convert" when the first decision's was "keep"; none when converting already won at the
+        start (the preset says why)."""
         out: list[LessonEvent] = []
         tip = self.tip
-        if tip is None or tip < 1:
+        if tip is None or tip < 1 or not start_difficulty > 0:
             return out
-        figures = mining_vs_ai(values, tip, self.blocks[tip].difficulty, start_difficulty, self.halving_interval)
-        mining, ai = figures["mining_usd_per_mw_year"], figures["ai_usd_per_mw_year"]
-        if self._start_economics is None:
-            self._start_economics = (mining >= ai, mining >= 0)
-            return out
-        was_ahead, was_paying = self._start_economics
-        if (was_ahead and mining < ai) or (was_paying and mining < 0):
-            self._emit(
-                LessonEvent(CROSSOVER, tip, dict(figures, against="ai" if was_ahead and mining < ai else "zero")), out
-            )
+        self.set_scenario(values)
+        tip_era = tip // self.halving_interval
+        # every era since the last decision, each at its first block (blocks may come in a batch)
+        first_era = max(self.decisions) + 1 if self.decisions else tip_era
+        for era in range(first_era, tip_era + 1):
+            height = max(era * self.halving_interval, 1)
+            at = height if height in self.blocks else tip
+            ratio = self.blocks[at].difficulty / start_difficulty
+            decision = conversion_decision(values, era, ratio, ai_mode)
+            self.decisions[era] = decision
+            if self.start_verdict == KEEP and decision.verdict == CONVERT:
+                self._emit(LessonEvent(CROSSOVER, at, dict(decision.as_dict(), height=at, difficulty_ratio=ratio)), out)
         return out

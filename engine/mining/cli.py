@@ -112,11 +112,8 @@ def mine_main(argv: list[str]) -> int:
             say(f"block {event.height} {event.block_hash} {event.status}{reason}")
             if args.blocks is not None and accepted[0] >= args.blocks:
                 done.set()
-        elif isinstance(event, BlockFound) and source is not None:  # the pool submits it
-            accepted[0] += 1
-            say(f"found block {event.height} {event.block_hash} (worker {event.worker}); the pool submits it")
-            if args.blocks is not None and accepted[0] >= args.blocks:
-                done.set()
+        elif isinstance(event, ShareResult) and event.block_hash is not None:  # a block only once the node says
+            say(f"share {event.block_hash} meets the block target; the pool submits it to its node")
         elif isinstance(event, MiningRefused):  # the miner has stopped: say why, exit non-zero
             with out_lock:
                 print(f"mine2compute mine: {event.message}", file=sys.stderr, flush=True)
@@ -182,6 +179,7 @@ def mine_main(argv: list[str]) -> int:
         say(
             f"shares: accepted {source.accepted}, refused {source.rejected}"
             + (f" ({', '.join(f'{r} {n}' for r, n in source.reasons.items())})" if source.reasons else "")
+            + f"; {source.block_candidates} met the block target (blocks: what the pool's node accepted, above)"
         )
     return 1 if miner.refused is not None else 0
 

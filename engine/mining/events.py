@@ -85,6 +85,7 @@ class ShareResult:
     reason: str | None
     difficulty: float
     latency_s: float
+    block_hash: str | None = None  # accepted and meeting the block target: a candidate the pool submits
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ cpu-miner.c stratum_gen_work / submit_upstream_work; ckpool stratifier.c):
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 
@@ -27,6 +28,38 @@ EXTRANONCE1_SIZE = 4
 EXTRANONCE2_SIZE = EXTRANONCE_SIZE - EXTRANONCE1_SIZE  # together the 8-byte push jobs.py puts in the coinbase
 # BIP310: the version bits a miner may roll (bits 13..28, the mask Bitaxe and cgminer ask for)
 VERSION_ROLLING_MASK = 0x1FFFE000
+
+
+# What our pool tells a block's finder once its node answered; our miner reads it back to count
+# a block only when the node took it (engine.mining.stratum_client).
+BLOCK_MESSAGE = re.compile(r"Block (\d+) ([0-9a-f]{64}) (accepted|rejected|stale) by the class's node(?: \((.*)\))?;")
+
+
+def block_message(height: int, block_hash: str, status: str, reason: str | None, finder: str) -> str:
+    because = f" ({reason})" if reason else ""
+    return f"Block {height} {block_hash} {status} by the class's node{because}; found by {finder}."
+
+
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+
+
+def hex_bytes(value, size: int | None = None) -> bytes | None:
+    """`value` as bytes if it is a string of hex digits only (exactly 2 * `size` of them when
+    given), else None. bytes.fromhex alone would take "12 34 56" (spaces) as a 4-byte field's 3."""
+    if not isinstance(value, str) or len(value) % 2 or (size is not None and len(value) != 2 * size):
+        return None
+    raw = value.encode("ascii", "replace")
+    if not _HEX_DIGITS.issuperset(raw):
+        return None
+    return bytes.fromhex(value)
+
+
+def hex_int(value, size: int) -> int:
+    """A big-endian hex field of exactly `size` bytes (version, nbits, ntime) as an integer."""
+    raw = hex_bytes(value, size)
+    if raw is None:
+        raise ValueError(f"not {2 * size} hex digits: {str(value)[:20]!r}")
+    return int.from_bytes(raw, "big")
 
 
 def hash_difficulty(header80: bytes) -> tuple[int, float]:
@@ -85,22 +118,26 @@ class Notify:
         if not isinstance(params, list) or len(params) < 9:
             raise ValueError("mining.notify needs 9 params")
         job_id, prevhash, coinb1, coinb2, branch, version, bits, ntime, clean = params[:9]
+        first, second = hex_bytes(coinb1), hex_bytes(coinb2)
+        hashes = [h for b in branch if (h := hex_bytes(b, 32)) is not None] if isinstance(branch, list) else None
         if (
-            not all(isinstance(v, str) for v in (job_id, prevhash, coinb1, coinb2, version, bits, ntime))
-            or len(prevhash) != 64
-            or not isinstance(branch, list)
-            or not all(isinstance(b, str) and len(b) == 64 for b in branch)
+            not isinstance(job_id, str)
+            or first is None
+            or second is None
+            or hex_bytes(prevhash, 32) is None
+            or hashes is None
+            or len(hashes) != len(branch)
         ):
             raise ValueError("mining.notify: malformed params")
         return cls(
             job_id,
             prevhash,
-            bytes.fromhex(coinb1),
-            bytes.fromhex(coinb2),
-            tuple(bytes.fromhex(b) for b in branch),
-            int(version, 16),
-            int(bits, 16),
-            int(ntime, 16),
+            first,
+            second,
+            tuple(hashes),
+            hex_int(version, 4),
+            hex_int(bits, 4),
+            hex_int(ntime, 4),
             bool(clean),
         )
 

@@ -10,6 +10,17 @@ authorize, jobs after both), turns each mining.notify into work the workers hash
 share target, and sends each share with mining.submit. The pool's difficulty applies from the
 next job (cpuminer util.c stratum_notify takes next_diff there). A lost connection withdraws
 the work (no stale hashing) and reconnects with back-off.
+
+Shares and blocks are counted apart: a share that also meets the block target is only a block
+candidate (ShareResult.block_hash) until the pool says what its node answered. Our pool says so
+to the finder (client.show_message "Block H HASH accepted by the class's node ..."); only then
+is it a block (BlockResult, and the miner's blocks found/accepted). Another pool that never
+says stays at candidates.
+
+A job's transactions: mining.notify carries only the coinbase's merkle branch, so for a job whose
+branch is new the source asks mining.get_transactions (Stratum v1; our pool answers it) and
+publishes the work with them, at most GET_TRANSACTIONS_WAIT_S later; a pool that does not answer
+it is not asked again (its jobs then say 0 transactions, as before).
 """
 
 from __future__ import annotations
@@ -24,9 +35,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from engine.mining.events import BlockFound, PoolMessage, ShareResult
+from engine.mining.events import BlockResult, PoolMessage, ShareResult
 from engine.mining.jobs import HeaderWork
-from engine.mining.stratum import Notify
+from engine.mining.stratum import BLOCK_MESSAGE, Notify
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import bits_to_target, target_for_difficulty
 
@@ -37,6 +48,8 @@ log = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 1 << 20
 SOCKET_TIMEOUT_S = 0.25
+CANDIDATES_KEPT = 64
+GET_TRANSACTIONS_WAIT_S = 0.5
 
 
 def parse_stratum_url(url: str) -> tuple[str, int]:
@@ -75,7 +88,7 @@ class StratumWork:
     extranonce2_size: int
     difficulty: float
     height: int | None
-    transactions: tuple = ()
+    transactions: tuple = ()  # the job's transactions (hex) when the pool answers mining.get_transactions
 
     @property
     def previous_block_hash(self) -> str:
@@ -117,13 +130,18 @@ class StratumSource:
         self.connect_timeout_s, self.max_retry_s = connect_timeout_s, max_retry_s
         self._sock: socket.socket | None = None
         self._send_lock = threading.Lock()
-        self._pending: dict[int, tuple[float, str, float]] = {}
+        self._pending: dict[int, tuple[float, str, float, StratumJob, str | None]] = {}
+        self._candidates: dict[str, StratumJob] = {}  # block hash -> its job, accepted as a share
+        self._transactions: tuple[tuple[bytes, ...], tuple] = ((), ())  # (merkle branch, its transactions)
+        self._asked: tuple[Notify, str, float, int] | None = None  # a notify waiting for its transactions
+        self._ask_transactions = True  # until the pool refuses mining.get_transactions
         self._next_id = 10
         self._extranonce1 = b""
         self._extranonce2_size = 4
         self._difficulty = 1.0
         self._notify: Notify | None = None
         self.accepted = self.rejected = 0
+        self.block_candidates = 0  # accepted shares that also met the block target
         self.reasons: dict[str, int] = {}
 
     # ------------------------------------------------------------------ JobSource
@@ -139,10 +157,12 @@ class StratumSource:
 
     def submit(self, job: StratumJob, nonce: int, worker: int) -> None:
         work = job.template
+        value = int.from_bytes(sha256d(job.header(nonce)), "little")
+        block_hash = job.block_hash(nonce) if value <= work.block_target else None
         with self._send_lock:
             msg_id = self._next_id
             self._next_id += 1
-            self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty)
+            self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty, job, block_hash)
             if len(self._pending) > 10_000:  # answers that never came: forget the oldest
                 self._pending.pop(next(iter(self._pending)))
         self._send(
@@ -158,9 +178,6 @@ class StratumSource:
                 ],
             }
         )
-        value = int.from_bytes(sha256d(job.header(nonce)), "little")
-        if value <= work.block_target and self._miner is not None:
-            self._miner.emit(BlockFound(work.height or 0, job.block_hash(nonce), nonce, worker))
 
     # ------------------------------------------------------------------ connection thread
     _miner: Miner | None = None
@@ -219,6 +236,8 @@ class StratumSource:
         sock = self._sock
         assert sock is not None  # _connect just set it; only this thread (run) closes it
         while not miner.stopping.is_set():
+            if self._asked is not None and time.monotonic() > self._asked[2]:
+                self._publish(miner, *self._asked[:2])  # no answer in time: the work must not wait
             try:
                 chunk = sock.recv(65536)
             except TimeoutError:
@@ -238,13 +257,35 @@ class StratumSource:
         method, msg_id = message.get("method"), message.get("id")
         if method == "mining.notify":
             notify = self._notify = Notify.from_params(message.get("params"))
-            self._publish(miner, notify, "new tip" if notify.clean else "new job")
+            why = "new tip" if notify.clean else "new job"
+            if not notify.branch or notify.branch == self._transactions[0] or not self._ask_transactions:
+                self._publish(miner, notify, why)
+            else:  # new transactions: ask which (the work follows the answer, or the wait)
+                with self._send_lock:
+                    asked_id = self._next_id
+                    self._next_id += 1
+                self._asked = (notify, why, time.monotonic() + GET_TRANSACTIONS_WAIT_S, asked_id)
+                self._send({"id": asked_id, "method": "mining.get_transactions", "params": [notify.job_id]})
+        elif method is None and self._asked is not None and msg_id == self._asked[3]:
+            asked, why, _, _ = self._asked
+            result = message.get("result")
+            if isinstance(result, list) and all(isinstance(t, str) for t in result):
+                self._transactions = (asked.branch, tuple(result))
+            elif "method" in str(message.get("error")).lower():
+                self._ask_transactions = False  # not this pool's method: not asked again
+            self._publish(miner, asked, why)
         elif method == "mining.set_difficulty":
             value = (message.get("params") or [None])[0]
             if isinstance(value, (int, float)) and value > 0:
                 self._difficulty = float(value)  # from the next job, as cpuminer does
         elif method == "client.show_message":
-            miner.emit(PoolMessage(str((message.get("params") or [""])[0])))
+            text = str((message.get("params") or [""])[0])
+            said = BLOCK_MESSAGE.match(text)
+            job = self._candidates.pop(said.group(2), None) if said else None
+            if said and job is not None:
+                self._block_answer(miner, job, said.group(2), said.group(3), said.group(4))
+            else:
+                miner.emit(PoolMessage(text))
         elif method is None and msg_id == 1:
             result = message.get("result")
             if not isinstance(result, list) or len(result) < 3:
@@ -260,20 +301,49 @@ class StratumSource:
                     f"{error[1] if isinstance(error, list) and len(error) > 1 else error}"
                 )
         elif method is None and isinstance(msg_id, int) and msg_id in self._pending:
-            sent_s, job_id, difficulty = self._pending.pop(msg_id)
+            sent_s, job_id, difficulty, job, block_hash = self._pending.pop(msg_id)
             accepted = message.get("result") is True
             error = message.get("error")
             reason: str | None = None
             if accepted:
                 self.accepted += 1
+                if block_hash is not None:  # a candidate until the pool says what its node answered
+                    self.block_candidates += 1
+                    self._candidates[block_hash] = job
+                    while len(self._candidates) > CANDIDATES_KEPT:
+                        self._candidates.pop(next(iter(self._candidates)))
             else:
                 reason = error[1] if isinstance(error, list) and len(error) > 1 else str(error)
                 self.rejected += 1
                 self.reasons[reason] = self.reasons.get(reason, 0) + 1
-            miner.emit(ShareResult(job_id, accepted, reason, difficulty, time.monotonic() - sent_s))
+            miner.emit(
+                ShareResult(
+                    job_id, accepted, reason, difficulty, time.monotonic() - sent_s, block_hash if accepted else None
+                )
+            )
+
+    def _block_answer(self, miner: Miner, job: StratumJob, block_hash: str, status: str, reason: str | None) -> None:
+        """The pool's node answered our block: counted as the miner counts its own (not a refusal
+        in a row: the pool's blocks are the pool's to fix)."""
+        with miner._counts_lock:
+            miner._found += 1
+            if status == "accepted":
+                miner._accepted += 1
+            elif status == "stale":
+                miner._stale += 1
+            else:
+                miner._rejected += 1
+        miner.emit(BlockResult(job.template.height, block_hash, status, reason))
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
+        self._asked = None
+        branch, transactions = self._transactions
         work = StratumWork(
-            notify, self._extranonce1, self._extranonce2_size, self._difficulty, height_from_coinb1(notify.coinb1)
+            notify,
+            self._extranonce1,
+            self._extranonce2_size,
+            self._difficulty,
+            height_from_coinb1(notify.coinb1),
+            transactions if notify.branch and branch == notify.branch else (),
         )
         miner.publish(work, reason, force=True)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.stratum import EXTRANONCE2_SIZE, header80, prevhash_to_stratum, split_coinbase
+from engine.mining.stratum import EXTRANONCE2_SIZE, header80, hex_bytes, prevhash_to_stratum, split_coinbase
 from engine.primitives.chain import MAX_FUTURE_BLOCK_TIME_S
 from engine.primitives.hashes import sha256d
 from engine.primitives.merkle import merkle_branch, root_from_branch
@@ -145,9 +145,7 @@ def block_hex(job: PoolJob, extranonce1: bytes, extranonce2: bytes, header: byte
 
 
 def _hex(value, size: int, name: str) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * size:
+    raw = hex_bytes(value, size)
+    if raw is None:  # exactly 2 * size hex digits: "12 34 56" is no nonce
         raise ShareRefused(f"bad-{name.replace(' ', '-')}")
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        raise ShareRefused(f"bad-{name.replace(' ', '-')}") from None
+    return raw

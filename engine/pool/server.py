@@ -9,8 +9,9 @@ One asyncio event loop on its own thread serves every connection (a slow or host
 costs no thread and stalls nobody: lines are bounded, floods and full send buffers close that
 connection only); a template thread longpolls getblocktemplate; found blocks go to the node
 from a small executor. Message formats as ckpool's stratifier.c and pooler's cpuminer expect.
-Here: the life cycle, templates and jobs, difficulty (vardiff), blocks; one connection and the
-mining.* methods it may call are in engine.pool.session.
+Here: the life cycle, templates and jobs, difficulty, blocks; one connection and the mining.*
+methods it may call are in engine.pool.session, what one computer may take and how connections
+are accepted in engine.pool.door, vardiff in engine.pool.vardiff.
 """
 
 from __future__ import annotations
@@ -29,10 +30,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, BlockTemplate, submit_outcome
-from engine.mining.stratum import EXTRANONCE1_SIZE
+from engine.mining.stratum import EXTRANONCE1_SIZE, block_message
+from engine.pool.door import (
+    AUTHORIZE_TIMEOUT_S,
+    MAX_CLIENTS,
+    AcceptErrors,
+    Address,
+    Gate,
+    Refusals,
+    listen,
+)
 from engine.pool.jobs import PoolJob, block_hex
-from engine.pool.session import JOBS_KEPT, MAX_DIFFICULTY, MAX_LINE_BYTES, Session, json_line, serve
+from engine.pool.session import JOBS_KEPT, Session, json_line, serve
 from engine.pool.stats import PoolStats
+from engine.pool.vardiff import retarget
+from engine.primitives.fdlimit import raise_fd_limit
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import difficulty_for_target
 from engine.primitives.rpcauth import parse_rpcauth, rpcauth_matches
@@ -42,13 +54,11 @@ log = logging.getLogger(__name__)
 
 GBT_REQUEST = {"rules": ["segwit"]}  # BIP9/BIP145: Core refuses templates without the segwit rule
 LONGPOLL_TIMEOUT_S = 6 * 60 * 60.0
-SUBSCRIBE_TIMEOUT_S = 30.0  # a connection that never subscribes is closed
-IDLE_TIMEOUT_S = 600.0
+IDLE_TIMEOUT_S = 600.0  # an authorised connection that says nothing for this long is closed
 REFRESH_S = 30.0  # new (not clean) job with the template's fresh time/transactions
 START_DIFFICULTY = 1e-4
 MIN_DIFFICULTY = 2.0**-20
 SHARES_PER_S = 4.0  # vardiff aim: a few shares a second per connection
-RETARGET_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class Pool:
         port: int = 3333,
         password: str = "",
         rpcauth: str | None = None,
+        owner_password: str | None = None,
         start_difficulty: float = START_DIFFICULTY,
         min_difficulty: float = MIN_DIFFICULTY,
         shares_per_s: float = SHARES_PER_S,
@@ -106,11 +117,21 @@ class Pool:
         if rpcauth is not None:
             parse_rpcauth(rpcauth)  # a bad line fails here, not at the first student's login
         self.rpcauth = rpcauth  # the class password as a salted hash (what the window keeps)
+        # the pool owner's own miner (the teacher's window): it cannot give the class password,
+        # which the window keeps only as a salted hash, so it gets a password of its own
+        self.owner_password = owner_password
         self.start_difficulty, self.min_difficulty = start_difficulty, min_difficulty
         self.shares_per_s = shares_per_s
         self.longpoll, self.poll_interval_s = longpoll, poll_interval_s
         self.on_event = on_event
         self.stats = PoolStats()
+        # Core's RaiseFileDescriptorLimit: at the usual soft limit of 1,024, about 1,000
+        # sockets made accept() fail for everyone (and asyncio log a traceback per try)
+        self.max_clients = raise_fd_limit(MAX_CLIENTS, "pool connections")
+        self._addresses: dict[str, Address] = {}
+        self._full_refusals = Refusals()  # logged once a minute at most
+        self._admitted = 0  # connections let in by Gate and not yet ended
+        self._accept_errors = AcceptErrors()
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open
         self._server: asyncio.base_events.Server | None = None
@@ -149,9 +170,14 @@ class Pool:
         return self
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(
-            functools.partial(serve, self), self.host, self.requested_port, limit=MAX_LINE_BYTES, reuse_address=True
-        )
+        loop = self._started_loop
+        loop.set_exception_handler(self._accept_errors.handler)
+        callback = functools.partial(serve, self)
+
+        def gate() -> Gate:
+            return Gate(self, callback, loop)
+
+        self._server = await listen(loop, gate, self.host, self.requested_port)
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
         self._housekeeper = self._started_loop.create_task(self._housekeeping())
@@ -306,37 +332,8 @@ class Pool:
         for name in session.workers:
             self.stats.set_difficulty(name, difficulty)
 
-    def _vardiff(self, session: Session, now_s: float, force: bool = False) -> None:
-        elapsed_s = now_s - session.vd_start_s
-        fast = session.vd_shares >= 4 * self.shares_per_s * RETARGET_S  # 4x the aim or more: at once
-        if not (fast or elapsed_s >= RETARGET_S or force):
-            return
-        if session.vd_shares == 0:
-            if elapsed_s < 3 * RETARGET_S:
-                return
-            wanted = session.difficulty / 4
-        else:
-            # from the work done, not the number of shares: shares still arriving from older jobs
-            # at a lower difficulty must not count as many at the new one (that overshot by 64x
-            # twice in a row with cpuminer, which then sat for seconds on a far too hard target)
-            wanted = session.vd_work / max(elapsed_s, 0.05) / self.shares_per_s
-            wanted = min(max(wanted, session.difficulty / 8), session.difficulty * 64)
-        session.vd_start_s, session.vd_shares, session.vd_work = now_s, 0, 0.0
-        current = self._current
-        if current is not None:
-            wanted = min(wanted, difficulty_for_target(current.template.target))
-        wanted = min(max(wanted, self.min_difficulty), MAX_DIFFICULTY)
-        if abs(wanted / session.difficulty - 1) < 0.25:
-            return
-        easier = wanted < session.difficulty
-        self._set_difficulty(session, wanted)
-        if current is not None and not current.stale and session.workers:
-            clone = current.clone()  # the same work under an id that carries the new difficulty
-            self._add_job(clone)
-            # an easier target is sent as clean work: cpuminer otherwise keeps scanning its old,
-            # harder job until it finds a share there (up to a minute on a slow or busy machine),
-            # and its shares and the class's view of it stall meanwhile. Old jobs stay valid.
-            session.send_job(clone, easier)
+    def _vardiff(self, session: Session, now_s: float) -> None:
+        retarget(self, session, now_s)  # engine.pool.vardiff
 
     async def _housekeeping(self) -> None:
         while True:
@@ -344,14 +341,22 @@ class Pool:
             now_s = time.monotonic()
             self.stats.clients = len(self._sessions)
             for session in list(self._sessions):
-                limit_s = IDLE_TIMEOUT_S if session.subscribed else SUBSCRIBE_TIMEOUT_S
-                if now_s - session.last_s > limit_s:
+                if not session.workers:
+                    if now_s - session.opened_s > AUTHORIZE_TIMEOUT_S:  # whatever it sent meanwhile
+                        session.show_message(f"Closed: no mining.authorize within {AUTHORIZE_TIMEOUT_S:g} s.")
+                        session.close()
+                elif now_s - session.last_s > IDLE_TIMEOUT_S:
                     session.close()
-                elif session.workers:
+                else:
                     self._vardiff(session, now_s)
+            for host in [h for h, a in self._addresses.items() if a.idle(now_s)]:
+                del self._addresses[host]
+            self.stats.evict_idle()
 
     # ------------------------------------------------------------------ logins and first work (engine.pool.session)
     def _password_ok(self, password: str) -> bool:
+        if self.owner_password and hmac.compare_digest(password.encode(), self.owner_password.encode()):
+            return True
         if self.rpcauth:
             return rpcauth_matches(self.rpcauth, password)
         return not self.password or hmac.compare_digest(password.encode(), self.password.encode())
@@ -362,6 +367,13 @@ class Pool:
             return
         self._set_difficulty(session, self._job_cap(session, job))
         session.send_job(job, True)
+
+    def _tell_finder(self, name: str, text: str) -> None:
+        """The node's answer to a block, to the connections mining as its finder (cpuminer prints
+        it; our miner counts a block only on it)."""
+        for session in list(self._sessions):
+            if name in session.workers:
+                session.show_message(text)
 
     # ------------------------------------------------------------------ blocks (executor threads)
     def _submit_block(self, name: str, job: PoolJob, extranonce1: bytes, extranonce2: bytes, header: bytes) -> None:
@@ -384,4 +396,5 @@ class Pool:
             difficulty_for_target(template.target),
         )
         self._emit(PoolBlock(name, template.height, block_hash, status, reason, time.monotonic()))
+        self._call_soon(self._tell_finder, name, block_message(template.height, block_hash, status, reason, name))
         self._refresh_now.set()  # a poller takes the new tip at once

@@ -5,7 +5,12 @@ keeps its statistics. Hashrate from shares: each accepted share of difficulty d 
 d * 2**32 hashes on average (the diff-1 target is 2**224 * 0xFFFF / 2**16, so ~2**32 hashes
 per diff-1 share), summed over a window. Everything here is bounded: shares older than the
 longest window are dropped; the PPLNS window keeps the last shares worth `PPLNS_KEEP` times
-what a block at the current difficulty needs (at most `PPLNS_MAX_SHARES` shares).
+what a block at the current difficulty needs (at most `PPLNS_MAX_SHARES` shares); a name with
+no open connection, nothing in the round or the PPLNS window and no share for the longest
+hashrate window is forgotten (`evict_idle`), and one address holds at most `NAMES_PER_ADDRESS`
+names (20,000 names from one laptop held 2.4 KB each for good and stalled share replies).
+A snapshot copies the few figures of each kept worker under the lock and builds the rows
+outside it, so the Class tab's second never holds share accounting up.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ PPLNS_MAX_SHARES = 200_000
 PPLNS_KEEP = 2.0  # margin over the PPLNS window: the block difficulty may rise before the next block
 BLOCKS_KEPT = 200
 DROP_RATIO = 0.5  # 10 s hashrate under half the 1 min one: the student moved cores away
+NAMES_PER_ADDRESS = 16  # distinct worker names one computer (one source address) may hold
 
 
 @dataclass(frozen=True)
@@ -105,12 +111,9 @@ class _Worker:
         self.work = 0.0
         self.reasons: Counter[str] = Counter()
         self.difficulty = 0.0
-
-    def rate_hs(self, now_s: float, window_s: float) -> float:
-        window = self.windows[WINDOWS_S.index(window_s)]
-        window.trim(now_s)
-        span_s = min(window_s, max(now_s - self.first_s, 1e-3))
-        return float(window.units) * (HASHES_PER_DIFF1 / WORK_UNITS) / span_s
+        self.last_s = now_s  # last connect, disconnect or share
+        self.in_pplns = 0  # its shares in the PPLNS window kept
+        self.addresses: set[str] = set()
 
 
 def split_reward(reward_sat: int, work: dict[str, float]) -> dict[str, int]:
@@ -141,6 +144,7 @@ class PoolStats:
         self.height: int | None = None
         self.port: int | None = None
         self.clients = 0
+        self._by_address: dict[str, set[str]] = {}
 
     def _worker(self, name: str) -> _Worker:
         worker = self._workers.get(name)
@@ -148,10 +152,45 @@ class PoolStats:
             worker = self._workers[name] = _Worker(name, self._clock())
         return worker
 
-    def connected(self, name: str, delta: int) -> None:
+    def connected(self, name: str, delta: int, address: str | None = None) -> bool:
+        """A connection authorised as `name` (+1) or closed (-1). From `address`, a name new to
+        it is refused (False) when the address already holds NAMES_PER_ADDRESS names."""
         with self._lock:
+            if address is not None and delta > 0:
+                names = self._by_address.setdefault(address, set())
+                if name not in names:
+                    if len(names) >= NAMES_PER_ADDRESS:
+                        return False
+                    names.add(name)
+                    self._worker(name).addresses.add(address)
             worker = self._worker(name)
             worker.connected = max(0, worker.connected + delta)
+            worker.last_s = self._clock()
+            return True
+
+    def evict_idle(self) -> int:
+        """Forget the names nobody uses: no open connection, nothing owed by either payout (no
+        share in the round or in the PPLNS window) and no share for the longest hashrate window.
+        Returns how many went."""
+        horizon = self._clock() - WINDOWS_S[-1]
+        with self._lock:
+            idle = [
+                w
+                for w in self._workers.values()
+                if not w.connected and not w.in_pplns and w.last_s < horizon and w.name not in self._round
+            ]
+            for w in idle:
+                del self._workers[w.name]
+                for address in w.addresses:
+                    names = self._by_address.get(address)
+                    if names is not None:
+                        names.discard(w.name)
+                        if not names:
+                            del self._by_address[address]
+            return len(idle)
+
+    def __len__(self) -> int:
+        return len(self._workers)
 
     def set_difficulty(self, name: str, difficulty: float) -> None:
         with self._lock:
@@ -162,6 +201,7 @@ class PoolStats:
         now_s = self._clock()
         with self._lock:
             worker = self._worker(name)
+            worker.last_s = now_s
             if status == "accepted":
                 worker.accepted += 1
                 worker.work += difficulty
@@ -180,14 +220,17 @@ class PoolStats:
     def _keep_recent(self, name: str, difficulty: float, units: int) -> None:
         """The PPLNS window's shares, trimmed by work: without it 200 shares/s filled the count
         bound over 17 minutes (~15 MB of tuples, the pool's memory growing all the while)."""
-        recent = self._recent
+        recent, workers = self._recent, self._workers
         recent.append((name, difficulty))
+        workers[name].in_pplns += 1
         self._recent_units += units
         keep = PPLNS_KEEP * PPLNS_FACTOR * self.block_difficulty * WORK_UNITS if self.block_difficulty else None
         while len(recent) > PPLNS_MAX_SHARES or (
             keep is not None and len(recent) > 1 and self._recent_units - int(recent[0][1] * WORK_UNITS) >= keep
         ):
-            self._recent_units -= int(recent.popleft()[1] * WORK_UNITS)
+            old, old_difficulty = recent.popleft()
+            self._recent_units -= int(old_difficulty * WORK_UNITS)
+            workers[old].in_pplns -= 1  # a name is not evicted while it has shares here
 
     def block(
         self,
@@ -221,37 +264,59 @@ class PoolStats:
 
     def snapshot(self) -> PoolSnapshot:
         now_s = self._clock()
-        with self._lock:
-            workers = list(self._workers.values())
-            total_work = sum(w.work for w in workers)
-            total_blocks = sum(w.blocks for w in workers)
-            rows = []
-            for w in workers:
-                rates = {window: w.rate_hs(now_s, window) for window in WINDOWS_S}
-                if not w.connected:
-                    status = "left"
-                elif now_s - w.first_s > 20 and rates[10.0] < DROP_RATIO * rates[60.0]:
-                    status = "dropped"
-                else:
-                    status = "mining"
-                rows.append(
-                    WorkerRow(
-                        w.name,
-                        w.connected,
-                        rates,
-                        w.difficulty,
-                        w.accepted,
-                        w.rejected,
-                        w.stale,
-                        dict(w.reasons),
-                        w.blocks,
-                        w.work / total_work if total_work else 0.0,
-                        w.blocks / total_blocks if total_blocks else 0.0,
-                        status,
-                    )
+        with self._lock:  # copy the figures (a few per worker); the rows are built outside
+            copied = [
+                (
+                    w.name,
+                    w.connected,
+                    tuple(_trimmed_units(window, now_s) for window in w.windows),
+                    w.first_s,
+                    w.difficulty,
+                    w.accepted,
+                    w.rejected,
+                    w.stale,
+                    dict(w.reasons),
+                    w.blocks,
+                    w.work,
                 )
-            rows.sort(key=lambda r: r.name.lower())
-            totals = {window: sum(r.hashrate_hs[window] for r in rows) for window in WINDOWS_S}
-            return PoolSnapshot(
-                tuple(rows), tuple(self._blocks), totals, self.node_ok, self.height, self.port, self.clients
+                for w in self._workers.values()
+            ]
+            blocks = tuple(self._blocks)
+        total_work = sum(c[10] for c in copied)
+        total_blocks = sum(c[9] for c in copied)
+        rows = []
+        for name, connected, units, first_s, difficulty, accepted, rejected, stale, reasons, found, work in copied:
+            rates = {
+                window_s: float(u) * (HASHES_PER_DIFF1 / WORK_UNITS) / min(window_s, max(now_s - first_s, 1e-3))
+                for window_s, u in zip(WINDOWS_S, units)
+            }
+            if not connected:
+                status = "left"
+            elif now_s - first_s > 20 and rates[10.0] < DROP_RATIO * rates[60.0]:
+                status = "dropped"
+            else:
+                status = "mining"
+            rows.append(
+                WorkerRow(
+                    name,
+                    connected,
+                    rates,
+                    difficulty,
+                    accepted,
+                    rejected,
+                    stale,
+                    reasons,
+                    found,
+                    work / total_work if total_work else 0.0,
+                    found / total_blocks if total_blocks else 0.0,
+                    status,
+                )
             )
+        rows.sort(key=lambda r: r.name.lower())
+        totals = {window: sum(r.hashrate_hs[window] for r in rows) for window in WINDOWS_S}
+        return PoolSnapshot(tuple(rows), blocks, totals, self.node_ok, self.height, self.port, self.clients)
+
+
+def _trimmed_units(window: _Window, now_s: float) -> int:
+    window.trim(now_s)
+    return window.units

@@ -17,6 +17,17 @@ TARGET_SPACING_S = 600  # consensus.nPowTargetSpacing = 10 * 60 (every chain of 
 RETARGET_INTERVAL = 2016  # nPowTargetTimespan (14 days) / nPowTargetSpacing
 TARGET_TIMESPAN_S = TARGET_SPACING_S * RETARGET_INTERVAL  # consensus.nPowTargetTimespan
 
+# The lesson pace, a lab-chain parameter (regtest keeps Core's 150-block halving, so a Core
+# `bitcoind -regtest` still accepts every regtest block): a block every 5 s, a retarget every 24
+# blocks and a halving every 50. 24 and 50 first meet at block 600 (their least common multiple),
+# far past a 30-minute lesson's ~360 blocks, so no halving ever lands on a retarget and the class
+# sees each one's effect alone; 360 blocks hold 7 halvings and 15 retargets on paper, so slow
+# stretches (cores moved to AI before a retarget catches up) still leave at least 4 and 8.
+LESSON_TARGET_SPACING_S = 5
+LESSON_RETARGET_INTERVAL = 24
+LESSON_HALVING_INTERVAL = 50
+LESSON_MINUTES = 30
+
 
 @dataclass(frozen=True)
 class ConsensusParams:

@@ -106,6 +106,23 @@ def calculate_next_work_required(last_bits: int, last_time: int, first_time: int
     )
 
 
+def retargets_at(height: int, params: ConsensusParams) -> bool:
+    """Whether the block at `height` gets a new difficulty (pow.cpp GetNextWorkRequired): a
+    multiple of the interval on a retargeting chain, but not the first one, whose window would
+    start at the 2011 genesis (lab chains skip it; next_work_required keeps the parent's bits)."""
+    return not params.no_retargeting and height > params.retarget_interval and height % params.retarget_interval == 0
+
+
+def next_retarget_height(height: int, params: ConsensusParams) -> int | None:
+    """The first height above `height` whose block retargets (retargets_at); None on a chain
+    that never retargets (regtest)."""
+    if params.no_retargeting:
+        return None
+    interval = params.retarget_interval
+    nxt = (height // interval + 1) * interval
+    return nxt if retargets_at(nxt, params) else nxt + interval
+
+
 def next_work_required(
     height: int,
     prev_bits: int,
@@ -133,13 +150,11 @@ def next_work_required(
                 return pow_limit_bits
             return walk_back_bits() if walk_back_bits is not None else prev_bits
         return prev_bits
-    if params.no_retargeting:
-        # CalculateNextWorkRequired returns the parent's bits; the window's first block is not needed
+    if not retargets_at(height, params):
+        # no retargeting: CalculateNextWorkRequired returns the parent's bits; the first window
+        # (lab): the genesis time (2011) says nothing about this machine, so it is skipped
         return prev_bits
     # Go back one interval minus one block, as Core does (the off-by-one is consensus).
     first_height = height - 1 - (params.retarget_interval - 1)
-    if first_height == 0:
-        # Lab: the genesis time (2011) says nothing about this machine; skip the first window.
-        return prev_bits
     first_time = ancestor_time(first_height)
     return calculate_next_work_required(prev_bits, prev_time, first_time, params)

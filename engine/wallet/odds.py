@@ -54,3 +54,47 @@ def confirmations_for(q: float, risk: float = 0.001) -> int:
     while attacker_success_probability(q, z) >= risk:
         z += 1
     return z
+
+
+def race_success_probability(q: float, z: int, give_up_behind: int, premined: int = 1) -> float:
+    """The exact chance the lab's race (engine.wallet.race.RaceRules) succeeds: the attacker starts
+    `premined` blocks ahead (the conflicting transaction already in its first private block), each
+    next block is the attacker's with probability q, it publishes as soon as its branch is strictly
+    longer (Core keeps the first branch it saw on a tie) and the payment has z confirmations, and
+    gives up when `give_up_behind` blocks behind. With premined = 1 and no giving up this is
+    Rosenfeld's exact value (2014), which Nakamoto's Poisson approximation (above) is close to."""
+    q = _check_share(q)
+    for name, value, low in (("z", z, 0), ("give_up_behind", give_up_behind, 1), ("premined", premined, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
+    p = 1.0 - q
+    if q == 0:
+        return 0.0
+
+    def after_acceptance(deficit: int) -> float:
+        # gambler's ruin between "one ahead" (deficit -1: release) and "give_up_behind" behind
+        if deficit <= -1:
+            return 1.0
+        if deficit >= give_up_behind:
+            return 0.0
+        x, n = deficit + 1, give_up_behind + 1
+        if p == q:
+            return 1.0 - x / n
+        s = q / p  # f(x) = q f(x-1) + p f(x+1), f(0) = 1, f(n) = 0
+        return (s**x - s**n) / (1.0 - s**n)
+
+    memo: dict[tuple[int, int], float] = {}
+
+    def chance(private: int, public: int) -> float:
+        if public >= z:  # the payment has its confirmations (it is in the first public block)
+            return after_acceptance(public - private)
+        if public - private >= give_up_behind:
+            return 0.0
+        if private > z:  # longer than the public chain will be when the merchant accepts
+            return 1.0
+        key = (private, public)
+        if key not in memo:
+            memo[key] = q * chance(private + 1, public) + p * chance(private, public + 1)
+        return memo[key]
+
+    return chance(premined, 0)

@@ -9,6 +9,7 @@ from engine.rpc import RPCError
 REASONS: dict[str, str] = {
     "min relay fee not met": "The fee rate is below the node's minimum relay fee (1 sat/vB): raise the fee rate.",
     "mempool min fee not met": "The node's mempool is full: raise the fee rate.",
+    "mempool full": "The node's mempool is full: raise the fee rate.",
     "insufficient fee": "These coins are already being spent by another unconfirmed payment; replacing "
     "it needs a higher fee rate than it paid.",
     "txn-mempool-conflict": "These coins are already being spent by another unconfirmed payment.",
@@ -26,6 +27,7 @@ REASONS: dict[str, str] = {
     "too-long-mempool-chain": "Too many unconfirmed payments in a row: wait for a block.",
     "tx-size": "The payment is too large: send fewer coins at a time.",
     "mempool-script-verify-flag-failed": "The node found a signature invalid.",
+    "mandatory-script-verify-flag-failed": "The node found a signature invalid.",
     "non-BIP68-final": "The payment is not valid yet (sequence lock).",
     "non-final": "The payment is not valid yet (lock time).",
 }

@@ -1,8 +1,11 @@
-"""The Attack tab: the 51% double-spend, live. Pay a merchant (the teacher's address) on the public
-chain, mine a private branch holding a conflicting spend of the same coins with this window's
-cores, watch both branches race with Nakamoto's odds, and release the branch when it is longer:
-the node reorganises and the payment vanishes. What it cost is shown in lab hashrate and, through
-the Economics tab's scenario, in the world's money. It observes an AttackService."""
+"""The Attack tab: the 51% double-spend, live, on one laptop. The lab mines the honest network's
+share on some cores while the attacker's cores mine a private branch holding a spend of the same
+coins back to the attacker; the merchant (the teacher's address) is paid on the public chain and
+waits for its confirmations; the branch is published when strictly longer, and the verdict is what
+the node did (the payment out of the active chain, the coins back with the attacker), beside
+Nakamoto's odds for q measured from the two miners' hashes. What it cost is shown in lab hashrate
+and, through the Economics tab's scenario, in the world's money. It observes an AttackService
+(engine.wallet.race underneath, as `mine2compute attack`)."""
 
 from __future__ import annotations
 
@@ -48,18 +51,22 @@ class AttackPanel(Tab, QWidget):
         self.merchant = QLineEdit(placeholderText=tr("the merchant's address (the teacher's bcrt1q…)"))
         self.amount = QLineEdit("1", placeholderText="1")
         self.fee_rate = QDoubleSpinBox(decimals=1, minimum=1.0, maximum=1000, value=2.0, suffix=" sat/vB")
-        self.confirmations = QSpinBox(minimum=0, maximum=20, value=2)
+        self.confirmations = QSpinBox(minimum=1, maximum=20, value=2)
         self.confirmations.setToolTip(
             tr(
                 "How many blocks the merchant waits before handing over the goods "
                 "(z in Nakamoto's formula). The branch is released only after that."
             )
         )
-        cores = self.total_cores
-        self.cores = QSpinBox(minimum=1, maximum=cores, value=cores)
+        cores = max(2, self.total_cores)
+        self.cores = QSpinBox(minimum=1, maximum=cores - 1, value=max(1, cores // 2))
         self.cores.setToolTip(tr("This window's public mining pauses; these cores mine the private branch"))
+        self.honest_cores = QSpinBox(minimum=1, maximum=cores - 1, value=max(1, cores - cores // 2))
+        self.honest_cores.setToolTip(
+            tr("The honest network, played by the lab: these cores mine the public chain and confirm the payment")
+        )
         self.auto_release = QCheckBox(tr("Release as soon as it is longer"), checked=True)
-        self.auto_release.toggled.connect(lambda on: setattr(service, "auto_release", on))
+        self.auto_release.toggled.connect(service.set_auto_release)
         self.start_button = QPushButton(tr("Pay the merchant and start the private branch"))
         self.release_button = QPushButton(tr("Release the branch now"), enabled=False)
         self.stop_button = QPushButton(tr("Give up"), enabled=False)
@@ -72,6 +79,7 @@ class AttackPanel(Tab, QWidget):
         form.addRow(tr("Fee rate"), self.fee_rate)
         form.addRow(tr("Merchant waits for"), self.confirmations)
         form.addRow(tr("Cores attacking"), self.cores)
+        form.addRow(tr("Cores mining honestly"), self.honest_cores)
         form.addRow(self.auto_release)
         buttons = QHBoxLayout()
         buttons.addWidget(self.release_button)
@@ -127,6 +135,7 @@ class AttackPanel(Tab, QWidget):
             self.fee_rate.value(),
             self.confirmations.value(),
             self.cores.value(),
+            self.honest_cores.value(),
         )
 
     def give_up(self) -> None:
@@ -176,72 +185,73 @@ class AttackPanel(Tab, QWidget):
             )
         )
         q = s.attacker_share
-        verdict = (
-            tr("With more than half the hashrate the attacker always catches up in the end.")
-            if q >= 0.5
-            else tr("With less than half the hashrate the attack usually fails: the honest chain pulls away.")
-        )
+        p = s.success_probability
+        if q >= 0.5:
+            verdict = tr("With half the hashrate or more the attacker catches up in the end, given the time.")
+        elif p >= 0.5:
+            verdict = tr("At these odds the attack usually succeeds.")
+        else:
+            verdict = tr("At these odds the attack usually fails: the honest chain pulls away.")
         self.odds.setText(
             tr(
-                "Your share of the hashrate <b>q = {q}</b> ({cores}, {attacker} against the others' {honest}). "
-                "Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with "
-                "<b>P = {p}</b>. From here ({deficit} blocks behind) the private branch gets ahead with "
-                "<b>{catch_up}</b>. {verdict}"
+                "Your share of the hashes <b>q = {q}</b> ({cores}, {attacker} against the honest miner's {honest} "
+                "on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant "
+                "waiting z = {z} confirmations is double-spent with <b>P = {p}</b>. From here ({deficit} blocks "
+                "behind) the private branch gets ahead with <b>{catch_up}</b>. {verdict}"
             ).format(
                 q=percent(q),
                 cores=cores_text(s.cores),
                 attacker=hashrate_text(s.attacker_hs),
                 honest=hashrate_text(s.honest_hs),
+                honest_cores=cores_text(s.honest_cores),
                 z=s.confirmations_wanted,
-                p=percent(s.success_probability),
+                p=percent(p),
                 deficit=max(0, -s.lead),
                 catch_up=percent(s.catch_up_probability),
                 verdict=verdict,
             )
         )
         self.cost.setText(self.cost_text(s))
-        if s.released:
+        if s.result is not None:
             self._set_running(False)
             self.message.setText("")
             self.result.setText(self.result_text(s))
 
     def result_text(self, s: RaceStatus) -> str:
-        if s.reorg_depth:
-            vanished = (
-                tr(
-                    "The merchant's payment <b>vanished</b>: the coins went back to you in the private "
-                    "branch; the merchant's wallet marks it vanished."
-                )
-                if s.payment_vanished
-                else tr("The merchant's payment is still there.")
-            )
+        """The verdict is what the node did: success = the payment left the active chain and the
+        coins are back with the attacker (engine.wallet.race)."""
+        if s.result == "succeeded":
             return (
                 f"<span style='color:{RED}'>"
                 + tr(
-                    "<b>Released: the node reorganised {depth} blocks deep</b> to your branch ({blocks} blocks). "
-                ).format(depth=s.reorg_depth, blocks=s.private_blocks)
-                + vanished
+                    "<b>The attack succeeded: the node reorganised {depth} blocks deep</b> to your branch "
+                    "({blocks} blocks against {public}). The merchant's payment <b>vanished</b> from the chain and "
+                    "the coins are back with you; the merchant's wallet marks it vanished."
+                ).format(depth=s.reorg_depth, blocks=s.private_blocks, public=s.public_blocks)
                 + "</span>"
             )
+        if s.released:
+            why = tr("the branch was published, but the node kept the public chain")
+        else:
+            why = tr("the private branch fell {n} blocks behind and was dropped unpublished").format(n=max(0, -s.lead))
         return (
             f"<span style='color:{GREEN}'>"
             + tr(
-                "<b>Released, but the public chain is as long or longer:</b> the node kept it. The payment stands; "
-                "the attack failed."
-            )
+                "<b>The attack failed:</b> {why} ({blocks} private blocks against {public}). The payment stands."
+            ).format(why=why, blocks=s.private_blocks, public=s.public_blocks)
             + "</span>"
         )
 
     def cost_text(self, s: RaceStatus) -> str:
         lab = tr(
-            "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes: {q} of the chain's "
-            "hashrate (the chain did {network} by getnetworkhashps before the fork)."
+            "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes against the honest miner's "
+            "{honest}: {q} of all the hashes."
         ).format(
             cores=cores_text(s.cores),
             seconds=num(s.elapsed_s, 0),
-            hashes=integer(s.hashes),
+            hashes=integer(s.attacker_hashes),
+            honest=integer(s.honest_hashes),
             q=percent(s.attacker_share),
-            network=hashrate_text(s.network_hs_at_start),
         )
         figures = self.lab.figures  # the Economics tab's, published on the lab state
         if not figures or s.attacker_share >= 1.0:
@@ -257,7 +267,9 @@ class AttackPanel(Tab, QWidget):
                 "<b>In the world</b> (the Economics tab's scenario): your share is {attacker}; for {hours} h of world "
                 "time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the "
                 "honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: "
-                "the fewer cores mine, the smaller the honest hashrate and the cheaper the attack."
+                "when miners leave, buying a majority's machines gets cheaper; renting does not once the "
+                "difficulty has retargeted (hashrate times hashprice is fixed by the block reward), and no "
+                "market rents that much."
             ).format(
                 attacker=hashrate_text(cost.attacker_world_h_s),
                 hours=num(cost.world_hours, 1),

@@ -8,7 +8,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from engine.economy.halvings import subsidies_btc
+from engine.lab_figures import block_reward_btc
+from engine.primitives.params import ConsensusParams
 from engine.rpc import RPCClient, RPCError
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class ChainPoller(threading.Thread):
         height, best = info["blocks"], info["bestblockhash"]
         if best == self.last_hash:
             return
-        halving = (info.get("consensus") or {}).get("subsidy_halving_interval", 150)
+        params = ConsensusParams.from_consensus(info.get("consensus"))
         start = max(0, height - RECENT_BLOCKS + 1)
         if self.known_height >= 0 and self.known_height < height:
             # Only the new blocks, unless a reorg replaced what we showed.
@@ -84,7 +85,7 @@ class ChainPoller(threading.Thread):
                     header["time"],
                     header["bits"],
                     float(header["difficulty"]),
-                    float(subsidies_btc(h, halving)),
+                    block_reward_btc(h, params),
                     # block 1's interval would reach back to the 2011 genesis
                     header["time"] - prev_time if prev_time is not None and h > 1 else None,
                 )

@@ -25,7 +25,7 @@ from gui.qt import (
     QWidget,
     pg,
 )
-from gui.widgets.charts import PALETTES, PRESENTER_LINE_SCALE, Chart, series_colour
+from gui.widgets.charts import PALETTES, PRESENTER_LINE_SCALE, Chart
 from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 TABLE_ROWS = 200
@@ -75,7 +75,12 @@ class ChainTab(Tab, QWidget):
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(8)
         self.hashrate_chart = Chart(
-            tr("Hashrate"), tr(TIPS["hashrate_chart"]), legend=True, x_label=tr("seconds since start"), y_label="MH/s"
+            tr("Hashrate"),
+            tr(TIPS["hashrate_chart"]),
+            y_from_zero=True,  # with room above the lines for the legend's row
+            legend=True,
+            x_label=tr("seconds since start"),
+            y_label="MH/s",
         )
         self.hashrate_chart.add_series("total", "mining", width=3, label=tr("total"))
         for i in range(self.total_cores):
@@ -85,6 +90,7 @@ class ChainTab(Tab, QWidget):
         self.interval_chart = Chart(
             tr("Time between blocks"),
             tr(TIPS["interval_chart"]),
+            y_from_zero=True,
             legend=True,
             integer_x=True,
             x_label=tr("block height"),
@@ -196,18 +202,10 @@ class ChainTab(Tab, QWidget):
             and r.height // halving <= MAX_HALVING_MARKERS
             and r.height not in self.halving_lines
         ):
-            line = pg.InfiniteLine(
-                pos=r.height,
-                angle=90,
-                pen=self._halving_pen(),
-                label=f"{r.height // halving}",  # short: on regtest they crowd
-                labelOpts={"color": self.palette["halving"], "position": 0.9},
+            # the chart stacks or thins out the labels where they crowd (regtest: every 150 blocks)
+            self.halving_lines[r.height] = self.reward_chart.add_mark(
+                r.height, tr("halving {n}").format(n=r.height // halving), "halving"
             )
-            self.halving_lines[r.height] = line
-            self.reward_chart.plot_item.addItem(line)
-
-    def _halving_pen(self):
-        return pg.mkPen(self.palette["halving"], width=2 * (PRESENTER_LINE_SCALE if self.presenter else 1))
 
     def add_hashrate(self, x_s: float, total_hs: float, per_core_hs: tuple[float, ...]) -> None:
         self.hashrate_chart.append("total", x_s, total_hs / 1e6)
@@ -262,14 +260,7 @@ class ChainTab(Tab, QWidget):
 
     def add_mark(self, mark: ChartMark) -> None:
         """A labelled vertical line on the difficulty chart (the lesson's retargets and halvings)."""
-        line = pg.InfiniteLine(
-            pos=mark.height,
-            angle=90,
-            pen=pg.mkPen(mark.colour, width=1, style=Qt.PenStyle.DotLine),
-            label=mark.text,
-            labelOpts={"position": mark.position, "color": mark.label_colour},
-        )
-        self.difficulty_chart.plot_item.addItem(line)
+        self.difficulty_chart.add_mark(mark.height, mark.text, mark.colour, mark.label_colour, dotted=True)
 
     def apply_theme(self, look: Look) -> None:
         self.set_theme(look.theme_name, look.theme.chart_bg, look.theme.text, look.font_pt, look.presenter)
@@ -280,9 +271,6 @@ class ChainTab(Tab, QWidget):
         scale = PRESENTER_LINE_SCALE if presenter else 1.0
         for chart in self.charts.values():
             chart.set_theme(background, foreground, font_pt, self.palette, scale)
-        for line in self.halving_lines.values():
-            line.setPen(self._halving_pen())
-            line.label.setColor(series_colour(self.palette, "halving"))
         # Presenter: the charts take the whole tab; a table is detail a room cannot read anyway.
         self.table.setVisible(not presenter)
         self.layout().setColumnStretch(2, 0 if presenter else 3)

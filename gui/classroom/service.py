@@ -1,10 +1,13 @@
 """The class pool's service: when the embedded node is shared with the class, the teacher's window
 opens a Stratum pool in front of it (port 3333 or the next free one) and emits its
-engine.pool.stats snapshot every second; a student's window that joined a class mines through
-the teacher's pool. Owned by the LabController; the Class tab observes it."""
+engine.pool.stats snapshot every second, and the teacher's own miner mines through that pool (a
+row like any student's; the hashrate card still reads this laptop's miner); a student's window
+that joined a class mines through the teacher's pool. Owned by the LabController; the Class tab
+observes it."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 
 from engine.rpc import RPCClient
@@ -12,6 +15,7 @@ from gui.qt import QCoreApplication, QObject, QTimer, Signal
 from gui.window.class_login import SHARE_USER, store_class_password
 
 POOL_PORT = 3333  # the usual Stratum port; the teacher's window takes the next free one if it is busy
+TEACHER_NAME = "teacher"  # the teacher's row in the Class tab (a worker name, like a student's)
 
 
 class ClassroomService(QObject):
@@ -26,6 +30,7 @@ class ClassroomService(QObject):
         self.settings = settings
         self.pool = None  # engine.pool.server.Pool while the node is shared with the class
         self._address: str | None = None
+        self._own_password = secrets.token_hex(16)  # the teacher's miner's login to its own pool
         self._timer = QTimer(self, interval=1000, timeout=self._emit_stats)
 
     def rpcauth(self) -> str | None:
@@ -58,13 +63,21 @@ class ClassroomService(QObject):
         shown = host if not address or address.startswith("127.") else f"{address} ({host})"
         self._address = f"http://{shown}:{port}  user '{SHARE_USER}' and the class password"
 
-    def start_pool(self, url: str, cookie: str | None) -> None:
-        """Sharing also opens the class's Stratum pool: port 3333, or the next free one."""
+    def start_pool(self, url: str, cookie: str | None, payout_script: bytes | None = None) -> None:
+        """Sharing also opens the class's Stratum pool: port 3333, or the next free one. Its blocks
+        pay `payout_script` (the teacher's wallet, as the teacher's own blocks did before)."""
         from engine.pool.server import Pool
 
         rpcauth = self.rpcauth()
         for port in [*range(POOL_PORT, POOL_PORT + 10), 0]:
-            pool = Pool(RPCClient(url, cookie_file=cookie), host="0.0.0.0", port=port, rpcauth=rpcauth)
+            pool = Pool(
+                RPCClient(url, cookie_file=cookie),
+                payout_script,
+                host="0.0.0.0",
+                port=port,
+                rpcauth=rpcauth,
+                owner_password=self._own_password,
+            )
             try:
                 self.pool = pool.start()
                 break
@@ -88,6 +101,13 @@ class ClassroomService(QObject):
         if self.pool is not None:
             self.pool.stop()
             self.pool = None
+
+    def own_pool(self) -> dict | None:
+        """Where the teacher's own miner mines while the class pool is open: through it, on
+        loopback, so the teacher is a row like any student."""
+        if self.pool is None or self.pool.port is None:
+            return None
+        return {"host": "127.0.0.1", "port": self.pool.port, "name": TEACHER_NAME, "password": self._own_password}
 
     def joined(self) -> dict | None:
         """The class this window mines in through the teacher's pool (Join a class), if any."""

@@ -39,6 +39,7 @@ from gui.qt import (
     QWidget,
     Signal,
 )
+from gui.widgets.charts import PALETTES
 from gui.window.tabs import Look, Tab
 from gui.window.theme import DARK, Theme, font_pt
 
@@ -367,8 +368,9 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
             QLabel[edited="true"] {{ color: {theme.accent}; font-weight: 700; }}
             QScrollArea {{ border: none; }}
         """)
+        palette = PALETTES["light" if theme.name == "light" else "dark"]  # 3:1 on the theme's chart background
         for chart in self.charts.values():
-            chart.set_theme(theme.chart_bg, theme.text, base)
+            chart.set_theme(theme.chart_bg, theme.text, base, palette)
             chart.setMinimumHeight(300 if presenter else 250)
         for chart in self.charts.values():
             # Room for the category names under the bars at every font size.

@@ -48,6 +48,7 @@ PARAMETER_LABELS = {
     "difficulty_growth_per_month": QT_TRANSLATE_NOOP("", "difficulty growth per month"),
     "btc_price_change_per_year": QT_TRANSLATE_NOOP("", "BTC price change per year"),
     "months_to_next_halving": QT_TRANSLATE_NOOP("", "months to the next real halving"),
+    "decision_horizon_months": QT_TRANSLATE_NOOP("", "horizon of the keep-mining-or-convert decision"),
     "discount_rate_per_year": QT_TRANSLATE_NOOP("", "discount rate for NPV"),
     "rental_premium": QT_TRANSLATE_NOOP("", "rented hashrate's premium over hashprice"),
 }
@@ -118,7 +119,7 @@ TIPS = {
         "What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented "
         "to an AI tenant as a colocation lease (the tenant pays the power on top), or sold "
         "as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are "
-        "per grid kWh too: the lease earns about twice mining, a GPU cloud about 11 times.",
+        "per grid kWh too; the bars' labels give this scenario's multiples of mining.",
     ),
     "pnl_chart": QT_TRANSLATE_NOOP(
         "",
@@ -242,6 +243,7 @@ GROUPS = (
             "difficulty_growth_per_month",
             "btc_price_change_per_year",
             "months_to_next_halving",
+            "decision_horizon_months",
             "discount_rate_per_year",
         ),
     ),
@@ -306,6 +308,7 @@ DISPLAY: dict[str, Display] = {
     "difficulty_growth_per_month": _percent(1, 0.5),
     "btc_price_change_per_year": _percent(0, 10),
     "months_to_next_halving": Display(1, 0, "", QT_TRANSLATE_NOOP("", " months"), 1),
+    "decision_horizon_months": Display(1, 0, "", QT_TRANSLATE_NOOP("", " months"), 6),
     "discount_rate_per_year": _percent(0, 1),
 }
 

@@ -17,12 +17,9 @@ from gui.i18n import num, tr
 from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
 from gui.widgets.charts import PALETTE, Chart
 
+# The panel's own accents (text and frames); the charts colour by palette role (Chart.themed).
 COLORS = {
-    "mining": PALETTE["mining"],
     "colocation": PALETTE["ai"],
-    "gpu_cloud": "#118AB2",
-    "before": PALETTE["target"],
-    "marker": PALETTE["halving"],
     "error": "#EF476F",
 }
 
@@ -59,7 +56,7 @@ class SiteView(QWidget):
         w, site = fig["world"], fig["site"]
         r = fig["revenue_per_kwh"]
         self.revenue_chart.set_bars(
-            [("revenue", [COLORS["mining"], COLORS["colocation"], COLORS["gpu_cloud"]], 0.0, 0.6)],
+            [("revenue", ["mining", "ai", "gpu_cloud"], 0.0, 0.6)],  # palette roles: 3:1 on every theme
             {"revenue": [r["mining_usd"], r["colocation_usd"], r["gpu_cloud_usd"]]},
             {
                 "revenue": [
@@ -83,7 +80,7 @@ class SiteView(QWidget):
         mining_name = tr("Mining {mw} MW").format(mw=num(w["mining_mw"]))
         ai_name = tr("AI {mw} MW").format(mw=num(w["ai_mw"]))
         self.pnl_chart.set_bars(
-            [("mining", COLORS["mining"], -0.19, 0.36), ("ai", COLORS["colocation"], 0.19, 0.36)],
+            [("mining", "mining", -0.19, 0.36), ("ai", "ai", 0.19, 0.36)],
             {"mining": [v / 1e6 for v in mining_side], "ai": [v / 1e6 for v in ai_side]},
             {"mining": [money(v) for v in mining_side], "ai": [money(v) for v in ai_side]},
         )
@@ -171,15 +168,14 @@ class NetworkView(QWidget):
         )
         self.exodus_chart.plot_item.getAxis("bottom").setTicks([[(v, f"{v}%") for v in range(0, 100, 20)]])
         _still(self.exodus_chart)
-        self.exodus_before = self.exodus_chart.plot_item.plot(
-            name=tr("before anyone leaves"), pen=pg.mkPen(COLORS["before"], width=2, style=Qt.PenStyle.DashLine)
+        chart = self.exodus_chart  # its items coloured by palette role: 3:1 on every theme
+        self.exodus_before = chart.themed(
+            chart.plot_item.plot(name=tr("before anyone leaves")), "target", width=2, dash=True
         )
-        self.exodus_after = self.exodus_chart.plot_item.plot(
-            name=tr("after the retarget"), pen=pg.mkPen(COLORS["mining"], width=3.5)
-        )
+        self.exodus_after = chart.themed(chart.plot_item.plot(name=tr("after the retarget")), "mining", width=3.5)
         # The slider's choice: a line and a dot on the curve (its numbers are in the card beside).
-        self.exodus_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
-        self.exodus_dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(COLORS["marker"]), pen=pg.mkPen(None))
+        self.exodus_marker = chart.themed(pg.InfiniteLine(angle=90), "halving", width=2)
+        self.exodus_dot = chart.themed(pg.ScatterPlotItem(size=14, pen=pg.mkPen(None)), "halving")
         self.exodus_chart.plot_item.addItem(self.exodus_marker)
         self.exodus_chart.plot_item.addItem(self.exodus_dot)
         self.exodus_chart.plot_item.setXRange(-1, 98, padding=0)
@@ -242,16 +238,11 @@ class DecisionsView(QWidget):
         self.power_chart = self._sweep_chart(tr("$M per MW-year, by power price"), tr(TIPS["power_sweep"]))
         self.horizon_chart = Chart(tr("1 MW: cash, $M"), tr(TIPS["horizon"]), legend=True)
         _still(self.horizon_chart)
-        self.horizon_mining = self.horizon_chart.plot_item.plot(
-            name=tr("keep mining"), pen=pg.mkPen(COLORS["mining"], width=3)
-        )
-        self.horizon_ai = self.horizon_chart.plot_item.plot(
-            name=tr("convert to AI"), pen=pg.mkPen(COLORS["colocation"], width=3)
-        )
-        self.horizon_chart.plot_item.addItem(pg.InfiniteLine(angle=0, pos=0, pen=pg.mkPen(COLORS["before"], width=1)))
-        self.halving_line = pg.InfiniteLine(
-            angle=90, pen=pg.mkPen(COLORS["marker"], width=1.5, style=Qt.PenStyle.DashLine)
-        )
+        horizon = self.horizon_chart  # its items coloured by palette role: 3:1 on every theme
+        self.horizon_mining = horizon.themed(horizon.plot_item.plot(name=tr("keep mining")), "mining", width=3)
+        self.horizon_ai = horizon.themed(horizon.plot_item.plot(name=tr("convert to AI")), "ai", width=3)
+        horizon.plot_item.addItem(horizon.themed(pg.InfiniteLine(angle=0, pos=0), "target", width=1))
+        self.halving_line = horizon.themed(pg.InfiniteLine(angle=90), "halving", width=1.5, dash=True)
         self.horizon_chart.plot_item.addItem(self.halving_line)
         right = QVBoxLayout()
         months_row = QHBoxLayout()
@@ -281,9 +272,9 @@ class DecisionsView(QWidget):
     def _sweep_chart(title: str, tip: str) -> Chart:
         chart = Chart(title, tip, legend=True)
         _still(chart)
-        chart.mining_curve = chart.plot_item.plot(name=tr("mining"), pen=pg.mkPen(COLORS["mining"], width=3))
-        chart.ai_curve = chart.plot_item.plot(name=tr("AI"), pen=pg.mkPen(COLORS["colocation"], width=3))
-        chart.crossover = pg.InfiniteLine(angle=90, pen=pg.mkPen(COLORS["marker"], width=2))
+        chart.mining_curve = chart.themed(chart.plot_item.plot(name=tr("mining")), "mining", width=3)
+        chart.ai_curve = chart.themed(chart.plot_item.plot(name=tr("AI")), "ai", width=3)
+        chart.crossover = chart.themed(pg.InfiniteLine(angle=90), "halving", width=2)
         chart.plot_item.addItem(chart.crossover)
         chart.setMinimumWidth(220)
         return chart

@@ -9,7 +9,7 @@ from engine.economy.scenario_params import PARAMETERS, ParameterSpec
 from gui.economics.text import display_for, parameter_label
 from gui.i18n import num, tr
 from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
-from gui.widgets.charts import Chart
+from gui.widgets.charts import Chart, series_colour
 from gui.window.theme import DARK, font_pt
 
 
@@ -88,6 +88,7 @@ class BarChart(Chart):
         self.text_color = DARK.text
         self.font_size = font_pt(False)
         self.rows: list[tuple[str, str, float]] = []  # (series, category, value) as drawn, for CSV
+        self.bar_roles: dict[str, str | list[str]] = {}  # series -> palette role(s), re-coloured per theme
         if self.legend is not None:
             # One row across the top right, above the head-room left for it in set_bars.
             self.legend.setColumnCount(4)
@@ -99,13 +100,15 @@ class BarChart(Chart):
         values: dict[str, list[float]],
         labels: dict[str, list[str]],
     ) -> None:
-        """`series`: (name, colour or one per bar, x offset, width); `values`/`labels`: per name, one per category."""
+        """`series`: (name, palette role or one per bar, x offset, width); `values`/`labels`: per
+        name, one per category."""
         self.rows = []
         low, high = 0.0, 0.0
-        for name, color, offset, width in series:
+        for name, role, offset, width in series:
             heights = np.asarray(values[name], dtype=float)
             xs = np.arange(len(heights)) + offset
-            brush = {"brushes": color} if isinstance(color, list) else {"brush": color}
+            self.bar_roles[name] = role
+            brush = self._bar_brush(role)
             if name not in self.bars:
                 bar = pg.BarGraphItem(x=xs, height=heights, width=width, pen=pg.mkPen(None), **brush)
                 self.plot_item.addItem(bar)
@@ -133,6 +136,11 @@ class BarChart(Chart):
         room = 0.38 if self.legend is not None else 0.2
         self.plot_item.setYRange(low - (0.16 if low < 0 else 0.03) * span, high + room * span, padding=0)
 
+    def _bar_brush(self, role: str | list[str]) -> dict:
+        if isinstance(role, list):
+            return {"brushes": [series_colour(self.palette, r) for r in role]}
+        return {"brush": series_colour(self.palette, role)}
+
     def rename(self, names: dict[str, str]) -> None:
         """Relabel series in the legend (e.g. "Mining 400 MW" as the split moves)."""
         if self.legend is None:
@@ -148,9 +156,13 @@ class BarChart(Chart):
         font.setBold(True)
         return font
 
-    def set_theme(self, background: str, foreground: str, font_pt_: int) -> None:
-        super().set_theme(background, foreground, font_pt_)
+    def set_theme(
+        self, background: str, foreground: str, font_pt_: int, palette: dict | None = None, line_scale: float = 1.0
+    ) -> None:
+        super().set_theme(background, foreground, font_pt_, palette, line_scale)
         self.text_color, self.font_size = foreground, font_pt_
+        for name, bar in self.bars.items():  # the bars take the theme's colours (3:1 on its background)
+            bar.setOpts(**self._bar_brush(self.bar_roles[name]))
         for label in self.labels.values():
             label.setColor(foreground)
             label.setFont(self._font())

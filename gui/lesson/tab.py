@@ -8,10 +8,12 @@ It observes the controller's signals only; the logic is engine.lesson (no Qt).
 
 from __future__ import annotations
 
+from engine.lab_figures import sla_terms
 from engine.lesson import tracker as t
 from engine.lesson.timeline import load_timeline
+from engine.primitives.params import LESSON_HALVING_INTERVAL, LESSON_RETARGET_INTERVAL, LESSON_TARGET_SPACING_S
 from gui.i18n import current_language, integer, tr
-from gui.lesson.text import event_note, ratio, sla_explanation, step_texts
+from gui.lesson.text import crossover_text, event_note, ratio, sla_explanation, step_texts
 from gui.qt import (
     QFileDialog,
     QFrame,
@@ -42,6 +44,8 @@ class LessonTab(Tab, QWidget):
         self.tracker = t.LessonTracker()
         self.start_difficulty: float | None = None
         self.values_source = None  # a callable giving the scenario's values (the lab state's)
+        self.facts_source = dict  # a callable giving the lab state's facts (the run's SLA among them)
+        self._sla_item: QListWidgetItem | None = None  # the feed's SLA line, kept to the run's figure
         self.presenter = False
         self._build()
         self.show_step()
@@ -75,9 +79,11 @@ class LessonTab(Tab, QWidget):
         self.new_lesson_button = QPushButton(tr("New lesson…"))
         self.new_lesson_button.setToolTip(
             tr(
-                "Start a fresh lesson chain (a halving every 48 blocks, a retarget every "
-                "24, 5 s a block) in its own folder, sized to this computer. Your own "
+                "Start a fresh lesson chain (a halving every {halving} blocks, a retarget every "
+                "{retarget}, {spacing} s a block) in its own folder, sized to this computer. Your own "
                 "chain is kept."
+            ).format(
+                halving=LESSON_HALVING_INTERVAL, retarget=LESSON_RETARGET_INTERVAL, spacing=LESSON_TARGET_SPACING_S
             )
         )
         self.worksheet_button = QPushButton(tr("Worksheet…"))
@@ -160,6 +166,14 @@ class LessonTab(Tab, QWidget):
         self.step_number.setText(tr("Step {n} of {total}").format(n=self.tracker.step_index + 1, total=len(t.STEPS)))
         self.step_title.setText(title)
         self.step_do.setText(tr("<b>Do:</b> {text}").format(text=do))
+        if step.key == "crossover":  # the climax shows the flip, even when it came before the step
+            flip = self.tracker.first(t.CROSSOVER)
+            if flip is not None:
+                watch += "<br>" + crossover_text(flip.data)
+            elif self.tracker.start_verdict == "convert":
+                watch += "<br>" + tr(
+                    "In this scenario converting already won at the start: there is no flip to wait for."
+                )
         self.step_watch.setText(tr("<b>Watch:</b> {text}").format(text=watch))
         self.step_question.setText(tr("<b>Ask the class:</b> {text}").format(text=question))
         self.previous_button.setEnabled(self.tracker.step_index > 0)
@@ -189,8 +203,10 @@ class LessonTab(Tab, QWidget):
         self.start_difficulty = start_difficulty_of(info) or self.start_difficulty
 
     def on_blocks(self, rows: list, _replaced: bool = False) -> None:
-        self._show(self.tracker.on_blocks(rows))
         values = self.values_source() if self.values_source else None
+        if values:
+            self.tracker.set_scenario(values)  # its subsidy names the real years of the lab's halvings
+        self._show(self.tracker.on_blocks(rows))
         if values and self.start_difficulty:
             try:
                 self._show(self.tracker.on_economics(values, self.start_difficulty))
@@ -209,14 +225,32 @@ class LessonTab(Tab, QWidget):
         for e in events:
             self.feed.insertItem(0, event_note(e))
             if e.kind == t.SLA_PENALTY:
-                self.sla_box.setText(sla_explanation(e.data))
+                self._sla_item = self.feed.item(0)
                 self.sla_box.show()
+                self.show_sla(e.data)
             self.annotate(e)
         while self.feed.count() > FEED_LINES:
             self.feed.takeItem(self.feed.count() - 1)
         if any(e.kind == t.HALVING for e in events):
             self._fill_timeline()
         self.show_step()
+
+    def sla(self) -> dict | None:
+        """The run's SLA as the lab state has it (the AI card's figure), in the lesson's terms."""
+        return sla_terms(self.facts_source())
+
+    def show_sla(self, first: dict | None = None) -> None:
+        """The SLA box and the feed's SLA line say the whole run's figure (the penalty grows
+        while the lease runs out), the lab state's; the event's first report until it has one."""
+        data = self.sla() or first
+        if data is None or self.sla_box.isHidden():
+            return
+        self.sla_box.setText(sla_explanation(data))
+        if self._sla_item is not None and self.feed.row(self._sla_item) >= 0:
+            self._sla_item.setText(event_note(t.LessonEvent(t.SLA_PENALTY, None, data)))
+
+    def redraw(self) -> None:
+        self.show_sla()
 
     def annotate(self, e) -> None:
         """Hook for chart marks; build() asks the lab state for a mark on the difficulty chart."""
@@ -246,6 +280,7 @@ def build(ctx: TabContext) -> LessonTab:
     controller.allocation.connect(tab.on_allocation)
     controller.ai_report.connect(tab.on_ai_report)
     tab.values_source = lambda: lab.scenario
+    tab.facts_source = lab.facts
     tab.previous_button.clicked.connect(tab.go_previous)
     tab.next_button.clicked.connect(tab.go_next)
     marks = [0]
@@ -254,15 +289,8 @@ def build(ctx: TabContext) -> LessonTab:
         if e.kind not in (t.RETARGET, t.HALVING) or e.height is None or marks[0] >= MAX_CHART_MARKS:
             return
         halving = e.kind == t.HALVING
-        lab.request_mark(
-            ChartMark(
-                e.height,
-                tr("halving") if halving else ratio(e.data["factor"]),
-                colour="#e0a030" if halving else "#888888",
-                label_colour="#e0a030" if halving else "#aaaaaa",
-                position=0.75 if halving else 0.9,
-            )
-        )
+        role = "halving" if halving else "target"  # palette roles: readable on every theme
+        lab.request_mark(ChartMark(e.height, tr("halving") if halving else ratio(e.data["factor"]), role, role))
         marks[0] += 1
 
     tab.annotate = annotate
@@ -287,7 +315,13 @@ def build(ctx: TabContext) -> LessonTab:
         if not path:
             return
         try:
-            write_worksheet(path, tab.tracker, tab.values_source() if tab.values_source else None, tab.start_difficulty)
+            write_worksheet(
+                path,
+                tab.tracker,
+                tab.values_source() if tab.values_source else None,
+                tab.start_difficulty,
+                tab.sla(),
+            )
         except (OSError, ValueError) as exc:
             QMessageBox.warning(tab, tr("Worksheet not saved"), str(exc))
             return

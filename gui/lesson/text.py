@@ -49,8 +49,13 @@ STEP_TEXTS = {
     "halving": (
         QT_TRANSLATE_NOOP("", "The halving"),
         QT_TRANSLATE_NOOP("", "Watch the block reward card and the reward chart until the next halving."),
-        QT_TRANSLATE_NOOP("", "The reward is cut in half at a fixed height, whatever the miners do."),
-        QT_TRANSLATE_NOOP("", "The halving cuts miners' income in half overnight; what can a miner do about it?"),
+        QT_TRANSLATE_NOOP(
+            "", "The block subsidy is cut in half at a fixed height, whatever the miners do; the fees are not."
+        ),
+        QT_TRANSLATE_NOOP(
+            "",
+            "The halving cuts the new coins a miner earns in half overnight (the fees stay); what can a miner do about it?",
+        ),
     ),
     "take_back": (
         QT_TRANSLATE_NOOP("", "Taking the AI cores back"),
@@ -61,12 +66,20 @@ STEP_TEXTS = {
         QT_TRANSLATE_NOOP("", "A miner can switch off at will; why can't an AI data centre?"),
     ),
     "crossover": (
-        QT_TRANSLATE_NOOP("", "When mining stops paying"),
-        QT_TRANSLATE_NOOP("", "Open the Economics tab and follow the site's profit per MW as the lab's halvings come."),
+        QT_TRANSLATE_NOOP("", "Keep mining or convert?"),
         QT_TRANSLATE_NOOP(
-            "", "After enough halvings, mining earns less per MW than an AI lease, or not even its power bill."
+            "",
+            "After each lab halving the site weighs keeping 1 MW mining against converting it to AI: the "
+            "conversion's cost, the months without revenue, the uptime the tenant is promised.",
         ),
-        QT_TRANSLATE_NOOP("", "At what bitcoin price would mining earn as much as AI again?"),
+        QT_TRANSLATE_NOOP(
+            "",
+            "The verdict flips when converting is worth more over the lease than mining with its halved "
+            "reward; the feed gives the block and both values.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "", "What would make the verdict flip back: a higher bitcoin price, cheaper power or a faster conversion?"
+        ),
     ),
     "wrap_up": (
         QT_TRANSLATE_NOOP("", "What we saw"),
@@ -93,12 +106,13 @@ def event_note(e: t.LessonEvent) -> str:
     if e.kind in (t.RETARGET, t.EXODUS_RETARGET):
         words = tr("rose") if d["factor"] >= 1 else tr("fell")
         note = tr(
-            "retarget at {height}: the last blocks took {mean} s on average against {target} s, so the "
-            "difficulty {words} {ratio}"
+            "retarget at {height}: the last blocks took {mean} s on average against {target} s (Core's "
+            "timespan / interval: {core} s), so the difficulty {words} {ratio}"
         ).format(
             height=integer(d.get("height", e.height)),
             mean=num(d["mean_interval_s"], 1),
             target=num(d["target_s"], 0),
+            core=num(d["core_interval_s"], 1),
             words=words,
             ratio=ratio(d["factor"]),
         )
@@ -106,11 +120,16 @@ def event_note(e: t.LessonEvent) -> str:
             note = tr("after the exodus (cores moved to AI at {moved}): ").format(moved=integer(d["moved_at"])) + note
         return note
     if e.kind == t.HALVING:
-        return tr("halving at {height}: {before} -> {after} BTC (in the real world: {year})").format(
+        return tr(
+            "halving at {height}: the lab's reward {before} -> {after} BTC; it stands for the real halving of "
+            "{year}: {world_before} -> {world_after} BTC"
+        ).format(
             height=integer(e.height),
             before=btc_value(d["before_btc"]),
             after=btc_value(d["after_btc"]),
             year=d["real_year"],
+            world_before=btc_value(d["world_before_btc"]),
+            world_after=btc_value(d["world_after_btc"]),
         )
     if e.kind == t.AI_MOVED:
         return tr("{ai} of {total} cores moved to AI at block {height}").format(
@@ -123,17 +142,27 @@ def event_note(e: t.LessonEvent) -> str:
             sla=num(d["sla_availability"] * 100, 3),
         )
     if e.kind == t.CROSSOVER:
-        if d["against"] == "ai":
-            head = tr("at block {height} mining earns less per MW than AI").format(height=integer(e.height))
-        else:
-            head = tr("at block {height} mining no longer pays its costs").format(height=integer(e.height))
-        price = d["crossover_btc_price_usd"]
-        return head + tr(": {mining} against {ai} per MW-year; mining would match AI at {price} per BTC").format(
-            mining=usd(d["mining_usd_per_mw_year"], 0),
-            ai=usd(d["ai_usd_per_mw_year"], 0),
-            price=usd(price, 0) if price else "–",
-        )
+        return crossover_text(d)
     return e.kind
+
+
+def crossover_text(d: dict) -> str:
+    """The conversion decision's flip with its figures (the feed, the worksheet's key)."""
+    return tr(
+        "crossover at block {height} (lab halving {n}, the {year} world): converting 1 MW is now worth "
+        "{convert} against {keep} for keeping it mining, over {months} months (conversion {capex} per MW, "
+        "{lead} months before AI revenue, {sla}% uptime promised)"
+    ).format(
+        height=integer(d["height"]),
+        n=d["lab_halvings"],
+        year=d["world_year"],
+        convert=usd(d["convert_npv_usd"], 0),
+        keep=usd(d["keep_npv_usd"], 0),
+        months=integer(d["horizon_months"]),
+        capex=usd(d["conversion_capex_usd_per_mw"], 0),
+        lead=num(d["lead_months"], 0),
+        sla=num(d["sla_availability"] * 100, 3),
+    )
 
 
 def sla_explanation(d: dict) -> str:

@@ -1,7 +1,10 @@
 """Live charts: `Chart` (titled axes with units, no tick values before data, per-theme palettes
-`PALETTES`, wider lines in presenter mode) and `LiveSeries` (preallocated buffers that grow by
-doubling, clip-to-view, peak downsampling, NaN gaps), redrawn on a timer, not per event
-(pyqtgraph's scrolling-plot example)."""
+`PALETTES`, wider lines in presenter mode, labelled vertical marks that never overlap) and
+`LiveSeries` (preallocated buffers that grow by doubling, clip-to-view, peak downsampling, NaN
+gaps), redrawn on a timer, not per event (pyqtgraph's scrolling-plot example).
+
+Every palette colour is at least 3:1 against its theme's chart background (WCAG 1.4.11, non-text
+contrast): `contrast_ratio` is the check the tests run."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ PALETTES = {
         "difficulty": "#A78BFA",
         "reward": "#F4C430",
         "halving": "#EF476F",
+        "gpu_cloud": "#118AB2",
         "workers": ["#4CC9F0", "#80ED99", "#F72585", "#B8C0FF", "#06D6A0", "#FF8FA3", "#90E0EF", "#E9FF70"],
     },
     "light": {
@@ -29,11 +33,27 @@ PALETTES = {
         "difficulty": "#6D28D9",
         "reward": "#A16207",
         "halving": "#D62246",
+        "gpu_cloud": "#0B6F91",
         "workers": ["#1D4ED8", "#15803D", "#BE185D", "#7C3AED", "#0E7490", "#B45309", "#4D7C0F", "#9D174D"],
     },
 }
 PALETTE = PALETTES["dark"]  # the default theme's colours, for widgets that are not charts
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11: lines and marks against their background
+MARK_LEVELS = 3  # at most this many labels stacked at one place; more are hidden
+MARK_GAP_PX = 6  # room kept between two labels, side by side or stacked
 PRESENTER_LINE_SCALE = 1.75  # presenter mode: lines a projector shows from the back of a room
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two "#RRGGBB" colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def series_colour(palette: dict, role: str) -> str:
@@ -87,7 +107,26 @@ class LiveSeries:
         return x, y
 
 
-class IntegerAxis(pg.AxisItem):
+class PlainAxis(pg.AxisItem):
+    """An axis whose tick labels are the values themselves, never scaled by an SI prefix.
+
+    pyqtgraph's `enableAutoSIPrefix(False)` still works a prefix out from the current range
+    (AxisItem.updateAutoSIPrefix), and then never updates it: after a theme or presenter toggle a
+    difficulty of 0.04 was drawn as 40 (a milli scale) for the rest of the run. Units are in the
+    axis titles, so the scale stays 1.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.autoSIPrefix = False
+
+    def updateAutoSIPrefix(self):  # noqa: N802 - pyqtgraph's name
+        self.autoSIPrefixScale = 1.0
+        self.labelUnitPrefix = ""
+        self._updateLabel()
+
+
+class IntegerAxis(PlainAxis):
     """An axis of whole numbers (block heights): no ticks between blocks."""
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
@@ -114,7 +153,13 @@ class Chart(pg.PlotWidget):
     ):
         """Axis labels carry the units ("MH/s", "block height"); pyqtgraph's own unit handling
         is not used, so an SI factor never rescales the numbers behind the reader's back."""
-        super().__init__(parent=parent, axisItems={"bottom": IntegerAxis("bottom")} if integer_x else None)
+        super().__init__(
+            parent=parent,
+            axisItems={
+                "bottom": IntegerAxis("bottom") if integer_x else PlainAxis("bottom"),
+                "left": PlainAxis("left"),
+            },
+        )
         self.y_from_zero = y_from_zero
         self.setToolTip(tooltip)
         self.title = title
@@ -135,6 +180,9 @@ class Chart(pg.PlotWidget):
         self.line_scale = 1.0
         self._has_data = None  # live charts: tick values appear with the first point, not 0-1 before
         self._dirty = False
+        self.marks: list[tuple[pg.InfiniteLine, str, str, bool]] = []  # (line, line role, label role, dotted)
+        self._themed: list[tuple[object, str, float, bool]] = []  # items coloured by role (themed)
+        self.font_pt = 10
 
     def add_series(
         self,
@@ -186,6 +234,79 @@ class Chart(pg.PlotWidget):
             series.clear()
         self._dirty = True
 
+    def themed(self, item, role: str, width: float = 2.0, dash: bool = False):
+        """Colour a plot item (a curve, a line, a scatter's dots) by palette role, now and at every
+        theme change, so it keeps 3:1 on the chart's background; returns the item."""
+        self._themed.append((item, role, width, dash))
+        self._colour_item(item, role, width, dash)
+        return item
+
+    def _colour_item(self, item, role: str, width: float, dash: bool) -> None:
+        if isinstance(item, pg.ScatterPlotItem):
+            item.setBrush(pg.mkBrush(series_colour(self.palette, role)))
+        else:
+            item.setPen(self._pen(role, width, dash))
+
+    def add_mark(self, x: float, text: str, role: str, label_role: str | None = None, dotted: bool = False):
+        """A labelled vertical line at x (a halving, a retarget). `role` is a palette role (or a
+        literal colour) for the line, `label_role` for its label (the line's by default). Labels
+        never overlap: `layout_marks` stacks them down the lines, or hides the ones with no room."""
+        line = pg.InfiniteLine(pos=x, angle=90, label=text, labelOpts={"position": 0.9})
+        self.marks.append((line, role, label_role or role, dotted))
+        self._style_mark(line, role, label_role or role, dotted)
+        line.setToolTip(text)
+        self.plot_item.addItem(line)
+        self.layout_marks()
+        return line
+
+    def _style_mark(self, line, role: str, label_role: str, dotted: bool) -> None:
+        style = pg.QtCore.Qt.PenStyle.DotLine if dotted else pg.QtCore.Qt.PenStyle.SolidLine
+        width = (1.5 if dotted else 2) * self.line_scale
+        line.setPen(pg.mkPen(series_colour(self.palette, role), width=width, style=style))
+        line.label.setColor(series_colour(self.palette, label_role))
+        font = QFont()
+        font.setPointSize(self.font_pt)  # presenter: the marks grow with the fonts
+        line.label.setFont(font)
+
+    def _mark_row_px(self) -> float:
+        """The height of one row of mark labels, the gap included."""
+        return max(line.label.boundingRect().height() for line, *_ in self.marks) + MARK_GAP_PX
+
+    def layout_marks(self) -> None:
+        """Place the marks' labels so none overlaps another: left to right, each beside its line
+        (right of it in the chart's left half, left of it in the right half, so it stays inside)
+        on the highest row (MARK_LEVELS rows, from the top band the y range keeps free) where it
+        clears the label before it by MARK_GAP_PX; a label with no room is hidden (its line
+        stays, its text in the line's tooltip)."""
+        if not self.marks:
+            return
+        vb = self.plot_item.vb
+        (x0, x1), width, height = vb.viewRange()[0], vb.width(), vb.height()
+        if x1 <= x0 or width <= 0 or height <= 0:
+            return
+        row = self._mark_row_px()
+        top = 1 - (self._legend_px() + row / 2) / height  # the first row: in the band above the data
+        levels = [top - i * row / height for i in range(MARK_LEVELS) if top - i * row / height >= 0.1] or [top]
+        ends = [float("-inf")] * len(levels)
+        for line, *_ in sorted(self.marks, key=lambda m: m[0].value()):
+            label = line.label
+            at = (line.value() - x0) / (x1 - x0) * width
+            w = label.boundingRect().width()
+            right = at < width / 2
+            left_px = at + 2 if right else at - 2 - w
+            level = next((i for i, end in enumerate(ends) if left_px >= end + MARK_GAP_PX), None)
+            shown = x0 <= line.value() <= x1 and level is not None
+            label.setVisible(shown)
+            if not shown:
+                continue
+            ends[level] = left_px + w
+            anchor = (0.0, 0.5) if right else (1.0, 0.5)
+            if label.anchors[0] != anchor:
+                label.anchors = [anchor, anchor]  # pyqtgraph picks between these two by the view's centre
+            if label.orthoPos != levels[level]:
+                label.setPosition(levels[level])
+            label.updatePosition()
+
     def _show_values(self, on: bool) -> None:
         if on == self._has_data:
             return
@@ -195,6 +316,7 @@ class Chart(pg.PlotWidget):
 
     def redraw(self, force: bool = False) -> None:
         if not (self._dirty or force):
+            self.layout_marks()  # the view may have been resized or zoomed
             return
         top = 0.0
         points = 0
@@ -208,9 +330,24 @@ class Chart(pg.PlotWidget):
         if self.series:
             self._show_values(points > 0)
         if self.y_from_zero and top > 0:
-            # Levels like difficulty and reward read best against zero, not auto-zoomed.
-            self.plot_item.setYRange(0, top * 1.15, padding=0)
+            # Levels like difficulty and reward read best against zero, not auto-zoomed; a chart
+            # with a legend keeps its top row for it, so no line runs under the legend.
+            self.plot_item.setYRange(0, top * 1.1 / (1 - self._top_band_share()), padding=0)
         self._dirty = False
+        self.layout_marks()
+
+    def _legend_px(self) -> float:
+        """The height of the legend's row (0 without one)."""
+        return 0.0 if self.legend is None else self.legend.boundingRect().height() + 8
+
+    def _top_band_share(self) -> float:
+        """The share of the plot's height kept above the data (at most half): the legend's row and
+        the first row of mark labels, so no line runs under either."""
+        height = self.plot_item.vb.height()
+        if height <= 0:
+            return 0.0
+        band = self._legend_px() + (self._mark_row_px() if self.marks else 0.0)
+        return min(0.5, band / height)
 
     def set_theme(
         self, background: str, foreground: str, font_pt: int, palette: dict | None = None, line_scale: float = 1.0
@@ -219,6 +356,11 @@ class Chart(pg.PlotWidget):
         self.setBackground(background)
         self.palette = palette or self.palette
         self.line_scale = line_scale
+        self.font_pt = font_pt
+        for line, role, label_role, dotted in self.marks:
+            self._style_mark(line, role, label_role, dotted)
+        for item, role, width, dash in self._themed:
+            self._colour_item(item, role, width, dash)
         for name, (role, width, dash) in self._styles.items():
             self.series[name][1].setPen(self._pen(role, width, dash))
         font = QFont()
@@ -229,8 +371,7 @@ class Chart(pg.PlotWidget):
             ax.setPen(foreground)
             ax.setTextPen(foreground)
             ax.setTickFont(font)
-            # Units are in the axis titles: an SI factor ("x0.001") would change the numbers.
-            ax.enableAutoSIPrefix(False)
+            # Units are in the axis titles: an SI factor ("x0.001") would change the numbers (PlainAxis).
             if self.axis_labels[axis]:
                 ax.setLabel(self.axis_labels[axis], **label_style)
         self.plot_item.getAxis("left").setWidth(int(font_pt * 6.5))
@@ -239,7 +380,7 @@ class Chart(pg.PlotWidget):
             size = f"{max(font_pt - 1, 8)}pt"
             self.legend.setLabelTextColor(foreground)
             self.legend.setLabelTextSize(size)
-            self.legend.setBrush(pg.mkBrush(background + "C0"))
+            self.legend.setBrush(pg.mkBrush(None))  # no veil: a line under the legend keeps its colour
             for sample, label in self.legend.items:  # existing labels keep their style until re-set
                 label.setText(label.text, color=foreground, size=size)
                 sample.update()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from engine.ai.billing import ai_billing_for_lab
-from engine.ai.jobs import AIJobRunner, measure_slot_gflop_s
+from engine.ai.jobs import AIJobRunner
 from engine.capacity import CapacityAllocator
 from engine.economy.lab_mapping import LabMapping
 from engine.mining.events import BlockResult, ConnectionProblem, KernelProgress, MinerStats
@@ -88,8 +88,8 @@ class LabController(QObject):
         self.url: str | None = None
         self.chain_name = "lab"
         self.mapping = LabMapping(site_mw=1000.0, total_cores=self.total_cores)
-        self.slot_gflop_s: float | None = None
         self.scenario_values: dict | None = None
+        self.billing = None  # the AI runner's BillingRate, from the scenario (None before it has one)
         saved = int(self.settings.value("ui/throttle", self.total_cores))
         self._throttle_cores = min(max(saved, 1), self.total_cores)  # remembered by the window
         self.classroom = ClassroomService(self.settings, parent=self)  # the class pool, the class joined
@@ -155,6 +155,7 @@ class LabController(QObject):
 
     def _launch_embedded(self, extra_args: tuple[str, ...]) -> None:
         from gui.qt import QProcessEnvironment
+        from gui.window.class_login import class_node_args
         from regtest.cli import RPCAUTH_ENV
 
         port = int(self.settings.value("node/rpcport", 0))
@@ -166,7 +167,7 @@ class LabController(QObject):
             # password login besides the cookie (the node refuses a LAN bind without one), given
             # as Core's salted rpcauth through the environment: no secret on any command line.
             port = port or {"lab": 18449, "regtest": 18443}[self.chain_name]
-            extra_args = (*extra_args, "--rpcbind", "0.0.0.0")
+            extra_args = (*extra_args, "--rpcbind", "0.0.0.0", *class_node_args())
             rpcauth = self.classroom.rpcauth()
         node = NodeProcess(self.datadir, self.chain_name, port, extra_args, parent=self)
         env = QProcessEnvironment.systemEnvironment()
@@ -218,7 +219,7 @@ class LabController(QObject):
             self._in_thread("class-address", lambda: self.classroom.find_address(port))
         self.rpc = RPCClient(url, cookie_file=cookie, user=user, password=password)
         if self.classroom.sharing and self.classroom.pool is None:
-            self.classroom.start_pool(url, cookie)
+            self.classroom.start_pool(url, cookie, self.wallet.mining_script)
         self.node_ready.emit(url)
         self.status.emit(tr("Node ready at {url}").format(url=url))
         self.wallet.set_rpc(self.rpc)
@@ -226,7 +227,7 @@ class LabController(QObject):
 
     def _start_engine(self) -> None:
         source = None
-        joined = self.classroom.joined()
+        joined = self.classroom.joined() or self.classroom.own_pool()  # the teacher mines through the class pool
         if joined:
             from engine.mining.stratum_client import StratumSource
 
@@ -246,7 +247,7 @@ class LabController(QObject):
             source=source,
         )
         if self.ai is None:  # kept across node restarts
-            self.ai = AIJobRunner(max_slots=self.total_cores, on_report=self._on_ai_report)
+            self.ai = AIJobRunner(max_slots=self.total_cores, billing=self.billing, on_report=self._on_ai_report)
         self.allocator = CapacityAllocator(
             self.miner,
             self.ai,
@@ -257,13 +258,7 @@ class LabController(QObject):
         self.miner.start()
         self.poller = ChainPoller(self.rpc, self.chain_info.emit, self.blocks.emit, self.problem.emit)
         self.poller.start()
-        if self.slot_gflop_s is None:
-            self._in_thread("ai-calibrate", self._measure_ai_speed)
         self.allocation.emit(self.allocator.allocation)
-
-    def _measure_ai_speed(self) -> None:
-        self.slot_gflop_s = measure_slot_gflop_s(duration_s=0.3)
-        self._apply_billing()
 
     # --- engine events -> signals -------------------------------------------------------------
     def _on_ai_report(self, report) -> None:
@@ -324,13 +319,18 @@ class LabController(QObject):
         self._apply_billing()
 
     def _apply_billing(self) -> None:
-        ai = self.ai  # read once: shutdown on the GUI thread may clear it meanwhile
-        if ai is None or self.scenario_values is None or not self.slot_gflop_s:
+        """The scenario prices a core-second of AI work (never a speed test: the same scenario
+        gives the same price on every launch, whatever the load)."""
+        if self.scenario_values is None:
             return
         try:
-            ai.set_billing(ai_billing_for_lab(self.scenario_values, self.mapping, self.slot_gflop_s))
+            self.billing = ai_billing_for_lab(self.scenario_values, self.mapping)
         except (ValueError, KeyError) as exc:
             self.problem.emit(tr("AI billing not updated: {error}").format(error=exc))
+            return
+        ai = self.ai  # read once: shutdown on the GUI thread may clear it meanwhile
+        if ai is not None:
+            ai.set_billing(self.billing)
 
     # --- shutdown -----------------------------------------------------------------------------
     def _stop_mining(self) -> None:

@@ -65,20 +65,33 @@ class EngineSlots:
 
     def on_blocks(self, rows: list, replaced: bool) -> None:
         added, removed = self.chain.add_blocks(rows)
-        self.blocks_accepted -= sum(1 for r in removed if r.hash in self.own_hashes)
-        self._count_own(added)
+        for sign, changed in ((-1, removed), (1, added)):
+            gaps = [r.interval_s for r in changed if r.interval_s is not None]
+            self.gap_sum_s += sign * sum(gaps)
+            self.gaps += sign * len(gaps)
+        if added or removed:
+            self._lab_dirty = True
+        self._announce_own(added)
 
-    def _count_own(self, rows) -> None:
-        """Blocks of ours count once the chain the window shows has them, so the status bar, the
-        cards and the table never disagree."""
+    def _announce_own(self, rows) -> None:
+        """A block of ours is announced once the chain the window shows has it; the count of blocks
+        found is the wallet's (coinbases paying it on the active chain), asked for at once."""
         for r in rows:
             if r.hash in self.own_hashes:
-                self.blocks_accepted += 1
                 self.statusBar().showMessage(
                     tr("Block {height} found by this laptop!").format(height=integer(r.height)), 5000
                 )
+                self.controller.wallet.refresh_now()
         if rows:
             self.refresh_cards()
+
+    def on_wallet_state(self, state) -> None:
+        """The wallet read the chain: its mined coinbases on the active chain are the blocks this
+        lab found (stored with the chain, so they survive a restart; a private branch's count
+        once it is the chain)."""
+        self.wallet_state = state
+        self._lab_dirty = True
+        self.refresh_cards()
 
     def on_miner_stats(self, s: MinerStats) -> None:
         self.last_stats = s
@@ -90,7 +103,7 @@ class EngineSlots:
         if result.status == "accepted":
             self.own_hashes.add(result.block_hash)
             if self.chain.rows and any(r.hash == result.block_hash for r in self.chain.rows[-8:]):
-                self._count_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
+                self._announce_own([r for r in self.chain.rows[-8:] if r.hash == result.block_hash])
         elif result.status == "rejected":
             self.statusBar().showMessage(
                 tr("Block {height} rejected: {reason}").format(height=integer(result.height), reason=result.reason),

@@ -8,6 +8,7 @@ methods; charts redraw on a 500 ms timer. Every metric has a tooltip a teacher c
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -68,8 +69,10 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         self.last_allocation: Allocation | None = None
         self.last_ai_report: AIReport | None = None
         self.node_state = "starting"  # "starting" | "running" | "stopped"
-        self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner
-        self.blocks_accepted = 0  # of those, the ones on the chain the window shows
+        self.own_hashes: set[str] = set()  # blocks the node accepted from this window's miner (status bar)
+        self.wallet_state = None  # engine.wallet.state.WalletState: blocks found are its coinbases on this chain
+        self.gap_sum_s = 0.0  # the gaps between the blocks shown (block 2 on): their sum and number
+        self.gaps = 0
         self._lab_dirty = False  # the lab state moved since the last redraw
         self.restart_requested = False  # set when the window closes to reopen (a new language or chain)
         self._build()
@@ -216,6 +219,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
         c.block_result.connect(self.on_block_result)
         c.ai_report.connect(self.on_ai_report)
         c.allocation.connect(self.on_allocation)
+        c.wallet.state.connect(self.on_wallet_state)
         self.capacity_slider.valueChanged.connect(c.set_ai_cores)
         self.throttle.valueChanged.connect(self.on_throttle)
         self.pause_button.toggled.connect(self.on_pause)
@@ -334,9 +338,17 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             self.lab.changed.emit(self.lab_state())
 
     def lab_state(self) -> dict:
-        """The live lab in one dict, for the tabs (LabState.snapshot)."""
+        """The live lab's inputs in one dict, for the tabs (LabState.snapshot; LabState.facts
+        works the figures out of it)."""
         a = self.last_allocation
+        rows = self.chain.rows
+        billing = self.controller.billing
         return {
+            "tip_time": rows[-1].time if rows and rows[-1].height == self.info.get("blocks") else None,
+            "gap_sum_s": self.gap_sum_s,
+            "gaps": self.gaps,
+            "blocks_found": None if self.wallet_state is None else self.wallet_state.blocks_mined,
+            "ai_usd_per_core_s": None if billing is None else billing.usd_per_core_s,
             "chain_info": self.info,
             "mining_slots": a.mining_slots if a else self.controller.total_cores,
             "ai_slots": a.ai_slots if a else 0,
@@ -365,11 +377,15 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
 
     def export_all(self, folder: Path) -> list[Path]:
         """Every tab's export (the chain's charts as PNG, blocks and hashrate as CSV, the economics
-        charts and figures), in the tabs' order."""
+        charts and figures), in the tabs' order, and the lab state's figures as JSON (the cards'
+        figures, the SLA over the run: lab_state.json)."""
         folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         for page in self.pages.values():
             written += page.export(folder)
+        path = folder / "lab_state.json"
+        path.write_text(json.dumps(self.lab.facts(), indent=1) + "\n")
+        written.append(path)
         return written
 
     def on_language_picked(self, index: int) -> None:

@@ -10,8 +10,13 @@ Adding a tab = one folder + one line in TABS.
 
 A tab never reads another tab: it observes the controller, and what two tabs share goes
 through the window's LabState (`ctx.lab`):
-- `lab.snapshot()`: the live lab in one dict (chain info, cores, hashrate, AI report, node
-  state; MainWindow.lab_state); `lab.changed(snapshot)` when it moved (at most once a redraw).
+- `lab.facts()`: every figure the window shows, worked out once (engine/lab_figures.py) in a plain
+  dict: height, the tip's difficulty and reward and the block they speak for, the next halving
+  and retarget, blocks found, cores, the AI price per core-second and the SLA over the whole run
+  (sla_penalty_usd, ...). The cards, the tabs, the worksheet and `snapshot --facts` read it.
+- `lab.snapshot()`: the live lab's inputs in one dict (chain info, cores, hashrate, AI report,
+  node state, ...; MainWindow.lab_state); `lab.changed(snapshot)` when it moved (at most once a
+  redraw).
 - `lab.scenario` / `lab.scenario_changed(dict)`: the Economics tab's scenario values (the lesson
   and the worksheet price the run with them, the controller bills the AI work with them); `lab.figures`: its figures
   (the Attack tab's cost in the world's money). The Economics tab publishes both.
@@ -24,12 +29,14 @@ cards, the status bar and the charts count the same blocks.
 from __future__ import annotations
 
 import importlib
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.lab_figures import lab_facts
 from gui.i18n import tr
 from gui.qt import QT_TRANSLATE_NOOP, QObject, Signal
 
@@ -79,13 +86,14 @@ class Look:
 
 @dataclass(frozen=True)
 class ChartMark:
-    """A vertical line at a block height on the chain's difficulty chart, with a short label."""
+    """A vertical line at a block height on the chain's difficulty chart, with a short label;
+    colours are chart palette roles ("target", "halving": 3:1 on every theme's background). The
+    chart places the label (Chart.layout_marks: never over another)."""
 
     height: int
     text: str
-    colour: str
-    label_colour: str
-    position: float  # of the label, up the line (0..1)
+    colour: str = "target"
+    label_colour: str = "target"
 
 
 class LabState(QObject):
@@ -103,8 +111,30 @@ class LabState(QObject):
 
     def snapshot(self) -> dict:
         """The live lab: chain_info, mining_slots, ai_slots, total_cores, hashrate_hs,
-        ai_report, node_state."""
+        ai_report, node_state, tip_time, gap_sum_s, gaps, blocks_found, ai_usd_per_core_s."""
         return self._snapshot()
+
+    def facts(self) -> dict[str, Any]:
+        """Every figure the window shows, as plain JSON-ready values (engine.lab_figures.lab_facts);
+        {} before the window knows anything."""
+        s = self.snapshot()
+        if not s:
+            return {}
+        return lab_facts(
+            s.get("chain_info") or {},
+            tip_time=s.get("tip_time"),
+            gap_sum_s=s.get("gap_sum_s", 0.0),
+            gaps=s.get("gaps", 0),
+            now_s=time.time(),
+            node_state=s.get("node_state", "starting"),
+            blocks_found=s.get("blocks_found"),
+            hashrate_hs=s.get("hashrate_hs", 0.0),
+            mining_slots=s.get("mining_slots", 0),
+            ai_slots=s.get("ai_slots", 0),
+            total_cores=s.get("total_cores", 0),
+            ai_report=s.get("ai_report"),
+            ai_usd_per_core_s=s.get("ai_usd_per_core_s"),
+        )
 
     def publish_scenario(self, values: dict) -> None:
         self.scenario = dict(values)

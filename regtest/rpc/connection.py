@@ -7,6 +7,7 @@ import socket
 from http import HTTPStatus
 
 from .http_messages import HTTPRequestError, parse_request_line
+from .stream import ReplyStream
 
 MAX_HEADERS_SIZE = 8192  # httpserver.cpp MAX_HEADERS_SIZE (request line + headers)
 
@@ -30,6 +31,8 @@ class Connection:
         "events",
         "trusted",
         "closed",
+        "http11",
+        "stream",
     )
 
     def __init__(self, sock: socket.socket, peer: str, now: float):
@@ -47,6 +50,8 @@ class Connection:
         self.events = 0
         self.trusted = False  # a loopback cookie login: never evicted
         self.closed = False
+        self.http11 = True
+        self.stream: ReplyStream | None = None  # a reply sent in parts (stream.py)
 
     def take_head(self) -> bytes | None:
         """The request line and headers once they have all arrived (cut from the buffer), else None.

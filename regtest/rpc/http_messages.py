@@ -13,14 +13,19 @@ def http_response(
     content_type: str = "application/json",
     close: bool = False,
     extra: dict | None = None,
+    chunked: bool | None = None,
 ) -> bytes:
-    """Status line, headers and body in one buffer: one write, so no delayed-ACK stall (Nagle)."""
+    """Status line, headers and body in one buffer: one write, so no delayed-ACK stall (Nagle).
+    With `chunked` set, only the head of a streamed reply (stream.py): chunked transfer coding
+    if True, else a body that ends when the connection closes."""
     lines = [
         f"HTTP/1.1 {int(status)} {HTTPStatus(status).phrase}",
         f"Date: {formatdate(usegmt=True)}",
         "Server: mine2compute-node",
     ]
-    if status != HTTPStatus.NO_CONTENT:
+    if chunked is not None:
+        lines += [f"Content-Type: {content_type}"] + (["Transfer-Encoding: chunked"] if chunked else [])
+    elif status != HTTPStatus.NO_CONTENT:
         lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
     lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
     if close:

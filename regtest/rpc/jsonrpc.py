@@ -1,11 +1,19 @@
 """JSON-RPC 1.x and 2.0 as Bitcoin Core answers it (httprpc.cpp HTTPReq_JSONRPC, rpc/request.cpp):
-one request or a batch, -rpcwhitelist checked per call, each call dispatched to the method table;
-legacy replies carry Core's HTTP statuses, and bounds on batch length, JSON values and reply size."""
+one request or a batch of any length, -rpcwhitelist checked per call, each call dispatched to the
+method table; legacy replies carry Core's HTTP statuses.
+
+Memory stays bounded whatever the body (at most 32 MiB): a body of up to MAX_JSON_VALUES values
+is parsed at once; a longer batch is read one call at a time (no call over MAX_JSON_VALUES), first
+to check it all (a malformed or forbidden batch runs nothing, as Core) and then to run it, and its
+reply is handed out in parts as the calls are answered (`handle_body` returns an iterator), so a
+2 MB batch of a million calls never holds more than one call and one part of its reply."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterator
 from http import HTTPStatus
 
 from engine.primitives.rpc_errors import (
@@ -16,18 +24,36 @@ from engine.primitives.rpc_errors import (
     RPC_PARSE_ERROR,
 )
 
-from .auth import COOKIE_USER, Auth
+from .auth import Auth
 from .errors import RPCError
 
 log = logging.getLogger("regtest.rpc")
 
-MAX_BATCH = 1000  # requests in one batch
-MAX_JSON_VALUES = 100_000  # arrays, objects and elements in one body (parsed Python costs ~100 B each)
-MAX_REPLY_BYTES = 16 * 1024 * 1024  # past this a batch's further replies become errors
+MAX_JSON_VALUES = 100_000  # arrays, objects and elements parsed at once (parsed Python costs ~100 B each)
+MAX_REPLY_BYTES = 16 * 1024 * 1024  # one call's reply; past it the call is answered -32603
+REPLY_PART_BYTES = 256 * 1024  # a batch's reply is handed out in parts of about this size
+FIRST_SLICE = 256  # characters tried first when cutting one call out of a long batch
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_ws(text: str, i: int) -> int:
+    m = _WS.match(text, i)
+    return m.end() if m else i
 
 
 def _reject_constant(name: str):
     raise ValueError(f"invalid JSON constant {name}")  # UniValue rejects NaN and Infinity
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+class _BadBatch(Exception):
+    """The batch is not valid JSON (Parse error) or one call is too large to parse."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
 
 
 def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
@@ -45,6 +71,63 @@ def _error_reply(req_id, code: int, message: str, v2: bool) -> tuple[dict, int]:
     return {"result": None, "error": error, "id": req_id}, status
 
 
+def _count_values(text, start: int = 0, end: int | None = None) -> int:
+    end = len(text) if end is None else end
+    if isinstance(text, bytes):
+        return text.count(b"[", start, end) + text.count(b"{", start, end) + text.count(b",", start, end)
+    return text.count("[", start, end) + text.count("{", start, end) + text.count(",", start, end)
+
+
+def _decode_one(text: str, i: int):
+    """The JSON value starting at text[i] and where it ends, cut out through slices growing
+    fourfold, each checked for at most MAX_JSON_VALUES values before it is parsed."""
+    n, size = len(text), FIRST_SLICE
+    while True:
+        end = min(n, i + size)
+        if size > MAX_JSON_VALUES and _count_values(text, i, end) > MAX_JSON_VALUES:
+            raise _BadBatch(
+                RPC_INVALID_REQUEST, f"Request too large: more than {MAX_JSON_VALUES} JSON values in one call"
+            )
+        try:
+            if end == n:
+                return _DECODER.raw_decode(text, i)
+            value, stop = _DECODER.raw_decode(text[i:end])
+        except (ValueError, RecursionError):
+            if end == n:
+                raise _BadBatch(RPC_PARSE_ERROR, "Parse error") from None
+        else:
+            if stop < end - i:  # something follows inside the slice: the value is whole
+                return value, i + stop
+        size *= 4
+
+
+def _iter_batch(text: str) -> Iterator:
+    """The elements of the top-level array `text` one at a time; _BadBatch if it is not one."""
+    n = len(text)
+    i = _skip_ws(text, 0)
+    if i >= n or text[i] != "[":
+        raise _BadBatch(RPC_PARSE_ERROR, "Parse error")
+    i = _skip_ws(text, i + 1)
+    if i < n and text[i] == "]":
+        if _skip_ws(text, i + 1) != n:
+            raise _BadBatch(RPC_PARSE_ERROR, "Parse error")
+        return
+    while True:
+        value, i = _decode_one(text, i)
+        yield value
+        i = _skip_ws(text, i)
+        if i < n and text[i] == ",":
+            i = _skip_ws(text, i + 1)
+            continue
+        if i < n and text[i] == "]" and _skip_ws(text, i + 1) == n:
+            return
+        raise _BadBatch(RPC_PARSE_ERROR, "Parse error")
+
+
+def _is_notification(req) -> bool:
+    return isinstance(req, dict) and req.get("jsonrpc") == "2.0" and "id" not in req
+
+
 class JSONRPC:
     """Turns an authenticated request body into a reply body; `dispatch(method, params)` does the
     work, `auth` says what each user may call and `warn(key, message, *args)` logs, rate-limited."""
@@ -54,33 +137,30 @@ class JSONRPC:
         self.dispatch = dispatch
         self._warn = warn
 
-    def handle_body(self, user: str, body: bytes | list[bytes]) -> tuple[int, bytes, str]:
-        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type).
-        `body` may come as the last item of a list, which is emptied so the bytes die once parsed."""
-        reply: dict | None
+    def handle_body(self, user: str, body: bytes | list[bytes]) -> tuple[int, bytes | Iterator[bytes], str]:
+        """httprpc.cpp HTTPReq_JSONRPC after authentication: (HTTP status, body, content type); a
+        batch's body is an iterator of parts, made as its calls run. `body` may come as the last
+        item of a list, which is emptied so the bytes die once decoded."""
         if isinstance(body, list):
             body = body.pop()
-        if body.count(b"[") + body.count(b"{") + body.count(b",") > MAX_JSON_VALUES:
-            reply, status = _error_reply(
-                None, RPC_INVALID_REQUEST, f"Request too large: more than {MAX_JSON_VALUES} JSON values", False
-            )
-            return status, _dump(reply), "application/json"
+        batch = body.lstrip(b" \t\r\n")[:1] == b"["
+        if not batch and _count_values(body) > MAX_JSON_VALUES:
+            return self._error(RPC_INVALID_REQUEST, f"Request too large: more than {MAX_JSON_VALUES} JSON values")
         try:
             text = body.decode("utf-8")
             del body
+            if batch and _count_values(text) > MAX_JSON_VALUES:
+                return self._long_batch(user, text)
             request = json.loads(text, parse_constant=_reject_constant)
             del text
         except (ValueError, UnicodeDecodeError, RecursionError):
-            reply, status = _error_reply(None, RPC_PARSE_ERROR, "Parse error", False)
-            return status, _dump(reply), "application/json"
-        if user != COOKIE_USER:
-            calls = request if isinstance(request, list) else [request]
-            for call in calls:
-                method = call.get("method") if isinstance(call, dict) else None
-                if isinstance(method, str) and not self.auth.allowed(user, method):
-                    self._warn("forbidden", "RPC User %s not allowed to call method %s", user, method[:40])
-                    return HTTPStatus.FORBIDDEN, b"", "text/plain"
+            return self._error(RPC_PARSE_ERROR, "Parse error")
+        if not self.auth.may_call_any(user):  # httprpc.cpp: after the body parsed
+            return self._refuse_all(user)
         if isinstance(request, dict):
+            method = request.get("method")
+            if isinstance(method, str) and not self.auth.allowed(user, method):
+                return self._forbidden(user, method)
             reply, status = self.handle_request(request)
             if reply is None:
                 return HTTPStatus.NO_CONTENT, b"", "application/json"
@@ -92,28 +172,81 @@ class JSONRPC:
                 data = _dump(reply)
             return status, data, "application/json"
         if isinstance(request, list):
-            if not request:
-                reply, status = _error_reply(None, RPC_INVALID_REQUEST, "Invalid Request object", False)
-                return status, _dump(reply), "application/json"
-            if len(request) > MAX_BATCH:
-                reply, status = _error_reply(
-                    None, RPC_INVALID_REQUEST, f"Batch too large: at most {MAX_BATCH} requests", False
-                )
-                return status, _dump(reply), "application/json"
-            parts, total = [], 2
-            for req in request:
-                reply, _ = self.handle_request(req)
-                if reply is None:
-                    continue
-                part = _dump(reply, newline=False)
-                if total + len(part) > MAX_REPLY_BYTES:
-                    req_id = req.get("id") if isinstance(req, dict) else None
-                    v2 = isinstance(req, dict) and req.get("jsonrpc") == "2.0"
-                    part = _dump(_error_reply(req_id, RPC_INTERNAL_ERROR, _too_large(), v2)[0], newline=False)
-                total += len(part) + 1
-                parts.append(part)
-            return HTTPStatus.OK, b"[" + b",".join(parts) + b"]\n", "application/json"
-        reply, status = _error_reply(None, RPC_PARSE_ERROR, "Top-level object parse error", False)
+            refused = self._check_batch(user, request)
+            if refused is not None:
+                return refused
+            if request and all(_is_notification(r) for r in request):
+                return HTTPStatus.NO_CONTENT, b"", "application/json"  # httprpc.cpp: all notifications
+            return HTTPStatus.OK, self._batch_reply(iter(request)), "application/json"
+        return self._error(RPC_PARSE_ERROR, "Top-level object parse error")
+
+    def _long_batch(self, user: str, text: str) -> tuple[int, bytes | Iterator[bytes], str]:
+        """A batch too long to parse at once: read through once to check it, then run it."""
+        try:
+            for _ in _iter_batch(text):  # Core parses the whole body before anything else
+                pass
+            if not self.auth.may_call_any(user):
+                return self._refuse_all(user)
+            refused = self._check_batch(user, _iter_batch(text))
+            if refused is not None:
+                return refused
+            answered = any(not _is_notification(r) for r in _iter_batch(text))
+        except _BadBatch as exc:
+            return self._error(exc.code, exc.message)
+        if not answered:
+            return HTTPStatus.NO_CONTENT, b"", "application/json"
+        return HTTPStatus.OK, self._batch_reply(_iter_batch(text)), "application/json"
+
+    def _check_batch(self, user: str, calls) -> tuple[int, bytes, str] | None:
+        """httprpc.cpp: a user with a whitelist has every call of a batch checked first; one it
+        may not make refuses the whole batch (403), a non-object is -32600."""
+        if user not in self.auth.whitelists:
+            return None
+        for call in calls:
+            if not isinstance(call, dict):
+                return self._error(RPC_INVALID_REQUEST, "Invalid Request object")
+            method = call.get("method")
+            if not isinstance(method, str):
+                return self._error(RPC_PARSE_ERROR, "JSON value is not a string as expected")
+            if not self.auth.allowed(user, method):
+                return self._forbidden(user, method)
+        return None
+
+    def _batch_reply(self, calls: Iterator) -> Iterator[bytes]:
+        """The batch's reply in parts of about REPLY_PART_BYTES, made as the calls run."""
+        part, first = [b"["], True
+        size = 1
+        for req in calls:
+            reply, _ = self.handle_request(req)
+            if reply is None:
+                continue
+            data = _dump(reply, newline=False)
+            if len(data) > MAX_REPLY_BYTES:
+                req_id = req.get("id") if isinstance(req, dict) else None
+                v2 = isinstance(req, dict) and req.get("jsonrpc") == "2.0"
+                data = _dump(_error_reply(req_id, RPC_INTERNAL_ERROR, _too_large(), v2)[0], newline=False)
+            if not first:
+                part.append(b",")
+            first = False
+            part.append(data)
+            size += len(data) + 1
+            if size >= REPLY_PART_BYTES:
+                yield b"".join(part)
+                part, size = [], 0
+        part.append(b"]\n")
+        yield b"".join(part)
+
+    def _refuse_all(self, user: str) -> tuple[int, bytes, str]:
+        self._warn("forbidden", "RPC User %s not allowed to call any methods", user[:40])
+        return HTTPStatus.FORBIDDEN, b"", "text/plain"
+
+    def _forbidden(self, user: str, method: str) -> tuple[int, bytes, str]:
+        self._warn("forbidden", "RPC User %s not allowed to call method %s", user[:40], method[:40])
+        return HTTPStatus.FORBIDDEN, b"", "text/plain"
+
+    @staticmethod
+    def _error(code: int, message: str) -> tuple[int, bytes, str]:
+        reply, status = _error_reply(None, code, message, False)
         return status, _dump(reply), "application/json"
 
     # --- JSON-RPC envelope (rpc/request.cpp JSONRPCRequest::parse, JSONRPCReplyObj) ----------

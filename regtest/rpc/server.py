@@ -29,6 +29,7 @@ from .connection import BUSY, READ_BODY, READ_HEAD, WRITE, Connection
 from .http_messages import HTTPRequestError, http_response, parse_head
 from .jsonrpc import JSONRPC
 from .lanes import Lane
+from .stream import reply_in_parts
 
 log = logging.getLogger("regtest.rpc")
 
@@ -95,6 +96,7 @@ class RPCServer:
 
     def stop(self) -> None:
         self._running = False
+        self.auth.log_totals()
         self._wake()
         if self.thread.is_alive():
             self.thread.join(5)
@@ -204,6 +206,8 @@ class RPCServer:
         if conn.closed:
             return
         conn.closed = True
+        if conn.stream is not None:
+            conn.stream.abort()  # the worker stops running the batch
         self._watch(conn, 0)
         conn.sock.close()
         self.conns.pop(id(conn), None)
@@ -262,6 +266,7 @@ class RPCServer:
         False when the request was answered already."""
         connection = headers.get("connection", "").lower()
         conn.keep_alive = (connection != "close") if version == "HTTP/1.1" else (connection == "keep-alive")
+        conn.http11 = version == "HTTP/1.1"
         path = target.split("?")[0]
         if path not in ("/", "") and not path.startswith("/wallet/"):
             raise HTTPRequestError(HTTPStatus.NOT_FOUND, "Not found")
@@ -336,8 +341,16 @@ class RPCServer:
         conn.reserved = 0
 
     # --- writing a reply -------------------------------------------------------------------
-    def _finish_work(self, conn: Connection, data: bytes, close: bool, reserved: int) -> None:
+    def _finish_work(self, conn: Connection, data: bytes | None, close: bool, reserved: int) -> None:
         if conn.closed:
+            return
+        if data is None:  # a streamed reply has a part ready, or was aborted
+            stream = conn.stream
+            if stream is not None and stream.aborted:
+                self._close(conn)
+            elif stream is not None and conn.out is None:
+                conn.state, conn.close_after = WRITE, stream.close or not conn.keep_alive
+                self._flush(conn)
             return
         self._release(conn)
         if self.bytes_in_flight + len(data) > MAX_BYTES_IN_FLIGHT and not conn.trusted:
@@ -356,19 +369,33 @@ class RPCServer:
         self._flush(conn)
 
     def _flush(self, conn: Connection) -> None:
-        try:
-            while conn.out is not None and len(conn.out):
-                sent = conn.sock.send(conn.out)
-                conn.out = conn.out[sent:]
-                conn.last_io = time.monotonic()
-        except (BlockingIOError, InterruptedError):
-            self._watch(conn, selectors.EVENT_WRITE)
-            return
-        except OSError:
-            self._close(conn)
-            return
-        self._release(conn)
-        conn.out = None
+        while True:
+            try:
+                while conn.out is not None and len(conn.out):
+                    sent = conn.sock.send(conn.out)
+                    conn.out = conn.out[sent:]
+                    conn.last_io = time.monotonic()
+            except (BlockingIOError, InterruptedError):
+                self._watch(conn, selectors.EVENT_WRITE)
+                return
+            except OSError:
+                self._close(conn)
+                return
+            self._release(conn)
+            conn.out = None
+            if conn.stream is None:
+                break
+            more = conn.stream.take()  # the next part of a streamed reply, if made yet
+            if more:
+                conn.state, conn.out = WRITE, memoryview(more)
+                self.bytes_in_flight += len(more)
+                conn.reserved += len(more)
+                continue
+            if not conn.stream.finished:
+                conn.state = BUSY  # the worker signals the next part; no timeout while it works
+                self._watch(conn, 0)
+                return
+            conn.stream = None
         if conn.close_after:
             self._close(conn)
             return
@@ -385,11 +412,20 @@ class RPCServer:
     def _work(self, item: list) -> None:
         """On a lane's worker: the reply to one request ([conn, body]), handed back to the loop."""
         conn = item[0]
+        data: bytes | None
         try:
             status, payload, ctype = self.jsonrpc.handle_body(conn.user, item)  # frees the body once parsed
-            data = http_response(status, payload, ctype, close=not conn.keep_alive)
+            if isinstance(payload, bytes):
+                data = http_response(status, payload, ctype, close=not conn.keep_alive)
+            else:
+                data = reply_in_parts(conn, status, payload, ctype, self.timeout_s, self._signal_stream)
         except Exception:  # a bug must not kill a worker
             log.exception("RPC request failed")
             data = http_response(HTTPStatus.INTERNAL_SERVER_ERROR, b"", "text/plain", close=True)
-        self._done.append((conn, data, not conn.keep_alive, 0))
+        if data is not None:
+            self._done.append((conn, data, not conn.keep_alive, 0))
+            self._wake()
+
+    def _signal_stream(self, conn: Connection) -> None:
+        self._done.append((conn, None, False, 0))
         self._wake()

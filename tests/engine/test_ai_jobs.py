@@ -83,7 +83,7 @@ def test_runner_is_a_capacity_consumer_and_checks_input(runner):
 
 
 def test_bill_matches_the_work_done(runner):
-    rate = BillingRate(usd_per_gflop=0.37)
+    rate = BillingRate(usd_per_core_s=0.37)
     r = runner(2, job=SMALL, billing=rate)
     r.set_slots(2)
     assert wait_until(lambda: r.snapshot().jobs_done >= 50)
@@ -91,7 +91,8 @@ def test_bill_matches_the_work_done(runner):
     assert wait_until(lambda: r.busy_workers == 0)
     report = r.snapshot()
     assert report.gflop_done == pytest.approx(report.jobs_done * SMALL.flops / 1e9, rel=1e-12)
-    assert report.billed_usd == pytest.approx(report.gflop_done * rate.usd_per_gflop, rel=1e-9)
+    # billed per core-second of work at the scenario's price, whatever the speed measured
+    assert report.billed_usd == pytest.approx(r.ledger.busy_s * rate.usd_per_core_s, rel=1e-9)
     assert report.gflop_s_per_slot == pytest.approx(report.gflop_done / r.ledger.busy_s)
     assert report.latency_ms_mean > 0 and report.latency_ms_p95 > 0
     # No more work, no more bill.
@@ -197,13 +198,23 @@ def test_a_failing_callback_does_not_stop_the_runner(runner, caplog):
 def test_billing_for_the_site_pays_a_full_speed_slot_its_share():
     values = {name: spec.default for name, spec in PARAMETERS.items()}
     mapping = LabMapping(site_mw=1000, total_cores=4)
-    rate = ai_billing_for_lab(values, mapping, slot_gflop_s=50.0)
-    per_hour = rate.usd_per_gflop * 50.0 * 3600
+    rate = ai_billing_for_lab(values, mapping)
+    per_hour = rate.usd_per_core_s * 3600
     mw_it = 250 / values["pue"]
     assert per_hour == pytest.approx(mw_it * values["lease_usd_per_mw_it_year"] / 8760)
-    gpu = ai_billing_for_lab(values, mapping, slot_gflop_s=50.0, ai_mode="gpu_cloud")
-    assert gpu.usd_per_gflop > rate.usd_per_gflop
+    gpu = ai_billing_for_lab(values, mapping, ai_mode="gpu_cloud")
+    assert gpu.usd_per_core_s > rate.usd_per_core_s
     assert rate.sla_availability == values["sla_availability"]
+
+
+def test_the_price_of_a_core_comes_from_the_scenario_not_a_speed_test():
+    """Same scenario, same price on every launch, however loaded the machine is."""
+    import inspect
+
+    values = {name: spec.default for name, spec in PARAMETERS.items()}
+    mapping = LabMapping(site_mw=1000, total_cores=4)
+    assert "slot_gflop_s" not in inspect.signature(ai_billing_for_lab).parameters
+    assert ai_billing_for_lab(values, mapping) == ai_billing_for_lab(dict(values), mapping)
 
 
 def test_measure_slot_speed():
@@ -241,7 +252,7 @@ def test_ledger_bills_exactly_the_finished_work_and_integrates_downtime(ops, pri
         if op[0] == "job":
             ledger.record_job(op[1], op[2])
             flops += op[1]
-            billed += op[1] * 1e-9 * price
+            billed += op[2] * price  # the core-seconds the job took
             jobs += 1
         elif op[0] == "interrupt":
             ledger.record_interrupt(op[1])

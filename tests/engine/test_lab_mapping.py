@@ -120,9 +120,27 @@ def test_horizon_keep_mining_or_convert(corsicana):
     assert h.ai_cash_usd[13] == pytest.approx(-h.ai_capex_usd)  # nothing earned while converting (15 months)
     assert h.mining_capex_usd == pytest.approx(1e6 / 20.5 * PARAMETERS["asic_price_usd_per_th"].default)
     with pytest.raises(ValueError, match="months"):
-        decisions.horizon(corsicana, 72)
+        decisions.horizon(corsicana, 300)
     flat = decisions.horizon({**corsicana, "discount_rate_per_year": 0.0}, 6)
     assert flat.mining_npv_usd == pytest.approx(float(flat.mining_cash_usd[-1]))
+
+
+def test_horizon_halves_every_four_years_and_renews_the_machines(corsicana):
+    h = decisions.horizon(corsicana, 180)
+    # 29 months to the next halving, then every 48 (months 77, 125): 3.125 -> 1.5625 -> 0.78125 -> 0.390625
+    assert [float(h.subsidy_btc[i]) for i in (27, 29, 75, 77, 123, 125)] == [
+        3.125,
+        1.5625,
+        1.5625,
+        0.78125,
+        0.78125,
+        0.390625,
+    ]
+    assert h.machine_buy_months == (0, 48, 96, 144)  # new machines now and at the end of each 4-year life
+    on_site = decisions.horizon(corsicana, 180, machines_on_site=True)
+    assert on_site.machine_buy_months == (48, 96, 144)
+    assert on_site.mining_npv_usd == pytest.approx(h.mining_npv_usd + h.mining_capex_usd)
+    assert on_site.ai_npv_usd == h.ai_npv_usd
 
 
 def test_decisions_reject_bad_input(corsicana):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.stratum import Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
+from engine.mining.stratum import BLOCK_MESSAGE, Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
 from engine.pool.jobs import PoolJob, block_hex
 from engine.pool.server import Pool
 from engine.primitives.hashes import sha256d
@@ -104,6 +104,8 @@ def test_share_checks_and_reasons(lab_node):
         )
         assert sim.submit("alice", notify, en2, good, None, "00002000")["result"] is True
         assert sim.call("mining.extranonce.subscribe", [])["result"] is True
+        assert sim.call("mining.get_transactions", [notify.job_id])["result"] == []  # an empty mempool
+        assert sim.call("mining.get_transactions", ["nope"])["error"][:2] == [21, "unknown-job"]
         # the tally the Class tab shows
         row = next(r for r in pool.stats.snapshot().workers if r.name == "alice")
         assert (row.accepted, row.rejected, row.stale) == (2, 6, 1)
@@ -129,6 +131,13 @@ def test_blocks_found_through_the_pool_reach_the_chain(regtest_node):
         assert clean.clean and clean.prevhash == prevhash_to_stratum(expected)
         assert regtest_node.rpc("getbestblockhash") == expected
         assert any(getattr(e, "block_hash", None) == expected and e.status == "accepted" for e in events)
+        told = [m["params"][0] for m in sim.messages if m.get("method") == "client.show_message"]
+        while not told:  # the node's answer may come after the new tip's work
+            message = sim.read()
+            if message.get("method") == "client.show_message":
+                told.append(message["params"][0])
+        said = BLOCK_MESSAGE.match(told[0])  # what our miner counts a block on
+        assert said and said.group(2) == expected and said.group(3) == "accepted" and "bob" in told[0]
         # a share on the old tip is now stale
         en2, nonce, _ = sim.solve(notify)
         assert sim.submit("bob", notify, en2, nonce)["error"][:2] == [21, "stale-prevblk"]
@@ -272,3 +281,82 @@ def test_our_miner_mines_through_the_pool(lab_node):
     finally:
         miner.stop()
         pool.stop()
+
+
+class _Counting:
+    """What StratumSource needs of the Miner to count blocks and report events."""
+
+    def __init__(self):
+        self._counts_lock = threading.Lock()
+        self._found = self._accepted = self._stale = self._rejected = 0
+        self.events: list = []
+
+    def emit(self, event) -> None:
+        self.events.append(event)
+
+
+def test_our_miner_counts_a_block_only_when_the_pools_node_accepted_it():
+    """A share meeting the block target is a candidate; "found block" came for shares the pool
+    never submitted and the run ended with "blocks found 0". Now: a block once the pool says."""
+    from types import SimpleNamespace
+
+    from engine.mining.events import BlockResult, PoolMessage, ShareResult
+    from engine.mining.stratum import block_message
+    from engine.mining.stratum_client import StratumSource
+
+    source, miner = StratumSource("stratum+tcp://127.0.0.1:1", "gus"), _Counting()
+    job = SimpleNamespace(template=SimpleNamespace(height=7))
+    block = "ab" * 32
+    source._pending[11] = (time.monotonic(), "j1", 1e-4, job, block)
+    source._pending[12] = (time.monotonic(), "j1", 1e-4, job, None)
+    source._pending[13] = (time.monotonic(), "j1", 1e-4, job, "cd" * 32)
+    source._handle(miner, {"id": 11, "result": True, "error": None})
+    source._handle(miner, {"id": 12, "result": True, "error": None})
+    source._handle(miner, {"id": 13, "result": False, "error": [21, "stale-prevblk", None]})
+    shares = [e for e in miner.events if isinstance(e, ShareResult)]
+    assert [s.block_hash for s in shares] == [block, None, None]
+    assert (source.accepted, source.block_candidates, miner._found) == (2, 1, 0)
+    assert not any(isinstance(e, BlockResult) for e in miner.events)
+    message = {"id": None, "method": "client.show_message"}
+    source._handle(miner, dict(message, params=[block_message(7, "cd" * 32, "accepted", None, "gus")]))
+    assert miner._found == 0 and isinstance(miner.events[-1], PoolMessage)  # not a share of ours
+    source._handle(miner, dict(message, params=[block_message(7, block, "accepted", None, "gus")]))
+    assert (miner._found, miner._accepted) == (1, 1)
+    assert miner.events[-1] == BlockResult(7, block, "accepted", None)
+
+
+def test_our_miner_shows_the_jobs_real_transactions():
+    """mining.notify has only the merkle branch: the source asks mining.get_transactions for a new
+    branch and publishes the work with them ("(0 txs)" was shown for jobs carrying payments)."""
+    from engine.mining.stratum_client import StratumSource
+
+    class Publishing(_Counting):
+        def __init__(self):
+            super().__init__()
+            self.published: list = []
+
+        def publish(self, work, reason, force=False):
+            self.published.append((work, reason))
+
+    source, miner = StratumSource("stratum+tcp://127.0.0.1:1", "gus"), Publishing()
+    sent: list = []
+    source._send = sent.append
+
+    def notify(job_id: str, branch: list[str]) -> dict:
+        params = [job_id, "00" * 32, "01000000", "02", branch, "20000000", "207fffff", "5f5e1000", True]
+        return {"id": None, "method": "mining.notify", "params": params}
+
+    source._handle(miner, notify("a", []))  # no branch: no transactions, published at once
+    assert [len(w.transactions) for w, _ in miner.published] == [0] and not sent
+    source._handle(miner, notify("b", ["11" * 32, "22" * 32]))
+    assert len(miner.published) == 1 and sent[-1]["method"] == "mining.get_transactions"
+    assert sent[-1]["params"] == ["b"]
+    source._handle(miner, {"id": sent[-1]["id"], "result": ["aa", "bb", "cc"], "error": None})
+    assert len(miner.published[-1][0].transactions) == 3 and miner.published[-1][1] == "new tip"
+    source._handle(miner, notify("c", ["11" * 32, "22" * 32]))  # the same transactions (a vardiff clone)
+    assert len(sent) == 1 and len(miner.published[-1][0].transactions) == 3
+    source._handle(miner, notify("d", ["33" * 32]))
+    source._handle(miner, {"id": sent[-1]["id"], "result": None, "error": [20, "unknown method", None]})
+    assert miner.published[-1][0].notify.job_id == "d" and miner.published[-1][0].transactions == ()
+    source._handle(miner, notify("e", ["44" * 32]))  # a pool without the method is not asked again
+    assert len(sent) == 2 and miner.published[-1][0].notify.job_id == "e"

@@ -14,10 +14,12 @@ import pytest
 
 from engine.mining.stratum import Notify
 from engine.pool import server
+from engine.pool import session as session_module
 from engine.pool.stats import HASHES_PER_DIFF1, WINDOWS_S, PoolStats
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import target_for_difficulty
 from engine.rpc import RPCClient
+from tests.helpers.stratum_sim import SimMiner
 
 
 def test_window_sums_match_a_plain_recount():
@@ -181,16 +183,30 @@ def test_pool_estimate_within_15pc_of_known_rates_with_vardiff_moving(node_facto
         pool.stop()
 
 
-def test_a_connection_that_never_subscribes_is_closed(lab_node, monkeypatch):
-    """Idle and silent connections are closed by the pool's housekeeping (no timer per line)."""
-    monkeypatch.setattr(server, "SUBSCRIBE_TIMEOUT_S", 0.1)  # closed at the next 1 s housekeeping tick
+def test_a_connection_that_never_authorizes_is_closed_whatever_it_sends(lab_node, monkeypatch):
+    """Subscribed, chatting, never authorised: closed AUTHORIZE_TIMEOUT_S after it opened, with the
+    reason (before, any line renewed it for 600 s and 2,000 such lurkers filled the pool)."""
+    monkeypatch.setattr(server, "AUTHORIZE_TIMEOUT_S", 1.0)
     pool = server.Pool(RPCClient(lab_node.url, cookie_file=lab_node.cookie_file), port=0).start()
     try:
-        sock = socket.create_connection(("127.0.0.1", pool.port), timeout=10)
+        lurker = SimMiner(pool.port)
+        lurker.call("mining.subscribe", ["lurker/1"])
         started_s = time.monotonic()
-        assert sock.recv(1024) == b""  # closed, nothing said
-        assert time.monotonic() - started_s < 5
-        sock.close()
+        closed_s = None
+        while time.monotonic() - started_s < 6 and closed_s is None:
+            try:
+                lurker.send({"method": "mining.extranonce.subscribe", "params": []})
+                while lurker.read(0.2) is not None:
+                    pass
+                closed_s = time.monotonic()
+            except TimeoutError:
+                continue
+            except OSError:
+                closed_s = time.monotonic()
+        assert closed_s is not None and closed_s - started_s < 4
+        told = [m for m in lurker.messages if m.get("method") == "client.show_message"]
+        assert told and "mining.authorize" in told[-1]["params"][0]
+        lurker.close()
     finally:
         pool.stop()
 
@@ -198,9 +214,14 @@ def test_a_connection_that_never_subscribes_is_closed(lab_node, monkeypatch):
 class _Session:
     """What Pool._vardiff reads and writes on a connection, recording what would be sent."""
 
+    count_share = session_module.Session.count_share
+    restart_vardiff = session_module.Session.restart_vardiff
+
     def __init__(self, difficulty: float, now_s: float):
         self.difficulty, self.difficulty_sent = difficulty, True
         self.vd_start_s, self.vd_shares, self.vd_work = now_s, 0, 0.0
+        self.vd_first_s = self.vd_last_s = self.vd_eased_s = now_s
+        self.vd_first_work = 0.0
         self.workers = {"w"}
         self.sent: list = []
         self.jobs: list[tuple[str, bool]] = []
@@ -234,9 +255,8 @@ def test_vardiff_counts_work_not_shares_from_older_easier_jobs():
     pool = _pool_with_current_job()
     try:
         session = _Session(1.0, now_s=100.0)
-        for _ in range(48):
-            session.vd_shares += 1
-            session.vd_work += 1 / 64
+        for i in range(49):  # the first opens the span, 48 more in the second after it
+            session.count_share(1 / 64, 100.0 + i / 48)
         pool._vardiff(session, 101.0)
         assert session.difficulty == pytest.approx(0.75 / 4.0)  # the work rate over the aim
         assert session.sent[-1] == {"id": None, "method": "mining.set_difficulty", "params": [session.difficulty]}
@@ -248,10 +268,12 @@ def test_an_easier_difficulty_comes_with_clean_work_a_harder_one_without():
     pool = _pool_with_current_job()
     try:
         session = _Session(1.0, now_s=100.0)
-        session.vd_shares, session.vd_work = 3, 3.0  # 1 share/s at difficulty 1 for an aim of 4/s
+        for t in (100.0, 101.0, 102.0, 103.0):  # 1 share/s at difficulty 1 for an aim of 4/s
+            session.count_share(1.0, t)
         pool._vardiff(session, 103.0)
         assert session.difficulty == pytest.approx(0.25) and session.jobs[-1][1] is True
-        session.vd_shares, session.vd_work = 60, 60 * 0.25  # 20 shares/s
+        for i in range(61):  # 20 shares/s
+            session.count_share(0.25, 103.0 + i / 20)
         pool._vardiff(session, 106.0)
         assert session.difficulty == pytest.approx(1.25) and session.jobs[-1][1] is False
         assert session.jobs[0][0] != session.jobs[1][0]  # each difficulty under its own job id

@@ -203,3 +203,38 @@ def test_dispatcher_routes_the_subcommand(capsys):
 
     assert cli_main(["scenario", "halving-2024"]) == 0
     assert "hashprice $49.55" in capsys.readouterr().out
+
+
+def test_preset_texts_say_what_the_report_computes():
+    """The read-aloud numbers of issue 19's corrections, checked against the report."""
+    from engine.economy.report import scenario_report
+
+    presets = load_scenarios().scenarios
+    lease = presets["lease-or-gpus"]
+    site = scenario_report(lease)["site"]
+    after_running = 1 - site["ai_opex_usd_per_day"] / site["ai_revenue_usd_per_day"]
+    after_building = site["ai_profit_usd_per_day"] / site["ai_revenue_usd_per_day"]
+    assert after_running == pytest.approx(0.85) and 0.45 < after_building < 0.55
+    assert "85% of it is left" in lease.explanation and "about half once" in lease.explanation
+    assert "5-year, $9.7 billion contract" in lease.explanation  # IREN/Microsoft, not hourly rental
+    corsicana = presets["corsicana-split"]
+    site = scenario_report(corsicana)["site"]
+    machines_per_mw = site["mining_machines_capex_usd"] / corsicana.values()["mining_mw"]
+    assert machines_per_mw == pytest.approx(1.25e6, rel=0.01) and "$1.25 million per" in corsicana.explanation
+    assert "Nothing else changed" not in presets["halving-2024"].explanation
+    assert "37.7 bitcoin in fees" in presets["halving-2024"].explanation
+
+
+def test_published_figures_say_whether_they_come_from_outside():
+    for scenario in load_scenarios().scenarios.values():
+        for item in scenario.published:
+            assert item.kind in ("outside", "worked example")
+            if item.kind == "outside":  # named beyond the brief's own arithmetic
+                assert not item.source.startswith("ECONOMICS.md, Formulas"), item
+    outside = [
+        (name, item.value)
+        for name, s in load_scenarios().scenarios.items()
+        for item in s.published
+        if item.kind == "outside"
+    ]
+    assert ("record-low-2025", 35.06) in outside and len(outside) == 3

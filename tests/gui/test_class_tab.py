@@ -117,6 +117,40 @@ def test_sharing_the_node_opens_the_class_pool(qtbot, tmp_path, node_factory, mo
             controller.classroom.pool.stop()
 
 
+def test_the_teachers_window_mines_through_its_own_pool(qtbot, tmp_path, node_factory):
+    """Sharing the node: the teacher's miner is a worker of the class pool (a row like any
+    student's) while its MinerStats, the hashrate card's, stay this laptop's own."""
+    from engine.mining.events import MinerStats
+    from engine.mining.stratum_client import StratumSource
+    from engine.primitives.rpcauth import make_rpcauth
+    from gui.classroom.service import TEACHER_NAME
+    from gui.window.class_login import SHARE_USER
+    from gui.window.controller import LabController
+
+    node = node_factory("lab", extra_args=("--lab-hashrate", "1e9")).start()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("node/share", True)
+    settings.setValue("node/share_rpcauth", make_rpcauth(SHARE_USER, "CLASS"))
+    controller = LabController(datadir=tmp_path / "data", settings=settings, total_cores=1)
+    own: list[MinerStats] = []
+    controller.miner_stats.connect(own.append)
+    try:
+        controller._connect(node.url, str(node.cookie_file), None, None)
+        pool = controller.classroom.pool
+        source = controller.miner.source
+        assert isinstance(source, StratumSource) and (source.port, source.user) == (pool.port, TEACHER_NAME)
+
+        def teacher_mining(snapshot) -> bool:
+            return any(r.name == TEACHER_NAME and r.connected and r.accepted >= 1 for r in snapshot.workers)
+
+        qtbot.waitSignal(controller.classroom.stats, timeout=60_000, check_params_cb=teacher_mining).wait()
+        qtbot.waitUntil(lambda: any(s.hashrate_hs > 0 for s in own), timeout=10_000)
+    finally:
+        controller.shutdown()
+        if controller.classroom.pool is not None:
+            controller.classroom.pool.stop()
+
+
 def test_a_node_not_shared_opens_no_pool(qtbot, tmp_path, node_factory, monkeypatch):
     from gui.window.controller import LabController
 

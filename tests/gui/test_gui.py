@@ -39,7 +39,9 @@ def test_blocks_appear_in_the_table(lab_window, qtbot):
     controller, window = lab_window
     qtbot.waitUntil(lambda: window.tab("chain").table.rowCount() >= 3, timeout=TIMEOUT_MS)
     assert window.tab("chain").rows[-1].height >= 2
-    assert window.blocks_accepted >= 1 or controller.miner.stats().blocks_accepted >= 1
+    # blocks found: the wallet's coinbases on the active chain, the same figure the Wallet tab shows
+    qtbot.waitUntil(lambda: (window.lab.facts().get("blocks_found") or 0) >= 1, timeout=TIMEOUT_MS)
+    assert window.lab.facts()["blocks_found"] == window.wallet_state.blocks_mined
     assert window.node_chip.text().startswith("● lab")
     window.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: window.tab("chain").hashrate_chart.series["total"][0].size >= 3, timeout=TIMEOUT_MS)
@@ -115,7 +117,7 @@ def test_node_crash_is_shown_and_restart_works(lab_window, qtbot):
     assert "stopped unexpectedly" in window.banner.label.text()
     assert window.hashrate_value.text() == "stopped"
     height_before = window.tab("chain").rows[-1].height
-    found_before = window.blocks_accepted
+    found_before = window.lab.facts()["blocks_found"]
     ai = controller.ai
     with qtbot.waitSignal(controller.node_ready, timeout=30_000):
         window.banner.button.click()
@@ -131,7 +133,7 @@ def test_node_crash_is_shown_and_restart_works(lab_window, qtbot):
     assert [r.height for r in window.tab("chain").rows] == list(
         range(window.tab("chain").rows[0].height, window.tab("chain").rows[-1].height + 1)
     )
-    assert window.blocks_accepted >= found_before and controller.ai is ai
+    assert window.lab.facts()["blocks_found"] >= found_before and controller.ai is ai
     # The Node tab shows each line the node wrote once, across the restart.
     qtbot.waitUntil(lambda: f"height={height_before + 1} " in window.tab("node").node_log.toPlainText(), timeout=10_000)
     tips = [line for line in window.tab("node").node_log.toPlainText().splitlines() if "UpdateTip" in line]
@@ -155,6 +157,28 @@ def test_shutdown_leaves_no_process_thread_or_window(lab_window, qtbot):
     ]
     assert lingering == []
     assert controller.miner is None and controller.ai is None
+
+
+def test_blocks_found_survive_the_app_restarting_itself(lab_window, qtbot):
+    """A language switch restarts the window and its controller on the same chain: the blocks
+    found are the chain's (the wallet's coinbases), so the new window starts from them, not 0."""
+    controller, window = lab_window  # closed by the test before: its chain and wallet are on disk
+    found = window.lab.facts()["blocks_found"]
+    assert found >= 1
+    again = LabController(datadir=controller.datadir, settings=controller.settings, lab_hashrate_hs=2e6)
+    window2 = MainWindow(again)
+    try:
+        window2.show()
+        again.start()
+        with qtbot.waitSignal(again.wallet.state, timeout=TIMEOUT_MS) as first:
+            pass
+        assert first.args[0].blocks_mined >= found
+        qtbot.waitUntil(lambda: (window2.lab.facts().get("blocks_found") or 0) >= found, timeout=5000)
+        assert f"{window2.lab.facts()['blocks_found']} blocks found" in window2.hashrate_caption.text() or (
+            window2.hashrate_caption.text() == "starting the miner…"
+        )
+    finally:
+        window2.close()
 
 
 def test_attach_to_a_running_node_by_url_and_cookie(qapp, qtbot, tmp_path, regtest_node):

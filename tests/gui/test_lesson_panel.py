@@ -14,6 +14,7 @@ import pytest
 from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.economy.halvings import subsidies_btc
+from engine.lesson import tracker as t
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController
@@ -22,7 +23,7 @@ from tests.helpers import ROOT
 CONSENSUS = {
     "pow_target_spacing": 5,
     "difficulty_adjustment_interval": 24,
-    "subsidy_halving_interval": 48,
+    "subsidy_halving_interval": 50,
     "start_difficulty": 1.0,
 }
 
@@ -34,7 +35,7 @@ def rows(n, seconds=lambda h: 3):
         if h > 24 and h % 24 == 0:  # the lab skips the window that starts at genesis
             d = d * 120 / (out[h - 1].time - out[h - 24].time)
         out.append(
-            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(subsidies_btc(h, 48)), seconds(h) if h > 1 else None)
+            BlockRow(h, f"{h:064x}", t, "1d00ffff", d, float(subsidies_btc(h, 50)), seconds(h) if h > 1 else None)
         )
     return out
 
@@ -94,22 +95,37 @@ def test_the_lesson_follows_the_runs_events(window):
     assert lesson.tracker.step.key == "move_to_ai"
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
     assert any(
-        f.startswith("retarget at 48: the last blocks took 2.9 s on average against 5 s, so the difficulty rose ×1.74")
+        f.startswith(
+            "retarget at 48: the last blocks took 3.0 s on average against 5 s (Core's timespan / interval: 2.9 s), "
+            "so the difficulty rose ×1.74"
+        )
         for f in feed
     ), feed
     c.allocation.emit(Allocation(total_cores=2, mining_slots=1, ai_slots=1))
     c.blocks.emit(chain[50:], False)
     feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
-    assert any("halving at 48: 50 -> 25 BTC (in the real world: 2028)" in f for f in feed)
+    assert any(
+        "halving at 50: the lab's reward 50 -> 25 BTC; it stands for the real halving of 2028: 3.125 -> 1.5625 BTC" in f
+        for f in feed
+    ), feed
     assert any(f.startswith("after the exodus (cores moved to AI at 49)") for f in feed)
     marks = [i for i in window.tab("chain").difficulty_chart.plot_item.items if type(i).__name__ == "InfiniteLine"]
-    assert {round(m.value()) for m in marks} >= {48, 72, 96}
+    assert {round(m.value()) for m in marks} >= {48, 50, 72, 96, 100}
     assert lesson.sla_box.isHidden()
     c.ai_report.emit(report(0.0))
     c.ai_report.emit(report(432.1))
     assert not lesson.sla_box.isHidden() and "$432.10" in lesson.sla_box.text() and "99.999%" in lesson.sla_box.text()
     timeline = [lesson.timeline.item(i).text() for i in range(lesson.timeline.count())]
-    assert any("lab block 96" in x and "2032" in x for x in timeline)
+    assert any("lab block 100" in x and "2032" in x for x in timeline)
+    # the default preset flips at a lab halving: the first, or the second when the exodus (here
+    # after block 49) lowered the lab's difficulty, and so raised mining's revenue, enough
+    flip = lesson.tracker.first(t.CROSSOVER)
+    feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
+    assert flip is not None and flip.height in (50, 100), flip
+    assert any(f.startswith(f"crossover at block {flip.height}") for f in feed), feed
+    while lesson.tracker.step.key != "crossover":
+        lesson.next_button.click()
+    assert f"crossover at block {flip.height}" in lesson.step_watch.text()  # shown when the step comes
 
 
 def test_steps_by_hand_and_presenter(window):
@@ -163,7 +179,7 @@ def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
     assert "Why does nobody decide who finds the next block?" in text
     assert "Answer key (this run)" in text and "Blocks mined: 60" in text
     assert "48" in text and "×1.74" in text
-    assert "2028" in text and "crossover" in text
+    assert "2028" in text and "break-even price" in text
     with pytest.raises(OSError, match="no such folder"):
         write_worksheet(tmp_path / "missing" / "w.pdf", lesson.tracker, None, None)
 
@@ -232,7 +248,11 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         lesson = window.tab("lesson")
         feed = [lesson.feed.item(i).text() for i in range(lesson.feed.count())]
         assert any("ajustement à 48" in f and "×1,74" in f for f in feed), feed
-        assert any("division par deux à 48 : 50 -> 25 BTC (dans le monde réel : 2028)" in f for f in feed), feed
+        assert any(
+            "division par deux à 50 : la récompense du labo 50 -> 25 BTC ; elle représente la vraie division par "
+            "deux de 2028 : 3,125 -> 1,5625 BTC" in f
+            for f in feed
+        ), feed
         found = [
             (where, sorted(w), text[:90])
             for where, text in visible_texts(lesson)
@@ -242,3 +262,57 @@ def test_the_lesson_in_french_with_events_shows_no_english(qtbot, tmp_path):
         assert not found, found
     finally:
         i18n.install("en")
+
+
+def test_a_heading_never_sits_alone_at_a_page_foot(qapp):
+    from gui.lesson.worksheet import keep_headings_with_next
+    from gui.qt import QSizeF, QTextDocument
+
+    def pages(doc, height):
+        layout, block, out = doc.documentLayout(), doc.begin(), []
+        while block.isValid():
+            out.append((block.blockFormat().headingLevel(), int(layout.blockBoundingRect(block).top() // height)))
+            block = block.next()
+        return out
+
+    height = 300.0
+    for n in range(1, 60):  # find a filler length that leaves the heading at a page's foot
+        doc = QTextDocument()
+        doc.setPageSize(QSizeF(400, height))
+        doc.setHtml("<p>filler line</p>" * n + "<h3>Halvings</h3><table border='1'><tr><td>50</td></tr></table>")
+        before = pages(doc, height)
+        heading = next(i for i, (level, _) in enumerate(before) if level)
+        if before[heading][1] != before[heading + 1][1]:
+            break
+    else:
+        pytest.fail("no filler length put the heading at a page's foot")
+    assert keep_headings_with_next(doc, height) == 1
+    after = pages(doc, height)
+    assert after[heading][1] == after[heading + 1][1] == before[heading + 1][1]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) is not installed")
+def test_worksheet_tasks_and_their_key_from_the_run(window, tmp_path):
+    from engine.lesson.answers import answer_key
+    from gui.lesson.worksheet import write_worksheet
+
+    lesson = window.tab("lesson")
+    window.controller.blocks.emit(rows(120, lambda h: 3 if h <= 49 else 6), False)
+    values = lesson.values_source()
+    assert values, "the Economics tab publishes the scenario"
+    out = write_worksheet(tmp_path / "w.pdf", lesson.tracker, values, lesson.start_difficulty)
+    raw = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    assert "Tasks: numbers from the screen" in text and "the difficulty before ________" in text
+    key = answer_key(lesson.tracker, values, lesson.start_difficulty)
+    r, h = key["retargets"][0], key["halvings"][0]
+    assert f"Task 1: at block {r['height']} the difficulty went from" in text
+    assert f"Task 2: at block {h['height']} the lab's reward went from 50 to 25 BTC" in text
+    assert f"${h['hashprice_before']:,.2f} -> ${h['hashprice_after']:,.2f}" in text
+    assert h["hashprice_before"] / 2 < h["hashprice_after"] < h["hashprice_before"]  # fees do not halve
+    d = key["decisions"][-1]
+    assert f"{d['lead_months']:.0f} months before the first AI revenue" in text and "Task 3" in text
+    headings = {"Retargets", "Halvings", "Task 1: a retarget", "Task 2: a halving", "Task 3: the conversion decision"}
+    for page in raw.split("\f")[:-1]:
+        lines = [x.strip() for x in page.splitlines() if x.strip()]
+        assert lines and lines[-1] not in headings, lines[-3:]

@@ -13,6 +13,7 @@ import pytest
 from engine.capacity import Allocation
 from engine.mining.events import BlockResult, MinerStats
 from engine.rpc import RPCClient
+from engine.wallet.state import WalletState
 from gui.chain.service import BlockRow, ChainPoller
 from gui.chain.tab import fmt_block_time
 from gui.qt import QImage, QPointF, QRect, QSettings
@@ -94,6 +95,12 @@ def test_step_charts_draw_each_value_from_the_height_where_it_takes_effect(qapp,
             # and across the block, up to the next one
             assert value_drawn_at(diff_path, h + 0.5) == pytest.approx(chain[h][0], rel=1e-9) or h == tip
         assert max(x for x, _ in diff_path) == tip  # drawn up to the tip, not beyond
+        # the cards speak for the tip, with the one reward figure the chain's rows carry
+        facts = window.lab.facts()
+        assert facts["reward_block"] == facts["difficulty_block"] == tip
+        assert facts["reward_btc"] == chain[tip][1] == window.tab("chain").rows[-1].subsidy_btc
+        assert facts["difficulty"] == pytest.approx(chain[tip][0], rel=1e-9)
+        assert window.reward_value.text() == f"{chain[tip][1]:g} BTC"
     finally:
         window.close()
 
@@ -190,29 +197,36 @@ def row(height: int, block_hash: str) -> BlockRow:
     return BlockRow(height, block_hash, 1_790_000_000 + height, "207fffff", 1.0, 50.0, 5 if height > 1 else None)
 
 
-def test_counters_come_from_one_snapshot_with_plurals(qapp, qtbot, tmp_path):
+def wallet_state(blocks_mined: int) -> WalletState:
+    return WalletState("lab", 3, "cc" * 32, 0, 0, 0, 0, blocks_mined, "bcrt1q", (), ())
+
+
+def test_counters_come_from_one_snapshot_with_plurals(qapp, qtbot, tmp_path, monkeypatch):
     window = make_window(tmp_path)
+    asked = []
+    monkeypatch.setattr(window.controller.wallet, "refresh_now", lambda: asked.append(1))
     try:
         window.on_node_ready("http://127.0.0.1:1")
         window.on_allocation(Allocation(1, 1, 2))
         window.on_miner_stats(stats())
         caption = window.hashrate_caption.text()
-        assert "1 of 2 cores mining" in caption and "1 on AI" in caption and "0 blocks found" in caption
+        assert "1 of 2 cores mining" in caption and "1 on AI" in caption and "found" not in caption
         assert window.mining_label.text() == "Mining: 1 core" and window.ai_label.text() == "AI: 1 core"
-        # The node accepts our block: it counts, and the status bar says so, once the chain shows it.
+        window.on_wallet_state(wallet_state(0))
+        assert "0 blocks found" in window.hashrate_caption.text()
+        # The node accepts our block: the status bar says so once the chain shows it, and the
+        # wallet (whose coinbases on the active chain are the count) is asked to look at once.
         window.on_blocks([row(1, "aa" * 32)], False)
         window.on_block_result(BlockResult(2, "bb" * 32, "accepted", None))
-        assert window.blocks_accepted == 0 and "found" not in window.statusBar().currentMessage()
+        assert "found" not in window.statusBar().currentMessage() and not asked
         window.on_blocks([row(2, "bb" * 32)], False)
-        assert window.blocks_accepted == 1 and "Block 2 found" in window.statusBar().currentMessage()
+        assert "Block 2 found" in window.statusBar().currentMessage() and asked
+        # The count is the chain's (the wallet's mined coinbases), not a counter of this window.
+        window.on_wallet_state(wallet_state(1))
         assert "1 block found" in window.hashrate_caption.text()
-        # A block the poller showed before the miner's answer arrived counts too, once.
-        window.on_blocks([row(3, "cc" * 32)], False)
-        window.on_block_result(BlockResult(3, "cc" * 32, "accepted", None))
-        assert window.blocks_accepted == 2 and "2 blocks found" in window.hashrate_caption.text()
-        # A reorg that removes our block takes it off the tally.
-        window.on_blocks([row(3, "dd" * 32)], True)
-        assert window.blocks_accepted == 1
+        assert window.lab.facts()["blocks_found"] == 1
+        window.on_wallet_state(wallet_state(210))
+        assert "210 blocks found" in window.hashrate_caption.text()
         window.on_node_failed("The node stopped unexpectedly")
         assert window.hashrate_value.text() == "stopped" and "stopped" in window.node_chip.text()
         window.on_miner_stats(stats(paused=True))

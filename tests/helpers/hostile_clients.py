@@ -17,8 +17,14 @@ def basic(auth: str) -> str:
     return "Basic " + base64.b64encode(auth.encode()).decode()
 
 
-def raw_post(port: int, body: bytes | str, auth: str | None, timeout_s: float = 30) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
+def raw_post(
+    port: int, body: bytes | str, auth: str | None, timeout_s: float = 30, source: str | None = None
+) -> tuple[int, bytes]:
+    """One POST on a fresh connection; `source` picks the loopback address it comes from
+    (127.0.0.2 is another laptop as far as the node's per-address budget is concerned)."""
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout_s, source_address=(source, 0) if source else None
+    )
     headers = {"Content-Type": "application/json"}
     if auth is not None:
         headers["Authorization"] = basic(auth)
@@ -30,8 +36,11 @@ def raw_post(port: int, body: bytes | str, auth: str | None, timeout_s: float = 
         conn.close()
 
 
-def rpc(port: int, auth: str, method: str, params=None, timeout_s: float = 30) -> tuple[int, dict | None]:
-    status, data = raw_post(port, json.dumps({"method": method, "params": params or [], "id": 1}), auth, timeout_s)
+def rpc(
+    port: int, auth: str, method: str, params=None, timeout_s: float = 30, source: str | None = None
+) -> tuple[int, dict | None]:
+    body = json.dumps({"method": method, "params": params or [], "id": 1})
+    status, data = raw_post(port, body, auth, timeout_s, source)
     try:
         return status, json.loads(data)
     except ValueError:
@@ -112,8 +121,16 @@ class Flood:
     """`threads` clients sending `body` as fast as the node answers (each on a fresh connection),
     until stopped or `max_s` passes; statuses are counted."""
 
-    def __init__(self, port: int, body: bytes | str, auth: str | None, threads: int = 4, max_s: float = 30):
-        self.port, self.body, self.auth, self.max_s = port, body, auth, max_s
+    def __init__(
+        self,
+        port: int,
+        body: bytes | str,
+        auth: str | None,
+        threads: int = 4,
+        max_s: float = 30,
+        source: str | None = None,
+    ):
+        self.port, self.body, self.auth, self.max_s, self.source = port, body, auth, max_s, source
         self.statuses: dict[int, int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -123,7 +140,7 @@ class Flood:
         deadline = time.monotonic() + self.max_s
         while not self._stop.is_set() and time.monotonic() < deadline:
             try:
-                status, _ = raw_post(self.port, self.body, self.auth, timeout_s=10)
+                status, _ = raw_post(self.port, self.body, self.auth, timeout_s=10, source=self.source)
             except OSError:
                 status = 0
             with self._lock:

@@ -13,8 +13,11 @@ from engine.primitives.pow import target_for_difficulty
 
 
 class SimMiner:
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout_s: float = 10.0):
-        self.sock = socket.create_connection((host, port), timeout=timeout_s)
+    def __init__(self, port: int, host: str = "127.0.0.1", timeout_s: float = 10.0, source: str | None = None):
+        """`source`: connect from this local address (127.0.0.2...: another computer to the pool)."""
+        self.sock = socket.create_connection(
+            (host, port), timeout=timeout_s, source_address=(source, 0) if source else None
+        )
         self.buffer = b""
         self.next_id = 100
         self.notifies: list[Notify] = []

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from regtest.rpc.auth import Auth, make_rpcauth
+from gui.window.class_login import class_node_args
+from regtest.rpc.auth import GLOBAL_FAILED_LOGIN_BURST, GLOBAL_FAILED_LOGINS_PER_S, Auth, make_rpcauth
+from regtest.rpc.jsonrpc import MAX_JSON_VALUES
 from tests.helpers import ROOT
 from tests.helpers.hostile_clients import (
     Flood,
@@ -49,7 +51,10 @@ def start_node(tmp: Path, *args: str, rpcauth: str | None = None) -> NodeProcess
 @pytest.fixture(scope="module")
 @starts_node_process
 def node(tmp_path_factory):
-    n = start_node(tmp_path_factory.mktemp("hostile"), rpcauth=make_rpcauth("class", CLASS_PASSWORD))
+    # started as the window starts a shared class: the class login with its whitelist
+    n = start_node(
+        tmp_path_factory.mktemp("hostile"), *class_node_args(), rpcauth=make_rpcauth("class", CLASS_PASSWORD)
+    )
     n.rpc("generatetoaddress", 3, ADDRESS)
     yield n
     n.stop()
@@ -145,17 +150,20 @@ def test_memory_stays_bounded_for_the_largest_requests(node):
     base = rss_mb(pid)
     tip = node.rpc("getbestblockhash")
     bodies = [
-        (b"[" + b"0," * (16 * 1024 * 1024 - 2) + b"0]", -32600),  # 32 MiB batch blow-up
+        (b"[[" + b"0," * (16 * 1024 * 1024 - 3) + b"0]]", -32600),  # 32 MiB: one call of 16M values
+        (b"[" + b"[0]," * (2 * MAX_JSON_VALUES) + b"[[" + b"0," * 8_000_000 + b"0]]]", -32600),  # ... late in a batch
         (json.dumps({"method": "submitblock", "params": ["00" * 15_000_000]}).encode(), None),
         (json.dumps({"method": "getblockhash", "params": ["a" * 30_000_000]}).encode(), -3),
-        (json.dumps([{"method": "getblockheader", "params": [tip], "id": i} for i in range(1001)]).encode(), -32600),
+        (json.dumps([{"method": "getblockheader", "params": [tip], "id": i} for i in range(5000)]).encode(), 5000),
     ]
     for body, code in bodies:
         t0 = time.monotonic()
         status, data = raw_post(node.port, body, cookie(node), timeout_s=60)
         reply = json.loads(data)
-        if code is None:
-            assert reply["result"] == "bad-blk-length"  # Core's size limit, without decoding 15 MB
+        if code is None:  # 15 MB of zeros: no transactions (Core decodes it, then says so), never decoded here
+            assert reply["error"] == {"code": -22, "message": "Block does not start with a coinbase"}
+        elif code > 0:
+            assert len(reply) == code and reply[-1]["result"]["hash"] == tip  # a long batch is answered
         else:
             assert reply["error"]["code"] == code
         assert time.monotonic() - t0 < 10
@@ -231,7 +239,19 @@ def test_a_full_work_queue_is_503_and_the_cookie_lane_still_answers(tmp_path):
 
 
 # --- authentication -----------------------------------------------------------------------
-def test_the_class_login_gets_the_mining_whitelist(node):
+@pytest.mark.slow
+def test_a_2mb_batch_of_a_million_calls_is_answered_in_bounded_memory(node):
+    pid = node.proc.pid
+    base = rss_mb(pid)
+    t0 = time.monotonic()
+    status, data = raw_post(node.port, b"[" + b"0," * 999_999 + b"0]", cookie(node), timeout_s=300)
+    assert status == 200 and data.count(b'"Invalid Request object"') == 1_000_000  # Core: one error per call
+    del data
+    assert peak_rss_mb(pid) - base < RSS_BOUND_MB, f"peak {peak_rss_mb(pid):.0f} MB from {base:.0f} MB"
+    assert time.monotonic() - t0 < 120
+
+
+def test_the_class_login_gets_its_whitelist(node):
     student = f"class:{CLASS_PASSWORD}"
     assert rpc(node.port, student, "getblocktemplate", [{"rules": ["segwit"]}])[0] == 200
     assert rpc(node.port, student, "getblockchaininfo")[0] == 200
@@ -242,21 +262,32 @@ def test_the_class_login_gets_the_mining_whitelist(node):
     assert rpc(node.port, cookie(node), "getblockcount")[0] == 200
 
 
-def test_failed_logins_are_limited_across_all_connections():
+def test_failed_logins_are_limited_per_address_and_across_all():
     now = [0.0]
     auth = Auth("c" * 64, clock=lambda: now[0])
     auth.add_rpcauth(make_rpcauth("class", CLASS_PASSWORD))
     header = "Basic " + __import__("base64").b64encode(b"class:guess").decode()
-    for i in range(1000):  # 1,000 guesses from any number of connections within 2 s
-        now[0] = i * 0.002
-        auth.check(header)
-    assert auth.failed_total <= 8 + 4 * 2 + 1
     good = "Basic " + __import__("base64").b64encode(f"class:{CLASS_PASSWORD}".encode()).decode()
-    assert auth.check(good)[0] == "limited"  # even the right password waits while guessing goes on
+    for i in range(1000):  # 1,000 guesses from one laptop, over any number of connections, within 2 s
+        now[0] = i * 0.002
+        auth.check(header, "10.0.0.7")
+    assert auth.failed_total <= 8 + 4 * 2 + 1
+    assert auth.check(good, "10.0.0.7")[0] == "limited"  # that laptop waits while it guesses
+    assert auth.check(good, "10.0.0.8") == ("ok", "class")  # the next laptop is not locked out
     cookie_header = "Basic " + __import__("base64").b64encode(b"__cookie__:" + b"c" * 64).decode()
-    assert auth.check(cookie_header) == ("ok", "__cookie__")
+    assert auth.check(cookie_header, "10.0.0.7") == ("ok", "__cookie__")
     now[0] += 3
-    assert auth.check(good) == ("ok", "class")
+    assert auth.check(good, "10.0.0.7") == ("ok", "class")
+    # Many addresses together: the global budget bounds what is checked, whatever the count.
+    checked = auth.failed_total
+    for i in range(2000):
+        now[0] = 10 + i * 0.001
+        auth.check(header, f"10.0.{i % 200 // 100}.{i % 100}")
+    assert auth.failed_total - checked <= GLOBAL_FAILED_LOGIN_BURST + GLOBAL_FAILED_LOGINS_PER_S * 2 + 1
+    # An IPv6 laptop is its /64, however many addresses it takes from it.
+    for i in range(100):
+        auth.check(header, f"fd00:1:2:3::{i:x}")
+    assert auth.check(good, "fd00:1:2:3::ffff")[0] == "limited"
 
 
 def test_parallel_guessers_cannot_check_passwords_quickly(node):
@@ -275,12 +306,15 @@ def test_parallel_guessers_cannot_check_passwords_quickly(node):
         # The guessers move in step (each 401 comes after Core's 250 ms delay), and a right password
         # spends no token: ten tries in a row can all fall in one quiet gap between their rounds,
         # so the tries are spread over about two rounds' time instead.
-        refused = 0
+        refused = refused_elsewhere = 0
         for _ in range(10):
             refused += rpc(node.port, student, "getblockcount")[0] == 401
+            # another laptop (another loopback address) is not locked out by this one's flood
+            refused_elsewhere += rpc(node.port, student, "getblockcount", source="127.0.0.2")[0] == 401
             time.sleep(0.13)
         if guesses_per_s > 40:
             assert refused >= 3, (refused, guesses_per_s, dict(flood.statuses))
+        assert refused_elsewhere == 0, (refused_elsewhere, guesses_per_s, dict(flood.statuses))
         assert rpc(node.port, cookie(node), "getblockcount")[0] == 200
     assert flood.statuses.get(401, 0) > 50, dict(flood.statuses)  # guesses the node answered
     time.sleep(2.5)
@@ -355,6 +389,9 @@ def test_no_secret_on_any_command_line_when_the_window_shares_the_node(qapp, qtb
         with qtbot.waitSignal(controller.node_ready, timeout=30_000):
             controller.start()
         assert rpc(port, f"class:{CLASS_PASSWORD}", "getblockcount")[0] == 200
+        # the class login has its whitelist (a pool's calls, not stop), the window's cookie everything
+        assert rpc(port, f"class:{CLASS_PASSWORD}", "validateaddress", [ADDRESS])[0] == 200
+        assert rpc(port, f"class:{CLASS_PASSWORD}", "stop")[0] == 403
         node_pid = controller.node.proc.processId()
         ours = _descendants(os.getpid())  # other sessions' processes on this machine are theirs
         assert node_pid in ours

@@ -85,8 +85,8 @@ def test_bad_transactions_get_cores_reasons_and_change_nothing(local_node):
     pay = [(BOB.p2wpkh, coin.value - 1_000)]
     bad_sig = spend([coin], pay, corrupt=0)
     assert (
-        refused(local_node, bad_sig, "mempool-script-verify-flag-failed")
-        == "mempool-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)"
+        refused(local_node, bad_sig, "mandatory-script-verify-flag-failed")
+        == "mandatory-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)"
     )
     immature = local_node.coinbase_utxo(20)
     assert (
@@ -125,8 +125,8 @@ def test_a_bad_taproot_signature_is_refused_by_cores_interpreter(local_node):
     local_node.send(tx)
     bad = spend(outputs_of(tx, BOB), [(ALICE.p2wpkh, coin.value - 3_000)], corrupt=0)
     assert (
-        refused(local_node, bad, "mempool-script-verify-flag-failed")
-        == "mempool-script-verify-flag-failed (Invalid Schnorr signature)"
+        refused(local_node, bad, "mandatory-script-verify-flag-failed")
+        == "mandatory-script-verify-flag-failed (Invalid Schnorr signature)"
     )
 
 

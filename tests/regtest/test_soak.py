@@ -3,7 +3,8 @@
 moments (a timer, so sometimes in the middle of generatetoaddress). The client behaves like a
 wallet: it rebroadcasts what is not confirmed after a restart or a reorg. At the end no payment
 is lost (every one is confirmed on the final chain) and the node's UTXO set, as it answers
-scantxoutset after all those restarts and reorgs, equals a fresh replay of its chain."""
+scantxoutset after all those restarts and reorgs, equals a fresh replay of its chain, as does the
+whole chain state it left on disk (coins and transaction index)."""
 
 from __future__ import annotations
 
@@ -168,6 +169,13 @@ def run_soak(tmp_path, payments: int, per_block: int, reorg_every: int, kill_pro
         assert outcome == "connected"
     replay = {op: (c.value, c.height) for op, c in fresh.utxo.coins.items() if c.script_pubkey in scripts}
     assert live == replay
+    # the whole chain state the node left on disk after the kills and reorgs, against the replay
+    stored = Chain(BlockStore(soak.datadir / "regtest" / "blocks.sqlite"), REGTEST, clock=lambda: 4_000_000_000)
+    assert stored.tip.hash == fresh.tip.hash
+    assert stored.utxo.snapshot() == fresh.utxo.snapshot()
+    assert stored.tx_index.snapshot() == fresh.tx_index.snapshot()
+    stored.store.close()
+    fresh.store.close()
     return soak
 
 

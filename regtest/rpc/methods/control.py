@@ -1,4 +1,5 @@
-"""The Control RPCs with Bitcoin Core's names and results (rpc/server.cpp help, stop, uptime)."""
+"""The Control RPCs with Bitcoin Core's names and results (rpc/server.cpp help, stop, uptime,
+getrpcinfo)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def help_text(node: RPCMethods, command):
     return "\n".join(lines)
 
 
+def getrpcinfo(node: RPCMethods):
+    """rpc/server.cpp getrpcinfo: the calls running now (this one included), durations in
+    microseconds, and the log file's path."""
+    return {
+        "active_commands": [
+            {"method": method, "duration": int(seconds * 1e6)} for method, seconds in node.active_commands()
+        ],
+        "logpath": str(node.log_path) if node.log_path else "",
+    }
+
+
 def stop(node: RPCMethods):
     node.stopping = True
     node.request_stop()
@@ -43,6 +55,7 @@ TABLE = {
         "List all commands, or get help for a specified command.",
         help_text,
     ),
+    "getrpcinfo": Command("Control", [], "Returns details of the RPC server.", getrpcinfo),
     "stop": Command("Control", [], "Request a graceful shutdown of the node.", stop),
     "uptime": Command("Control", [], "Returns the total uptime of the server.", uptime),
 }

@@ -150,13 +150,14 @@ def getmempoolinfo(node: RPCMethods):
     with node.chain.lock:
         entries = list(pool.entries.values())
         return {
-            "loaded": True,
+            "loaded": pool.loaded,
             "size": len(entries),
             "bytes": sum(e.vsize for e in entries),
-            "usage": sum(len(e.raw) * 4 + 500 for e in entries),  # a rough in-memory estimate
+            "usage": pool.usage,  # this node's own count (regtest/mempool_limits.py)
             "total_fee": amount(sum(e.fee for e in entries)),
-            "maxmempool": 300_000_000,
-            "mempoolminfee": amount(pool.min_relay_fee),
+            "maxmempool": pool.max_bytes,
+            # rpc/mempool.cpp MempoolInfoToJSON: max(GetMinFee(), min relay fee)
+            "mempoolminfee": amount(max(pool.min_fee_rate(), pool.min_relay_fee)),
             "minrelaytxfee": amount(pool.min_relay_fee),
             "incrementalrelayfee": amount(pool.incremental_relay_fee),
             "unbroadcastcount": 0,

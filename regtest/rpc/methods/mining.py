@@ -21,6 +21,7 @@ from engine.primitives.rpc_errors import (
     RPC_TYPE_ERROR,
 )
 from engine.primitives.script import AddressError, decode_address
+from regtest.block_scan import BlockDecodeError, oversized_block_reason
 from regtest.mining import block_template, generate_block, next_block_basics
 from regtest.tx_validation import Coin, verify_scripts
 from regtest.validation import BlockInvalid, check_block, witness_commitment_index
@@ -100,7 +101,7 @@ def getblocktemplate(node: RPCMethods, request):
         data = request.get("data")
         if not isinstance(data, str):
             raise RPCError(RPC_TYPE_ERROR, "Missing data String key for proposal")
-        block = _decode_bounded(data)
+        block = _decode_bounded(node, data, check_pow=False)  # a proposal's proof of work is not checked
         if isinstance(block, str):
             return block
         with node.chain.lock:
@@ -144,7 +145,7 @@ def getblocktemplate(node: RPCMethods, request):
 
 def submitblock(node: RPCMethods, hexdata, dummy):
     """rpc/mining.cpp submitblock: BIP22 result, null when the block became the tip."""
-    block = _decode_bounded(hexdata)
+    block = _decode_bounded(node, hexdata)
     if isinstance(block, str):
         return block
     if not block.vtx or not block.vtx[0].is_coinbase():
@@ -159,13 +160,18 @@ def submitblock(node: RPCMethods, hexdata, dummy):
     return {"connected": None, "duplicate": "duplicate", "side": "inconclusive"}[outcome]
 
 
-def _decode_bounded(hexdata: str) -> CBlock | str:
-    """DecodeHexBlk with the size limit checked first: hex beyond MAX_BLOCK_SERIALIZED_SIZE
-    is never decoded (Core's CheckBlock would fail it with bad-blk-length after decoding)."""
+def _decode_bounded(node: RPCMethods, hexdata: str, check_pow: bool = True) -> CBlock | str:
+    """DecodeHexBlk, but a block beyond MAX_BLOCK_SERIALIZED_SIZE is never decoded: its bytes
+    are walked for the reason Core's checks would give (regtest/block_scan.py)."""
     if not is_hex(hexdata):
         raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed")
     if len(hexdata) // 2 > MAX_BLOCK_SERIALIZED_SIZE:
-        return "bad-blk-length"
+        try:
+            return oversized_block_reason(bytes.fromhex(hexdata), node.chain.params, check_pow)
+        except BlockDecodeError:
+            raise RPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed") from None
+        except ValueError as exc:
+            raise RPCError(RPC_DESERIALIZATION_ERROR, str(exc)) from None
     return decode_block(hexdata)
 
 

@@ -4,7 +4,10 @@ call as rpc/server.cpp CRPCTable::execute and RPCHelpMan::HandleRequest do."""
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
+from pathlib import Path
 
 from engine.primitives.rpc_errors import RPC_CLIENT_NOT_CONNECTED, RPC_METHOD_NOT_FOUND
 from regtest.chain import Chain
@@ -12,7 +15,7 @@ from regtest.mempool import Mempool
 
 from ..errors import RPCError
 from ..params import Command, bind
-from . import blockchain, control, mempool, mining, rawtransaction, util
+from . import blockchain, control, mempool, mining, network, rawtransaction, util
 
 TABLE: dict[str, Command] = {
     **blockchain.TABLE,
@@ -21,6 +24,7 @@ TABLE: dict[str, Command] = {
     **rawtransaction.TABLE,
     **util.TABLE,
     **control.TABLE,
+    **network.TABLE,
 }
 
 
@@ -28,8 +32,12 @@ class RPCMethods:
     """The method table bound to a node: its chain and mempool, its start time and its stop
     hook. Every handler gets this object first; `stopping` refuses further calls but `stop`."""
 
-    def __init__(self, chain: Chain, request_stop, start_time: float | None = None):
+    def __init__(self, chain: Chain, request_stop, start_time: float | None = None, log_path: Path | None = None):
         self.chain = chain
+        self.log_path = log_path  # getrpcinfo's logpath
+        self.active: dict[int, tuple[str, float]] = {}  # rpc/server.cpp g_rpc_server_info.active_commands
+        self._active_lock = threading.Lock()
+        self._call_ids = itertools.count()
         self.request_stop = request_stop
         self.start_time = start_time or time.time()
         self.stopping = False
@@ -48,4 +56,17 @@ class RPCMethods:
             raise RPCError(RPC_CLIENT_NOT_CONNECTED, "Shutting down")
         command = self.table[method]
         args = bind(command.params, params, lambda: self.usage(method))
-        return command.handler(self, *args)
+        call_id = next(self._call_ids)
+        with self._active_lock:
+            self.active[call_id] = (method, time.monotonic())
+        try:
+            return command.handler(self, *args)
+        finally:
+            with self._active_lock:
+                del self.active[call_id]
+
+    def active_commands(self) -> list[tuple[str, float]]:
+        """(method, seconds running) of every call being answered now."""
+        now = time.monotonic()
+        with self._active_lock:
+            return [(method, now - started) for method, started in self.active.values()]
