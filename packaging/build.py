@@ -4,7 +4,8 @@ Run it with the Python that has the project installed (e.g. `.venv/bin/python`).
 pinned `packaging` extra (PyInstaller and pyinstaller-hooks-contrib, see pyproject.toml) into that
 environment if they are missing or at other versions, then runs PyInstaller on
 packaging/mine2compute.spec for the current OS. Options: `--clean` (drop PyInstaller's cache in
-build/ first), `--skip-install` (never call pip).
+build/ first), `--skip-install` (never call pip), `--installer` (then this OS's installer in dist/:
+a .tar.gz with a menu entry on Linux, a setup .exe on Windows, a .dmg on macOS; packaging/installers.py).
 """
 
 from __future__ import annotations
@@ -96,12 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clean", action="store_true", help="drop PyInstaller's cache first")
     p.add_argument("--skip-install", action="store_true", help="never call pip")
+    p.add_argument("--installer", action="store_true", help="then make this OS's installer in dist/")
     args = p.parse_args(argv)
     if not args.skip_install:
         ensure_tools()
     if args.clean and WORK.exists():
         shutil.rmtree(WORK)
-    build(clean=args.clean)
+    app_dir = build(clean=args.clean)
+    if args.installer:
+        sys.path.insert(0, str(ROOT / "packaging"))
+        from installers import make_installer
+
+        make_installer(app_dir)
     return 0
 
 

@@ -1,7 +1,11 @@
 """Check the packaged app the way a user without Python runs it; exits non-zero on any failure.
 
-    python packaging/check_frozen.py            # build (packaging/build.py), then check dist/mine2compute
+    python packaging/check_frozen.py            # build (packaging/build.py --installer), then check it
     python packaging/check_frozen.py --no-build # check the existing build
+
+On Linux the checks run the app unpacked from the installer (dist/mine2compute-*-linux-*.tar.gz)
+into a temporary folder, after its `install.sh` wrote a valid menu entry; elsewhere dist/mine2compute.
+The largest parts of the bundle are listed with their sizes first.
 
 Every run starts from an empty per-user cache and data folder (HOME and XDG_* point at a
 temporary folder), so it measures a first launch, then a second one:
@@ -26,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -248,19 +253,62 @@ def bundle_size() -> int:
     return sum(f.stat().st_size for f in APP_DIR.rglob("*") if f.is_file() and not f.is_symlink())
 
 
+def size_report(top: int = 8) -> str:
+    """The largest files of the bundle, in MiB (what each is: docs/installers.md)."""
+    files = sorted(
+        ((f.stat().st_size, f.relative_to(APP_DIR)) for f in APP_DIR.rglob("*") if f.is_file() and not f.is_symlink()),
+        reverse=True,
+    )
+    return ", ".join(f"{path.name} {size / 2**20:.0f}" for size, path in files[:top])
+
+
+def unpack_linux_installer(home: Path) -> None:
+    """Unpack the .tar.gz as a user would, run its install.sh into a temporary data folder, check
+    the menu entry, and point the checks at the unpacked app."""
+    global APP_DIR, EXE
+    tarballs = sorted((ROOT / "dist").glob("mine2compute-*-linux-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not tarballs:
+        fail("no dist/mine2compute-*-linux-*.tar.gz: build it with python packaging/build.py --installer")
+    start = time.monotonic()
+    target = home / "opt"
+    target.mkdir(parents=True)
+    with tarfile.open(tarballs[-1]) as tar:
+        tar.extractall(target, filter="tar")
+    data = home / "menu"
+    out = subprocess.run(
+        ["sh", str(target / "mine2compute" / "install.sh")],
+        env=dict(os.environ, XDG_DATA_HOME=str(data)),
+        capture_output=True,
+        text=True,
+    )
+    entry = data / "applications" / "mine2compute.desktop"
+    if out.returncode != 0 or not entry.exists() or not (data / "icons/hicolor/256x256/apps/mine2compute.png").exists():
+        fail("install.sh did not add the menu entry and icon", out.stdout + out.stderr)
+    exec_line = next((x for x in entry.read_text().splitlines() if x.startswith("Exec=")), "")
+    APP_DIR, EXE = target / "mine2compute", target / "mine2compute" / "mine2compute"
+    if exec_line != f'Exec="{EXE}"':
+        fail(f"the menu entry runs {exec_line!r}, not the unpacked app {EXE}")
+    step(
+        f"installer ok: {tarballs[-1].name} ({tarballs[-1].stat().st_size / 2**20:.0f} MiB) unpacked in "
+        f"{time.monotonic() - start:.1f} s; install.sh added the menu entry and icon"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Check the packaged app (dist/mine2compute).")
     p.add_argument("--no-build", action="store_true", help="check the existing build")
     args = p.parse_args(argv)
     start = time.monotonic()
     if not args.no_build:
-        subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py")], check=True)
+        subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--installer"], check=True)
     if not EXE.exists():
         print(f"check: FAILED: {EXE} does not exist (build it with python packaging/build.py)")
         return 1
-    step(f"bundle {APP_DIR}: {bundle_size() / 2**20:.0f} MiB unpacked")
+    step(f"bundle {APP_DIR}: {bundle_size() / 2**20:.0f} MiB unpacked; largest (MiB): {size_report()}")
     home = Path(tempfile.mkdtemp(prefix="mine2compute-frozen-"))
     try:
+        if sys.platform.startswith("linux"):
+            unpack_linux_installer(home / "installed")
         env = user_env(home)
         smoke(env)
         generated_kernel_cache(env, home)

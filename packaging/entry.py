@@ -10,7 +10,10 @@ Order matters:
    folder may be read-only (Program Files, /Applications, /opt), and without a cache the
    SHA-256d kernels would compile again at every launch. The folder is keyed on the bundled
    kernel sources, so a rebuilt app never loads machine code compiled from older kernels.
-4. Dispatch exactly like the source tree's `mine2compute` (window, `node`, `mine`, `bench`,
+4. Point `ctypes.util.find_library("ssl")` at the bundled OpenSSL: python-bitcoinlib loads
+   libssl with it at import, and it only finds a system copy, which a minimal Linux (or Windows)
+   does not have: it then loaded nothing and the app died with "undefined symbol: BN_add".
+5. Dispatch exactly like the source tree's `mine2compute` (window, `node`, `mine`, `bench`,
    `scenario`); the window starts the node as `[sys.executable, "node"]`, i.e. this same entry.
 """
 
@@ -38,7 +41,7 @@ def _kernels_fingerprint() -> str:
     """Short hash of the kernel sources shipped in this build (and this app's executable size)."""
     digest = hashlib.sha256()
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-    for path in sorted((base / "engine" / "kernels").glob("*.py")):
+    for path in sorted((base / "engine" / "mining" / "kernels").glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     try:
         digest.update(str(os.path.getsize(sys.executable)).encode())
@@ -67,9 +70,32 @@ def configure_numba_cache() -> Path | None:
     return path
 
 
+def use_bundled_openssl() -> Path | None:
+    """Make `ctypes.util.find_library("ssl")` answer the bundled libssl (the one Python's own
+    `_ssl` uses), so python-bitcoinlib finds OpenSSL on a system without one."""
+    base = getattr(sys, "_MEIPASS", None)
+    if base is None:
+        return None
+    bundled = [
+        p for pattern in ("libssl.so*", "libssl*.dylib", "libssl-*.dll") for p in sorted(Path(base).glob(pattern))
+    ]
+    if not bundled:
+        return None
+    import ctypes.util
+
+    system_find = ctypes.util.find_library
+
+    def find_library(name: str) -> str | None:
+        return str(bundled[0]) if name == "ssl" else system_find(name)
+
+    ctypes.util.find_library = find_library
+    return bundled[0]
+
+
 def main() -> int:
     _ensure_std_streams()
     configure_numba_cache()
+    use_bundled_openssl()
     from gui.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

@@ -96,48 +96,44 @@
         <translation>halving {n}</translation>
     </message>
     <message>
-        <source>Preparing the SHA-256d kernels and sizing the new lab chain to this computer (the very first launch compiles them)…</source>
-        <translation>Préparation des noyaux SHA-256d et calibrage de la nouvelle chaîne du labo pour cet ordinateur (le tout premier lancement les compile)…</translation>
+        <source>Sizing the new lab chain to this computer…</source>
+        <translation>Calibrage de la nouvelle chaîne du labo pour cet ordinateur…</translation>
     </message>
     <message>
-        <source>Compiling the {names} kernels at once (once; ~15 s)…</source>
-        <translation>Compilation simultanée des noyaux {names} (une seule fois ; ~15 s)…</translation>
+        <source>Chain sized to {mhs:.1f} MH/s with the {kernel} kernel; starting the node…</source>
+        <translation>Chaîne calibrée à {mhs:.1f} MH/s avec le noyau {kernel} ; démarrage du nœud…</translation>
     </message>
     <message>
-        <source>Compiling the {kernel} kernel (once; up to ~15 s)…</source>
-        <translation>Compilation du noyau {kernel} (une seule fois ; jusqu&apos;à ~15 s)…</translation>
+        <source>Mining with the {kernel} kernel, the fastest here ({mhs:.1f} MH/s)</source>
+        <translation>Minage avec le noyau {kernel}, le plus rapide ici ({mhs:.1f} MH/s)</translation>
     </message>
     <message>
         <source>Compiling the {kernel} kernel in this process instead ({why})…</source>
         <translation>Compilation du noyau {kernel} dans ce processus à la place ({why})…</translation>
     </message>
     <message>
-        <source>Kernel {kernel} compiled in {s:.0f} s; loading it</source>
-        <translation>Noyau {kernel} compilé en {s:.0f} s ; chargement</translation>
+        <source>Timing the {kernel} kernel while mining…</source>
+        <translation>Chronométrage du noyau {kernel} pendant le minage…</translation>
     </message>
     <message>
-        <source>Kernel {kernel} ready</source>
-        <translation>Noyau {kernel} prêt</translation>
+        <source>Timing the kernels again while mining: {kernel} looks off here…</source>
+        <translation>Nouveau chronométrage des noyaux pendant le minage : {kernel} semble mal choisi ici…</translation>
     </message>
     <message>
-        <source>Timing the {kernel} kernel…</source>
-        <translation>Chronométrage du noyau {kernel}…</translation>
+        <source>Kernel {kernel} failed ({why}); mining on with {mining}</source>
+        <translation>Échec du noyau {kernel} ({why}) ; le minage continue avec {mining}</translation>
     </message>
     <message>
-        <source>{kernel} (in this process: {why})</source>
-        <translation>{kernel} (dans ce processus : {why})</translation>
+        <source>Mining with {mining}; compiling {names} in the background…</source>
+        <translation>Minage avec {mining} ; compilation de {names} en arrière-plan…</translation>
     </message>
     <message>
-        <source>{text}; still compiling {names}…</source>
-        <translation>{text} ; compilation en cours : {names}…</translation>
+        <source>Mining with {mining}; all kernels ready to be timed</source>
+        <translation>Minage avec {mining} ; tous les noyaux sont prêts à être chronométrés</translation>
     </message>
     <message>
         <source>Could not prepare the SHA-256d kernels ({error}). Check that the cache folder is writable, or set MINE2COMPUTE_KERNEL=scalar.</source>
         <translation>Impossible de préparer les noyaux SHA-256d ({error}). Vérifiez que le dossier de cache est accessible en écriture, ou définissez MINE2COMPUTE_KERNEL=scalar.</translation>
-    </message>
-    <message>
-        <source>Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s on {cores} cores</source>
-        <translation>Noyaux prêts en {s:.0f} s : {kernel}, le plus rapide ici, {mhs:.1f} MH/s sur {cores} cœurs</translation>
     </message>
     <message>
         <source>Starting the node…</source>
@@ -146,14 +142,6 @@
     <message>
         <source>Node ready at {url}</source>
         <translation>Nœud prêt à {url}</translation>
-    </message>
-    <message>
-        <source>Compiling the fast {kernel} kernel (mining meanwhile)…</source>
-        <translation>Compilation du noyau rapide {kernel} (le minage continue)…</translation>
-    </message>
-    <message>
-        <source>Timing the {kernel} kernel to mine with the fastest…</source>
-        <translation>Chronométrage du noyau {kernel} pour miner avec le plus rapide…</translation>
     </message>
     <message>
         <source>Mining with the {kernel} kernel</source>

@@ -1,13 +1,14 @@
 """What a Miner reports: frozen dataclasses delivered to every listener on a miner thread, never
 the caller's (a GUI adapter re-emits them as Qt signals).
 
-- KernelProgress(kernel, stage, seconds): stage "compiling", "ready", then "active" when the
-  workers switch to it. If the chosen kernel is slow to compile (the generated lanes kernels,
-  ~10 s cold) the quick scalar kernel mines meanwhile; "shani" compiles in well under a second.
-  The first miner on a CPU with no measured kernel choice also compiles every kernel (the slow
-  ones in parallel child processes: "loading" once a child is done, "fallback: <why>" if it
-  failed and the kernel compiles here instead) and times each ("timing", ~3 s with the workers
-  idle), then mines with the fastest (engine.mining.kernels.choice, engine.mining.kernels.parallel).
+- KernelProgress(kernel, stage, seconds, hashrate_hs): stage "compiling", "ready", then "active"
+  when the workers start with it. The workers start at once with the cached choice or, with none
+  yet, the first kernel ready (shani ~0.2 s, else scalar ~1 s); the others then compile in the
+  background (slow ones in child processes: "loading" once a child is done, "fallback: <why>" if
+  it failed and the kernel compiles here instead) and each is timed on the workers as they mine
+  ("timing"), then the fastest mines: "chosen", with its speed in `hashrate_hs`. "retiming": the
+  miner's own rate says the kept choice looks wrong (or it was timed under load and the machine is
+  quiet now), so every kernel is timed again (engine.mining.kernel_loop, engine.mining.kernels).
 - NewJob(height, previous_block_hash, target, transactions, reason): work from a new template.
 - BlockFound(height, block_hash, nonce, worker): a header met the target; submission follows.
 - BlockResult(height, block_hash, status, reason): status "accepted", "rejected" (reason is
@@ -33,8 +34,10 @@ from engine.mining.refusals import MiningRefused
 @dataclass(frozen=True)
 class KernelProgress:
     kernel: str
-    stage: str  # "compiling" | "loading" | "fallback: <why>" | "ready" | "timing" | "active" | "failed: <why>"
+    stage: str  # "compiling" | "loading" | "fallback: <why>" | "ready" | "timing" | "active" | "chosen"
+    # | "retiming" | "failed: <why>"
     seconds: float
+    hashrate_hs: float = 0.0  # "chosen": the kernel's speed on the miner's threads
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ from engine.mining.events import (
 )
 from engine.mining.jobs import DEFAULT_PAYOUT_SCRIPT, HeaderWork, MinerWork
 from engine.mining.kernel_loop import kernel_loop
-from engine.mining.kernels import QUICK_COMPILING, Kernel, chosen_kernel_name
+from engine.mining.kernels import QUICK_COMPILING, Kernel
+from engine.mining.kernels.choice import forced_kernel_name
+from engine.mining.kernels.trial import KernelTally
 from engine.mining.meter import HashrateMeter
 from engine.mining.node_source import NodeSource
 from engine.mining.refusals import MiningRefused, RefusalStreak
@@ -92,8 +94,9 @@ class Miner:
         self.source: JobSource[Any] = source
         self.max_slots: int = max(1, int(max_slots if max_slots is not None else (os.cpu_count() or 1)))
         self._slots = self.max_slots if slots is None else self._check_slots(slots)
-        # None until measured: the kernel thread then times every kernel on this CPU (once, cached)
-        self.kernel_name: str | None = kernel or chosen_kernel_name()
+        # a kernel asked for (or forced by $MINE2COMPUTE_KERNEL), else None: the kernel thread then
+        # starts with the cached choice or the first kernel ready, and times the others as it mines
+        self.kernel_name: str | None = kernel or forced_kernel_name()
         self.quick_start = quick_start and self.kernel_name not in QUICK_COMPILING
         self.chunk_s = chunk_s
         self.stats_interval_s = stats_interval_s
@@ -120,6 +123,7 @@ class Miner:
         self._worker_hashes = [0] * self.max_slots
         self._worker_active = [False] * self.max_slots
         self._meters = [HashrateMeter(hashrate_window_s) for _ in range(self.max_slots)]
+        self._tallies = [KernelTally() for _ in range(self.max_slots)]  # per worker and kernel
         self._counts_lock = threading.Lock()
         self._found = self._accepted = self._rejected = self._stale = 0
 

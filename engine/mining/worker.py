@@ -37,7 +37,8 @@ def worker_loop(miner: Miner, index: int) -> None:
     job_template_id = -1
     jobs_built = 0  # never reset: every header a worker builds has a fresh extranonce
     nonce = 0
-    chunk = 1 << 12
+    chunks: dict[str, int] = {}  # per kernel: switching between kernels of unlike speeds keeps ~chunk_s calls
+    tally = miner._tallies[index]
     lanes_out = None
     params = None
     while not miner._stop.is_set():
@@ -62,11 +63,12 @@ def worker_loop(miner: Miner, index: int) -> None:
             params = job.params()
             job_template_id = template_id
             nonce = 0
-        end = min(nonce + chunk, miner.nonces_per_header)
-        t0 = time.perf_counter()
+        end = min(nonce + chunks.get(kernel.name, 1 << 12), miner.nonces_per_header)
+        c0, t0 = time.thread_time(), time.perf_counter()
         assert params is not None  # set with job
         found, hashes = kernel.search(params, job.header76, job.target, nonce, end, lanes_out)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.thread_time()
+        tally.add(kernel.name, hashes, t1 - t0, c1 - c0)  # the kernel trials time kernels with it
         miner._worker_hashes[index] += hashes
         miner._meters[index].add(t1, hashes, t1 - t0)
         if miner._first_hash_s is None:
@@ -74,7 +76,7 @@ def worker_loop(miner: Miner, index: int) -> None:
             miner._first_hash_s = t1 - miner._start_s
         # size chunks so each call takes ~chunk_s: slots/pause/new jobs apply within that
         if hashes == end - nonce and t1 > t0:
-            chunk = int(min(max(hashes / (t1 - t0) * miner.chunk_s, 1 << 10), 1 << 28))
+            chunks[kernel.name] = int(min(max(hashes / (t1 - t0) * miner.chunk_s, 1 << 10), 1 << 28))
         nonce = end
         if found is not None and miner.source.shares:  # a share: send it, hash on
             miner.source.submit(job, found, index)

@@ -26,7 +26,7 @@ from gui.classroom.service import ClassroomService
 from gui.i18n import tr
 from gui.qt import QObject, QSettings, QStandardPaths, QTimer, Signal
 from gui.wallet.service import WalletService
-from gui.window.kernel_progress import calibrate_kernels, miner_kernel_line
+from gui.window.kernel_progress import MinerKernelLine, size_new_chain
 from gui.window.node_process import BitcoindProcess, NodeProcess
 
 log = logging.getLogger(__name__)
@@ -136,10 +136,10 @@ class LabController(QObject):
         thread.start()
 
     def _calibrate_then_launch(self) -> None:
-        """First run: compile every kernel, keep the fastest measured, and size the lab chain
-        with it on the miner's thread count (after compiling and a warm-up)."""
+        """First run: size the lab chain with the kernel the miner starts with, timed on the
+        miner's thread count (~1 s); the miner times the others as it mines."""
         try:
-            kernel, hashrate = calibrate_kernels(self.total_cores, self.compile_progress.emit)
+            kernel, hashrate = size_new_chain(self.total_cores, self.compile_progress.emit)
         except Exception as exc:  # a compiler or cache failure must not leave the window waiting
             log.exception("kernel calibration failed")
             self.node_failed.emit(
@@ -237,6 +237,7 @@ class LabController(QObject):
                 )
             except ValueError as exc:
                 self.problem.emit(str(exc))
+        self._kernel_line = MinerKernelLine()
         self.miner = Miner(
             self.rpc,
             self.wallet.mining_script,
@@ -272,7 +273,7 @@ class LabController(QObject):
         elif isinstance(event, BlockResult):
             self.block_result.emit(event)
         elif isinstance(event, KernelProgress):
-            self.compile_progress.emit(*miner_kernel_line(event))
+            self.compile_progress.emit(*self._kernel_line(event))
         elif isinstance(event, ConnectionProblem):
             self.problem.emit(
                 tr("Node unreachable ({error}); retrying in {s:.0f} s").format(error=event.message, s=event.retry_in_s)

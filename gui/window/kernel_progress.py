@@ -1,95 +1,71 @@
-"""The banner's lines while the SHA-256d kernels compile: the first launch's calibration, which
-sizes a new lab chain to this computer, and the miner's own kernel progress events."""
+"""The banner's one-sentence status line about the SHA-256d kernels: the first launch's sizing of a
+new lab chain (a second or so with the first kernel ready) and the running miner's kernel events
+(the others compiling in the background, timed while it mines, the switch to the fastest).
+
+Only sizing shows a busy bar: once the miner mines, every line is a notice (percent 100) that
+fades, because nothing waits for it."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from engine.mining.events import KernelProgress
 from gui.i18n import tr
 
 
-class KernelProgressText:
-    """The first launch's progress line from kernel progress stages (engine.mining.kernels.parallel):
-    kernels compiling at once are named together, and a kernel compiled here after its child
-    process failed keeps the reason in the line until it is ready."""
-
-    def __init__(self) -> None:
-        self.compiling: dict[str, str] = {}  # kernel -> why it compiles in this process ("" if not)
-
-    def __call__(self, kernel: str, stage: str, seconds: float) -> str:
-        if stage == "compiling":
-            self.compiling[kernel] = ""
-            if len(self.compiling) > 1:
-                return tr("Compiling the {names} kernels at once (once; ~15 s)…").format(
-                    names=", ".join(self.compiling)
-                )
-            return tr("Compiling the {kernel} kernel (once; up to ~15 s)…").format(kernel=kernel)
-        if stage.startswith("fallback: "):
-            why = self.compiling[kernel] = stage.removeprefix("fallback: ")
-            text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
-        else:
-            self.compiling.pop(kernel, None)
-            why = ""
-            text = {
-                "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-                "ready": tr("Kernel {kernel} ready"),
-                "timing": tr("Timing the {kernel} kernel…"),
-            }.get(stage)
-        text = text.format(kernel=kernel, s=seconds, why=why) if text else f"{kernel}: {stage}"
-        others = [
-            tr("{kernel} (in this process: {why})").format(kernel=name, why=reason) if reason else name
-            for name, reason in self.compiling.items()
-            if name != kernel
-        ]
-        return tr("{text}; still compiling {names}…").format(text=text, names=", ".join(others)) if others else text
-
-
-def calibrate_kernels(total_cores: int, emit: Callable[[str, int], None]) -> tuple[str, float]:
-    """Compile every kernel and keep the fastest measured on `total_cores` threads (after compiling
-    and a warm-up); each stage is emitted as (line, percent). Returns the kernel and its hashrate."""
-    from engine.mining.kernels import available_kernels
+def size_new_chain(total_cores: int, emit: Callable[[str, int], None]) -> tuple[str, float]:
+    """Time the kernel the miner starts with on `total_cores` threads (engine.mining.kernels.choice),
+    emitting (line, percent). Returns the kernel and its hashrate, which the new chain is sized to."""
     from engine.mining.kernels.choice import measure_hashrate_hs
 
+    emit(tr("Sizing the new lab chain to this computer…"), -1)
+    kernel, hashrate = measure_hashrate_hs(total_cores)
     emit(
-        tr(
-            "Preparing the SHA-256d kernels and sizing the new lab chain to "
-            "this computer (the very first launch compiles them)…"
-        ),
-        -1,
-    )
-    t0 = time.perf_counter()
-    progress_text = KernelProgressText()
-    steps = 3 * len(available_kernels())  # compile, ready and timing for each kernel
-    done: set[tuple[str, str]] = set()
-
-    def progress(kernel: str, stage: str, seconds: float) -> None:
-        if stage in ("compiling", "ready", "timing"):
-            done.add((kernel, stage))
-        emit(progress_text(kernel, stage, seconds), min(99, 100 * len(done) // steps))
-
-    kernel, hashrate = measure_hashrate_hs(total_cores, on_progress=progress)
-    emit(
-        tr("Kernels ready in {s:.0f} s: {kernel}, the fastest here, {mhs:.1f} MH/s on {cores} cores").format(
-            s=time.perf_counter() - t0, kernel=kernel, mhs=hashrate / 1e6, cores=total_cores
+        tr("Chain sized to {mhs:.1f} MH/s with the {kernel} kernel; starting the node…").format(
+            mhs=hashrate / 1e6, kernel=kernel
         ),
         100,
     )
     return kernel, hashrate
 
 
-def miner_kernel_line(event: KernelProgress) -> tuple[str, int]:
-    """The running miner's switch to a faster kernel as (line, percent; -1 while busy)."""
-    pct = {"compiling": -1, "ready": 100, "active": 100}.get(event.stage, -1)
-    words = {
-        "compiling": tr("Compiling the fast {kernel} kernel (mining meanwhile)…"),
-        "loading": tr("Kernel {kernel} compiled in {s:.0f} s; loading it"),
-        "ready": tr("Kernel {kernel} ready"),
-        "timing": tr("Timing the {kernel} kernel to mine with the fastest…"),
-        "active": tr("Mining with the {kernel} kernel"),
-    }
-    text = words.get(event.stage, event.stage)
-    if event.stage.startswith("fallback: "):  # its child process failed
-        text = tr("Compiling the {kernel} kernel in this process instead ({why})…")
-    return text.format(kernel=event.kernel, s=event.seconds or 0, why=event.stage.removeprefix("fallback: ")), pct
+class MinerKernelLine:
+    """The running miner's kernel events as one short sentence each, as (line, percent)."""
+
+    def __init__(self) -> None:
+        self.mining = ""  # the kernel the workers hash with
+        self.compiling: list[str] = []  # kernels compiling in the background
+
+    def __call__(self, event: KernelProgress) -> tuple[str, int]:
+        kernel, stage = event.kernel, event.stage
+        if stage == "active":
+            self.mining = kernel
+            return tr("Mining with the {kernel} kernel").format(kernel=kernel), 100
+        if stage == "chosen":
+            self.mining = kernel
+            return tr("Mining with the {kernel} kernel, the fastest here ({mhs:.1f} MH/s)").format(
+                kernel=kernel, mhs=event.hashrate_hs / 1e6
+            ), 100
+        if stage == "compiling":
+            if kernel != self.mining and kernel not in self.compiling:
+                self.compiling.append(kernel)
+        elif stage in ("ready", "loading") or stage.startswith("fallback: "):
+            if stage == "ready" and kernel in self.compiling:
+                self.compiling.remove(kernel)
+            if stage.startswith("fallback: "):
+                return tr("Compiling the {kernel} kernel in this process instead ({why})…").format(
+                    kernel=kernel, why=stage.removeprefix("fallback: ")
+                ), 100
+        elif stage == "timing":
+            return tr("Timing the {kernel} kernel while mining…").format(kernel=kernel), 100
+        elif stage == "retiming":
+            return tr("Timing the kernels again while mining: {kernel} looks off here…").format(kernel=kernel), 100
+        elif stage.startswith("failed: "):
+            return tr("Kernel {kernel} failed ({why}); mining on with {mining}").format(
+                kernel=kernel, why=stage.removeprefix("failed: "), mining=self.mining or kernel
+            ), 100
+        if self.compiling:
+            return tr("Mining with {mining}; compiling {names} in the background…").format(
+                mining=self.mining or "…", names=", ".join(self.compiling)
+            ), 100
+        return tr("Mining with {mining}; all kernels ready to be timed").format(mining=self.mining or kernel), 100

@@ -188,47 +188,30 @@ def test_measure_hs_counts_each_thread_over_its_own_time():
     assert measured == pytest.approx(kernel.true_hs(), rel=0.1)
 
 
-def test_sizing_uses_the_chosen_kernel_on_the_miner_threads(monkeypatch):
-    kc.choose_kernel(threads=2, measure=FakeCPU(**(XEON | {"scalar": 99.0})))
+def test_sizing_uses_the_kernel_the_miner_starts_with_on_the_miner_threads(monkeypatch):
+    """No choice: the first kernel ready (never compiling or timing the others); a cached choice
+    that is compiled: that one. Timed afresh on the miner's threads either way."""
     seen = []
     monkeypatch.setattr(
         kc, "measure_kernel_hs", lambda kernel, threads, windows: seen.append((kernel.name, threads)) or 5e6
     )
-    # just chosen on these threads: the choice's timing windows count too (noise only lowers)
-    assert kc.measure_hashrate_hs(2) == ("scalar", 99e6)
-    kc.forget_memo()  # a later lab chain: from the cached choice, timed afresh
-    assert kc.measure_hashrate_hs(2) == ("scalar", 5e6)
-    assert seen == [("scalar", 2), ("scalar", 2)]
+    monkeypatch.setattr("engine.mining.kernels.parallel.is_cached", lambda name: name == "lanes8")
+    monkeypatch.setattr(kernels, "is_loaded", lambda name: False)  # whatever earlier tests loaded
+    compiled = []
+    real_get = kernels.get_kernel
+    monkeypatch.setattr(kernels, "get_kernel", lambda name, progress=None: compiled.append(name) or real_get(name))
+    first = kernels.first_kernel_name()
+    assert kc.measure_hashrate_hs(2) == (first, 5e6)
+    kc.choose_kernel(threads=2, measure=FakeCPU(**(XEON | {"lanes8": 99.0})))
+    assert kc.starting_kernel_name() == "lanes8"  # compiled (in Numba's cache): ready at once
+    kc.choose_kernel(threads=2, measure=FakeCPU(**XEON), refresh=True)
+    assert kc.starting_kernel_name() == first  # lanes16 is not compiled: it would take ~10 s
+    assert compiled == [first] and seen == [(first, 2)]
 
 
-def test_a_miner_without_a_measured_choice_measures_then_mines_the_fastest(monkeypatch, fresh_choice):
-    from engine.mining.events import KernelProgress
-    from engine.mining.miner import Miner
-    from tests.helpers.fake_node import FakeNode
-
-    monkeypatch.setattr(kernels, "available_kernels", lambda: ("scalar",))
-    fake = FakeCPU(scalar=3.0)
-    monkeypatch.setattr(kc, "measure_kernels_hs", lambda names, threads, progress=None: fake(names, threads))
-    events = []
-    miner = Miner(FakeNode(target=0), max_slots=2, on_event=events.append)
-    assert miner.kernel_name is None
-    miner.start()
-    try:
-        deadline = time.monotonic() + 30
-        while miner.kernel_name is None or miner.stats().hashes == 0:
-            assert time.monotonic() < deadline, events
-            time.sleep(0.02)
-    finally:
-        miner.stop()
-    assert fake.calls == [(["scalar"], 2)] and miner.kernel_name == "scalar"
-    stages = [(e.kernel, e.stage) for e in events if isinstance(e, KernelProgress)]
-    assert stages.count(("scalar", "active")) == 1  # the quick kernel was already the fastest
-    assert json.loads(fresh_choice.read_text())["choices"][0]["name"] == "scalar"
-
-
-def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_cores(qapp, tmp_path, monkeypatch):
+def test_the_window_first_launch_sizes_the_chain_with_the_starting_kernel_on_its_cores(qapp, tmp_path, monkeypatch):
     """`_calibrate_then_launch` asks the one sizing measurement for the miner's core count and
-    starts the node with that figure; progress reaches the banner, ending at 100%."""
+    starts the node with that figure; the banner says so in a short line, ending at 100%."""
     from gui.qt import QSettings
     from gui.window.controller import LabController
 
@@ -236,9 +219,7 @@ def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_c
 
     def fake_sizing(threads, on_progress=None, windows=kc.SIZING_WINDOWS):
         asked.append(threads)
-        for stage in ("compiling", "ready", "timing"):
-            on_progress("lanes16", stage, 0.0)
-        return "lanes16", 52.4e6
+        return "shani", 52.4e6
 
     monkeypatch.setattr(kc, "measure_hashrate_hs", fake_sizing)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -250,5 +231,5 @@ def test_the_window_first_launch_sizes_the_chain_with_the_chosen_kernel_on_its_c
     controller._calibrate_then_launch()
     assert asked == [3]
     assert launched == [("--lab-hashrate", "52400000")]
-    assert progress[-1][1] == 100 and "lanes16" in progress[-1][0]
-    assert [pct for _text, pct in progress[1:-1]] == sorted(pct for _text, pct in progress[1:-1])
+    assert progress[0][1] == -1 and progress[-1][1] == 100 and "shani" in progress[-1][0]
+    assert "52.4" in progress[-1][0]

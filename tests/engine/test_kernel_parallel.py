@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from engine.mining.kernels import QUICK_COMPILING, get_kernel, parallel
 from engine.mining.sha256d import find_nonce_hashlib
-from gui.window.kernel_progress import KernelProgressText
 from tests.helpers import ROOT
 
 # Run in a fresh interpreter with empty caches: this test process has its kernels loaded already.
@@ -38,6 +39,10 @@ def hanging(name):
     time.sleep(120)
 
 
+def niceness(name):
+    return float(os.nice(0)), False  # reported as the child's "compile seconds"
+
+
 if __name__ == "__main__":
     import multiprocessing
     from engine.mining.kernels import available_kernels, is_loaded, parallel
@@ -54,9 +59,10 @@ if __name__ == "__main__":
                                 "cache_files": len(os.listdir(dispatcher.stats.cache_path)),
                                 "child_compile_s": seconds}
 
-    target = {"ok": parallel.compile_here, "raise": raising, "die": dying, "hang": hanging}[mode]
+    target = {"ok": parallel.compile_here, "raise": raising, "die": dying, "hang": hanging, "nice": niceness}[mode]
     kernels = parallel.prepare_kernels(names, progress, in_children=names, processes=2,
-                                       timeout_s=3.0 if mode == "hang" else 300.0, target=target)
+                                       timeout_s=3.0 if mode == "hang" else 300.0, target=target,
+                                       background=mode == "nice")
     print(json.dumps({
         "names": names, "events": events, "at_loading": at_loading,
         "kernels": {k.name: {"from_cache": k.from_cache, "hits": len(k.scan.stats.cache_hits),
@@ -81,7 +87,7 @@ def runs(tmp_path_factory):
             stderr=subprocess.PIPE,
             text=True,
         )
-        for mode in ("ok", "raise", "die", "hang")
+        for mode in ("ok", "raise", "die", "hang", "nice")
     }
     results = {}
     for mode, proc in procs.items():
@@ -179,16 +185,48 @@ def test_no_children_when_fewer_than_two_could_run(monkeypatch):
     assert parallel.prepare_kernels(["scalar"]) == [get_kernel("scalar")]
 
 
-def test_the_window_names_kernels_compiling_at_once_and_keeps_a_fallback_reason():
-    text = KernelProgressText()
-    assert text("lanes8", "compiling", 0) == "Compiling the lanes8 kernel (once; up to ~15 s)…"
-    assert text("lanes16", "compiling", 0) == "Compiling the lanes8, lanes16 kernels at once (once; ~15 s)…"
-    assert text("lanes8", "fallback: the child process died (exit code -9)", 0) == (
-        "Compiling the lanes8 kernel in this process instead (the child process died (exit code -9))…"
-        "; still compiling lanes16…"
+@pytest.mark.skipif(sys.platform == "win32", reason="os.nice: Windows lowers the priority class instead")
+def test_children_compiling_behind_the_miner_run_at_a_lower_priority(runs):
+    """background=True (the miner mines meanwhile): the children's niceness is raised by 10, so
+    the mining threads keep their cores (the "nice" run's children report their niceness)."""
+    run = runs["nice"]
+    expected = min(19, os.nice(0) + parallel.BACKGROUND_NICE)  # the runs inherit this process's niceness
+    assert run["names"] and {run["at_loading"][n]["child_compile_s"] for n in run["names"]} == {expected}
+
+
+def _sleeping(name):  # a child's target (module level: spawned children import it)
+    time.sleep(60)
+    return 0.0, False
+
+
+def test_a_miner_that_stops_leaves_no_compile_behind():
+    """cancelled() (the miner stopped, e.g. the window closed): the children are killed, nothing
+    falls back to compiling here, and only the kernels ready so far come back."""
+    started = time.monotonic()
+    stages = []
+    kernels = parallel.prepare_kernels(
+        ["scalar"],
+        lambda n, s, _t: stages.append((n, s)),
+        in_children=["scalar"],
+        processes=1,
+        target=_sleeping,
+        background=True,
+        cancelled=lambda: time.monotonic() - started > 1.0,
     )
-    assert text("lanes16", "loading", 12.4) == (
-        "Kernel lanes16 compiled in 12 s; loading it; still compiling lanes8 (in this process: "
-        "the child process died (exit code -9))…"
-    )
-    assert text("lanes8", "ready", 13.0) == "Kernel lanes8 ready"
+    assert kernels == [] and stages == [("scalar", "compiling")]
+    assert time.monotonic() - started < 10
+    assert not multiprocessing.active_children()
+
+
+def test_behind_a_miner_even_the_quick_kernels_compile_in_a_child(monkeypatch):
+    """Numba holds the GIL while it compiles: behind a mining miner no kernel compiles in its
+    process (here the child cannot start, so the fallback stage shows scalar went to one)."""
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: NoProcesses())
+    monkeypatch.setattr(parallel, "is_loaded", lambda name: False)
+    monkeypatch.setattr(parallel, "is_cached", lambda name: False)
+    stages = []
+    parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)), background=True)
+    assert stages[1][1].startswith("fallback: could not start a child process")
+    stages.clear()
+    parallel.prepare_kernels(["scalar"], lambda n, s, _t: stages.append((n, s)))  # not behind a miner
+    assert not any(s.startswith("fallback") for _n, s in stages)

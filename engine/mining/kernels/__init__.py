@@ -11,8 +11,11 @@ A kernel reports *candidates*: nonces whose hash has a top 32-bit word <= the ta
 candidate is a block only if the whole 256-bit hash is <= the target (Bitcoin Core pow.cpp
 CheckProofOfWork), which `Kernel.search` checks with hashlib before returning it.
 
-Which kernel mines is decided by timing them all on this CPU, never by its flags
-(`engine.mining.kernels.choice`: measured once, cached per CPU model, features and kernel version).
+Which kernel mines is decided by timing them on this CPU, never by its flags
+(`engine.mining.kernels.choice`: cached per CPU model, features and kernel version). A first launch
+mines at once with the first kernel ready (`first_kernel_name`: "shani" where it can compile, else
+"scalar"); the others compile in the background and are timed on the miner's own threads while it
+mines (`engine.mining.kernels.trial`).
 """
 
 from __future__ import annotations
@@ -48,16 +51,16 @@ def has_sha_extensions() -> bool:
     return "+sha" in effective_cpu_features().split(",")
 
 
+def first_kernel_name() -> str:
+    """The kernel ready first on this CPU: "shani" (~0.2 s to compile) where the CPU can run it,
+    else "scalar" (~1 s). Flags only say what *can* compile; which kernel is fastest is measured."""
+    return "shani" if has_sha_extensions() else QUICK_KERNEL
+
+
 def best_kernel_name() -> str:
-    """$MINE2COMPUTE_KERNEL if set, else the kernel measured fastest on this CPU.
-
-    Measured once per CPU model, compile features and KERNEL_VERSION, then cached (see
-    engine.mining.kernels.choice); the first call on a new machine compiles and times every kernel,
-    so call it off the GUI thread, or use `chosen_kernel_name()`, which never measures.
-    """
-    from engine.mining.kernels.choice import choose_kernel
-
-    return choose_kernel().name
+    """$MINE2COMPUTE_KERNEL if set, else the kernel measured fastest on this CPU, else (not timed
+    yet) the first kernel ready. Never compiles or times anything but that one kernel."""
+    return chosen_kernel_name() or first_kernel_name()
 
 
 def chosen_kernel_name() -> str | None:
@@ -207,6 +210,7 @@ __all__ = [
     "available_kernels",
     "best_kernel_name",
     "chosen_kernel_name",
+    "first_kernel_name",
     "get_kernel",
     "has_sha_extensions",
     "is_loaded",

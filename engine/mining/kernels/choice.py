@@ -1,15 +1,20 @@
-"""Which kernel mines: the fastest one *measured* on this CPU, timed once and cached.
+"""Which kernel mines: the fastest one *measured* on this CPU, cached per CPU.
 
 CPU flags do not predict speed (on an Intel Xeon with SHA-NI and AVX-512, `shani` runs 12.8 MH/s
-per core and `lanes16` 26; on Zen 4 the order can flip), so the first launch compiles every kernel
-this CPU runs, times each on all cores after a warm-up, and keeps the fastest. The result is
-cached in the kernel cache folder, keyed by CPU model, the CPU features the kernels are compiled
-for and KERNEL_VERSION, so later launches do not re-time; any change of key re-measures, and so
-does a corrupt or unreadable cache file. $MINE2COMPUTE_KERNEL forces a kernel without measuring.
+per core and `lanes16` 26; on Zen 4 the order can flip), so kernels are timed. A first launch does
+not wait for that: it mines with the first kernel ready (`first_kernel_name`) while the others
+compile in the background, and the miner times them on its own threads as it mines
+(`engine.mining.kernels.trial`), then keeps the fastest here with the share of CPU time its threads
+got meanwhile (`cpu_share`: under QUIET_SHARE the timing was taken under load and is taken again
+when the machine is quiet). Cached in the kernel cache folder, keyed by CPU model, the CPU features
+the kernels are compiled for and KERNEL_VERSION; any change of key re-measures, and so does a
+corrupt or unreadable cache file. $MINE2COMPUTE_KERNEL forces a kernel without measuring.
+`choose_kernel` (the `bench` command) still times every kernel with nothing else running.
 
 `measure_hashrate_hs` is the one measurement the lab chain's start difficulty comes from: the
-chosen kernel on the miner's thread count, after compilation and a warm-up, best of several short
-windows (a burst of other work, such as the window being built, only ever lowers a window).
+kernel the miner starts with (the cached choice if it is compiled, else the first kernel ready) on
+the miner's thread count, after a warm-up, best of a few short windows (~1 s in all; a burst of
+other work only ever lowers a window).
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ CHOICE_FILE = "kernel_choice.json"
 FILE_FORMAT = 1
 WINDOW_S = 0.25  # one timing window; the best of several counts
 CHOICE_WINDOWS = 5  # rounds of timing per kernel when choosing (interleaved: a burst of load hits one round)
-SIZING_WINDOWS = 6  # windows when sizing a lab chain (~1.5 s)
+SIZING_WINDOWS = 4  # windows when sizing a lab chain (~1 s: the first launch waits for it)
+QUIET_SHARE = 0.9  # a timing whose threads got less CPU than this share of wall time was taken under load
 WARMUP_S = 0.05  # first calls after a compile or a cache load are discarded
 CLEARLY_SLOWER = 0.5  # after the first round, kernels under half the leader's speed are dropped
 
@@ -49,6 +55,12 @@ class KernelChoice:
     speeds_hs: dict = field(default_factory=dict)  # every kernel timed, on `threads` threads
     threads: int = 0
     measured_at: str = ""
+    cpu_share: float = 1.0  # CPU time / wall time of the timing threads (1: they had the cores)
+
+    @property
+    def timed_under_load(self) -> bool:
+        """Other programs took a noticeable part of the cores while this choice was timed."""
+        return self.source != "forced" and self.cpu_share < QUIET_SHARE
 
     def describe(self) -> str:
         if self.source == "forced":
@@ -56,7 +68,8 @@ class KernelChoice:
         ranked = sorted(self.speeds_hs.items(), key=lambda item: -item[1])
         speeds = ", ".join(f"{name} {hs / 1e6:.1f}" for name, hs in ranked)
         when = f" on {self.measured_at}" if self.measured_at else ""
-        return f"{self.name}: fastest measured on {self.threads} thread(s){when} (MH/s: {speeds})"
+        load = f", under load: {self.cpu_share:.0%} of the CPU" if self.timed_under_load else ""
+        return f"{self.name}: fastest measured on {self.threads} thread(s){when}{load} (MH/s: {speeds})"
 
 
 def cpu_model() -> str:
@@ -160,9 +173,10 @@ def _valid_record(record: dict, key: dict) -> KernelChoice | None:
     try:
         speeds = {str(k): float(v) for k, v in speeds.items()}
         threads = int(record.get("threads", 0))
+        cpu_share = float(record.get("cpu_share", 1.0))
     except (TypeError, ValueError):
         return None
-    return KernelChoice(name, "cache", speeds, threads, str(record.get("measured_at", "")))
+    return KernelChoice(name, "cache", speeds, threads, str(record.get("measured_at", "")), cpu_share)
 
 
 def _write_choice(path: Path, key: dict, choice: KernelChoice) -> None:
@@ -253,26 +267,49 @@ def choose_kernel(
         return choice
 
 
+def record_choice(speeds_hs: dict, threads: int, cpu_share: float = 1.0) -> KernelChoice:
+    """Keep the fastest of `speeds_hs` (timed on `threads` threads whose CPU share was
+    `cpu_share`) as this CPU's choice, in the cache file and in this process."""
+    speeds = {str(name): float(hs) for name, hs in speeds_hs.items()}
+    choice = KernelChoice(
+        fastest(speeds), "measured", speeds, threads, time.strftime("%Y-%m-%d %H:%M"), round(cpu_share, 3)
+    )
+    with _memo_lock:
+        path, key = choice_file(), choice_key()
+        _write_choice(path, key, choice)
+        _memo[_memo_key(path, key)] = choice
+    log.info("kernel choice: %s", choice.describe())
+    return choice
+
+
 def forget_memo() -> None:
     """Drop what this process remembers (tests, and `bench --remeasure`)."""
     _memo.clear()
 
 
+def starting_kernel_name() -> str:
+    """The kernel a miner starts with: the forced or cached choice if it is compiled (loaded or in
+    Numba's cache, so it is ready in well under a second), else the first kernel ready."""
+    from engine.mining.kernels import first_kernel_name, is_loaded
+    from engine.mining.kernels.parallel import is_cached
+
+    choice = cached_choice()
+    if choice is not None and (choice.source == "forced" or is_loaded(choice.name) or is_cached(choice.name)):
+        return choice.name
+    return first_kernel_name()
+
+
 def measure_hashrate_hs(
     threads: int | None = None, on_progress: ProgressCallback | None = None, windows: int = SIZING_WINDOWS
 ) -> tuple[str, float]:
-    """(kernel, hashes per second) of what the miner will run: the chosen kernel on `threads`.
-
-    Compiles and chooses first if needed, then warms up and takes the best of `windows` windows.
-    """
+    """(kernel, hashes per second) of what the miner starts with (`starting_kernel_name`) on
+    `threads` threads: compiled or loaded, warmed up, then the best of `windows` windows. Never
+    compiles the slow kernels nor times the others (the miner does that while it mines)."""
     from engine.mining.kernels import get_kernel
 
     threads = max(1, threads or os.cpu_count() or 1)
-    choice = choose_kernel(on_progress=on_progress)  # chosen for all cores, whoever asks first
-    kernel = get_kernel(choice.name, on_progress)
+    name = starting_kernel_name()
+    kernel = get_kernel(name, on_progress)
     if on_progress is not None:
-        on_progress(choice.name, "timing", 0.0)
-    hashrate_hs = measure_kernel_hs(kernel, threads, windows)
-    if choice.source == "measured" and choice.threads == threads:  # timed moments ago: more windows
-        hashrate_hs = max(hashrate_hs, choice.speeds_hs.get(choice.name, 0.0))
-    return choice.name, hashrate_hs
+        on_progress(name, "timing", 0.0)
+    return name, measure_kernel_hs(kernel, threads, windows)

@@ -15,6 +15,8 @@ identical and leaves them alone), and Numba writes its cache files atomically.
 A child that cannot start, raises, dies or runs past CHILD_TIMEOUT_S is not fatal: its kernel is
 compiled in this process instead, and the reason is reported as the stage "fallback: <reason>".
 $MINE2COMPUTE_COMPILE_PROCESSES caps the children (0: compile everything in this process).
+With `background=True` (the miner compiling while it mines) the children run at a lower priority
+(nice 10; below normal on Windows) so the mining threads keep their cores.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import wait as wait_for_connections
@@ -98,9 +101,28 @@ def compile_here(name: str) -> tuple:
     return kernel.compile_s, kernel.from_cache
 
 
+BACKGROUND_NICE = 10
+
+
+def lower_priority() -> None:
+    """Run this process below normal priority (a compile that must not slow the miner)."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+            ctypes.windll.kernel32.SetPriorityClass(ctypes.windll.kernel32.GetCurrentProcess(), below_normal)  # type: ignore[attr-defined]
+        else:
+            os.nice(BACKGROUND_NICE)
+    except (OSError, AttributeError) as exc:
+        log.debug("could not lower the compile's priority (%s)", exc)
+
+
 def _child_main(target: ChildTarget, name: str, settings: dict, conn) -> None:
     """A child's whole life: the parent's cache folders and CPU features, one compile, one reply."""
     try:
+        if settings.get("background"):
+            lower_priority()
         os.environ.update(settings["environ"])
         from numba.core import config as numba_config
 
@@ -174,19 +196,29 @@ def prepare_kernels(
     processes: int | None = None,
     timeout_s: float = CHILD_TIMEOUT_S,
     target: ChildTarget = compile_here,
+    background: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[Kernel]:
     """Every kernel in `names`, compiled: slow uncached ones in child processes, the rest here.
 
     `in_children` defaults to `slow_uncached(names)`, and children are only used when at least two
-    can run at once (one child alone saves nothing). Progress stages, per kernel: "compiling";
+    can run at once (one child alone saves nothing); with `background`, to every kernel neither
+    loaded nor cached, one child or more. Progress stages, per kernel: "compiling";
     then for a child's kernel "loading" (seconds: the child's compile) and "ready" (seconds: the
-    load here), or "fallback: <reason>" and "ready" once compiled here instead.
+    load here), or "fallback: <reason>" and "ready" once compiled here instead. `background`:
+    the children run at a lower priority (the miner is mining meanwhile). `cancelled()` true (the
+    miner stopped): the children are killed and only the kernels ready so far are returned, with no
+    fallback compile here.
     """
     names = list(dict.fromkeys(names))
     report = on_progress or (lambda _name, _stage, _seconds: None)
     limit = max_child_processes() if processes is None else processes
-    if in_children is None:
-        in_children = slow_uncached(names)
+    if in_children is None and background:
+        # behind a miner every uncached kernel, quick ones too, compiles in a child: Numba holds the
+        # GIL while it compiles, which would stall the workers, and the child runs at a lower priority
+        in_children = [n for n in names if not is_loaded(n) and not is_cached(n)]
+    elif in_children is None:
+        in_children = slow_uncached(names)  # one child alone saves no time
         in_children = in_children if min(limit, len(in_children)) >= 2 else []
     queue = [n for n in dict.fromkeys(in_children) if n in names]
     limit = min(limit, len(queue))
@@ -197,7 +229,7 @@ def prepare_kernels(
         _dispatcher(name)  # writes the generated sources before any child could race to
     here = [name for name in names if name not in queue]
     context = multiprocessing.get_context("spawn")
-    settings = _child_settings()
+    settings = {**_child_settings(), "background": background}
     kernels: dict[str, Kernel] = {}
     failed: dict[str, str] = {}
     running: list[_Child] = []
@@ -236,6 +268,8 @@ def prepare_kernels(
         for name in here:  # the quick ones, while the children compile
             kernels[name] = get_kernel(name, on_progress)
         while running or queue or failed:
+            if cancelled is not None and cancelled():
+                break  # the finally below kills the children
             compile_failed_here()  # at once: the other children keep compiling meanwhile
             start_children()
             ready = wait_for_connections([c.conn for c in running], timeout=1.0) if running else []
@@ -248,7 +282,7 @@ def prepare_kernels(
     finally:
         for child in running:  # an exception here (e.g. a failed load): leave no child behind
             child.close(kill=True)
-    return [kernels[name] for name in names]
+    return [kernels[name] for name in names if name in kernels]
 
 
 def _without(report: ProgressCallback, stage: str) -> ProgressCallback:
