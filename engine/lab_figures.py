@@ -11,7 +11,7 @@ next block's reward and the next halving or retarget labelled as such. At height
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.primitives.params import ConsensusParams
@@ -70,6 +70,17 @@ def mean_gap_s(gap_sum_s: float, gaps: int) -> float | None:
     """The real mean of the gaps between blocks: their sum over their number (not Core's
     timespan / interval, which divides interval - 1 gaps by interval)."""
     return gap_sum_s / gaps if gaps > 0 else None
+
+
+def blocks_found_at(height: int | None, blocks_mined: int | None, mined_heights: Sequence[int]) -> int | None:
+    """The blocks this lab found on the chain up to `height`, the tip the cards speak for: the
+    wallet's mined coinbases on the active chain (`blocks_mined`, at `mined_heights`) less those
+    above it. The wallet reads the chain on its own thread (scantxoutset's tip, newer than the
+    getblockchaininfo the height comes from), so its count can include a block the height does
+    not yet: 81 found at height 80."""
+    if blocks_mined is None or height is None:
+        return blocks_mined
+    return blocks_mined - sum(1 for h in mined_heights if h > height)
 
 
 def sla_figures(report: Any) -> dict[str, Any]:
@@ -131,6 +142,7 @@ def lab_facts(
     now_s: float,
     node_state: str,
     blocks_found: int | None,
+    mined_heights: Sequence[int] = (),
     hashrate_hs: float,
     mining_slots: int,
     ai_slots: int,
@@ -138,13 +150,15 @@ def lab_facts(
     ai_report: Any,
     ai_usd_per_core_s: float | None,
 ) -> dict[str, Any]:
-    """Every figure the window shows, in one plain dict (JSON-ready)."""
+    """Every figure the window shows, in one plain dict (JSON-ready); `blocks_found` is the
+    wallet's count, `mined_heights` the heights of those blocks (blocks_found_at)."""
+    chain = chain_figures(info, tip_time, now_s)
     return {
         "node_state": node_state,
-        **chain_figures(info, tip_time, now_s),
+        **chain,
         "mean_block_interval_s": mean_gap_s(gap_sum_s, gaps),
         "block_intervals": int(gaps),
-        "blocks_found": blocks_found,
+        "blocks_found": blocks_found_at(chain["height"], blocks_found, mined_heights),
         "hashrate_hs": float(hashrate_hs),
         "mining_cores": int(mining_slots),
         "ai_cores": int(ai_slots),

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QTranslator,
+    QEvent,
     QEventLoop,
     QObject,
     QPoint,

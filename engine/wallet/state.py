@@ -38,6 +38,11 @@ class WalletState:
     coins: tuple[Coin, ...] = field(repr=False)  # spendable now
     history: tuple[HistoryEntry, ...] = field(repr=False)  # newest first
 
+    @property
+    def mined_heights(self) -> tuple[int, ...]:
+        """The heights of the blocks counted in `blocks_mined` (mined coinbases on the active chain)."""
+        return tuple(e.height for e in self.history if e.kind == "mined" and e.confirmations > 0 and e.height)
+
 
 def block_off_chain(rpc, block_hash: str) -> bool:
     """True when the block left the active chain (a reorg), or this node does not know it."""

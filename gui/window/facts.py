@@ -16,13 +16,17 @@
   penalty...).
 
 Every tab is shown in turn to be measured (a hidden page has no geometry), then the tab shown
-before is shown again.
+before is shown again. The lab is frozen meanwhile (`frozen`): one redraw, then no timer, no
+engine signal and no redraw until every widget and the state are read, so all of them speak for
+one moment (a page shown lays itself out through its posted layout requests alone).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,7 @@ from gui.qt import (
     QAccessible,
     QApplication,
     QComboBox,
+    QEvent,
     QFrame,
     QHeaderView,
     QImage,
@@ -249,9 +254,40 @@ def _plain(value):
     return str(value)
 
 
+def settle() -> None:
+    """Lay out what was just shown or resized (the posted layout requests: widgets' and charts'),
+    without running anything else: no timer, no queued engine signal."""
+    for _ in range(8):  # a layout's request can post its parent's; a few rounds settle a page
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+@contextmanager
+def frozen(window) -> Iterator[None]:
+    """The lab stands still: one redraw brings every tab to the lab's latest state, then the
+    window's redraw timer stops and no event is processed (only layout requests, `settle`), so
+    the engine's signals wait in the queue, delivered once the caller is back in the event loop:
+    held, not blocked, as a blocked signal would be lost (a block row, an AI report)."""
+    timer = getattr(window, "redraw_timer", None)
+    running = timer is not None and timer.isActive()
+    if running:
+        timer.stop()
+    try:
+        window.redraw()
+        settle()
+        yield
+    finally:
+        if running:
+            timer.start()
+
+
 def collect(window) -> dict:
-    """Every tab shown in turn; returns {"widgets", "pages", "charts", "state", "size", "current_tab"}."""
-    app = QApplication.instance()
+    """Every tab shown in turn, the lab frozen; returns {"widgets", "pages", "charts", "state",
+    "size", "current_tab"}."""
+    with frozen(window):
+        return _collect(window)
+
+
+def _collect(window) -> dict:
     tabs = window.tabs
     names = [entry.name for entry in TABS]
     before = tabs.currentIndex()
@@ -264,20 +300,22 @@ def collect(window) -> dict:
 
     for index, name in enumerate(names):
         tabs.setCurrentIndex(index)
-        app.processEvents()
+        settle()
         pages.append(
             {"tab": name, "scrolls_sideways": scrolls_sideways(tabs.widget(index)), "tab_order": tab_order(window)}
         )
         widgets += widget_facts(window, tab_of, seen)
+    charts = chart_facts(window, tab_of)
+    state = state_facts(window)
     tabs.setCurrentIndex(before)
-    app.processEvents()
+    settle()
     return {
         "size": [window.width(), window.height()],
         "current_tab": names[before] if 0 <= before < len(names) else None,
         "widgets": widgets,
         "pages": pages,
-        "charts": chart_facts(window, tab_of),
-        "state": state_facts(window),
+        "charts": charts,
+        "state": state,
     }
 
 

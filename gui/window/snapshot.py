@@ -139,20 +139,24 @@ def _run(args, out: Path, width: int, height: int, tmp: Path) -> int:
         window.capacity_slider.setValue(0)
 
     def shoot() -> None:
-        window.redraw()
+        from gui.window import facts
+
         if app.focusWidget() is not None:  # a picture for slides: no keyboard focus ring on a button
             app.focusWidget().clearFocus()
         app.processEvents()
-        if window.grab().save(str(out), "PNG"):
-            outcome["code"] = 0
-            if args.facts is not None:
-                from gui.window import facts
-
+        with facts.frozen(window):  # the picture and the facts speak for one moment of the lab
+            saved = window.grab().save(str(out), "PNG")
+            facts_error = None
+            if saved and args.facts is not None:
                 try:
                     facts.write(window, Path(args.facts))
                 except OSError as exc:
-                    print(f"mine2compute snapshot: could not write {args.facts}: {exc.strerror}", file=sys.stderr)
-                    outcome["code"] = 1
+                    facts_error = exc.strerror
+        if saved:
+            outcome["code"] = 0
+            if facts_error is not None:
+                print(f"mine2compute snapshot: could not write {args.facts}: {facts_error}", file=sys.stderr)
+                outcome["code"] = 1
             print(
                 f"saved {out} ({width}x{height}, {args.lang}, {args.theme}, tab {args.tab}, after {args.after:g} s, "
                 f"height {window.info.get('blocks', 0)})" + (f" and {args.facts}" if args.facts else "")

@@ -5,6 +5,7 @@ sideways at 1280x720 or 1366x768, in English and French, Presenter on and off.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -12,8 +13,10 @@ import pytest
 from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.mining.events import MinerStats
+from engine.wallet.state import HistoryEntry, WalletState
 from gui import i18n
-from gui.qt import QSettings
+from gui.formats import usd
+from gui.qt import QSettings, QTimer
 from gui.window import facts
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
@@ -139,6 +142,39 @@ def test_facts_list_every_tab_widget_chart_and_the_lab_state(english, qtbot, tmp
     assert (state["height"], state["difficulty"], state["sla_penalty_usd"]) == (95, 0.0418, 24789.0)
     assert "blocks_found" in state
     json.dumps(found)  # what --facts writes
+
+
+def test_facts_are_read_from_one_moment_of_a_running_lab(english, qtbot, tmp_path):
+    """The lab keeps running while the facts are collected (an AI report arrives, the redraw
+    timer is due): every widget and the state must still speak for one moment, not the AI card
+    for one report and the Lesson's SLA box (redrawn every 500 ms) for the one before."""
+    window = lab_window(tmp_path)
+    qtbot.addWidget(window)
+    lesson = window.tab("lesson")
+    lesson.sla_box.show()  # as after the lesson's SLA event
+    window.redraw()
+    before = usd(24789.0, 2)
+    assert before in lesson.sla_box.text() and before in window.ai_caption.text()
+    later = dataclasses.replace(ai_report(jobs=2, interrupted=2), sla_penalty_usd=30000.0)
+    QTimer.singleShot(0, lambda: window.on_ai_report(later))  # arrives while the tabs are shown
+    found = facts.collect(window)
+    penalty = found["state"]["sla_penalty_usd"]
+    shown = [w["text"] for w in found["widgets"] if before in w["text"] or usd(30000.0, 2) in w["text"]]
+    assert len(shown) >= 2, shown  # the AI card and the Lesson's SLA box
+    assert all(usd(penalty, 2) in text for text in shown), (penalty, shown)
+    qtbot.waitUntil(lambda: window.lab.facts()["sla_penalty_usd"] == 30000.0, timeout=2000)  # held, not lost
+
+
+def test_blocks_found_never_run_ahead_of_the_height(english, qtbot, tmp_path):
+    """The wallet reads the chain on its own thread and may see block 96 before the window's
+    getblockchaininfo does: at height 95 the lab cannot have found 96 blocks."""
+    window = lab_window(tmp_path)
+    qtbot.addWidget(window)
+    mined = tuple(HistoryEntry(f"{h:064x}", "mined", 50, 0, "bcrt1q", 0.0, 96 - h + 1, h) for h in range(96, 0, -1))
+    window.on_wallet_state(WalletState("lab", 96, "cc" * 32, 0, 0, 0, 0, 96, "bcrt1q", (), mined))
+    state = facts.collect(window)["state"]
+    assert (state["height"], state["blocks_found"]) == (95, 95)
+    assert "95 blocks found" in window.hashrate_caption.text()
 
 
 def test_a_chart_drawn_with_an_si_prefix_says_what_its_labels_stand_for(english, qtbot, tmp_path):
