@@ -82,10 +82,10 @@ def _funded_lab(node_factory, tmp_path, lab_hashrate: str):
     return rpc, wallet, merchant
 
 
-def _class_race(rpc, wallet, merchant, names, z=1, timeout_s=60.0):
+def _class_race(rpc, wallet, merchant, names, z=1, timeout_s=60.0, longpoll=False):
     pool = Pool(
         rpc, port=0, password="CLASS", start_difficulty=SHARE, min_difficulty=SHARE, shares_per_s=1e6,
-        longpoll=False, poll_interval_s=0.1,  # the payment joins the class's work within 0.1 s
+        longpoll=longpoll, poll_interval_s=0.1,  # the payment joins the class's work within 0.1 s
     ).start()  # fmt: skip
     try:
         with SimClass(pool.port, names) as sims:
@@ -146,8 +146,72 @@ def test_race_without_the_class_mining_says_so(node_factory, tmp_path, monkeypat
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_races_through_the_class_pool_end_consistently(node_factory, tmp_path):
-    """Several races, two students, z = 2: each verdict is what the node did."""
+    """RACES races, two students, z = 2, the pool on longpoll as in the window (the payment joins
+    the class's work with the next block's template): each verdict is what the node did."""
     rpc, wallet, merchant = _funded_lab(node_factory, tmp_path, "3e4")
-    for _ in range(5):
-        race, result, sims, snapshot = _class_race(rpc, wallet, merchant, ("alice", "bob"), z=2)
+    results = []
+    for _ in range(RACES):
+        race, result, sims, snapshot = _class_race(rpc, wallet, merchant, ("alice", "bob"), z=2, longpoll=True)
         _check(rpc, race, result, sims, snapshot)
+        results.append(result)
+    won = sum(r.result == "succeeded" for r in results)
+    print(
+        f"races {RACES} mean q {sum(r.q for r in results) / RACES:.3f} succeeded {won} "
+        f"exact {sum(r.p_race for r in results) / RACES:.3f} nakamoto {sum(r.p_nakamoto for r in results) / RACES:.3f} "
+        f"public {sum(r.public_blocks for r in results)} private {sum(r.private_blocks for r in results)} "
+        f"seconds {sum(r.seconds for r in results):.1f}"
+    )
+
+
+RACES = 10
+
+
+@pytest.mark.node
+@pytest.mark.slow
+@pytest.mark.timeout(2400)
+def test_races_against_a_student_window_agree_with_the_odds(node_factory, tmp_path):
+    """The class as a student's window mines: our Miner through the pool (StratumSource) on
+    STUDENT_THREADS threads, the attacker on one core, z = 2, RACES_STUDENT races (~2-3 s blocks). Each verdict is what
+    the node did; the success rate agrees with the mean exact probability for the q measured from
+    the pool's shares within sampling error."""
+    import math
+
+    from engine.mining.miner import Miner
+    from engine.mining.stratum_client import StratumSource
+
+    rpc, wallet, merchant = _funded_lab(node_factory, tmp_path, "2e6")
+    share = 2.0**-16  # 65,536 hashes a share: tens of shares a second from one core
+    pool = Pool(rpc, port=0, password="CLASS", start_difficulty=share, min_difficulty=share, shares_per_s=1e6).start()
+    student = Miner(None, max_slots=STUDENT_THREADS, slots=STUDENT_THREADS, quick_start=False,
+                    source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "carol", "CLASS"))  # fmt: skip
+    student.start()
+    results = []
+    try:
+        for _ in range(RACES_STUDENT):
+            before = pool.stats.accepted_hashes()
+            race = LabRace(
+                rpc, wallet, merchant.receive_address(), 1_000_000, 1, 0, RaceRules(2, give_up_behind=8),
+                timeout_s=300, honest_hashes=pool.stats.accepted_hashes,
+            )  # fmt: skip
+            result = race.run()
+            assert race.honest is None and 0 < result.honest_hashes <= pool.stats.accepted_hashes() - before
+            assert result.q == pytest.approx(result.attacker_hashes / (result.attacker_hashes + result.honest_hashes))
+            in_chain = _in_active_chain(rpc, result.payment_txid)
+            assert (result.result == "succeeded") == (not in_chain and _in_active_chain(rpc, result.refund_txid))
+            results.append(result)
+    finally:
+        student.stop()
+        pool.stop()
+    rate = sum(r.result == "succeeded" for r in results) / RACES_STUDENT
+    expected = sum(r.p_race for r in results) / RACES_STUDENT
+    sigma = math.sqrt(max(expected * (1 - expected), 0.01) / RACES_STUDENT)
+    print(
+        f"races {RACES_STUDENT} mean q {sum(r.q for r in results) / RACES_STUDENT:.3f} success {rate:.3f} "
+        f"exact {expected:.3f} nakamoto {sum(r.p_nakamoto for r in results) / RACES_STUDENT:.3f} "
+        f"seconds {sum(r.seconds for r in results):.0f}"
+    )
+    assert abs(rate - expected) <= 3 * sigma
+
+
+RACES_STUDENT = 20
+STUDENT_THREADS = 4  # the student out-hashes the attacker (q about 0.35-0.45 on 2 shared cores)
