@@ -180,8 +180,14 @@ def test_races_against_a_student_window_agree_with_the_odds(node_factory, tmp_pa
     from engine.mining.stratum_client import StratumSource
 
     rpc, wallet, merchant = _funded_lab(node_factory, tmp_path, "2e6")
-    share = 2.0**-16  # 65,536 hashes a share: tens of shares a second from one core
-    pool = Pool(rpc, port=0, password="CLASS", start_difficulty=share, min_difficulty=share, shares_per_s=1e6).start()
+    # 262,144 hashes a share: tens a second, under the pool's flood bound (engine.pool.session
+    # MESSAGES_PER_S); at 65,536 the student's 4 threads went over it, over 10,000 submits waited
+    # for an answer and q came out 0.63 (its work uncounted). The window's vardiff keeps 4 a second.
+    share = 2.0**-14
+    # polling templates, so the payment is in the class's next block as the exact probability assumes
+    # (on longpoll, the window's, it waits for the block after: the attacker gets one block more)
+    pool = Pool(rpc, port=0, password="CLASS", start_difficulty=share, min_difficulty=share, shares_per_s=1e6,
+                longpoll=False, poll_interval_s=0.1).start()  # fmt: skip
     student = Miner(None, max_slots=STUDENT_THREADS, slots=STUDENT_THREADS, quick_start=False,
                     source=StratumSource(f"stratum+tcp://127.0.0.1:{pool.port}", "carol", "CLASS"))  # fmt: skip
     student.start()
