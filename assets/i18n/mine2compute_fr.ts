@@ -1633,6 +1633,10 @@ Source : {source}</translation>
         <translation>À ces chances, l&apos;attaque échoue le plus souvent : la chaîne honnête prend le large.</translation>
     </message>
     <message>
+        <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the class&apos;s {honest}, counted from the shares the class pool accepted). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
+        <translation>Votre part des hachages &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour la classe, compté d&apos;après les parts acceptées par le pool de la classe). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
+    </message>
+    <message>
         <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the honest miner&apos;s {honest} on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
         <translation>Votre part des hashs &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour le mineur honnête sur {honest_cores}, chacun compté par les mineurs eux-mêmes). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
     </message>
@@ -1651,6 +1655,10 @@ Source : {source}</translation>
     <message>
         <source>&lt;b&gt;The attack failed:&lt;/b&gt; {why} ({blocks} private blocks against {public}). The payment stands.</source>
         <translation>&lt;b&gt;L&apos;attaque a échoué :&lt;/b&gt; {why} ({blocks} blocs privés contre {public}). Le paiement tient.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the class&apos;s {honest}: {q} of all the hashes.</source>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages contre {honest} pour la classe : {q} de tous les hachages.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the honest miner&apos;s {honest}: {q} of all the hashes.</source>
@@ -2168,6 +2176,18 @@ Source : {source}</translation>
     <message>
         <source>Proportional pays each block&apos;s reward by the shares since the class&apos;s previous block: a short round after a long one pays whoever happened to be mining then. PPLNS pays the last N shares (work worth twice the block&apos;s difficulty) whatever the round, so a student who joins just before a lucky block gets little and nobody gains by hopping in and out.</source>
         <translation>Le mode proportionnel paie la récompense de chaque bloc selon les parts depuis le bloc précédent de la classe : une manche courte après une longue paie qui minait à ce moment-là. PPLNS paie les N dernières parts (un travail valant deux fois la difficulté du bloc) quelle que soit la manche : un élève qui arrive juste avant un bloc chanceux reçoit peu, et personne ne gagne à entrer et sortir.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;51% attack on the class chain:&lt;/b&gt; private branch {private} blocks against {public} public blocks since the fork at height {fork}; the attacker has q = {q} of the hashes (the class&apos;s counted from its accepted shares).</source>
+        <translation>&lt;b&gt;Attaque des 51 % sur la chaîne de la classe :&lt;/b&gt; branche privée de {private} blocs contre {public} blocs publics depuis la bifurcation à la hauteur {fork} ; l&apos;attaquant a q = {q} des hachages (ceux de la classe comptés d&apos;après ses parts acceptées).</translation>
+    </message>
+    <message>
+        <source>The attack succeeded: the node reorganised {depth} blocks deep.</source>
+        <translation>L&apos;attaque a réussi : le nœud s&apos;est réorganisé sur {depth} blocs de profondeur.</translation>
+    </message>
+    <message>
+        <source>The attack failed: the class&apos;s chain stands.</source>
+        <translation>L&apos;attaque a échoué : la chaîne de la classe tient.</translation>
     </message>
     <message>
         <source>node reachable</source>

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 # Hashes per share of difficulty 1 as pools count them (cgminer, ckpool): 2**32. Core's exact figure,
@@ -145,6 +145,7 @@ class PoolStats:
         self.port: int | None = None
         self.clients = 0
         self._by_address: dict[str, set[str]] = {}
+        self._evicted_work = 0.0  # accepted work of the names evict_idle forgot (accepted_hashes)
 
     def _worker(self, name: str) -> _Worker:
         worker = self._workers.get(name)
@@ -180,6 +181,7 @@ class PoolStats:
                 if not w.connected and not w.in_pplns and w.last_s < horizon and w.name not in self._round
             ]
             for w in idle:
+                self._evicted_work += w.work
                 del self._workers[w.name]
                 for address in w.addresses:
                     names = self._by_address.get(address)
@@ -188,6 +190,14 @@ class PoolStats:
                         if not names:
                             del self._by_address[address]
             return len(idle)
+
+    def accepted_hashes(self, exclude: Collection[str] = ()) -> int:
+        """The hashes the accepted shares stand for since the pool started (difficulty x
+        HASHES_PER_DIFF1), never decreasing: forgotten names still count. `exclude`: workers left
+        out (the teacher's own miner, when the 51% race counts the class's hashes)."""
+        with self._lock:
+            work = self._evicted_work + sum(w.work for w in self._workers.values() if w.name not in exclude)
+        return int(work * HASHES_PER_DIFF1)
 
     def __len__(self) -> int:
         return len(self._workers)

@@ -11,6 +11,9 @@ mine; the attacker publishes as soon as its branch is strictly longer and the pa
 confirmations, and gives up `give_up_behind` blocks behind (RaceRules, shared with the model).
 
 q is measured from the two miners' own hash counts over the race, never from getnetworkhashps.
+Through the class pool (`honest_hashes`, a counter such as engine.pool.stats.PoolStats
+.accepted_hashes): the honest side is the class mining on the same node, no honest miner is
+started, and q = attacker hashes / (attacker + the class's accepted share work over the race).
 Success is judged on the node: the payment's transaction no longer in the active chain and the
 transaction returning its coins to the attacker confirmed there.
 """
@@ -34,6 +37,7 @@ from engine.wallet.wallet import Wallet
 RELEASE, GIVE_UP = "release", "give up"
 WATCH_INTERVAL_S = 0.05
 WARM_UP_TIMEOUT_S = 600.0  # the kernels' first compilation on a slow machine
+CLASS_WAIT_S = 15.0  # through the class pool: how long to wait for the class's first share
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class RaceResult:
     seconds: float
     fork_height: int
     premine_attempts: int
+    honest_side: str = "lab miner"  # "lab miner" (this laptop's honest cores) or "class pool"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -147,8 +152,13 @@ class LabRace:
         status: Callable[[dict], None] | None = None,
         stop: threading.Event | None = None,
         paid: Callable[[object], None] | None = None,
+        honest_hashes: Callable[[], int] | None = None,
     ):
+        """`honest_hashes`: the honest side is mined elsewhere (the class through its pool) and
+        this counter (never decreasing) gives its hashes; `honest_cores` is then unused."""
         for name, value in (("attacker_cores", attacker_cores), ("honest_cores", honest_cores)):
+            if name == "honest_cores" and honest_hashes is not None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
         self.rpc, self.wallet, self.merchant, self.amount_sat = rpc, wallet, merchant_address, amount_sat
@@ -161,10 +171,27 @@ class LabRace:
         self.auto_release = True  # False: only release_now publishes (the Attack tab's checkbox)
         self.paid_txid = ""
         self.honest: Miner | None = None
+        self.honest_hashes = honest_hashes
         self._attacker_hashes_done = 0  # on abandoned forks (the public tip moved while premining)
         self._honest_base = 0
 
     # --- the two miners ------------------------------------------------------------------------
+    def _honest_count(self) -> int:
+        if self.honest_hashes is not None:
+            return int(self.honest_hashes())
+        return self.honest.stats().hashes if self.honest else 0
+
+    def _wait_for_class(self) -> None:
+        """Through the class pool the race needs the class mining: a share within CLASS_WAIT_S."""
+        start = self._honest_count()
+        deadline = time.monotonic() + CLASS_WAIT_S
+        while self._honest_count() == start:
+            if time.monotonic() > deadline or self.stop.is_set():
+                raise AttackError(
+                    f"nobody mines in the class pool (no share for {CLASS_WAIT_S:.0f} s): the honest side needs the class"
+                )
+            time.sleep(0.1)
+
     def _start_honest(self) -> Miner:
         miner = Miner(
             self.rpc,
@@ -210,7 +237,11 @@ class LabRace:
             state, wallet.receive_address(), total - max(payment.fee_sat, 200), 1.0, coins=payment.coins
         )
         get_kernel(self.kernel or chosen_kernel_name() or QUICK_KERNEL)  # compiled before the clock starts
-        honest = self.honest = self._start_honest()
+        if self.honest_hashes is None:
+            self.honest = self._start_honest()
+        else:
+            self._wait_for_class()
+        honest = self.honest
         began = time.monotonic()
         attempts = 0
         running: list[tuple[threading.Event, threading.Thread]] = []  # private miners, stopped whatever happens
@@ -222,7 +253,7 @@ class LabRace:
                 fork.add_transaction(refund.tx, refund.fee_sat)
                 if attempts == 1:  # both sides hash from here
                     began = time.monotonic()
-                    honest_base = self._honest_base = honest.stats().hashes
+                    honest_base = self._honest_base = self._honest_count()
                 stop_private, found = threading.Event(), threading.Event()
                 miner_thread = self._mine_private(fork, stop_private, found)
                 running.append((stop_private, miner_thread))
@@ -261,10 +292,11 @@ class LabRace:
                 if decision is not None or self._timed_out(began):
                     break
                 found.wait(WATCH_INTERVAL_S)
-            honest.pause()  # the race is decided at this instant: nothing crosses the release
+            if honest:
+                honest.pause()  # the race is decided at this instant: nothing crosses the release
             stop_private.set()
             miner_thread.join()
-            honest_hashes = honest.stats().hashes - honest_base
+            honest_hashes = self._honest_count() - honest_base
             seconds = time.monotonic() - began
             private = len(fork.blocks)
             public = int(rpc.call("getblockcount")) - fork.fork_height
@@ -279,7 +311,8 @@ class LabRace:
             for stop_event, thread in running:
                 stop_event.set()
                 thread.join()
-            honest.stop()
+            if honest:
+                honest.stop()
         tip = rpc.call("getbestblockhash")
         on_branch = released and any(h == tip for h, _ in fork.blocks)
         payment_in = _confirmations(rpc, payment.txid) > 0
@@ -309,10 +342,11 @@ class LabRace:
             seconds=seconds,
             fork_height=fork.fork_height,
             premine_attempts=attempts,
+            honest_side="lab miner" if self.honest_hashes is None else "class pool",
         )
 
     def _look(self, fork: PrivateFork, private: int, public: int, confirmations: int, began: float) -> dict:
-        honest = self.honest.stats().hashes - self._honest_base if self.honest else 0
+        honest = self._honest_count() - self._honest_base
         attacker = self._attacker_hashes_done + fork.hashes
         seconds = time.monotonic() - began
         return dict(

@@ -1,7 +1,10 @@
 """The 51% demo's adapter to Qt: runs engine.wallet.race.LabRace on a thread (the lab mines the
 honest network's share on its own miner while the attacker's cores mine the private branch) and
 re-emits the race as signals. The window's own public mining is paused for the race: its cores
-are the two sides."""
+are the two sides. When the class pool is open (the teacher's window shares its node), the
+honest side is the class instead: no honest miner runs here, the class's hashes are the pool's
+accepted share work (ClassroomService.class_hashes), and the race is also reported to the
+ClassroomService so the Class tab shows it."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ class RaceStatus:
     reorg_depth: int | None = None  # public blocks the node disconnected at the release
     payment_vanished: bool | None = None
     reason: str = ""
+    through_class: bool = False  # the honest side is the class mining through the class pool
 
     @property
     def lead(self) -> int:
@@ -87,6 +91,7 @@ class AttackService(QObject):
         self._stop = threading.Event()
         self.auto_release = True  # publish as soon as the branch is longer and the payment confirmed
         self._threads: list[threading.Thread] = []
+        self._class = None  # the ClassroomService while racing against the class
 
     @property
     def running(self) -> bool:
@@ -140,7 +145,12 @@ class AttackService(QObject):
     def _run(self, wallet, rpc, merchant, amount_sat, fee_rate, rules, cores, honest_cores) -> None:
         miner = self.controller.miner
         was_paused = bool(miner and miner.paused)
-        base = RaceStatus(0, 0, 0, cores, honest_cores, 0, 0, rules.confirmations, 0, 0.0)
+        classroom = getattr(self.controller, "classroom", None)
+        through_class = classroom is not None and classroom.pool is not None
+        base = RaceStatus(
+            0, 0, 0, cores, honest_cores, 0, 0, rules.confirmations, 0, 0.0, through_class=through_class
+        )  # fmt: skip
+        self._class = classroom if through_class else None
 
         def on_status(look: dict) -> None:
             status = replace(
@@ -154,8 +164,7 @@ class AttackService(QObject):
                 elapsed_s=look["seconds"],
                 payment_txid=self.race.paid_txid if self.race else "",
             )
-            self.last = status
-            self.status.emit(status)
+            self._emit(status)
 
         try:
             if miner:
@@ -172,6 +181,7 @@ class AttackService(QObject):
                 status=on_status,
                 stop=self._stop,
                 paid=self.paid.emit,
+                honest_hashes=classroom.class_hashes if through_class else None,
             )
             race.auto_release = self.auto_release
             self.race = race
@@ -202,5 +212,10 @@ class AttackService(QObject):
             payment_vanished=not r.payment_in_active_chain,
             reason=r.reason,
         )
+        self._emit(status)
+
+    def _emit(self, status: RaceStatus) -> None:
         self.last = status
         self.status.emit(status)
+        if self._class is not None:
+            self._class.race.emit(status)  # the Class tab shows the attack on the class chain

@@ -203,13 +203,22 @@ class AttackPanel(Tab, QWidget):
             verdict = tr("At these odds the attack usually succeeds.")
         else:
             verdict = tr("At these odds the attack usually fails: the honest chain pulls away.")
-        self.odds.setText(
-            tr(
+        if s.through_class:  # the honest side is the class, through the class pool (gui.attack.service)
+            odds = tr(
+                "Your share of the hashes <b>q = {q}</b> ({cores}, {attacker} against the class's {honest}, "
+                "counted from the shares the class pool accepted). Nakamoto (whitepaper §11): a merchant "
+                "waiting z = {z} confirmations is double-spent with <b>P = {p}</b>. From here ({deficit} blocks "
+                "behind) the private branch gets ahead with <b>{catch_up}</b>. {verdict}"
+            )
+        else:
+            odds = tr(
                 "Your share of the hashes <b>q = {q}</b> ({cores}, {attacker} against the honest miner's {honest} "
                 "on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant "
                 "waiting z = {z} confirmations is double-spent with <b>P = {p}</b>. From here ({deficit} blocks "
                 "behind) the private branch gets ahead with <b>{catch_up}</b>. {verdict}"
-            ).format(
+            )
+        self.odds.setText(
+            odds.format(
                 q=percent(q),
                 cores=cores_text(s.cores),
                 attacker=hashrate_text(s.attacker_hs),
@@ -254,10 +263,17 @@ class AttackPanel(Tab, QWidget):
         )
 
     def cost_text(self, s: RaceStatus) -> str:
-        lab = tr(
-            "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes against the honest miner's "
-            "{honest}: {q} of all the hashes."
-        ).format(
+        if s.through_class:
+            lab = tr(
+                "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes against the class's "
+                "{honest}: {q} of all the hashes."
+            )
+        else:
+            lab = tr(
+                "<b>Cost in the lab:</b> {cores} for {seconds} s, {hashes} hashes against the honest miner's "
+                "{honest}: {q} of all the hashes."
+            )
+        lab = lab.format(
             cores=cores_text(s.cores),
             seconds=num(s.elapsed_s, 0),
             hashes=integer(s.attacker_hashes),

@@ -3,7 +3,8 @@ opens a Stratum pool in front of it (port 3333 or the next free one) and emits i
 engine.pool.stats snapshot every second, and the teacher's own miner mines through that pool (a
 row like any student's; the hashrate card still reads this laptop's miner); a student's window
 that joined a class mines through the teacher's pool. Owned by the LabController; the Class tab
-observes it."""
+observes it. While the class pool is open, the Attack tab's 51% race counts the class's hashes
+here (`class_hashes`) and reports the race through `race`, which the Class tab shows."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class ClassroomService(QObject):
     stats = Signal(object)  # engine.pool.stats.PoolSnapshot every second while the pool runs
     status = Signal(str)
     problem = Signal(str)
+    race = Signal(object)  # the Attack tab's RaceStatus while it attacks the class chain (its end too)
 
     def __init__(self, settings, parent=None):
         super().__init__(parent)
@@ -95,6 +97,12 @@ class ClassroomService(QObject):
     def _emit_stats(self) -> None:
         if self.pool is not None:
             self.stats.emit(self.pool.stats.snapshot())
+
+    def class_hashes(self) -> int:
+        """The class's hashes so far: the pool's accepted share work, the teacher's own miner left
+        out (its cores attack during the race). 0 when no pool is open."""
+        pool = self.pool
+        return pool.stats.accepted_hashes(exclude=(TEACHER_NAME,)) if pool is not None else 0
 
     def stop_pool(self) -> None:
         self._timer.stop()

@@ -9,7 +9,7 @@ blocks (luck), who dropped or left, and each block's reward split proportionally
 from __future__ import annotations
 
 from gui.classroom.service import POOL_PORT
-from gui.formats import btc_short, hashrate_text
+from gui.formats import btc_short, hashrate_text, percent
 from gui.i18n import tr
 from gui.qt import (
     QT_TRANSLATE_NOOP,
@@ -91,6 +91,11 @@ class ClassTab(Tab, QWidget):
         top.addWidget(self.join_button)
         top.addWidget(self.leave_button)
         v.addLayout(top)
+        # the Attack tab's 51% race against the class chain, when this window runs one
+        self.race = QLabel("", objectName="classRace", textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.race.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.race.hide()
+        v.addWidget(self.race)
         split = QSplitter(Qt.Orientation.Vertical)
         self.workers = self._table([tr(c) for c in self.WORKER_COLUMNS])
         self.workers.setToolTip(
@@ -134,6 +139,22 @@ class ClassTab(Tab, QWidget):
         # from its numbers at the left (seen in a 1366x768 screenshot)
         table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return table
+
+    def on_race(self, s) -> None:
+        """A look at the Attack tab's race against the class (gui.attack.service.RaceStatus)."""
+        line = self.tr(
+            "<b>51% attack on the class chain:</b> private branch {private} blocks against {public} public blocks "
+            "since the fork at height {fork}; the attacker has q = {q} of the hashes (the class's counted from "
+            "its accepted shares)."
+        ).format(private=s.private_blocks, public=s.public_blocks, fork=s.fork_height, q=percent(s.attacker_share))
+        if s.result == "succeeded":
+            line += " " + self.tr("The attack succeeded: the node reorganised {depth} blocks deep.").format(
+                depth=s.reorg_depth
+            )
+        elif s.result is not None:
+            line += " " + self.tr("The attack failed: the class's chain stands.")
+        self.race.setText(line)
+        self.race.show()
 
     def on_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
@@ -195,6 +216,7 @@ def build(ctx: TabContext) -> ClassTab:
     controller, classroom = ctx.controller, ctx.controller.classroom
     tab = ClassTab()
     classroom.stats.connect(tab.on_snapshot)
+    classroom.race.connect(tab.on_race)
     joined = classroom.joined()
     tab.leave_button.setVisible(bool(joined))
     if joined:
