@@ -130,6 +130,7 @@ class StratumSource:
         self.connect_timeout_s, self.max_retry_s = connect_timeout_s, max_retry_s
         self._sock: socket.socket | None = None
         self._send_lock = threading.Lock()
+        self._pending_lock = threading.Lock()  # _pending: worker threads add and trim, the reader pops
         self._pending: dict[int, tuple[float, str, float, StratumJob, str | None]] = {}
         self._candidates: dict[str, StratumJob] = {}  # block hash -> its job, accepted as a share
         self._transactions: tuple[tuple[bytes, ...], tuple] = ((), ())  # (merkle branch, its transactions)
@@ -155,6 +156,13 @@ class StratumSource:
         extranonce2 = value.to_bytes(size, "big")
         return StratumJob(work, extranonce2, work.notify.header76(work.extranonce1, extranonce2))
 
+    def _take_pending(self, msg_id: int) -> tuple[float, str, float, StratumJob, str | None] | None:
+        """The share waiting for this answer, under the lock submit() holds while it adds and trims
+        (the worker threads iterate the dict there: popping it unlocked here crashed them once
+        10,000 answers were outstanding)."""
+        with self._pending_lock:
+            return self._pending.pop(msg_id, None)
+
     def submit(self, job: StratumJob, nonce: int, worker: int) -> None:
         work = job.template
         value = int.from_bytes(sha256d(job.header(nonce)), "little")
@@ -162,6 +170,7 @@ class StratumSource:
         with self._send_lock:
             msg_id = self._next_id
             self._next_id += 1
+        with self._pending_lock:
             self._pending[msg_id] = (time.monotonic(), work.notify.job_id, work.difficulty, job, block_hash)
             if len(self._pending) > 10_000:  # answers that never came: forget the oldest
                 self._pending.pop(next(iter(self._pending)))
@@ -300,8 +309,8 @@ class StratumSource:
                     f"the pool refused worker {self.user!r}: "
                     f"{error[1] if isinstance(error, list) and len(error) > 1 else error}"
                 )
-        elif method is None and isinstance(msg_id, int) and msg_id in self._pending:
-            sent_s, job_id, difficulty, job, block_hash = self._pending.pop(msg_id)
+        elif method is None and isinstance(msg_id, int) and (entry := self._take_pending(msg_id)) is not None:
+            sent_s, job_id, difficulty, job, block_hash = entry
             accepted = message.get("result") is True
             error = message.get("error")
             reason: str | None = None

@@ -360,3 +360,49 @@ def test_our_miner_shows_the_jobs_real_transactions():
     assert miner.published[-1][0].notify.job_id == "d" and miner.published[-1][0].transactions == ()
     source._handle(miner, notify("e", ["44" * 32]))  # a pool without the method is not asked again
     assert len(sent) == 2 and miner.published[-1][0].notify.job_id == "e"
+
+
+def test_answers_read_while_workers_submit_never_crash_the_workers():
+    """The reader pops answered shares while worker threads add and trim the same dict (past
+    10,000 outstanding answers the oldest is dropped): unlocked, a worker died with 'dictionary
+    changed size during iteration' (found in the class-pool race, 4 threads of small shares)."""
+    import sys
+    import threading
+    from types import SimpleNamespace
+
+    from engine.mining.stratum_client import StratumSource
+
+    source, miner = StratumSource("stratum+tcp://127.0.0.1:1", "gus"), _Counting()
+    source._send = lambda obj: None
+    notify = SimpleNamespace(job_id="j", ntime=0)
+    template = SimpleNamespace(notify=notify, difficulty=1e-4, block_target=0, height=1)
+    job = SimpleNamespace(template=template, extranonce2=b"\0" * 4, header=lambda nonce: bytes(80))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def worker():
+        try:
+            while not stop.is_set():
+                source.submit(job, 1, 0)
+        except BaseException as exc:  # the failure this test is about
+            errors.append(exc)
+            stop.set()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the race shows within a second
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(3)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not stop.is_set():
+            newest = source._next_id
+            for msg_id in range(max(0, newest - 10_050), newest, 7):  # answers for the oldest shares
+                source._handle(miner, {"id": msg_id, "result": True, "error": None})
+        stop.set()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors, errors
+    assert source.accepted > 0
