@@ -1634,7 +1634,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the class&apos;s {honest}, counted from the shares the class pool accepted). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
-        <translation>Votre part des hachages &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour la classe, compté d&apos;après les parts acceptées par le pool de la classe). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
+        <translation>Votre part des hashs &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} contre {honest} pour la classe, compté d&apos;après les parts acceptées par le pool de la classe). Nakamoto (livre blanc §11) : un commerçant qui attend z = {z} confirmations subit une double dépense avec &lt;b&gt;P = {p}&lt;/b&gt;. D&apos;ici ({deficit} blocs de retard), la branche privée passe devant avec &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</translation>
     </message>
     <message>
         <source>Your share of the hashes &lt;b&gt;q = {q}&lt;/b&gt; ({cores}, {attacker} against the honest miner&apos;s {honest} on {honest_cores}, both counted by the miners themselves). Nakamoto (whitepaper §11): a merchant waiting z = {z} confirmations is double-spent with &lt;b&gt;P = {p}&lt;/b&gt;. From here ({deficit} blocks behind) the private branch gets ahead with &lt;b&gt;{catch_up}&lt;/b&gt;. {verdict}</source>
@@ -1658,7 +1658,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the class&apos;s {honest}: {q} of all the hashes.</source>
-        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hachages contre {honest} pour la classe : {q} de tous les hachages.</translation>
+        <translation>&lt;b&gt;Coût dans le labo :&lt;/b&gt; {cores} pendant {seconds} s, {hashes} hashs contre {honest} pour la classe : {q} de tous les hashs.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cost in the lab:&lt;/b&gt; {cores} for {seconds} s, {hashes} hashes against the honest miner&apos;s {honest}: {q} of all the hashes.</source>
@@ -2179,7 +2179,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;51% attack on the class chain:&lt;/b&gt; private branch {private} blocks against {public} public blocks since the fork at height {fork}; the attacker has q = {q} of the hashes (the class&apos;s counted from its accepted shares).</source>
-        <translation>&lt;b&gt;Attaque des 51 % sur la chaîne de la classe :&lt;/b&gt; branche privée de {private} blocs contre {public} blocs publics depuis la bifurcation à la hauteur {fork} ; l&apos;attaquant a q = {q} des hachages (ceux de la classe comptés d&apos;après ses parts acceptées).</translation>
+        <translation>&lt;b&gt;Attaque à 51 % sur la chaîne de la classe :&lt;/b&gt; branche privée de {private} blocs contre {public} blocs publics depuis la bifurcation à la hauteur {fork} ; l&apos;attaquant a q = {q} des hashs (ceux de la classe comptés d&apos;après ses parts acceptées).</translation>
     </message>
     <message>
         <source>The attack succeeded: the node reorganised {depth} blocks deep.</source>
