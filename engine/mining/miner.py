@@ -265,7 +265,16 @@ class Miner:
 
     def block_result(self, job: HeaderWork, block_hash: str, status: str, reason: str | None) -> bool:
         """Count and report the node's answer to a block; True if refusals stopped the miner."""
+        self.count_block(job, block_hash, status, reason)
+        return self._count_refusal(job, status, reason)
+
+    def count_block(
+        self, job: HeaderWork, block_hash: str, status: str, reason: str | None, *, found: bool = False
+    ) -> None:
+        """Count and report a node's answer to one of our blocks (the one home of these counts:
+        solo through block_result, pooled when the pool says what its node answered, `found`)."""
         with self._counts_lock:
+            self._found += found
             if status == "accepted":
                 self._accepted += 1
             elif status == "stale":
@@ -273,7 +282,6 @@ class Miner:
             else:
                 self._rejected += 1
         self.emit(BlockResult(job.template.height, block_hash, status, reason))
-        return self._count_refusal(job, status, reason)
 
     def hold(self, seconds: float) -> None:
         """Workers wait `seconds` before hashing on (fresh work should come meanwhile)."""

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from engine.mining.events import BlockResult, PoolMessage, ShareResult
+from engine.mining.events import PoolMessage, ShareResult
 from engine.mining.jobs import HeaderWork
 from engine.mining.stratum import BLOCK_MESSAGE, Notify
 from engine.primitives.hashes import sha256d
@@ -334,15 +334,7 @@ class StratumSource:
     def _block_answer(self, miner: Miner, job: StratumJob, block_hash: str, status: str, reason: str | None) -> None:
         """The pool's node answered our block: counted as the miner counts its own (not a refusal
         in a row: the pool's blocks are the pool's to fix)."""
-        with miner._counts_lock:
-            miner._found += 1
-            if status == "accepted":
-                miner._accepted += 1
-            elif status == "stale":
-                miner._stale += 1
-            else:
-                miner._rejected += 1
-        miner.emit(BlockResult(job.template.height, block_hash, status, reason))
+        miner.count_block(job, block_hash, status, reason, found=True)
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:
         self._asked = None

@@ -294,6 +294,10 @@ class _Counting:
     def emit(self, event) -> None:
         self.events.append(event)
 
+    from engine.mining.miner import Miner
+
+    count_block = Miner.count_block  # the miner's own counting, on this stand-in's counters
+
 
 def test_our_miner_counts_a_block_only_when_the_pools_node_accepted_it():
     """A share meeting the block target is a candidate; "found block" came for shares the pool
