@@ -139,6 +139,19 @@ class Chain:
         self.store.commit()
         return done
 
+    def connect_stored(self, entry: BlockIndex) -> CBlock:
+        """Connect a stored block on the tip (reorgs and the start's catching up share this); a
+        block that fails is marked invalid, logged, and BlockInvalid raised."""
+        block = self._read_block(entry)
+        try:
+            undo = self._check_transactions(block, self.tip)
+        except BlockInvalid as exc:
+            log.warning("block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason)
+            self._set_invalid(entry, exc.reason)
+            raise
+        self._connect_tip(entry, block, undo)
+        return block
+
     def _activate_step(self, new_tip: BlockIndex) -> bool:
         branch = []
         walk = new_tip
@@ -151,12 +164,9 @@ class Chain:
         disconnected = [self._disconnect_tip() for _ in old_branch]
         connected: list[tuple[BlockIndex, CBlock]] = []
         for entry in reversed(branch):
-            block = self._read_block(entry)
             try:
-                undo = self._check_transactions(block, self.tip)
-            except BlockInvalid as exc:
-                log.warning("block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason)
-                self._set_invalid(entry, exc.reason)
+                block = self.connect_stored(entry)
+            except BlockInvalid:
                 for _ in connected:
                     self._disconnect_tip()
                 for old in old_branch:  # these connected before, so they connect again
@@ -164,7 +174,6 @@ class Chain:
                     self._connect_tip(old, old_block, self._check_transactions(old_block, self.tip))
                 self.tip_changed.notify_all()
                 raise
-            self._connect_tip(entry, block, undo)
             connected.append((entry, block))
         if disconnected:
             log.info(

@@ -189,14 +189,10 @@ def connect_forward(chain: Chain, target: BlockIndex) -> None:
         chain.store.begin()
         try:
             for entry in branch[first : first + REBUILD_COMMIT_BLOCKS]:
-                block = chain._read_block(entry)
                 try:
-                    undo = chain._check_transactions(block, chain.tip)
-                except BlockInvalid as exc:
-                    log.warning("block %s at height %d failed to connect: %s", entry.hash_hex, entry.height, exc.reason)
-                    chain._set_invalid(entry, exc.reason)
+                    chain.connect_stored(entry)
+                except BlockInvalid:
                     return
-                chain._connect_tip(entry, block, undo)
                 now = time.monotonic()
                 if now - last_log >= PROGRESS_EVERY_S:
                     last_log = now
