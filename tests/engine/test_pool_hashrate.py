@@ -14,11 +14,11 @@ import pytest
 
 from engine.mining.stratum import Notify
 from engine.pool import server
-from engine.pool import session as session_module
 from engine.pool.stats import HASHES_PER_DIFF1, WINDOWS_S, PoolStats
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import target_for_difficulty
 from engine.rpc import RPCClient
+from tests.helpers.pool_stubs import VardiffSession, pool_with_current_job
 from tests.helpers.stratum_sim import SimMiner
 
 
@@ -211,50 +211,13 @@ def test_a_connection_that_never_authorizes_is_closed_whatever_it_sends(lab_node
         pool.stop()
 
 
-class _Session:
-    """What Pool._vardiff reads and writes on a connection, recording what would be sent."""
-
-    count_share = session_module.Session.count_share
-    restart_vardiff = session_module.Session.restart_vardiff
-
-    def __init__(self, difficulty: float, now_s: float):
-        self.difficulty, self.difficulty_sent = difficulty, True
-        self.vd_start_s, self.vd_shares, self.vd_work = now_s, 0, 0.0
-        self.vd_first_s = self.vd_last_s = self.vd_eased_s = now_s
-        self.vd_first_work = 0.0
-        self.workers = {"w"}
-        self.sent: list = []
-        self.jobs: list[tuple[str, bool]] = []
-
-    def send(self, obj) -> None:
-        self.sent.append(obj)
-
-    def send_job(self, job, clean: bool, line: bytes | None = None) -> None:
-        self.jobs.append((job.job_id, clean))
-
-
-def _pool_with_current_job() -> server.Pool:
-    from types import SimpleNamespace
-
-    pool = server.Pool(
-        RPCClient("http://127.0.0.1:1", user="u", password="p"), min_difficulty=2.0**-40, shares_per_s=4.0
-    )
-    clones = iter(range(1, 100))
-    pool._current = SimpleNamespace(
-        template=SimpleNamespace(target=1 << 180),
-        stale=False,
-        clone=lambda: SimpleNamespace(job_id=f"clone{next(clones)}"),
-    )
-    return pool
-
-
 def test_vardiff_counts_work_not_shares_from_older_easier_jobs():
     """48 shares in a second, but found on an old job 64x easier: that is 0.75 of the current
     difficulty's work a second, not 48 shares' worth; counting shares raised it 12x (and cpuminer
     then sat on a far too hard target)."""
-    pool = _pool_with_current_job()
+    pool = pool_with_current_job()
     try:
-        session = _Session(1.0, now_s=100.0)
+        session = VardiffSession(1.0, now_s=100.0)
         for i in range(49):  # the first opens the span, 48 more in the second after it
             session.count_share(1 / 64, 100.0 + i / 48)
         pool._vardiff(session, 101.0)
@@ -265,9 +228,9 @@ def test_vardiff_counts_work_not_shares_from_older_easier_jobs():
 
 
 def test_an_easier_difficulty_comes_with_clean_work_a_harder_one_without():
-    pool = _pool_with_current_job()
+    pool = pool_with_current_job()
     try:
-        session = _Session(1.0, now_s=100.0)
+        session = VardiffSession(1.0, now_s=100.0)
         for t in (100.0, 101.0, 102.0, 103.0):  # 1 share/s at difficulty 1 for an aim of 4/s
             session.count_share(1.0, t)
         pool._vardiff(session, 103.0)

@@ -16,6 +16,7 @@ from engine.pool import door, server, session, stats
 from engine.pool.jobs import ShareRefused, _hex
 from engine.pool.stats import PoolStats
 from engine.rpc import RPCClient
+from tests.helpers.pool_stubs import VardiffSession, pool_with_current_job
 from tests.helpers.stratum_sim import SimMiner
 
 TINY = 2.0**-30
@@ -193,48 +194,12 @@ def test_a_shallow_message_with_many_brackets_is_not_refused():
     assert replies.replies == [(7, None, [20, "unknown method 'mining.nothing'", None])]
 
 
-class _VardiffSession:
-    """What Pool._vardiff reads and writes on a connection (Session's own vardiff methods)."""
-
-    count_share = session.Session.count_share
-    restart_vardiff = session.Session.restart_vardiff
-
-    def __init__(self, difficulty: float, now_s: float):
-        self.difficulty, self.difficulty_sent = difficulty, True
-        self.vd_start_s, self.vd_shares, self.vd_work = now_s, 0, 0.0
-        self.vd_first_s = self.vd_last_s = self.vd_eased_s = now_s
-        self.vd_first_work = 0.0
-        self.workers = {"w"}
-        self.jobs: list = []
-
-    def send(self, obj) -> None:
-        pass
-
-    def send_job(self, job, clean: bool, line: bytes | None = None) -> None:
-        self.jobs.append((job.job_id, clean))
-
-
-def _vardiff_pool() -> server.Pool:
-    from types import SimpleNamespace
-
-    pool = server.Pool(
-        RPCClient("http://127.0.0.1:1", user="u", password="p"), min_difficulty=2.0**-40, shares_per_s=4.0
-    )
-    clones = iter(range(1, 1000))
-    pool._current = SimpleNamespace(
-        template=SimpleNamespace(target=1 << 200),
-        stale=False,
-        clone=lambda: SimpleNamespace(job_id=f"clone{next(clones)}"),
-    )
-    return pool
-
-
 def test_a_pause_eases_the_difficulty_slowly_and_resuming_raises_it_at_once():
     """A minute's pause: at most 4x easier (it was 64x within half a minute, and cpuminer then
     sent ~500 shares in half a second on resume); its first burst puts it back at once."""
-    pool = _vardiff_pool()
+    pool = pool_with_current_job(1 << 200)
     try:
-        s = _VardiffSession(1.0, now_s=0.0)
+        s = VardiffSession(1.0, now_s=0.0)
         for second in range(1, 61):  # the pool's housekeeping, once a second
             pool._vardiff(s, float(second))
         assert s.difficulty >= 0.25
@@ -252,9 +217,9 @@ def test_a_pause_eases_the_difficulty_slowly_and_resuming_raises_it_at_once():
 
 
 def test_fewer_shares_lower_the_difficulty_from_the_measured_work():
-    pool = _vardiff_pool()
+    pool = pool_with_current_job(1 << 200)
     try:
-        s = _VardiffSession(1.0, now_s=0.0)
+        s = VardiffSession(1.0, now_s=0.0)
         for t in (0.5, 1.5, 2.5, 3.5):  # 1 share/s for an aim of 4/s: a quarter of the hashrate
             s.count_share(1.0, t)
             pool._vardiff(s, t)
@@ -266,9 +231,9 @@ def test_fewer_shares_lower_the_difficulty_from_the_measured_work():
 def test_a_pause_in_the_middle_of_a_period_is_no_evidence():
     """Two shares at the aim's pace, then 20 s of nothing: the rate between the shares stands,
     the silence after them does not pull the difficulty down 8x at the next retarget."""
-    pool = _vardiff_pool()
+    pool = pool_with_current_job(1 << 200)
     try:
-        s = _VardiffSession(1.0, now_s=0.0)
+        s = VardiffSession(1.0, now_s=0.0)
         for t in (0.25, 0.5):
             s.count_share(1.0, t)
         for second in range(1, 21):
@@ -281,9 +246,9 @@ def test_a_pause_in_the_middle_of_a_period_is_no_evidence():
 def test_two_shares_in_a_burst_are_no_reading():
     """Two shares a hundredth of a second apart say little about a rate: no 64x jump on them
     (a miner then sits on a far too hard target); a handful faster than the aim raises 4x at most."""
-    pool = _vardiff_pool()
+    pool = pool_with_current_job(1 << 200)
     try:
-        s = _VardiffSession(1.0, now_s=0.0)
+        s = VardiffSession(1.0, now_s=0.0)
         for t in (20.0, 20.01):
             s.count_share(1.0, t)
             pool._vardiff(s, t)
