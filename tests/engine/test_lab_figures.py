@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.lab_figures import chain_figures, lab_facts, mean_gap_s, sla_figures
+from engine.lab_figures import blocks_found_at, chain_figures, lab_facts, mean_gap_s, sla_figures
 from engine.primitives.params import ConsensusParams
 from engine.primitives.pow import difficulty_from_bits, next_retarget_height, next_work_required, retargets_at
 
@@ -120,3 +120,11 @@ def test_lab_facts_is_one_plain_dict():
     for key in ("sla_penalty_usd", "difficulty", "height", "blocks_found", "reward_btc", "ai_usd_per_core_s"):
         assert key in facts
     assert facts["mean_block_interval_s"] == 5.0 and facts["blocks_found"] == 7
+
+
+def test_blocks_found_are_counted_up_to_the_height_the_cards_speak_for():
+    # the wallet saw block 81 (its scan's tip) before getblockchaininfo did: 80 found at height 80
+    assert blocks_found_at(80, 81, range(1, 82)) == 80
+    assert blocks_found_at(80, 3, (5, 40, 80)) == 3
+    assert blocks_found_at(80, 0, ()) == 0
+    assert blocks_found_at(None, 4, (1, 2, 3, 4)) == 4 and blocks_found_at(80, None, ()) is None
