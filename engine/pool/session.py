@@ -145,6 +145,9 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
                 handle(pool, session, line)
             if session.bad > MAX_BAD_MESSAGES or session.failed_logins >= MAX_FAILED_LOGINS:
                 break
+            # readline() returns a buffered line without yielding: a client that sends hundreds at
+            # once held the loop for milliseconds while every other miner's share waited
+            await asyncio.sleep(0)
     except Exception:  # nothing one client sends may take the pool down
         log.exception("stratum session %s failed", session.peer)
     finally:
