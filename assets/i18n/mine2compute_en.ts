@@ -74,6 +74,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln core-second(s)</source>
+        <translation>
+            <numerusform>%Ln core-second</numerusform>
+            <numerusform>%Ln core-seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln request(s) were cut short</source>
         <translation>
             <numerusform>%Ln request was cut short</numerusform>

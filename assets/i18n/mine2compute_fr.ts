@@ -525,7 +525,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>What one kilowatt-hour drawn from the grid earns: burnt in mining machines, rented to an AI tenant as a colocation lease (the tenant pays the power on top), or sold as GPU hours. The AI hall loses some power to cooling (PUE), so its figures are per grid kWh too; the bars&apos; labels give this scenario&apos;s multiples of mining.</source>
-        <translation>Ce que rapporte un kilowattheure tiré du réseau : brûlé dans des machines de minage, loué à un locataire IA en loyer d'hébergement (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;électricité en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau ; les étiquettes des barres donnent les multiples du minage pour ce scénario.</translation>
+        <translation>Ce que rapporte un kilowattheure tiré du réseau : brûlé dans des machines de minage, loué à un locataire IA en loyer d&apos;hébergement (le locataire paie l&apos;électricité en plus), ou vendu en heures de GPU. La salle IA perd un peu d&apos;électricité en refroidissement (PUE), donc ses chiffres sont aussi par kWh du réseau ; les étiquettes des barres donnent les multiples du minage pour ce scénario.</translation>
     </message>
     <message>
         <source>The site&apos;s money per day, split between the megawatts still mining (orange) and the megawatts converted to AI (teal). Costs include power, running costs and the buildings and machines spread over their lifetime.</source>
@@ -1666,7 +1666,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;In the world&lt;/b&gt; (the Economics tab&apos;s scenario): your share is {attacker}; for {hours} h of world time, renting it costs {rental} and buying it {hardware}. A majority now means out-hashing the honest {honest}: {rent_hour} an hour rented, {buy} bought. {ai} of {total} cores here are on AI: when miners leave, buying a majority&apos;s machines gets cheaper; renting does not once the difficulty has retargeted (hashrate times hashprice is fixed by the block reward), and no market rents that much.</source>
-        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h à l'échelle du vrai réseau, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité signifie aujourd&apos;hui dépasser les {honest} honnêtes : {rent_hour} de l&apos;heure en location, {buy} à l&apos;achat. {ai} cœurs sur {total} sont ici sur l&apos;IA : quand des mineurs partent, acheter les machines d&apos;une majorité coûte moins cher ; la louer, non, une fois la difficulté ajustée (puissance × prix du hash est fixé par la récompense de bloc), et aucun marché ne loue autant.</translation>
+        <translation>&lt;b&gt;Dans le monde&lt;/b&gt; (le scénario de l&apos;onglet Économie) : votre part vaut {attacker} ; pour {hours} h à l&apos;échelle du vrai réseau, la louer coûte {rental} et l&apos;acheter {hardware}. Une majorité signifie aujourd&apos;hui dépasser les {honest} honnêtes : {rent_hour} de l&apos;heure en location, {buy} à l&apos;achat. {ai} cœurs sur {total} sont ici sur l&apos;IA : quand des mineurs partent, acheter les machines d&apos;une majorité coûte moins cher ; la louer, non, une fois la difficulté ajustée (puissance × prix du hash est fixé par la récompense de bloc), et aucun marché ne loue autant.</translation>
     </message>
     <message>
         <source>Attack (51%)</source>
@@ -1933,11 +1933,18 @@ Source : {source}</translation>
     </message>
     <message>
         <source>crossover at block {height} (lab halving {n}, the {year} world): converting 1 MW is now worth {convert} against {keep} for keeping it mining, over {months} months (conversion {capex} per MW, {lead} months before AI revenue, {sla}% uptime promised)</source>
-        <translation>bascule au bloc {height} (halving {n} du labo, le monde de {year}) : convertir 1 MW vaut désormais {convert} contre {keep} pour continuer à miner, sur {months} mois (conversion {capex} par MW, {lead} mois avant les revenus de l&apos;IA, {sla} % de disponibilité promise)</translation>
+        <translation>bascule au bloc {height} (halving {n} du labo, le monde de {year}) : convertir 1 MW vaut désormais {convert} contre {keep} pour continuer à miner, sur {months} mois (conversion {capex} par MW, {lead} mois avant les revenus de l&apos;IA, {sla}&#x202f;% de disponibilité promise)</translation>
     </message>
     <message>
-        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} core-seconds of its {contracted} were taken back for mining and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
-        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla}&#x202f;% de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime}&#x202f;% : {down} cœur-secondes sur ses {contracted} ont été repris pour le minage et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+        <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} taken back for mining, of {contracted} contracted, and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} repris pour le minage, sur {contracted} prévus au contrat, et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln core-second(s)</source>
+        <translation>
+            <numerusform>%Ln cœur-seconde</numerusform>
+            <numerusform>%Ln cœur-secondes</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%Ln request(s) were cut short</source>
@@ -2040,15 +2047,15 @@ Source : {source}</translation>
     </message>
     <message>
         <source>The conversion decision (Lesson feed, Economics tab). Conversion cost per MW {b}; months before the first AI revenue {b}; uptime promised to the tenant {b} %; mining revenue per MW-year after the halving {b}; horizon {b} months. Value of converting {b}, of keeping mining {b}: the verdict flips at block {b}. What would make it flip back?</source>
-        <translation>La décision de conversion (fil de la leçon, onglet Économie). Coût de conversion par MW {b} ; mois avant les premiers revenus de l&apos;IA {b} ; disponibilité promise au locataire {b} % ; revenu du minage par MW et par an après le halving {b} ; horizon {b} mois. Valeur de la conversion {b}, du minage {b} : le verdict bascule au bloc {b}. Qu&apos;est-ce qui le ferait rebasculer ?</translation>
+        <translation>La décision de conversion (fil de la leçon, onglet Économie). Coût de conversion par MW {b} ; mois avant les premiers revenus de l&apos;IA {b} ; disponibilité promise au locataire {b}&#x202f;% ; revenu du minage par MW et par an après le halving {b} ; horizon {b} mois. Valeur de la conversion {b}, du minage {b} : le verdict bascule au bloc {b}. Qu&apos;est-ce qui le ferait rebasculer ?</translation>
     </message>
     <message>
         <source>Answer key (this run)</source>
         <translation>Corrigé (cette séance)</translation>
     </message>
     <message>
-        <source>Blocks mined: {n}</source>
-        <translation>Blocs minés : {n}</translation>
+        <source>Blocks on the chain: {n}</source>
+        <translation>Blocs sur la chaîne : {n}</translation>
     </message>
     <message>
         <source>Retargets</source>
@@ -2136,7 +2143,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>Conversion {capex} per MW, {lead} months before the first AI revenue, {sla}% uptime promised; mining earns {mining} per MW-year in the {year} world; over {months} months converting is worth {convert} and keeping {keep}.</source>
-        <translation>Conversion {capex} par MW, {lead} mois avant les premiers revenus de l&apos;IA, {sla} % de disponibilité promise ; le minage rapporte {mining} par MW et par an dans le monde de {year} ; sur {months} mois, convertir vaut {convert} et continuer {keep}.</translation>
+        <translation>Conversion {capex} par MW, {lead} mois avant les premiers revenus de l&apos;IA, {sla}&#x202f;% de disponibilité promise ; le minage rapporte {mining} par MW et par an dans le monde de {year} ; sur {months} mois, convertir vaut {convert} et continuer {keep}.</translation>
     </message>
     <message>
         <source>The verdict flipped to converting at block {height}, the lab&apos;s halving {n} ({year}).</source>
@@ -2179,7 +2186,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;51% attack on the class chain:&lt;/b&gt; private branch {private} blocks against {public} public blocks since the fork at height {fork}; the attacker has q = {q} of the hashes (the class&apos;s counted from its accepted shares).</source>
-        <translation>&lt;b&gt;Attaque à 51 % sur la chaîne de la classe :&lt;/b&gt; branche privée de {private} blocs contre {public} blocs publics depuis la bifurcation à la hauteur {fork} ; l&apos;attaquant a q = {q} des hashs (ceux de la classe comptés d&apos;après ses parts acceptées).</translation>
+        <translation>&lt;b&gt;Attaque à 51&#x202f;% sur la chaîne de la classe :&lt;/b&gt; branche privée de {private} blocs contre {public} blocs publics depuis la bifurcation à la hauteur {fork} ; l&apos;attaquant a q = {q} des hashs (ceux de la classe comptés d&apos;après ses parts acceptées).</translation>
     </message>
     <message>
         <source>The attack succeeded: the node reorganised {depth} blocks deep.</source>

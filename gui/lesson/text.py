@@ -169,14 +169,14 @@ def crossover_text(d: dict) -> str:
 def sla_explanation(d: dict) -> str:
     """The SLA penalty in three parts: what was promised, what was missed, what it cost."""
     return tr(
-        "<b>The AI tenant was promised</b> {sla}% uptime. <b>It got</b> {uptime}%: {down} core-seconds "
-        "of its {contracted} were taken back for mining and {cut}. "
+        "<b>The AI tenant was promised</b> {sla}% uptime. <b>It got</b> {uptime}%: {down} taken back for "
+        "mining, of {contracted} contracted, and {cut}. "
         "<b>It cost</b> {penalty} in penalties, against {billed} billed."
     ).format(
         sla=num(d["sla_availability"] * 100, 3),
         uptime=num(d["availability"] * 100, 3),
-        down=num(d["downtime_slot_s"], 0),
-        contracted=num(d["contracted_slot_s"], 0),
+        down=tr("%Ln core-second(s)", "", round(d["downtime_slot_s"])),
+        contracted=tr("%Ln core-second(s)", "", round(d["contracted_slot_s"])),
         cut=tr("%Ln request(s) were cut short", "", d["jobs_interrupted"]),
         penalty=usd(d["penalty_usd"], 2),
         billed=usd(d["billed_usd"]),

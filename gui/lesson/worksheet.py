@@ -100,7 +100,7 @@ def worksheet_html(
         return f"<table border='1' cellpadding='3' cellspacing='0'><tr>{cells}</tr>{rows}</table>"
 
     parts.append(head(2, tr("Answer key (this run)"), " style='page-break-before: always'"))
-    parts.append("<p>" + e(tr("Blocks mined: {n}").format(n=integer(key["blocks"]))) + "</p>")
+    parts.append("<p>" + e(tr("Blocks on the chain: {n}").format(n=integer(key["blocks"]))) + "</p>")
     parts.append(head(3, tr("Retargets")))
     if key["retargets"]:
         rows = "".join(

@@ -180,3 +180,28 @@ def test_money_btc_and_percent_are_written_the_french_way(french):
     i18n.install("en")
     assert btc_amount(235_000_000_000) == "2,350.00000000"
     assert display_for("power_price_usd_per_kwh").text(0.042) == "$0.042 /kWh"
+
+
+def test_the_sla_sentence_counts_core_seconds_in_the_plural_form_of_each_language(qapp):
+    """'1 cœur-secondes' (and English '1 core-seconds'): the counts go through %n forms."""
+    from gui.lesson.text import sla_explanation
+
+    d = {
+        "sla_availability": 0.99982,
+        "availability": 0.9,
+        "downtime_slot_s": 1.2,
+        "contracted_slot_s": 12.0,
+        "jobs_interrupted": 1,
+        "penalty_usd": 3.5,
+        "billed_usd": 10.0,
+    }
+    try:
+        assert i18n.install("en") == "en"
+        text = sla_explanation(d)
+        assert "1 core-second taken back" in text and "12 core-seconds contracted" in text, text
+        assert "1 request was cut short" in text, text
+        assert i18n.install("fr") == "fr"
+        text = sla_explanation(d)
+        assert "1 cœur-seconde repris" in text and "12 cœur-secondes prévus" in text, text
+    finally:
+        i18n.install("en")

@@ -177,7 +177,7 @@ def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     text = " ".join(unicodedata.normalize("NFKC", text).split())  # wrapped lines, ligatures (ﬁ)
     assert "Why does nobody decide who finds the next block?" in text
-    assert "Answer key (this run)" in text and "Blocks mined: 60" in text
+    assert "Answer key (this run)" in text and "Blocks on the chain: 60" in text
     assert "48" in text and "×1.74" in text
     assert "2028" in text and "break-even price" in text
     with pytest.raises(OSError, match="no such folder"):
