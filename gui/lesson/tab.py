@@ -30,6 +30,7 @@ from gui.qt import (
     QWidget,
     pg,
 )
+from gui.widgets.charts import PALETTES
 from gui.window.tabs import ChartMark, Look, Tab, TabContext
 
 FEED_LINES = 60
@@ -42,6 +43,7 @@ class LessonTab(Tab, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tracker = t.LessonTracker()
+        self.halving_colour = PALETTES["dark"]["halving"]  # the theme's, readable on its background
         self.start_difficulty: float | None = None
         self.values_source = None  # a callable giving the scenario's values (the lab state's)
         self.facts_source = dict  # a callable giving the lab state's facts (the run's SLA among them)
@@ -158,7 +160,8 @@ class LessonTab(Tab, QWidget):
                     height=integer(e.height), n=e.data["halvings"], year=e.data["real_year"]
                 )
             )
-            item.setForeground(pg.mkColor("#e0a030"))
+            item.setData(Qt.ItemDataRole.UserRole, "halving")
+            item.setForeground(pg.mkColor(self.halving_colour))
             self.timeline.addItem(item)
 
     # --- steps -------------------------------------------------------------------------------
@@ -259,6 +262,11 @@ class LessonTab(Tab, QWidget):
 
     def apply_theme(self, look: Look) -> None:
         self.set_presenter(look.presenter)
+        self.halving_colour = look.palette["halving"]  # #e0a030 was 2.0:1 on the light theme
+        for i in range(self.timeline.count()):
+            item = self.timeline.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == "halving":
+                item.setForeground(pg.mkColor(self.halving_colour))
 
     # --- presenter mode ------------------------------------------------------------------------
     def set_presenter(self, on: bool) -> None:

@@ -23,7 +23,7 @@ PALETTES = {
         "target": "#9AA5B1",
         "difficulty": "#A78BFA",
         "reward": "#F4C430",
-        "halving": "#EF476F",
+        "halving": "#F2607F",  # 5.2:1 on the dark panel: the Lesson timeline writes text in it
         "gpu_cloud": "#118AB2",
         "workers": ["#4CC9F0", "#80ED99", "#F72585", "#B8C0FF", "#06D6A0", "#FF8FA3", "#90E0EF", "#E9FF70"],
     },

@@ -128,6 +128,26 @@ def test_the_lesson_follows_the_runs_events(window):
     assert f"crossover at block {flip.height}" in lesson.step_watch.text()  # shown when the step comes
 
 
+def test_the_timelines_halving_lines_read_on_every_theme(window):
+    """The lab's halvings in the timeline were #e0a030 on every theme: 2.0:1 on the light
+    theme's white (text needs 4.5:1)."""
+    from gui.widgets.charts import contrast_ratio
+    from gui.window.theme import THEMES
+
+    lesson, c = window.tab("lesson"), window.controller
+    c.blocks.emit(rows(60), False)  # a halving at 50
+    lesson._fill_timeline()
+    for name in ("dark", "light"):
+        if window.theme_name != name:
+            window.toggle_theme()
+        items = [lesson.timeline.item(i) for i in range(lesson.timeline.count())]
+        halvings = [it for it in items if "halving 1 of the lab" in it.text()]
+        assert halvings, [it.text() for it in items]
+        for it in halvings:
+            colour = it.foreground().color().name()
+            assert contrast_ratio(colour, THEMES[name].panel) >= 4.5, (name, colour)
+
+
 def test_steps_by_hand_and_presenter(window):
     lesson = window.tab("lesson")
     lesson.next_button.click()
