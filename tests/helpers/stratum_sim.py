@@ -95,9 +95,11 @@ class SimMiner:
                 raise ConnectionError("pool closed the connection")
         return self.notifies[-1]
 
-    def solve(self, notify: Notify | None = None, max_tries: int = 1_000_000, easier_than: int | None = None):
+    def solve(self, notify: Notify | None = None, max_tries: int = 8_000_000, easier_than: int | None = None):
         """(extranonce2, nonce, hash) of a share meeting the current difficulty (or, with
-        `easier_than`, one that fails a target: a low-difficulty share)."""
+        `easier_than`, one that fails a target: a low-difficulty share). `max_tries` is about 20
+        times the tries a share takes at the class pool's starting difficulty (~400,000: a
+        1,000,000 bound failed about one run in twelve)."""
         notify = notify or self.notifies[-1]
         target = target_for_difficulty(self.difficulty)
         self.counter += 1
