@@ -117,8 +117,8 @@ def test_the_window_in_french_shows_no_english(french, qtbot, tmp_path):
 
 
 def _french_texts() -> list[tuple[str, str]]:
-    """(where, text) for every French string: the .ts translations (each plural form) and the
-    scenario presets' `_fr` texts, placeholders ({name}, %n) taken out."""
+    """(where, text) for every French string: the .ts translations (each plural form), the
+    scenario presets' and the lesson timeline's `_fr` texts, placeholders ({name}, %n) taken out."""
     import tomllib
 
     out = []
@@ -131,6 +131,12 @@ def _french_texts() -> list[tuple[str, str]]:
         for key, value in data.items():
             if key.endswith("_fr") and isinstance(value, str):
                 out.append((f"{path.name} {key}", value))
+    timeline = tomllib.loads((i18n.ROOT / "assets" / "lesson" / "timeline.toml").read_text(encoding="utf-8"))
+    for table in timeline.values():  # the Lesson tab's real-world timeline
+        for i, entry in enumerate(table if isinstance(table, list) else [table]):
+            for key, value in entry.items():
+                if key.endswith("_fr") and isinstance(value, str):
+                    out.append((f"timeline.toml #{i} {key}", value))
     return [(where, re.sub(r"\{[a-z_]+\}|%L?n|%L?\d", " ", text)) for where, text in out]
 
 
