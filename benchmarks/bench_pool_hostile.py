@@ -8,6 +8,12 @@ Goals: p99 share latency < 20 ms and within 3x the idle baseline; no honest mine
 a new miner joins (subscribe, authorize, first job) within 1 s; pool memory < 200 MB and back
 within 10% of its baseline afterwards; no block lost. Load average printed beside every timing.
 
+The attacker stands for another laptop, which has a CPU of its own: by default it runs alone on
+the last CPU and the class (node, pool, simulated miners, cpuminer) on the others, the same in
+the baseline and under attack. `--hostile-cpu none` lets it share every CPU with the pool at the
+same priority (the pool then waits for the attacker's time slices: a scheduler's tail, not the
+pool's work); `--hostile-nice 19` lowers its priority instead.
+
     .venv/bin/python benchmarks/bench_pool.py --hostile --idle-seconds 40 --hostile-seconds 60
 """
 
@@ -65,6 +71,14 @@ async def _join(port: int, source: str, name: str) -> float | None:
         writer.close()
 
 
+def _attacker_cpu(choice: str) -> int | None:
+    """The CPU the attacker gets to itself, or None (no pinning: one CPU, no affinity, or 'none')."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if choice == "none" or len(cpus) < 2:
+        return None
+    return cpus[-1] if choice == "last" else int(choice)
+
+
 def main(argv: list[str], results: dict | None = None) -> int:
     """Prints the figures; `results` (a dict) gets them too (tests/engine/test_pool_hostile.py)."""
     p = argparse.ArgumentParser(description="the class pool against one hostile laptop")
@@ -83,7 +97,16 @@ def main(argv: list[str], results: dict | None = None) -> int:
         default=0,
         help="run the attacker at this niceness (it stands for another laptop; here it takes this one's CPU)",
     )
+    p.add_argument(
+        "--hostile-cpu",
+        default="last",
+        help="the attacker alone on this CPU (a number, or 'last'), the class (node, pool, miners, this"
+        " bench) on the others, as another laptop has a CPU of its own; 'none': all share every CPU",
+    )
     args = p.parse_args(argv)
+    args.hostile_cpu = _attacker_cpu(args.hostile_cpu)
+    if args.hostile_cpu is not None:  # inherited by the node, the pool and cpuminer started below
+        os.sched_setaffinity(0, os.sched_getaffinity(0) - {args.hostile_cpu})
     minerd = _minerd(args.cpuminer)
     if minerd is None:
         print("no minerd: build pooler's cpuminer (see tests/engine/test_pool_cpuminer.py) and pass --cpuminer")
@@ -176,6 +199,7 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, res
             cwd=ROOT,
             capture_output=True,
             text=True,
+            preexec_fn=None if args.hostile_cpu is None else lambda: os.sched_setaffinity(0, {args.hostile_cpu}),
         )
         hostile_out.extend(proc.stdout.splitlines() + proc.stderr.splitlines()[-5:])
         log_lines = sum(not line.startswith("worker ") for line in pool_lines[lines_before:])
@@ -227,7 +251,8 @@ def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, res
         f"{args.clients} simulated miners x {args.shares_per_s}/s + cpuminer; idle {args.idle_seconds:.0f} s,"
         f" hostile {args.hostile_seconds:.0f} s, recovery {args.recover_seconds:.0f} s ({_load()} at the end)"
     )
-    print(f"hostile client (nice {args.hostile_nice}): " + " | ".join(hostile_out))
+    pinned = "" if args.hostile_cpu is None else f", pinned to CPU {args.hostile_cpu}"
+    print(f"hostile client (nice {args.hostile_nice}{pinned}): " + " | ".join(hostile_out))
     for name, values in (("idle", idle), ("hostile", hostile), ("recovery", recover)):
         key = "recover" if name == "recovery" else name
         print(

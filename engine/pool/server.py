@@ -36,7 +36,6 @@ from engine.pool.door import (
     MAX_CLIENTS,
     AcceptErrors,
     Address,
-    Gate,
     Refusals,
     listen,
 )
@@ -172,12 +171,7 @@ class Pool:
     async def _listen(self) -> None:
         loop = self._started_loop
         loop.set_exception_handler(self._accept_errors.handler)
-        callback = functools.partial(serve, self)
-
-        def gate() -> Gate:
-            return Gate(self, callback, loop)
-
-        self._server = await listen(loop, gate, self.host, self.requested_port)
+        self._server = await listen(self, functools.partial(serve, self), self.host, self.requested_port)
         self.port = self._server.sockets[0].getsockname()[1]
         self.stats.port = self.port
         self._housekeeper = self._started_loop.create_task(self._housekeeping())

@@ -5,6 +5,7 @@ The full hostile run (2,000 sockets, 20,000 names, floods) is benchmarks/bench_p
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import time
@@ -35,10 +36,19 @@ def _from(address: str, port: int) -> SimMiner:
     return SimMiner(port, source=address)
 
 
-def test_one_address_is_capped_told_and_logged_once_while_others_join(lab_node, monkeypatch, caplog):
+def _no_selector(*args):
+    raise NotImplementedError  # as loop.add_reader on Windows' proactor loop
+
+
+@pytest.mark.parametrize("accepting", ["door", "gate"])
+def test_one_address_is_capped_told_and_logged_once_while_others_join(lab_node, monkeypatch, caplog, accepting):
+    """The same admission whether the pool accepts by hand (Door) or asyncio does (Gate, Windows)."""
+    if accepting == "gate":
+        monkeypatch.setattr(door, "Door", _no_selector)
     monkeypatch.setattr(door, "CONNECTIONS_PER_ADDRESS", 4)
     monkeypatch.setattr(stats, "NAMES_PER_ADDRESS", 3)
     pool = _pool(lab_node)
+    assert hasattr(pool._server, "_accept") == (accepting == "door")  # Door's, not asyncio.Server's
     caplog.set_level(logging.WARNING, logger="engine.pool.server")
     try:
         hostile = [_from("127.0.0.2", pool.port) for _ in range(4)]
@@ -101,6 +111,37 @@ def test_accept_failures_are_counted_and_logged_once_a_minute(caplog):
     logged = [r for r in caplog.records if "cannot accept" in r.getMessage()]
     assert len(logged) == 1 and not logged[0].exc_info and pool._accept_errors.count == 499
     pool.stop()
+
+
+def test_a_failed_accept_pauses_the_door_logs_once_and_it_accepts_again(lab_node, monkeypatch, caplog):
+    monkeypatch.setattr(door, "ACCEPT_RETRY_S", 0.05)
+    pool = _pool(lab_node)
+    caplog.set_level(logging.WARNING, logger="engine.pool.server")
+    listening = pool._server._sock
+
+    class OutOfFiles:  # the listening socket while the process has no descriptor left, three times
+        failures = 3
+
+        def fileno(self) -> int:
+            return listening.fileno()
+
+        def accept(self):
+            if OutOfFiles.failures:
+                OutOfFiles.failures -= 1
+                raise OSError(errno.EMFILE, "Too many open files")
+            return listening.accept()
+
+    pool._server._sock = OutOfFiles()
+    try:
+        miner = _from("127.0.0.6", pool.port)
+        assert miner.join("dave")["result"] is True
+        assert OutOfFiles.failures == 0
+        logged = [r for r in caplog.records if "cannot accept" in r.getMessage()]
+        assert len(logged) == 1 and "Too many open files" in logged[0].getMessage()
+        miner.close()
+    finally:
+        pool._server._sock = listening
+        pool.stop()
 
 
 def test_names_per_address_capped_and_idle_names_evicted_unless_owed():
