@@ -80,6 +80,23 @@ SO_TIMESTAMPNS = 35  # Linux asm-generic/socket.h: the kernel's receive time wit
 RT_TO_MONOTONIC = time.time() - time.monotonic()
 
 
+def sim_stats() -> dict:
+    """What the simulated miners count together (Sim.stats): shares, answers, latencies."""
+    return {
+        "sent": 0,
+        "accepted": 0,
+        "refused": 0,
+        "unanswered": 0,
+        "closed": 0,
+        "latency": [],
+        "read_latency": [],
+        "clean": {},
+        "reasons": {},
+        "warmup": [],
+        "samples": [],
+    }
+
+
 class Sim:
     """One simulated miner on a raw non-blocking socket, so that each answer's arrival time is
     the kernel's (SO_TIMESTAMPNS, the last segment of the read): what a miner on another computer
@@ -186,7 +203,7 @@ class Sim:
             sent = self.pending.pop(msg["id"])
             warm = sent - self.stats["start"] >= WARMUP_S
             self.stats["latency" if warm else "warmup"].append(arrived_s - sent)
-            self.stats.setdefault("samples", []).append((sent, arrived_s - sent))  # by phase (--hostile)
+            self.stats["samples"].append((sent, arrived_s - sent))  # by phase (--hostile)
             if warm:
                 self.stats["read_latency"].append(read_s - sent)
             if msg.get("result") is True:
@@ -282,18 +299,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        stats = {
-            "sent": 0,
-            "accepted": 0,
-            "refused": 0,
-            "unanswered": 0,
-            "closed": 0,
-            "latency": [],
-            "read_latency": [],
-            "clean": {},
-            "reasons": {},
-            "warmup": [],
-        }
+        stats = sim_stats()
         rss: list[tuple[float, int]] = []
         start = stats["start"] = time.monotonic()
 

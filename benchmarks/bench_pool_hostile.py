@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 
-from bench_pool import ROOT, SIM_DIFFICULTY, Sim, _cpu_s, _has_block, _rss_kb, _start, pct
+from bench_pool import ROOT, SIM_DIFFICULTY, Sim, _cpu_s, _has_block, _rss_kb, _start, pct, sim_stats
 
 from engine.rpc import RPCClient
 
@@ -146,19 +146,7 @@ def main(argv: list[str], results: dict | None = None) -> int:
 
 def _run(args, py, url, cookie, port, pool, pool_lines, cpuminer, cpu_lines, results: dict | None) -> int:
     results = {} if results is None else results
-    stats: dict = {
-        "sent": 0,
-        "accepted": 0,
-        "refused": 0,
-        "unanswered": 0,
-        "closed": 0,
-        "latency": [],
-        "read_latency": [],
-        "clean": {},
-        "reasons": {},
-        "warmup": [],
-        "samples": [],
-    }
+    stats = sim_stats()
     start_s = stats["start"] = time.monotonic()
     attack_s = start_s + args.idle_seconds
     calm_s = attack_s + args.hostile_seconds
