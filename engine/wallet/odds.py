@@ -25,6 +25,12 @@ def catch_up_probability(q: float, deficit: int) -> float:
     return 1.0 if q >= p else (q / p) ** (deficit + 1)
 
 
+def hash_share(attacker_hashes: float, honest_hashes: float) -> float:
+    """q: the attacker's share of the hashes both sides did (0 before either did any)."""
+    total = attacker_hashes + honest_hashes
+    return attacker_hashes / total if total > 0 else 0.0
+
+
 def attacker_success_probability(q: float, z: int) -> float:
     """Whitepaper section 11's AttackerSuccessProbability(q, z): the attacker's progress while
     the merchant waits for z blocks is Poisson with mean z*q/p; from there, gambler's ruin."""

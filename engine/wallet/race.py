@@ -31,7 +31,7 @@ from engine.mining.kernels import QUICK_KERNEL, chosen_kernel_name, get_kernel
 from engine.mining.miner import Miner
 from engine.rpc import RPCError
 from engine.wallet.attack import AttackError, PrivateFork
-from engine.wallet.odds import attacker_success_probability, race_success_probability
+from engine.wallet.odds import attacker_success_probability, hash_share, race_success_probability
 from engine.wallet.wallet import Wallet
 
 RELEASE, GIVE_UP = "release", "give up"
@@ -318,7 +318,7 @@ class LabRace:
         payment_in = _confirmations(rpc, payment.txid) > 0
         refund_in = _confirmations(rpc, refund.txid) > 0
         attacker_hashes = self._attacker_hashes_done + fork.hashes
-        q = attacker_hashes / (attacker_hashes + honest_hashes) if attacker_hashes + honest_hashes else 0.0
+        q = hash_share(attacker_hashes, honest_hashes)
         return RaceResult(
             payment_txid=payment.txid,
             refund_txid=refund.txid,
@@ -357,7 +357,7 @@ class LabRace:
             attacker_hashes=attacker,
             honest_hashes=honest,
             seconds=seconds,
-            q=attacker / (attacker + honest) if attacker + honest else 0.0,
+            q=hash_share(attacker, honest),
         )
 
     def _timed_out(self, began: float) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from engine.rpc import RPCError
 from engine.wallet.attack import AttackError
-from engine.wallet.odds import attacker_success_probability, catch_up_probability
+from engine.wallet.odds import attacker_success_probability, catch_up_probability, hash_share
 from engine.wallet.race import LabRace, RaceResult, RaceRules
 from engine.wallet.tx import SendError, parse_btc
 from gui.i18n import tr
@@ -52,8 +52,7 @@ class RaceStatus:
     @property
     def attacker_share(self) -> float:
         """q: the attacker's share of the hashes both miners did since the race began."""
-        total = self.attacker_hashes + self.honest_hashes
-        return self.attacker_hashes / total if total > 0 else 0.0
+        return hash_share(self.attacker_hashes, self.honest_hashes)
 
     @property
     def attacker_hs(self) -> float:

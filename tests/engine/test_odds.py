@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.wallet.odds import attacker_success_probability, catch_up_probability, confirmations_for
+from engine.wallet.odds import attacker_success_probability, catch_up_probability, confirmations_for, hash_share
 
 # Bitcoin: A Peer-to-Peer Electronic Cash System, section 11, the two tables of P for q and z
 WHITEPAPER_Q_0_1 = [
@@ -61,3 +61,9 @@ def test_majority_always_wins_and_catch_up():
 def test_bad_input_is_a_clear_value_error(q, z):
     with pytest.raises(ValueError, match="must be"):
         attacker_success_probability(q, z)
+
+
+def test_hash_share_is_the_attackers_fraction_of_both_sides_hashes():
+    assert hash_share(3e6, 1e6) == pytest.approx(0.75)
+    assert hash_share(0, 5) == 0.0 and hash_share(5, 0) == 1.0
+    assert hash_share(0, 0) == 0.0  # before either side hashed
