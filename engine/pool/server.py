@@ -129,7 +129,7 @@ class Pool:
         self.max_clients = raise_fd_limit(MAX_CLIENTS, "pool connections")
         self._addresses: dict[str, Address] = {}
         self._full_refusals = Refusals()  # logged once a minute at most
-        self._admitted = 0  # connections let in by Gate and not yet ended
+        self._admitted = 0  # connections let in at the door (engine.pool.door.admit), not yet ended
         self._accept_errors = AcceptErrors()
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # made by start(): a pool never started leaves none open

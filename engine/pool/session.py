@@ -119,7 +119,7 @@ async def serve(pool: Pool, reader: asyncio.StreamReader, writer: asyncio.Stream
     """The read loop of one admitted connection (the door's callback): one line, one message."""
     peer = writer.get_extra_info("peername")
     host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-    address = pool._addresses[host]  # made by the door (engine.pool.door.Gate), kept while it has connections
+    address = pool._addresses[host]  # made by the door (engine.pool.door.admit), kept while it has connections
     pool._extranonce = (pool._extranonce + 1) % (1 << (8 * EXTRANONCE1_SIZE))
     session = Session(pool, writer, pool._extranonce.to_bytes(EXTRANONCE1_SIZE, "big"), host)
     pool._sessions.add(session)
