@@ -149,9 +149,13 @@ def lab_facts(
     total_cores: int,
     ai_report: Any,
     ai_usd_per_core_s: float | None,
+    scenario: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Every figure the window shows, in one plain dict (JSON-ready); `blocks_found` is the
-    wallet's count, `mined_heights` the heights of those blocks (blocks_found_at)."""
+    wallet's count, `mined_heights` the heights of those blocks (blocks_found_at); `scenario` the
+    Economics tab's values (their `decision_horizon_months`: the horizon its chart and the
+    lesson's keep-or-convert verdict are both taken over)."""
+    horizon = (scenario or {}).get("decision_horizon_months")
     chain = chain_figures(info, tip_time, now_s)
     return {
         "node_state": node_state,
@@ -164,5 +168,6 @@ def lab_facts(
         "ai_cores": int(ai_slots),
         "total_cores": int(total_cores),
         "ai_usd_per_core_s": ai_usd_per_core_s,
+        "decision_horizon_months": None if horizon is None else int(round(float(horizon))),
         **sla_figures(ai_report),
     }

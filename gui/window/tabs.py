@@ -13,7 +13,7 @@ through the window's LabState (`ctx.lab`):
 - `lab.facts()`: every figure the window shows, worked out once (engine/lab_figures.py) in a plain
   dict: height, the tip's difficulty and reward and the block they speak for, the next halving
   and retarget, blocks found, cores, the AI price per core-second and the SLA over the whole run
-  (sla_penalty_usd, ...). The cards, the tabs, the worksheet and `snapshot --facts` read it.
+  (sla_penalty_usd, ...), the scenario's decision horizon. The cards, the tabs, the worksheet and `snapshot --facts` read it.
 - `lab.snapshot()`: the live lab's inputs in one dict (chain info, cores, hashrate, AI report,
   node state, ...; MainWindow.lab_state); `lab.changed(snapshot)` when it moved (at most once a
   redraw).
@@ -136,6 +136,7 @@ class LabState(QObject):
             total_cores=s.get("total_cores", 0),
             ai_report=s.get("ai_report"),
             ai_usd_per_core_s=s.get("ai_usd_per_core_s"),
+            scenario=self.scenario,
         )
 
     def publish_scenario(self, values: dict) -> None:
