@@ -112,7 +112,7 @@ class LabState(QObject):
     def snapshot(self) -> dict:
         """The live lab: chain_info, mining_slots, ai_slots, total_cores, hashrate_hs,
         ai_report, node_state, tip_time, gap_sum_s, gaps, blocks_found, mined_heights,
-        ai_usd_per_core_s."""
+        class_blocks (a student's blocks by the class pool), ai_usd_per_core_s."""
         return self._snapshot()
 
     def facts(self) -> dict[str, Any]:
@@ -130,6 +130,7 @@ class LabState(QObject):
             node_state=s.get("node_state", "starting"),
             blocks_found=s.get("blocks_found"),
             mined_heights=s.get("mined_heights", ()),
+            class_blocks=s.get("class_blocks"),
             hashrate_hs=s.get("hashrate_hs", 0.0),
             mining_slots=s.get("mining_slots", 0),
             ai_slots=s.get("ai_slots", 0),
