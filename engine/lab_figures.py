@@ -143,26 +143,38 @@ def lab_facts(
     node_state: str,
     blocks_found: int | None,
     mined_heights: Sequence[int] = (),
+    class_blocks: int | None = None,
     hashrate_hs: float,
     mining_slots: int,
     ai_slots: int,
     total_cores: int,
     ai_report: Any,
     ai_usd_per_core_s: float | None,
+    scenario: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Every figure the window shows, in one plain dict (JSON-ready); `blocks_found` is the
-    wallet's count, `mined_heights` the heights of those blocks (blocks_found_at)."""
+    wallet's count, `mined_heights` the heights of those blocks (blocks_found_at), or, for a window
+    that mines through a class pool as a student, `class_blocks`: the blocks that pool credits to the
+    student's name (its per-worker statistics, the teacher's Class tab row; the pool pays the
+    teacher's wallet, so the student's wallet has none of them); `scenario` the
+    Economics tab's values (their `decision_horizon_months`: the horizon its chart and the
+    lesson's keep-or-convert verdict are both taken over)."""
+    horizon = (scenario or {}).get("decision_horizon_months")
     chain = chain_figures(info, tip_time, now_s)
     return {
         "node_state": node_state,
         **chain,
         "mean_block_interval_s": mean_gap_s(gap_sum_s, gaps),
         "block_intervals": int(gaps),
-        "blocks_found": blocks_found_at(chain["height"], blocks_found, mined_heights),
+        "blocks_found": (
+            class_blocks if class_blocks is not None else blocks_found_at(chain["height"], blocks_found, mined_heights)
+        ),
+        "blocks_found_by": "class pool" if class_blocks is not None else "wallet",
         "hashrate_hs": float(hashrate_hs),
         "mining_cores": int(mining_slots),
         "ai_cores": int(ai_slots),
         "total_cores": int(total_cores),
         "ai_usd_per_core_s": ai_usd_per_core_s,
+        "decision_horizon_months": None if horizon is None else int(round(float(horizon))),
         **sla_figures(ai_report),
     }

@@ -144,6 +144,10 @@
         <translation>Nœud prêt à {url}</translation>
     </message>
     <message>
+        <source>The AI jobs&apos; totals could not be read, so they start from zero: {error}</source>
+        <translation>Les totaux des tâches IA n&apos;ont pas pu être lus, ils repartent de zéro : {error}</translation>
+    </message>
+    <message>
         <source>Mining with the {kernel} kernel</source>
         <translation>Minage avec le noyau {kernel}</translation>
     </message>

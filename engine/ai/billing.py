@@ -2,6 +2,11 @@
 and the site's MW per core (BillingRate), the Ledger that bills finished jobs and counts SLA
 downtime, and the AIReport it gives. The compute is in engine.ai.jobs.
 
+The Ledger's cumulative books (`Ledger.books()`: requests, work, bill, contract and downtime) are
+what the SLA figures are worked out of; `save_books`/`load_books` keep them in a small JSON file
+beside the lab's chain so they carry across the app's own restart (a language switch, a kernel
+choice: the window reopens as a new process) instead of starting again from zero.
+
 The price comes from the scenario alone: a core busy for a second earns what its share of the
 site's AI hall earns in a second, whatever this computer's speed (the GFLOP/s in the report are a
 measurement of the work done, never a price).
@@ -9,10 +14,14 @@ measurement of the work done, never a price).
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +30,9 @@ from engine.economy import units
 from engine.economy.lab_mapping import LabMapping, ai_revenue_usd_per_mw_it_hour
 
 LATENCY_WINDOW_JOBS = 4096
+# The Ledger's cumulative books, the ones carried across a restart (whole numbers first).
+BOOK_COUNTS = ("jobs_done", "jobs_interrupted", "flops_done", "flops_lost")
+BOOK_AMOUNTS = ("busy_s", "billed_usd", "contracted_slot_s", "downtime_slot_s")
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,21 @@ class Ledger:
         with self._lock:
             self.billing = billing
 
+    def books(self) -> dict[str, float]:
+        """The cumulative books up to now (BOOK_COUNTS and BOOK_AMOUNTS), JSON-ready."""
+        with self._lock:
+            self._integrate(self._clock())
+            return {name: getattr(self, name) for name in (*BOOK_COUNTS, *BOOK_AMOUNTS)}
+
+    def carry(self, books: Mapping[str, float]) -> None:
+        """Start from books kept by an earlier run (added to what this one counted so far).
+        Raises ValueError on books that cannot be a run's: a missing, negative or non-finite
+        figure, or more downtime than contract."""
+        checked = check_books(books)
+        with self._lock:
+            for name, value in checked.items():
+                setattr(self, name, getattr(self, name) + value)
+
     def report(self, slots: int, busy_workers: int, window_s: float = 3.0) -> AIReport:
         with self._lock:
             now = self._clock()
@@ -186,3 +213,42 @@ class Ledger:
                 sla_penalty_usd=penalty,
                 net_usd=self.billed_usd - penalty,
             )
+
+
+def check_books(books: Mapping[str, float]) -> dict[str, float]:
+    """The books as numbers, or ValueError saying which figure is wrong."""
+    if not isinstance(books, Mapping):
+        raise ValueError(f"AI books must be a mapping, got {type(books).__name__}")
+    out: dict[str, float] = {}
+    for name in (*BOOK_COUNTS, *BOOK_AMOUNTS):
+        value = books.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"AI books: {name} must be a number >= 0, got {value!r}")
+        out[name] = int(value) if name in BOOK_COUNTS else float(value)
+    if out["downtime_slot_s"] > out["contracted_slot_s"] * (1 + 1e-9):
+        raise ValueError("AI books: more downtime than contracted core-seconds")
+    return out
+
+
+def save_books(path: Path, books: Mapping[str, float]) -> None:
+    """Write the books to `path` (JSON), atomically: a crash mid-write leaves the old file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(dict(books), indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_books(path: Path) -> dict[str, float] | None:
+    """The books saved at `path`, None when there are none; ValueError (saying why) on a file
+    that cannot be read as books."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(f"{path}: {exc.strerror}") from exc
+    try:
+        return check_books(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not JSON ({exc.msg})") from exc

@@ -40,6 +40,16 @@ def block_message(height: int, block_hash: str, status: str, reason: str | None,
     return f"Block {height} {block_hash} {status} by the class's node{because}; found by {finder}."
 
 
+# What our pool tells a worker as it logs in: the blocks its per-worker statistics credit to the
+# name so far (they belong to the name: a miner that restarts gets its tally back); our miner
+# counts on from it (engine.mining.stratum_client), so a student's window shows the pool's figure.
+TALLY_MESSAGE = re.compile(r"Worker (.+) has (\d+) blocks? accepted by the class's node so far\.$")
+
+
+def tally_message(name: str, blocks: int) -> str:
+    return f"Worker {name} has {blocks} block{'' if blocks == 1 else 's'} accepted by the class's node so far."
+
+
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 

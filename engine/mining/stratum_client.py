@@ -15,7 +15,8 @@ Shares and blocks are counted apart: a share that also meets the block target is
 candidate (ShareResult.block_hash) until the pool says what its node answered. Our pool says so
 to the finder (client.show_message "Block H HASH accepted by the class's node ..."); only then
 is it a block (BlockResult, and the miner's blocks found/accepted). Another pool that never
-says stays at candidates.
+says stays at candidates. At each login our pool also tells the name's tally so far
+(`pool_blocks`: the pool's per-worker count, which outlives this process).
 
 A job's transactions: mining.notify carries only the coinbase's merkle branch, so for a job whose
 branch is new the source asks mining.get_transactions (Stratum v1; our pool answers it) and
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit
 
 from engine.mining.events import PoolMessage, ShareResult
 from engine.mining.jobs import HeaderWork
-from engine.mining.stratum import BLOCK_MESSAGE, Notify
+from engine.mining.stratum import BLOCK_MESSAGE, TALLY_MESSAGE, Notify
 from engine.primitives.hashes import sha256d
 from engine.primitives.pow import bits_to_target, target_for_difficulty
 
@@ -143,6 +144,10 @@ class StratumSource:
         self._notify: Notify | None = None
         self.accepted = self.rejected = 0
         self.block_candidates = 0  # accepted shares that also met the block target
+        # The blocks the pool credits to `user` (its per-worker statistics: the teacher's Class tab
+        # row): the tally our pool tells at each login, plus each block it accepts from us since;
+        # None until a pool told one (another pool never does).
+        self.pool_blocks: int | None = None
         self.reasons: dict[str, int] = {}
 
     # ------------------------------------------------------------------ JobSource
@@ -290,9 +295,12 @@ class StratumSource:
         elif method == "client.show_message":
             text = str((message.get("params") or [""])[0])
             said = BLOCK_MESSAGE.match(text)
+            tally = TALLY_MESSAGE.match(text)
             job = self._candidates.pop(said.group(2), None) if said else None
             if said and job is not None:
                 self._block_answer(miner, job, said.group(2), said.group(3), said.group(4))
+            elif tally is not None and tally.group(1) == self.user:
+                self.pool_blocks = int(tally.group(2))
             else:
                 miner.emit(PoolMessage(text))
         elif method is None and msg_id == 1:
@@ -334,6 +342,8 @@ class StratumSource:
     def _block_answer(self, miner: Miner, job: StratumJob, block_hash: str, status: str, reason: str | None) -> None:
         """The pool's node answered our block: counted as the miner counts its own (not a refusal
         in a row: the pool's blocks are the pool's to fix)."""
+        if status == "accepted" and self.pool_blocks is not None:
+            self.pool_blocks += 1  # the pool counted it for our name as it told us
         miner.count_block(job, block_hash, status, reason, found=True)
 
     def _publish(self, miner: Miner, notify: Notify, reason: str) -> None:

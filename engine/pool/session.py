@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, hex_bytes
+from engine.mining.stratum import EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, VERSION_ROLLING_MASK, hex_bytes, tally_message
 from engine.pool.jobs import PoolJob, ShareRefused
 from engine.pool.stats import NAMES_PER_ADDRESS
 from engine.primitives.pow import target_for_difficulty
@@ -263,6 +263,8 @@ def authorize(pool: Pool, session: Session, msg_id, params) -> None:
         session.workers.add(name)
         pool.stats.set_difficulty(name, session.difficulty)
     session.reply(msg_id, True)
+    # The name's tally, so a miner that restarted counts on from the pool's figure (the Class tab's).
+    session.show_message(tally_message(name, pool.stats.blocks_of(name)))
     if first and session.subscribed:
         pool._send_work(session)
 

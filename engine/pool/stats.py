@@ -153,6 +153,12 @@ class PoolStats:
             worker = self._workers[name] = _Worker(name, self._clock())
         return worker
 
+    def blocks_of(self, name: str) -> int:
+        """The blocks the node accepted from `name` (0 for a name the pool does not know)."""
+        with self._lock:
+            worker = self._workers.get(name)
+            return worker.blocks if worker is not None else 0
+
     def connected(self, name: str, delta: int, address: str | None = None) -> bool:
         """A connection authorised as `name` (+1) or closed (-1). From `address`, a name new to
         it is refused (False) when the address already holds NAMES_PER_ADDRESS names."""

@@ -2,7 +2,8 @@
 opens a Stratum pool in front of it (port 3333 or the next free one) and emits its
 engine.pool.stats snapshot every second, and the teacher's own miner mines through that pool (a
 row like any student's; the hashrate card still reads this laptop's miner); a student's window
-that joined a class mines through the teacher's pool. Owned by the LabController; the Class tab
+that joined a class mines through the teacher's pool, and its blocks found are the ones that pool
+credits to the student's name (`student_blocks`). Owned by the LabController; the Class tab
 observes it. While the class pool is open, the Attack tab's 51% race counts the class's hashes
 here (`class_hashes`) and reports the race through `race`, which the Class tab shows."""
 
@@ -116,6 +117,16 @@ class ClassroomService(QObject):
         if self.pool is None or self.pool.port is None:
             return None
         return {"host": "127.0.0.1", "port": self.pool.port, "name": TEACHER_NAME, "password": self._own_password}
+
+    def student_blocks(self, miner) -> int | None:
+        """The blocks the teacher's pool credits to this window's name (its per-worker statistics,
+        the student's row in the teacher's Class tab): the tally the pool tells at each login plus
+        each block it accepted from us since (engine.mining.stratum_client's `pool_blocks`). The
+        pool's blocks pay the teacher's wallet, so the student's wallet finds none of them. None
+        when this window has not joined a class, or before the pool told its tally."""
+        if self.joined() is None or miner is None:
+            return None
+        return getattr(miner.source, "pool_blocks", None)
 
     def joined(self) -> dict | None:
         """The class this window mines in through the teacher's pool (Join a class), if any."""

@@ -98,9 +98,10 @@ def compute_figures(
     ai_mode: str,
     lab: LabView | None = None,
     follow_slider: bool = True,
-    horizon_months: int = 36,
 ) -> dict[str, Any]:
-    """Every number the panel shows. Raises ValueError on a combination the model rejects."""
+    """Every number the panel shows. Raises ValueError on a combination the model rejects. The
+    keep-or-convert horizon is the scenario's `decision_horizon_months`, the one the lesson's
+    conversion decision (engine.economy.conversion) is taken over."""
     mining_mw, ai_mw = site_split(values, lab, follow_slider)
     d0, e = values["difficulty"], values["efficiency_j_per_th"]
     # The world today: the scenario's network, moved only by this site's own change of split.
@@ -197,5 +198,5 @@ def compute_figures(
         "attack_after": attack_figures(attack_values, share),
         "btc_sweep": decisions.btc_price_sweep(world, ai_mode),
         "power_sweep": decisions.power_price_sweep(world, ai_mode),
-        "horizon": decisions.horizon(world, horizon_months, ai_mode),
+        "horizon": decisions.horizon(world, int(round(float(world["decision_horizon_months"]))), ai_mode),
     }

@@ -232,7 +232,10 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
         for chart in self.charts.values():
             chart.setMinimumHeight(230)
         self.exodus_slider.valueChanged.connect(self._on_slider)
-        self.decisions_view.months_spin.valueChanged.connect(lambda _: self._refresh())
+        # The decisions view's horizon is the scenario's decision_horizon_months: an edit there is
+        # that parameter's edit (checked, published to the lesson and the lab state like any other).
+        self.decisions_view.months_spin.valueChanged.connect(self.spins["decision_horizon_months"].setValue)
+        self.decisions_view.months_spin.refused.connect(self._show_refusal)
         # No scroll area here: with word-wrapped captions it would size the figures to their
         # preferred height and push the charts below the fold; the minimum sizes fit a laptop.
         return content
@@ -345,7 +348,6 @@ class EconomicsPanel(ParameterForm, Tab, QWidget):
                 self.ai_mode,
                 self.lab if self.following_lab else None,
                 follow_slider=self.site_box.isChecked(),
-                horizon_months=self.decisions_view.months_spin.value(),
             )
         except ValueError as exc:
             self._show_refusal(tr("The model cannot use these numbers: {error}").format(error=exc))

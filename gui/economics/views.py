@@ -1,7 +1,9 @@
 """The three views of the Economics tab's right side, one idea each: the site (what a grid kWh earns,
 the site's day), the network (if miners leave: retarget, survivors, 51% attack) and the decisions
 (BTC-price and power-price sweeps with the crossover marked, and a keep-mining-or-convert horizon).
-Each view builds its widgets and shows a `compute_figures` dict; it holds no state of its own."""
+Each view builds its widgets and shows a `compute_figures` dict; it holds no state of its own (the
+decisions view's horizon spin box shows the scenario's `decision_horizon_months`; the panel turns its
+edits into that parameter's)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ import numpy as np
 
 from engine.economy.scenario_params import PARAMETERS
 from gui.economics.text import TIPS, difficulty_text, ratio_text
-from gui.economics.widgets import BarChart
+from gui.economics.widgets import BarChart, ParameterSpinBox
 from gui.formats import MINUS, minutes_text, money, usd
 from gui.i18n import num, tr
-from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, Qt, QVBoxLayout, QWidget, pg
+from gui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, Qt, QVBoxLayout, QWidget, pg
 from gui.widgets.card import WrapLabel
 from gui.widgets.charts import PALETTE, Chart
 
@@ -230,7 +232,8 @@ class NetworkView(QWidget):
 
 class DecisionsView(QWidget):
     """Decisions a class can make: mining vs AI per MW-year over a BTC-price range and a power-price
-    range (crossover marked), and 1 MW kept mining or converted over a 6-60 month horizon."""
+    range (crossover marked), and 1 MW kept mining or converted over the scenario's decision horizon
+    (`decision_horizon_months`, the one the lesson's verdict is taken over; `months_spin` shows it)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -250,7 +253,8 @@ class DecisionsView(QWidget):
         right = QVBoxLayout()
         months_row = QHBoxLayout()
         months_row.addWidget(QLabel(tr("Horizon")))
-        self.months_spin = QSpinBox(minimum=6, maximum=60, singleStep=6, value=36, suffix=tr(" months"))
+        # The scenario's decision horizon (its range and step from the ParameterSpec), not a horizon of its own.
+        self.months_spin = ParameterSpinBox("decision_horizon_months")
         self.months_spin.setToolTip(tr(TIPS["horizon"]))
         self.months_spin.setAccessibleName(tr("Horizon"))
         months_row.addWidget(self.months_spin)
@@ -292,6 +296,9 @@ class DecisionsView(QWidget):
 
     def show_figures(self, fig: dict[str, Any]) -> None:
         btc, power, h, w = fig["btc_sweep"], fig["power_sweep"], fig["horizon"], fig["world"]
+        self.months_spin.blockSignals(True)  # the horizon these figures were drawn over
+        self.months_spin.setValue(self.months_spin.display.to_shown(w["decision_horizon_months"]))
+        self.months_spin.blockSignals(False)
         self._show_sweep(self.btc_chart, btc.x / 1000, btc)
         self._show_sweep(self.power_chart, power.x * 100, power)
         self.btc_chart.plot_item.setLabel("bottom", tr("BTC price, $k"))

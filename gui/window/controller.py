@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from engine.ai.billing import ai_billing_for_lab
+from engine.ai.billing import ai_billing_for_lab, load_books, save_books
 from engine.ai.jobs import AIJobRunner
 from engine.capacity import CapacityAllocator
 from engine.economy.lab_mapping import LabMapping
@@ -32,6 +32,8 @@ from gui.window.node_process import BitcoindProcess, NodeProcess
 log = logging.getLogger(__name__)
 
 LEASE_NOTICE_S = 30.0  # lab time for an AI lease to end after its cores are taken back
+AI_BOOKS = "ai_books.json"  # the AI runner's books (the SLA totals), beside the chain they were earned on
+AI_BOOKS_SAVE_S = 10.0  # also saved this often while running (the app may not close cleanly)
 
 
 def default_datadir() -> Path:
@@ -96,6 +98,7 @@ class LabController(QObject):
         self.classroom.status.connect(self.status)
         self.classroom.problem.connect(self.problem)
         self._ai_slots = 0
+        self._books_saved_s = 0.0
         self._shutting_down = False
         self._threads: list[threading.Thread] = []
         self._launch_requested.connect(self._launch_embedded)
@@ -247,7 +250,7 @@ class LabController(QObject):
             source=source,
         )
         if self.ai is None:  # kept across node restarts
-            self.ai = AIJobRunner(max_slots=self.total_cores, billing=self.billing, on_report=self._on_ai_report)
+            self.ai = self._make_ai()
         self.allocator = CapacityAllocator(
             self.miner,
             self.ai,
@@ -260,10 +263,42 @@ class LabController(QObject):
         self.poller.start()
         self.allocation.emit(self.allocator.allocation)
 
+    # --- the AI runner's books, across the app's own restart -----------------------------------
+    def ai_books_path(self) -> Path:
+        """Where this chain's AI books are kept (a new lesson, a new chain: new books)."""
+        return self.datadir / self.chain_name / AI_BOOKS
+
+    def _make_ai(self) -> AIJobRunner:
+        """The AI runner, its books carried on from the last run on this chain: the SLA figures
+        are over the whole run, and a language switch or a kernel choice reopens the app."""
+        ai = AIJobRunner(max_slots=self.total_cores, billing=self.billing, on_report=self._on_ai_report)
+        try:
+            books = load_books(self.ai_books_path())
+            if books is not None:
+                ai.ledger.carry(books)
+        except ValueError as exc:
+            self.problem.emit(
+                tr("The AI jobs' totals could not be read, so they start from zero: {error}").format(error=exc)
+            )
+        self._books_saved_s = time.monotonic()
+        return ai
+
+    def save_ai_books(self, ai: AIJobRunner | None = None) -> None:
+        ai = ai if ai is not None else self.ai
+        if ai is None:
+            return
+        try:
+            save_books(self.ai_books_path(), ai.ledger.books())
+        except OSError as exc:
+            log.warning("could not save the AI books to %s: %s", self.ai_books_path(), exc)
+        self._books_saved_s = time.monotonic()
+
     # --- engine events -> signals -------------------------------------------------------------
     def _on_ai_report(self, report) -> None:
         if not self._shutting_down:  # the reporter thread may outlive the window by a moment
             self.ai_report.emit(report)
+            if time.monotonic() - self._books_saved_s >= AI_BOOKS_SAVE_S:
+                self.save_ai_books()
 
     def _on_miner_event(self, event) -> None:
         if self._shutting_down:  # a late event from a miner thread: nobody listens any more
@@ -348,6 +383,7 @@ class LabController(QObject):
         self.classroom.stop_pool()
         if self.ai:
             self.ai.close()
+            self.save_ai_books(self.ai)  # after close: the contract ended, its books are final
             self.ai = None
         self.allocator = None
 

@@ -354,6 +354,7 @@ class MainWindow(EngineSlots, LabCards, QMainWindow):
             "gaps": self.gaps,
             "blocks_found": None if self.wallet_state is None else self.wallet_state.blocks_mined,
             "mined_heights": () if self.wallet_state is None else self.wallet_state.mined_heights,
+            "class_blocks": self.controller.classroom.student_blocks(self.controller.miner),
             "ai_usd_per_core_s": None if billing is None else billing.usd_per_core_s,
             "chain_info": self.info,
             "mining_slots": a.mining_slots if a else self.controller.total_cores,

@@ -13,7 +13,7 @@ through the window's LabState (`ctx.lab`):
 - `lab.facts()`: every figure the window shows, worked out once (engine/lab_figures.py) in a plain
   dict: height, the tip's difficulty and reward and the block they speak for, the next halving
   and retarget, blocks found, cores, the AI price per core-second and the SLA over the whole run
-  (sla_penalty_usd, ...). The cards, the tabs, the worksheet and `snapshot --facts` read it.
+  (sla_penalty_usd, ...), the scenario's decision horizon. The cards, the tabs, the worksheet and `snapshot --facts` read it.
 - `lab.snapshot()`: the live lab's inputs in one dict (chain info, cores, hashrate, AI report,
   node state, ...; MainWindow.lab_state); `lab.changed(snapshot)` when it moved (at most once a
   redraw).
@@ -112,7 +112,7 @@ class LabState(QObject):
     def snapshot(self) -> dict:
         """The live lab: chain_info, mining_slots, ai_slots, total_cores, hashrate_hs,
         ai_report, node_state, tip_time, gap_sum_s, gaps, blocks_found, mined_heights,
-        ai_usd_per_core_s."""
+        class_blocks (a student's blocks by the class pool), ai_usd_per_core_s."""
         return self._snapshot()
 
     def facts(self) -> dict[str, Any]:
@@ -130,12 +130,14 @@ class LabState(QObject):
             node_state=s.get("node_state", "starting"),
             blocks_found=s.get("blocks_found"),
             mined_heights=s.get("mined_heights", ()),
+            class_blocks=s.get("class_blocks"),
             hashrate_hs=s.get("hashrate_hs", 0.0),
             mining_slots=s.get("mining_slots", 0),
             ai_slots=s.get("ai_slots", 0),
             total_cores=s.get("total_cores", 0),
             ai_report=s.get("ai_report"),
             ai_usd_per_core_s=s.get("ai_usd_per_core_s"),
+            scenario=self.scenario,
         )
 
     def publish_scenario(self, values: dict) -> None:

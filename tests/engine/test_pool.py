@@ -9,7 +9,14 @@ import time
 import pytest
 
 from engine.mining.jobs import BlockTemplate, make_job
-from engine.mining.stratum import BLOCK_MESSAGE, Notify, prevhash_from_stratum, prevhash_to_stratum, split_coinbase
+from engine.mining.stratum import (
+    BLOCK_MESSAGE,
+    TALLY_MESSAGE,
+    Notify,
+    prevhash_from_stratum,
+    prevhash_to_stratum,
+    split_coinbase,
+)
 from engine.pool.jobs import PoolJob, block_hex
 from engine.pool.server import Pool
 from engine.primitives.hashes import sha256d
@@ -132,6 +139,8 @@ def test_blocks_found_through_the_pool_reach_the_chain(regtest_node):
         assert regtest_node.rpc("getbestblockhash") == expected
         assert any(getattr(e, "block_hash", None) == expected and e.status == "accepted" for e in events)
         told = [m["params"][0] for m in sim.messages if m.get("method") == "client.show_message"]
+        assert TALLY_MESSAGE.match(told[0]).groups() == ("bob", "0")  # the name's tally, at login
+        told = [t for t in told if BLOCK_MESSAGE.match(t)]
         while not told:  # the node's answer may come after the new tip's work
             message = sim.read()
             if message.get("method") == "client.show_message":
