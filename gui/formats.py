@@ -83,31 +83,38 @@ def difficulty_value(difficulty: float) -> str:
 
 
 # --- money --------------------------------------------------------------------------------------------
-def usd(value: float, decimals: int = 0) -> str:
-    """$1,234.5 in English, 1 234,5 $ in French."""
-    return locale().toCurrencyString(float(value), "$", decimals)
-
-
-def money(value: float, cents: bool = False) -> str:
-    """$1.35M, $160k, $35.10 (cents=True), with a true minus sign."""
+# Every amount of money the window shows is written here: the cards, the charts' texts, the lesson
+# feed, the worksheet (and so `snapshot --facts`, which reads the widgets) agree to the character.
+def usd(value: float | None, decimals: int = 0) -> str:
+    """An amount in US dollars to `decimals` places as the language writes it: $1,234.5 (French
+    1 234,5 $). A negative amount has a true minus sign in front, −$960,101 (French −960 101 $),
+    never QLocale's accounting brackets "($960,101)", which a class reads as a positive figure."""
     if value is None or not math.isfinite(value):
         return "–"
-    sign = MINUS if value < 0 else ""
+    text = locale().toCurrencyString(abs(float(value)), "$", decimals)
+    # no "−$0.00": an amount that rounds to nothing has no sign
+    return MINUS + text if value < 0 and round(abs(value), decimals) > 0 else text
+
+
+def money(value: float | None, cents: bool = False) -> str:
+    """An amount in short form for a card or a sentence: $1.35M, $160k, $35.10 (cents=True), $4,200;
+    French 1,35 M$, 160 k$, 35,10 $; negative with a true minus sign (−$1.35M), as `usd`."""
+    if value is None or not math.isfinite(value):
+        return "–"
     v = abs(value)
-    # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
-    after = symbol_after()
-    for size, suffix in (
-        (1e12, tr("T", "money: trillion")),
-        (1e9, tr("B", "money: billion")),
-        (1e6, tr("M", "money: million")),
-        (1e4, tr("k", "money: thousand")),
+    for size, suffix, decimals in (
+        (1e12, tr("T", "money: trillion"), 2),
+        (1e9, tr("B", "money: billion"), 2),
+        (1e6, tr("M", "money: million"), 2),
+        (1e4, tr("k", "money: thousand"), 0),
     ):
         if v >= size * 0.9995:
-            amount = num(v / size, 0 if size == 1e4 else 2)
-            if size == 1e4:
-                amount, suffix = num(v / 1e3, 0), tr("k", "money: thousand")
-            return f"{sign}{amount}\u00a0{suffix}$" if after else f"{sign}${amount}{suffix}"
-    return sign + locale().toCurrencyString(v, "$", 2 if cents or v < 100 else 0)
+            step = 1e3 if size == 1e4 else size  # $12k, $160k: thousands from ten thousand up
+            amount = num(v / step, decimals)
+            # "$1.35M" in English, "1,35 M$" in French: the locale puts the symbol where its readers expect it
+            text = f"{amount}\u00a0{suffix}$" if symbol_after() else f"${amount}{suffix}"
+            return (MINUS if value < 0 else "") + text
+    return usd(value, 2 if cents or v < 100 else 0)
 
 
 def symbol_after() -> bool:
@@ -116,6 +123,7 @@ def symbol_after() -> bool:
 
 
 def signed_money(value: float) -> str:
+    """`money` with its sign always shown: +$1.35M, −$160k (a change, a profit or a loss)."""
     return ("+" if value >= 0 else "") + money(value)
 
 

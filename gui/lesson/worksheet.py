@@ -35,7 +35,7 @@ DPI = 300
 
 
 def _money(x: float | None) -> str:
-    return usd(x, 2) if x is not None else "–"
+    return usd(x, 2)  # "–" for a figure not known
 
 
 def worksheet_html(

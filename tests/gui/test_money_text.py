@@ -1,0 +1,71 @@
+"""Money as a class reads it, in English and French: a negative amount has a minus sign in front
+(never QLocale's accounting brackets "($960,101)", read as a positive figure), the same text on
+the Lesson feed, the worksheet's key and the Economics tab (gui/formats.py `usd` and `money`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.economy.conversion import conversion_decision
+from engine.economy.scenarios import load_scenario, preset_dir
+from engine.lesson import tracker as t
+from gui import i18n
+from gui.economics.panel import EconomicsPanel
+from gui.lesson.tab import LessonTab
+from gui.lesson.text import crossover_text
+from gui.lesson.worksheet import _task_decision
+
+# What the language writes for −$1,234,568 (French: a narrow no-break space between thousands and a
+# no-break space before "$", as QLocale fr writes a currency).
+KEEP_NPV = -1_234_567.8
+SHOWN = {"en": "\u2212$1,234,568", "fr": "\u22121\u202f234\u202f568\u00a0$"}
+
+
+@pytest.fixture
+def user_dir(tmp_path, monkeypatch):
+    """An empty folder for the user's scenario copies, so the real one never leaks in."""
+    monkeypatch.setenv("MINE2COMPUTE_SCENARIO_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def language(qapp, request):
+    assert i18n.install(request.param) == request.param
+    yield request.param
+    i18n.install("en")
+
+
+def crossover(keep_npv: float) -> dict:
+    """A real decision of the default preset, with keeping 1 MW mining now worth `keep_npv`."""
+    scenario = load_scenario(preset_dir() / "corsicana-split.toml")  # the Economics tab's default
+    decision = conversion_decision(scenario.values(), 1, 1.0, scenario.ai_mode).as_dict()
+    return dict(decision, height=50, difficulty_ratio=1.0, keep_npv_usd=keep_npv)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_a_negative_npv_in_the_lesson_feed_has_a_minus_sign(qtbot, language):
+    lesson = LessonTab()
+    qtbot.addWidget(lesson)
+    lesson._show([t.LessonEvent(t.CROSSOVER, 50, crossover(KEEP_NPV))])
+    shown = lesson.feed.item(0).text()
+    assert SHOWN[language] in shown, shown
+    assert "($" not in shown and "$)" not in shown, shown
+    assert crossover_text(crossover(KEEP_NPV)) == shown  # the crossover step's text is the feed's
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_a_negative_npv_in_the_worksheets_key_has_a_minus_sign(qapp, language):
+    shown = _task_decision({"decisions": [crossover(KEEP_NPV)], "crossover": None})
+    assert SHOWN[language] in shown, shown
+    assert "($" not in shown and "$)" not in shown, shown
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_a_negative_npv_on_the_economics_tab_has_a_minus_sign(qtbot, user_dir, language):
+    panel = EconomicsPanel()
+    qtbot.addWidget(panel)
+    panel.set_parameter("btc_price_usd", 5_000.0)  # mining at a loss: keeping the machines is worth less than nothing
+    text = panel.decisions_view.horizon_text.text()
+    npv = text.split("NPV " if language == "en" else "VAN ")[1]
+    assert npv.startswith("\u2212"), text
+    assert "(" not in npv.split(".")[0].split(",")[0], text
