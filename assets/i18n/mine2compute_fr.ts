@@ -652,16 +652,20 @@ Source : {source}</translation>
         <translation>{n} min</translation>
     </message>
     <message>
-        <source>What a grid kWh earns (USD)</source>
-        <translation>Ce que rapporte un kWh du réseau (USD)</translation>
-    </message>
-    <message>
         <source>AI lease</source>
         <translation>Loyer IA</translation>
     </message>
     <message>
-        <source>The site&apos;s day (million USD)</source>
-        <translation>La journée du site (millions USD)</translation>
+        <source>What a grid kWh earns</source>
+        <translation>Ce que rapporte un kWh</translation>
+    </message>
+    <message>
+        <source>USD per kWh</source>
+        <translation>USD par kWh</translation>
+    </message>
+    <message>
+        <source>The site&apos;s day</source>
+        <translation>La journée du site</translation>
     </message>
     <message>
         <source>Revenue</source>
@@ -674,6 +678,10 @@ Source : {source}</translation>
     <message>
         <source>Profit</source>
         <translation>Bénéfice</translation>
+    </message>
+    <message>
+        <source>million USD</source>
+        <translation>millions USD</translation>
     </message>
     <message>
         <source>Mining {mw} MW</source>
@@ -724,8 +732,37 @@ Source : {source}</translation>
         <translation>Tous les 2016 blocs, Bitcoin ajuste son problème pour que les blocs arrivent toutes les 10 minutes. Quand des mineurs partent, il devient plus facile : ceux qui restent gagnent plus par hash, et un attaquant a besoin de moins de matériel. La location n&apos;est moins chère que jusqu&apos;à l&apos;ajustement ; aucun marché ne loue la majorité de la puissance de Bitcoin, ce chiffre est donc une borne.</translation>
     </message>
     <message>
-        <source>Survivors&apos; hashprice, $/PH/day</source>
-        <translation>Prix du hash des survivants, $/PH/jour</translation>
+        <source>$/PH/day</source>
+        <translation>$/PH/jour</translation>
+    </message>
+    <message>
+        <source>$k per BTC</source>
+        <translation>k$ par BTC</translation>
+    </message>
+    <message>
+        <source>BTC price</source>
+        <comment>chart title</comment>
+        <translation>Prix du BTC</translation>
+    </message>
+    <message>
+        <source>Power price</source>
+        <translation>Prix de l&apos;électricité</translation>
+    </message>
+    <message>
+        <source>cents/kWh</source>
+        <translation>cents/kWh</translation>
+    </message>
+    <message>
+        <source>1 MW: cash</source>
+        <translation>1 MW : trésorerie</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>mois</translation>
+    </message>
+    <message>
+        <source>$M</source>
+        <translation>M$</translation>
     </message>
     <message>
         <source>before anyone leaves</source>
@@ -740,28 +777,12 @@ Source : {source}</translation>
         <translation>{time}, pendant {days} jours</translation>
     </message>
     <message>
-        <source>$M per MW-year, by BTC price</source>
-        <translation>M$ par MW-an, selon le prix du BTC</translation>
-    </message>
-    <message>
-        <source>$M per MW-year, by power price</source>
-        <translation>M$ par MW-an, selon le prix de l&apos;électricité</translation>
-    </message>
-    <message>
-        <source>1 MW: cash, $M</source>
-        <translation>1 MW : trésorerie, M$</translation>
-    </message>
-    <message>
-        <source>keep mining</source>
-        <translation>continuer à miner</translation>
-    </message>
-    <message>
-        <source>convert to AI</source>
-        <translation>convertir à l&apos;IA</translation>
-    </message>
-    <message>
         <source>Horizon</source>
         <translation>Horizon</translation>
+    </message>
+    <message>
+        <source>$M per MW-year</source>
+        <translation>M$ par MW-an</translation>
     </message>
     <message>
         <source>mining</source>
@@ -770,14 +791,6 @@ Source : {source}</translation>
     <message>
         <source>AI</source>
         <translation>IA</translation>
-    </message>
-    <message>
-        <source>BTC price, $k</source>
-        <translation>prix du BTC, k$</translation>
-    </message>
-    <message>
-        <source>power price, cents/kWh</source>
-        <translation>prix de l&apos;électricité, cents/kWh</translation>
     </message>
     <message>
         <source>mining never matches AI at any BTC price</source>
@@ -1941,7 +1954,7 @@ Source : {source}</translation>
     </message>
     <message>
         <source>&lt;b&gt;The AI tenant was promised&lt;/b&gt; {sla}% uptime. &lt;b&gt;It got&lt;/b&gt; {uptime}%: {down} taken back for mining, of {contracted} contracted, and {cut}. &lt;b&gt;It cost&lt;/b&gt; {penalty} in penalties, against {billed} billed.</source>
-        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla} % de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime} % : {down} repris pour le minage, sur {contracted} prévus au contrat, et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
+        <translation>&lt;b&gt;Le locataire IA s&apos;était vu promettre&lt;/b&gt; {sla}&#x202f;% de disponibilité. &lt;b&gt;Il a eu&lt;/b&gt; {uptime}&#x202f;% : {down} repris pour le minage, sur {contracted} prévus au contrat, et {cut}. &lt;b&gt;Cela a coûté&lt;/b&gt; {penalty} de pénalités, contre {billed} facturés.</translation>
     </message>
     <message numerus="yes">
         <source>%Ln core-second(s)</source>

@@ -38,16 +38,20 @@ class SiteView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # Short titles, the unit on the axis: a title wider than its chart pushes the plot past the
+        # chart's right edge (1366x768 in presenter mode, French).
         self.revenue_chart = BarChart(
-            tr("What a grid kWh earns (USD)"),
+            tr("What a grid kWh earns"),
             tr(TIPS["revenue_chart"]),
             [tr("Mining"), tr("AI lease"), tr("GPU cloud")],
+            y_label=tr("USD per kWh"),
         )
         self.pnl_chart = BarChart(
-            tr("The site's day (million USD)"),
+            tr("The site's day"),
             tr(TIPS["pnl_chart"]),
             [tr("Revenue"), tr("Costs"), tr("Profit")],
             legend=True,
+            y_label=tr("million USD"),
         )
         sv = QHBoxLayout(self)
         sv.setContentsMargins(0, 8, 0, 0)
@@ -169,8 +173,15 @@ class NetworkView(QWidget):
         nv.setSpacing(8)
         nv.addWidget(network, 1)
         self.exodus_chart = Chart(
-            tr("Survivors' hashprice, $/PH/day"), tr(TIPS["exodus_chart"]), y_from_zero=True, legend=True
+            tr("Survivors' hashprice"),
+            tr(TIPS["exodus_chart"]),
+            y_from_zero=True,
+            legend=True,
+            y_label=tr("$/PH/day"),
         )
+        # one name a row: side by side they ran past the chart's edge (presenter mode); the curve
+        # rises to the right, under the 15% head room (show_figures), clear of the top left
+        self.exodus_chart.legend.setColumnCount(1)
         self.exodus_chart.plot_item.getAxis("bottom").setTicks([[(v, f"{v}%") for v in range(0, 100, 20)]])
         _still(self.exodus_chart)
         chart = self.exodus_chart  # its items coloured by palette role: 3:1 on every theme
@@ -240,13 +251,19 @@ class DecisionsView(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 8, 0, 0)
         row.setSpacing(8)
-        self.btc_chart = self._sweep_chart(tr("$M per MW-year, by BTC price"), tr(TIPS["btc_sweep"]))
-        self.power_chart = self._sweep_chart(tr("$M per MW-year, by power price"), tr(TIPS["power_sweep"]))
-        self.horizon_chart = Chart(tr("1 MW: cash, $M"), tr(TIPS["horizon"]), legend=True)
+        # The title names what moves, the axes carry the units: a title wider than its chart pushes
+        # the plot past the chart's right edge (1366x768 in presenter mode, French).
+        self.btc_chart = self._sweep_chart(tr("BTC price", "chart title"), tr(TIPS["btc_sweep"]), tr("$k per BTC"))
+        self.power_chart = self._sweep_chart(tr("Power price"), tr(TIPS["power_sweep"]), tr("cents/kWh"))
+        self.horizon_chart = Chart(
+            tr("1 MW: cash"), tr(TIPS["horizon"]), legend=True, x_label=tr("month"), y_label=tr("$M")
+        )
         _still(self.horizon_chart)
         horizon = self.horizon_chart  # its items coloured by palette role: 3:1 on every theme
-        self.horizon_mining = horizon.themed(horizon.plot_item.plot(name=tr("keep mining")), "mining", width=3)
-        self.horizon_ai = horizon.themed(horizon.plot_item.plot(name=tr("convert to AI")), "ai", width=3)
+        # The sweeps' short names: "keep mining / convert to AI" ran past the chart's edge (presenter
+        # mode); the text under the chart says keep and convert.
+        self.horizon_mining = horizon.themed(horizon.plot_item.plot(name=tr("mining")), "mining", width=3)
+        self.horizon_ai = horizon.themed(horizon.plot_item.plot(name=tr("AI")), "ai", width=3)
         horizon.plot_item.addItem(horizon.themed(pg.InfiniteLine(angle=0, pos=0), "target", width=1))
         self.halving_line = horizon.themed(pg.InfiniteLine(angle=90), "halving", width=1.5, dash=True)
         self.horizon_chart.plot_item.addItem(self.halving_line)
@@ -275,8 +292,8 @@ class DecisionsView(QWidget):
         self.charts = (self.btc_chart, self.power_chart, self.horizon_chart)
 
     @staticmethod
-    def _sweep_chart(title: str, tip: str) -> Chart:
-        chart = Chart(title, tip, legend=True)
+    def _sweep_chart(title: str, tip: str, x_label: str) -> Chart:
+        chart = Chart(title, tip, legend=True, x_label=x_label, y_label=tr("$M per MW-year"))
         _still(chart)
         chart.mining_curve = chart.themed(chart.plot_item.plot(name=tr("mining")), "mining", width=3)
         chart.ai_curve = chart.themed(chart.plot_item.plot(name=tr("AI")), "ai", width=3)
@@ -301,8 +318,6 @@ class DecisionsView(QWidget):
         self.months_spin.blockSignals(False)
         self._show_sweep(self.btc_chart, btc.x / 1000, btc)
         self._show_sweep(self.power_chart, power.x * 100, power)
-        self.btc_chart.plot_item.setLabel("bottom", tr("BTC price, $k"))
-        self.power_chart.plot_item.setLabel("bottom", tr("power price, cents/kWh"))
         btc_words = (
             tr("mining never matches AI at any BTC price")
             if btc.crossover is None

@@ -72,8 +72,8 @@ class ParameterSpinBox(QDoubleSpinBox):
 class BarChart(Chart):
     """A calm, fixed bar chart (no mouse zoom) with the value written above each bar."""
 
-    def __init__(self, title: str, tooltip: str, categories: list[str], legend: bool = False):
-        super().__init__(title, tooltip, legend=legend)
+    def __init__(self, title: str, tooltip: str, categories: list[str], legend: bool = False, y_label: str = ""):
+        super().__init__(title, tooltip, legend=legend, y_label=y_label)
         self.categories = categories
         self.plot_item.showGrid(x=False, y=True, alpha=0.15)
         self.plot_item.setMouseEnabled(x=False, y=False)

@@ -69,3 +69,46 @@ def test_a_negative_npv_on_the_economics_tab_has_a_minus_sign(qtbot, user_dir, l
     npv = text.split("NPV " if language == "en" else "VAN ")[1]
     assert npv.startswith("\u2212"), text
     assert "(" not in npv.split(".")[0].split(",")[0], text
+
+
+# --- the Economics tab at a classroom's screen size ------------------------------------------------
+def economics_window(tmp_path, presenter: bool):
+    """The window (no node) at 1366x768 on the Economics tab, as a teacher shows it."""
+    from gui.qt import QSettings
+    from gui.window.controller import LabController
+    from gui.window.main_window import MainWindow
+    from gui.window.tabs import TABS
+
+    settings = QSettings(str(tmp_path / f"{presenter}.ini"), QSettings.Format.IniFormat)
+    settings.setValue("ui/presenter", presenter)
+    window = MainWindow(LabController(datadir=tmp_path / "data", settings=settings, total_cores=2))
+    window.tabs.setCurrentIndex([entry.name for entry in TABS].index("economics"))
+    window.show()
+    window.setMaximumSize(16_777_215, 16_777_215)  # as snapshot does: the size asked wins
+    window.resize(1366, 768)
+    return window
+
+
+@pytest.mark.parametrize("presenter", [True, False], ids=["presenter", "normal"])
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_every_economics_chart_title_and_legend_fit_at_1366x768(qtbot, user_dir, tmp_path, language, presenter):
+    window = economics_window(tmp_path, presenter)
+    qtbot.addWidget(window)
+    panel = window.tab("economics")
+    cut = []
+    for index in range(panel.views.count()):
+        panel.views.setCurrentIndex(index)
+        qtbot.wait(20)
+        for name, chart in panel.charts.items():
+            if not chart.isVisible():
+                continue
+            plot, title = chart.plot_item, chart.plot_item.titleLabel
+            drawn = title.itemRect().width()  # the title as drawn, at the chart's font
+            # the plot (axes and title) inside the chart's widget, the title inside the plot's area
+            if plot.geometry().right() > chart.viewport().width() + 1 or drawn > plot.vb.width() + 1:
+                cut.append((name, chart.title, round(drawn), round(plot.vb.width()), chart.width()))
+            # a legend is not laid out: one wider than the plot runs past the chart's edge
+            legend = chart.legend.boundingRect().width() if chart.legend is not None else 0
+            if legend > plot.vb.width():
+                cut.append((name, "legend", round(legend), round(plot.vb.width())))
+    assert not cut, cut
