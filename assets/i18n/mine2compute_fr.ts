@@ -216,6 +216,14 @@
         <translation>Réseau Bitcoin</translation>
     </message>
     <message>
+        <source>world today: {today} / like the lab: {lab}</source>
+        <translation>le monde aujourd&apos;hui : {today} / comme le labo : {lab}</translation>
+    </message>
+    <message>
+        <source>per MW-year, world today: mining {mining_today}, AI {ai_today} / like the lab: mining {mining}, AI {ai}</source>
+        <translation>par MW et par an, le monde aujourd&apos;hui : minage {mining_today}, IA {ai_today} / comme le labo : minage {mining}, IA {ai}</translation>
+    </message>
+    <message>
         <source>Your site: mining or AI</source>
         <translation>Votre site : minage ou IA</translation>
     </message>
@@ -266,10 +274,6 @@ Source : {source}</translation>
         <translation>par PH/s et par jour ({sats} sats)</translation>
     </message>
     <message>
-        <source>world today: {today} / if the network shrank like the lab: {lab}</source>
-        <translation>le monde aujourd&apos;hui : {today} / si le réseau rétrécissait comme le labo : {lab}</translation>
-    </message>
-    <message>
         <source>for {eff} J/TH machines; at {price} /kWh a PH/s earns {margin} a day after power</source>
         <translation>pour des machines à {eff} J/TH ; à {price} /kWh, un PH/s gagne {margin} par jour après l&apos;électricité</translation>
     </message>
@@ -280,10 +284,6 @@ Source : {source}</translation>
     <message>
         <source>per MW-year: mining {mining}, AI {ai}</source>
         <translation>par MW et par an : minage {mining}, IA {ai}</translation>
-    </message>
-    <message>
-        <source>per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank like the lab: mining {mining}, AI {ai}</source>
-        <translation>par MW et par an, le monde aujourd&apos;hui : minage {mining_today}, IA {ai_today} / si le réseau rétrécissait comme le labo : minage {mining}, IA {ai}</translation>
     </message>
     <message>
         <source>; AI earns after {n} months of building</source>

@@ -1,5 +1,7 @@
 """The Economics tab's four figure cards (hashprice, break-even power price, site profit, the
-Bitcoin network): built once, filled from compute_figures' dict by `show(fig)`."""
+Bitcoin network): built once, filled from compute_figures' dict by `show(fig)`. Each caption keeps
+CAPTION_LINES lines whatever it says (longer text cut with "…", whole in its tooltip), so the
+cards and the charts under them stay where they are as the figures change."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from typing import Any
 from gui.economics.text import TIPS, difficulty_text
 from gui.formats import money, signed_money, usd
 from gui.i18n import locale, num, tr
-from gui.widgets.card import card_row
+from gui.widgets.card import card_row, reserve_lines
+
+# Three lines hold "world today: $34.95 / like the lab: $35.91" whole in a 1366-wide window.
+CAPTION_LINES = 3
 
 
 class FigureCards:
@@ -32,8 +37,11 @@ class FigureCards:
         ) = labels
 
     def set_presenter(self, presenter: bool) -> None:
+        """Captions hidden in presenter mode; else held to CAPTION_LINES lines of the font now set
+        (call after a theme or font change)."""
         for caption in (self.hashprice_caption, self.breakeven_caption, self.profit_caption, self.network_caption):
             caption.setVisible(not presenter)  # presenter mode keeps what a room reads from the back
+            reserve_lines(caption, CAPTION_LINES)
 
     def show(self, fig: dict[str, Any]) -> None:
         """The figures shown; after following the lab, each caption says the world today beside it."""
@@ -42,7 +50,7 @@ class FigureCards:
         self.hashprice_value.setText(money(hp, cents=True))
         caption = tr("per PH/s per day ({sats} sats)").format(sats=num(net["hashprice_btc_per_ph_day"] * 1e8))
         if lab is not None:
-            caption = tr("world today: {today} / if the network shrank like the lab: {lab}").format(
+            caption = tr("world today: {today} / like the lab: {lab}").format(
                 today=money(net["hashprice_usd_per_ph_day_world_today"], cents=True), lab=money(hp, cents=True)
             )
         self.hashprice_caption.setText(caption)
@@ -71,8 +79,8 @@ class FigureCards:
         text = tr("per MW-year: mining {mining}, AI {ai}").format(mining=mw(per_mw["mining"]), ai=mw(per_mw["ai"]))
         if lab is not None:
             text = tr(
-                "per MW-year, world today: mining {mining_today}, AI {ai_today} / if the network shrank "
-                "like the lab: mining {mining}, AI {ai}"
+                "per MW-year, world today: mining {mining_today}, AI {ai_today} / like the lab: mining {mining}, "
+                "AI {ai}"
             ).format(
                 mining_today=mw(per_mw_today["mining"]),
                 ai_today=mw(per_mw_today["ai"]),

@@ -112,3 +112,31 @@ def test_every_economics_chart_title_and_legend_fit_at_1366x768(qtbot, user_dir,
             if legend > plot.vb.width():
                 cut.append((name, "legend", round(legend), round(plot.vb.width())))
     assert not cut, cut
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_the_economics_cards_keep_their_height_as_their_captions_change(qtbot, user_dir, language):
+    panel = EconomicsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 620)
+    panel.show()
+    cards = panel.cards
+    frames = [c.parentWidget() for c in (cards.hashprice_caption, cards.profit_caption)]
+    charts_top = panel.views.mapTo(panel, panel.views.rect().topLeft()).y()
+
+    def heights() -> list[int]:
+        qtbot.wait(20)
+        return [f.height() for f in frames] + [panel.views.mapTo(panel, panel.views.rect().topLeft()).y()]
+
+    short = heights()
+    assert short[-1] == charts_top
+    whole = " ".join([cards.profit_caption.text()] * 4)  # four times as long: five lines and more
+    for caption in (cards.hashprice_caption, cards.profit_caption):
+        caption.setText("$1")
+    assert heights() == short, "a one-line caption moved the cards"
+    cards.profit_caption.setText(whole)
+    assert heights() == short, "a long caption moved the cards and the charts under them"
+    from gui.qt import QLabel
+
+    drawn = QLabel.text(cards.profit_caption)  # what is drawn; text() is the whole caption
+    assert drawn.endswith("…") and cards.profit_caption.toolTip() == whole
