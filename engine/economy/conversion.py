@@ -125,12 +125,12 @@ def why_never(rows: list[ConversionDecision]) -> str:
     if start.verdict == CONVERT:
         return (
             f"converting already beats keeping at the start ({start.world_year} world, {start.subsidy_btc:g} BTC a "
-            f"block): over {start.horizon_months} months the AI hall's NPV is ${start.convert_npv_usd / 1e6:,.2f}M "
-            f"per MW against ${start.keep_npv_usd / 1e6:,.2f}M for mining, so there is no flip to wait for"
+            f"block): over {start.horizon_months} months the AI hall's NPV is {units.usd_text(start.convert_npv_usd)} "
+            f"per MW against {units.usd_text(start.keep_npv_usd)} for mining, so there is no flip to wait for"
         )
     last = rows[-1]
     return (
         f"keeping still beats converting after {last.lab_halvings} lab halvings ({last.world_year}): over "
-        f"{last.horizon_months} months mining's NPV is ${last.keep_npv_usd / 1e6:,.2f}M per MW against "
-        f"${last.convert_npv_usd / 1e6:,.2f}M for the AI hall"
+        f"{last.horizon_months} months mining's NPV is {units.usd_text(last.keep_npv_usd)} per MW against "
+        f"{units.usd_text(last.convert_npv_usd)} for the AI hall"
     )

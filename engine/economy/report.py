@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from engine.economy import attack_cost
 from engine.economy import economics as econ
 from engine.economy.scenario_params import PARAMETERS, SITE_PNL_KEYS
+from engine.economy.units import usd_text
 
 if TYPE_CHECKING:
     from engine.economy.scenarios import Scenario
@@ -181,15 +182,6 @@ def _lookup(report: dict[str, Any], metric: str) -> float:
 # --- text output --------------------------------------------------------------------------------
 
 
-def _money(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            return f"{sign}${value / size:,.2f}{suffix}"
-    return f"{sign}${value:,.2f}"
-
-
 def _per_ph(value: float) -> str:
     return f"{'-' if value < 0 else ''}${abs(value):,.2f}/PH/day"
 
@@ -217,7 +209,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"Mining at {m['efficiency_j_per_th']:g} J/TH and ${p['power_price_usd_per_kwh']['value']:g}/kWh",
         f"  power cost {_per_ph(m['hashcost_usd_per_ph_day'])}, margin {_per_ph(m['margin_usd_per_ph_day'])}, "
         f"break-even power ${m['breakeven_power_price_usd_per_kwh']:.3f}/kWh, "
-        f"power per BTC mined {_money(m['energy_cost_usd_per_btc'])}",
+        f"power per BTC mined {usd_text(m['energy_cost_usd_per_btc'])}",
     ]
     for name, machine in report["machines"].items():
         verdict = "earns" if machine["margin_usd_per_ph_day"] >= 0 else "LOSES"
@@ -247,17 +239,17 @@ def format_report(report: dict[str, Any]) -> str:
             "",
             f"{label} ({p['mining_mw']['value']:g} MW mining, {p['ai_mw']['value']:g} MW AI = "
             f"{site['ai_it_mw']:,.0f} MW IT, {mode.replace('_', ' ')})",
-            f"  mining: revenue {_money(site['mining_revenue_usd_per_day'] * 365)}/yr, "
-            f"profit {_money(site['mining_profit_usd_per_day'] * 365)}/yr ({site['mining_hashrate_ph_s']:,.0f} PH/s)",
+            f"  mining: revenue {usd_text(site['mining_revenue_usd_per_day'] * 365)}/yr, "
+            f"profit {usd_text(site['mining_profit_usd_per_day'] * 365)}/yr ({site['mining_hashrate_ph_s']:,.0f} PH/s)",
         ]
         if p["ai_mw"]["value"] == 0:
-            lines.append(f"  total profit {_money(site['profit_usd_per_year'])}/yr")
+            lines.append(f"  total profit {usd_text(site['profit_usd_per_year'])}/yr")
             break
         lines += [
-            f"  AI: revenue {_money(site['ai_revenue_usd_per_day'] * 365)}/yr, "
-            f"profit {_money(site['ai_profit_usd_per_day'] * 365)}/yr, capex {_money(site['ai_capex_usd'])}",
-            f"  total profit {_money(site['profit_usd_per_year'])}/yr once converted; year one "
-            f"{_money(site['profit_usd_year_one'])} (the AI hall earns for "
+            f"  AI: revenue {usd_text(site['ai_revenue_usd_per_day'] * 365)}/yr, "
+            f"profit {usd_text(site['ai_profit_usd_per_day'] * 365)}/yr, capex {usd_text(site['ai_capex_usd'])}",
+            f"  total profit {usd_text(site['profit_usd_per_year'])}/yr once converted; year one "
+            f"{usd_text(site['profit_usd_year_one'])} (the AI hall earns for "
             f"{site['ai_online_fraction_year_one'] * 12:.0f} of its first 12 months: "
             f"conversion takes {p['conversion_months']['value']:g})",
         ]
@@ -265,9 +257,9 @@ def format_report(report: dict[str, Any]) -> str:
     lines += [
         "",
         "Cost of a 51% attack",
-        f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {_money(a['rental_usd_per_hour'])} per hour "
+        f"  renting {a['network_hashrate_eh_s']:,.0f} EH/s: {usd_text(a['rental_usd_per_hour'])} per hour "
         "(no market rents a majority of Bitcoin's hashrate: a bound, not a price); "
-        f"buying it: {_money(a['hardware_usd'])} (machines plus a day of power)",
+        f"buying it: {usd_text(a['hardware_usd'])} (machines plus a day of power)",
     ]
     if "exodus" in report:
         x = report["exodus"]
@@ -278,10 +270,10 @@ def format_report(report: dict[str, Any]) -> str:
             f"({x['hours_until_retarget'] / 24:.1f} days), then difficulty changes {x['difficulty_change'] * 100:+.1f}% "
             f"to {x['new_difficulty'] / 1e12:,.1f} T",
             f"  survivors' hashprice ${x['hashprice_usd_per_ph_day_before']:,.2f} -> ${x['hashprice_usd_per_ph_day_after']:,.2f}",
-            f"  attack hardware cost {_money(a['hardware_usd'])} -> {_money(x['attack_after']['hardware_usd'])} "
+            f"  attack hardware cost {usd_text(a['hardware_usd'])} -> {usd_text(x['attack_after']['hardware_usd'])} "
             f"({x['attack_hardware_change'] * 100:+.0f}%); renting: "
-            f"{_money(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
-            f"{_money(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)",
+            f"{usd_text(x['attack_after']['rental_usd_per_hour'])}/h before the retarget, "
+            f"{usd_text(x['attack_after']['rental_usd_per_hour_after_retarget'])}/h after it (unchanged)",
         ]
     for kind, heading, word in (
         ("outside", "Figures published outside the project, checked", "published"),

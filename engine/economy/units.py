@@ -69,3 +69,16 @@ def _param(
         hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
         raise ValueError(f"{name} must be in {lo or '(-inf'}, {hi or 'inf)'}, got {first:g}")
     return array
+
+
+# --- text ----------------------------------------------------------------------------------------
+def usd_text(value: float) -> str:
+    """Money in the command line's English text: $1.35M, $160.00k, $35.10, and a negative amount
+    with its sign in front, -$960.10k (never "$-0.96M"). The window writes money through
+    gui/formats.py, in the language shown."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{sign}${value / size:,.2f}{suffix}"
+    return f"{sign}${value:,.2f}"

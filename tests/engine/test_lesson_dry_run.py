@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.economy.conversion import CONVERT, KEEP, conversion_decision, first_convert
+from engine.economy.conversion import CONVERT, KEEP, conversion_decision, first_convert, why_never
 from engine.economy.scenarios import load_scenarios
 from engine.lesson import cli
 from engine.lesson.dry_run import dry_run
@@ -78,3 +78,11 @@ def test_cli_json_and_errors(capsys):
     assert (
         "before the flip at lab halving 1 (block 50)" in json.loads(capsys.readouterr().out)["crossover"]["why_never"]
     )
+
+
+def test_why_never_writes_a_negative_npv_with_its_sign_in_front():
+    values = PRESETS["corsicana-split"].values()
+    rows = [conversion_decision({**values, "decision_horizon_months": 24}, k) for k in range(3)]
+    assert all(r.verdict == KEEP and r.convert_npv_usd < 0 for r in rows)  # the hall not paid back in 2 years
+    text = why_never(rows)
+    assert "-$" in text and "$-" not in text, text
