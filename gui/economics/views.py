@@ -27,6 +27,18 @@ COLORS = {
 }
 
 
+def _below_legend(chart: Chart, *curves: np.ndarray) -> None:
+    """The y range of `curves` with a band on top for the legend's row (a sixth of the height), so
+    no line runs under the legend, whatever the figures (a flat AI line sat on the top edge)."""
+    ys = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves])
+    ys = ys[np.isfinite(ys)]
+    if not len(ys):
+        return
+    low, high = float(ys.min()), float(ys.max())
+    span = high - low or abs(high) or 1.0
+    chart.plot_item.setYRange(low - 0.05 * span, high + 0.25 * span, padding=0)
+
+
 def _still(chart: Chart) -> None:
     chart.plot_item.setMouseEnabled(x=False, y=False)
     chart.plot_item.setMenuEnabled(False)
@@ -306,6 +318,7 @@ class DecisionsView(QWidget):
     def _show_sweep(chart: Chart, x: np.ndarray, sweep: Any) -> None:
         chart.mining_curve.setData(x, sweep.mining_usd_per_mw_year / 1e6)
         chart.ai_curve.setData(x, sweep.ai_usd_per_mw_year / 1e6)
+        _below_legend(chart, sweep.mining_usd_per_mw_year / 1e6, sweep.ai_usd_per_mw_year / 1e6)
         inside = bool(sweep.crossover is not None and sweep.x[0] <= sweep.crossover <= sweep.x[-1])
         chart.crossover.setVisible(inside)
         if inside:
@@ -342,6 +355,7 @@ class DecisionsView(QWidget):
         )
         self.horizon_mining.setData(h.months, h.mining_cash_usd / 1e6)
         self.horizon_ai.setData(h.months, h.ai_cash_usd / 1e6)
+        _below_legend(self.horizon_chart, h.mining_cash_usd / 1e6, h.ai_cash_usd / 1e6, [0.0])  # 0: the line drawn
         self.halving_line.setVisible(h.halving_month is not None)
         if h.halving_month is not None:
             self.halving_line.setValue(h.halving_month)

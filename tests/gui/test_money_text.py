@@ -14,6 +14,7 @@ from gui.economics.panel import EconomicsPanel
 from gui.lesson.tab import LessonTab
 from gui.lesson.text import crossover_text
 from gui.lesson.worksheet import _task_decision
+from gui.qt import QPointF
 
 # What the language writes for −$1,234,568 (French: a narrow no-break space between thousands and a
 # no-break space before "$", as QLocale fr writes a currency).
@@ -111,6 +112,14 @@ def test_every_economics_chart_title_and_legend_fit_at_1366x768(qtbot, user_dir,
             legend = chart.legend.boundingRect().width() if chart.legend is not None else 0
             if legend > plot.vb.width():
                 cut.append((name, "legend", round(legend), round(plot.vb.width())))
+            if chart.legend is not None:  # and no line runs under it
+                box = chart.legend.sceneBoundingRect()
+                for item in plot.listDataItems():
+                    xs, ys = item.getData()
+                    for x, y in zip(xs if xs is not None else (), ys if ys is not None else ()):
+                        if box.contains(plot.vb.mapViewToScene(QPointF(float(x), float(y)))):
+                            cut.append((name, "under the legend", item.name()))
+                            break
     assert not cut, cut
 
 
