@@ -221,7 +221,15 @@
     </message>
     <message>
         <source>per MW-year, world today: mining {mining_today}, AI {ai_today} / like the lab: mining {mining}, AI {ai}</source>
-        <translation>par MW et par an, le monde aujourd&apos;hui : minage {mining_today}, IA {ai_today} / comme le labo : minage {mining}, IA {ai}</translation>
+        <translation>par MW-an, aujourd&apos;hui : minage {mining_today}, IA {ai_today} / comme le labo : minage {mining}, IA {ai}</translation>
+    </message>
+    <message>
+        <source>{today} today / {lab} like the lab</source>
+        <translation>{today} aujourd&apos;hui / {lab} comme le labo</translation>
+    </message>
+    <message>
+        <source>difficulty {difficulty} · subsidy {subsidy} + fees {fees} BTC · BTC {price}</source>
+        <translation>difficulté {difficulty} · subvention {subsidy} + frais {fees} BTC · BTC {price}</translation>
     </message>
     <message>
         <source>Your site: mining or AI</source>
@@ -288,14 +296,6 @@ Source : {source}</translation>
     <message>
         <source>; AI earns after {n} months of building</source>
         <translation> ; l&apos;IA rapporte après {n} mois de travaux</translation>
-    </message>
-    <message>
-        <source>difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}</source>
-        <translation>difficulté {difficulty} · subvention {subsidy} BTC + frais {fees} BTC · BTC {price}</translation>
-    </message>
-    <message>
-        <source>world today {difficulty} / like the lab </source>
-        <translation>le monde aujourd&apos;hui {difficulty} / comme le labo </translation>
     </message>
     <message>
         <source>Preset figures: the lab has not reported yet. Once it runs, its chain stands for the Bitcoin network and your site lives inside it.</source>

@@ -92,17 +92,15 @@ class FigureCards:
         self.profit_caption.setText(text)
 
         self.network_value.setText(f"{num(net['network_hashrate_eh_s'])} EH/s")
-        caption = tr("difficulty {difficulty} · subsidy {subsidy} BTC + fees {fees} BTC · BTC {price}").format(
-            difficulty=difficulty_text(net["difficulty"]),
+        difficulty = difficulty_text(net["difficulty"])
+        if lab is not None:  # both difficulties first: the rest may end in "…" (three lines)
+            difficulty = tr("{today} today / {lab} like the lab").format(
+                today=difficulty_text(fig["today"]["difficulty"]), lab=difficulty
+            )
+        caption = tr("difficulty {difficulty} · subsidy {subsidy} + fees {fees} BTC · BTC {price}").format(
+            difficulty=difficulty,
             subsidy=locale().toString(net["subsidy_btc"], "g", 6),
             fees=locale().toString(w["fees_btc_per_block"], "g", 6),
             price=money(w["btc_price_usd"]),
         )
-        if lab is not None:
-            caption = (
-                tr("world today {difficulty} / like the lab ").format(
-                    difficulty=difficulty_text(fig["today"]["difficulty"])
-                )
-                + caption
-            )
         self.network_caption.setText(caption)
