@@ -237,7 +237,7 @@
     </message>
     <message>
         <source>The network: if miners leave</source>
-        <translation>Le réseau : si les mineurs partent</translation>
+        <translation>Si les mineurs partent</translation>
     </message>
     <message>
         <source>Decisions: price, power, horizon</source>

@@ -121,6 +121,9 @@ def test_every_economics_chart_title_and_legend_fit_at_1366x768(qtbot, user_dir,
                             cut.append((name, "under the legend", item.name()))
                             break
     assert not cut, cut
+    bar = panel.views.tabBar()  # the three views' names all shown: none scrolled off the bar's edge
+    shown = [bar.tabRect(i) for i in range(bar.count())]
+    assert shown[0].left() >= 0 and shown[-1].right() <= bar.width(), [bar.tabText(i) for i in range(bar.count())]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
