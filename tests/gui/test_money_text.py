@@ -1,6 +1,8 @@
-"""Money as a class reads it, in English and French: a negative amount has a minus sign in front
-(never QLocale's accounting brackets "($960,101)", read as a positive figure), the same text on
-the Lesson feed, the worksheet's key and the Economics tab (gui/formats.py `usd` and `money`)."""
+"""What a class reads on the Economics and Lesson tabs, in English and French: money with a minus
+sign in front when negative (never QLocale's accounting brackets "($960,101)", read as a positive
+figure), the same text on the Lesson feed, the worksheet's key and the Economics tab
+(gui/formats.py `usd` and `money`); every Economics chart's title and legend inside its chart at
+1366x768, presenter mode or not; and cards that keep their height as their captions change."""
 
 from __future__ import annotations
 
