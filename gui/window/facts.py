@@ -44,6 +44,7 @@ from gui.qt import (
     QImage,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPainter,
     QPlainTextEdit,
     QPoint,
@@ -104,6 +105,8 @@ def _text(widget: QWidget) -> str:
         return widget.text()
     if isinstance(widget, QComboBox):
         return widget.currentText()
+    if isinstance(widget, QListWidget):  # a list's lines (the Lesson feed's numbers), one a line
+        return "\n".join(widget.item(i).text() for i in range(widget.count()))
     if isinstance(widget, pg.PlotWidget):
         return widget.getPlotItem().titleLabel.text
     return ""

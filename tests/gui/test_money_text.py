@@ -154,3 +154,15 @@ def test_the_economics_cards_keep_their_height_as_their_captions_change(qtbot, u
 
     drawn = QLabel.text(cards.profit_caption)  # what is drawn; text() is the whole caption
     assert drawn.endswith("…") and cards.profit_caption.toolTip() == whole
+
+
+def test_snapshot_facts_say_the_feeds_money_as_the_feed_does(qtbot, user_dir, tmp_path):
+    from gui.window import facts
+
+    window = economics_window(tmp_path, presenter=False)
+    qtbot.addWidget(window)
+    lesson = window.tab("lesson")
+    lesson._show([t.LessonEvent(t.CROSSOVER, 50, crossover(KEEP_NPV))])
+    feed = [w for w in facts.collect(window)["widgets"] if w["name"] == lesson.feed.accessibleName()]
+    lists = [w["text"] for w in feed if w["kind"] == "QListWidget"]
+    assert lists == [lesson.feed.item(0).text()] and SHOWN["en"] in lists[0], lists
