@@ -8,7 +8,7 @@ import numpy as np
 from engine.economy.scenario_params import PARAMETERS, ParameterSpec
 from gui.economics.text import display_for, parameter_label
 from gui.i18n import tr
-from gui.qt import QDoubleSpinBox, QFont, Qt, QValidator, Signal, pg
+from gui.qt import QDoubleSpinBox, QFont, QFontMetrics, Qt, QValidator, Signal, pg
 from gui.widgets.charts import Chart, series_colour
 from gui.window.theme import DARK, font_pt
 
@@ -71,6 +71,8 @@ class ParameterSpinBox(QDoubleSpinBox):
 
 class BarChart(Chart):
     """A calm, fixed bar chart (no mouse zoom) with the value written above each bar."""
+
+    extent: tuple[float, float] | None = None  # the lowest and highest bar, once drawn (fit_y)
 
     def __init__(self, title: str, tooltip: str, categories: list[str], legend: bool = False, y_label: str = ""):
         super().__init__(title, tooltip, legend=legend, y_label=y_label)
@@ -135,10 +137,29 @@ class BarChart(Chart):
                 values=", ".join(f"{series}{category} {text}" for series, category, text in self._said(labels)),
             )
         )
+        self.extent = (low, high)
+        self.fit_y()
+
+    def fit_y(self) -> None:
+        """The y range: the bars, with room above the tallest for its value and, above that, the
+        legend's row, in pixels of the fonts shown (presenter mode's are larger), so a value is
+        never drawn under the legend; again on every resize and theme."""
+        if self.extent is None:  # no bars yet (pyqtgraph resizes the view while it is being built)
+            return
+        low, high = self.extent
         span = (high - low) or 1.0
-        # Head-room for the value labels above (and below) the bars, and for the legend.
-        room = 0.38 if self.legend is not None else 0.2
-        self.plot_item.setYRange(low - (0.16 if low < 0 else 0.03) * span, high + room * span, padding=0)
+        height = self.plot_item.vb.height() or 0.6 * self.height()
+        if height <= 0:
+            return
+        below = (0.16 if low < 0 else 0.03) * span
+        label_px = QFontMetrics(self._font()).height() + 14  # the text item keeps a margin round its text
+        band = min(0.6, (label_px + self._legend_px()) / height)  # the share of the plot kept above the bars
+        room = band * (span + below) / (1 - band)
+        self.plot_item.setYRange(low - below, high + room, padding=0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_y()
 
     def _said(self, labels: dict[str, list[str]]) -> list[tuple[str, str, str]]:
         """(series' legend name, category, value label) for each bar, for the text alternative."""
@@ -184,3 +205,4 @@ class BarChart(Chart):
         for label in self.labels.values():
             label.setColor(foreground)
             label.setFont(self._font())
+        self.fit_y()

@@ -122,6 +122,9 @@ def test_every_economics_chart_title_and_legend_fit_at_1366x768(qtbot, user_dir,
                         if box.contains(plot.vb.mapViewToScene(QPointF(float(x), float(y)))):
                             cut.append((name, "under the legend", item.name()))
                             break
+                for label in getattr(chart, "labels", {}).values():  # a bar's value
+                    if label.isVisible() and label.sceneBoundingRect().intersects(box):
+                        cut.append((name, "under the legend", label.textItem.toPlainText()))
     assert not cut, cut
     bar = panel.views.tabBar()  # the three views' names all shown: none scrolled off the bar's edge
     shown = [bar.tabRect(i) for i in range(bar.count())]
