@@ -9,11 +9,9 @@ import json
 import sys
 from typing import Any
 
+from engine.economy.units import usd_text
+
 DEFAULT_PRESET = "corsicana-split"  # the Economics tab's default (gui/economics/panel.py)
-
-
-def _m(usd: float) -> str:
-    return f"${usd / 1e6:,.2f}M"
 
 
 def format_dry_run(name: str, result: dict[str, Any]) -> str:
@@ -39,17 +37,17 @@ def format_dry_run(name: str, result: dict[str, Any]) -> str:
         lines.append(
             f"crossover at block {c['height']} (lab halving {c['lab_halvings']}, the {c['world_year']} world, "
             f"{c['subsidy_btc']:g} BTC a block, hashprice ${c['hashprice_usd_per_ph_day']:,.2f}/PH/s/day): over "
-            f"{c['horizon_months']} months converting 1 MW is worth {_m(c['convert_npv_usd'])} against "
-            f"{_m(c['keep_npv_usd'])} for keeping it mining (conversion {_m(c['conversion_capex_usd_per_mw'])}/MW, "
+            f"{c['horizon_months']} months converting 1 MW is worth {usd_text(c['convert_npv_usd'])} against "
+            f"{usd_text(c['keep_npv_usd'])} for keeping it mining (conversion {usd_text(c['conversion_capex_usd_per_mw'])}/MW, "
             f"{c['lead_months']:g} months before AI revenue, SLA {c['sla_availability'] * 100:.3f}%)"
         )
     lines.append("")
-    lines.append("lab halving  world year  subsidy BTC  mining rev/MW-yr  keep NPV  convert NPV  verdict")
+    lines.append("lab halving  world year  subsidy BTC  mining rev/MW-yr   keep NPV  convert NPV  verdict")
     for d in result["decisions"]:
         lines.append(
             f"{d['lab_halvings']:>11}  {d['world_year']:>10}  {d['subsidy_btc']:>11g}  "
-            f"{_m(d['mining_revenue_usd_per_mw_year']):>16}  {_m(d['keep_npv_usd']):>8}  "
-            f"{_m(d['convert_npv_usd']):>11}  {d['verdict']}"
+            f"{usd_text(d['mining_revenue_usd_per_mw_year']):>16}  {usd_text(d['keep_npv_usd']):>9}  "
+            f"{usd_text(d['convert_npv_usd']):>11}  {d['verdict']}"
         )
     lines.append(f"({result['assumptions']})")
     return "\n".join(lines)

@@ -86,3 +86,10 @@ def test_why_never_writes_a_negative_npv_with_its_sign_in_front():
     assert all(r.verdict == KEEP and r.convert_npv_usd < 0 for r in rows)  # the hall not paid back in 2 years
     text = why_never(rows)
     assert "-$" in text and "$-" not in text, text
+
+
+def test_cli_text_writes_negative_npvs_with_their_sign_in_front(capsys):
+    assert cli.main(["--dry-run"]) == 0  # corsicana-split: both NPVs negative over the horizon
+    text = capsys.readouterr().out
+    crossover = next(line for line in text.splitlines() if line.startswith("crossover at block"))
+    assert "worth -$" in crossover and "$-" not in text, text
