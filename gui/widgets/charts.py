@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gui.formats import MINUS
 from gui.i18n import locale, tr
 from gui.qt import QFont, pg
 
@@ -127,12 +128,14 @@ class PlainAxis(pg.AxisItem):
         self._updateLabel()
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        """pyqtgraph's labels written as the language writes numbers (0,2 in French)."""
+        """pyqtgraph's labels written as the language writes numbers (0,2 in French), a negative
+        one with a true minus sign as the cards write money (gui.formats.MINUS)."""
         point, group = locale().decimalPoint(), locale().groupSeparator()
-        return [
+        labels = [
             text.replace(",", "\x00").replace(".", point).replace("\x00", group)
             for text in super().tickStrings(values, scale, spacing)
         ]
+        return [MINUS + text[1:] if text.startswith("-") else text for text in labels]
 
 
 class IntegerAxis(PlainAxis):

@@ -169,3 +169,14 @@ def test_snapshot_facts_say_the_feeds_money_as_the_feed_does(qtbot, user_dir, tm
     feed = [w for w in facts.collect(window)["widgets"] if w["name"] == lesson.feed.accessibleName()]
     lists = [w["text"] for w in feed if w["kind"] == "QListWidget"]
     assert lists == [lesson.feed.item(0).text()] and SHOWN["en"] in lists[0], lists
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_a_chart_axis_writes_negative_ticks_with_a_minus_sign(qtbot, language):
+    """The Decisions charts' cash axis goes below zero: its ticks read as the cards' money does."""
+    from gui.widgets.charts import PlainAxis
+
+    axis = PlainAxis("left")
+    labels = axis.tickStrings([-1.5, -0.5, 0.0, 0.5], 1.0, 0.5)
+    point = "," if language == "fr" else "."
+    assert labels == [f"\u22121{point}5", f"\u22120{point}5", "0", f"0{point}5"], labels
