@@ -4,7 +4,6 @@ the live lab hook, export, and screenshots of the three looks."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import re
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from gui.formats import money
 from gui.qt import QImage, Qt
 from gui.window.theme import DARK, LIGHT, PRESENTER_DARK, stylesheet
 from tests.helpers import ROOT
+from tests.helpers.lab_reports import ai_report
 
 SHOTS = ROOT / "screenshots"
 PRESETS = {"halving-2024", "record-low-2025", "corsicana-split", "lease-or-gpus", "hashrate-exodus", "halving-2028"}
@@ -87,10 +87,8 @@ def lab_state(
     }
 
 
-def ai_report(availability: float) -> AIReport:
-    names = [f.name for f in dataclasses.fields(AIReport)]
-    report = dict.fromkeys(names, 0)
-    report.update(
+def sla_report(availability: float) -> AIReport:
+    return ai_report(
         elapsed_s=60.0,
         slots=1,
         contracted_slots=1,
@@ -99,7 +97,6 @@ def ai_report(availability: float) -> AIReport:
         availability=availability,
         sla_availability=0.99982,
     )
-    return AIReport(**report)
 
 
 def test_presets_load_and_picking_another_changes_the_figures(panel):
@@ -331,7 +328,7 @@ def test_screenshots(qapp, qtbot, user_dir, look):
         panel.resize(*size)
         panel.show()
         panel.set_parameter("share_leaving", 0.3)
-        panel.on_lab_state(lab_state(height=160, difficulty=1.3, mining=1, ai=1, report=ai_report(0.9999)))
+        panel.on_lab_state(lab_state(height=160, difficulty=1.3, mining=1, ai=1, report=sla_report(0.9999)))
         SHOTS.mkdir(exist_ok=True)
         for index, view in enumerate(("", "_network", "_decisions")):
             panel.views.setCurrentIndex(index)

@@ -16,6 +16,7 @@ from engine.primitives.params import ConsensusParams
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController
+from tests.helpers.lab_reports import ai_report
 
 LESSON = ConsensusParams(
     halving_interval=48, target_spacing_s=5, retarget_interval=24, no_retargeting=False, start_bits=0x1E0FFFFF
@@ -70,11 +71,9 @@ def show_chain(window, n: int, **kw) -> list[BlockRow]:
 
 
 def report(penalty: float, availability: float, downtime: float, cut: int) -> AIReport:
-    return AIReport(
+    return ai_report(
         elapsed_s=90,
-        slots=0,
         contracted_slots=1,
-        busy_workers=0,
         jobs_done=400,
         jobs_interrupted=cut,
         gflop_done=100,
@@ -89,7 +88,6 @@ def report(penalty: float, availability: float, downtime: float, cut: int) -> AI
         availability=availability,
         sla_availability=0.99982,
         sla_penalty_usd=penalty,
-        net_usd=30_000.0 - penalty,
     )
 
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import unicodedata
 
 import pytest
 
-from engine.ai.billing import AIReport
 from engine.capacity import Allocation
 from engine.economy.halvings import subsidies_btc
 from engine.lesson import tracker as t
 from gui.chain.service import BlockRow
 from gui.qt import QSettings
 from gui.window.controller import LabController
-from tests.helpers import ROOT
+from tests.helpers.lab_reports import ai_report
+from tests.helpers.windows import snapshot_cli
 
 CONSENSUS = {
     "pow_target_spacing": 5,
@@ -41,16 +40,13 @@ def rows(n, seconds=lambda h: 3):
 
 
 def report(penalty):
-    return AIReport(
+    return ai_report(
         elapsed_s=60,
-        slots=0,
         contracted_slots=1,
-        busy_workers=0,
         jobs_done=40,
         jobs_interrupted=2,
         gflop_done=10,
         gflop_lost=1,
-        gflop_s=0,
         gflop_s_per_slot=1,
         latency_ms_mean=5,
         latency_ms_p95=9,
@@ -60,7 +56,6 @@ def report(penalty):
         availability=0.9,
         sla_availability=0.99999,
         sla_penalty_usd=penalty,
-        net_usd=1234.0 - penalty,
     )
 
 
@@ -204,16 +199,6 @@ def test_worksheet_pdf_has_questions_and_this_runs_key(window, tmp_path):
         write_worksheet(tmp_path / "missing" / "w.pdf", lesson.tracker, None, None)
 
 
-def _snapshot(*args, timeout=240):
-    return subprocess.run(
-        [sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main(sys.argv[1:]))", "snapshot", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def test_snapshot_refuses_bad_input_clearly(tmp_path):
     for args, words in (
         (["--size", "big", str(tmp_path / "a.png")], "--size must look like 1366x768"),
@@ -221,7 +206,7 @@ def test_snapshot_refuses_bad_input_clearly(tmp_path):
         ([str(tmp_path / "a.jpg")], "OUT must end in .png"),
         ([str(tmp_path / "nowhere" / "a.png")], "no such folder"),
     ):
-        done = _snapshot(*args)
+        done = snapshot_cli(*args)
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
@@ -230,7 +215,7 @@ def test_snapshot_runs_the_lab_and_saves_the_window(tmp_path):
     from gui.qt import QImage
 
     out = tmp_path / "fr.png"
-    done = _snapshot(
+    done = snapshot_cli(
         "--lang", "fr", "--tab", "lesson", "--size", "1280x720", "--after", "12", "--lab-hashrate", "2e6", str(out)
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -21,6 +21,8 @@ from gui.window import facts
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
 from gui.window.tabs import TABS
+from tests.helpers.lab_reports import ai_report
+from tests.helpers.windows import snapshot_cli
 
 CONSENSUS = {
     "pow_target_spacing": 5,
@@ -75,13 +77,13 @@ def lab_window(tmp_path, lang="en", presenter=False, theme="dark", size=(1280, 7
             first_hash_s=0.1,
         )
     )
-    window.on_ai_report(ai_report(jobs=1, interrupted=1))
+    window.on_ai_report(jobs_report(jobs=1, interrupted=1))
     window.redraw()
     return window
 
 
-def ai_report(jobs: int, interrupted: int) -> AIReport:
-    return AIReport(
+def jobs_report(jobs: int, interrupted: int) -> AIReport:
+    return ai_report(
         elapsed_s=30.0,
         slots=1,
         contracted_slots=1,
@@ -100,7 +102,6 @@ def ai_report(jobs: int, interrupted: int) -> AIReport:
         availability=0.95,
         sla_availability=0.999,
         sla_penalty_usd=24789.0,
-        net_usd=-23554.5,
     )
 
 
@@ -155,7 +156,7 @@ def test_facts_are_read_from_one_moment_of_a_running_lab(english, qtbot, tmp_pat
     window.redraw()
     before = usd(24789.0, 2)
     assert before in lesson.sla_box.text() and before in window.ai_caption.text()
-    later = dataclasses.replace(ai_report(jobs=2, interrupted=2), sla_penalty_usd=30000.0)
+    later = dataclasses.replace(jobs_report(jobs=2, interrupted=2), sla_penalty_usd=30000.0)
     QTimer.singleShot(0, lambda: window.on_ai_report(later))  # arrives while the tabs are shown
     found = facts.collect(window)
     penalty = found["state"]["sla_penalty_usd"]
@@ -197,21 +198,6 @@ def test_a_chart_drawn_with_an_si_prefix_says_what_its_labels_stand_for(english,
     assert facts.unit_scale(chart.getPlotItem().getAxis("left")) == 1.0
 
 
-def _snapshot(*args, timeout=240):
-    import subprocess
-    import sys
-
-    from gui.i18n import ROOT
-
-    return subprocess.run(
-        [sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main(sys.argv[1:]))", "snapshot", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def test_snapshot_refuses_bad_facts_theme_and_ai_back_after_clearly(tmp_path):
     png = str(tmp_path / "a.png")
     for args, words in (
@@ -222,7 +208,7 @@ def test_snapshot_refuses_bad_facts_theme_and_ai_back_after_clearly(tmp_path):
         (["--ai-cores", "1", "--after", "60", "--ai-back-after", "61", png], "at most --after"),
         (["--theme", "pink", png], "invalid choice"),
     ):
-        done = _snapshot(*args)
+        done = snapshot_cli(*args)
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
 
 
@@ -230,7 +216,7 @@ def test_snapshot_refuses_bad_facts_theme_and_ai_back_after_clearly(tmp_path):
 @pytest.mark.slow  # ~12 s; test_lesson_panel's snapshot test runs the command in the default suite
 def test_snapshot_writes_the_facts_of_the_window_it_saved(tmp_path):
     out, out_facts = tmp_path / "light.png", tmp_path / "light.json"
-    done = _snapshot(
+    done = snapshot_cli(
         *("--tab", "economics", "--size", "1280x720", "--theme", "light", "--after", "8"),
         *("--ai-cores", "1", "--ai-back-after", "6", "--lab-hashrate", "2e6"),
         *("--facts", str(out_facts), str(out)),
@@ -365,7 +351,7 @@ def test_the_card_row_keeps_its_height_whatever_the_captions_say(english, qtbot,
     qtbot.addWidget(window)
     qtbot.wait(10)
     row_top = window.capacity_slider.mapTo(window, window.capacity_slider.rect().topLeft()).y()
-    long = ai_report(jobs=1234, interrupted=56)
+    long = jobs_report(jobs=1234, interrupted=56)
     window.on_ai_report(long)
     window.ai_caption.setText(window.ai_caption.text() + " · " + window.ai_caption.text())
     window.redraw()

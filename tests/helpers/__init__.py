@@ -4,7 +4,8 @@ blockmaker (regtest blocks by hand), txmaker (signed transactions, an in-process
 stratum_sim (a scripted Stratum miner), hostile_clients (floods and slow connections),
 node (NodeProcess: `python -m regtest` as a child process), waiting (wait_until),
 fake_node (an in-process stand-in for a node, for the miner), core_chainstate (Bitcoin Core's
-validation as an oracle), windows (a main window attached to a running node).
+validation as an oracle), windows (a main window attached to a running node; `snapshot_cli`),
+lab_reports (made-up AI runner reports).
 """
 
 from __future__ import annotations

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from gui.qt import QSettings
 from gui.window.controller import LabController
 from gui.window.main_window import MainWindow
+from tests.helpers import ROOT
 
 
 def attached_window(folder: Path, node) -> tuple[LabController, MainWindow]:
@@ -34,3 +37,14 @@ def window_with_settings(tmp_path: Path, **settings_values) -> tuple[LabControll
     window = MainWindow(controller)
     window.show()
     return controller, window
+
+
+def snapshot_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    """`mine2compute snapshot ARGS` as a user runs it: a child process, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main(sys.argv[1:]))", "snapshot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
